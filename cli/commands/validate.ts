@@ -1,0 +1,34 @@
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { formatDiagnostic } from "../../spec/diagnostics";
+import { loadSpecDir } from "../../spec/load";
+import { EXIT, type CliIO } from "../io";
+
+export function registerValidate(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("validate")
+    .description("Load and check every spec below <dir>: exit 0 when valid, 1 with every problem listed")
+    .argument("<dir>", "spec directory (YAML/JSON, searched recursively) or a single spec file")
+    .option("--json", "print the result as JSON for tools")
+    .action((dir: string, options: { json?: boolean }) => {
+      if (!existsSync(dir)) {
+        io.err(`fascia validate: ${dir} does not exist`);
+        return setExit(EXIT.usage);
+      }
+      const result = loadSpecDir(dir);
+      const counts = {
+        entities: result.specs.entities.size,
+        tools: result.specs.tools.size,
+        policies: result.specs.policies.size,
+      };
+      if (options.json) {
+        io.out(JSON.stringify({ valid: result.ok, ...counts, diagnostics: result.diagnostics }, null, 2));
+      } else if (result.ok) {
+        io.out(`${dir}: valid (${counts.entities} entities, ${counts.tools} tools, ${counts.policies} policies)`);
+      } else {
+        for (const d of result.diagnostics) io.err(formatDiagnostic(d));
+        io.err(`${result.diagnostics.length} ${result.diagnostics.length === 1 ? "error" : "errors"} in ${dir}`);
+      }
+      setExit(result.ok ? EXIT.ok : EXIT.failed);
+    });
+}

@@ -1,0 +1,51 @@
+/**
+ * The `fascia` command line. Every command is registered from its own module; exit codes are
+ * 0 (success), 1 (the specs or the plan are not acceptable), 2 (the command was used wrongly).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { Command, CommanderError } from "commander";
+import { EXIT, processIO, type CliIO } from "./io";
+import { registerValidate } from "./commands/validate";
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command("fascia")
+    .description("Fascia: business specs → a governed backend on your own Google Cloud")
+    .version(packageVersion())
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  registerValidate(program, io, setExit);
+  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  return program;
+}
+
+/** The package's version, found the same way from sources (tsx, jest) and from dist/. */
+function packageVersion(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, "package.json");
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+  }
+  return "0.0.0";
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    io.err(`fascia: ${(error as Error).message}`);
+    return EXIT.usage;
+  }
+  return exitCode;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => process.exit(code));
+}

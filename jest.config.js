@@ -1,0 +1,13 @@
+/** Tests are TypeScript run through ts-jest without type checking (isolatedModules):
+ * `npm run typecheck` is the type gate, which keeps each test file at ~1 s. */
+module.exports = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/test"],
+  testMatch: ["**/*.test.ts"],
+  transform: {
+    // cel-js ships ESM only; Jest's module system needs it as CommonJS.
+    "^.+\\.[tj]s$": ["ts-jest", { tsconfig: { isolatedModules: true, allowJs: true, module: "commonjs" }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!@marcbachmann/cel-js)"],
+  testTimeout: 60000,
+};
