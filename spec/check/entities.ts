@@ -44,7 +44,7 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
       const back = Object.entries(target.spec.relationships ?? {}).filter(([, r]) => r.kind === "belongsTo" && r.entity === spec.name);
       const via = rel.via;
       if (via !== undefined) {
-        if (!back.some(([n]) => n === via)) report("FS014", [...path, "via"], `${rel.entity} has no belongsTo "${via}" to ${spec.name}`, back.map(([n]) => n).join(", ") || undefined);
+        if (!back.some(([n]) => n === via)) report("FS011", [...path, "via"], `${rel.entity} has no belongsTo "${via}" to ${spec.name}`, back.map(([n]) => n).join(", ") || undefined);
       } else if (back.length === 0) {
         report("FS014", path, `hasMany "${name}" needs ${rel.entity} to have a belongsTo ${spec.name}`, `a belongsTo relationship on ${rel.entity}`, true);
       } else if (back.length > 1) {
