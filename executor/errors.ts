@@ -1,0 +1,60 @@
+/**
+ * The executor's error catalogue: every failure an invocation can end with, its HTTP status and
+ * the step of the Execution Contract that raises it. The body is always
+ * `{"error": {"code", "message", "details"}}`. Codes are stable and never reused.
+ */
+export const EXECUTOR_ERRORS = {
+  UNAUTHENTICATED: { status: 401, step: 1, message: "missing or invalid credentials" },
+  INVALID_INPUT: { status: 400, step: 2, message: "the request does not match the tool's input" },
+  FORBIDDEN: { status: 403, step: 3, message: "the caller's roles do not allow this tool" },
+  POLICY_DENIED: { status: 403, step: 4, message: "a policy denied this request" },
+  PAYLOAD_TOO_LARGE: { status: 413, step: 4, message: "the request body is too large" },
+  RATE_LIMITED: { status: 429, step: 4, message: "too many requests" },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, step: 5, message: "this tool needs an Idempotency-Key header" },
+  IDEMPOTENCY_CONFLICT: { status: 409, step: 5, message: "the Idempotency-Key was used with another request" },
+  IDEMPOTENCY_IN_FLIGHT: { status: 409, step: 5, message: "a request with this Idempotency-Key is still running" },
+  DEADLINE_EXCEEDED: { status: 504, step: 5, message: "the tool did not finish within its timeout" },
+  NOT_FOUND: { status: 404, step: 6, message: "no such row" },
+  UPSTREAM_FAILED: { status: 502, step: 6, message: "an external service failed" },
+  CONFLICT: { status: 409, step: 7, message: "the write conflicts with existing data" },
+  INVARIANT_VIOLATED: { status: 422, step: 7, message: "the write breaks an invariant" },
+  INVALID_TRANSITION: { status: 422, step: 7, message: "the status change is not an allowed transition" },
+  INVALID_REFERENCE: { status: 422, step: 7, message: "the write refers to a row that does not exist or is still referenced" },
+  ROUTE_NOT_FOUND: { status: 404, step: 0, message: "no tool serves this route" },
+  UNAVAILABLE: { status: 503, step: 0, message: "the service cannot serve requests right now" },
+  INTERNAL: { status: 500, step: 0, message: "an unexpected error; the invocation was rolled back" },
+} as const;
+
+export type ExecutorErrorCode = keyof typeof EXECUTOR_ERRORS;
+
+export interface ErrorDetail {
+  /** Where in the request: `body.guests`, `path.reservationId`, `header.authorization`. */
+  path?: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/**
+ * A failure that ends an invocation with a structured error. Nodes may raise their own codes
+ * (an assert's `error`), so `code` is open; the catalogue above covers the executor's own.
+ */
+export class ToolError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = "ToolError";
+  }
+
+  static of(code: ExecutorErrorCode, message?: string, details: ErrorDetail[] = []): ToolError {
+    const entry = EXECUTOR_ERRORS[code];
+    return new ToolError(code, entry.status, message ?? entry.message, details);
+  }
+
+  toBody(): { error: { code: string; message: string; details: ErrorDetail[] } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}

@@ -1,0 +1,73 @@
+import { createInputReader } from "../../executor/input/read-input";
+import { ToolError } from "../../executor/errors";
+import type { InputFieldSpec } from "../../spec/language/field";
+
+const fields: Record<string, InputFieldSpec> = {
+  reservationId: { type: "uuid" },
+  guests: { type: "integer", min: 1, max: 12 },
+  price: { type: "decimal", precision: 6, scale: 2 },
+  startDate: { type: "date" },
+  notes: { type: "string", maxLength: 5, optional: true },
+  status: { type: "enum", values: ["pending", "confirmed"], default: "pending" },
+};
+const reader = createInputReader(fields);
+const id = "8b1d6a9e-2f4c-4b6a-9a51-0c2d3e4f5a6b";
+
+function problems(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ToolError);
+    const e = error as ToolError;
+    expect(e.status).toBe(400);
+    expect(e.code).toBe("INVALID_INPUT");
+    return e.details.map((d) => `${d.path}: ${d.message}`).sort();
+  }
+  throw new Error("expected INVALID_INPUT");
+}
+
+describe("tool input (step 2)", () => {
+  it("merges path and body, normalizes decimals and applies defaults and nulls", () => {
+    const value = reader.read({ params: { reservationId: id.toUpperCase() }, query: {}, fromQuery: false, body: { guests: 2, price: 12.5, startDate: "2026-02-28" } });
+    expect(value).toEqual({ reservationId: id, guests: 2, price: "12.5", startDate: "2026-02-28", notes: null, status: "pending" });
+  });
+
+  it("reports every problem with its field path", () => {
+    expect(
+      problems(() =>
+        reader.read({ params: { reservationId: "nope" }, query: {}, fromQuery: false, body: { guests: 13, price: "1.234", startDate: "2026-02-30", notes: "too long", colour: "red" } }),
+      ),
+    ).toEqual([
+      "body.colour: is not an input field of this tool",
+      "body.guests: must be at most 12",
+      "body.notes: must be at most 5 characters",
+      "body.price: must have at most 6 digits, 2 after the point",
+      "body.startDate: must be a date YYYY-MM-DD",
+      "path.reservationId: must be a UUID",
+    ]);
+  });
+
+  it("names missing required fields", () => {
+    expect(problems(() => reader.read({ params: {}, query: {}, fromQuery: false, body: {} }))).toEqual([
+      "body.guests: is required",
+      "body.price: is required",
+      "body.reservationId: is required",
+      "body.startDate: is required",
+    ]);
+  });
+
+  it("reads GET input from the query string, converting numbers", () => {
+    const value = reader.read({ params: { reservationId: id }, query: { guests: "3", price: "10", startDate: "2026-01-01" }, fromQuery: true, body: undefined });
+    expect(value.guests).toBe(3);
+    expect(problems(() => reader.read({ params: { reservationId: id }, query: { guests: "three", price: "1", startDate: "2026-01-01" }, fromQuery: true, body: undefined }))).toEqual([
+      "query.guests: must be an integer",
+    ]);
+  });
+
+  it("rejects a body that is not an object and a field given twice with different values", () => {
+    expect(problems(() => reader.read({ params: {}, query: {}, fromQuery: false, body: [1, 2] }))).toContain("body: must be a JSON object");
+    expect(
+      problems(() => reader.read({ params: { reservationId: id }, query: {}, fromQuery: false, body: { reservationId: "8b1d6a9e-2f4c-4b6a-9a51-000000000000", guests: 1, price: "1", startDate: "2026-01-01" } })),
+    ).toEqual(["body.reservationId: also given in the path with another value"]);
+  });
+});
