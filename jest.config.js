@@ -5,9 +5,9 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    // cel-js ships ESM only; Jest's module system needs it as CommonJS.
+    // cel-js and jose ship ESM only; Jest's module system needs it as CommonJS.
     "^.+\\.[tj]s$": ["ts-jest", { tsconfig: { isolatedModules: true, allowJs: true, module: "commonjs" }, diagnostics: false }],
   },
-  transformIgnorePatterns: ["/node_modules/(?!@marcbachmann/cel-js)"],
+  transformIgnorePatterns: ["/node_modules/(?!(@marcbachmann/cel-js|jose)/)"],
   testTimeout: 60000,
 };

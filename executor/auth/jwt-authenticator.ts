@@ -1,0 +1,68 @@
+/**
+ * Step 1 for HTTP tools: a bearer JWT verified with jose against the configured issuer, audience
+ * and key set (a JWKS URL in production, the app's local key in `fascia dev`). `sub` becomes
+ * `caller.id`; roles come from a configurable claim.
+ */
+import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
+import { ToolError } from "../errors";
+import type { Caller } from "./caller";
+
+export interface JwtSettings {
+  issuer: string;
+  audience: string;
+  /** A JWKS URL (production) or a public key (local mode). */
+  keys: { jwksUrl: string } | { publicKey: KeyObject | CryptoKey };
+  /** Claim holding the caller's roles: a list of strings, or one space-separated string. Default `roles`. */
+  rolesClaim?: string;
+  /** Accepted clock difference, in seconds. Default 30. */
+  clockToleranceSeconds?: number;
+}
+
+export type Authenticate = (authorization: string | undefined) => Promise<Caller>;
+
+export function createJwtAuthenticator(settings: JwtSettings): Authenticate {
+  const key: JWTVerifyGetKey | KeyObject | CryptoKey =
+    "jwksUrl" in settings.keys ? createRemoteJWKSet(new URL(settings.keys.jwksUrl)) : settings.keys.publicKey;
+  const rolesClaim = settings.rolesClaim ?? "roles";
+  return async (authorization) => {
+    const token = bearerToken(authorization);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        clockTolerance: settings.clockToleranceSeconds ?? 30,
+      }));
+    } catch (error) {
+      throw unauthenticated(reason(error));
+    }
+    if (typeof payload.sub !== "string" || payload.sub === "") throw unauthenticated("the token has no subject (sub)");
+    return { id: payload.sub, roles: rolesOf(payload[rolesClaim]), claims: payload as Record<string, unknown> };
+  };
+}
+
+export function bearerToken(authorization: string | undefined): string {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  if (!match) throw unauthenticated(authorization ? "the Authorization header is not `Bearer <token>`" : "no Authorization header");
+  return match[1]!;
+}
+
+export function unauthenticated(message: string): ToolError {
+  return ToolError.of("UNAUTHENTICATED", undefined, [{ path: "header.authorization", message }]);
+}
+
+function rolesOf(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.filter((r): r is string => typeof r === "string");
+  if (typeof claim === "string") return claim.split(/\s+/).filter(Boolean);
+  return [];
+}
+
+/** Says why a token was refused without echoing the token itself. */
+function reason(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "the token has expired";
+  if (error instanceof errors.JWTClaimValidationFailed) return `the token's ${error.claim} claim is not accepted`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "the token's signature does not verify";
+  if (error instanceof errors.JWKSNoMatchingKey) return "no key of the issuer matches the token";
+  if (error instanceof errors.JOSEError) return `the token is not valid (${error.code})`;
+  return "the token could not be verified";
+}
