@@ -9,6 +9,7 @@ import { isScopeNode, type FlowNodeSpec } from "../language/nodes";
 import type { ToolSpec } from "../language/tool";
 import type { SourceDocument, SpecPath } from "../source/yaml-document";
 import { didYouMean, oneOf } from "../suggest";
+import { ancestorSets, topologicalOrder } from "../graph-order";
 
 export interface FlowShape {
   /** Executable nodes (not scopes) by id, first declaration wins. */
@@ -76,23 +77,8 @@ export function checkFlowGraph(tool: ToolSpec, doc: SourceDocument, out: Diagnos
   checkConnected(tool, graph, indexOf, report);
   checkScopes(tool, all, graph, indexOf, report);
 
-  const order = orderNodes(graph, indexOf);
-  const ancestors = new Map<string, Set<string>>();
-  const ancestorsOf = (id: string, stack = new Set<string>()): Set<string> => {
-    const known = ancestors.get(id);
-    if (known) return known;
-    const found = new Set<string>();
-    stack.add(id);
-    for (const p of graph.predecessors(id) ?? []) {
-      if (stack.has(p)) continue; // a cycle, already reported
-      found.add(p);
-      for (const a of ancestorsOf(p, stack)) found.add(a);
-    }
-    stack.delete(id);
-    ancestors.set(id, found);
-    return found;
-  };
-  for (const id of nodes.keys()) ancestorsOf(id);
+  const order = topologicalOrder(graph, (id) => indexOf.get(id)!);
+  const ancestors = ancestorSets(graph);
   return { nodes, indexOf, ancestors, order };
 }
 
@@ -208,25 +194,4 @@ function firstReachable(graph: graphlib.Graph, start: string, targets: Set<strin
     }
   }
   return undefined;
-}
-
-/** Kahn's algorithm with declaration order as the tie-break; nodes on cycles go last. */
-function orderNodes(graph: graphlib.Graph, indexOf: Map<string, number>): string[] {
-  const byDecl = (a: string, b: string) => indexOf.get(a)! - indexOf.get(b)!;
-  const indegree = new Map(graph.nodes().map((n) => [n, (graph.predecessors(n) ?? []).length]));
-  const ready = graph.nodes().filter((n) => indegree.get(n) === 0).sort(byDecl);
-  const order: string[] = [];
-  while (ready.length) {
-    const id = ready.shift()!;
-    order.push(id);
-    for (const next of graph.successors(id) ?? []) {
-      indegree.set(next, indegree.get(next)! - 1);
-      if (indegree.get(next) === 0) {
-        ready.push(next);
-        ready.sort(byDecl);
-      }
-    }
-  }
-  const rest = graph.nodes().filter((n) => !order.includes(n)).sort(byDecl);
-  return [...order, ...rest];
 }
