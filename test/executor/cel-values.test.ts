@@ -1,0 +1,60 @@
+import { loadSpecDir } from "../../spec/load";
+import { createBaseEnvironment, createToolEnvironment } from "../../spec/cel/environment";
+import { rowFields, rowTypeName } from "../../spec/cel/types";
+import { fromCel, toCel } from "../../executor/cel/values";
+
+// Values as the database driver returns them: decimals as text, timestamps as Date.
+const row = {
+  id: "8b1d6a9e-2f4c-4b6a-9a51-0c2d3e4f5a6b",
+  createdAt: new Date("2026-01-01T10:00:00Z"),
+  updatedAt: new Date("2026-01-01T10:00:00Z"),
+  version: 3,
+  startDate: "2026-03-01",
+  endDate: "2026-03-04",
+  guests: 2,
+  totalPrice: "297.50",
+  notes: null,
+  email: "a@example.com",
+  paymentId: null,
+  customerId: "c1",
+  roomId: "r1",
+  status: "pending",
+};
+
+describe("CEL values at runtime follow the checked types", () => {
+  const { specs } = loadSpecDir("examples/reservations");
+  const entities = [...specs.entities.values()].map((e) => e.spec);
+  const reservation = specs.entities.get("Reservation")!.spec;
+  const types = new Map(entities.map((e) => [rowTypeName(e.name), rowFields(e)]));
+  const env = createToolEnvironment(createBaseEnvironment(entities), { input: { guests: "int" }, nodes: { load: rowTypeName("Reservation") } });
+  const context = (extra: object = {}) => ({
+    input: toCel({ guests: 2 }, "tool.Input", new Map([["tool.Input", { guests: "int" }]])),
+    caller: { id: "c1", roles: ["customer"], claims: {} },
+    now: new Date("2026-03-05T00:00:00Z"),
+    nodes: { load: toCel(row, rowTypeName("Reservation"), types) },
+    ...extra,
+  });
+
+  it("evaluates the example's expressions over a database row", () => {
+    expect(fromCel(env.evaluate("int(nodes.load.totalPrice * 100.0)", context()))).toBe(29750);
+    expect(env.evaluate("nodes.load.status == 'pending' && nodes.load.notes == null", context())).toBe(true);
+    expect(env.evaluate("nodes.load.version + input.guests", context())).toBe(5n);
+    expect(env.evaluate("nodes.load.endDate < date(now)", context())).toBe(true);
+    expect(fromCel(env.evaluate("{'id': nodes.load.id, 'created': nodes.load.createdAt, 'v': nodes.load.version}", context()))).toEqual({
+      id: row.id,
+      created: "2026-01-01T10:00:00.000Z",
+      v: 3,
+    });
+  });
+
+  it("agrees with the invariant checker's view of a row", () => {
+    const fields = rowFields(reservation);
+    expect(fields.totalPrice).toBe("double");
+    expect(toCel(row, rowTypeName("Reservation"), types)).toMatchObject({ totalPrice: 297.5, guests: 2n, version: 3n, notes: null });
+  });
+
+  it("turns large ints into strings rather than losing digits", () => {
+    expect(fromCel(2n ** 60n)).toBe("1152921504606846976");
+    expect(fromCel(new Map([["a", [1n, "x"]]]))).toEqual({ a: [1, "x"] });
+  });
+});
