@@ -5,7 +5,7 @@
  */
 import graphlib from "graphlib";
 import type { Diagnostic } from "../diagnostics";
-import { isScopeNode, type FlowNodeSpec } from "../language/nodes";
+import { isScopeNode, type FlowNodeSpec, type ScopeNode } from "../language/nodes";
 import type { ToolSpec } from "../language/tool";
 import type { SourceDocument, SpecPath } from "../source/yaml-document";
 import { didYouMean, oneOf } from "../suggest";
@@ -59,8 +59,8 @@ export function checkFlowGraph(tool: ToolSpec, doc: SourceDocument, out: Diagnos
     if (!valid) return;
     // The same pair twice is a mistake unless the edges carry different branch labels.
     const key = `${edge.from}\u0000${edge.to}\u0000${JSON.stringify(edge.when)}`;
-    if (edge.from === edge.to) report("FS018", path, `cycle in flow: ${edge.from} → ${edge.from}`);
-    else if (edgeKeys.has(key)) report("FS020", path, `edge ${edge.from} → ${edge.to} is listed twice`);
+    // A self-loop is reported with the other cycles below.
+    if (edge.from !== edge.to && edgeKeys.has(key)) report("FS020", path, `edge ${edge.from} → ${edge.to} is listed twice`);
     edgeKeys.add(key);
     graph.setEdge(edge.from, edge.to);
   });
@@ -89,7 +89,7 @@ function checkBranchLabel(from: FlowNodeSpec, when: unknown, path: SpecPath, rep
     if (when === undefined) report("FS020", path, `an edge from if "${from.id}" needs when: true or when: false`, "when: true | false");
     else if (typeof when !== "boolean") report("FS020", [...path, "when"], `when ${JSON.stringify(when)} on an edge from if "${from.id}"`, "true or false");
   } else if (from.type === "switch") {
-    const cases = [...from.cases, "default"];
+    const cases = [...new Set([...from.cases, "default"])];
     if (when === undefined) report("FS020", path, `an edge from switch "${from.id}" needs when: <case> or when: default`, oneOf(cases));
     else if (!cases.some((c) => c === when)) report("FS020", [...path, "when"], `when ${JSON.stringify(when)} is not a case of switch "${from.id}"${typeof when === "string" ? didYouMean(when, cases.map(String)) : ""}`, oneOf(cases));
   } else if (when !== undefined) {
@@ -175,6 +175,10 @@ function checkScopes(tool: ToolSpec, all: Map<string, FlowNodeSpec>, graph: grap
       const bInA = [...b].every((x) => a.has(x));
       if (!aInB && !bInA) {
         report("FS021", ["flow", "nodes", indexOf.get(scopeIds[j]!)!, "nodes"], `scopes "${scopeIds[i]}" and "${scopeIds[j]}" overlap on ${shared.join(", ")} without one containing the other`, "nested or disjoint scopes");
+      } else if (all.get(scopeIds[i]!)?.type === "transaction" && all.get(scopeIds[j]!)?.type === "transaction") {
+        // Listing one transaction inside another is reported above; sharing nodes is the same mistake.
+        const listed = (all.get(scopeIds[i]!) as ScopeNode).nodes.includes(scopeIds[j]!) || (all.get(scopeIds[j]!) as ScopeNode).nodes.includes(scopeIds[i]!);
+        if (!listed) report("FS021", ["flow", "nodes", indexOf.get(scopeIds[j]!)!, "nodes"], `transactions "${scopeIds[i]}" and "${scopeIds[j]}" both contain ${shared.join(", ")}; PostgreSQL transactions do not nest`, "disjoint transactions");
       }
     }
   }
