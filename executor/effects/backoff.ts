@@ -1,0 +1,64 @@
+/**
+ * Attempts with exponential backoff, for external nodes and retry scopes. Delays never run past
+ * the invocation's deadline: an attempt that could not finish in time is not started.
+ */
+import type { RetryPolicySpec } from "../../spec/language/nodes";
+import { durationMs } from "../../spec/language/common";
+
+export type FailureClass = "timeout" | "unavailable" | "rateLimited" | "conflict" | "permanent";
+
+export const DEFAULT_RETRY_ON: readonly FailureClass[] = ["timeout", "unavailable", "rateLimited"];
+
+/** An error that knows whether another attempt could succeed. */
+export class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly failure: FailureClass,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = "AttemptError";
+  }
+}
+
+export interface Backoff {
+  maxAttempts: number;
+  initialMs: number;
+  coefficient: number;
+  maxMs: number;
+  retryOn: readonly FailureClass[];
+}
+
+export function backoffFrom(policy: RetryPolicySpec | undefined): Backoff {
+  return {
+    maxAttempts: policy?.maxAttempts ?? 1,
+    initialMs: policy?.initialInterval ? durationMs(policy.initialInterval) : 100,
+    coefficient: policy?.backoffCoefficient ?? 2,
+    maxMs: policy?.maxInterval ? durationMs(policy.maxInterval) : 30_000,
+    retryOn: policy?.retryOn ?? DEFAULT_RETRY_ON,
+  };
+}
+
+/** The delay before attempt `n` (n ≥ 2), without jitter: plans and the risk engine compute the same. */
+export function delayBefore(backoff: Backoff, attempt: number): number {
+  return Math.min(backoff.maxMs, backoff.initialMs * backoff.coefficient ** (attempt - 2));
+}
+
+export async function withRetries<T>(
+  backoff: Backoff,
+  deadline: number,
+  attempt: (n: number) => Promise<T>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      const failure = error instanceof AttemptError ? error.failure : "permanent";
+      if (n >= backoff.maxAttempts || !backoff.retryOn.includes(failure)) throw error;
+      const delay = delayBefore(backoff, n + 1);
+      if (Date.now() + delay >= deadline) throw error;
+      await sleep(delay);
+    }
+  }
+}
