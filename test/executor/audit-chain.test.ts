@@ -1,0 +1,67 @@
+import fc from "fast-check";
+import { chainRecord, maskPii, sha256, canonicalJson, verifyChain, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
+
+const body = (i: number): AuditBody => ({
+  invocationId: `inv-${i}`,
+  at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+  tool: "confirmReservation",
+  trigger: "http",
+  callerId: "c1",
+  callerRoles: ["customer"],
+  input: { reservationId: `r-${i}` },
+  inputDigest: sha256(`r-${i}`),
+  rowsChanged: [{ entity: "Reservation", id: `r-${i}`, action: "transition" }],
+  effects: [],
+  compensations: [],
+  outcome: { status: 200 },
+  durationMs: 12,
+});
+
+function chain(n: number): AuditRecord[] {
+  const records: AuditRecord[] = [];
+  for (let i = 0; i < n; i++) records.push(chainRecord(records[records.length - 1], body(i)));
+  return records;
+}
+
+describe("audit hash chain", () => {
+  it("verifies an untouched chain", () => {
+    expect(verifyChain(chain(20))).toBeUndefined();
+  });
+
+  it("names the first record that was changed, removed or reordered", () => {
+    const changed = chain(10);
+    changed[4] = { ...changed[4]!, outcome: { status: 500 } };
+    expect(verifyChain(changed)).toEqual({ seq: 5, invocationId: "inv-4", reason: "its content does not match its hash (the record was changed)" });
+
+    const removed = chain(10);
+    removed.splice(6, 1);
+    expect(verifyChain(removed)?.seq).toBe(8);
+
+    const rehashed = chain(10);
+    // Rewriting a record and its own hash still breaks the link from the next record.
+    rehashed[2] = chainRecord(rehashed[1], { ...body(2), callerId: "mallory" });
+    expect(verifyChain(rehashed)).toMatchObject({ seq: 4, reason: "its previous-hash does not match the record before it" });
+  });
+
+  it("detects any single-field change (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 7 }), fc.string({ minLength: 1 }), (index, value) => {
+        const records = chain(8);
+        const original = records[index]!;
+        fc.pre(original.tool !== value);
+        records[index] = { ...original, tool: value };
+        expect(verifyChain(records)?.seq).toBe(index + 1);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("masks pii input fields and hashes content independently of key order", () => {
+    expect(maskPii({ email: "a@b.c", guests: 2, phone: null }, { email: { type: "string", pii: true }, guests: { type: "integer" }, phone: { type: "string", pii: true, optional: true } })).toEqual({
+      email: "***",
+      guests: 2,
+      phone: null,
+    });
+    expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}');
+  });
+});
