@@ -7,6 +7,7 @@ import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
 import { EXIT, processIO, type CliIO } from "./io";
 import { registerValidate } from "./commands/validate";
+import { registerToken } from "./commands/token";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("fascia")
@@ -16,6 +17,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerValidate(program, io, setExit);
+  registerToken(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
