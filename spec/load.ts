@@ -2,7 +2,6 @@
  * The spec loader: files → documents → validated specs → cross-checked specs. It never throws on
  * bad specs; every problem comes back as a Diagnostic, sorted by file and position.
  */
-import { readFileSync } from "node:fs";
 import { relative, isAbsolute } from "node:path";
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from "./diagnostics";
 import { SpecDocument } from "./language/document";
@@ -11,6 +10,7 @@ import type { PolicySpec } from "./language/policy";
 import type { ToolSpec } from "./language/tool";
 import type { Located, SpecSet } from "./model";
 import { findSpecFiles } from "./source/spec-files";
+import { readSpecFile } from "./source/read-spec-file";
 import { parseSpecText, type SourceDocument } from "./source/yaml-document";
 import { objectDocument } from "./source/object-document";
 import { schemaIssuesToDiagnostics } from "./check/schema-issues";
@@ -44,11 +44,9 @@ export function loadSpecDir(dir: string): LoadResult {
   }
   for (const file of files) {
     const shown = displayPath(file);
-    try {
-      sources.push({ file: shown, text: readFileSync(file, "utf8") });
-    } catch (error) {
-      diagnostics.push({ file: shown, line: 1, col: 1, code: "FS001", message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
-    }
+    const read = readSpecFile(file);
+    if (read.ok) sources.push({ file: shown, text: read.text });
+    else diagnostics.push({ file: shown, line: read.line, col: read.col, code: "FS001", message: read.message });
   }
   const result = loadSpecSources(sources);
   return finish(result.specs, [...diagnostics, ...result.diagnostics]);

@@ -2,8 +2,10 @@
  * A parsed spec document that still knows where every key and value came from, so later stages
  * can report `file:line:col` for any path into the document.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, Scalar, type Node } from "yaml";
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Scalar } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics";
+import { scalarSourceOffset } from "./scalar-offsets";
+import { placeYamlErrors } from "./yaml-errors";
 
 export type SpecPath = readonly (string | number)[];
 
@@ -37,18 +39,26 @@ export function parseSpecText(file: string, text: string): ParsedFile {
   };
 
   list.forEach((doc, index) => {
-    for (const error of [...doc.errors]) {
-      const message = error.message.split("\n")[0] ?? error.message;
-      diagnostics.push({ ...position(error.pos[0]), code: "FS002", message });
+    for (const error of placeYamlErrors(doc.errors, text)) {
+      diagnostics.push({ ...position(error.offset), code: "FS002", message: error.message });
     }
     if (doc.errors.length > 0) return;
     // An empty document (a stray `---`) carries nothing to check.
     if (doc.contents === null) return;
     const root = doc.contents as Node;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 });
+    } catch (error) {
+      // The yaml library refuses documents whose aliases expand exponentially ("billion laughs").
+      diagnostics.push({ ...position(root.range?.[0] ?? 0), code: "FS002", message: `document cannot be expanded: ${(error as Error).message}` });
+      return;
+    }
+    if (value === null || value === undefined) return;
     documents.push({
       file,
       index,
-      value: doc.toJS({ maxAliasCount: 100 }),
+      value,
       locate: (path, opts) => position(offsetOf(root, path, opts?.key ?? false)),
       locateInString: (path, offset) => {
         const node = nodeAt(root, path);
@@ -108,25 +118,7 @@ function locateInScalar(
   text: string,
   position: (offset: number) => SourcePosition,
 ): SourcePosition {
-  const start = node.range![0];
-  const value = String(node.value);
-  const before = value.slice(0, offset);
-  const lineInValue = before.split("\n").length - 1;
-  const colInLine = before.length - (before.lastIndexOf("\n") + 1);
-  switch (node.type) {
-    case Scalar.QUOTE_DOUBLE:
-    case Scalar.QUOTE_SINGLE:
-      if (lineInValue === 0) return position(start + 1 + offset);
-      return position(start);
-    case Scalar.BLOCK_LITERAL: {
-      // Content starts on the line after the `|` header; each value line is one source line.
-      const headerEnd = text.indexOf("\n", start);
-      const first = position(headerEnd + 1);
-      const indent = /^[ ]*/.exec(text.slice(headerEnd + 1))?.[0].length ?? 0;
-      return { file: first.file, line: first.line + lineInValue, col: indent + 1 + colInLine };
-    }
-    default:
-      if (lineInValue === 0) return position(start + offset);
-      return position(start);
-  }
+  const source = scalarSourceOffset(node, offset, text);
+  // A value the source cannot be matched to (an unusual escape) is reported at its start.
+  return position(source ?? node.range![0]);
 }
