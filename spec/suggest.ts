@@ -16,7 +16,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The closest candidate, when it is close enough to be a plausible typo. */
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+export function closest(word: string, candidateList: Iterable<string>): string | undefined {
+  const candidates = [...candidateList]; // may be a one-shot iterator such as map.keys()
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -27,7 +28,14 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
-  return bestDistance <= limit ? best : undefined;
+  if (bestDistance <= limit) return best;
+  // A spelled-out or abbreviated form (`minimum` for `min`) is too far by edits but plainly meant.
+  const lower = word.toLowerCase();
+  const related = candidates.filter((c) => {
+    const other = c.toLowerCase();
+    return Math.min(other.length, lower.length) >= 3 && (lower.startsWith(other) || other.startsWith(lower));
+  });
+  return related.length === 1 ? related[0] : undefined;
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): string {

@@ -4,7 +4,8 @@
 import type { Environment } from "@marcbachmann/cel-js";
 import type { Diagnostic } from "../diagnostics";
 import type { SourceDocument, SpecPath } from "../source/yaml-document";
-import { formatPath } from "../suggest";
+import { didYouMean, formatPath } from "../suggest";
+import { declaredFields, declaredVariables } from "./environment";
 import { assignable, describeCelType, type CelTypeName } from "./types";
 
 export interface CheckedExpression {
@@ -18,6 +19,12 @@ interface CelAstNode {
   op: string;
   args: unknown;
   pos?: number;
+  start?: number;
+  end?: number;
+  left?: CelAstNode;
+  right?: CelAstNode;
+  /** Set by the type checker on the nodes it has typed. */
+  checkedType?: { name?: string };
 }
 
 export function checkExpression(
@@ -34,13 +41,14 @@ export function checkExpression(
   try {
     parsed = env.parse(expression);
   } catch (error) {
-    report("FS023", errorOffset(error), firstLine(error));
+    report("FS023", errorOffset(error), readableTokens(firstLine(error)));
     return { ok: false, nodeRefs: [] };
   }
   const nodeRefs = collectNodeRefs(parsed.ast as unknown as CelAstNode);
   const result = parsed.check();
   if (!result.valid) {
-    report("FS024", errorOffset(result.error), firstLine(result.error));
+    const error = describeTypeError(env, expression, result.error);
+    report("FS024", error.offset, error.message);
     return { ok: false, nodeRefs };
   }
   const type = String(result.type);
@@ -54,6 +62,51 @@ export function checkExpression(
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   return (message.split("\n")[0] ?? message).replace(/\brow\.|\btool\./g, "");
+}
+
+/** The parser names tokens by its own constants (`Unexpected token: GT`); authors wrote `>`. */
+const TOKEN_TEXT: Record<string, string> = {
+  EOF: "end of expression", PLUS: '"+"', MINUS: '"-"', MULTIPLY: '"*"', DIVIDE: '"/"', MODULO: '"%"',
+  EQ: '"=="', NE: '"!="', LT: '"<"', LE: '"<="', GT: '">"', GE: '">="', AND: '"&&"', OR: '"||"', NOT: '"!"',
+  IN: '"in"', LPAREN: '"("', RPAREN: '")"', LBRACKET: '"["', RBRACKET: '"]"', LBRACE: '"{"', RBRACE: '"}"',
+  DOT: '"."', COMMA: '","', COLON: '":"', QUESTION: '"?"', NUMBER: "a number", STRING: "a string",
+  BOOLEAN: "true or false", NULL: "null", IDENTIFIER: "a name", BYTES: "bytes",
+};
+
+function readableTokens(message: string): string {
+  return message.replace(/^(Unexpected token: |Expected )([A-Z]+)(, got )?([A-Z]+)?/, (all, head: string, first: string, got?: string, second?: string) =>
+    `${head}${TOKEN_TEXT[first] ?? first}${got ?? ""}${second ? (TOKEN_TEXT[second] ?? second) : ""}`,
+  );
+}
+
+const BINARY_OPERATORS = new Set(["+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "in", "&&", "||"]);
+
+/**
+ * The library's type error, made to point where a reader looks: at the operator of a binary
+ * expression (not the start of its left side), and naming the value that lacks a field or the
+ * variable that does not exist, with the closest declared name.
+ */
+function describeTypeError(env: Environment, expression: string, error: unknown): { offset: number; message: string } {
+  const node = (error as { node?: CelAstNode } | undefined)?.node;
+  let offset = errorOffset(error);
+  let message = firstLine(error);
+  if (!node) return { offset, message };
+  const args = Array.isArray(node.args) ? (node.args as CelAstNode[]) : [];
+  const [left, right] = [node.left ?? args[0], node.right ?? args[1]];
+  if (BINARY_OPERATORS.has(node.op) && typeof left?.end === "number" && typeof right?.start === "number") {
+    const at = expression.slice(left.end, right.start).indexOf(node.op);
+    if (at >= 0) offset = left.end + at;
+  }
+  const missingKey = /^No such key: (.+)$/.exec(message);
+  if (missingKey && left && typeof left.start === "number" && typeof left.end === "number") {
+    const key = missingKey[1]!;
+    const typeName = left.checkedType?.name;
+    const fields = typeName ? declaredFields(env, typeName) : undefined;
+    message = `${expression.slice(left.start, left.end)} has no field "${key}"${fields ? didYouMean(key, fields) : ""}`;
+  }
+  const unknownVariable = /^Unknown variable: (.+)$/.exec(message);
+  if (unknownVariable) message += didYouMean(unknownVariable[1]!, declaredVariables(env));
+  return { offset, message };
 }
 
 function errorOffset(error: unknown): number {

@@ -14,6 +14,56 @@ export const INPUT_TYPE = "tool.Input";
 export const NODES_TYPE = "tool.Nodes";
 export const SECRETS_TYPE = "tool.Secrets";
 
+/**
+ * What each environment declares, kept beside it so type errors can suggest the name that was
+ * probably meant (cel-js does not expose its registry). Clones point at their parent: copying the
+ * base's row types for every tool would cost O(entities × tools).
+ */
+interface Declared {
+  parent?: Environment;
+  types: Map<string, readonly string[]>;
+  variables: string[];
+}
+const DECLARED = new WeakMap<Environment, Declared>();
+
+function declared(env: Environment): Declared {
+  let entry = DECLARED.get(env);
+  if (!entry) DECLARED.set(env, (entry = { types: new Map(), variables: [] }));
+  return entry;
+}
+
+function cloneEnvironment(base: Environment): Environment {
+  const env = base.clone();
+  DECLARED.set(env, { parent: base, types: new Map(), variables: [] });
+  return env;
+}
+
+function registerObjectType(env: Environment, name: string, fields: Record<string, CelTypeName>): void {
+  env.registerType(name, { fields });
+  declared(env).types.set(name, Object.keys(fields));
+}
+
+function registerVariable(env: Environment, name: string, type: CelTypeName): void {
+  env.registerVariable(name, type);
+  declared(env).variables.push(name);
+}
+
+/** Field names of an object type registered through this module, or undefined. */
+export function declaredFields(env: Environment, typeName: string): readonly string[] | undefined {
+  for (let e: Environment | undefined = env; e; e = DECLARED.get(e)?.parent) {
+    const fields = DECLARED.get(e)?.types.get(typeName);
+    if (fields) return fields;
+  }
+  return undefined;
+}
+
+/** Names of the variables an expression in this environment may use. */
+export function declaredVariables(env: Environment): string[] {
+  const names: string[] = [];
+  for (let e: Environment | undefined = env; e; e = DECLARED.get(e)?.parent) names.push(...(DECLARED.get(e)?.variables ?? []));
+  return names;
+}
+
 /** Output types of the external nodes (what `nodes.<id>` holds after them). */
 const NODE_RESULT_TYPES: Record<string, Record<string, CelTypeName>> = {
   "tool.Payment": { id: "string", status: "string", amount: "int", currency: "string", customer: "dyn<string>" },
@@ -39,10 +89,10 @@ function toDate(ts: unknown): Date {
 export function createBaseEnvironment(entities: readonly EntitySpec[]): Environment {
   const env = new Environment(OPTIONS);
   registerFasciaFunctions(env);
-  env.registerType(CALLER_TYPE, { fields: { id: "string", roles: "list<string>", claims: "map<string, dyn>" } });
-  for (const [name, fields] of Object.entries(NODE_RESULT_TYPES)) env.registerType(name, { fields });
+  registerObjectType(env, CALLER_TYPE, { id: "string", roles: "list<string>", claims: "map<string, dyn>" });
+  for (const [name, fields] of Object.entries(NODE_RESULT_TYPES)) registerObjectType(env, name, fields);
   // Row types may refer to each other only by id, so registration order does not matter.
-  for (const entity of entities) env.registerType(rowTypeName(entity.name), { fields: rowFields(entity) });
+  for (const entity of entities) registerObjectType(env, rowTypeName(entity.name), rowFields(entity));
   return env;
 }
 
@@ -54,35 +104,35 @@ export interface ToolScope {
 
 /** Variables of a tool expression: `input`, `caller`, `now`, and (inside the flow) `nodes`, `secrets`. */
 export function createToolEnvironment(base: Environment, scope: ToolScope): Environment {
-  const env = base.clone();
-  env.registerType(INPUT_TYPE, { fields: scope.input });
-  env.registerVariable("input", INPUT_TYPE);
-  env.registerVariable("caller", CALLER_TYPE);
-  env.registerVariable("now", "google.protobuf.Timestamp");
+  const env = cloneEnvironment(base);
+  registerObjectType(env, INPUT_TYPE, scope.input);
+  registerVariable(env, "input", INPUT_TYPE);
+  registerVariable(env, "caller", CALLER_TYPE);
+  registerVariable(env, "now", "google.protobuf.Timestamp");
   if (scope.nodes) {
-    env.registerType(NODES_TYPE, { fields: scope.nodes });
-    env.registerVariable("nodes", NODES_TYPE);
+    registerObjectType(env, NODES_TYPE, scope.nodes);
+    registerVariable(env, "nodes", NODES_TYPE);
   }
   if (scope.secrets) {
-    env.registerType(SECRETS_TYPE, { fields: Object.fromEntries(scope.secrets.map((s) => [s, "string"])) });
-    env.registerVariable("secrets", SECRETS_TYPE);
+    registerObjectType(env, SECRETS_TYPE, Object.fromEntries(scope.secrets.map((s) => [s, "string"])));
+    registerVariable(env, "secrets", SECRETS_TYPE);
   }
   return env;
 }
 
 /** Variables of an invariant: the row's own fields by name (no `now`: a CHECK must be deterministic). */
 export function createRowEnvironment(base: Environment, entity: EntitySpec): Environment {
-  const env = base.clone();
-  for (const [name, type] of Object.entries(rowFields(entity))) env.registerVariable(name, type);
+  const env = cloneEnvironment(base);
+  for (const [name, type] of Object.entries(rowFields(entity))) registerVariable(env, name, type);
   return env;
 }
 
 /** A Policy checked on its own: it may name input, caller and nodes, all dynamic. */
 export function createPolicyEnvironment(base: Environment): Environment {
-  const env = base.clone();
-  env.registerVariable("input", "map<string, dyn>");
-  env.registerVariable("caller", CALLER_TYPE);
-  env.registerVariable("now", "google.protobuf.Timestamp");
-  env.registerVariable("nodes", "map<string, dyn>");
+  const env = cloneEnvironment(base);
+  registerVariable(env, "input", "map<string, dyn>");
+  registerVariable(env, "caller", CALLER_TYPE);
+  registerVariable(env, "now", "google.protobuf.Timestamp");
+  registerVariable(env, "nodes", "map<string, dyn>");
   return env;
 }

@@ -44,7 +44,7 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
       const back = Object.entries(target.spec.relationships ?? {}).filter(([, r]) => r.kind === "belongsTo" && r.entity === spec.name);
       const via = rel.via;
       if (via !== undefined) {
-        if (!back.some(([n]) => n === via)) report("FS011", [...path, "via"], `${rel.entity} has no belongsTo "${via}" to ${spec.name}`, back.map(([n]) => n).join(", ") || undefined);
+        if (!back.some(([n]) => n === via)) report("FS011", [...path, "via"], `${rel.entity} has no belongsTo "${via}" to ${spec.name}${didYouMean(via, back.map(([n]) => n))}`, back.map(([n]) => n).join(", ") || undefined);
       } else if (back.length === 0) {
         report("FS014", path, `hasMany "${name}" needs ${rel.entity} to have a belongsTo ${spec.name}`, `a belongsTo relationship on ${rel.entity}`, true);
       } else if (back.length > 1) {
@@ -117,7 +117,7 @@ function checkFieldOptions(spec: EntitySpec, name: string, report: Report): void
     const dupes = field.values.filter((v, i) => field.values.indexOf(v) !== i);
     for (const v of new Set(dupes)) report("FS030", [...path, "values"], `enum value "${v}" is listed twice`);
     if (field.default !== undefined && !field.values.includes(field.default)) {
-      report("FS030", [...path, "default"], `default "${field.default}" is not one of the values${didYouMean(field.default, field.values)}`, field.values.join(", "));
+      report("FS030", [...path, "default"], `default "${field.default}" is not one of the values${didYouMean(field.default, field.values)}`, [...new Set(field.values)].join(", "));
     }
   }
 }

@@ -46,11 +46,15 @@ function describeIssue(doc: SourceDocument, root: AnySchema, issue: Issue): Diag
     }
     case "invalid_type": {
       const actual = valueAt(doc.value, path);
+      const expected = describeExpected(issue.expected);
+      if (path.length === 0) {
+        return [at("FS003", `a spec document must be a mapping with a kind, got ${describeValue(actual)}`, path, "kind: Entity, Tool or Policy")];
+      }
       if (actual === undefined) {
         const key = path[path.length - 1];
-        return [at("FS005", `${formatPath(path.slice(0, -1))}: missing required key "${String(key)}"`, path.slice(0, -1), issue.expected)];
+        return [at("FS005", `${formatPath(path.slice(0, -1))}: missing required key "${String(key)}"`, path.slice(0, -1), expected)];
       }
-      return [at("FS006", `${name}: expected ${issue.expected}, got ${describeValue(actual)}`, path, issue.expected)];
+      return [at("FS006", `${name}: got ${describeValue(actual)}`, path, expected)];
     }
     case "invalid_value": {
       const actual = valueAt(doc.value, path);
@@ -71,6 +75,7 @@ function describeIssue(doc: SourceDocument, root: AnySchema, issue: Issue): Diag
     }
     case "too_small":
     case "too_big":
+      return [at("FS006", `${name}: ${describeBound(issue, valueAt(doc.value, path))}`, path)];
     case "invalid_format":
     case "not_multiple_of":
     case "invalid_element":
@@ -87,6 +92,37 @@ function describeUnion(issue: z.core.$ZodIssueInvalidUnion): string {
     }
   }
   return [...expectations].join(" or ") || "another form";
+}
+
+/** zod's type names in the words of the spec language. */
+function describeExpected(expected: string): string {
+  const words: Record<string, string> = {
+    object: "a mapping",
+    record: "a mapping",
+    array: "a list",
+    tuple: "a list",
+    string: "a string",
+    number: "a number",
+    int: "an integer",
+    boolean: "true or false",
+  };
+  return words[expected] ?? expected;
+}
+
+function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, actual: unknown): string {
+  const small = issue.code === "too_small";
+  const limit = Number(small ? (issue as z.core.$ZodIssueTooSmall).minimum : (issue as z.core.$ZodIssueTooBig).maximum);
+  const inclusive = issue.inclusive !== false;
+  const bound = small ? (inclusive ? "at least" : "more than") : inclusive ? "at most" : "less than";
+  switch (issue.origin) {
+    case "array":
+    case "set":
+      return small && limit === 1 && inclusive ? "the list must not be empty" : `the list needs ${bound} ${limit} ${limit === 1 ? "item" : "items"}`;
+    case "string":
+      return small && limit === 1 && inclusive ? "must not be empty" : `needs ${bound} ${limit} characters`;
+    default:
+      return `${JSON.stringify(actual)} is ${small ? "too small" : "too large"}; it must be ${bound} ${limit}`;
+  }
 }
 
 function describeValue(value: unknown): string {

@@ -205,15 +205,24 @@ type CelAt = (key: SpecPath, expression: string, expected?: CelTypeName) => void
 function checkDataNode(ctx: NodeContext, node: NodeOfType<"read" | "write">, path: SpecPath, cel: CelAt): void {
   const located = ctx.specs.entities.get(node.entity);
   if (!located) {
-    if (ctx.specs.invalidNames.has(node.entity)) return;
-    ctx.report("FS009", [...path, "entity"], `unknown entity "${node.entity}"${didYouMean(node.entity, ctx.specs.entities.keys())}`);
+    if (!ctx.specs.invalidNames.has(node.entity)) {
+      ctx.report("FS009", [...path, "entity"], `unknown entity "${node.entity}"${didYouMean(node.entity, ctx.specs.entities.keys())}`);
+    }
+    // Without the entity the columns' types are unknown, but the expressions can still be wrong.
+    for (const [name, condition] of Object.entries(node.where ?? {})) {
+      if (typeof condition === "string") cel(["where", name], condition);
+      else for (const op of COMPARISON_OPERATORS) if (condition[op] !== undefined) cel(["where", name, op], condition[op]);
+    }
+    if (node.type === "write") for (const [name, value] of Object.entries(node.set ?? {})) cel(["set", name], value);
     return;
   }
   const entity = located.spec;
   const columns = columnTypes(entity);
   const column = (key: SpecPath, name: string): CelTypeName | undefined => {
     const type = columns.get(name);
-    if (!type) ctx.report("FS010", [...path, ...key], `unknown field "${name}" in ${entity.name}${didYouMean(name, columns.keys())}`, "a field, belongsTo relationship or system column");
+    // In where and set the column is the key itself (`startDate: ...`): point at it, not its value.
+    const at = { ...ctx.doc.locate([...path, ...key], { key: key[0] === "where" || key[0] === "set" }) };
+    if (!type) ctx.out.push({ ...at, code: "FS010", message: `unknown field "${name}" in ${entity.name}${didYouMean(name, columns.keys())}`, expected: "a field, belongsTo relationship or system column" });
     return type;
   };
   for (const [name, condition] of Object.entries(node.where ?? {})) {
@@ -243,7 +252,11 @@ function checkWrite(
   cel: CelAt,
   column: (key: SpecPath, name: string) => CelTypeName | undefined,
 ): void {
-  const bad = (key: SpecPath, message: string, expected?: string) => ctx.report("FS032", [...path, ...key], `write "${node.id}": ${message}`, expected);
+  const bad = (key: SpecPath, message: string, expected?: string) => {
+    // `where`/`set` problems are about the key (the clause, or the field named), not the value.
+    const at = ctx.doc.locate([...path, ...key], { key: key[0] === "set" || key[0] === "where" });
+    ctx.out.push({ ...at, code: "FS032", message: `write "${node.id}": ${message}`, ...(expected ? { expected } : {}) });
+  };
   if (node.action === "transition") {
     if (!entity.status) bad(["action"], `${entity.name} has no status machine to transition`);
     else if (node.to === undefined) ctx.report("FS005", path, `write "${node.id}": a transition needs to (the target state)`, entity.status.states.join(", "));

@@ -11,8 +11,8 @@ export function pathParams(path: string): string[] {
 }
 
 export function checkTrigger(tool: ToolSpec, doc: SourceDocument, out: Diagnostic[]): void {
-  const report = (path: SpecPath, message: string, expected?: string, code: Diagnostic["code"] = "FS029") =>
-    out.push({ ...doc.locate(path), code, message, ...(expected ? { expected } : {}) });
+  const report = (path: SpecPath, message: string, expected?: string, code: Diagnostic["code"] = "FS029", key = false) =>
+    out.push({ ...doc.locate(path, { key }), code, message, ...(expected ? { expected } : {}) });
   const kinds = (["http", "schedule", "webhook"] as const).filter((k) => tool.trigger[k] !== undefined);
   if (kinds.length !== 1) {
     report(["trigger"], kinds.length === 0 ? `tool ${tool.name} has no trigger` : `tool ${tool.name} has ${kinds.join(" and ")} triggers; a tool has one`, "exactly one of http, schedule, webhook");
@@ -37,7 +37,7 @@ export function checkTrigger(tool: ToolSpec, doc: SourceDocument, out: Diagnosti
     if (problem) report(["trigger", "schedule", "cron"], `cron "${schedule.cron}": ${problem}`, "five fields: minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\"");
     if (schedule.timezone !== undefined && !isTimeZone(schedule.timezone)) report(["trigger", "schedule", "timezone"], `unknown time zone "${schedule.timezone}"`, "an IANA time zone such as Europe/Berlin");
     const required = Object.entries(input).filter(([, f]) => !f.optional && f.default === undefined).map(([n]) => n);
-    if (required.length) report(["input"], `a scheduled tool is called with no input, but ${required.join(", ")} ${required.length === 1 ? "is" : "are"} required`, "optional input fields or defaults");
+    if (required.length) report(["input"], `a scheduled tool is called with no input, but ${required.join(", ")} ${required.length === 1 ? "is" : "are"} required`, "optional input fields or defaults", "FS029", true);
   }
   if ((schedule || webhook) && tool.auth !== undefined) {
     report(["auth"], `auth applies to http tools; a ${schedule ? "scheduled tool is called by Cloud Scheduler (role scheduler)" : "webhook is authenticated by its signature (role webhook)"}`);
