@@ -71,7 +71,7 @@ export function checkFlowGraph(tool: ToolSpec, doc: SourceDocument, out: Diagnos
     const start = members.indexOf(members.reduce((a, b) => (indexOf.get(a)! <= indexOf.get(b)! ? a : b)));
     const loop = [...members.slice(start), ...members.slice(0, start)];
     const at = edges.findIndex((e) => e.from === loop[0] && e.to === (loop[1] ?? loop[0]));
-    report("FS018", at >= 0 ? ["flow", "edges", at] : ["flow"], `cycle in flow: ${[...loop, loop[0]].join(" → ")}`, "a flow without cycles (a DAG)");
+    report("FS018", at >= 0 ? ["flow", "edges", at] : ["flow"], `cycle in flow: ${[...loop, loop[0]].join(" → ")}`, "a flow without cycles: edges must form a DAG");
   }
 
   checkConnected(tool, graph, indexOf, report);

@@ -126,8 +126,9 @@ function checkNode(ctx: NodeContext, env: Environment, node: FlowNodeSpec, index
       ctx.out.push({
         ...ctx.doc.locateInString([...path, ...key], ref.offset),
         code: "FS026",
-        message: `${node.id}: reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`,
-        expected: `an edge path from "${ref.id}" to "${node.id}"`,
+        ...(ref.id === node.id
+          ? { message: `${node.id}: reads nodes.${ref.id}, its own output, which does not exist yet` }
+          : { message: `${node.id}: reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`, expected: `an edge path from "${ref.id}" to "${node.id}"` }),
       });
     }
   };
@@ -272,7 +273,7 @@ function checkWrite(
       bad(["set", name], `"${name}" is maintained by Fascia and cannot be set`);
       continue;
     }
-    const field = entity.fields[name];
+    const field = Object.hasOwn(entity.fields, name) ? entity.fields[name] : undefined;
     if (node.action !== "create" && field?.immutable) bad(["set", name], `"${name}" is immutable and cannot change after create`);
     cel(["set", name], value, column(["set", name], name));
   }
@@ -282,7 +283,7 @@ function checkWrite(
       ...Object.entries(entity.fields).filter(([, f]) => !f.optional && f.default === undefined).map(([n]) => n),
       ...relationships.filter(([, r]) => r.kind === "belongsTo" && !r.optional).map(([n]) => n),
     ];
-    const missing = required.filter((n) => !(n in (node.set ?? {})));
+    const missing = required.filter((n) => !Object.hasOwn(node.set ?? {}, n));
     if (node.set && missing.length) bad(["set"], `create leaves required ${missing.length === 1 ? "field" : "fields"} ${missing.join(", ")} of ${entity.name} unset`);
   }
 }

@@ -29,7 +29,8 @@ export interface ParsedFile {
 /** Parses a YAML or JSON text (JSON is parsed as YAML 1.2 so it gets positions too). */
 export function parseSpecText(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  // logLevel "error": the library would otherwise print warnings (e.g. about collection keys) to stderr.
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDocument[] = [];
   const list = Array.isArray(docs) ? docs : [];

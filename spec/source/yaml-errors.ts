@@ -28,7 +28,7 @@ function placeYamlError(error: YAMLError, text: string): PlacedError {
     if (key) return { offset, message: `key "${key}" appears twice in one mapping` };
   }
   const bracket = /^Flow (map|sequence)/.exec(message)?.[1];
-  if (error.code === "BAD_INDENT" && bracket) {
+  if (bracket) {
     const opened = openingBracket(text, offset, bracket === "map" ? "{" : "[");
     if (opened !== undefined) return { offset: opened, message: `${bracket === "map" ? "{" : "["} is never closed: ${message}` };
   }
