@@ -8,6 +8,8 @@ import { Command, CommanderError } from "commander";
 import { EXIT, processIO, type CliIO } from "./io";
 import { registerValidate } from "./commands/validate";
 import { registerToken } from "./commands/token";
+import { registerPlan } from "./commands/plan";
+import { registerGraph } from "./commands/graph";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("fascia")
@@ -18,6 +20,8 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerValidate(program, io, setExit);
   registerToken(program, io, setExit);
+  registerPlan(program, io, setExit);
+  registerGraph(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

@@ -1,0 +1,38 @@
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { formatDiagnostic } from "../../spec/diagnostics";
+import { loadSpecDir } from "../../spec/load";
+import { didYouMean } from "../../spec/suggest";
+import { compileTool } from "../../compiler/flow/compile";
+import { assessTool, entityMap } from "../../risk/engine";
+import { flowMermaid } from "../../risk/report/mermaid";
+import { EXIT, type CliIO } from "../io";
+
+export function registerGraph(program: Command, io: CliIO, setExit: (code: number) => void): void {
+  program
+    .command("graph")
+    .description("Print a tool's flow as a Mermaid flowchart, its nodes marked with their risk findings")
+    .argument("<dir>", "spec directory (YAML/JSON, searched recursively)")
+    .argument("<tool>", "the tool's name")
+    .addHelpText("after", "\nMarks: ⛔ Red finding, ⚠ unacknowledged Yellow, ✔ acknowledged Yellow. Paste the output into any Mermaid renderer.")
+    .action((dir: string, toolName: string) => {
+      if (!existsSync(dir)) {
+        io.err(`fascia graph: ${dir} does not exist`);
+        return setExit(EXIT.usage);
+      }
+      const loaded = loadSpecDir(dir);
+      if (!loaded.ok) {
+        for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
+        io.err(`fascia graph: ${dir} has ${loaded.diagnostics.length} ${loaded.diagnostics.length === 1 ? "error" : "errors"}; fix them first (fascia validate ${dir})`);
+        return setExit(EXIT.failed);
+      }
+      const tool = loaded.specs.tools.get(toolName);
+      if (!tool) {
+        const names = [...loaded.specs.tools.keys()].sort();
+        io.err(`fascia graph: no tool "${toolName}" in ${dir}${didYouMean(toolName, names)} (tools: ${names.join(", ") || "none"})`);
+        return setExit(EXIT.usage);
+      }
+      io.out(flowMermaid(assessTool(compileTool(tool.spec, entityMap(loaded.specs)))));
+      setExit(EXIT.ok);
+    });
+}

@@ -1,0 +1,45 @@
+/** The machine-readable report, in exactly the shape risk-rules.md gives for tools[]. */
+import type { ToolAssessment } from "../engine";
+import { summarize, type RiskSummary } from "../engine";
+import type { FindingLevel, RiskLevel } from "../rule";
+
+export interface FindingJson {
+  rule: string;
+  level: FindingLevel;
+  node?: string;
+  message: string;
+  hint: string;
+  acknowledged: boolean;
+}
+
+export interface ToolRiskJson {
+  name: string;
+  risk: RiskLevel;
+  deployable: boolean;
+  findings: FindingJson[];
+}
+
+export interface RiskReportJson {
+  tools: ToolRiskJson[];
+  summary: RiskSummary;
+}
+
+export function toolRiskJson(a: ToolAssessment): ToolRiskJson {
+  return {
+    name: a.name,
+    risk: a.risk,
+    deployable: a.deployable,
+    findings: a.findings.map((f) => ({
+      rule: f.rule,
+      level: f.level,
+      ...(f.node !== undefined ? { node: f.node } : {}),
+      message: f.message,
+      hint: f.hint,
+      acknowledged: f.acknowledged,
+    })),
+  };
+}
+
+export function riskReportJson(assessments: readonly ToolAssessment[]): RiskReportJson {
+  return { tools: assessments.map(toolRiskJson), summary: summarize(assessments) };
+}
