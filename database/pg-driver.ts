@@ -1,0 +1,67 @@
+/** PostgreSQL through a `pg` pool. */
+import { Pool, types, type PoolClient } from "pg";
+import { TEXT_TYPE_OIDS, type Database, type Queryable, type QueryResult } from "./types";
+
+const keepText = (value: string) => value;
+
+function clientQueryable(client: Pool | PoolClient): Queryable {
+  return {
+    async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const result = await client.query(text, values as unknown[]);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    },
+    async exec(sql: string): Promise<void> {
+      await client.query(sql);
+    },
+  };
+}
+
+export function openPg(url: string, options: { max?: number } = {}): Database {
+  const pool = new Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        (Object.values(TEXT_TYPE_OIDS) as number[]).includes(oid) ? keepText : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
+  });
+  // An idle client's connection error must not crash the process; the next query reports it.
+  pool.on("error", () => undefined);
+  const session = async <T>(fn: (s: Queryable) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    try {
+      return await fn(clientQueryable(client));
+    } finally {
+      client.release();
+    }
+  };
+  return {
+    driver: "pg",
+    label: redact(url),
+    ...clientQueryable(pool),
+    session,
+    transaction: (fn) =>
+      session(async (client) => {
+        await client.exec("BEGIN");
+        try {
+          const result = await fn(client);
+          await client.exec("COMMIT");
+          return result;
+        } catch (error) {
+          await client.exec("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+      }),
+    close: () => pool.end(),
+  };
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://…";
+  }
+}

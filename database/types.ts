@@ -1,0 +1,50 @@
+/** One database interface, two drivers (pg for PostgreSQL, PGlite embedded). */
+export interface QueryResult<R> {
+  readonly rows: R[];
+  readonly rowCount: number;
+}
+
+export interface Queryable {
+  /** One statement with $n parameters. */
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Several statements without parameters (DDL scripts). */
+  exec(sql: string): Promise<void>;
+}
+
+export type DriverName = "pg" | "pglite";
+
+export interface Database extends Queryable {
+  readonly driver: DriverName;
+  /** A description without credentials, for messages. */
+  readonly label: string;
+  /** BEGIN … COMMIT around `fn`; ROLLBACK when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** One connection held for the whole of `fn` (session-level locks and settings). */
+  session<T>(fn: (session: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Fields of a PostgreSQL error both drivers report. */
+export interface DatabaseErrorFields {
+  code?: string;
+  constraint?: string;
+  column?: string;
+  table?: string;
+  detail?: string;
+  message: string;
+}
+
+export function databaseErrorFields(error: unknown): DatabaseErrorFields {
+  const e = error as Partial<DatabaseErrorFields> & { message?: string };
+  return {
+    message: e?.message ?? String(error),
+    ...(e?.code ? { code: e.code } : {}),
+    ...(e?.constraint ? { constraint: e.constraint } : {}),
+    ...(e?.column ? { column: e.column } : {}),
+    ...(e?.table ? { table: e.table } : {}),
+    ...(e?.detail ? { detail: e.detail } : {}),
+  };
+}
+
+/** Type OIDs whose text form is kept as is: dates stay YYYY-MM-DD, numerics and bigints exact. */
+export const TEXT_TYPE_OIDS = { int8: 20, numeric: 1700, date: 1082 } as const;
