@@ -132,7 +132,7 @@ describeEachDriver("the database keeps the rules", (driver) => {
     ["negative price", "total_price = -1", "reservation__total_price__min"],
     ["email without @", "email = 'not-an-email'", "reservation__email__format"],
     ["notes over maxLength", "notes = repeat('x', 2001)", "reservation__notes__max_length"],
-  ].map((c, i) => [...c, i] as const))("rejects field option violations: %s", async (_label, assignment, constraint, i) => {
+  ].map(([label, assignment, constraint], i) => [label!, assignment!, constraint!, i] as [string, string, string, number]))("rejects field option violations: %s", async (_label, assignment, constraint, i) => {
     const r = await reservation({ start: `${2040 + i}-01-01`, end: `${2040 + i}-01-05` });
     await rejects(db(), `UPDATE reservation SET ${assignment} WHERE id = $1`, [r.id], { code: "23514", constraint });
   });
