@@ -10,6 +10,9 @@ import { registerValidate } from "./commands/validate";
 import { registerToken } from "./commands/token";
 import { registerPlan } from "./commands/plan";
 import { registerGraph } from "./commands/graph";
+import { registerSql } from "./commands/sql";
+import { registerMigrate } from "./commands/migrate";
+import { registerDiff } from "./commands/diff";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("fascia")
@@ -22,6 +25,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerToken(program, io, setExit);
   registerPlan(program, io, setExit);
   registerGraph(program, io, setExit);
+  registerSql(program, io, setExit);
+  registerMigrate(program, io, setExit);
+  registerDiff(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
