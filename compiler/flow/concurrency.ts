@@ -147,7 +147,7 @@ export function chooseConcurrency(flow: FlowGraph, tree: ScopeTree, order: reado
   const strongest = measures.reduce<ConcurrencyMeasure | undefined>((best, m) => (!best || STRENGTH[m.strategy] > STRENGTH[best.strategy] ? m : best), undefined);
   const plan: ConcurrencyPlan = strongest
     ? { strategy: strongest.strategy, reason: strongest.reason, measures }
-    : { strategy: "none", reason: noneReason(flow, order, entities), measures };
+    : { strategy: "none", reason: noneReason(flow, tree, order, entities), measures };
   return { plan, locks, versionChecks, isolation, conflictRetry };
 }
 
@@ -159,7 +159,7 @@ function describeWrite(w: Write): string {
   return w.action === "transition" ? `moves it to ${w.to}` : w.action === "delete" ? "deletes it" : "updates it";
 }
 
-function noneReason(flow: FlowGraph, order: readonly string[], entities: ReadonlyMap<string, EntitySpec>): string {
+function noneReason(flow: FlowGraph, tree: ScopeTree, order: readonly string[], entities: ReadonlyMap<string, EntitySpec>): string {
   const writes = order.map((id) => flow.nodes.get(id)!).filter(isWrite);
   if (writes.length === 0) return "reads only: nothing to protect";
   const creates = writes.filter((w) => w.type === "write" && w.action === "create");
@@ -171,6 +171,9 @@ function noneReason(flow: FlowGraph, order: readonly string[], entities: Readonl
     return constraints
       ? "plain inserts: the database's unique and noOverlap constraints reject a racing duplicate (409)"
       : "plain inserts: racing invocations cannot conflict";
+  }
+  if (writes.some((w) => transactionOf(tree, w.id) === null)) {
+    return "writes outside any transaction (see R001): each statement is atomic on its own, and no measure spans more than one";
   }
   return "single-statement writes by key with no read of the row first: each is atomic in the database, which also checks status transitions";
 }

@@ -19,7 +19,9 @@ type Style = Parameters<typeof styleText>[0];
 const LEVEL_STYLE: Record<RiskLevel, Style> = { red: ["red", "bold"], yellow: "yellow", green: "green" };
 
 export function riskReportText(assessments: readonly ToolAssessment[], options: TextOptions): string {
-  const paint = (style: Style, text: string) => (options.color ? styleText(style, text) : text);
+  // The caller decides (the CLI asks for colour when its stdout is a TTY), so styleText must not
+  // second-guess it by looking at process.stdout itself.
+  const paint = (style: Style, text: string) => (options.color ? styleText(style, text, { validateStream: false }) : text);
   const blocks = assessments.map((a) => toolBlock(a, options, paint));
   const summary = summarize(assessments);
   const verdict = summary.deployable ? "every tool may deploy" : `${assessments.filter((a) => !a.deployable).length} not deployable`;
