@@ -123,9 +123,19 @@ export function createToolEnvironment(base: Environment, scope: ToolScope): Envi
 /** Variables of an invariant: the row's own fields by name (no `now`: a CHECK must be deterministic). */
 export function createRowEnvironment(base: Environment, entity: EntitySpec): Environment {
   const env = cloneEnvironment(base);
-  for (const [name, type] of Object.entries(rowFields(entity))) registerVariable(env, name, type);
+  for (const [name, type] of Object.entries(rowFields(entity))) {
+    // A field named like a CEL type (`type`, `string`) or a reserved word (`prototype`) is a valid
+    // column, but cel-js refuses it as a variable: invariants cannot name it bare.
+    if (!env.hasVariable(name) && !CEL_RESERVED_WORDS.has(name)) registerVariable(env, name, type);
+  }
   return env;
 }
+
+/** cel-js's reserved identifiers (lib/globals.js RESERVED), which it will not declare as variables. */
+const CEL_RESERVED_WORDS = new Set([
+  "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package",
+  "namespace", "return", "var", "void", "while", "__proto__", "prototype",
+]);
 
 /** A Policy checked on its own: it may name input, caller and nodes, all dynamic. */
 export function createPolicyEnvironment(base: Environment): Environment {

@@ -30,7 +30,7 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
   }
   for (const [name, rel] of Object.entries(relationships)) {
     const path = ["relationships", name];
-    if (name in spec.fields) report("FS014", path, `relationship "${name}" has the same name as a field`, undefined, true);
+    if (Object.hasOwn(spec.fields, name)) report("FS014", path, `relationship "${name}" has the same name as a field`, undefined, true);
     const target = specs.entities.get(rel.entity);
     if (!target) {
       if (specs.invalidNames.has(rel.entity)) continue;
@@ -39,7 +39,7 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
     }
     if (rel.kind === "belongsTo") {
       if (rel.onDelete === "setNull" && !rel.optional) report("FS014", [...path, "onDelete"], `onDelete: setNull needs the relationship to be optional`, "optional: true");
-      if (`${name}Id` in spec.fields) report("FS014", path, `relationship "${name}" needs the name "${name}Id", which a field already has`, undefined, true);
+      if (Object.hasOwn(spec.fields, `${name}Id`)) report("FS014", path, `relationship "${name}" needs the name "${name}Id", which a field already has`, undefined, true);
     } else {
       const back = Object.entries(target.spec.relationships ?? {}).filter(([, r]) => r.kind === "belongsTo" && r.entity === spec.name);
       const via = rel.via;
@@ -77,12 +77,13 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
   spec.noOverlap?.forEach((rule, i) => {
     uniqueName(["noOverlap", i, "name"], rule.name);
     rule.range.forEach((f, j) => {
-      const field = spec.fields[f];
+      // Own keys only: a field list is a plain object, and `toString` is not a field of it.
+      const field = Object.hasOwn(spec.fields, f) ? spec.fields[f] : undefined;
       if (!field) columnRef(["noOverlap", i, "range", j], f);
       else if (!RANGE_TYPES.has(field.type)) report("FS031", ["noOverlap", i, "range", j], `range bound "${f}" is a ${field.type}`, "a date, datetime or numeric field");
     });
     const [lo, hi] = rule.range;
-    if (spec.fields[lo] && spec.fields[hi] && spec.fields[lo].type !== spec.fields[hi].type) {
+    if (Object.hasOwn(spec.fields, lo) && Object.hasOwn(spec.fields, hi) && spec.fields[lo]!.type !== spec.fields[hi]!.type) {
       report("FS031", ["noOverlap", i, "range"], `range bounds "${lo}" and "${hi}" have different types`);
     }
     rule.per?.forEach((n, j) => columnRef(["noOverlap", i, "per", j], n));

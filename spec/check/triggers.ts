@@ -23,7 +23,7 @@ export function checkTrigger(tool: ToolSpec, doc: SourceDocument, out: Diagnosti
   if (http) {
     const params = pathParams(http.path);
     params.forEach((param) => {
-      const field = input[param];
+      const field = Object.hasOwn(input, param) ? input[param] : undefined;
       if (!/^[a-z][A-Za-z0-9]*$/.test(param)) report(["trigger", "http", "path"], `path parameter "{${param}}" is not a camelCase name`);
       else if (!field) report(["trigger", "http", "path"], `path parameter "{${param}}" is not an input field${didYouMean(param, Object.keys(input))}`, `input: { ${param}: { type: uuid } }`, "FS022");
       else if (!PATH_PARAM_TYPES.has(field.type)) report(["input", param, "type"], `path parameter "${param}" is a ${field.type}; a path segment carries a scalar`, [...PATH_PARAM_TYPES].join(", "), "FS022");

@@ -1,0 +1,42 @@
+import { parseAllDocuments } from "yaml";
+import { loadSpecDir, loadSpecSources } from "../../spec/load";
+import { serializeSpec, serializeSpecs } from "../../spec/serialize";
+
+describe("serializeSpecs", () => {
+  const example = loadSpecDir("examples/reservations");
+  const text = serializeSpecs(example.specs);
+  const documents = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; name: string });
+
+  it("writes entities, then policies, then tools, each sorted by name", () => {
+    expect(documents.map((d) => `${d.kind} ${d.name}`)).toEqual([
+      "Entity Customer",
+      "Entity Reservation",
+      "Entity Room",
+      "Policy notSuspended",
+      "Policy ownsReservation",
+      "Tool cancelReservation",
+      "Tool completeStays",
+      "Tool confirmReservation",
+      "Tool createReservation",
+      "Tool listReservations",
+      "Tool paymentWebhook",
+    ]);
+  });
+
+  it("reloads to the same specs", () => {
+    const again = loadSpecSources([{ file: "all.yaml", text }]);
+    expect(again.diagnostics).toEqual([]);
+    for (const kind of ["entities", "tools", "policies"] as const) {
+      const byName = (table: ReadonlyMap<string, { spec: unknown }>) => Object.fromEntries([...table].map(([name, e]) => [name, e.spec]));
+      expect(byName(again.specs[kind])).toEqual(byName(example.specs[kind]));
+    }
+  });
+
+  it("keeps each expression on one line and starts every node with id and type", () => {
+    const confirm = example.specs.tools.get("confirmReservation")!.spec;
+    const yaml = serializeSpec(confirm);
+    expect(yaml).toContain(`output: "${confirm.output}"`);
+    expect(yaml).toMatch(/- id: charge\n\s+type: payment\n/);
+    expect(yaml).toContain("nodes: [ load, owner, mustBePending, charge, confirm ]");
+  });
+});
