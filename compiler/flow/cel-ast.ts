@@ -13,10 +13,17 @@ export interface CelNode {
 /** Variables a tool expression can read; anything else is a macro's loop variable or unknown. */
 const TOOL_VARIABLES = new Set(["input", "caller", "nodes", "now", "secrets"]);
 const cache = new Map<string, CelNode | null>();
+let caching = true;
+
+/** Turns the parse cache off (and empties it): benchmarks measure every parse cold with it. */
+export function setCelAstCaching(on: boolean): void {
+  caching = on;
+  cache.clear();
+}
 
 /** The syntax tree, or null when the text does not parse (the loader reports that). */
 export function celAst(expression: string): CelNode | null {
-  let ast = cache.get(expression);
+  let ast = caching ? cache.get(expression) : undefined;
   if (ast === undefined) {
     try {
       ast = parse(expression).ast as unknown as CelNode;
@@ -24,7 +31,7 @@ export function celAst(expression: string): CelNode | null {
       ast = null;
     }
     if (cache.size > 50_000) cache.clear(); // bounded: a long-lived editor session loads many specs
-    cache.set(expression, ast);
+    if (caching) cache.set(expression, ast);
   }
   return ast;
 }
