@@ -2,25 +2,31 @@
 import type { SchemaChangeReport } from "../schema-changes";
 
 export function schemaChangesText(report: SchemaChangeReport): string {
-  if (!report.available) return `migrations: ${report.note ?? "not available"}\n`;
-  if (report.entities.length === 0) return "migrations: no schema changes\n";
   const lines: string[] = ["migrations:"];
+  for (const p of report.problems) lines.push(`  problem: ${p}`);
+  if (report.entities.length === 0 && report.problems.length === 0) lines.push("  no schema changes");
   for (const e of report.entities) {
     lines.push(`  ${e.entity}`);
     for (const step of e.steps) lines.push(`    ${step}`);
-    for (const f of e.findings) lines.push(`    ${f.rule} ${f.level}: ${f.message}${f.acknowledged ? " [allowDataLoss]" : ""}`, `         hint: ${f.hint}`);
+    for (const f of e.findings) {
+      const ack = f.acknowledged ? ` [allowDataLoss: ${f.reason ?? ""}]` : "";
+      lines.push(`    ${f.rule} ${f.level}: ${f.message}${ack}`, `         hint: ${f.hint}`);
+    }
   }
+  lines.push(report.deployable ? "  migration: allowed" : "  migration: BLOCKED (a Red change needs `allowDataLoss: { reason }` on its entity, or a different change)");
   return lines.join("\n") + "\n";
 }
 
 export function schemaChangesMarkdown(report: SchemaChangeReport): string {
-  if (!report.available) return `### Migrations\n\n${report.note ?? "not available"}\n`;
-  if (report.entities.length === 0) return "### Migrations\n\nNo schema changes.\n";
   const out = ["### Migrations", ""];
+  for (const p of report.problems) out.push(`- problem: ${p}`);
+  if (report.entities.length === 0 && report.problems.length === 0) out.push("No schema changes.", "");
   for (const e of report.entities) {
-    out.push(`#### \`${e.entity}\``, "", "```sql", ...e.steps, "```");
-    for (const f of e.findings) out.push(`- **${f.rule}** ${f.level}: ${f.message}${f.acknowledged ? " (allowDataLoss)" : ""} — ${f.hint}`);
+    out.push(`#### \`${e.entity}\``, "");
+    for (const step of e.steps) out.push(`- ${step}`);
+    for (const f of e.findings) out.push(`- **${f.rule}** ${f.level}: ${f.message}${f.acknowledged ? ` (allowDataLoss: ${f.reason ?? ""})` : ""} — ${f.hint}`);
     out.push("");
   }
-  return out.join("\n");
+  out.push(report.deployable ? "Migration: allowed." : "Migration: **blocked**.");
+  return out.join("\n") + "\n";
 }

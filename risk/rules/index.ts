@@ -2,7 +2,9 @@
  * The one table of tool rules. TOOL_RULE_IDS is the product contract (risk-rules.md); the table is
  * typed by it, so a rule id without its module (or a module filed under the wrong id) fails to compile.
  */
-import type { ToolRule } from "../rule";
+import { SCHEMA_CHANGE_RULES } from "../../compiler/migrations";
+import { STALE_ACKNOWLEDGMENT } from "../acknowledgments";
+import type { FindingLevel, ToolRule } from "../rule";
 import { writeOutsideTransaction } from "./r001-write-outside-transaction";
 import { rawSqlWrite } from "./r002-raw-sql-write";
 import { chargeWithoutRefund } from "./r003-charge-without-refund";
@@ -47,3 +49,23 @@ export const TOOL_RULES: { readonly [K in ToolRuleId]: ToolRule<K> } = {
 
 /** Rules in id order (Red first), the order their findings are listed in for one node. */
 export const TOOL_RULE_LIST: readonly ToolRule[] = TOOL_RULE_IDS.map((id) => TOOL_RULES[id]);
+
+/** What every rule of the engine is, whatever it judges: for docs, help and the catalogue test. */
+export interface RuleDescription {
+  readonly id: string;
+  readonly level: FindingLevel;
+  readonly title: string;
+  readonly hint: string;
+  /** `tool`: a compiled tool; `schema`: one planned schema change (compiler/migrations); `engine`: acknowledgments. */
+  readonly judges: "tool" | "schema" | "engine";
+}
+
+/**
+ * Every rule id the engine can report. Schema-change rules (S001…) run inside the migration
+ * planner, which evaluates each on each planned change (risk/schema-changes.ts reaches it).
+ */
+export const RULE_CATALOGUE: readonly RuleDescription[] = [
+  ...TOOL_RULE_LIST.map((r) => ({ id: r.id, level: r.level, title: r.title, hint: r.hint, judges: "tool" as const })),
+  { ...STALE_ACKNOWLEDGMENT, judges: "engine" as const },
+  ...SCHEMA_CHANGE_RULES.map((r) => ({ id: r.id, level: r.level, title: r.title, hint: r.hint, judges: "schema" as const })),
+];

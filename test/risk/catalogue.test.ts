@@ -1,6 +1,6 @@
 /** The rule table, the rule modules and docs/risk-rules.md agree (ids, levels, titles, hints). */
 import { readFileSync } from "node:fs";
-import { TOOL_RULE_IDS, TOOL_RULES } from "../../risk/rules";
+import { RULE_CATALOGUE, TOOL_RULE_IDS, TOOL_RULES } from "../../risk/rules";
 import { STALE_ACKNOWLEDGMENT } from "../../risk/acknowledgments";
 
 const docs = readFileSync("docs/risk-rules.md", "utf8");
@@ -19,6 +19,18 @@ describe("the rule catalogue", () => {
       expect({ id: rule.id, level: section?.[1] }).toEqual({ id: rule.id, level: rule.level });
       expect(docs).toContain(rule.hint);
     }
+  });
+
+  it("lists every schema-change rule of the migration planner with its level", () => {
+    for (const rule of RULE_CATALOGUE.filter((r) => r.judges === "schema")) {
+      expect(docs).toContain(`| ${rule.id} | ${rule.level} |`);
+    }
+    expect(RULE_CATALOGUE.filter((r) => r.judges === "schema").length).toBeGreaterThan(0);
+  });
+
+  it("has unique ids across tool, engine and schema rules", () => {
+    const ids = RULE_CATALOGUE.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it("documents no rule the engine does not have", () => {
