@@ -45,7 +45,7 @@ function toolBlock(a: ToolAssessment, options: TextOptions, paint: (style: Style
   }
   if (a.findings.length === 0) lines.push("  no findings");
   if (options.plans) {
-    lines.push("  plan:");
+    lines.push(a.compiled.plan.approximate ? "  plan (branch analysis approximate: too many branch combinations to enumerate):" : "  plan:");
     for (const line of planOutline(a.compiled.plan)) lines.push(`    ${line}`);
   }
   return lines.join("\n");
