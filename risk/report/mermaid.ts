@@ -26,8 +26,9 @@ export function flowMermaid(assessment: ToolAssessment): string {
   for (const f of assessment.findings) if (f.node !== undefined) byNode.set(f.node, [...(byNode.get(f.node) ?? []), f]);
   const toolLevel = assessment.findings.filter((f) => f.node === undefined || !plan.nodes[f.node]);
 
-  const lines: string[] = ["flowchart TD"];
-  lines.push(`  %% ${assessment.name}: ${assessment.risk}${assessment.deployable ? "" : " (not deployable)"}`);
+  // The title (Mermaid front matter) carries the tool's level and its tool-level marks, which no node can.
+  const title = `${assessment.name}: ${assessment.risk}${assessment.deployable ? "" : " (not deployable)"}${toolLevel.length > 0 ? ` · tool: ${mark(toolLevel)}` : ""}`;
+  const lines: string[] = ["---", `title: ${JSON.stringify(title)}`, "---", "flowchart TD"];
   for (const f of toolLevel) lines.push(`  %% ${f.rule} ${f.level}${f.acknowledged ? " (acknowledged)" : ""}: ${f.message}`);
 
   const nodeLine = (id: string, indent: string) => {

@@ -79,7 +79,7 @@ describe("fascia graph", () => {
   it("prints the flow as Mermaid with risk marks", async () => {
     const { code, out } = await run(["graph", SHOP, "resetTotals"]);
     expect(code).toBe(0);
-    expect(out).toMatch(/^flowchart TD\n/);
+    expect(out).toMatch(/^---\ntitle: "resetTotals: red \(not deployable\) · tool: ⚠ Y005 ⚠ Y008"\n---\nflowchart TD\n/);
     expect(out).toContain('n_reset["reset<br/>sql<br/>⛔ R001 ⛔ R002"]');
     expect(out).toContain("class n_reset red");
   });
