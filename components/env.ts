@@ -1,0 +1,74 @@
+/**
+ * The executor's environment, exactly as docs/executor-config.md lists it. Generic over the value
+ * type so Pulumi outputs pass through untouched while this module stays free of Pulumi imports.
+ * Secrets are only ever references (a Secret Manager secret and version), never values.
+ */
+
+export const ENV = {
+  dbSocketDir: "FASCIA_DB_SOCKET_DIR",
+  dbName: "FASCIA_DB_NAME",
+  dbUser: "FASCIA_DB_USER",
+  dbPassword: "FASCIA_DB_PASSWORD",
+  dbPoolMax: "FASCIA_DB_POOL_MAX",
+  secretPrefix: "FASCIA_SECRET_",
+  authIssuer: "FASCIA_AUTH_ISSUER",
+  authAudience: "FASCIA_AUTH_AUDIENCE",
+  authJwksUrl: "FASCIA_AUTH_JWKS_URL",
+  authRolesClaim: "FASCIA_AUTH_ROLES_CLAIM",
+  schedulerServiceAccount: "FASCIA_SCHEDULER_SERVICE_ACCOUNT",
+  paymentsBaseUrl: "FASCIA_PAYMENTS_BASE_URL",
+  gcpProject: "FASCIA_GCP_PROJECT",
+  run: "FASCIA_RUN",
+  planHash: "FASCIA_PLAN_HASH",
+} as const;
+
+/** Where Cloud Run mounts the Cloud SQL volume; the socket directory is below it. */
+export const CLOUDSQL_MOUNT_PATH = "/cloudsql";
+
+export interface SecretRef<V> {
+  secret: V;
+  version: V;
+}
+
+export type EnvEntry<V> = { name: string; value: V } | { name: string; secretRef: SecretRef<V> };
+
+export interface ExecutorEnvInput<V> {
+  socketDir: V;
+  databaseName: V;
+  databaseUser: V;
+  passwordSecret: SecretRef<V>;
+  poolMax: number;
+  /** Spec secret name → its Secret Manager reference. */
+  secrets: ReadonlyMap<string, SecretRef<V>>;
+  auth?: { issuer?: V; audience?: V; jwksUrl?: V; rolesClaim?: V };
+  schedulerServiceAccount?: V;
+  paymentsBaseUrl?: V;
+  project: V;
+  planHash: string;
+  run: "serve" | "migrate";
+}
+
+/** The variables of one container, sorted by name so a revision only changes when a value does. */
+export function executorEnv<V>(input: ExecutorEnvInput<V>, text: (s: string) => V): EnvEntry<V>[] {
+  const out: EnvEntry<V>[] = [
+    { name: ENV.dbSocketDir, value: input.socketDir },
+    { name: ENV.dbName, value: input.databaseName },
+    { name: ENV.dbUser, value: input.databaseUser },
+    { name: ENV.dbPassword, secretRef: input.passwordSecret },
+    { name: ENV.dbPoolMax, value: text(String(input.poolMax)) },
+    { name: ENV.gcpProject, value: input.project },
+    { name: ENV.run, value: text(input.run) },
+    { name: ENV.planHash, value: text(input.planHash) },
+  ];
+  for (const [name, ref] of input.secrets) out.push({ name: `${ENV.secretPrefix}${name}`, secretRef: ref });
+  const optional: [string, V | undefined][] = [
+    [ENV.authIssuer, input.auth?.issuer],
+    [ENV.authAudience, input.auth?.audience],
+    [ENV.authJwksUrl, input.auth?.jwksUrl],
+    [ENV.authRolesClaim, input.auth?.rolesClaim],
+    [ENV.schedulerServiceAccount, input.schedulerServiceAccount],
+    [ENV.paymentsBaseUrl, input.paymentsBaseUrl],
+  ];
+  for (const [name, value] of optional) if (value !== undefined) out.push({ name, value });
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}

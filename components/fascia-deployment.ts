@@ -1,0 +1,391 @@
+/**
+ * FasciaDeployment: a whole Fascia app in the user's GCP project. It validates and governs every
+ * spec before creating any child (a Red tool or invalid spec fails the preview with the report),
+ * then creates: the APIs, a Cloud SQL PostgreSQL 15 instance with its database and user, the
+ * secrets, a runtime service account holding only what the executor needs, an Artifact Registry
+ * repository, the migration job (run once per deploy, before the service changes), the Cloud Run
+ * service, one FasciaEntity per entity and one FasciaTool per tool (with Cloud Scheduler jobs).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Repository } from "@pulumi/gcp/artifactregistry";
+import * as gcpConfig from "@pulumi/gcp/config";
+import { Job as RunJob, Service as RunService, ServiceIamMember } from "@pulumi/gcp/cloudrunv2";
+import { IAMMember, Service as ProjectService } from "@pulumi/gcp/projects";
+import { Secret, SecretIamMember, SecretVersion } from "@pulumi/gcp/secretmanager";
+import { Account } from "@pulumi/gcp/serviceaccount";
+import { Database, DatabaseInstance, User } from "@pulumi/gcp/sql";
+import { RandomPassword } from "@pulumi/random/randomPassword";
+import { secretNames } from "../executor/secrets";
+import { assessSpecs } from "../risk/engine";
+import { riskReportJson, type RiskReportJson } from "../risk/report/json";
+import type { RiskLevel } from "../risk/rule";
+import type { SpecSet } from "../spec/model";
+import { apiShortName, requiredApis } from "./apis";
+import { requestTimeoutSeconds } from "./durations";
+import { CLOUDSQL_MOUNT_PATH, executorEnv, type EnvEntry, type SecretRef } from "./env";
+import { serviceExposure } from "./exposure";
+import { FasciaEntity } from "./fascia-entity";
+import { FasciaTool } from "./fascia-tool";
+import { governTool } from "./governance";
+import { ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
+import { knownNow } from "./inputs";
+import { boundedId, childName, MIGRATION_JOB_ID, pgIdentifier, REPOSITORY_ID, SERVICE_ACCOUNT_ID, SECRET_ID, slug, specSecretId } from "./naming";
+import { checkImageByDigest, planHash } from "./plan-hash";
+import { sizePool } from "./pool-sizing";
+import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
+import type { EntityMigrationSummary } from "./entity-migration";
+
+export const FASCIA_DEPLOYMENT_TYPE = "fascia:index:FasciaDeployment";
+
+export interface FasciaDatabaseArgs {
+  /** Cloud SQL tier (default `db-custom-1-3840`: 1 vCPU, 3.75 GB, 100 connections). */
+  tier?: pulumi.Input<string>;
+  /** max_connections set on the instance; default: Cloud SQL's default for the tier. */
+  maxConnections?: pulumi.Input<number>;
+  /** `REGIONAL` for a standby in a second zone (default `ZONAL`). */
+  availabilityType?: pulumi.Input<string>;
+  diskSizeGb?: pulumi.Input<number>;
+  /** Pulumi and Cloud SQL deletion protection (default true). */
+  deletionProtection?: pulumi.Input<boolean>;
+  /** A VPC network id with private services access: the instance gets a private IP only. */
+  privateNetwork?: pulumi.Input<string>;
+  /** The subnetwork the service's direct VPC egress uses (needed with `privateNetwork`). */
+  privateSubnetwork?: pulumi.Input<string>;
+  /** Daily backup start, `HH:MM` UTC (default `03:00`). */
+  backupStartTime?: pulumi.Input<string>;
+  /** Days of write-ahead log kept for point-in-time recovery (default 7). */
+  pitrDays?: pulumi.Input<number>;
+}
+
+export interface FasciaServiceArgs {
+  minInstances?: pulumi.Input<number>;
+  maxInstances?: pulumi.Input<number>;
+  /** Requests one instance serves at once (default 40). */
+  concurrency?: pulumi.Input<number>;
+  cpu?: pulumi.Input<string>;
+  memory?: pulumi.Input<string>;
+  /** Replace `allUsers` as invoker of an internet-facing service with these IAM members. */
+  invokers?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface FasciaAuthArgs {
+  issuer?: pulumi.Input<string>;
+  audience?: pulumi.Input<string>;
+  jwksUrl?: pulumi.Input<string>;
+  rolesClaim?: pulumi.Input<string>;
+}
+
+export interface FasciaDeploymentArgs {
+  /** Spec documents as objects (the same shape as the YAML). One of `specs` or `specDir`. */
+  specs?: pulumi.Input<unknown[]>;
+  /** A directory of YAML/JSON spec files. */
+  specDir?: pulumi.Input<string>;
+  /** The executor image by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`. */
+  image: pulumi.Input<string>;
+  /** Default: the provider's `gcp:project`. */
+  project?: pulumi.Input<string>;
+  /** Default: the provider's `gcp:region`. */
+  region?: pulumi.Input<string>;
+  /** A value for every secret the specs name (use `config.requireSecret`). */
+  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  database?: pulumi.Input<FasciaDatabaseArgs>;
+  service?: pulumi.Input<FasciaServiceArgs>;
+  auth?: pulumi.Input<FasciaAuthArgs>;
+  paymentsBaseUrl?: pulumi.Input<string>;
+}
+
+export interface DeploymentDefaults {
+  tier: string;
+  minInstances: number;
+  maxInstances: number;
+  concurrency: number;
+  cpu: string;
+  memory: string;
+}
+
+export const DEFAULTS: DeploymentDefaults = { tier: "db-custom-1-3840", minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" };
+
+export class FasciaDeployment extends pulumi.ComponentResource {
+  public readonly serviceUrl: pulumi.Output<string>;
+  /** Tool name → `METHOD https://…/path`, or the scheduler's target for a scheduled tool. */
+  public readonly endpoints: pulumi.Output<Record<string, string>>;
+  public readonly riskLevels: pulumi.Output<Record<string, RiskLevel>>;
+  public readonly connectionName: pulumi.Output<string>;
+  public readonly riskReport: pulumi.Output<RiskReportJson>;
+  /** Per entity: the planned change against the spec recorded at the last deploy. */
+  public readonly migrationPlan: pulumi.Output<Record<string, EntityMigrationSummary | undefined>>;
+  /** sha256 of the target schema, the risk report and the image. */
+  public readonly planHash: pulumi.Output<string>;
+  public readonly databasePoolMax: pulumi.Output<number>;
+  public readonly entities: Record<string, FasciaEntity> = {};
+  public readonly tools: Record<string, FasciaTool> = {};
+
+  constructor(name: string, args: FasciaDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(FASCIA_DEPLOYMENT_TYPE, name, {}, opts);
+    const fail = (propertyPath: string, reason: string): never => {
+      throw new pulumi.InputPropertyError({ propertyPath, reason: `FasciaDeployment ${name}: ${reason}` });
+    };
+
+    // 1. Validate and normalise everything before the first child.
+    const specs = this.loadSpecs(name, args, fail);
+    const assessments = assessSpecs(specs);
+    const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
+    if (refused.length > 0) throw new pulumi.ResourceError(`${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`, this, true);
+    const report = riskReportJson(assessments);
+    const tools = toolsOf(specs);
+    const entities = entitiesOf(specs);
+    const policies = policiesOf(specs);
+    const scheduled = tools.some((t) => t.trigger.schedule !== undefined);
+
+    const image = known(args.image, "image", fail) ?? fail("image", "`image` is required");
+    checkOr(() => checkImageByDigest(image), "image", fail);
+    const secretValues = known(args.secrets, "secrets", fail) ?? {};
+    const needed = secretNames(specs);
+    const missing = needed.filter((n) => !(n in secretValues));
+    if (missing.length > 0) fail("secrets", `no value for ${missing.map((m) => `\`${m}\``).join(", ")}, which the specs name (pulumi config set --secret ${missing[0]} …)`);
+    const unused = Object.keys(secretValues).filter((n) => !needed.includes(n));
+    if (unused.length > 0) fail("secrets", `${unused.map((m) => `\`${m}\``).join(", ")} ${unused.length === 1 ? "is" : "are"} named by no spec (a typo?)`);
+
+    const database = known(args.database, "database", fail) ?? {};
+    const service = known(args.service, "service", fail) ?? {};
+    const tier = known(database.tier, "database.tier", fail) ?? DEFAULTS.tier;
+    const maxInstances = known(service.maxInstances, "service.maxInstances", fail) ?? DEFAULTS.maxInstances;
+    const concurrency = known(service.concurrency, "service.concurrency", fail) ?? DEFAULTS.concurrency;
+    const maxConnections = known(database.maxConnections, "database.maxConnections", fail);
+    const pool = checkOr(() => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }), "service.maxInstances", fail);
+    const invokers = known(service.invokers, "service.invokers", fail);
+    const exposure = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
+    const privateNetwork = database.privateNetwork;
+    if (privateNetwork !== undefined && database.privateSubnetwork === undefined) fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
+
+    const project = pulumi.output(args.project ?? gcpConfig.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`"));
+    const region = pulumi.output(args.region ?? gcpConfig.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`"));
+    const hash = planHash({ schema: Object.fromEntries(entities.map((e) => [e.name, e])), risk: report, image });
+    const base = slug(name);
+    const child = { parent: this };
+
+    // 2. APIs.
+    const apis = requiredApis({ scheduled, privateNetwork: privateNetwork !== undefined }).map(
+      (api) => new ProjectService(childName(name, `api-${apiShortName(api)}`), { project, service: api, disableOnDestroy: false }, child),
+    );
+    const afterApis = { parent: this, dependsOn: apis };
+
+    // 3. Identities.
+    const runtime = new Account(childName(name, "runtime-sa"), { project, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` }, afterApis);
+    const runtimeMember = runtime.email.apply(serviceAccountMember);
+    const projectGrants = RUNTIME_PROJECT_ROLES.map((role) => new IAMMember(childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`), { project, role, member: runtimeMember }, child));
+    const scheduler = scheduled
+      ? new Account(childName(name, "scheduler-sa"), { project, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` }, afterApis)
+      : undefined;
+
+    // 4. Database.
+    const deletionProtection = database.deletionProtection ?? true;
+    const instance = new DatabaseInstance(
+      childName(name, "db"),
+      {
+        project,
+        region,
+        databaseVersion: "POSTGRES_15",
+        deletionProtection,
+        settings: {
+          tier,
+          edition: "ENTERPRISE",
+          availabilityType: database.availabilityType ?? "ZONAL",
+          diskAutoresize: true,
+          diskSize: database.diskSizeGb ?? 10,
+          deletionProtectionEnabled: deletionProtection,
+          backupConfiguration: {
+            enabled: true,
+            pointInTimeRecoveryEnabled: true,
+            startTime: database.backupStartTime ?? "03:00",
+            transactionLogRetentionDays: database.pitrDays ?? 7,
+            backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" },
+          },
+          ipConfiguration:
+            privateNetwork !== undefined
+              ? { ipv4Enabled: false, privateNetwork, sslMode: "ENCRYPTED_ONLY" }
+              : // Public IP without authorized networks: reachable only through the Cloud SQL connector (IAM-checked).
+                { ipv4Enabled: true, authorizedNetworks: [], sslMode: "ENCRYPTED_ONLY" },
+          databaseFlags: [{ name: "max_connections", value: String(pool.connectionLimit) }],
+          userLabels: { "managed-by": "fascia", "fascia-app": base },
+        },
+      },
+      afterApis,
+    );
+    const dbName = pgIdentifier(name);
+    const dbUser = `${dbName}_executor`.slice(0, 63);
+    const databaseRes = new Database(childName(name, "database"), { project, instance: instance.name, name: dbName }, child);
+    const password = new RandomPassword(childName(name, "db-password"), { length: 32, special: false }, child);
+    const user = new User(childName(name, "db-user"), { project, instance: instance.name, name: dbUser, password: password.result }, child);
+
+    // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
+    const secretRefs = new Map<string, SecretRef<pulumi.Input<string>>>();
+    const secretResources: pulumi.Resource[] = [];
+    const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
+      const secret = new Secret(childName(name, `secret-${key}`), { project, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } }, afterApis);
+      const version = new SecretVersion(childName(name, `secret-${key}-version`), { secret: secret.id, secretData: pulumi.secret(value) }, child);
+      const grant = new SecretIamMember(childName(name, `secret-${key}-accessor`), { project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember }, child);
+      secretResources.push(version, grant);
+      return { secret: secret.secretId, version: version.version } as SecretRef<pulumi.Input<string>>;
+    };
+    const grants = runtimeSecretGrants(["db-password", ...needed]);
+    const passwordRef = makeSecret("db-password", boundedId(base, "db-password", SECRET_ID), password.result);
+    for (const grant of grants) {
+      if (grant.key === "db-password") continue;
+      secretRefs.set(grant.key, makeSecret(grant.key, specSecretId(base, grant.key), secretValues[grant.key]!));
+    }
+
+    // 6. Artifact Registry for the executor images.
+    new Repository(childName(name, "images"), { project, location: region, repositoryId: boundedId(base, "images", REPOSITORY_ID), format: "DOCKER", description: `Executor images of Fascia app ${name}` }, afterApis);
+
+    // 7. The executor's environment, shared by the migration job and the service.
+    const authArgs = known(args.auth, "auth", fail) ?? {};
+    const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
+    const envFor = (run: "serve" | "migrate", poolMax: number) =>
+      toRunEnv(
+        executorEnv<pulumi.Input<string>>(
+          {
+            socketDir: pulumi.interpolate`${CLOUDSQL_MOUNT_PATH}/${instance.connectionName}`,
+            databaseName: databaseRes.name,
+            databaseUser: user.name,
+            passwordSecret: passwordRef,
+            poolMax,
+            secrets: secretRefs,
+            auth,
+            ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
+            ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
+            project,
+            planHash: hash,
+            run,
+          },
+          (s) => s,
+        ),
+      );
+    const cloudSqlVolume = { name: "cloudsql", cloudSqlInstance: { instances: [instance.connectionName] } };
+    const cloudSqlMount = { name: "cloudsql", mountPath: CLOUDSQL_MOUNT_PATH };
+    const vpcAccess = privateNetwork !== undefined ? { networkInterfaces: [{ network: privateNetwork, subnetwork: database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined;
+    const runsAfter = [user, databaseRes, ...projectGrants, ...secretResources];
+
+    // 8. Migrations: a Cloud Run job executed once per plan (the token is the plan hash), to
+    // completion, before the service may change; one task, no parallelism, no retries.
+    const migrate = new RunJob(
+      childName(name, "migrate"),
+      {
+        project,
+        location: region,
+        name: boundedId(base, "migrate", MIGRATION_JOB_ID),
+        deletionProtection: false,
+        runExecutionToken: hash.slice(0, 16),
+        template: {
+          taskCount: 1,
+          parallelism: 1,
+          template: {
+            serviceAccount: runtime.email,
+            maxRetries: 0,
+            timeout: "900s",
+            volumes: [cloudSqlVolume],
+            ...(vpcAccess ? { vpcAccess } : {}),
+            containers: [{ image, envs: envFor("migrate", 1), volumeMounts: [cloudSqlMount] }],
+          },
+        },
+      },
+      { parent: this, dependsOn: runsAfter },
+    );
+
+    // 9. The executor service.
+    const run = new RunService(
+      childName(name, "executor"),
+      {
+        project,
+        location: region,
+        ingress: exposure.ingress,
+        deletionProtection: false,
+        template: {
+          serviceAccount: runtime.email,
+          maxInstanceRequestConcurrency: concurrency,
+          timeout: `${requestTimeoutSeconds(tools)}s`,
+          scaling: { minInstanceCount: service.minInstances ?? DEFAULTS.minInstances, maxInstanceCount: maxInstances },
+          volumes: [cloudSqlVolume],
+          ...(vpcAccess ? { vpcAccess } : {}),
+          containers: [
+            {
+              image,
+              ports: { containerPort: 8080 },
+              resources: { limits: { cpu: service.cpu ?? DEFAULTS.cpu, memory: service.memory ?? DEFAULTS.memory } },
+              envs: envFor("serve", pool.poolMax),
+              volumeMounts: [cloudSqlMount],
+            },
+          ],
+        },
+      },
+      { parent: this, dependsOn: [migrate, ...runsAfter] },
+    );
+    for (const member of exposure.invokers) {
+      new ServiceIamMember(childName(name, `invoker-${member === "allUsers" ? "public" : slug(member)}`), { project, location: region, name: run.name, role: ROLES.runInvoker, member }, child);
+    }
+    if (scheduler) {
+      new ServiceIamMember(childName(name, "invoker-scheduler"), { project, location: region, name: run.name, role: ROLES.runInvoker, member: scheduler.email.apply(serviceAccountMember) }, child);
+    }
+
+    // 10. One component per entity and tool.
+    for (const entity of entities) {
+      this.entities[entity.name] = new FasciaEntity(childName(name, `entity-${slug(entity.name)}`), { spec: entity, entities }, { parent: this, dependsOn: [migrate] });
+    }
+    for (const tool of tools) {
+      this.tools[tool.name] = new FasciaTool(
+        childName(name, `tool-${slug(tool.name)}`),
+        { spec: tool, entities, policies, serviceUrl: run.uri, ...(scheduler && tool.trigger.schedule ? { scheduler: { serviceAccountEmail: scheduler.email, region, project } } : {}) },
+        { parent: this },
+      );
+    }
+
+    this.serviceUrl = run.uri;
+    this.connectionName = instance.connectionName;
+    this.riskReport = pulumi.output(report);
+    this.riskLevels = pulumi.output(Object.fromEntries(report.tools.map((t) => [t.name, t.risk])));
+    this.endpoints = pulumi.all(Object.entries(this.tools).map(([toolName, t]) => pulumi.all([t.method, t.endpoint]).apply(([m, e]) => [toolName, `${m} ${e ?? ""}`] as const))).apply((pairs) => Object.fromEntries(pairs));
+    this.migrationPlan = pulumi.all(Object.entries(this.entities).map(([entityName, e]) => e.migration.apply((m) => [entityName, m] as const))).apply((pairs) => Object.fromEntries(pairs));
+    this.planHash = pulumi.output(hash);
+    this.databasePoolMax = pulumi.output(pool.poolMax);
+    this.registerOutputs({
+      serviceUrl: this.serviceUrl,
+      endpoints: this.endpoints,
+      riskLevels: this.riskLevels,
+      connectionName: this.connectionName,
+      riskReport: this.riskReport,
+      migrationPlan: this.migrationPlan,
+      planHash: this.planHash,
+      databasePoolMax: this.databasePoolMax,
+    });
+  }
+
+  private loadSpecs(name: string, args: FasciaDeploymentArgs, fail: (path: string, reason: string) => never): SpecSet {
+    const inline = known(args.specs, "specs", fail);
+    const dir = known(args.specDir, "specDir", fail);
+    if ((inline === undefined) === (dir === undefined)) fail("specs", "give exactly one of `specs` or `specDir`");
+    try {
+      return dir !== undefined ? specsFromDir(dir) : specsFromObjects(inline!, `FasciaDeployment ${name} specs`);
+    } catch (error) {
+      throw new pulumi.ResourceError((error as Error).message, this, true);
+    }
+  }
+}
+
+/** A value the deployment must know when the program runs (it decides which children exist). */
+function known<T>(input: pulumi.Input<T> | undefined, path: string, fail: (path: string, reason: string) => never): T | undefined {
+  const now = knownNow(input);
+  if (!now.known) return fail(path, `\`${path}\` must be a plain value, known when the program runs: it decides which resources exist`);
+  return now.value;
+}
+
+function checkOr<T>(check: () => T, path: string, fail: (path: string, reason: string) => never): T {
+  try {
+    return check();
+  } catch (error) {
+    return fail(path, (error as Error).message);
+  }
+}
+
+function toRunEnv(entries: EnvEntry<pulumi.Input<string>>[]) {
+  return entries.map((e) => ("secretRef" in e ? { name: e.name, valueSource: { secretKeyRef: { secret: e.secretRef.secret, version: e.secretRef.version } } } : { name: e.name, value: e.value }));
+}

@@ -1,0 +1,133 @@
+/**
+ * FasciaTool: one Tool of the app, governed at preview. Its risk is assessed by the Risk Engine
+ * when the component is constructed; Red, or Yellow with an unacknowledged finding, throws a
+ * ResourceError carrying the report (rule ids, nodes, hints), which fails `pulumi preview`;
+ * an acknowledged Yellow logs a warning. A scheduled tool gets its Cloud Scheduler job, calling
+ * the executor with an OIDC token of the scheduler's service account, audience set explicitly.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Job } from "@pulumi/gcp/cloudscheduler";
+import { toolRiskJson, type ToolRiskJson } from "../risk/report/json";
+import type { RiskLevel } from "../risk/rule";
+import type { EntitySpec } from "../spec/language/entity";
+import type { PolicySpec } from "../spec/language/policy";
+import type { ToolSpec } from "../spec/language/tool";
+import { attemptDeadline } from "./durations";
+import { assessToolIn, governTool } from "./governance";
+import { knownNow } from "./inputs";
+import { childName } from "./naming";
+import { joinUrl, toolRoute, type ToolRoute } from "./routes";
+import { specInContext } from "./spec-input";
+
+export const FASCIA_TOOL_TYPE = "fascia:index:FasciaTool";
+
+export interface FasciaToolSchedulerArgs {
+  /** The scheduler's service account: the only identity allowed to run scheduled tools. */
+  serviceAccountEmail: pulumi.Input<string>;
+  /** Cloud Scheduler region (the service's region). */
+  region: pulumi.Input<string>;
+  project?: pulumi.Input<string>;
+}
+
+export interface FasciaToolArgs {
+  /** The Tool spec, the same object as its YAML document. */
+  spec: pulumi.Input<ToolSpec>;
+  /** The Entity specs the tool's flow reads and writes. */
+  entities?: pulumi.Input<EntitySpec[]>;
+  /** The Policy specs the tool names. */
+  policies?: pulumi.Input<PolicySpec[]>;
+  /** The executor's URL: gives the tool's endpoint, and is the scheduler's target and audience. */
+  serviceUrl?: pulumi.Input<string>;
+  /** Required for a scheduled tool. */
+  scheduler?: pulumi.Input<FasciaToolSchedulerArgs>;
+}
+
+interface Governed {
+  spec: ToolSpec;
+  report: ToolRiskJson;
+  route: ToolRoute;
+}
+
+export class FasciaTool extends pulumi.ComponentResource {
+  public readonly toolName: pulumi.Output<string>;
+  /** green, yellow or red (a component that exists is never red: red throws). */
+  public readonly risk: pulumi.Output<RiskLevel>;
+  /** This tool's entry of the JSON risk report. */
+  public readonly riskReport: pulumi.Output<ToolRiskJson>;
+  public readonly method: pulumi.Output<string>;
+  public readonly path: pulumi.Output<string>;
+  /** `https://…/path` once the service URL is known. */
+  public readonly endpoint: pulumi.Output<string | undefined>;
+  /** The Cloud Scheduler job of a scheduled tool. */
+  public readonly schedulerJob?: Job;
+
+  constructor(name: string, args: FasciaToolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(FASCIA_TOOL_TYPE, name, {}, opts);
+    const spec = knownNow(args.spec);
+    const entities = knownNow(args.entities);
+    const policies = knownNow(args.policies);
+    let governed: pulumi.Output<Governed>;
+    if (spec.known && entities.known && policies.known) {
+      const now = this.govern(name, spec.value, entities.value ?? [], policies.value ?? []);
+      governed = pulumi.output(now);
+      this.schedulerJob = this.scheduleIfNeeded(name, now.spec, args);
+    } else {
+      // Known only at deploy time: governed when the value resolves (see docs/deploy.md).
+      governed = pulumi.all([args.spec, args.entities ?? [], args.policies ?? []]).apply(([s, e, p]) => this.govern(name, s as ToolSpec, e as EntitySpec[], p as PolicySpec[]));
+    }
+    this.toolName = governed.apply((g) => g.spec.name);
+    this.riskReport = governed.apply((g) => g.report);
+    this.risk = governed.apply((g) => g.report.risk);
+    this.method = governed.apply((g) => g.route.method);
+    this.path = governed.apply((g) => g.route.path);
+    this.endpoint = pulumi.all([governed, args.serviceUrl]).apply(([g, url]) => (url === undefined ? undefined : joinUrl(url, g.route.path)));
+    this.registerOutputs({ toolName: this.toolName, risk: this.risk, riskReport: this.riskReport, method: this.method, path: this.path, endpoint: this.endpoint });
+  }
+
+  private govern(name: string, spec: ToolSpec, entities: EntitySpec[], policies: PolicySpec[]): Governed {
+    let specs;
+    try {
+      specs = specInContext(spec, [...entities, ...policies], `FasciaTool ${name}`);
+    } catch (error) {
+      throw new pulumi.ResourceError((error as Error).message, this, true);
+    }
+    const toolName = (spec as { name: string }).name;
+    const governance = governTool(assessToolIn(specs, toolName));
+    if (governance.verdict === "refuse") throw new pulumi.ResourceError(governance.message!, this, true);
+    if (governance.verdict === "warn") void pulumi.log.warn(governance.message!, this);
+    const validated = specs.tools.get(toolName)!.spec;
+    return { spec: validated, report: toolRiskJson(governance.assessment), route: toolRoute(validated) };
+  }
+
+  private scheduleIfNeeded(name: string, spec: ToolSpec, args: FasciaToolArgs): Job | undefined {
+    const schedule = spec.trigger.schedule;
+    if (!schedule) return undefined;
+    if (args.scheduler === undefined || args.serviceUrl === undefined) {
+      throw new pulumi.InputPropertyError({ propertyPath: "scheduler", reason: `tool ${spec.name} is scheduled: \`scheduler\` and \`serviceUrl\` are required to create its Cloud Scheduler job` });
+    }
+    const scheduler = pulumi.output(args.scheduler);
+    const url = pulumi.output(args.serviceUrl);
+    const route = toolRoute(spec);
+    return new Job(
+      childName(name, "schedule"),
+      {
+        description: `Fascia scheduled tool ${spec.name}`,
+        region: scheduler.region,
+        project: scheduler.project,
+        schedule: schedule.cron,
+        timeZone: schedule.timezone ?? "Etc/UTC",
+        attemptDeadline: attemptDeadline(spec),
+        // The executor retries inside the run; a second delivery would be a second run.
+        retryConfig: { retryCount: 0 },
+        httpTarget: {
+          uri: url.apply((u) => joinUrl(u, route.path)),
+          httpMethod: route.method,
+          headers: { "Content-Type": "application/json" },
+          body: Buffer.from("{}").toString("base64"),
+          oidcToken: { serviceAccountEmail: scheduler.serviceAccountEmail, audience: url },
+        },
+      },
+      { parent: this },
+    );
+  }
+}

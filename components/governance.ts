@@ -1,0 +1,50 @@
+/**
+ * Deployment governance for one tool: Red, or Yellow with an unacknowledged finding, refuses the
+ * deployment; an acknowledged Yellow passes with a warning. The verdict carries the message the
+ * component throws (or logs): every finding with its rule id, node, consequence and hint. Pure:
+ * no Pulumi imports; the component turns a refusal into a ResourceError.
+ */
+import { assessTool, entityMap, type ToolAssessment } from "../risk/engine";
+import type { Finding } from "../risk/rule";
+import { compileTool } from "../compiler/flow/compile";
+import type { SpecSet } from "../spec/model";
+
+export type Verdict = "deploy" | "warn" | "refuse";
+
+export interface ToolGovernance {
+  verdict: Verdict;
+  assessment: ToolAssessment;
+  /** Set for `warn` and `refuse`: what the user reads. */
+  message?: string;
+}
+
+export function assessToolIn(specs: SpecSet, toolName: string): ToolAssessment {
+  const tool = specs.tools.get(toolName);
+  if (!tool) throw new Error(`tool ${toolName} is not among the specs`);
+  return assessTool(compileTool(tool.spec, entityMap(specs)));
+}
+
+export function governTool(assessment: ToolAssessment): ToolGovernance {
+  const blocking = assessment.findings.filter((f) => !f.acknowledged);
+  if (!assessment.deployable) {
+    const reds = blocking.filter((f) => f.level === "red").map((f) => f.rule);
+    const why = reds.length > 0
+      ? `is RED (${[...new Set(reds)].join(", ")}): Red findings must be fixed before deployment`
+      : `is YELLOW with ${blocking.length} unacknowledged ${blocking.length === 1 ? "finding" : "findings"}: fix ${blocking.length === 1 ? "it" : "them"} or add \`acknowledge: [{ rule, node, reason }]\` to the tool`;
+    return { verdict: "refuse", assessment, message: `tool ${assessment.name} may not deploy: it ${why}\n${findingLines(assessment.findings)}` };
+  }
+  if (assessment.findings.length > 0) {
+    return { verdict: "warn", assessment, message: `tool ${assessment.name} is YELLOW, deployed with acknowledged findings:\n${findingLines(assessment.findings)}` };
+  }
+  return { verdict: "deploy", assessment };
+}
+
+function findingLines(findings: readonly Finding[]): string {
+  return findings
+    .map((f) => {
+      const where = f.node !== undefined ? `node ${f.node}` : "the tool";
+      const state = f.acknowledged ? ` [acknowledged: ${f.reason ?? ""}]` : "";
+      return `  ${f.rule} ${f.level} at ${where}: ${f.message}${state}\n      hint: ${f.hint}`;
+    })
+    .join("\n");
+}

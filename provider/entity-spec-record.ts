@@ -1,0 +1,104 @@
+/**
+ * The record of an entity's deployed spec. Components never see their previous state; a dynamic
+ * resource's `check` does (its `olds` are the inputs stored at the last deploy), so this is where
+ * a destructive schema change is refused — during `pulumi preview`, before anything is applied.
+ * The record itself touches no cloud API: create/update store the inputs, delete forgets them
+ * (dropping tables is the migration job's business, governed by the same rules).
+ */
+import { join, relative } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type * as Judge from "../components/entity-migration";
+import type { EntityMigrationSummary, RecordedEntity } from "../components/entity-migration";
+import type { EntitySpec } from "../spec/language/entity";
+
+/**
+ * Pulumi serializes a dynamic provider's functions with everything they capture, and runs them
+ * in a separate plain-Node process. The planner (zod, CEL, the schema compiler) cannot be
+ * serialized, so the functions capture only the module's absolute path and require it there:
+ * the module itself, or, when the program runs from TypeScript sources, its build under dist/
+ * (`npm run build`), since that process has no TypeScript loader.
+ */
+const JUDGE_SOURCE = require.resolve("../components/entity-migration");
+const PACKAGE_ROOT = join(__dirname, "..");
+const JUDGE_PATHS: readonly string[] = JUDGE_SOURCE.endsWith(".ts")
+  ? [JUDGE_SOURCE, join(PACKAGE_ROOT, "dist", relative(PACKAGE_ROOT, JUDGE_SOURCE)).replace(/\.ts$/, ".js")]
+  : [JUDGE_SOURCE];
+
+function loadJudge(): typeof Judge {
+  const errors: string[] = [];
+  for (const path of JUDGE_PATHS) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path in the provider process
+      return require(path) as typeof Judge;
+    } catch (error) {
+      errors.push(`${path}: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+  throw new Error(`cannot load the Fascia migration judge (run \`npm run build\` when deploying from TypeScript sources): ${errors.join("; ")}`);
+}
+
+/** Key-order-independent JSON, so reordered YAML keys are not a change. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export interface EntitySpecRecordInputs {
+  entity: string;
+  spec: EntitySpec;
+  related: EntitySpec[];
+  /** Filled by `check`: the planned migration against the recorded spec. */
+  migration?: EntityMigrationSummary;
+}
+
+/** The engine's placeholder for a value not known at preview. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function hasUnknown(value: unknown): boolean {
+  return JSON.stringify(value ?? null).includes(UNKNOWN);
+}
+
+function recorded(inputs: Partial<EntitySpecRecordInputs> | undefined): RecordedEntity | undefined {
+  if (!inputs?.spec) return undefined;
+  return { spec: inputs.spec, related: inputs.related ?? [] };
+}
+
+export const entitySpecRecordProvider = {
+  async check(olds: Partial<EntitySpecRecordInputs>, news: EntitySpecRecordInputs): Promise<pulumi.dynamic.CheckResult<EntitySpecRecordInputs>> {
+    // Unknown at preview: judged when the update runs `check` again with the resolved values.
+    if (hasUnknown(news.spec) || hasUnknown(news.related)) return { inputs: news };
+    const judgement = loadJudge().judgeEntityChange(recorded(olds), { spec: news.spec, related: news.related ?? [] });
+    if (judgement.refused) return { inputs: news, failures: [{ property: "spec", reason: judgement.message! }] };
+    return { inputs: { ...news, migration: judgement.summary } };
+  },
+  async diff(_id: string, olds: EntitySpecRecordInputs, news: EntitySpecRecordInputs): Promise<pulumi.dynamic.DiffResult> {
+    const changed = (["spec", "related"] as const).filter((key) => stableJson(olds[key]) !== stableJson(news[key]));
+    return { changes: changed.length > 0 || olds.entity !== news.entity, replaces: [], deleteBeforeReplace: false };
+  },
+  async create(inputs: EntitySpecRecordInputs): Promise<pulumi.dynamic.CreateResult> {
+    return { id: inputs.entity, outs: inputs };
+  },
+  async update(_id: string, _olds: EntitySpecRecordInputs, news: EntitySpecRecordInputs): Promise<pulumi.dynamic.UpdateResult> {
+    return { outs: news };
+  },
+  async delete(): Promise<void> {},
+} satisfies pulumi.dynamic.ResourceProvider;
+
+export interface EntitySpecRecordArgs {
+  entity: pulumi.Input<string>;
+  spec: pulumi.Input<EntitySpec>;
+  related: pulumi.Input<EntitySpec[]>;
+}
+
+export class EntitySpecRecord extends pulumi.dynamic.Resource {
+  declare public readonly spec: pulumi.Output<EntitySpec>;
+  declare public readonly migration: pulumi.Output<EntityMigrationSummary | undefined>;
+
+  constructor(name: string, args: EntitySpecRecordArgs, opts?: pulumi.CustomResourceOptions) {
+    super(entitySpecRecordProvider, name, { ...args, migration: undefined }, opts, "fascia", "EntitySpecRecord");
+  }
+}

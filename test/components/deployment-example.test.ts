@@ -1,0 +1,233 @@
+/**
+ * The reservations example deployed under Pulumi mocks (update mode): the full resource set by
+ * type and logical name, the inputs that matter, parent/child structure, and no secret value in
+ * plain text anywhere.
+ */
+import * as pulumi from "@pulumi/pulumi";
+/* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
+import { FasciaDeployment } from "../../components/fascia-deployment";
+import { createRecordingMocks, isSecretWrapper, MOCK_DB_PASSWORD, parentTypes, RECORD_TYPE, settle, unwrap, valueOf, type Registered } from "./support/recording-mocks";
+
+const { mocks, resources } = createRecordingMocks();
+const SECRETS = { PAYMENTS_API_KEY: "sk_live_7Hq2Vb9RkL", PAYMENTS_WEBHOOK_SECRET: "whsec_Pp41MnTz0q", OPS_WEBHOOK_TOKEN: "ops-tok-9f8e7d6c" };
+const IMAGE = `europe-west1-docker.pkg.dev/acme-prod/fascia/executor@sha256:${"ab".repeat(32)}`;
+
+let deployment: FasciaDeployment;
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks(mocks, "fascia", "prod", false);
+  deployment = new FasciaDeployment("reservations", {
+    specDir: "examples/reservations",
+    image: IMAGE,
+    project: "acme-prod",
+    region: "europe-west1",
+    secrets: Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, pulumi.secret(v)])),
+    auth: { issuer: "https://auth.acme.example", audience: "reservations-api", jwksUrl: "https://auth.acme.example/.well-known/jwks.json" },
+  });
+  await valueOf(deployment.endpoints);
+  await valueOf(deployment.migrationPlan);
+  await settle();
+});
+
+const byType = (type: string) => resources.filter((r) => r.type === type);
+const one = (name: string): Registered => {
+  const found = resources.filter((r) => r.name === name);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const plain = (r: Registered) => unwrap(r.inputs) as Record<string, any>;
+
+test("the full resource set, by type and logical name", () => {
+  const names = (type: string) => byType(type).map((r) => r.name).sort();
+  expect(names("fascia:index:FasciaDeployment")).toEqual(["reservations"]);
+  expect(names("gcp:projects/service:Service")).toEqual(
+    ["artifactregistry", "cloudscheduler", "iam", "run", "secretmanager", "sqladmin"].map((a) => `reservations-api-${a}`),
+  );
+  expect(names("gcp:serviceaccount/account:Account")).toEqual(["reservations-runtime-sa", "reservations-scheduler-sa"]);
+  expect(names("gcp:projects/iAMMember:IAMMember")).toEqual(["reservations-runtime-cloudsql-client"]);
+  expect(names("gcp:sql/databaseInstance:DatabaseInstance")).toEqual(["reservations-db"]);
+  expect(names("gcp:sql/database:Database")).toEqual(["reservations-database"]);
+  expect(names("gcp:sql/user:User")).toEqual(["reservations-db-user"]);
+  expect(names("random:index/randomPassword:RandomPassword")).toEqual(["reservations-db-password"]);
+  const secretKeys = ["db-password", "OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"];
+  expect(names("gcp:secretmanager/secret:Secret")).toEqual(secretKeys.map((k) => `reservations-secret-${k}`).sort());
+  expect(names("gcp:secretmanager/secretVersion:SecretVersion")).toEqual(secretKeys.map((k) => `reservations-secret-${k}-version`).sort());
+  expect(names("gcp:secretmanager/secretIamMember:SecretIamMember")).toEqual(secretKeys.map((k) => `reservations-secret-${k}-accessor`).sort());
+  expect(names("gcp:artifactregistry/repository:Repository")).toEqual(["reservations-images"]);
+  expect(names("gcp:cloudrunv2/job:Job")).toEqual(["reservations-migrate"]);
+  expect(names("gcp:cloudrunv2/service:Service")).toEqual(["reservations-executor"]);
+  expect(names("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toEqual(["reservations-invoker-public", "reservations-invoker-scheduler"]);
+  expect(names("fascia:index:FasciaEntity")).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}`));
+  expect(names(RECORD_TYPE)).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}-record`));
+  const tools = ["cancel-reservation", "complete-stays", "confirm-reservation", "create-reservation", "list-reservations", "payment-webhook"];
+  expect(names("fascia:index:FasciaTool")).toEqual(tools.map((t) => `reservations-tool-${t}`));
+  expect(names("gcp:cloudscheduler/job:Job")).toEqual(["reservations-tool-complete-stays-schedule"]);
+  expect(resources).toHaveLength(44); // exactly the resources listed above, nothing else
+});
+
+test("Cloud SQL: PostgreSQL 15, backups with point-in-time recovery, deletion protection, no open network", () => {
+  const db = plain(one("reservations-db"));
+  expect(db).toMatchObject({ project: "acme-prod", region: "europe-west1", databaseVersion: "POSTGRES_15", deletionProtection: true });
+  expect(db.settings).toMatchObject({
+    tier: "db-custom-1-3840",
+    edition: "ENTERPRISE",
+    deletionProtectionEnabled: true,
+    backupConfiguration: { enabled: true, pointInTimeRecoveryEnabled: true, transactionLogRetentionDays: 7 },
+    ipConfiguration: { ipv4Enabled: true, authorizedNetworks: [], sslMode: "ENCRYPTED_ONLY" },
+    databaseFlags: [{ name: "max_connections", value: "100" }],
+  });
+  expect(plain(one("reservations-database"))).toMatchObject({ name: "reservations", instance: "reservations-db-a1b2c3" });
+  expect(plain(one("reservations-db-user")).name).toBe("reservations_executor");
+});
+
+test("the runtime account holds cloudsql.client on the project and secretAccessor on exactly its own secrets", () => {
+  const runtime = "serviceAccount:reservations-run@acme-prod.iam.gserviceaccount.com";
+  const projectGrants = byType("gcp:projects/iAMMember:IAMMember").map(plain);
+  expect(projectGrants).toEqual([expect.objectContaining({ project: "acme-prod", role: "roles/cloudsql.client", member: runtime })]);
+  const secretGrants = byType("gcp:secretmanager/secretIamMember:SecretIamMember").map(plain);
+  expect(secretGrants.map((g) => [g.secretId, g.role, g.member]).sort()).toEqual(
+    [
+      ["reservations--OPS_WEBHOOK_TOKEN", "roles/secretmanager.secretAccessor", runtime],
+      ["reservations--PAYMENTS_API_KEY", "roles/secretmanager.secretAccessor", runtime],
+      ["reservations--PAYMENTS_WEBHOOK_SECRET", "roles/secretmanager.secretAccessor", runtime],
+      ["reservations-db-password", "roles/secretmanager.secretAccessor", runtime],
+    ].sort(),
+  );
+  const secretIds = byType("gcp:secretmanager/secret:Secret").map((s) => plain(s).secretId).sort();
+  expect(secretIds).toEqual(secretGrants.map((g) => g.secretId).sort());
+});
+
+test("invokers: the service is public (it has HTTP tools and a webhook), the scheduler account may invoke", () => {
+  const invokers = byType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember").map(plain).map((m) => [m.role, m.member, m.name]);
+  expect(invokers.sort()).toEqual([
+    ["roles/run.invoker", "allUsers", "reservations-executor-a1b2c3"],
+    ["roles/run.invoker", "serviceAccount:reservations-sched@acme-prod.iam.gserviceaccount.com", "reservations-executor-a1b2c3"],
+  ]);
+});
+
+test("Cloud Run service: image by digest, service account, ingress, Cloud SQL volume, env and secret references", () => {
+  const service = plain(one("reservations-executor"));
+  expect(service).toMatchObject({ project: "acme-prod", location: "europe-west1", ingress: "INGRESS_TRAFFIC_ALL" });
+  const template = service.template;
+  expect(template.serviceAccount).toBe("reservations-run@acme-prod.iam.gserviceaccount.com");
+  expect(template.scaling).toEqual({ minInstanceCount: 0, maxInstanceCount: 10 });
+  expect(template.maxInstanceRequestConcurrency).toBe(40);
+  expect(template.timeout).toBe("130s"); // completeStays' 2m + 10 s
+  expect(template.volumes).toEqual([{ name: "cloudsql", cloudSqlInstance: { instances: ["acme-prod:europe-west1:reservations-db-a1b2c3"] } }]);
+  const container = template.containers[0];
+  expect(container.image).toBe(IMAGE);
+  expect(container.volumeMounts).toEqual([{ name: "cloudsql", mountPath: "/cloudsql" }]);
+  const env = Object.fromEntries(container.envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
+  expect(env).toEqual({
+    FASCIA_AUTH_AUDIENCE: "reservations-api",
+    FASCIA_AUTH_ISSUER: "https://auth.acme.example",
+    FASCIA_AUTH_JWKS_URL: "https://auth.acme.example/.well-known/jwks.json",
+    FASCIA_DB_NAME: "reservations",
+    FASCIA_DB_PASSWORD: { secretKeyRef: { secret: "reservations-db-password", version: "1" } },
+    FASCIA_DB_POOL_MAX: "9", // (100 − 8 reserved) / 10 instances
+    FASCIA_DB_SOCKET_DIR: "/cloudsql/acme-prod:europe-west1:reservations-db-a1b2c3",
+    FASCIA_DB_USER: "reservations_executor",
+    FASCIA_GCP_PROJECT: "acme-prod",
+    FASCIA_PLAN_HASH: expect.stringMatching(/^[0-9a-f]{64}$/),
+    FASCIA_RUN: "serve",
+    FASCIA_SCHEDULER_SERVICE_ACCOUNT: "reservations-sched@acme-prod.iam.gserviceaccount.com",
+    FASCIA_SECRET_OPS_WEBHOOK_TOKEN: { secretKeyRef: { secret: "reservations--OPS_WEBHOOK_TOKEN", version: "1" } },
+    FASCIA_SECRET_PAYMENTS_API_KEY: { secretKeyRef: { secret: "reservations--PAYMENTS_API_KEY", version: "1" } },
+    FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: { secretKeyRef: { secret: "reservations--PAYMENTS_WEBHOOK_SECRET", version: "1" } },
+  });
+});
+
+test("migrations: one job, one task, no retries, run to completion once per plan hash", async () => {
+  const job = plain(one("reservations-migrate"));
+  const hash = await valueOf(deployment.planHash);
+  expect(job).toMatchObject({ name: "reservations-migrate", location: "europe-west1", runExecutionToken: hash!.slice(0, 16) });
+  expect(job.template).toMatchObject({ taskCount: 1, parallelism: 1, template: { maxRetries: 0, serviceAccount: "reservations-run@acme-prod.iam.gserviceaccount.com" } });
+  const env = Object.fromEntries(job.template.template.containers[0].envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
+  expect(env).toMatchObject({ FASCIA_RUN: "migrate", FASCIA_DB_POOL_MAX: "1" });
+  expect(job.name.length + job.runExecutionToken.length).toBeLessThan(63);
+});
+
+test("Cloud Scheduler: the scheduled tool posts to its route with an OIDC token, audience = service URL", async () => {
+  const url = await valueOf(deployment.serviceUrl);
+  const job = plain(one("reservations-tool-complete-stays-schedule"));
+  expect(job).toMatchObject({ region: "europe-west1", project: "acme-prod", schedule: "0 3 * * *", timeZone: "Europe/Berlin", attemptDeadline: "130s", retryConfig: { retryCount: 0 } });
+  expect(job.httpTarget).toEqual({
+    uri: `${url}/_fascia/scheduled/completeStays`,
+    httpMethod: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: Buffer.from("{}").toString("base64"),
+    oidcToken: { serviceAccountEmail: "reservations-sched@acme-prod.iam.gserviceaccount.com", audience: url },
+  });
+});
+
+test("parent/child structure: the URN of every child names its parent component", () => {
+  const parents = parentTypes();
+  expect(parents.size).toBe(resources.length);
+  for (const r of resources) {
+    const expected =
+      r.name === "reservations" ? undefined
+      : r.type === RECORD_TYPE ? "fascia:index:FasciaEntity"
+      : r.type === "gcp:cloudscheduler/job:Job" ? "fascia:index:FasciaTool"
+      : "fascia:index:FasciaDeployment";
+    expect([r.name, parents.get(r.name)]).toEqual([r.name, expected]);
+    // Names derive from the component's: a second deployment in the stack never collides.
+    expect(r.name.startsWith("reservations")).toBe(true);
+  }
+});
+
+test("stack outputs: URL, endpoints, risk levels, connection name, report, migration plan, plan hash", async () => {
+  const url = await valueOf(deployment.serviceUrl);
+  expect(url).toBe("https://reservations-executor-a1b2c3-x7k2p9-ew.a.run.app");
+  expect(await valueOf(deployment.endpoints)).toEqual({
+    cancelReservation: `POST ${url}/reservations/{reservationId}/cancel`,
+    completeStays: `POST ${url}/_fascia/scheduled/completeStays`,
+    confirmReservation: `POST ${url}/reservations/{reservationId}/confirm`,
+    createReservation: `POST ${url}/reservations`,
+    listReservations: `GET ${url}/reservations`,
+    paymentWebhook: `POST ${url}/webhooks/payments`,
+  });
+  expect(await valueOf(deployment.riskLevels)).toEqual({
+    cancelReservation: "yellow", completeStays: "yellow", confirmReservation: "yellow", createReservation: "yellow", listReservations: "green", paymentWebhook: "green",
+  });
+  expect(await valueOf(deployment.connectionName)).toBe("acme-prod:europe-west1:reservations-db-a1b2c3");
+  const report = await valueOf(deployment.riskReport);
+  expect(report!.summary).toMatchObject({ tools: 6, red: 0, deployable: true });
+  expect(Object.keys((await valueOf(deployment.migrationPlan))!).sort()).toEqual(["Customer", "Reservation", "Room"]);
+  expect(await valueOf(deployment.planHash)).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test("no secret value appears in plain text in any resource's inputs or in the stack outputs", async () => {
+  const secretValues = [...Object.values(SECRETS), MOCK_DB_PASSWORD];
+  const leaks: string[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (isSecretWrapper(value)) return; // a secret reference: encrypted in the state, masked in logs
+    if (typeof value === "string") {
+      for (const s of secretValues) if (value.includes(s)) leaks.push(`${path} contains ${s}`);
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`));
+    else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+  };
+  let secretInputs = 0;
+  const countSecrets = (value: unknown): void => {
+    if (isSecretWrapper(value)) secretInputs++;
+    else if (value && typeof value === "object") Object.values(value).forEach(countSecrets);
+  };
+  for (const r of resources) {
+    walk(r.inputs, `${r.type} ${r.name}`);
+    countSecrets(r.inputs);
+  }
+  const outputs = {
+    serviceUrl: await valueOf(deployment.serviceUrl),
+    endpoints: await valueOf(deployment.endpoints),
+    riskLevels: await valueOf(deployment.riskLevels),
+    connectionName: await valueOf(deployment.connectionName),
+    riskReport: await valueOf(deployment.riskReport),
+    migrationPlan: await valueOf(deployment.migrationPlan),
+    planHash: await valueOf(deployment.planHash),
+  };
+  walk(outputs, "outputs");
+  expect(leaks).toEqual([]);
+  // The walk saw the secrets: 3 spec secret versions, the password's version and the SQL user.
+  expect(secretInputs).toBe(5);
+  const versions = byType("gcp:secretmanager/secretVersion:SecretVersion");
+  for (const v of versions) expect(isSecretWrapper(v.inputs.secretData)).toBe(true);
+});
