@@ -35,10 +35,28 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
       client.release();
     }
   };
+  // pool.query() destroys the connection after any error, a refused write included: a CHECK
+  // violation would cost a reconnect. Return it to the pool unless the connection itself failed.
+  const pooled: Queryable = {
+    async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        const result = await client.query(text, values as unknown[]);
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        if (!(error as { code?: string }).code) broken = error as Error;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    exec: async (sql) => session((s) => s.exec(sql)),
+  };
   return {
     driver: "pg",
     label: redact(url),
-    ...clientQueryable(pool),
+    ...pooled,
     session,
     transaction: (fn) =>
       session(async (client) => {

@@ -72,7 +72,11 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 /** A new, empty PostgreSQL database with a unique name. */
 export async function createPgDatabase(): Promise<TestDatabase> {
   const name = `fascia_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}"`));
+  await admin(async (c) => {
+    await c.query(`CREATE DATABASE "${name}"`);
+    // Tests commit row by row; waiting for each WAL flush would dominate their time. Durability is not under test.
+    await c.query(`ALTER DATABASE "${name}" SET synchronous_commit = off`);
+  });
   const url = withDatabase(SERVER_URL, name);
   const db = openPg(url, { max: 4 });
   return {
