@@ -1,0 +1,44 @@
+/**
+ * The Pulumi program of the root Pulumi.yaml: the reservations example on GCP.
+ *
+ *   pulumi config set gcp:project my-project
+ *   pulumi config set gcp:region europe-west1
+ *   pulumi config set fascia:image europe-west1-docker.pkg.dev/my-project/fascia/executor@sha256:…
+ *   pulumi config set --secret fascia:PAYMENTS_API_KEY …   (one per secret the specs name)
+ *   pulumi up
+ *
+ * See docs/deploy.md for every step and option.
+ */
+import { join } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { FasciaDeployment } from "../../components";
+import { specsFromDir } from "../../components/spec-input";
+import { secretNames } from "../../executor/secrets";
+
+const config = new pulumi.Config("fascia");
+const specDir = join(__dirname, "..", "reservations");
+
+// Every secret the specs name must have a secret config value: requireSecret fails with its key.
+const secrets = Object.fromEntries(secretNames(specsFromDir(specDir)).map((name) => [name, config.requireSecret(name)]));
+
+const app = new FasciaDeployment("reservations", {
+  specDir,
+  image: config.require("image"),
+  secrets,
+  auth: { issuer: config.get("authIssuer"), audience: config.get("authAudience"), jwksUrl: config.get("authJwksUrl") },
+  database: {
+    tier: config.get("databaseTier") ?? "db-custom-1-3840",
+    deletionProtection: config.getBoolean("deletionProtection") ?? true,
+    privateNetwork: config.get("privateNetwork"),
+    privateSubnetwork: config.get("privateSubnetwork"),
+  },
+  service: { maxInstances: config.getNumber("maxInstances") ?? 10 },
+});
+
+export const serviceUrl = app.serviceUrl;
+export const endpoints = app.endpoints;
+export const riskLevels = app.riskLevels;
+export const connectionName = app.connectionName;
+export const riskReport = app.riskReport;
+export const migrationPlan = app.migrationPlan;
+export const planHash = app.planHash;
