@@ -7,11 +7,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
+import type * as Program from "../../examples/reservations-stack/index";
 import { settle, valueOf } from "./support/recording-mocks";
 
 const types: string[] = [];
 const IMAGE = `europe-west1-docker.pkg.dev/acme/fascia/executor@sha256:${"ef".repeat(32)}`;
-let program: typeof import("../../examples/reservations-stack/index");
+let program: typeof Program;
 
 beforeAll(async () => {
   pulumi.runtime.setAllConfig(
