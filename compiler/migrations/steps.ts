@@ -10,7 +10,7 @@ import { quoteIdent } from "../schema/names";
 import { addConstraint, columnDefinition, createGuardFunction, createGuardTrigger, createIndex, createTable } from "../schema/ddl";
 import { objectName } from "../schema/names";
 import type { Change, ChangeKind, ChangeOf } from "./changes";
-import { typeChangeKind } from "./type-changes";
+import { castExpression, typeChangeKind } from "./type-changes";
 import { isVolatileDefault } from "../schema/types";
 
 export type Phase = "transaction" | "concurrent" | "validate";
@@ -57,7 +57,7 @@ const HANDLERS: { [K in ChangeKind]: Handler<K> } = {
     const rewrite = typeChangeKind(c.from, c.column.type) !== "widening";
     const sql = [
       `ALTER TABLE ${t(c.table)} ALTER COLUMN ${t(c.column.name)} DROP DEFAULT;`,
-      `ALTER TABLE ${t(c.table)} ALTER COLUMN ${t(c.column.name)} TYPE ${c.column.type} USING ${t(c.column.name)}::${c.column.type};`,
+      `ALTER TABLE ${t(c.table)} ALTER COLUMN ${t(c.column.name)} TYPE ${c.column.type} USING ${castExpression(t(c.column.name), c.from, c.column.type)};`,
       ...(c.column.default !== undefined ? [`ALTER TABLE ${t(c.table)} ALTER COLUMN ${t(c.column.name)} SET DEFAULT ${c.column.default};`] : []),
     ];
     return [step("transaction", 9, `change the type of ${c.table}.${c.column.name} from ${c.from} to ${c.column.type}`, sql, rewrite ? "long" : "brief", rewrite)];
@@ -99,14 +99,15 @@ const HANDLERS: { [K in ChangeKind]: Handler<K> } = {
     ];
   },
   addIndex: (c) => [step("concurrent", 1, `build index ${c.index.name} without blocking writes`, [createIndex(c.table, c.index, true).replace("CONCURRENTLY ", "CONCURRENTLY IF NOT EXISTS ")], "none")],
-  replaceGuard: (c) => [
-    step("transaction", 14, `replace the guard trigger of ${c.table}`, [
-      createGuardFunction(c.guard),
-      `DROP TRIGGER IF EXISTS ${t(c.previous?.triggerName ?? c.guard.triggerName)} ON ${t(c.table)};`,
-      createGuardTrigger(c.table, c.guard),
-      ...(c.previous && c.previous.functionName !== c.guard.functionName ? [`DROP FUNCTION IF EXISTS ${t(c.previous.functionName)}();`] : []),
-    ]),
-  ],
+  replaceGuard: (c) => {
+    const renamed = c.previous !== undefined && c.previous.functionName !== c.guard.functionName;
+    // A renamed guard goes with the drops, before a new table could take over its old name.
+    const drop = renamed
+      ? [step("transaction", 4, `remove the old guard trigger of ${c.table}`, [`DROP TRIGGER IF EXISTS ${t(c.previous!.triggerName)} ON ${t(c.table)};`, `DROP FUNCTION IF EXISTS ${t(c.previous!.functionName)}();`])]
+      : [];
+    const create = renamed ? [createGuardFunction(c.guard), createGuardTrigger(c.table, c.guard)] : [createGuardFunction(c.guard)];
+    return [...drop, step("transaction", 14, `${renamed ? "create" : "replace"} the guard trigger of ${c.table}`, create)];
+  },
   removeEnumValues: () => [],
   removeStates: () => [],
 };

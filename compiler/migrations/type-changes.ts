@@ -26,3 +26,16 @@ export function typeChangeKind(from: string, to: string): TypeChangeKind {
   }
   return "narrowing";
 }
+
+const NUMERIC_TYPES = /^(integer|bigint|double precision|numeric(\(\d+,\d+\))?)$/;
+const DIRECT_CASTS = new Set(["date>timestamp with time zone", "timestamp with time zone>date", "integer>boolean", "boolean>integer", "jsonb>text", "text>jsonb", "uuid>text", "text>uuid"]);
+
+/**
+ * The USING expression of a type change. PostgreSQL checks it even on an empty table, so types
+ * without a direct cast go through text (and fail at run time only on a value that does not fit,
+ * which S003 flags as Red beforehand).
+ */
+export function castExpression(column: string, from: string, to: string): string {
+  const direct = (NUMERIC_TYPES.test(from) && NUMERIC_TYPES.test(to)) || to === "text" || from === "text" || DIRECT_CASTS.has(`${from}>${to}`);
+  return direct ? `${column}::${to}` : `${column}::text::${to}`;
+}
