@@ -2,9 +2,10 @@
  * The schema as PostgreSQL itself describes it (pg_catalog, printed by pg_get_*def), so two
  * databases compare by what they enforce, not by the text that created them. Column order is not
  * part of the snapshot: a column added by a migration lands at the end, which changes nothing.
- * Fascia's own ledger table is left out.
+ * Fascia's own tables and functions (the `fascia_` prefix, which entity names cannot take: the
+ * migration ledger, the executor's idempotency and audit tables) are left out.
  */
-import { LEDGER_TABLE } from "./ledger";
+import { LEDGER_PREFIX } from "../compiler/schema/compile";
 import type { Queryable } from "./types";
 
 export interface CatalogSnapshot {
@@ -26,7 +27,7 @@ const SCHEMA = "n.nspname = current_schema()";
 export async function readCatalog(db: Queryable): Promise<CatalogSnapshot> {
   const tables: Record<string, TableSnapshot> = {};
   const table = (name: string) => (tables[name] ??= { columns: {}, constraints: {}, indexes: {}, triggers: {} });
-  const skip = (name: string) => name === LEDGER_TABLE;
+  const skip = (name: string) => name.startsWith(LEDGER_PREFIX);
 
   const t = await db.query<{ name: string }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${SCHEMA} AND c.relkind IN ('r', 'p')`);
   for (const r of t.rows) if (!skip(r.name)) table(r.name);
@@ -66,7 +67,7 @@ export async function readCatalog(db: Queryable): Promise<CatalogSnapshot> {
      WHERE ${SCHEMA} AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')`,
   );
   const functions: Record<string, string> = {};
-  for (const r of fns.rows) functions[r.name] = r.source;
+  for (const r of fns.rows) if (!skip(r.name)) functions[r.name] = r.source;
 
   const ext = await db.query<{ name: string }>("SELECT extname AS name FROM pg_extension ORDER BY extname");
   return { extensions: ext.rows.map((r) => r.name), tables: sortKeys(tables), functions: sortKeys(functions) };
