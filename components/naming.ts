@@ -48,9 +48,9 @@ export function boundedId(base: string, suffix: string, rule: IdRule): string {
     if (room < 1) throw new Error(`the id suffix \`${suffix}\` leaves no room for a name within ${rule.maxLength} characters`);
     id = `${head.slice(0, room).replace(/-+$/, "")}-${hash}-${tail}`;
   }
-  const min = rule.minLength ?? 1;
-  while (id.length < min) id = `${id}-x`;
-  return id;
+  const short = (rule.minLength ?? 1) - id.length;
+  // Too short (service accounts need 6): lengthen the base, so the suffix stays last.
+  return short > 0 ? `${head}${"x".repeat(short)}-${tail}` : id;
 }
 
 /** GCP service account ids: 6–30 characters, `[a-z]([-a-z0-9]*[a-z0-9])`. */
