@@ -15,7 +15,8 @@ export function diffModels(before: RelationalModel, renamed: RelationalModel, af
   for (const { table } of oldByName.values()) {
     if (!newNames.has(table.name)) changes.push({ kind: "dropTable", entity: table.entity, table: table.name, dropped: table });
   }
-  const specOf = (specs: readonly EntitySpec[], entity: string) => specs.find((s) => s.name === entity);
+  const renamedByName = new Map(renamedSpecs.map((s) => [s.name, s]));
+  const afterByName = new Map(afterSpecs.map((s) => [s.name, s]));
   for (const table of after.tables) {
     const previous = oldByName.get(table.name);
     if (!previous) {
@@ -23,7 +24,7 @@ export function diffModels(before: RelationalModel, renamed: RelationalModel, af
       continue;
     }
     changes.push(...tableChanges(previous.table, previous.original, table));
-    changes.push(...valueRemovals(specOf(renamedSpecs, previous.table.entity), specOf(afterSpecs, table.entity), table));
+    changes.push(...valueRemovals(renamedByName.get(previous.table.entity), afterByName.get(table.entity), table));
   }
   return changes;
 }

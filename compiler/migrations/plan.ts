@@ -41,8 +41,10 @@ export function planMigration(deployed: readonly EntitySpec[], next: readonly En
   const renamed = compileEntities(renamedSpecs).model;
   const after = compileEntities(next);
   const changes = diffModels(before, renamed, after.model, renamedSpecs, next);
+  const oldByName = new Map(renamedSpecs.map((e) => [e.name, e]));
+  const newByName = new Map(next.map((e) => [e.name, e]));
   const acknowledgment = (change: Change) => {
-    const spec = change.kind === "dropTable" ? renamedSpecs.find((e) => e.name === change.entity) : next.find((e) => e.name === change.entity);
+    const spec = (change.kind === "dropTable" ? oldByName : newByName).get(change.entity);
     return spec?.allowDataLoss?.reason;
   };
   const drafts = changes.flatMap((change, index) => {
