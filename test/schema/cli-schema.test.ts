@@ -1,0 +1,58 @@
+/** fascia sql / diff / migrate as a user runs them (in-process). */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "../../cli/main";
+import type { CliIO } from "../../cli/io";
+
+async function cli(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = { out: (t) => out.push(t), err: (t) => err.push(t), isTTY: false };
+  const code = await runCli(argv, io);
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("fascia sql / diff / migrate", () => {
+  let dir: string;
+  let edited: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "fascia-cli-"));
+    edited = join(dir, "v2");
+    cpSync("examples/reservations", edited, { recursive: true });
+    const file = join(edited, "entities", "customer.yaml");
+    // v2 drops Customer.phone: a Red change (S002).
+    writeFileSync(file, readFileSync(file, "utf8").replace(/^\s+phone:.*\n/m, ""));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("sql prints the DDL and names the executor-enforced invariants", async () => {
+    const r = await cli("sql", "examples/reservations");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('CREATE TABLE "reservation" (');
+    expect(r.out).toContain("EXCLUDE USING gist");
+    expect(r.out).toMatch(/-- Reservation\.stayAtMostThirtyNights is enforced by the executor/);
+  });
+
+  it("diff exits 0 with an empty plan, 1 on an unacknowledged Red change", async () => {
+    expect(await cli("diff", "examples/reservations", "examples/reservations")).toMatchObject({ code: 0, out: expect.stringContaining("No schema changes.") });
+    const red = await cli("diff", "examples/reservations", edited, "--sql");
+    expect(red.code).toBe(1);
+    expect(red.out).toContain("RED S002 Customer: dropping Customer.phone");
+    expect(red.out).toContain('ALTER TABLE "customer" DROP COLUMN "phone";');
+  });
+
+  it("migrate applies, is then up to date, and refuses a Red plan without touching the database", async () => {
+    const db = `pglite:${join(dir, "db")}`;
+    expect(await cli("migrate", "examples/reservations", "--db", db, "--dry-run")).toMatchObject({ code: 0, out: expect.stringContaining("dry run") });
+    expect(await cli("migrate", "examples/reservations", "--db", db)).toMatchObject({ code: 0, out: expect.stringContaining("Applied migration 0001_") });
+    expect(await cli("migrate", "examples/reservations", "--db", db)).toMatchObject({ code: 0, out: expect.stringContaining("up to date") });
+    const red = await cli("migrate", edited, "--db", db);
+    expect(red).toMatchObject({ code: 1, err: expect.stringContaining("was not changed") });
+  }, 60_000);
+
+  it("has --help for each command and refuses a bad database URL", async () => {
+    for (const command of ["sql", "diff", "migrate"]) expect((await cli(command, "--help")).code).toBe(0);
+    expect(await cli("migrate", "examples/reservations", "--db", "mysql://x")).toMatchObject({ code: 2, err: expect.stringContaining("unsupported database URL") });
+  });
+});
