@@ -5,9 +5,9 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   transform: {
-    // cel-js and jose ship ESM only; Jest's module system needs it as CommonJS.
+    // cel-js, jose and cookie (via fastify inject) ship ESM only; Jest's module system needs it as CommonJS.
     "^.+\\.[tj]s$": ["ts-jest", { tsconfig: { isolatedModules: true, allowJs: true, module: "commonjs" }, diagnostics: false }],
   },
-  transformIgnorePatterns: ["/node_modules/(?!(@marcbachmann/cel-js|jose)/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(@marcbachmann/cel-js|jose|cookie)/)"],
   testTimeout: 60000,
 };

@@ -16,6 +16,8 @@ export const EXECUTOR_ERRORS = {
   DEADLINE_EXCEEDED: { status: 504, step: 5, message: "the tool did not finish within its timeout" },
   NOT_FOUND: { status: 404, step: 6, message: "no such row" },
   UPSTREAM_FAILED: { status: 502, step: 6, message: "an external service failed" },
+  PAYMENT_DECLINED: { status: 402, step: 6, message: "the payment was declined" },
+  EXPRESSION_FAILED: { status: 422, step: 6, message: "an expression of the tool could not be evaluated for this request" },
   CONFLICT: { status: 409, step: 7, message: "the write conflicts with existing data" },
   INVARIANT_VIOLATED: { status: 422, step: 7, message: "the write breaks an invariant" },
   INVALID_TRANSITION: { status: 422, step: 7, message: "the status change is not an allowed transition" },

@@ -165,3 +165,36 @@ function checkedLimit(limit: number): number {
 function lockClause(lock: "update" | "share" | undefined): string {
   return lock === "update" ? " FOR UPDATE" : lock === "share" ? " FOR SHARE" : "";
 }
+
+/**
+ * Writes selected by filters rather than by one id, as flow `write` nodes address rows: every
+ * matching row is changed by one statement (atomic; the guard trigger still checks transitions,
+ * immutables and keeps version/updated_at). `to` moves the status; `set` may not name the status.
+ */
+export function updateWhereStatement(table: Table, where: readonly Filter[], set: Readonly<Record<string, unknown>>, to?: string): Statement {
+  const params = new Params();
+  const assignments = Object.entries(set)
+    .filter(([, v]) => v !== undefined)
+    .map(([name, v]) => {
+      const c = column(table, name);
+      if (!SETTABLE(c)) throw new Error(`${table.entity}.${name} is maintained by the database`);
+      if (c.origin.kind === "status") throw new Error(`${table.entity}.${name} changes only through a transition`);
+      return `${quoteIdent(c.name)} = ${params.add(v)}`;
+    });
+  if (to !== undefined) {
+    if (!table.status) throw new Error(`${table.entity} has no status machine`);
+    if (!table.status.states.includes(to)) throw new Error(`${table.entity} has no state "${to}"`);
+    assignments.unshift(`${quoteIdent(table.status.column)} = ${params.add(to)}`);
+  }
+  if (assignments.length === 0) throw new Error(`an update of ${table.entity} must set at least one field`);
+  const conditions = where.map((f) => filterSql(table, f, params));
+  const whereSql = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
+  return { text: `UPDATE ${quoteIdent(table.name)} SET ${assignments.join(", ")}${whereSql} RETURNING ${selectList(table)}`, values: params.values };
+}
+
+export function deleteWhereStatement(table: Table, where: readonly Filter[]): Statement {
+  const params = new Params();
+  const conditions = where.map((f) => filterSql(table, f, params));
+  const whereSql = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
+  return { text: `DELETE FROM ${quoteIdent(table.name)}${whereSql} RETURNING ${selectList(table)}`, values: params.values };
+}

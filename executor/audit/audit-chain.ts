@@ -24,6 +24,8 @@ export interface AuditBody {
   compensations: { node: string; kind: string; id: string; ok: boolean; error?: string }[];
   outcome: { status: number; code?: string };
   durationMs: number;
+  /** Set when the response was replayed from the idempotency store: the invocation that produced it. */
+  replayOf?: string;
 }
 
 export interface AuditRecord extends AuditBody {

@@ -11,8 +11,8 @@ export const GOOGLE_ISSUERS = ["https://accounts.google.com", "accounts.google.c
 export const GOOGLE_JWKS_URL = "https://www.googleapis.com/oauth2/v3/certs";
 
 export interface SchedulerSettings {
-  /** The service URL, which the scheduler job sets as the token's audience. */
-  audience: string;
+  /** The service URL, which the scheduler job sets as the token's audience (or pass one per call). */
+  audience?: string;
   /** The scheduler's service account; tokens of any other account are refused. */
   serviceAccountEmail: string;
   jwksUrl?: string;
@@ -21,11 +21,13 @@ export interface SchedulerSettings {
 
 export function createSchedulerAuthenticator(settings: SchedulerSettings) {
   const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(settings.jwksUrl ?? GOOGLE_JWKS_URL));
-  return async (authorization: string | undefined): Promise<Caller> => {
+  /** `audience` overrides the settings' one: the executor passes `https://<Host>` per request. */
+  return async (authorization: string | undefined, audience: string | undefined = settings.audience): Promise<Caller> => {
     const token = bearerToken(authorization);
+    if (!audience) throw unauthenticated("the service URL (the token's expected audience) is unknown");
     let payload: Record<string, unknown>;
     try {
-      ({ payload } = await jwtVerify(token, keys, { issuer: settings.issuers ?? GOOGLE_ISSUERS, audience: settings.audience, clockTolerance: 30 }));
+      ({ payload } = await jwtVerify(token, keys, { issuer: settings.issuers ?? GOOGLE_ISSUERS, audience, clockTolerance: 30 }));
     } catch (error) {
       throw unauthenticated(`the scheduler token is not valid (${(error as { code?: string }).code ?? "unverifiable"})`);
     }

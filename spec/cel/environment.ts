@@ -65,7 +65,7 @@ export function declaredVariables(env: Environment): string[] {
 }
 
 /** Output types of the external nodes (what `nodes.<id>` holds after them). */
-const NODE_RESULT_TYPES: Record<string, Record<string, CelTypeName>> = {
+export const NODE_RESULT_TYPES: Record<string, Record<string, CelTypeName>> = {
   "tool.Payment": { id: "string", status: "string", amount: "int", currency: "string", customer: "dyn<string>" },
   "tool.EmailResult": { messageId: "string" },
   "tool.HttpResponse": { status: "int", headers: "map<string, string>", body: "dyn" },

@@ -60,6 +60,21 @@ export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, base: Enviro
   if (tool.trigger.webhook?.eventId !== undefined) checkExpression(preFlowEnv, tool.trigger.webhook.eventId, doc, ["trigger", "webhook", "eventId"], out, "string");
 }
 
+/**
+ * The environments checkTool type-checks a tool's expressions in, for the executor to evaluate
+ * with: `preFlow` (input, caller, now: tool policies and the webhook's eventId) and `flow` (also
+ * nodes and secrets: every node expression and the output). Same construction, so checking and
+ * running never disagree.
+ */
+export function toolEnvironments(entry: Located<ToolSpec>, specs: SpecSet, base: Environment): { preFlow: Environment; flow: Environment; inputTypes: Record<string, CelTypeName>; outputs: ReadonlyMap<string, CelTypeName> } {
+  const tool = entry.spec;
+  const inputTypes = Object.fromEntries(Object.entries(tool.input ?? {}).map(([n, f]) => [n, celTypeOfField(f)]));
+  const shape = checkFlowGraph(tool, entry.doc, []);
+  const context: NodeContext = { tool, doc: entry.doc, specs, report: () => undefined, out: [], base, inputTypes, shape, outputs: new Map() };
+  inferOutputs(context);
+  return { preFlow: createToolEnvironment(base, { input: inputTypes }), flow: toolEnvironment(context), inputTypes, outputs: context.outputs };
+}
+
 interface NodeContext {
   tool: ToolSpec;
   doc: SourceDocument;

@@ -1,0 +1,134 @@
+/**
+ * A manifest made ready to serve: specs re-checked, CEL environments rebuilt exactly as the
+ * checker built them, expressions parsed, input validators and step trees built — all once, at
+ * startup. Nothing here touches the database.
+ */
+import type { ExecutionPlan } from "../../compiler/flow/plan";
+import type { Table } from "../../compiler/schema/model";
+import { createBaseEnvironment, createRowEnvironment, CALLER_TYPE, INPUT_TYPE, NODE_RESULT_TYPES } from "../../spec/cel/environment";
+import { rowFields, rowTypeName, type CelTypeName } from "../../spec/cel/types";
+import { toolEnvironments } from "../../spec/check/tools";
+import { formatDiagnostic } from "../../spec/diagnostics";
+import type { EntitySpec } from "../../spec/language/entity";
+import type { PolicySpec } from "../../spec/language/policy";
+import type { ToolSpec } from "../../spec/language/tool";
+import { loadSpecObjects } from "../../spec/load";
+import type { SpecSet } from "../../spec/model";
+import type { TypeTable } from "../cel/values";
+import { createInputReader, type InputReader } from "../input/read-input";
+import { secretNames } from "../secrets";
+import { checkManifest, ManifestError, type AppManifest } from "./manifest";
+import { createExpressionSet, type ExpressionSet } from "./expressions";
+import { buildProgram, finalTransaction, withImplicitTransactions, type ProgramItem } from "./program";
+
+export type ToolRoute =
+  | { kind: "http"; method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: string; specPath: string }
+  | { kind: "webhook"; method: "POST"; path: string; secret: string; eventId: string }
+  | { kind: "schedule"; method: "POST"; path: string; cron: string; timezone: string };
+
+export interface RuntimeTool {
+  readonly name: string;
+  readonly spec: ToolSpec;
+  readonly plan: ExecutionPlan;
+  readonly program: ProgramItem[];
+  /** The transaction whose commit also stores the response and the audit record, if any. */
+  readonly finalTransaction: string | null;
+  /**
+   * No transaction in the plan and no external node: the whole flow runs in one implicit
+   * transaction that also carries the audit record (same statements, one commit).
+   */
+  readonly implicitTransaction: boolean;
+  readonly route: ToolRoute;
+  readonly input: InputReader;
+  /** CEL type of each input field, to hand values to CEL as the checker typed them. */
+  readonly types: TypeTable;
+  /** Tool policies (step 4) and the webhook's event id: input, caller, now. */
+  readonly preFlow: ExpressionSet;
+  /** Node expressions and the output: also nodes and secrets. */
+  readonly flow: ExpressionSet;
+  readonly policies: readonly PolicySpec[];
+}
+
+export interface EntityRuntime {
+  readonly spec: EntitySpec;
+  readonly table: Table;
+  /** Invariants the database cannot check, evaluated on every written row before commit. */
+  readonly executorInvariants: readonly { name: string; rule: string; message: string }[];
+  readonly invariantExpressions: ExpressionSet;
+}
+
+export interface RuntimeApp {
+  readonly manifest: AppManifest;
+  readonly specs: SpecSet;
+  readonly entities: ReadonlyMap<string, EntityRuntime>;
+  readonly tools: ReadonlyMap<string, RuntimeTool>;
+  readonly policies: ReadonlyMap<string, PolicySpec>;
+  /** Every secret the specs name (FASCIA_SECRET_<NAME> must be set for each). */
+  readonly secretNames: readonly string[];
+}
+
+export function prepareApp(value: AppManifest | unknown): RuntimeApp {
+  const manifest = checkManifest(value);
+  const { entities, tools, policies } = manifest.specs;
+  const loaded = loadSpecObjects([...entities, ...tools, ...policies], manifest.source || "manifest");
+  if (!loaded.ok) throw new ManifestError(`the manifest's specs do not check:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
+  const specs = loaded.specs;
+  const base = createBaseEnvironment(entities);
+  const rowTypes: [string, Record<string, CelTypeName>][] = entities.map((e) => [rowTypeName(e.name), rowFields(e)]);
+  const sharedTypes = [...rowTypes, ...Object.entries(NODE_RESULT_TYPES), [CALLER_TYPE, { id: "string", roles: "list<string>", claims: "map<string, dyn>" }]] as [string, Record<string, CelTypeName>][];
+
+  const entityRuntimes = new Map<string, EntityRuntime>();
+  for (const entity of entities) {
+    const table = manifest.schema.tables.find((t) => t.entity === entity.name);
+    if (!table) throw new ManifestError(`the manifest's schema has no table for entity ${entity.name}`);
+    const executorInvariants = table.executorInvariants.map(({ name, rule, message }) => ({ name, rule, message }));
+    entityRuntimes.set(entity.name, {
+      spec: entity,
+      table,
+      executorInvariants,
+      invariantExpressions: createExpressionSet(executorInvariants.length ? createRowEnvironment(base, entity) : base),
+    });
+  }
+
+  const runtimeTools = new Map<string, RuntimeTool>();
+  for (const located of specs.tools.values()) {
+    const spec = located.spec;
+    const plan = manifest.plans[spec.name]!;
+    const envs = toolEnvironments(located, specs, base);
+    const hasExternal = Object.values(plan.nodes).some((n) => n.external !== undefined);
+    const implicitTransaction = plan.transactions.length === 0 && !hasExternal;
+    const program = withImplicitTransactions(buildProgram(plan), plan, implicitTransaction);
+    runtimeTools.set(spec.name, {
+      name: spec.name,
+      spec,
+      plan,
+      program,
+      finalTransaction: finalTransaction(program),
+      implicitTransaction,
+      route: routeOf(spec),
+      input: createInputReader(spec.input ?? {}),
+      types: new Map([...sharedTypes, [INPUT_TYPE, envs.inputTypes]]),
+      preFlow: createExpressionSet(envs.preFlow),
+      flow: createExpressionSet(envs.flow),
+      policies: (spec.policies ?? []).map((name) => specs.policies.get(name)!.spec),
+    });
+  }
+  return {
+    manifest,
+    specs,
+    entities: entityRuntimes,
+    tools: runtimeTools,
+    policies: new Map([...specs.policies].map(([name, p]) => [name, p.spec])),
+    secretNames: secretNames(specs),
+  };
+}
+
+export const SCHEDULER_PATH_PREFIX = "/_scheduler/";
+
+function routeOf(spec: ToolSpec): ToolRoute {
+  const { http, webhook, schedule } = spec.trigger;
+  if (http) return { kind: "http", method: http.method, path: http.path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1"), specPath: http.path };
+  if (webhook) return { kind: "webhook", method: "POST", path: webhook.path, secret: webhook.secret, eventId: webhook.eventId ?? "input.id" };
+  if (schedule) return { kind: "schedule", method: "POST", path: `${SCHEDULER_PATH_PREFIX}${spec.name}`, cron: schedule.cron, timezone: schedule.timezone ?? "UTC" };
+  throw new ManifestError(`tool ${spec.name} has no trigger`);
+}

@@ -1,0 +1,115 @@
+/**
+ * Database refusals → the contract's errors, naming the spec rule behind the constraint (the
+ * schema compiler gives every constraint and guard check a name that maps back to its rule):
+ * unique and noOverlap → 409 CONFLICT; invariant CHECKs, field checks and immutables → 422
+ * INVARIANT_VIOLATED; the status machine → 422 INVALID_TRANSITION; foreign keys → 422
+ * INVALID_REFERENCE. Serialization failures and deadlocks are `conflict` (retried as the plan
+ * says), a cancelled statement is the deadline, a lost connection is 503. Messages never echo
+ * the row's values (PostgreSQL's DETAIL does, so it is not passed on).
+ */
+import { guardConstraintName } from "../../compiler/schema/guard";
+import type { Table } from "../../compiler/schema/model";
+import { databaseErrorFields } from "../../database/types";
+import { ToolError, type ErrorDetail, type ExecutorErrorCode } from "../errors";
+import { FlowError } from "./failures";
+
+interface Refusal {
+  readonly code: ExecutorErrorCode;
+  readonly entity: string;
+  readonly rule: string;
+  /** Fixed message (invariants have the spec's); otherwise the database's own (guard checks). */
+  readonly message?: string;
+}
+
+export type RefusalIndex = ReadonlyMap<string, Refusal>;
+
+export function buildRefusalIndex(tables: readonly Table[]): RefusalIndex {
+  const index = new Map<string, Refusal>();
+  for (const table of tables) {
+    const invariantMessages = new Map(table.sqlInvariants.map((i) => [i.constraint, i.message]));
+    for (const c of table.constraints) {
+      const base = { entity: table.entity, rule: c.rule };
+      switch (c.kind) {
+        case "unique":
+          index.set(c.name, { ...base, code: "CONFLICT", message: `${table.entity}: another row already has these values (${c.rule})` });
+          break;
+        case "exclusion":
+          index.set(c.name, { ...base, code: "CONFLICT", message: `${table.entity}: the write overlaps an existing row (${c.rule})` });
+          break;
+        case "foreignKey":
+          index.set(c.name, { ...base, code: "INVALID_REFERENCE" });
+          break;
+        case "check":
+          if (c.rule.startsWith("status ")) index.set(c.name, { ...base, code: "INVALID_TRANSITION", message: `${table.entity}: not a state of its status machine (${c.rule})` });
+          else index.set(c.name, { ...base, code: "INVARIANT_VIOLATED", message: invariantMessages.get(c.name) ?? `${table.entity}: ${c.rule} is not met` });
+          break;
+        case "primaryKey":
+          index.set(c.name, { ...base, code: "CONFLICT", message: `${table.entity}: a row with this id already exists` });
+          break;
+      }
+    }
+    if (table.status) {
+      const field = table.columns.find((c) => c.name === table.status!.column)?.rowName ?? table.status.column;
+      index.set(guardConstraintName(table.name, table.status.column, "transition"), { code: "INVALID_TRANSITION", entity: table.entity, rule: `status ${field}: transitions` });
+      index.set(guardConstraintName(table.name, table.status.column, "initial"), { code: "INVALID_TRANSITION", entity: table.entity, rule: `status ${field}: initial` });
+    }
+    for (const column of ["id", "created_at", ...table.immutableColumns]) {
+      const name = table.columns.find((c) => c.name === column)?.rowName ?? column;
+      index.set(guardConstraintName(table.name, column, "immutable"), { code: "INVARIANT_VIOLATED", entity: table.entity, rule: `field ${name}: immutable` });
+    }
+  }
+  return index;
+}
+
+const SERIALIZATION = new Set(["40001", "40P01"]);
+
+export function isDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code);
+}
+
+/** A raw database error → a FlowError; `node` names the node whose statement was refused. */
+export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables: readonly Table[], node?: string): FlowError {
+  const fields = databaseErrorFields(error);
+  const code = fields.code ?? "";
+  const at: ErrorDetail = { message: "", ...(node ? { node } : {}) };
+  const refusal = fields.constraint ? refusals.get(fields.constraint) : undefined;
+  if (refusal && code.startsWith("23")) {
+    let message = refusal.message ?? fields.message;
+    if (refusal.code === "INVALID_REFERENCE") {
+      message = /still referenced/.test(fields.detail ?? fields.message)
+        ? `${refusal.entity}: the row is still referenced (${refusal.rule})`
+        : `${refusal.entity}: ${refusal.rule} refers to a row that does not exist`;
+    }
+    return FlowError.from(ToolError.of(refusal.code, message, [{ ...at, message, entity: refusal.entity, rule: refusal.rule }]), "permanent");
+  }
+  if (code === "23502") {
+    const table = tables.find((t) => t.name === fields.table);
+    const column = table?.columns.find((c) => c.name === fields.column);
+    const message = `${table?.entity ?? fields.table ?? "a row"}.${column?.rowName ?? fields.column ?? "a field"} is required`;
+    return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message, ...(table ? { entity: table.entity } : {}), rule: `field ${column?.rowName ?? fields.column}: required` }]), "permanent");
+  }
+  if (code.startsWith("23")) {
+    const message = `the database refused the write (${fields.constraint ?? code})`;
+    return FlowError.from(ToolError.of("CONFLICT", message, [{ ...at, message }]), "permanent");
+  }
+  if (SERIALIZATION.has(code)) {
+    const message = code === "40P01" ? "a deadlock with a concurrent invocation" : "a concurrent invocation changed the same rows";
+    return FlowError.from(ToolError.of("CONFLICT", `${message}; retry the request`, [{ ...at, message }]), "conflict");
+  }
+  if (code === "55P03") return FlowError.from(ToolError.of("CONFLICT", "a row is locked by a concurrent invocation", [{ ...at, message: "lock not available" }]), "conflict");
+  if (code === "57014") return FlowError.from(ToolError.of("DEADLINE_EXCEEDED", undefined, [{ ...at, message: "the database statement was cancelled at the deadline" }]), "timeout");
+  if (code.startsWith("22")) {
+    const message = `a value does not fit its column: ${fields.message.split("\n")[0]}`;
+    return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message }]), "permanent");
+  }
+  if (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || isConnectionLoss(error)) {
+    return FlowError.from(ToolError.of("UNAVAILABLE", "the database connection was lost; nothing was committed", [{ ...at, message: "connection lost" }]), "unavailable");
+  }
+  return FlowError.from(ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error ${code || "without a code"}` }]), "permanent");
+}
+
+export function isConnectionLoss(error: unknown): boolean {
+  const message = (error as Error)?.message ?? "";
+  return /Connection terminated|connection is closed|Client has encountered a connection error|ECONNRESET|ECONNREFUSED|EPIPE/i.test(message);
+}

@@ -1,0 +1,265 @@
+/**
+ * The Execution Contract, top to bottom: every invocation of every tool — HTTP call, webhook
+ * delivery, scheduled run — goes through these nine steps in this order. A failure at any step
+ * ends the invocation with its structured error and leaves the database as it was (writes roll
+ * back; armed compensations undo external effects) and is audited like a success.
+ *
+ *   1 authenticate      401   caller from the JWT / scheduler OIDC token / webhook signature
+ *   2 validate input    400   path, query and body against the input schema, with field paths
+ *   3 authorize         403   caller roles against the tool's auth
+ *   4 check policies    403 / 429   the tool's Policies, the caller's rate (413 is the server's body limit)
+ *   5 open boundaries   409 / 504   idempotency key claimed or replayed; the deadline starts
+ *   6 execute the flow  node's error / 404 / 402 / 502 / 504   (run-flow.ts)
+ *   7 enforce invariants 409 / 422  database constraints + executor-checked invariants, before commit
+ *   8 commit or compensate          commit; on failure, roll back and refund newest first
+ *   9 audit and respond             one hash-chained record, in the final commit when there is one
+ */
+import { randomUUID } from "node:crypto";
+import type { Database, Queryable } from "../../database/types";
+import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
+import { canonicalJson, maskPii, sha256, type AuditBody } from "../audit/audit-chain";
+import type { Caller } from "../auth/caller";
+import { fromCel, toCel } from "../cel/values";
+import { CALLER_TYPE, INPUT_TYPE } from "../../spec/cel/environment";
+import { ToolError } from "../errors";
+import type { ExternalServices } from "../nodes/external-services";
+import type { Secrets } from "../secrets";
+import { appendAudit, appendAuditAlone } from "../store/audit-store";
+import type { WithConnection } from "../store/connection";
+import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
+import { authenticateCaller, type Authenticators } from "./authenticate";
+import { compensate } from "./compensate";
+import type { RefusalIndex } from "./database-errors";
+import { startDeadline } from "./deadline";
+import { idempotencyKeyOf } from "./idempotency-key";
+import type { RateLimiter } from "./rate-limit";
+import type { InvocationRequest, InvocationResult } from "./request";
+import { FlowState, runFlow, type RowChange } from "./run-flow";
+
+export interface Executor {
+  readonly app: RuntimeApp;
+  readonly db: Database;
+  readonly withConnection: WithConnection;
+  readonly refusals: RefusalIndex;
+  readonly auth: Authenticators;
+  readonly secrets: Secrets;
+  readonly services: ExternalServices;
+  readonly rateLimiter: RateLimiter | null;
+  /** Extra time an idempotency claim stays locked past the deadline (compensations run then). */
+  readonly leaseMarginMs: number;
+  readonly now: () => Date;
+  /** Failures of the audit/idempotency bookkeeping after a failed invocation (logged by the server). */
+  readonly onBookkeepingError: (error: unknown, invocationId: string) => void;
+}
+
+export const INVOCATION_HEADER = "x-fascia-invocation-id";
+export const REPLAYED_HEADER = "idempotent-replayed";
+
+interface Known {
+  caller?: Caller;
+  input?: Record<string, unknown>;
+  key?: IdempotencyScope | null;
+  claimed?: boolean;
+}
+
+export async function invoke(executor: Executor, request: InvocationRequest): Promise<InvocationResult> {
+  const started = Date.now();
+  const { tool } = request;
+  const known: Known = {};
+  let celContext: Record<string, unknown>;
+  try {
+    // Step 1 — authenticate.
+    known.caller = await authenticateCaller(executor.auth, request);
+    // Step 2 — validate input.
+    if (request.bodyProblem) throw ToolError.of("INVALID_INPUT", undefined, [request.bodyProblem]);
+    known.input = tool.input.read({ params: request.params, query: request.query, body: request.body, fromQuery: tool.route.method === "GET" || tool.route.method === "DELETE" });
+    // Step 3 — authorize.
+    authorize(tool, known.caller);
+    // Step 4 — check policies (and the caller's request rate).
+    if (executor.rateLimiter && !executor.rateLimiter.take(known.caller.id)) throw ToolError.of("RATE_LIMITED", undefined, [{ message: "this caller's request rate is over the limit; retry later" }]);
+    celContext = celContextOf(executor, tool, known.caller, known.input);
+    checkPolicies(tool, celContext);
+    // Step 5 (first half) — which idempotency key this invocation has.
+    const key = idempotencyKeyOf(tool, request, celContext);
+    known.key = key === null ? null : { tool: tool.name, callerId: known.caller.id, key };
+  } catch (error) {
+    return failed(executor, request, started, known, new FlowState(), error);
+  }
+
+  const state = new FlowState();
+  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown }> => {
+    const caller = known.caller!;
+    const input = known.input!;
+    const scope = known.key ?? null;
+    try {
+      // Step 5 — open boundaries: claim or replay the key, start the deadline.
+      let generation = 0;
+      if (scope) {
+        const claim = await claimKey(conn, scope, fingerprintOf(input), request.invocationId, tool.plan.deadline.ms + executor.leaseMarginMs);
+        if (claim.kind === "replay") return replayed(executor, conn, request, started, caller, input, claim);
+        known.claimed = true;
+        generation = claim.generation;
+      }
+      const deadline = startDeadline(tool.plan.deadline.ms);
+      const paymentKeyStem = scope ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}` : `fascia_${request.invocationId}`;
+
+      // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
+      // commit also stores the response and the audit record (step 9), atomically with the writes.
+      let response: InvocationResult | undefined;
+      const finish = async (tx: Queryable, rows: readonly RowChange[]): Promise<InvocationResult> => {
+        const body = tool.spec.output !== undefined ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output")) : {};
+        if (scope) await storeResponse(tx, scope, request.invocationId, 200, body);
+        await appendAudit(tx, auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }));
+        return { status: 200, body, headers: { [INVOCATION_HEADER]: request.invocationId }, callerId: caller.id, durationMs: Date.now() - started };
+      };
+      await runFlow(
+        {
+          app: executor.app,
+          tool,
+          conn,
+          invocationId: request.invocationId,
+          caller,
+          celContext,
+          deadline,
+          services: executor.services,
+          refusals: executor.refusals,
+          paymentKeyStem,
+          beforeCommit: async (tx, { final, wrote, rows }) => {
+            if (final) response = await finish(tx, rows);
+            else if (wrote && scope) await markCommitted(tx, scope, request.invocationId);
+          },
+        },
+        state,
+      );
+      // Step 9 — audit and respond, in a transaction of its own when nodes ran after the last commit.
+      if (!response) {
+        deadline.check("the response");
+        response = await inTransaction(conn, (tx) => finish(tx, []));
+      }
+      return response;
+    } catch (error) {
+      return { error };
+    }
+  });
+  if ("status" in outcome) return outcome;
+  return failed(executor, request, started, known, state, outcome.error);
+}
+
+/** A request refused before its tool could run (a body over the size limit): audited like any failure. */
+export function rejected(executor: Executor, request: InvocationRequest, error: ToolError): Promise<InvocationResult> {
+  return failed(executor, request, Date.now(), {}, new FlowState(), error);
+}
+
+/** Step 3: `auth.public`, or one of `auth.roles`; by default any authenticated caller. */
+function authorize(tool: RuntimeTool, caller: Caller): void {
+  const roles = tool.spec.auth?.roles;
+  if (tool.spec.auth?.public || !roles) return;
+  if (!roles.some((role) => caller.roles.includes(role))) {
+    throw ToolError.of("FORBIDDEN", undefined, [{ message: `needs one of the roles ${roles.join(", ")}`, roles }]);
+  }
+}
+
+/** Step 4: each of the tool's Policies over input and caller. */
+function checkPolicies(tool: RuntimeTool, celContext: Record<string, unknown>): void {
+  for (const policy of tool.policies) {
+    if (tool.preFlow.evaluate(policy.rule, celContext, `policies.${policy.name}`) !== true) {
+      const message = policy.message ?? `policy ${policy.name} denied this request`;
+      throw ToolError.of("POLICY_DENIED", message, [{ message, policy: policy.name }]);
+    }
+  }
+}
+
+function celContextOf(executor: Executor, tool: RuntimeTool, caller: Caller, input: Record<string, unknown>): Record<string, unknown> {
+  const context: Record<string, unknown> = {
+    input: toCel(input, INPUT_TYPE, tool.types),
+    caller: toCel(caller, CALLER_TYPE, tool.types),
+    now: executor.now(),
+  };
+  if (tool.spec.secrets) context.secrets = Object.fromEntries(tool.spec.secrets.map((name) => [name, executor.secrets.get(name)]));
+  return context;
+}
+
+/** A replay is an invocation too: it gets its own audit record, pointing at the original. */
+async function replayed(executor: Executor, conn: Queryable, request: InvocationRequest, started: number, caller: Caller, input: Record<string, unknown>, claim: { status: number; body: unknown; invocationId: string }): Promise<InvocationResult> {
+  const body = claim.body as { error?: { code?: string } } | null;
+  const code = claim.status >= 400 ? body?.error?.code : undefined;
+  await appendAuditAlone(conn, { ...auditBody(request, started, caller, input, new FlowState(), [], [], { status: claim.status, ...(code ? { code } : {}) }), replayOf: claim.invocationId });
+  return { status: claim.status, body: claim.body, headers: { [INVOCATION_HEADER]: request.invocationId, [REPLAYED_HEADER]: "true" }, callerId: caller.id, durationMs: Date.now() - started, ...(code ? { code } : {}) };
+}
+
+/**
+ * Steps 8 and 9 after a failure: the transaction is already rolled back; compensations run
+ * newest first; then one transaction frees the idempotency key (or, when an earlier transaction
+ * already committed writes, stores this error as the key's response) and appends the audit record.
+ */
+async function failed(executor: Executor, request: InvocationRequest, started: number, known: Known, state: FlowState, error: unknown): Promise<InvocationResult> {
+  const toolError = error instanceof ToolError ? error : ToolError.of("INTERNAL");
+  const compensations = await compensate(executor.services, state);
+  const body = toolError.toBody();
+  try {
+    await executor.withConnection((conn) =>
+      inTransaction(conn, async (tx) => {
+        if (known.key && known.claimed) {
+          if (state.committedWrites) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
+          else await releaseKey(tx, known.key, request.invocationId, compensations.some((c) => c.ok));
+        }
+        await appendAudit(tx, auditBody(request, started, known.caller, known.input, state, state.committedRows, compensations, { status: toolError.status, code: toolError.code }));
+      }),
+    );
+  } catch (bookkeeping) {
+    executor.onBookkeepingError(bookkeeping, request.invocationId);
+  }
+  return {
+    status: toolError.status,
+    body,
+    headers: { [INVOCATION_HEADER]: request.invocationId },
+    code: toolError.code,
+    ...(known.caller ? { callerId: known.caller.id } : {}),
+    durationMs: Date.now() - started,
+    ...(error instanceof ToolError ? {} : { internal: error }),
+  };
+}
+
+function auditBody(
+  request: InvocationRequest,
+  started: number,
+  caller: Caller | undefined,
+  input: Record<string, unknown> | undefined,
+  state: FlowState,
+  rows: readonly RowChange[],
+  compensations: AuditBody["compensations"],
+  outcome: AuditBody["outcome"],
+): AuditBody {
+  const masked = maskPii(input ?? {}, request.tool.spec.input);
+  return {
+    invocationId: request.invocationId,
+    at: new Date(started).toISOString(),
+    tool: request.tool.name,
+    trigger: request.tool.plan.trigger,
+    callerId: caller?.id ?? null,
+    callerRoles: caller?.roles ?? [],
+    input: masked,
+    inputDigest: sha256(canonicalJson(masked)),
+    rowsChanged: rows.map(({ entity, id, action }) => ({ entity, id, action })),
+    effects: state.effects.map((e) => ({ node: e.node, kind: e.kind, id: e.id, ...(e.amount !== undefined ? { amount: e.amount } : {}) })),
+    compensations,
+    outcome,
+    durationMs: Date.now() - started,
+  };
+}
+
+async function inTransaction<T>(conn: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  await conn.exec("BEGIN");
+  try {
+    const result = await fn(conn);
+    await conn.exec("COMMIT");
+    return result;
+  } catch (error) {
+    await conn.exec("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+export function newInvocationId(): string {
+  return randomUUID();
+}

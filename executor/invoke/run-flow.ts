@@ -1,0 +1,282 @@
+/**
+ * Steps 6–8 for one invocation: the plan's program run top to bottom on the invocation's
+ * connection. Transactions begin with their isolation and the deadline as statement_timeout,
+ * check the executor-enforced invariants of the rows they wrote, then commit (serialization
+ * failures retried as the plan says). Retry scopes re-run their block (a savepoint when inside a
+ * transaction). Each node runs or is skipped by the join rule: it runs iff it starts the flow or
+ * one of its incoming edges is live (its source ran and, for a branch, took that edge's outcome).
+ */
+import type { BranchLabel, Isolation, PlanNode, ResolvedRetry } from "../../compiler/flow/plan";
+import type { Statement } from "../../compiler/schema/crud";
+import { quoteIdent } from "../../compiler/schema/names";
+import type { Queryable } from "../../database/types";
+import { WHOLE_FLOW_TRANSACTION, type ProgramItem } from "../app/program";
+import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
+import type { Caller } from "../auth/caller";
+import { fromCel } from "../cel/values";
+import { delayBefore, type Backoff } from "../effects/backoff";
+import { ToolError } from "../errors";
+import { rowToCel } from "../nodes/db-values";
+import type { ExternalServices } from "../nodes/external-services";
+import { runNode } from "../nodes/index";
+import type { NodeContext, RecordedEffect, RowAction } from "../nodes/node-context";
+import { isConnectionLoss, isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
+import type { Deadline } from "./deadline";
+import { failureClassOf, FlowError } from "./failures";
+
+export interface RowChange {
+  entity: string;
+  id: string;
+  action: RowAction;
+  row: Record<string, unknown>;
+}
+
+export interface ArmedCompensation {
+  node: string;
+  payment: string;
+  idempotencyKey: string;
+  apiKey: string;
+}
+
+/** What the flow did so far; read by step 8 (compensations) and step 9 (the audit record). */
+export class FlowState {
+  readonly outputs: Record<string, unknown> = {};
+  readonly status = new Map<string, "ran" | "skipped">();
+  readonly outcomes = new Map<string, BranchLabel>();
+  readonly effects: RecordedEffect[] = [];
+  readonly armed: ArmedCompensation[] = [];
+  readonly committedRows: RowChange[] = [];
+  /** True once a transaction that wrote has committed: the invocation can no longer be undone. */
+  committedWrites = false;
+}
+
+export interface CommitHook {
+  /** Runs inside the transaction, after its invariant checks, just before COMMIT. */
+  (conn: Queryable, tx: { id: string; final: boolean; wrote: boolean; rows: readonly RowChange[] }): Promise<void>;
+}
+
+export interface FlowRun {
+  readonly app: RuntimeApp;
+  readonly tool: RuntimeTool;
+  readonly conn: Queryable;
+  readonly invocationId: string;
+  readonly caller: Caller;
+  /** `input`, `caller`, `now`, `secrets` as CEL values (nodes are added per evaluation). */
+  readonly celContext: Record<string, unknown>;
+  readonly deadline: Deadline;
+  readonly services: ExternalServices;
+  readonly refusals: RefusalIndex;
+  /** Stem of the derived payment idempotency keys. */
+  readonly paymentKeyStem: string;
+  readonly beforeCommit: CommitHook;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+const ISOLATION_SQL: Record<Isolation, string> = {
+  readCommitted: "READ COMMITTED",
+  repeatableRead: "REPEATABLE READ",
+  serializable: "SERIALIZABLE",
+};
+
+interface OpenTransaction {
+  id: string;
+  rows: RowChange[];
+  wrote: boolean;
+}
+
+export async function runFlow(run: FlowRun, state: FlowState): Promise<void> {
+  const runner = new Runner(run, state);
+  await runner.items(run.tool.program);
+}
+
+class Runner {
+  private open: OpenTransaction | null = null;
+  private readonly tables;
+  private readonly context: NodeContext;
+
+  constructor(
+    private readonly run: FlowRun,
+    private readonly state: FlowState,
+  ) {
+    this.tables = run.app.manifest.schema.tables;
+    this.context = this.nodeContext();
+  }
+
+  async items(items: readonly ProgramItem[]): Promise<void> {
+    for (const item of items) {
+      if (item.kind === "run") await this.node(item.node);
+      else if (item.kind === "transaction") await this.transaction(item.id, item.body);
+      else await this.retryScope(item.id, item.body);
+    }
+  }
+
+  private async node(id: string): Promise<void> {
+    const node = this.run.tool.plan.nodes[id]!;
+    if (!this.joins(node)) {
+      this.state.status.set(id, "skipped");
+      delete this.state.outputs[id];
+      return;
+    }
+    this.run.deadline.check(`node "${id}"`);
+    const output = await runNode(node, this.context);
+    this.state.status.set(id, "ran");
+    if (node.type === "if" || node.type === "switch") this.state.outcomes.set(id, outcomeOf(node, output));
+    if (output === undefined) delete this.state.outputs[id];
+    else this.state.outputs[id] = output;
+  }
+
+  /** The join rule (docs/execution-plan.md, "Branches and joins"). */
+  private joins(node: PlanNode): boolean {
+    if (node.join === "start") return true;
+    return node.incoming.some((edge) => {
+      if (this.state.status.get(edge.from) !== "ran") return false;
+      if (edge.when === undefined) return true;
+      return this.state.outcomes.get(edge.from) === edge.when;
+    });
+  }
+
+  private async transaction(id: string, body: readonly ProgramItem[]): Promise<void> {
+    const plan = this.run.tool.plan;
+    const declared = plan.transactions.find((t) => t.id === id);
+    const isolation = declared?.isolation ?? "readCommitted";
+    const implicit = declared?.conflictRetry && "implicit" in declared.conflictRetry ? declared.conflictRetry.implicit : null;
+    const final = this.run.tool.finalTransaction === id;
+    for (let attempt = 1; ; attempt++) {
+      const left = this.run.deadline.remaining();
+      if (left <= 0) this.run.deadline.check(`the begin of transaction ${id}`);
+      await this.exec(`BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolation]}; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(left))}`);
+      this.open = { id, rows: [], wrote: false };
+      try {
+        await this.items(body);
+        await this.checkInvariants(this.open.rows);
+        this.run.deadline.check(`the commit of transaction ${id}`);
+        await this.run.beforeCommit(this.run.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
+        await this.exec("COMMIT");
+        this.state.committedRows.push(...this.open.rows);
+        if (this.open.wrote) this.state.committedWrites = true;
+        this.open = null;
+        return;
+      } catch (error) {
+        this.open = null;
+        await this.run.conn.exec("ROLLBACK").catch(() => undefined);
+        const failure = this.asFlowError(error);
+        if (implicit && failure instanceof FlowError && failure.failure === "conflict" && (await this.waitForRetry(implicit, attempt))) continue;
+        throw failure;
+      }
+    }
+  }
+
+  private async retryScope(id: string, body: readonly ProgramItem[]): Promise<void> {
+    const scope = this.run.tool.plan.retryScopes.find((s) => s.id === id)!;
+    const savepoint = scope.savepoint && this.open ? quoteIdent(`retry_${id}`) : null;
+    for (let attempt = 1; ; attempt++) {
+      const rowsBefore = this.open?.rows.length ?? 0;
+      if (savepoint) await this.exec(`SAVEPOINT ${savepoint}`);
+      try {
+        await this.items(body);
+        if (savepoint) await this.exec(`RELEASE SAVEPOINT ${savepoint}`);
+        return;
+      } catch (error) {
+        const failure = failureClassOf(error);
+        if (failure === "permanent" || !scope.policy.retryOn.includes(failure as never)) throw error;
+        if (savepoint) {
+          await this.exec(`ROLLBACK TO SAVEPOINT ${savepoint}`);
+          this.open!.rows.length = rowsBefore;
+        }
+        if (!(await this.waitForRetry(scope.policy, attempt))) throw error;
+      }
+    }
+  }
+
+  /** Waits the backoff before attempt `attempt + 1`; false when no attempt is left or it cannot finish in time. */
+  private async waitForRetry(policy: ResolvedRetry, attempt: number): Promise<boolean> {
+    if (attempt >= policy.maxAttempts) return false;
+    const backoff: Backoff = { maxAttempts: policy.maxAttempts, initialMs: policy.initialIntervalMs, coefficient: policy.backoffCoefficient, maxMs: policy.maxIntervalMs, retryOn: policy.retryOn };
+    const delay = delayBefore(backoff, attempt + 1);
+    if (Date.now() + delay >= this.run.deadline.at) return false;
+    await (this.run.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(delay);
+    return true;
+  }
+
+  /** Step 7: the invariants only the executor can check, on the latest version of each row written. */
+  private async checkInvariants(rows: readonly RowChange[]): Promise<void> {
+    const latest = new Map<string, RowChange>();
+    for (const change of rows) latest.set(`${change.entity}\u0000${change.id}`, change);
+    for (const change of latest.values()) {
+      if (change.action === "delete") continue;
+      const entity = this.run.app.entities.get(change.entity);
+      if (!entity || entity.executorInvariants.length === 0) continue;
+      const values = rowToCel(change.row, change.entity, this.run.tool.types) as Record<string, unknown>;
+      for (const invariant of entity.executorInvariants) {
+        const holds = entity.invariantExpressions.evaluate(invariant.rule, values, `${change.entity}.invariants.${invariant.name}`);
+        if (holds !== true) {
+          throw FlowError.from(
+            ToolError.of("INVARIANT_VIOLATED", invariant.message, [{ message: invariant.message, entity: change.entity, rule: `invariant ${invariant.name}`, id: change.id }]),
+            "permanent",
+          );
+        }
+      }
+    }
+  }
+
+  private async exec(sql: string): Promise<void> {
+    try {
+      await this.run.conn.exec(sql);
+    } catch (error) {
+      throw this.asFlowError(error);
+    }
+  }
+
+  private asFlowError(error: unknown, node?: string): unknown {
+    if (error instanceof ToolError) return error;
+    if (isDatabaseError(error) || isConnectionLoss(error)) return mapDatabaseError(error, this.run.refusals, this.tables, node);
+    return error;
+  }
+
+  private nodeContext(): NodeContext {
+    const run = this.run;
+    const state = this.state;
+    return {
+      app: run.app,
+      tool: run.tool,
+      invocationId: run.invocationId,
+      caller: run.caller,
+      deadline: run.deadline,
+      services: run.services,
+      evaluate: (node, field, expression) => run.tool.flow.evaluate(expression, { ...run.celContext, nodes: state.outputs }, `flow.${node.id}.${field}`),
+      entity: (name): EntityRuntime => {
+        const entity = run.app.entities.get(name);
+        if (!entity) throw new Error(`unknown entity ${name}`);
+        return entity;
+      },
+      query: async <R>(node: PlanNode, statement: Statement): Promise<R[]> => {
+        try {
+          const result = await run.conn.query<R>(statement.text, statement.values);
+          return result.rows;
+        } catch (error) {
+          throw this.asFlowError(error, node.id);
+        }
+      },
+      wrote: (node, entity, action, rows) => {
+        if (!this.open) throw new Error(`write "${node.id}" ran outside a transaction`);
+        this.open.wrote = true;
+        for (const row of rows) this.open.rows.push({ entity, id: String(row.id), action, row });
+      },
+      effect: (effect, compensation) => {
+        state.effects.push(effect);
+        if (compensation && !state.armed.some((a) => a.payment === compensation.payment)) state.armed.push({ node: effect.node, ...compensation });
+      },
+      paymentKey: (node) => `${run.paymentKeyStem}:${node.id}`,
+    };
+  }
+}
+
+/** The branch an if/switch took: the boolean, or the matched case, or `default`. */
+function outcomeOf(node: PlanNode, value: unknown): BranchLabel {
+  if (node.type === "if") return value === true;
+  const spec = node.spec as { cases: BranchLabel[] };
+  const plain = fromCel(value);
+  return spec.cases.find((c) => c === plain) ?? "default";
+}
+
+export { WHOLE_FLOW_TRANSACTION };

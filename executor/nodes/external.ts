@@ -1,0 +1,43 @@
+/**
+ * Attempts of an external node: each bounded by min(the node's attempt timeout, time left to the
+ * deadline), retried by the node's policy (the plan's, defaults filled), never starting an
+ * attempt or a backoff wait that cannot finish before the deadline. What is left after the last
+ * attempt becomes the contract's error: 504 when the deadline ran out, 402 for a declined
+ * payment, 502 otherwise — keeping its failure class for enclosing retry scopes.
+ */
+import type { PlanNode } from "../../compiler/flow/plan";
+import { AttemptError, withRetries, type Backoff } from "../effects/backoff";
+import { PaymentDeclined } from "../effects/payments";
+import { ToolError } from "../errors";
+import { deadlineExceeded } from "../invoke/deadline";
+import { FlowError } from "../invoke/failures";
+import type { NodeContext } from "./node-context";
+
+export async function attemptExternal<T>(ctx: NodeContext, node: PlanNode, attempt: (timeoutMs: number, n: number) => Promise<T>): Promise<T> {
+  const external = node.external!;
+  const retry = external.retry;
+  const backoff: Backoff = retry
+    ? { maxAttempts: retry.maxAttempts, initialMs: retry.initialIntervalMs, coefficient: retry.backoffCoefficient, maxMs: retry.maxIntervalMs, retryOn: retry.retryOn }
+    : { maxAttempts: 1, initialMs: 100, coefficient: 2, maxMs: 30_000, retryOn: [] };
+  try {
+    return await withRetries(backoff, ctx.deadline.at, async (n) => {
+      const left = ctx.deadline.remaining();
+      if (left <= 0) throw new AttemptError("the deadline passed before the attempt", "timeout");
+      return attempt(Math.min(external.attemptTimeoutMs, left), n);
+    });
+  } catch (error) {
+    throw externalFailure(ctx, node, error);
+  }
+}
+
+function externalFailure(ctx: NodeContext, node: PlanNode, error: unknown): Error {
+  if (error instanceof ToolError) return error;
+  if (error instanceof PaymentDeclined) {
+    return FlowError.from(ToolError.of("PAYMENT_DECLINED", error.message, [{ message: error.message, node: node.id, declineCode: error.declineCode }]), "permanent");
+  }
+  if (error instanceof AttemptError) {
+    if (error.failure === "timeout" && ctx.deadline.remaining() <= 0) return deadlineExceeded(ctx.tool.plan.deadline.ms, `node "${node.id}"`);
+    return new FlowError("UPSTREAM_FAILED", 502, `${node.type} "${node.id}" failed: ${error.message}`, [{ message: error.message, node: node.id, failure: error.failure }], error.failure);
+  }
+  return FlowError.from(ToolError.of("UPSTREAM_FAILED", `${node.type} "${node.id}" failed`, [{ message: (error as Error)?.message ?? String(error), node: node.id }]), "permanent");
+}

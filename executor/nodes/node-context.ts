@@ -1,0 +1,40 @@
+/**
+ * What a node handler may use: CEL evaluation in the tool's flow environment, statements on the
+ * invocation's connection (refusals already mapped), the deadline, effects and secrets. The
+ * runner (executor/invoke/run-flow.ts) implements it; handlers never see the connection itself.
+ */
+import type { PlanNode } from "../../compiler/flow/plan";
+import type { Statement } from "../../compiler/schema/crud";
+import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
+import type { Caller } from "../auth/caller";
+import type { Deadline } from "../invoke/deadline";
+import type { ExternalServices } from "./external-services";
+
+export type RowAction = "create" | "update" | "delete" | "transition";
+
+export interface RecordedEffect {
+  node: string;
+  kind: "charge" | "refund" | "email" | "http";
+  id: string;
+  amount?: number;
+}
+
+export interface NodeContext {
+  readonly app: RuntimeApp;
+  readonly tool: RuntimeTool;
+  readonly invocationId: string;
+  readonly caller: Caller;
+  readonly deadline: Deadline;
+  readonly services: ExternalServices;
+  /** Evaluates a CEL expression of node `node` (field names the spec key, for errors). */
+  evaluate(node: PlanNode, field: string, expression: string): unknown;
+  entity(name: string): EntityRuntime;
+  /** Runs one statement on the invocation's connection; a refusal becomes its contract error. */
+  query<R = Record<string, unknown>>(node: PlanNode, statement: Statement): Promise<R[]>;
+  /** Rows a write returned: for the audit record and the invariant checks before commit. */
+  wrote(node: PlanNode, entity: string, action: RowAction, rows: readonly Record<string, unknown>[]): void;
+  /** An external effect that happened; `refundKey` arms its compensation. */
+  effect(effect: RecordedEffect, compensation?: { payment: string; idempotencyKey: string; apiKey: string }): void;
+  /** The payment idempotency key of a node when its spec gives none: per invocation key and node. */
+  paymentKey(node: PlanNode): string;
+}

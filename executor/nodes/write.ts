@@ -1,0 +1,57 @@
+/**
+ * `write`: create, update, transition and delete through the CRUD builders (values only as
+ * parameters). The output is the row written, or the list when the where does not pin one row
+ * (as the checker typed it). A where pinned to one row that matches none is 404; with the plan's
+ * optimistic version check it is 409 (the row changed since it was read).
+ */
+import { deleteWhereStatement, insertStatement, updateWhereStatement, type Filter } from "../../compiler/schema/crud";
+import { whereIsUnique } from "../../spec/keys";
+import { ToolError } from "../errors";
+import { FlowError } from "../invoke/failures";
+import { columnOf, rowNameOf, rowToCel, toParam } from "./db-values";
+import type { NodeHandler } from "./handler";
+import type { NodeContext } from "./node-context";
+import type { PlanNode } from "../../compiler/flow/plan";
+import type { NodeOfType } from "../../spec/language/nodes";
+import type { EntityRuntime } from "../app/runtime-app";
+import { selection } from "./where";
+
+export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
+  const entity = ctx.entity(spec.entity);
+  const values = setValues(ctx, node, spec, entity);
+  if (spec.action === "create") {
+    const rows = await ctx.query(node, insertStatement(entity.table, values));
+    ctx.wrote(node, spec.entity, "create", rows);
+    return rowToCel(rows[0]!, spec.entity, ctx.tool.types);
+  }
+  const { filters, empty } = selection(ctx, node, entity, spec.where);
+  const versionFilter = versionCheck(ctx, node);
+  if (versionFilter) filters.push(versionFilter);
+  const statement = spec.action === "delete" ? deleteWhereStatement(entity.table, filters) : updateWhereStatement(entity.table, filters, values, spec.action === "transition" ? spec.to : undefined);
+  const rows = empty ? [] : await ctx.query(node, statement);
+  ctx.wrote(node, spec.entity, spec.action, rows);
+  if (!whereIsUnique(entity.spec, spec.where)) return rows.map((row) => rowToCel(row, spec.entity, ctx.tool.types));
+  const row = rows[0];
+  if (!row) {
+    if (versionFilter) {
+      throw FlowError.from(ToolError.of("CONFLICT", `${spec.entity} changed since "${node.versionCheck!.node}" read it; retry the request`, [{ message: "the row's version moved on", node: node.id, entity: spec.entity }]), "conflict");
+    }
+    throw ToolError.of("NOT_FOUND", `no ${spec.entity} matches (write "${node.id}")`, [{ message: `no ${spec.entity} row matches the where of write "${node.id}"`, node: node.id, entity: spec.entity }]);
+  }
+  return rowToCel(row, spec.entity, ctx.tool.types);
+};
+
+function setValues(ctx: NodeContext, node: PlanNode, spec: NodeOfType<"write">, entity: EntityRuntime): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, expression] of Object.entries(spec.set ?? {})) {
+    const field = rowNameOf(entity.spec, name);
+    values[field] = toParam(ctx.evaluate(node, `set.${name}`, expression), columnOf(entity.table, field));
+  }
+  return values;
+}
+
+function versionCheck(ctx: NodeContext, node: PlanNode): Filter | undefined {
+  if (!node.versionCheck) return undefined;
+  const version = ctx.evaluate(node, "versionCheck", `nodes.${node.versionCheck.node}.version`);
+  return { field: "version", op: "eq", value: toParam(version, { name: "version", rowName: "version", type: "integer", nullable: false, origin: { kind: "system" } }) };
+}

@@ -1,0 +1,188 @@
+/**
+ * The executor's HTTP server: one route per tool from the manifest (HTTP tools at their path,
+ * webhooks at theirs with the raw body kept for the signature, scheduled tools at
+ * POST /_scheduler/<tool>), plus GET /healthz, /readyz and /metrics. Every error leaves as the
+ * structured body with the invocation id in `x-fascia-invocation-id` and in the log line.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { Logger } from "pino";
+import type { Database } from "../../database/types";
+import type { AppManifest } from "../app/manifest";
+import { prepareApp, type RuntimeApp, type RuntimeTool } from "../app/runtime-app";
+import { createJwtAuthenticator, type Authenticate, type JwtSettings } from "../auth/jwt-authenticator";
+import { createSchedulerAuthenticator } from "../auth/scheduler-authenticator";
+import { DEFAULT_WINDOW_SECONDS } from "../auth/webhook-signature";
+import { ToolError, type ErrorDetail } from "../errors";
+import { buildRefusalIndex } from "../invoke/database-errors";
+import { INVOCATION_HEADER, invoke, newInvocationId, rejected, type Executor } from "../invoke/invoke";
+import { createRateLimiter, type RateLimitSettings } from "../invoke/rate-limit";
+import type { InvocationRequest, InvocationResult } from "../invoke/request";
+import { createExternalServices } from "../nodes/external-services";
+import { createLogger, traceFields } from "../observability/logger";
+import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
+import { loadSecrets, type Secrets } from "../secrets";
+import { connectionProvider } from "../store/connection";
+import { checkReadiness } from "./readiness";
+
+export interface ServerOptions {
+  /** The compiled app: a manifest (checked and prepared here) or an already prepared app. */
+  app: AppManifest | RuntimeApp;
+  db: Database;
+  /** How bearer tokens are verified: settings for jose, or an authenticator of your own. */
+  auth: JwtSettings | { authenticate: Authenticate };
+  /** Cloud Scheduler's service account (and, in tests, a JWKS URL standing in for Google's). */
+  scheduler?: { serviceAccountEmail: string; jwksUrl?: string; issuers?: string[] };
+  /** Default: every secret the specs name, read from FASCIA_SECRET_<NAME> in `env`. */
+  secrets?: Secrets;
+  env?: NodeJS.ProcessEnv;
+  payments?: { baseUrl: string; defaultSecret?: string };
+  email?: { smtpUrl?: string; from?: string };
+  /** Largest accepted request body; larger is 413. Default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Per-caller token bucket; false disables it. Default 50/s, burst 200. */
+  rateLimit?: RateLimitSettings | false;
+  webhookWindowSeconds?: number;
+  logger?: Logger;
+  projectId?: string;
+  leaseMarginMs?: number;
+  now?: () => Date;
+}
+
+const NO_ROUTE = { tool: "" };
+
+export interface ExecutorServer extends FastifyInstance {
+  readonly executor: Executor;
+  readonly metrics: ToolMetrics;
+}
+
+export function buildServer(options: ServerOptions): ExecutorServer {
+  const app = "tools" in options.app && options.app.tools instanceof Map ? (options.app as RuntimeApp) : prepareApp(options.app);
+  const secrets = options.secrets ?? loadSecrets(app.secretNames, options.env ?? process.env);
+  checkEffectSettings(app, options);
+  const logger = options.logger ?? createLogger(options.projectId ? { projectId: options.projectId } : {});
+  const metrics = createToolMetrics();
+  const now = options.now ?? (() => new Date());
+  const executor: Executor = {
+    app,
+    db: options.db,
+    withConnection: connectionProvider(options.db),
+    refusals: buildRefusalIndex(app.manifest.schema.tables),
+    auth: {
+      bearer: "authenticate" in options.auth ? options.auth.authenticate : createJwtAuthenticator(options.auth),
+      ...(options.scheduler ? { scheduler: createSchedulerAuthenticator(options.scheduler) } : {}),
+      secrets,
+      webhookWindowSeconds: options.webhookWindowSeconds ?? DEFAULT_WINDOW_SECONDS,
+      nowSeconds: () => Math.floor(now().getTime() / 1000),
+    },
+    secrets,
+    services: createExternalServices(
+      {
+        paymentsBaseUrl: options.payments?.baseUrl ?? "https://api.stripe.com",
+        ...(options.payments?.defaultSecret ? { defaultPaymentsSecret: options.payments.defaultSecret } : {}),
+        ...(options.email?.smtpUrl ? { smtpUrl: options.email.smtpUrl } : {}),
+        ...(options.email?.from ? { emailFrom: options.email.from } : {}),
+      },
+      secrets,
+    ),
+    rateLimiter: options.rateLimit === false ? null : createRateLimiter(options.rateLimit ?? { perSecond: 50, burst: 200 }),
+    leaseMarginMs: options.leaseMarginMs ?? 60_000,
+    now,
+    onBookkeepingError: (error, invocationId) => logger.error({ invocationId, err: describe(error) }, "the audit record or idempotency key of a failed invocation could not be written"),
+  };
+
+  const server = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, return503OnClosing: true }) as unknown as ExecutorServer;
+  Object.assign(server, { executor, metrics });
+  // Bodies are kept as text: webhooks sign the exact bytes, and a malformed body is a step-2
+  // error (after authentication), not a parser failure.
+  server.removeAllContentTypeParsers();
+  server.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
+
+  const respond = (request: FastifyRequest, reply: FastifyReply, tool: string, result: InvocationResult) => {
+    metrics.observe(tool || "(none)", result.status, result.durationMs / 1000);
+    const line = { invocationId: result.headers[INVOCATION_HEADER], tool, status: result.status, durationMs: result.durationMs, ...(result.code ? { code: result.code } : {}), ...(result.callerId ? { callerId: result.callerId } : {}), ...traceFields(request.headers, options.projectId) };
+    if (result.status >= 500) logger.error({ ...line, ...(result.internal ? { err: describe(result.internal) } : {}) }, `${tool || request.method} failed`);
+    else if (result.status >= 400) logger.warn(line, `${tool} refused`);
+    else logger.info(line, `${tool} ok`);
+    return reply.code(result.status).headers(result.headers).send(result.body);
+  };
+
+  for (const tool of app.tools.values()) {
+    server.route({
+      method: tool.route.method,
+      url: tool.route.path,
+      config: { tool: tool.name },
+      handler: async (request, reply) => respond(request, reply, tool.name, await invoke(executor, invocationRequest(tool, request))),
+    });
+  }
+
+  server.get("/healthz", async () => ({ status: "ok" }));
+  server.get("/readyz", async (_request, reply) => {
+    const readiness = await executor.withConnection((conn) => checkReadiness(conn, app));
+    if (readiness.ready) return { status: "ready" };
+    return reply.code(503).send(ToolError.of("UNAVAILABLE", readiness.reason).toBody());
+  });
+  server.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+
+  server.setNotFoundHandler(async (request, reply) => {
+    const error = ToolError.of("ROUTE_NOT_FOUND", `no tool serves ${request.method} ${request.url.split("?")[0]}`);
+    return respond(request, reply, "", { status: 404, body: error.toBody(), headers: { [INVOCATION_HEADER]: newInvocationId() }, code: error.code, durationMs: 0 });
+  });
+  server.setErrorHandler(async (error: Error & { code?: string; statusCode?: number }, request, reply) => {
+    const toolName = (request.routeOptions.config as { tool?: string } | undefined)?.tool ?? NO_ROUTE.tool;
+    const tool = app.tools.get(toolName);
+    const toolError =
+      error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
+        ? ToolError.of("PAYLOAD_TOO_LARGE", `the request body is larger than ${options.bodyLimitBytes ?? 1024 * 1024} bytes`)
+        : (error.statusCode ?? 500) < 500
+          ? ToolError.of("INVALID_INPUT", undefined, [{ message: error.message }])
+          : ToolError.of("INTERNAL");
+    const invocationId = newInvocationId();
+    if (tool) return respond(request, reply, tool.name, await rejected(executor, invocationRequest(tool, request, invocationId), toolError));
+    return respond(request, reply, "", { status: toolError.status, body: toolError.toBody(), headers: { [INVOCATION_HEADER]: invocationId }, code: toolError.code, durationMs: 0, internal: error });
+  });
+  return server;
+}
+
+function invocationRequest(tool: RuntimeTool, request: FastifyRequest, invocationId = newInvocationId()): InvocationRequest {
+  const rawBody = typeof request.body === "string" ? request.body : "";
+  const { body, problem } = parseBody(rawBody, request.headers["content-type"]);
+  return {
+    tool,
+    invocationId,
+    headers: request.headers,
+    params: (request.params ?? {}) as Record<string, string>,
+    query: (request.query ?? {}) as Record<string, string | string[] | undefined>,
+    body,
+    rawBody,
+    ...(problem ? { bodyProblem: problem } : {}),
+    host: request.headers.host ?? "",
+  };
+}
+
+function parseBody(raw: string, contentType: string | undefined): { body: unknown; problem?: ErrorDetail } {
+  if (raw.trim() === "") return { body: undefined };
+  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) return { body: undefined, problem: { path: "body", message: `must be JSON (Content-Type application/json), not ${contentType.split(";")[0]}` } };
+  try {
+    return { body: JSON.parse(raw) as unknown };
+  } catch (error) {
+    return { body: undefined, problem: { path: "body", message: `is not valid JSON: ${(error as Error).message}` } };
+  }
+}
+
+/** Email and payment nodes that name no secret need the executor-wide SMTP server / payments key. */
+function checkEffectSettings(app: RuntimeApp, options: ServerOptions): void {
+  const problems: string[] = [];
+  for (const tool of app.tools.values()) {
+    for (const node of Object.values(tool.plan.nodes)) {
+      const spec = node.spec as { secret?: string };
+      if (node.type === "email" && !spec.secret && !options.email?.smtpUrl) problems.push(`email node ${tool.name}.${node.id} names no secret, so FASCIA_SMTP_URL must be set`);
+      if (node.type === "payment" && !spec.secret && !options.payments?.defaultSecret) problems.push(`payment node ${tool.name}.${node.id} names no secret, so FASCIA_PAYMENTS_SECRET must name one`);
+    }
+  }
+  if (problems.length) throw new Error(`the executor cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+}
+
+function describe(error: unknown): { message: string; stack?: string } {
+  return error instanceof Error ? { message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { message: String(error) };
+}
+

@@ -1,0 +1,86 @@
+/**
+ * The audit trail in the database: one hash-chained record per invocation in an append-only
+ * table (a trigger refuses UPDATE, DELETE and TRUNCATE, even for the table's owner). Appends are
+ * serialized on the chain head row (SELECT … FOR UPDATE, held until the appending transaction
+ * ends), so two invocations can never chain onto the same predecessor; the head also records the
+ * last seq and hash, so removing records from the end is detected too.
+ */
+import type { Queryable } from "../../database/types";
+import { chainRecord, GENESIS_HASH, hashRecord, type AuditBody, type AuditRecord, type ChainBreak } from "../audit/audit-chain";
+import { AUDIT_HEAD_TABLE, AUDIT_TABLE } from "./executor-schema";
+
+/** Appends inside the caller's open transaction (the one that commits the writes). */
+export async function appendAudit(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
+  const head = await conn.query<{ seq: string | number; hash: string }>(`SELECT "seq", "hash" FROM "${AUDIT_HEAD_TABLE}" WHERE "id" = 1 FOR UPDATE`);
+  const prev = head.rows[0];
+  if (!prev) throw new Error(`${AUDIT_HEAD_TABLE} has no head row: the executor's migrations were not applied`);
+  const record = chainRecord({ seq: Number(prev.seq), hash: prev.hash }, body);
+  await conn.query(
+    `WITH "appended" AS (INSERT INTO "${AUDIT_TABLE}" ("seq", "invocation_id", "at", "tool", "status", "body", "prev_hash", "hash") VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
+     UPDATE "${AUDIT_HEAD_TABLE}" SET "seq" = $1, "hash" = $8 WHERE "id" = 1`,
+    [record.seq, body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), record.prevHash, record.hash],
+  );
+  return record;
+}
+
+/** Appends in a transaction of its own (failed invocations, whose writes were rolled back). */
+export async function appendAuditAlone(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
+  await conn.exec("BEGIN");
+  try {
+    const record = await appendAudit(conn, body);
+    await conn.exec("COMMIT");
+    return record;
+  } catch (error) {
+    await conn.exec("ROLLBACK").catch(() => undefined);
+    throw error;
+  }
+}
+
+export interface AuditVerification {
+  records: number;
+  head: { seq: number; hash: string };
+  broken?: ChainBreak;
+}
+
+/** Walks the whole chain in seq order, in batches; the first broken record, if any. */
+export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<AuditVerification> {
+  let prev = { seq: 0, hash: GENESIS_HASH };
+  let count = 0;
+  for (;;) {
+    const { rows } = await db.query<{ seq: string | number; invocation_id: string; body: unknown; prev_hash: string; hash: string }>(
+      `SELECT "seq", "invocation_id", "body", "prev_hash", "hash" FROM "${AUDIT_TABLE}" WHERE "seq" > $1 ORDER BY "seq" LIMIT $2`,
+      [prev.seq, batch],
+    );
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      const body = (typeof row.body === "string" ? JSON.parse(row.body) : row.body) as AuditBody;
+      const at = { seq, invocationId: row.invocation_id };
+      if (seq !== prev.seq + 1) return { records: count, head: prev, broken: { ...at, reason: `sequence jumps from ${prev.seq} to ${seq} (a record was removed)` } };
+      if (row.prev_hash !== prev.hash) return { records: count, head: prev, broken: { ...at, reason: "its previous-hash does not match the record before it" } };
+      if (body.invocationId !== row.invocation_id || hashRecord(row.prev_hash, seq, body) !== row.hash) {
+        return { records: count, head: prev, broken: { ...at, reason: "its content does not match its hash (the record was changed)" } };
+      }
+      prev = { seq, hash: row.hash };
+      count++;
+    }
+    if (rows.length < batch) break;
+  }
+  const head = await db.query<{ seq: string | number; hash: string }>(`SELECT "seq", "hash" FROM "${AUDIT_HEAD_TABLE}" WHERE "id" = 1`);
+  const recorded = head.rows[0];
+  if (recorded && (Number(recorded.seq) !== prev.seq || recorded.hash !== prev.hash)) {
+    return {
+      records: count,
+      head: prev,
+      broken: { seq: Number(recorded.seq), invocationId: "(chain head)", reason: `the chain head says the last record is #${recorded.seq}, but the table ends at #${prev.seq} (records were removed from the end)` },
+    };
+  }
+  return { records: count, head: prev };
+}
+
+/** Whether the audit table exists (the executor's migrations ran against this database). */
+export async function auditTableExists(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ found: string | null }>("SELECT to_regclass($1)::text AS found", [AUDIT_TABLE]);
+  return rows[0]?.found != null;
+}
+
+export type { AuditRecord };

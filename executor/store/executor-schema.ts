@@ -1,0 +1,113 @@
+/**
+ * The executor's own tables, created by its own migrations: the idempotency store and the
+ * append-only, hash-chained audit trail. They live in the app's database (every instance shares
+ * them) under the reserved `fascia_` prefix, and are ledgered in `fascia_executor_migrations`,
+ * applied under the same advisory lock as the app's migrations (database/apply.ts).
+ */
+import { createHash } from "node:crypto";
+import { withMigrationLock } from "../../database/apply";
+import type { Database, Queryable } from "../../database/types";
+import { GENESIS_HASH } from "../audit/audit-chain";
+
+export const EXECUTOR_LEDGER = "fascia_executor_migrations";
+export const IDEMPOTENCY_TABLE = "fascia_idempotency";
+export const AUDIT_TABLE = "fascia_audit";
+export const AUDIT_HEAD_TABLE = "fascia_audit_head";
+
+export interface ExecutorMigration {
+  readonly id: string;
+  readonly sql: string;
+}
+
+export const EXECUTOR_MIGRATIONS: readonly ExecutorMigration[] = [
+  {
+    id: "0001_idempotency_and_audit",
+    sql: `
+CREATE TABLE "${IDEMPOTENCY_TABLE}" (
+  "tool" text NOT NULL,
+  "caller_id" text NOT NULL,
+  "key" text NOT NULL,
+  "fingerprint" text NOT NULL,
+  "state" text NOT NULL CHECK ("state" IN ('running', 'committed', 'done', 'failed')),
+  "generation" integer NOT NULL DEFAULT 0,
+  "invocation_id" text NOT NULL,
+  "locked_until" timestamp with time zone NOT NULL,
+  "response_status" integer,
+  "response_body" json,
+  "created_at" timestamp with time zone NOT NULL DEFAULT now(),
+  "updated_at" timestamp with time zone NOT NULL DEFAULT now(),
+  PRIMARY KEY ("tool", "caller_id", "key")
+);
+CREATE TABLE "${AUDIT_TABLE}" (
+  "seq" bigint PRIMARY KEY,
+  "invocation_id" text NOT NULL UNIQUE,
+  "at" timestamp with time zone NOT NULL,
+  "tool" text NOT NULL,
+  "status" integer NOT NULL,
+  "body" json NOT NULL,
+  "prev_hash" text NOT NULL,
+  "hash" text NOT NULL
+);
+CREATE INDEX "fascia_audit__tool_at__idx" ON "${AUDIT_TABLE}" ("tool", "at");
+CREATE TABLE "${AUDIT_HEAD_TABLE}" (
+  "id" integer PRIMARY KEY CHECK ("id" = 1),
+  "seq" bigint NOT NULL,
+  "hash" text NOT NULL
+);
+INSERT INTO "${AUDIT_HEAD_TABLE}" ("id", "seq", "hash") VALUES (1, 0, '${GENESIS_HASH}');
+CREATE FUNCTION "fascia_audit_append_only"() RETURNS trigger LANGUAGE plpgsql AS $fascia$
+BEGIN
+  RAISE EXCEPTION 'fascia_audit is append-only: % is refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$fascia$;
+CREATE TRIGGER "fascia_audit_no_change" BEFORE UPDATE OR DELETE ON "${AUDIT_TABLE}" FOR EACH ROW EXECUTE FUNCTION "fascia_audit_append_only"();
+CREATE TRIGGER "fascia_audit_no_truncate" BEFORE TRUNCATE ON "${AUDIT_TABLE}" FOR EACH STATEMENT EXECUTE FUNCTION "fascia_audit_append_only"();
+`,
+  },
+];
+
+const checksum = (sql: string) => createHash("sha256").update(sql).digest("hex");
+
+const CREATE_LEDGER = `CREATE TABLE IF NOT EXISTS "${EXECUTOR_LEDGER}" (
+  "id" text PRIMARY KEY,
+  "checksum" text NOT NULL,
+  "applied_at" timestamp with time zone NOT NULL DEFAULT now()
+)`;
+
+/** Applies the executor's migrations not yet in its ledger; a changed applied migration is an error. */
+export async function applyExecutorMigrations(db: Database): Promise<string[]> {
+  return withMigrationLock(db, async (session) => {
+    await session.query(CREATE_LEDGER);
+    const { rows } = await session.query<{ id: string; checksum: string }>(`SELECT "id", "checksum" FROM "${EXECUTOR_LEDGER}"`);
+    const applied = new Map(rows.map((r) => [r.id, r.checksum]));
+    const done: string[] = [];
+    for (const migration of EXECUTOR_MIGRATIONS) {
+      const sum = checksum(migration.sql);
+      const known = applied.get(migration.id);
+      if (known !== undefined) {
+        if (known !== sum) throw new Error(`executor migration ${migration.id} was applied with another script (checksum ${known.slice(0, 12)}…): an applied migration must never change`);
+        continue;
+      }
+      await session.exec("BEGIN");
+      try {
+        await session.exec(migration.sql);
+        await session.query(`INSERT INTO "${EXECUTOR_LEDGER}" ("id", "checksum") VALUES ($1, $2)`, [migration.id, sum]);
+        await session.exec("COMMIT");
+      } catch (error) {
+        await session.exec("ROLLBACK").catch(() => undefined);
+        throw error;
+      }
+      done.push(migration.id);
+    }
+    return done;
+  });
+}
+
+/** True when every executor migration is in the ledger (readiness). */
+export async function executorMigrationsApplied(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ found: string | null }>("SELECT to_regclass($1)::text AS found", [EXECUTOR_LEDGER]);
+  if (!rows[0]?.found) return false;
+  const ledger = await db.query<{ id: string }>(`SELECT "id" FROM "${EXECUTOR_LEDGER}"`);
+  const ids = new Set(ledger.rows.map((r) => r.id));
+  return EXECUTOR_MIGRATIONS.every((m) => ids.has(m.id));
+}

@@ -1,0 +1,121 @@
+/**
+ * The idempotency store, with Stripe's semantics: the first request with a key claims it; the
+ * same key with the same payload later gets the stored response replayed; another payload gets
+ * 409 IDEMPOTENCY_CONFLICT; while the first still runs, 409 IDEMPOTENCY_IN_FLIGHT. The stored
+ * response is written in the transaction that commits the invocation's writes. A failed
+ * invocation whose writes were all rolled back frees the key (state `failed`), so the client may
+ * retry; `generation` counts the failures that refunded a charge, so the retry's payment keys
+ * differ from the refunded ones. A claim whose process died is taken over when its lease ends.
+ */
+import type { Queryable } from "../../database/types";
+import { canonicalJson, sha256 } from "../audit/audit-chain";
+import { ToolError } from "../errors";
+import { IDEMPOTENCY_TABLE } from "./executor-schema";
+
+export interface IdempotencyScope {
+  readonly tool: string;
+  readonly callerId: string;
+  readonly key: string;
+}
+
+export type Claim =
+  | { readonly kind: "claimed"; readonly generation: number }
+  | { readonly kind: "replay"; readonly status: number; readonly body: unknown; readonly invocationId: string };
+
+interface Row {
+  fingerprint: string;
+  state: "running" | "committed" | "done" | "failed";
+  generation: number;
+  invocation_id: string;
+  expired: boolean;
+  response_status: number | null;
+  response_body: unknown;
+}
+
+const T = `"${IDEMPOTENCY_TABLE}"`;
+const PK = `"tool" = $1 AND "caller_id" = $2 AND "key" = $3`;
+
+export function fingerprintOf(input: Record<string, unknown>): string {
+  return sha256(canonicalJson(input));
+}
+
+export async function claimKey(conn: Queryable, scope: IdempotencyScope, fingerprint: string, invocationId: string, leaseMs: number): Promise<Claim> {
+  const pk = [scope.tool, scope.callerId, scope.key];
+  for (let round = 0; round < 5; round++) {
+    const inserted = await conn.query<{ generation: number }>(
+      `INSERT INTO ${T} ("tool", "caller_id", "key", "fingerprint", "state", "invocation_id", "locked_until") VALUES ($1, $2, $3, $4, 'running', $5, now() + $6 * interval '1 millisecond') ON CONFLICT DO NOTHING RETURNING "generation"`,
+      [...pk, fingerprint, invocationId, leaseMs],
+    );
+    if (inserted.rows[0]) return { kind: "claimed", generation: Number(inserted.rows[0].generation) };
+    const { rows } = await conn.query<Row>(
+      `SELECT "fingerprint", "state", "generation", "invocation_id", "locked_until" < now() AS "expired", "response_status", "response_body" FROM ${T} WHERE ${PK}`,
+      pk,
+    );
+    const row = rows[0];
+    if (!row) continue; // deleted in between: claim again
+    const takeOver = async () => {
+      const taken = await conn.query<{ generation: number }>(
+        `UPDATE ${T} SET "state" = 'running', "fingerprint" = $4, "invocation_id" = $5, "locked_until" = now() + $6 * interval '1 millisecond', "updated_at" = now() WHERE ${PK} AND "state" = $7 AND "invocation_id" = $8 RETURNING "generation"`,
+        [...pk, fingerprint, invocationId, leaseMs, row.state, row.invocation_id],
+      );
+      return taken.rows[0] ? ({ kind: "claimed", generation: Number(taken.rows[0].generation) } as const) : undefined;
+    };
+    if (row.state === "failed") {
+      const claimed = await takeOver();
+      if (claimed) return claimed;
+      continue;
+    }
+    if (row.fingerprint !== fingerprint) throw ToolError.of("IDEMPOTENCY_CONFLICT", undefined, [{ path: "header.idempotency-key", message: "this key was first used with a different request payload" }]);
+    if (row.state === "done") return { kind: "replay", status: Number(row.response_status), body: parseJson(row.response_body), invocationId: row.invocation_id };
+    if (row.state === "running" && row.expired) {
+      const claimed = await takeOver();
+      if (claimed) return claimed;
+      continue;
+    }
+    if (row.state === "committed" && row.expired) {
+      throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", "the first request with this Idempotency-Key committed its writes but never finished; it will not run again", [{ path: "header.idempotency-key", message: `invocation ${row.invocation_id} did not complete` }]);
+    }
+    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [{ path: "header.idempotency-key", message: `invocation ${row.invocation_id} is still running` }]);
+  }
+  throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [{ path: "header.idempotency-key", message: "the key changed hands repeatedly while claiming it" }]);
+}
+
+/** Inside the transaction that commits writes: the key can no longer be freed. */
+export async function markCommitted(conn: Queryable, scope: IdempotencyScope, invocationId: string): Promise<void> {
+  await expectOwned(conn.query(`UPDATE ${T} SET "state" = 'committed', "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`, [scope.tool, scope.callerId, scope.key, invocationId]));
+}
+
+/** Inside the final transaction: the response that later requests with this key replay. */
+export async function storeResponse(conn: Queryable, scope: IdempotencyScope, invocationId: string, status: number, body: unknown): Promise<void> {
+  await expectOwned(
+    conn.query(`UPDATE ${T} SET "state" = 'done', "response_status" = $5, "response_body" = $6, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`, [
+      scope.tool,
+      scope.callerId,
+      scope.key,
+      invocationId,
+      status,
+      JSON.stringify(body),
+    ]),
+  );
+}
+
+/** After a failure with nothing committed: the key is free again. */
+export async function releaseKey(conn: Queryable, scope: IdempotencyScope, invocationId: string, refunded: boolean): Promise<void> {
+  await conn.query(`UPDATE ${T} SET "state" = 'failed', "generation" = "generation" + $5, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running'`, [
+    scope.tool,
+    scope.callerId,
+    scope.key,
+    invocationId,
+    refunded ? 1 : 0,
+  ]);
+}
+
+async function expectOwned(result: Promise<{ rowCount: number }>): Promise<void> {
+  if ((await result).rowCount === 0) {
+    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", "another request took over this Idempotency-Key (this one outlived its lease)", [{ path: "header.idempotency-key", message: "the lease on the key ended before the invocation finished" }]);
+  }
+}
+
+function parseJson(value: unknown): unknown {
+  return typeof value === "string" ? (JSON.parse(value) as unknown) : value;
+}

@@ -1,0 +1,168 @@
+/**
+ * The example app (examples/reservations) served by a real executor for tests: a fresh database
+ * (PostgreSQL or PGlite) migrated to its entities, the executor's own tables, the local payments
+ * server and mail catcher as its peers, a loopback ops endpoint for the nightly job's http node,
+ * a signing key for bearer tokens and a loopback JWKS playing Google's for scheduler tokens.
+ * Requests go through fastify's inject(); nothing is mocked.
+ */
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { insertStatement } from "../../../compiler/schema/crud";
+import { tableByEntity } from "../../../compiler/schema/model";
+import { migrateToSpecs } from "../../../database/apply";
+import type { DriverName } from "../../../database/types";
+import { compileSpecSet } from "../../../executor/app/compile-app";
+import type { AppManifest } from "../../../executor/app/manifest";
+import { signWebhook } from "../../../executor/auth/webhook-signature";
+import { startLocalMail, type LocalMail } from "../../../executor/dev/local-mail";
+import { startLocalPayments, type LocalPayments } from "../../../executor/dev/local-payments";
+import { createLogger } from "../../../executor/observability/logger";
+import { loadSecrets } from "../../../executor/secrets";
+import { buildServer, type ExecutorServer, type ServerOptions } from "../../../executor/server/build-server";
+import { applyExecutorMigrations } from "../../../executor/store/executor-schema";
+import { loadSpecDir, loadSpecObjects } from "../../../spec/load";
+import { createTestDatabase, type TestDatabase } from "../../support/databases";
+
+export const ISSUER = "https://issuer.test";
+export const AUDIENCE = "https://reservations.test";
+export const SERVICE_HOST = "reservations-abc-ew.a.run.app";
+export const SCHEDULER_ACCOUNT = "scheduler@proj.iam.gserviceaccount.com";
+export const WEBHOOK_SECRET = "whsec_test_secret";
+
+/** The example app, with the nightly job's ops webhook pointed at a loopback URL placeholder. */
+export function exampleManifest(opsUrl = "http://127.0.0.1:9/hooks/nightly"): AppManifest {
+  const { specs } = loadSpecDir("examples/reservations");
+  const objects = [...specs.entities.values(), ...specs.tools.values(), ...specs.policies.values()].map((l) => structuredClone(l.spec) as { kind: string; name: string; flow?: { nodes: { id: string; url?: string }[] } });
+  const nightly = objects.find((o) => o.kind === "Tool" && o.name === "completeStays")!;
+  nightly.flow!.nodes.find((n) => n.id === "notifyOps")!.url = `'${opsUrl}'`;
+  const loaded = loadSpecObjects(objects, "examples/reservations");
+  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
+  return compileSpecSet(loaded.specs, "examples/reservations");
+}
+
+export interface OpsEndpoint {
+  url: string;
+  received: { headers: IncomingMessage["headers"]; body: string }[];
+  /** Status of the next answers (default 200). */
+  answer: number[];
+  close(): Promise<void>;
+}
+
+async function startOps(): Promise<OpsEndpoint> {
+  const received: OpsEndpoint["received"] = [];
+  const answer: number[] = [];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+      res.writeHead(answer.shift() ?? 200, { "content-type": "application/json" });
+      res.end("{}");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/nightly`, received, answer, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+export interface Harness {
+  readonly test: TestDatabase;
+  readonly server: ExecutorServer;
+  readonly payments: LocalPayments;
+  readonly mail: LocalMail;
+  readonly ops: OpsEndpoint;
+  token(sub: string, roles: string[], options?: { expiresIn?: string; audience?: string }): Promise<string>;
+  schedulerToken(options?: { audience?: string; email?: string }): Promise<string>;
+  /** Headers for a signed webhook delivery of `body`. */
+  signed(body: string, at?: number): Record<string, string>;
+  seedCustomer(name?: string): Promise<string>;
+  seedRoom(number: string, options?: { capacity?: number; nightlyRate?: string; active?: boolean }): Promise<string>;
+  count(table: string): Promise<number>;
+  rows(table: string): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(driver: DriverName, overrides: Partial<ServerOptions> = {}): Promise<Harness> {
+  const test = await createTestDatabase(driver);
+  const ops = await startOps();
+  const manifest = exampleManifest(ops.url);
+  const migrated = await migrateToSpecs(test.db, manifest.specs.entities);
+  if (migrated.status !== "applied") throw new Error(`migration ${migrated.status}`);
+  await applyExecutorMigrations(test.db);
+  const payments = await startLocalPayments();
+  const mail = await startLocalMail();
+  const userKeys = await generateKeyPair("ES256");
+  const googleKeys = await generateKeyPair("RS256");
+  const jwk = { ...(await exportJWK(googleKeys.publicKey)), kid: "g1", alg: "RS256", use: "sig" };
+  const jwks = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ keys: [jwk] }));
+  });
+  await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
+  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
+  const env = { FASCIA_SECRET_PAYMENTS_API_KEY: payments.apiKey, FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: WEBHOOK_SECRET, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops-token" };
+  const server = buildServer({
+    app: manifest,
+    db: test.db,
+    auth: { issuer: ISSUER, audience: AUDIENCE, keys: { publicKey: userKeys.publicKey } },
+    scheduler: { serviceAccountEmail: SCHEDULER_ACCOUNT, jwksUrl },
+    secrets: loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], env),
+    payments: { baseUrl: payments.url },
+    email: { smtpUrl: mail.url, from: "hotel@example.com" },
+    rateLimit: false,
+    logger: silentLogger(),
+    ...overrides,
+  });
+  await server.ready();
+  const sign = (key: CryptoKey, alg: string, kid: string) => (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg, kid });
+  const table = (entity: string) => tableByEntity(manifest.schema, entity)!;
+  return {
+    test,
+    server,
+    payments,
+    mail,
+    ops,
+    token: (sub, roles, options = {}) =>
+      sign(userKeys.privateKey, "ES256", "u1")({ roles })
+        .setSubject(sub)
+        .setIssuer(ISSUER)
+        .setAudience(options.audience ?? AUDIENCE)
+        .setIssuedAt()
+        .setExpirationTime(options.expiresIn ?? "5m")
+        .sign(userKeys.privateKey),
+    schedulerToken: (options = {}) =>
+      sign(googleKeys.privateKey, "RS256", "g1")({ email: options.email ?? SCHEDULER_ACCOUNT, email_verified: true })
+        .setIssuer("https://accounts.google.com")
+        .setAudience(options.audience ?? `https://${SERVICE_HOST}`)
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(googleKeys.privateKey),
+    signed: (body, at = Math.floor(Date.now() / 1000)) => ({ "fascia-signature": signWebhook(WEBHOOK_SECRET, body, at), "content-type": "application/json" }),
+    async seedCustomer(name = "Ada") {
+      const email = `${name.toLowerCase()}.${Math.random().toString(36).slice(2)}@example.com`;
+      const s = insertStatement(table("Customer"), { name, email });
+      return String((await test.db.query<{ id: string }>(s.text, s.values)).rows[0]!.id);
+    },
+    async seedRoom(number, options = {}) {
+      const s = insertStatement(table("Room"), { number, capacity: options.capacity ?? 2, nightlyRate: options.nightlyRate ?? "99.50", active: options.active ?? true });
+      return String((await test.db.query<{ id: string }>(s.text, s.values)).rows[0]!.id);
+    },
+    async count(name) {
+      const { rows } = await test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}"`);
+      return Number(rows[0]!.n);
+    },
+    async rows(name) {
+      return (await test.db.query(`SELECT * FROM "${name}" ORDER BY 1`)).rows;
+    },
+    async close() {
+      await server.close();
+      await Promise.all([payments.close(), mail.close(), ops.close(), new Promise<void>((r) => jwks.close(() => r()))]);
+      await test.drop();
+    },
+  };
+}
+
+function silentLogger() {
+  // A real pino logger at level silent: the log format itself is tested in observability.test.ts.
+  return createLogger({ level: "silent" });
+}
