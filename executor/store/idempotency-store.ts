@@ -4,8 +4,8 @@
  * 409 IDEMPOTENCY_CONFLICT; while the first still runs, 409 IDEMPOTENCY_IN_FLIGHT. The stored
  * response is written in the transaction that commits the invocation's writes. A failed
  * invocation whose writes were all rolled back frees the key (state `failed`), so the client may
- * retry; `generation` counts the failures that refunded a charge, so the retry's payment keys
- * differ from the refunded ones. A claim whose process died is taken over when its lease ends.
+ * retry (the row is deleted; a key whose failure refunded a charge stays as `failed`, and its
+ * `generation` counts such failures, so the retry's payment keys differ from the refunded ones). A claim whose process died is taken over when its lease ends.
  */
 import type { Queryable } from "../../database/types";
 import { canonicalJson, sha256 } from "../audit/audit-chain";
@@ -99,15 +99,17 @@ export async function storeResponse(conn: Queryable, scope: IdempotencyScope, in
   );
 }
 
-/** After a failure with nothing committed: the key is free again. */
+/**
+ * After a failure with nothing committed: the key is free again. Its row goes away (the database
+ * is as it was), unless the failure refunded a charge: then the row stays as `failed` with its
+ * generation counted up, so the retry's derived payment keys are new ones.
+ */
 export async function releaseKey(conn: Queryable, scope: IdempotencyScope, invocationId: string, refunded: boolean): Promise<void> {
-  await conn.query(`UPDATE ${T} SET "state" = 'failed', "generation" = "generation" + $5, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running'`, [
-    scope.tool,
-    scope.callerId,
-    scope.key,
-    invocationId,
-    refunded ? 1 : 0,
-  ]);
+  const pk = [scope.tool, scope.callerId, scope.key, invocationId];
+  if (!refunded) {
+    await conn.query(`DELETE FROM ${T} WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running' AND "generation" = 0`, pk);
+  }
+  await conn.query(`UPDATE ${T} SET "state" = 'failed', "generation" = "generation" + $5, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running'`, [...pk, refunded ? 1 : 0]);
 }
 
 async function expectOwned(result: Promise<{ rowCount: number }>): Promise<void> {

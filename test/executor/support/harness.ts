@@ -14,6 +14,7 @@ import { migrateToSpecs } from "../../../database/apply";
 import type { DriverName } from "../../../database/types";
 import { compileSpecSet } from "../../../executor/app/compile-app";
 import type { AppManifest } from "../../../executor/app/manifest";
+import type { AuditBody as AuditRecordBody } from "../../../executor/audit/audit-chain";
 import { signWebhook } from "../../../executor/auth/webhook-signature";
 import { startLocalMail, type LocalMail } from "../../../executor/dev/local-mail";
 import { startLocalPayments, type LocalPayments } from "../../../executor/dev/local-payments";
@@ -30,15 +31,25 @@ export const SERVICE_HOST = "reservations-abc-ew.a.run.app";
 export const SCHEDULER_ACCOUNT = "scheduler@proj.iam.gserviceaccount.com";
 export const WEBHOOK_SECRET = "whsec_test_secret";
 
-/** The example app, with the nightly job's ops webhook pointed at a loopback URL placeholder. */
-export function exampleManifest(opsUrl = "http://127.0.0.1:9/hooks/nightly"): AppManifest {
+type SpecObject = { kind: string; name: string; timeout?: string; flow?: { nodes: { id: string; url?: string }[] } } & Record<string, unknown>;
+
+/** The example app's spec objects, the nightly job's ops webhook pointed at `opsUrl`. */
+export function exampleObjects(opsUrl = "http://127.0.0.1:9/hooks/nightly"): SpecObject[] {
   const { specs } = loadSpecDir("examples/reservations");
-  const objects = [...specs.entities.values(), ...specs.tools.values(), ...specs.policies.values()].map((l) => structuredClone(l.spec) as { kind: string; name: string; flow?: { nodes: { id: string; url?: string }[] } });
+  const objects = [...specs.entities.values(), ...specs.tools.values(), ...specs.policies.values()].map((l) => structuredClone(l.spec) as SpecObject);
   const nightly = objects.find((o) => o.kind === "Tool" && o.name === "completeStays")!;
   nightly.flow!.nodes.find((n) => n.id === "notifyOps")!.url = `'${opsUrl}'`;
-  const loaded = loadSpecObjects(objects, "examples/reservations");
-  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => d.message).join("\n"));
-  return compileSpecSet(loaded.specs, "examples/reservations");
+  return objects;
+}
+
+export function manifestOf(objects: readonly unknown[], label = "test specs"): AppManifest {
+  const loaded = loadSpecObjects(objects, label);
+  if (!loaded.ok) throw new Error(loaded.diagnostics.map((d) => `${d.file}:${d.line}:${d.col} ${d.code} ${d.message}`).join("\n"));
+  return compileSpecSet(loaded.specs, label);
+}
+
+export function exampleManifest(opsUrl?: string): AppManifest {
+  return manifestOf(exampleObjects(opsUrl), "examples/reservations");
 }
 
 export interface OpsEndpoint {
@@ -71,21 +82,33 @@ export interface Harness {
   readonly payments: LocalPayments;
   readonly mail: LocalMail;
   readonly ops: OpsEndpoint;
-  token(sub: string, roles: string[], options?: { expiresIn?: string; audience?: string }): Promise<string>;
+  token(sub: string, roles: string[], options?: { expiresIn?: string | number; audience?: string }): Promise<string>;
   schedulerToken(options?: { audience?: string; email?: string }): Promise<string>;
   /** Headers for a signed webhook delivery of `body`. */
   signed(body: string, at?: number): Record<string, string>;
+  seed(entity: string, row: Record<string, unknown>): Promise<string>;
   seedCustomer(name?: string): Promise<string>;
   seedRoom(number: string, options?: { capacity?: number; nightlyRate?: string; active?: boolean }): Promise<string>;
   count(table: string): Promise<number>;
   rows(table: string): Promise<Record<string, unknown>[]>;
+  /** Every app table's rows, and the idempotency keys: compare before and after a refused request. */
+  snapshot(): Promise<Record<string, unknown[]>>;
+  /** The audit records' bodies in chain order. */
+  audit(): Promise<AuditRecordBody[]>;
   close(): Promise<void>;
 }
 
-export async function startHarness(driver: DriverName, overrides: Partial<ServerOptions> = {}): Promise<Harness> {
+export interface HarnessOptions {
+  /** Another app than the example (its secrets must be among the example's three). */
+  manifest?: (opsUrl: string) => AppManifest;
+  server?: Partial<ServerOptions>;
+}
+
+export async function startHarness(driver: DriverName, options: HarnessOptions = {}): Promise<Harness> {
+  const overrides = options.server ?? {};
   const test = await createTestDatabase(driver);
   const ops = await startOps();
-  const manifest = exampleManifest(ops.url);
+  const manifest = (options.manifest ?? exampleManifest)(ops.url);
   const migrated = await migrateToSpecs(test.db, manifest.specs.entities);
   if (migrated.status !== "applied") throw new Error(`migration ${migrated.status}`);
   await applyExecutorMigrations(test.db);
@@ -116,6 +139,10 @@ export async function startHarness(driver: DriverName, overrides: Partial<Server
   await server.ready();
   const sign = (key: CryptoKey, alg: string, kid: string) => (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg, kid });
   const table = (entity: string) => tableByEntity(manifest.schema, entity)!;
+  const seed = async (entity: string, row: Record<string, unknown>) => {
+    const s = insertStatement(table(entity), row);
+    return String((await test.db.query<{ id: string }>(s.text, s.values)).rows[0]!.id);
+  };
   return {
     test,
     server,
@@ -138,21 +165,25 @@ export async function startHarness(driver: DriverName, overrides: Partial<Server
         .setExpirationTime("5m")
         .sign(googleKeys.privateKey),
     signed: (body, at = Math.floor(Date.now() / 1000)) => ({ "fascia-signature": signWebhook(WEBHOOK_SECRET, body, at), "content-type": "application/json" }),
-    async seedCustomer(name = "Ada") {
-      const email = `${name.toLowerCase()}.${Math.random().toString(36).slice(2)}@example.com`;
-      const s = insertStatement(table("Customer"), { name, email });
-      return String((await test.db.query<{ id: string }>(s.text, s.values)).rows[0]!.id);
-    },
-    async seedRoom(number, options = {}) {
-      const s = insertStatement(table("Room"), { number, capacity: options.capacity ?? 2, nightlyRate: options.nightlyRate ?? "99.50", active: options.active ?? true });
-      return String((await test.db.query<{ id: string }>(s.text, s.values)).rows[0]!.id);
-    },
+    seed,
+    seedCustomer: (name = "Ada") => seed("Customer", { name, email: `${name.toLowerCase()}.${Math.random().toString(36).slice(2)}@example.com` }),
+    seedRoom: (number, o = {}) => seed("Room", { number, capacity: o.capacity ?? 2, nightlyRate: o.nightlyRate ?? "99.50", active: o.active ?? true }),
     async count(name) {
       const { rows } = await test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}"`);
       return Number(rows[0]!.n);
     },
     async rows(name) {
       return (await test.db.query(`SELECT * FROM "${name}" ORDER BY 1`)).rows;
+    },
+    async snapshot() {
+      const out: Record<string, unknown[]> = {};
+      for (const t of manifest.schema.tables) out[t.name] = (await test.db.query(`SELECT * FROM "${t.name}" ORDER BY "id"`)).rows;
+      out.fascia_idempotency = (await test.db.query(`SELECT "tool", "caller_id", "key", "state", "response_status" FROM "fascia_idempotency" ORDER BY 1, 2, 3`)).rows;
+      return out;
+    },
+    async audit() {
+      const { rows } = await test.db.query<{ body: AuditRecordBody }>(`SELECT "body" FROM "fascia_audit" ORDER BY "seq"`);
+      return rows.map((r) => (typeof r.body === "string" ? JSON.parse(r.body) : r.body) as AuditRecordBody);
     },
     async close() {
       await server.close();
