@@ -13,6 +13,7 @@ import { registerGraph } from "./commands/graph";
 import { registerSql } from "./commands/sql";
 import { registerMigrate } from "./commands/migrate";
 import { registerDiff } from "./commands/diff";
+import { registerAudit } from "./commands/audit";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("fascia")
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   registerSql(program, io, setExit);
   registerMigrate(program, io, setExit);
   registerDiff(program, io, setExit);
+  registerAudit(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
