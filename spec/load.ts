@@ -100,7 +100,8 @@ function checkDocuments(documents: readonly SourceDocument[], diagnostics: Diagn
   }
 
   const specs: SpecSet = { entities, tools, policies, invalidNames };
-  const base = createBaseEnvironment([...entities.values()].map((e) => e.spec));
+  // No row types here: each tool adds the few its nodes use (see withRowTypes).
+  const base = createBaseEnvironment([]);
   for (const entity of entities.values()) checkEntity(entity, specs, base, diagnostics);
   for (const policy of policies.values()) checkPolicy(policy, base, diagnostics);
   for (const tool of tools.values()) checkTool(tool, specs, base, diagnostics);

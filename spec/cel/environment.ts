@@ -1,7 +1,7 @@
 /**
- * CEL environments for each place an expression can stand. Entity row types are registered once
- * in a base environment; each tool and each entity then clones it (cloning is cheap; registering
- * every entity per tool would be quadratic).
+ * CEL environments for each place an expression can stand. A base environment holds what every
+ * expression may use; each tool and each entity clones it. A clone costs as much as the base's
+ * type tables, so the loader's base has no row types and each tool adds only its own (withRowTypes).
  */
 import { Environment } from "@marcbachmann/cel-js";
 import type { EntitySpec } from "../language/entity";
@@ -93,6 +93,20 @@ export function createBaseEnvironment(entities: readonly EntitySpec[]): Environm
   for (const [name, fields] of Object.entries(NODE_RESULT_TYPES)) registerObjectType(env, name, fields);
   // Row types may refer to each other only by id, so registration order does not matter.
   for (const entity of entities) registerObjectType(env, rowTypeName(entity.name), rowFields(entity));
+  return env;
+}
+
+/**
+ * `base` plus the row types of these entities that it lacks. cel-js copies its type tables on every
+ * clone and checks each new type against all earlier ones, so a base holding all N row types makes
+ * checking N tools O(N²): the loader starts from a base without rows and gives each tool only the
+ * rows its own nodes read and write.
+ */
+export function withRowTypes(base: Environment, entities: readonly EntitySpec[]): Environment {
+  const missing = entities.filter((e) => declaredFields(base, rowTypeName(e.name)) === undefined);
+  if (missing.length === 0) return base;
+  const env = cloneEnvironment(base);
+  for (const entity of missing) registerObjectType(env, rowTypeName(entity.name), rowFields(entity));
   return env;
 }
 

@@ -13,13 +13,14 @@ import type { SourceDocument, SpecPath } from "../source/yaml-document";
 import { didYouMean } from "../suggest";
 import { whereIsUnique } from "../keys";
 import { checkExpression } from "../cel/check-expression";
-import { createToolEnvironment } from "../cel/environment";
+import { createToolEnvironment, withRowTypes } from "../cel/environment";
 import { celTypeOfField, rowFields, rowTypeName, type CelTypeName } from "../cel/types";
 import { checkFlowGraph, type FlowShape } from "./flow-graph";
 import { checkTrigger } from "./triggers";
 
-export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, base: Environment, out: Diagnostic[]): void {
+export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: Environment, out: Diagnostic[]): void {
   const { spec: tool, doc } = entry;
+  const base = withRowTypes(loaderBase, entitiesUsedBy(tool, specs));
   const report = (code: Diagnostic["code"], path: SpecPath, message: string, expected?: string) =>
     out.push({ ...doc.locate(path), code, message, ...(expected ? { expected } : {}) });
 
@@ -66,13 +67,20 @@ export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, base: Enviro
  * nodes and secrets: every node expression and the output). Same construction, so checking and
  * running never disagree.
  */
-export function toolEnvironments(entry: Located<ToolSpec>, specs: SpecSet, base: Environment): { preFlow: Environment; flow: Environment; inputTypes: Record<string, CelTypeName>; outputs: ReadonlyMap<string, CelTypeName> } {
+export function toolEnvironments(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: Environment): { preFlow: Environment; flow: Environment; inputTypes: Record<string, CelTypeName>; outputs: ReadonlyMap<string, CelTypeName> } {
   const tool = entry.spec;
+  const base = withRowTypes(loaderBase, entitiesUsedBy(tool, specs));
   const inputTypes = Object.fromEntries(Object.entries(tool.input ?? {}).map(([n, f]) => [n, celTypeOfField(f)]));
   const shape = checkFlowGraph(tool, entry.doc, []);
   const context: NodeContext = { tool, doc: entry.doc, specs, report: () => undefined, out: [], base, inputTypes, shape, outputs: new Map() };
   inferOutputs(context);
   return { preFlow: createToolEnvironment(base, { input: inputTypes }), flow: toolEnvironment(context), inputTypes, outputs: context.outputs };
+}
+
+/** The entities whose rows the tool's read and write nodes output (their row types must be declared). */
+function entitiesUsedBy(tool: ToolSpec, specs: SpecSet): EntitySpec[] {
+  const names = new Set(tool.flow.nodes.flatMap((n) => (n.type === "read" || n.type === "write" ? [n.entity] : [])));
+  return [...names].flatMap((name) => specs.entities.get(name)?.spec ?? []);
 }
 
 interface NodeContext {
