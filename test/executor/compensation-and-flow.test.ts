@@ -98,4 +98,12 @@ describeEachDriver("compensations and flow control", (driver) => {
     expect(failed.json().error.details[0]).toMatchObject({ node: "ping", failure: "unavailable" });
     expect(await h.snapshot()).toEqual(before);
   });
+
+  (driver === "pg" ? it : it.skip)("the deadline reaches into the database: a statement still running is cancelled (504)", async () => {
+    const response = await post("/reports/slow", {});
+    expect(response.statusCode).toBe(504);
+    expect(response.json().error).toMatchObject({ code: "DEADLINE_EXCEEDED", details: [{ node: "report", message: "the database statement was cancelled at the deadline" }] });
+    const { rows } = await h.test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'`);
+    expect(rows[0]!.n).toBe(0);
+  });
 });

@@ -40,6 +40,11 @@ export function shopSpecs(opsUrl: string): unknown[] {
       output: "{'status': nodes.ship.status}",
       flow: { nodes: [{ id: "ship", type: "write", entity: "Order", action: "transition", where: { id: "input.orderId" }, to: "shipped" }, { id: "tx", type: "transaction", nodes: ["ship"] }] },
     }),
+    tool("slowReport", "/reports/slow", {
+      timeout: "300ms",
+      output: "{'rows': size(nodes.report)}",
+      flow: { nodes: [{ id: "report", type: "sql", mode: "read", query: "SELECT pg_sleep(3) AS slept" }] },
+    }),
     tool("notify", "/notify", {
       input: { item: { type: "string", maxLength: 50 }, loud: { type: "boolean" } },
       output: "{'loud': nodes.check, 'id': nodes.record.id, 'status': nodes.check ? nodes.ping.status : 0}",

@@ -1,0 +1,172 @@
+/**
+ * The server around the invocations: the compiled manifest it starts from, configuration from the
+ * environment, startup refusals, health, readiness, metrics, unknown routes, the body size limit,
+ * the per-caller rate limit, and a real listening socket.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { migrateToSpecs } from "../../database/apply";
+import { openPglite } from "../../database/pglite-driver";
+import { compileApp } from "../../executor/app/compile-app";
+import { ManifestError, readManifest, writeManifest } from "../../executor/app/manifest";
+import { prepareApp } from "../../executor/app/runtime-app";
+import { createLogger } from "../../executor/observability/logger";
+import { MissingSecretsError } from "../../executor/secrets";
+import { buildServer } from "../../executor/server/build-server";
+import { ConfigError, loadExecutorConfig } from "../../executor/server/config";
+import { applyExecutorMigrations } from "../../executor/store/executor-schema";
+import { AUDIENCE, ISSUER, startHarness, type Harness } from "./support/harness";
+
+const silent = createLogger({ level: "silent" });
+
+describe("the compiled app manifest", () => {
+  it("is plain JSON that loads back into routes per trigger", () => {
+    const manifest = compileApp("examples/reservations");
+    const dir = mkdtempSync(join(tmpdir(), "fascia-manifest-"));
+    writeManifest(join(dir, "manifest.json"), manifest);
+    const app = prepareApp(readManifest(join(dir, "manifest.json")));
+    const routes = Object.fromEntries([...app.tools.values()].map((t) => [t.name, `${t.route.method} ${t.route.path}`]));
+    expect(routes).toEqual({
+      cancelReservation: "POST /reservations/:reservationId/cancel",
+      completeStays: "POST /_scheduler/completeStays",
+      confirmReservation: "POST /reservations/:reservationId/confirm",
+      createReservation: "POST /reservations",
+      listReservations: "GET /reservations",
+      paymentWebhook: "POST /webhooks/payments",
+    });
+    expect(app.secretNames).toEqual(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"]);
+    expect(manifest.risk.listReservations).toEqual({ level: "green", deployable: true });
+  });
+
+  it("refuses plans of another planVersion, naming the tool", () => {
+    const manifest = compileApp("examples/reservations");
+    const other = structuredClone(manifest) as unknown as { plans: Record<string, { planVersion: number }> };
+    other.plans.createReservation!.planVersion = 2;
+    expect(() => prepareApp(other)).toThrow(new ManifestError("manifest: the plan of createReservation has planVersion 2; this executor runs version 1"));
+    expect(() => prepareApp({ ...manifest, planVersion: 7 })).toThrow(/planVersion 7/);
+    expect(() => readManifest("/nonexistent/manifest.json")).toThrow(/cannot read the app manifest/);
+  });
+});
+
+describe("configuration from the environment", () => {
+  const base = { FASCIA_AUTH_ISSUER: ISSUER, FASCIA_AUTH_AUDIENCE: AUDIENCE, FASCIA_AUTH_JWKS_URL: "https://issuer.test/jwks", FASCIA_DB_NAME: "app", FASCIA_DB_USER: "executor", FASCIA_DB_PASSWORD: "p@ss" };
+
+  it("builds the Cloud SQL socket URL and applies defaults", () => {
+    const config = loadExecutorConfig({ ...base, FASCIA_DB_SOCKET_DIR: "/cloudsql/proj:eu:db", FASCIA_SCHEDULER_SERVICE_ACCOUNT: "sched@p.iam.gserviceaccount.com" });
+    expect(config).toMatchObject({
+      manifestPath: "/app/manifest.json",
+      databaseUrl: "postgresql://executor:p%40ss@localhost/app?host=%2Fcloudsql%2Fproj%3Aeu%3Adb",
+      auth: { rolesClaim: "roles" },
+      scheduler: { serviceAccountEmail: "sched@p.iam.gserviceaccount.com" },
+      paymentsBaseUrl: "https://api.stripe.com",
+      port: 8080,
+    });
+  });
+
+  it("names every missing variable at once", () => {
+    expect(() => loadExecutorConfig({ FASCIA_DB_POOL_MAX: "many" })).toThrow(ConfigError);
+    try {
+      loadExecutorConfig({ FASCIA_DB_POOL_MAX: "many" });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        "FASCIA_AUTH_ISSUER is not set",
+        "FASCIA_AUTH_AUDIENCE is not set",
+        "FASCIA_AUTH_JWKS_URL is not set",
+        "FASCIA_DB_NAME is not set",
+        "FASCIA_DB_USER is not set",
+        "set FASCIA_DB_SOCKET_DIR (Cloud SQL) or FASCIA_DB_HOST (and FASCIA_DB_PORT), or FASCIA_DB_URL",
+        'FASCIA_DB_POOL_MAX must be an integer ≥ 1, got "many"',
+      ]);
+    }
+  });
+});
+
+describe("startup refusals", () => {
+  it("a missing secret stops the server, naming it", async () => {
+    const db = await openPglite();
+    try {
+      const build = () => buildServer({ app: compileApp("examples/reservations"), db, auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) }, env: { FASCIA_SECRET_PAYMENTS_API_KEY: "k" }, logger: silent });
+      expect(build).toThrow(MissingSecretsError);
+      expect(build).toThrow("missing secrets: FASCIA_SECRET_OPS_WEBHOOK_TOKEN, FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET");
+      const env = { FASCIA_SECRET_PAYMENTS_API_KEY: "k", FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "t", FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w" };
+      expect(() => buildServer({ app: compileApp("examples/reservations"), db, auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) }, env, logger: silent })).toThrow(
+        "email node createReservation.sendConfirmation names no secret, so FASCIA_SMTP_URL must be set",
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("is not ready until the app's and the executor's migrations are applied", async () => {
+    const db = await openPglite();
+    try {
+      const manifest = compileApp("examples/reservations");
+      const env = { FASCIA_SECRET_PAYMENTS_API_KEY: "k", FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "t", FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w" };
+      const server = buildServer({ app: manifest, db, auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) }, env, email: { smtpUrl: "smtp://127.0.0.1:9" }, logger: silent });
+      const ready = async () => (await server.inject({ method: "GET", url: "/readyz" })).json<{ status?: string; error?: { code: string; message: string } }>();
+      expect((await server.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
+      expect(await ready()).toEqual({ error: { code: "UNAVAILABLE", message: "no migration has been applied to this database", details: [] } });
+      await migrateToSpecs(db, manifest.specs.entities.slice(0, 1));
+      expect((await ready()).error?.message).toBe("the database's schema is not the one of this app's entities: apply its migration");
+      await migrateToSpecs(db, manifest.specs.entities);
+      expect((await ready()).error?.message).toBe("the executor's tables (idempotency, audit) are not created");
+      await applyExecutorMigrations(db);
+      expect(await ready()).toEqual({ status: "ready" });
+      await server.close();
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe("the server's own limits and endpoints", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness("pglite", { server: { bodyLimitBytes: 2048, rateLimit: { perSecond: 1, burst: 3 } } });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it("an unknown route is a structured 404 with an invocation id", async () => {
+    const response = await h.server.inject({ method: "GET", url: "/nowhere?x=1" });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: { code: "ROUTE_NOT_FOUND", message: "no tool serves GET /nowhere", details: [] } });
+    expect(response.headers["x-fascia-invocation-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("a body over the limit is 413, audited", async () => {
+    const response = await h.server.inject({ method: "POST", url: "/reservations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ notes: "x".repeat(4096) }) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error.code).toBe("PAYLOAD_TOO_LARGE");
+    const record = (await h.audit()).find((r) => r.invocationId === response.headers["x-fascia-invocation-id"]);
+    expect(record).toMatchObject({ tool: "createReservation", outcome: { status: 413, code: "PAYLOAD_TOO_LARGE" } });
+  });
+
+  it("a caller over its rate is 429; another caller is not affected", async () => {
+    const customer = await h.seedCustomer();
+    const token = await h.token(customer, ["customer"]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${token}` } })).statusCode);
+    expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+    expect(statuses.slice(3)).toEqual([429, 429]);
+    const other = await h.token(await h.seedCustomer("Bob"), ["customer"]);
+    expect((await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200);
+  });
+
+  it("serves per-tool metrics in Prometheus text", async () => {
+    const text = (await h.server.inject({ method: "GET", url: "/metrics" })).body;
+    expect(text).toMatch(/fascia_tool_invocations_total\{tool="listReservations",status="200"\} \d+/);
+    expect(text).toMatch(/fascia_tool_errors_total\{tool="listReservations",status="429"\} 2/);
+    expect(text).toContain('fascia_tool_duration_seconds_bucket{le="0.005",tool="listReservations"}');
+  });
+
+  it("answers on a real socket", async () => {
+    const address = await h.server.listen({ port: 0, host: "127.0.0.1" });
+    const response = await fetch(`${address}/healthz`);
+    expect(await response.json()).toEqual({ status: "ok" });
+    const refused = await fetch(`${address}/reservations`, { method: "POST", headers: { "content-type": "text/plain" }, body: "hi" });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("x-fascia-invocation-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
