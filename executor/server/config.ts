@@ -66,7 +66,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     ...(env.FASCIA_SMTP_URL ? { smtpUrl: env.FASCIA_SMTP_URL } : {}),
     ...(env.FASCIA_EMAIL_FROM ? { emailFrom: env.FASCIA_EMAIL_FROM } : {}),
     ...(env.FASCIA_GCP_PROJECT ? { projectId: env.FASCIA_GCP_PROJECT } : {}),
-    port: integer("PORT", DEFAULTS.port, 1),
+    port: integer("PORT", DEFAULTS.port, 0),
     bodyLimitBytes: integer("FASCIA_BODY_LIMIT_BYTES", DEFAULTS.bodyLimitBytes, 1),
     rateLimit: perSecond === 0 ? false : { perSecond, burst },
   };

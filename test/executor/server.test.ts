@@ -15,6 +15,7 @@ import { createLogger } from "../../executor/observability/logger";
 import { MissingSecretsError } from "../../executor/secrets";
 import { buildServer } from "../../executor/server/build-server";
 import { ConfigError, loadExecutorConfig } from "../../executor/server/config";
+import { startExecutor } from "../../executor/server/start";
 import { applyExecutorMigrations } from "../../executor/store/executor-schema";
 import { AUDIENCE, ISSUER, startHarness, type Harness } from "./support/harness";
 
@@ -170,3 +171,31 @@ describe("the server's own limits and endpoints", () => {
   });
 });
 
+
+describe("starting from the environment", () => {
+  it("reads the manifest, opens the database and listens on PORT", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fascia-start-"));
+    const manifestPath = join(dir, "manifest.json");
+    writeManifest(manifestPath, compileApp("examples/reservations"));
+    const env = {
+      FASCIA_APP_MANIFEST: manifestPath,
+      FASCIA_DB_URL: `pglite:${join(dir, "db")}`,
+      FASCIA_AUTH_ISSUER: ISSUER,
+      FASCIA_AUTH_AUDIENCE: AUDIENCE,
+      FASCIA_AUTH_JWKS_URL: "http://127.0.0.1:9/jwks",
+      FASCIA_SMTP_URL: "smtp://127.0.0.1:9",
+      FASCIA_SECRET_PAYMENTS_API_KEY: "k",
+      FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "t",
+      FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w",
+      PORT: "0",
+    };
+    await expect(startExecutor({ ...env, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "" })).rejects.toThrow("missing secrets: FASCIA_SECRET_OPS_WEBHOOK_TOKEN");
+    const running = await startExecutor(env, "127.0.0.1");
+    try {
+      expect(await (await fetch(`${running.address}/healthz`)).json()).toEqual({ status: "ok" });
+      expect((await fetch(`${running.address}/readyz`)).status).toBe(503);
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Starting the executor the way Cloud Run does: configuration from the environment, the compiled
+ * manifest from FASCIA_APP_MANIFEST, a pg pool (or PGlite for local runs), then listen on PORT.
+ * The bundle's entry point calls this.
+ */
+import { openPg } from "../../database/pg-driver";
+import { openDatabase } from "../../database/open";
+import type { Database } from "../../database/types";
+import { readManifest } from "../app/manifest";
+import { buildServer, type ExecutorServer } from "./build-server";
+import { loadExecutorConfig } from "./config";
+
+export interface RunningExecutor {
+  server: ExecutorServer;
+  address: string;
+  /** Stops taking requests, lets running invocations finish, closes the pool. */
+  close(): Promise<void>;
+}
+
+export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host = "0.0.0.0"): Promise<RunningExecutor> {
+  const config = loadExecutorConfig(env);
+  const manifest = readManifest(config.manifestPath);
+  const db: Database = /^postgres(ql)?:\/\//.test(config.databaseUrl) ? openPg(config.databaseUrl, { max: config.poolMax }) : await openDatabase(config.databaseUrl);
+  let server: ExecutorServer;
+  try {
+    server = buildServer({
+      app: manifest,
+      db,
+      auth: { issuer: config.auth.issuer, audience: config.auth.audience, keys: { jwksUrl: config.auth.jwksUrl }, rolesClaim: config.auth.rolesClaim },
+      ...(config.scheduler ? { scheduler: config.scheduler } : {}),
+      env,
+      payments: { baseUrl: config.paymentsBaseUrl, ...(config.defaultPaymentsSecret ? { defaultSecret: config.defaultPaymentsSecret } : {}) },
+      email: { ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), ...(config.emailFrom ? { from: config.emailFrom } : {}) },
+      bodyLimitBytes: config.bodyLimitBytes,
+      rateLimit: config.rateLimit,
+      ...(config.projectId ? { projectId: config.projectId } : {}),
+    });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const address = await server.listen({ port: config.port, host });
+  return {
+    server,
+    address,
+    async close() {
+      await server.close();
+      await db.close();
+    },
+  };
+}
