@@ -2,7 +2,7 @@
  * Validated specs back to YAML text: what `fascia` writes when it generates or rewrites specs, and
  * what the round-trip property test relies on (load → serialize → load gives the same specs).
  */
-import { Document, isMap, isPair, isScalar, isSeq } from "yaml";
+import { Document, isMap, isPair, isScalar, isSeq, Scalar } from "yaml";
 import type { SpecDocument } from "./language/document";
 import type { FlowNodeSpec } from "./language/nodes";
 import type { ToolSpec } from "./language/tool";
@@ -29,7 +29,11 @@ export function serializeSpec(spec: SpecDocument): string {
  * already on one line, and the whole fits in FLOW_LIMIT characters.
  */
 function useFlowForShortLeaves(node: unknown): boolean {
-  if (isScalar(node)) return !String(node.value).includes("\n");
+  if (isScalar(node)) {
+    // yaml writes " \n" as a block scalar whose space-only line reads back empty: quote instead.
+    if (typeof node.value === "string" && /(^|\n) +[ \t]*(\n|$)/.test(node.value) && node.value.includes("\n")) node.type = Scalar.QUOTE_DOUBLE;
+    return !String(node.value).includes("\n");
+  }
   if (!isMap(node) && !isSeq(node)) return false;
   const items: unknown[] = node.items.map((item) => (isPair(item) ? item.value : item));
   let simple = true;

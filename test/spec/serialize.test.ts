@@ -39,4 +39,12 @@ describe("serializeSpecs", () => {
     expect(yaml).toMatch(/- id: charge\n\s+type: payment\n/);
     expect(yaml).toContain("nodes: [ load, owner, mustBePending, charge, confirm ]");
   });
+
+  it("keeps text whose lines are only spaces (the yaml library's block style would drop them)", () => {
+    for (const text of [" \n", "  \n", "\n \n\n", " \t\n", "SELECT 1\n  \n  FROM t\n"]) {
+      const policy = { kind: "Policy" as const, name: "p", rule: "true", description: text };
+      const again = loadSpecSources([{ file: "p.yaml", text: serializeSpec(policy) }]);
+      expect(again.specs.policies.get("p")?.spec.description).toBe(text);
+    }
+  });
 });
