@@ -73,7 +73,8 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
   const loaded = loadSpecObjects([...entities, ...tools, ...policies], manifest.source || "manifest");
   if (!loaded.ok) throw new ManifestError(`the manifest's specs do not check:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
   const specs = loaded.specs;
-  const base = createBaseEnvironment(entities);
+  // As the loader does: no row types in the base (a clone copies them all), each tool adds its own.
+  const base = createBaseEnvironment([]);
   const rowTypes: [string, Record<string, CelTypeName>][] = entities.map((e) => [rowTypeName(e.name), rowFields(e)]);
   const sharedTypes = [...rowTypes, ...Object.entries(NODE_RESULT_TYPES), [CALLER_TYPE, { id: "string", roles: "list<string>", claims: "map<string, dyn>" }]] as [string, Record<string, CelTypeName>][];
 
