@@ -30,8 +30,7 @@ export function serializeSpec(spec: SpecDocument): string {
  */
 function useFlowForShortLeaves(node: unknown): boolean {
   if (isScalar(node)) {
-    // yaml writes " \n" as a block scalar whose space-only line reads back empty: quote instead.
-    if (typeof node.value === "string" && /(^|\n) +[ \t]*(\n|$)/.test(node.value) && node.value.includes("\n")) node.type = Scalar.QUOTE_DOUBLE;
+    if (typeof node.value === "string" && blockStyleIsFragile(node.value)) node.type = Scalar.QUOTE_DOUBLE;
     return !String(node.value).includes("\n");
   }
   if (!isMap(node) && !isSeq(node)) return false;
@@ -40,6 +39,16 @@ function useFlowForShortLeaves(node: unknown): boolean {
   for (const item of items) simple = useFlowForShortLeaves(item) && simple;
   node.flow = simple && JSON.stringify(node.toJSON()).length <= FLOW_LIMIT;
   return node.flow;
+}
+
+/**
+ * Multi-line text that a block scalar would not carry safely, so it is written double-quoted: a
+ * line of only spaces or tabs reads back empty or turns the scalar into `|+` (the yaml library
+ * writes them anyway, eemeli/yaml#692), and `|+` (blank lines at the end) takes in any blank line
+ * an editor adds before the next `---`.
+ */
+function blockStyleIsFragile(text: string): boolean {
+  return text.includes("\n") && (text.split("\n").some((line) => /^[ \t]+$/.test(line)) || text.endsWith("\n\n") || text.trim() === "");
 }
 
 /** The schema puts shared keys (timeout, retry) before `type`; readers look for `id` and `type` first. */

@@ -40,10 +40,11 @@ describe("serializeSpecs", () => {
     expect(yaml).toContain("nodes: [ load, owner, mustBePending, charge, confirm ]");
   });
 
-  it("keeps text whose lines are only spaces (the yaml library's block style would drop them)", () => {
-    for (const text of [" \n", "  \n", "\n \n\n", " \t\n", "SELECT 1\n  \n  FROM t\n"]) {
+  it("keeps text with blank or space-only lines, even with a blank line added before the next ---", () => {
+    for (const text of [" \n", "  \n", "\n \n\n", " \t\n", "SELECT 1\n  \n  FROM t\n", "\n", "a\n\n", "é\n\t\n"]) {
       const policy = { kind: "Policy" as const, name: "p", rule: "true", description: text };
-      const again = loadSpecSources([{ file: "p.yaml", text: serializeSpec(policy) }]);
+      const other = { kind: "Policy" as const, name: "q", rule: "true" };
+      const again = loadSpecSources([{ file: "p.yaml", text: `${serializeSpec(policy)}\n---\n${serializeSpec(other)}` }]);
       expect(again.specs.policies.get("p")?.spec.description).toBe(text);
     }
   });
