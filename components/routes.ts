@@ -1,11 +1,13 @@
 /**
  * Where each tool is reached on the executor. HTTP tools and webhooks answer at their spec path;
- * a scheduled tool has no path in its spec, so Cloud Scheduler posts to a fixed, reserved one
- * (documented in docs/executor-config.md). Pure: no Pulumi imports.
+ * a scheduled tool has no path in its spec, so Cloud Scheduler posts to the reserved one the
+ * executor serves it at (executor/server/routes.ts, docs/executor-config.md). Pure: no Pulumi imports.
  */
+import { scheduledToolPath } from "../executor/server/routes";
 import type { ToolSpec } from "../spec/language/tool";
 
-export const SCHEDULED_PATH_PREFIX = "/_fascia/scheduled/";
+/** The executor's own definition (executor/server/routes.ts): one path for both sides. */
+export { SCHEDULED_PATH_PREFIX } from "../executor/server/routes";
 
 export type TriggerKind = "http" | "webhook" | "schedule";
 
@@ -19,7 +21,7 @@ export function toolRoute(tool: ToolSpec): ToolRoute {
   const { http, webhook, schedule } = tool.trigger;
   if (http) return { kind: "http", method: http.method, path: http.path };
   if (webhook) return { kind: "webhook", method: "POST", path: webhook.path };
-  if (schedule) return { kind: "schedule", method: "POST", path: `${SCHEDULED_PATH_PREFIX}${tool.name}` };
+  if (schedule) return { kind: "schedule", method: "POST", path: scheduledToolPath(tool.name) };
   throw new Error(`tool ${tool.name} has no trigger`);
 }
 

@@ -27,19 +27,37 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
   });
   // An idle client's connection error must not crash the process; the next query reports it.
   pool.on("error", () => undefined);
-  const session = async <T>(fn: (s: Queryable) => Promise<T>): Promise<T> => {
+  // A checked-out client has no error listener (the pool only watches idle ones), so a backend
+  // killed between two statements (pg_terminate_backend, a failover) would emit an unhandled
+  // 'error' and crash the process. Listen while it is out; the next query then reports the loss.
+  const checkout = async () => {
     const client = await pool.connect();
+    let lost: Error | undefined;
+    const onError = (error: Error) => {
+      lost ??= error;
+    };
+    client.on("error", onError);
+    return {
+      client,
+      release(broken?: Error) {
+        client.removeListener("error", onError);
+        client.release(broken ?? lost);
+      },
+    };
+  };
+  const session = async <T>(fn: (s: Queryable) => Promise<T>): Promise<T> => {
+    const { client, release } = await checkout();
     try {
       return await fn(clientQueryable(client));
     } finally {
-      client.release();
+      release();
     }
   };
   // pool.query() destroys the connection after any error, a refused write included: a CHECK
   // violation would cost a reconnect. Return it to the pool unless the connection itself failed.
   const pooled: Queryable = {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const client = await pool.connect();
+      const { client, release } = await checkout();
       let broken: Error | undefined;
       try {
         const result = await client.query(text, values as unknown[]);
@@ -48,7 +66,7 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
         if (!(error as { code?: string }).code) broken = error as Error;
         throw error;
       } finally {
-        client.release(broken);
+        release(broken);
       }
     },
     exec: async (sql) => session((s) => s.exec(sql)),

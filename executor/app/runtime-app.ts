@@ -17,6 +17,7 @@ import type { SpecSet } from "../../spec/model";
 import type { TypeTable } from "../cel/values";
 import { createInputReader, type InputReader } from "../input/read-input";
 import { secretNames } from "../secrets";
+import { scheduledToolPath } from "../server/routes";
 import { checkManifest, ManifestError, type AppManifest } from "./manifest";
 import { createExpressionSet, type ExpressionSet } from "./expressions";
 import { buildProgram, finalTransaction, withImplicitTransactions, type ProgramItem } from "./program";
@@ -124,12 +125,10 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
   };
 }
 
-export const SCHEDULER_PATH_PREFIX = "/_scheduler/";
-
 function routeOf(spec: ToolSpec): ToolRoute {
   const { http, webhook, schedule } = spec.trigger;
   if (http) return { kind: "http", method: http.method, path: http.path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1"), specPath: http.path };
   if (webhook) return { kind: "webhook", method: "POST", path: webhook.path, secret: webhook.secret, eventId: webhook.eventId ?? "input.id" };
-  if (schedule) return { kind: "schedule", method: "POST", path: `${SCHEDULER_PATH_PREFIX}${spec.name}`, cron: schedule.cron, timezone: schedule.timezone ?? "UTC" };
+  if (schedule) return { kind: "schedule", method: "POST", path: scheduledToolPath(spec.name), cron: schedule.cron, timezone: schedule.timezone ?? "UTC" };
   throw new ManifestError(`tool ${spec.name} has no trigger`);
 }

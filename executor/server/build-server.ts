@@ -1,7 +1,7 @@
 /**
  * The executor's HTTP server: one route per tool from the manifest (HTTP tools at their path,
  * webhooks at theirs with the raw body kept for the signature, scheduled tools at
- * POST /_scheduler/<tool>), plus GET /healthz, /readyz and /metrics. Every error leaves as the
+ * POST /_fascia/scheduled/<tool> (routes.ts)), plus GET /healthz, /readyz and /metrics. Every error leaves as the
  * structured body with the invocation id in `x-fascia-invocation-id` and in the log line.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -23,6 +23,7 @@ import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
 import { connectionProvider } from "../store/connection";
 import { checkReadiness } from "./readiness";
+import { HEALTH_PATH, METRICS_PATH, READINESS_PATH } from "./routes";
 
 export interface ServerOptions {
   /** The compiled app: a manifest (checked and prepared here) or an already prepared app. */
@@ -115,13 +116,13 @@ export function buildServer(options: ServerOptions): ExecutorServer {
     });
   }
 
-  server.get("/healthz", async () => ({ status: "ok" }));
-  server.get("/readyz", async (_request, reply) => {
+  server.get(HEALTH_PATH, async () => ({ status: "ok" }));
+  server.get(READINESS_PATH, async (_request, reply) => {
     const readiness = await executor.withConnection((conn) => checkReadiness(conn, app));
     if (readiness.ready) return { status: "ready" };
     return reply.code(503).send(ToolError.of("UNAVAILABLE", readiness.reason).toBody());
   });
-  server.get("/metrics", async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  server.get(METRICS_PATH, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 
   server.setNotFoundHandler(async (request, reply) => {
     const error = ToolError.of("ROUTE_NOT_FOUND", `no tool serves ${request.method} ${request.url.split("?")[0]}`);

@@ -94,12 +94,12 @@ describeEachDriver("the example app through the executor", (driver) => {
     const call = async (audience?: string, scheduled = "2026-11-24T02:00:00Z") =>
       h.server.inject({
         method: "POST",
-        url: "/_scheduler/completeStays",
+        url: "/_fascia/scheduled/completeStays",
         headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.schedulerToken(audience ? { audience } : {})}`, "x-cloudscheduler-scheduletime": scheduled },
       });
     const wrong = await call("https://other-service.a.run.app");
     expect(wrong.statusCode).toBe(401);
-    const user = await h.server.inject({ method: "POST", url: "/_scheduler/completeStays", headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` } });
+    const user = await h.server.inject({ method: "POST", url: "/_fascia/scheduled/completeStays", headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` } });
     expect(user.statusCode).toBe(401);
 
     const ran = await call();

@@ -30,7 +30,7 @@ describe("the compiled app manifest", () => {
     const routes = Object.fromEntries([...app.tools.values()].map((t) => [t.name, `${t.route.method} ${t.route.path}`]));
     expect(routes).toEqual({
       cancelReservation: "POST /reservations/:reservationId/cancel",
-      completeStays: "POST /_scheduler/completeStays",
+      completeStays: "POST /_fascia/scheduled/completeStays",
       confirmReservation: "POST /reservations/:reservationId/confirm",
       createReservation: "POST /reservations",
       listReservations: "GET /reservations",

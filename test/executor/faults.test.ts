@@ -1,0 +1,221 @@
+/**
+ * Faults at the seams between the database and the payments provider, with real peers only:
+ * - the payments server fails after the flow's DB write → the write is rolled back, the key
+ *   freed, and the only trace is the failure's own audit record (PostgreSQL and PGlite);
+ * - the database refuses the COMMIT after a charge (a deferred unique constraint, checked by
+ *   PostgreSQL at commit) → the charge is refunded, the payments server sees the refund
+ *   (PostgreSQL and PGlite);
+ * - the invocation's database connection is killed mid-flow with pg_terminate_backend from a
+ *   second connection — while the flow waits for a stalled charge, and while it waits for a row
+ *   lock → a structured 503, nothing partial, and the same request retried with its
+ *   Idempotency-Key succeeds once (PostgreSQL only: PGlite has no second backend to kill).
+ */
+import type { LightMyRequestResponse } from "fastify";
+import type { AuditBody } from "../../executor/audit/audit-chain";
+import { describeEachDriver, testDrivers } from "../support/databases";
+import { manifestOf, startHarness, type Harness } from "./support/harness";
+import { shopSpecs } from "./support/shop";
+
+/** The audit records appended since `count` records were there. */
+async function auditSince(h: Harness, count: number): Promise<AuditBody[]> {
+  return (await h.audit()).slice(count);
+}
+
+function expectStructuredError(response: LightMyRequestResponse, status: number, code: string): { code: string; message: string; details: Record<string, unknown>[] } {
+  expect({ status: response.statusCode, code: response.json<{ error?: { code?: string } }>().error?.code }).toEqual({ status, code });
+  const body = response.json<{ error: { code: string; message: string; details: Record<string, unknown>[] } }>();
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(Object.keys(body.error).sort()).toEqual(["code", "details", "message"]);
+  expect(response.body).not.toMatch(/\bat .+\.(ts|js):\d+/); // no stack trace leaks
+  expect(response.headers["x-fascia-invocation-id"]).toMatch(/^[0-9a-f-]{36}$/);
+  return body.error;
+}
+
+describeEachDriver("faults between the database and the payments provider", (driver) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(driver, { manifest: (ops) => manifestOf(shopSpecs(ops), "shop") });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  const post = async (url: string, payload: unknown, key?: string) =>
+    h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}`, ...(key ? { "idempotency-key": key } : {}) }, payload: payload as Record<string, unknown> });
+
+  it("the payments server failing after the DB write: rolled back, no order, no key, only the failure's audit record", async () => {
+    const before = await h.snapshot();
+    const audited = (await h.audit()).length;
+    const requests = h.payments.requestCount();
+    h.payments.failNext(2, 503); // both attempts of the charge node
+    const response = await post("/orders", { item: "lamp", amount: 1200 }, "fault-lamp");
+    const error = expectStructuredError(response, 502, "UPSTREAM_FAILED");
+    expect(error.details).toMatchObject([{ node: "charge", failure: "unavailable" }]);
+    expect(h.payments.requestCount() - requests).toBe(2);
+    expect(h.payments.charges()).toHaveLength(0);
+    // Every app row and every idempotency row as before: the insert of `record` was rolled back.
+    expect(await h.snapshot()).toEqual(before);
+    const records = await auditSince(h, audited);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ invocationId: response.headers["x-fascia-invocation-id"], tool: "recordThenCharge", outcome: { status: 502, code: "UPSTREAM_FAILED" }, rowsChanged: [], effects: [], compensations: [] });
+  });
+
+  it("the COMMIT refused after the charge (a deferred unique constraint): 409 naming the rule, the charge refunded", async () => {
+    // The spec's unique constraint on Order.item, re-declared DEFERRABLE INITIALLY DEFERRED under
+    // its own name: PostgreSQL accepts the INSERT and refuses the COMMIT.
+    await h.test.db.exec(`ALTER TABLE "order" DROP CONSTRAINT "order__item__key", ADD CONSTRAINT "order__item__key" UNIQUE ("item") DEFERRABLE INITIALLY DEFERRED`);
+    const first = await post("/orders/paid", { item: "clock", amount: 300 }, "clock-1");
+    expect(first.statusCode).toBe(200);
+    const charges = h.payments.charges().length;
+    const refunds = h.payments.refunds().length;
+    const before = await h.snapshot();
+    const audited = (await h.audit()).length;
+
+    const response = await post("/orders/paid", { item: "clock", amount: 450 }, "clock-2");
+    const error = expectStructuredError(response, 409, "CONFLICT");
+    // No node named: the statement went through, the commit was refused.
+    expect(error.details).toEqual([{ message: expect.any(String), entity: "Order", rule: "field item: unique" }]);
+    const charge = h.payments.charges()[charges]!;
+    expect(charge).toMatchObject({ amount: 450 });
+    expect(h.payments.refunds().slice(refunds)).toMatchObject([{ paymentIntent: charge.id, amount: 450 }]);
+
+    const after = await h.snapshot();
+    expect(after.order).toEqual(before.order);
+    expect(after.fascia_idempotency).toEqual([...before.fascia_idempotency!, { tool: "chargeThenRecord", caller_id: "clerk-1", key: "clock-2", state: "failed", response_status: null }]);
+    const records = await auditSince(h, audited);
+    expect(records).toHaveLength(1); // the success's record went down with the refused commit
+    expect(records[0]).toMatchObject({
+      outcome: { status: 409, code: "CONFLICT" },
+      rowsChanged: [],
+      effects: [{ node: "charge", kind: "charge", id: charge.id, amount: 450 }],
+      compensations: [{ node: "charge", kind: "refund", ok: true }],
+    });
+
+    // The same key with a payload that commits: a new charge (new generation, new payment key), kept.
+    const retried = await post("/orders/paid", { item: "clock", amount: 450 }, "clock-2");
+    expect(retried.statusCode).toBe(409); // same payload, same refusal: the retry is a new attempt, not a replay
+    const fixed = await post("/orders/paid", { item: "clockwork", amount: 450 }, "clock-3");
+    expect(fixed.statusCode).toBe(200);
+    expect(fixed.json<{ payment: string }>().payment).not.toBe(charge.id);
+    const kept = h.payments.charges().filter((c) => !h.payments.refunds().some((r) => r.paymentIntent === c.id));
+    expect(kept.map((c) => c.amount)).toEqual([300, 450]);
+  });
+});
+
+(testDrivers().includes("pg") ? describe : describe.skip)("the invocation's connection killed mid-flow [pg]", () => {
+  let h: Harness;
+  let customer: string;
+  let room: string;
+  beforeAll(async () => {
+    h = await startHarness("pg");
+    customer = await h.seedCustomer("Ada");
+    room = await h.seedRoom("201", { capacity: 2, nightlyRate: "80.00" });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  const confirm = async (id: string, key: string) =>
+    h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}`, "idempotency-key": key } });
+
+  async function pendingReservation(startDate: string, endDate: string): Promise<string> {
+    const created = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}`, "idempotency-key": `create-${startDate}` },
+      payload: { roomId: room, startDate, endDate, guests: 1 },
+    });
+    expect(created.statusCode).toBe(200);
+    return created.json<{ id: string }>().id;
+  }
+
+  /** The backend of the invocation in `state` (other pool connections are idle), once it is there. */
+  async function invocationBackend(state: "idle in transaction" | "active", queryLike: string): Promise<number> {
+    const until = Date.now() + 5_000;
+    while (Date.now() < until) {
+      const { rows } = await h.test.db.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = $1 AND query LIKE $2`,
+        [state, queryLike],
+      );
+      if (rows.length === 1) return rows[0]!.pid;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`no backend in state ${state} running ${queryLike}`);
+  }
+
+  const terminate = async (pid: number) => {
+    const { rows } = await h.test.db.query<{ ok: boolean }>(`SELECT pg_terminate_backend($1) AS ok`, [pid]);
+    expect(rows[0]!.ok).toBe(true);
+  };
+
+  it("killed while the flow waits for a stalled charge: 503, the charge refunded, the retry confirms once", async () => {
+    const id = await pendingReservation("2026-03-01", "2026-03-03");
+    const before = await h.snapshot();
+    const audited = (await h.audit()).length;
+    const requests = h.payments.requestCount();
+
+    h.payments.stallNext(1, 1_000);
+    const pending = confirm(id, "kill-charge");
+    // The flow holds the row lock (FOR UPDATE) and waits for the payments server.
+    const pid = await invocationBackend("idle in transaction", "%FOR UPDATE%");
+    while (h.payments.requestCount() === requests) await new Promise((r) => setTimeout(r, 10));
+    await terminate(pid);
+    const response = await pending;
+
+    const error = expectStructuredError(response, 503, "UNAVAILABLE");
+    expect(error.details).toMatchObject([{ node: "confirm", message: "connection lost" }]);
+    const [charge] = h.payments.charges();
+    expect(h.payments.refunds()).toMatchObject([{ paymentIntent: charge!.id, amount: 16000 }]);
+    // Nothing partial: the reservation still pending, no other row touched; the key kept as failed
+    // (a refunded charge moves its generation on, so the retry's payment key is a new one).
+    const after = await h.snapshot();
+    expect(after.reservation).toEqual(before.reservation);
+    expect(after.fascia_idempotency).toContainEqual({ tool: "confirmReservation", caller_id: customer, key: "kill-charge", state: "failed", response_status: null });
+    const records = await auditSince(h, audited);
+    expect(records).toMatchObject([{ outcome: { status: 503, code: "UNAVAILABLE" }, rowsChanged: [], effects: [{ kind: "charge", id: charge!.id }], compensations: [{ kind: "refund", ok: true }] }]);
+
+    const retried = await confirm(id, "kill-charge");
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json()).toEqual({ id, status: "confirmed" });
+    const again = await confirm(id, "kill-charge");
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+
+    // Exactly one charge net of refunds, and it is the one on the confirmed row.
+    const kept = h.payments.charges().filter((c) => !h.payments.refunds().some((r) => r.paymentIntent === c.id));
+    expect(kept).toHaveLength(1);
+    const confirmed = (await h.rows("reservation")).filter((r) => r.status === "confirmed");
+    expect(confirmed).toEqual([expect.objectContaining({ id, payment_id: kept[0]!.id })]);
+  });
+
+  it("killed while the flow waits for the row lock: 503, nothing charged, the key freed, the retry confirms once", async () => {
+    const id = await pendingReservation("2026-04-01", "2026-04-02");
+    const charges = h.payments.charges().length;
+    const refunds = h.payments.refunds().length;
+    const before = await h.snapshot();
+    // A second session holds the reservation's row lock, so the invocation's FOR UPDATE waits.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const holder = h.test.db.transaction(async (tx) => {
+      await tx.query(`SELECT 1 FROM "reservation" WHERE "id" = $1 FOR UPDATE`, [id]);
+      locked();
+      await released;
+    });
+    await lockTaken;
+    try {
+      const pending = confirm(id, "kill-lock");
+      const pid = await invocationBackend("active", "%FOR UPDATE%");
+      await terminate(pid);
+      const response = await pending;
+      const error = expectStructuredError(response, 503, "UNAVAILABLE");
+      expect(error.details).toMatchObject([{ node: "load" }]);
+    } finally {
+      release();
+      await holder;
+    }
+    expect(h.payments.charges()).toHaveLength(charges);
+    expect(h.payments.refunds()).toHaveLength(refunds);
+    expect(await h.snapshot()).toEqual(before); // the key's row is gone too
+    const retried = await confirm(id, "kill-lock");
+    expect(retried.statusCode).toBe(200);
+    expect(h.payments.charges()).toHaveLength(charges + 1);
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: h.payments.charges()[charges]!.id });
+  });
+});
