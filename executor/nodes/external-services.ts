@@ -14,6 +14,8 @@ export interface ExternalServices {
   email(secret: string | undefined): SendEmail;
   readonly emailFrom: string;
   readonly secrets: Secrets;
+  /** Where an http node's request really goes (identity, except under `fascia dev`). */
+  routeHttp(url: string): { url: string; headers: Record<string, string> };
 }
 
 export interface ExternalSettings {
@@ -23,7 +25,14 @@ export interface ExternalSettings {
   /** SMTP URL for email nodes that name no secret. */
   smtpUrl?: string;
   emailFrom?: string;
+  /**
+   * `fascia dev` sends every http node to a local recorder instead of the internet, the way it
+   * sends payments and mail to local servers: the original URL travels in a header.
+   */
+  httpSink?: string;
 }
+
+export const ORIGINAL_URL_HEADER = "x-fascia-original-url";
 
 export function createExternalServices(settings: ExternalSettings, secrets: Secrets): ExternalServices {
   const clients = new Map<string, PaymentsClient>();
@@ -48,5 +57,9 @@ export function createExternalServices(settings: ExternalSettings, secrets: Secr
     },
     emailFrom: settings.emailFrom ?? "no-reply@fascia.local",
     secrets,
+    routeHttp(url): { url: string; headers: Record<string, string> } {
+      if (!settings.httpSink) return { url, headers: {} };
+      return { url: settings.httpSink, headers: { [ORIGINAL_URL_HEADER]: url } };
+    },
   };
 }

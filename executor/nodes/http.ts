@@ -23,7 +23,8 @@ export const runHttp: NodeHandler<"http"> = async (node, spec, ctx) => {
   }
   const expected = spec.expectStatus === undefined ? undefined : Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus];
   const result = await attemptExternal(ctx, node, async (timeoutMs) => {
-    const response = await callHttp({ method: spec.method, url, headers, ...(body !== undefined ? { body } : {}), timeoutMs });
+    const target = ctx.services.routeHttp(url);
+    const response = await callHttp({ method: spec.method, url: target.url, headers: { ...headers, ...target.headers }, ...(body !== undefined ? { body } : {}), timeoutMs });
     const ok = expected ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
     if (!ok) throw new AttemptError(`${spec.method} ${hostOf(url)} answered ${response.status}${expected ? `, expected ${expected.join(" or ")}` : ""}`, classifyStatus(response.status));
     return response;

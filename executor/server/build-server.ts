@@ -38,6 +38,8 @@ export interface ServerOptions {
   env?: NodeJS.ProcessEnv;
   payments?: { baseUrl: string; defaultSecret?: string };
   email?: { smtpUrl?: string; from?: string };
+  /** Send every http node to this local recorder instead of its URL (`fascia dev`). */
+  httpSink?: string;
   /** Largest accepted request body; larger is 413. Default 1 MiB. */
   bodyLimitBytes?: number;
   /** Per-caller token bucket; false disables it. Default 50/s, burst 200. */
@@ -82,6 +84,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
         ...(options.payments?.defaultSecret ? { defaultPaymentsSecret: options.payments.defaultSecret } : {}),
         ...(options.email?.smtpUrl ? { smtpUrl: options.email.smtpUrl } : {}),
         ...(options.email?.from ? { emailFrom: options.email.from } : {}),
+        ...(options.httpSink ? { httpSink: options.httpSink } : {}),
       },
       secrets,
     ),

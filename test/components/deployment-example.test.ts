@@ -59,10 +59,10 @@ test("the full resource set, by type and logical name", () => {
   expect(names("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toEqual(["reservations-invoker-public", "reservations-invoker-scheduler"]);
   expect(names("fascia:index:FasciaEntity")).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}`));
   expect(names(RECORD_TYPE)).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}-record`));
-  const tools = ["cancel-reservation", "complete-stays", "confirm-reservation", "create-reservation", "list-reservations", "payment-webhook"];
+  const tools = ["cancel-reservation", "complete-stays", "confirm-reservation", "create-reservation", "create-room", "list-reservations", "payment-webhook", "register-customer"];
   expect(names("fascia:index:FasciaTool")).toEqual(tools.map((t) => `reservations-tool-${t}`));
   expect(names("gcp:cloudscheduler/job:Job")).toEqual(["reservations-tool-complete-stays-schedule"]);
-  expect(resources).toHaveLength(44); // exactly the resources listed above, nothing else
+  expect(resources).toHaveLength(46); // exactly the resources listed above, nothing else
 });
 
 test("Cloud SQL: PostgreSQL 15, backups with point-in-time recovery, deletion protection, no open network", () => {
@@ -183,15 +183,17 @@ test("stack outputs: URL, endpoints, risk levels, connection name, report, migra
     completeStays: `POST ${url}/_fascia/scheduled/completeStays`,
     confirmReservation: `POST ${url}/reservations/{reservationId}/confirm`,
     createReservation: `POST ${url}/reservations`,
+    createRoom: `POST ${url}/rooms`,
+    registerCustomer: `POST ${url}/customers`,
     listReservations: `GET ${url}/reservations`,
     paymentWebhook: `POST ${url}/webhooks/payments`,
   });
   expect(await valueOf(deployment.riskLevels)).toEqual({
-    cancelReservation: "yellow", completeStays: "yellow", confirmReservation: "yellow", createReservation: "yellow", listReservations: "green", paymentWebhook: "green",
+    cancelReservation: "yellow", completeStays: "yellow", confirmReservation: "yellow", createReservation: "yellow", createRoom: "green", listReservations: "green", paymentWebhook: "green", registerCustomer: "green",
   });
   expect(await valueOf(deployment.connectionName)).toBe("acme-prod:europe-west1:reservations-db-a1b2c3");
   const report = await valueOf(deployment.riskReport);
-  expect(report!.summary).toMatchObject({ tools: 6, red: 0, deployable: true });
+  expect(report!.summary).toMatchObject({ tools: 8, red: 0, deployable: true });
   expect(Object.keys((await valueOf(deployment.migrationPlan))!).sort()).toEqual(["Customer", "Reservation", "Room"]);
   expect(await valueOf(deployment.planHash)).toMatch(/^[0-9a-f]{64}$/);
 });

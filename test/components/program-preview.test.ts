@@ -51,7 +51,7 @@ test("Pulumi.yaml is a TypeScript project whose main is this program", () => {
 });
 
 test("preview registers the whole graph from the gcp:project and gcp:region config", () => {
-  expect(types).toHaveLength(44);
+  expect(types).toHaveLength(46);
   expect(types.filter((t) => t === "gcp:cloudrunv2/service:Service")).toHaveLength(1);
 });
 

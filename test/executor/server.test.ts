@@ -33,8 +33,10 @@ describe("the compiled app manifest", () => {
       completeStays: "POST /_fascia/scheduled/completeStays",
       confirmReservation: "POST /reservations/:reservationId/confirm",
       createReservation: "POST /reservations",
+      createRoom: "POST /rooms",
       listReservations: "GET /reservations",
       paymentWebhook: "POST /webhooks/payments",
+      registerCustomer: "POST /customers",
     });
     expect(app.secretNames).toEqual(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"]);
     expect(manifest.risk.listReservations).toEqual({ level: "green", deployable: true });

@@ -19,7 +19,7 @@ describe("fascia plan", () => {
     expect(out).toContain("confirmReservation  YELLOW  deployable (1 acknowledged)");
     expect(out).toContain("  concurrency: rowLock — load reads the Reservation row FOR UPDATE");
     expect(out).toContain("      charge         payment charge · timeout 5s, 3 attempts, budget 15.6s · arms refund");
-    expect(out.trimEnd().split("\n").at(-1)).toBe("6 tools: 2 green, 4 yellow, 0 red (every tool may deploy)");
+    expect(out.trimEnd().split("\n").at(-1)).toBe("8 tools: 4 green, 4 yellow, 0 red (every tool may deploy)");
     expect(out).not.toContain("\u001b[");
   });
 

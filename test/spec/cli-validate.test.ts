@@ -25,7 +25,7 @@ const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
 describe("fascia validate (in process)", () => {
   it("exits 0 on the example app and says what it found", async () => {
     const result = await run("validate", "examples/reservations");
-    expect(result).toEqual({ code: 0, out: expect.stringMatching(/^examples\/reservations: valid \(3 entities, 6 tools, 2 policies\)/), err: "" });
+    expect(result).toEqual({ code: 0, out: expect.stringMatching(/^examples\/reservations: valid \(3 entities, 8 tools, 2 policies\)/), err: "" });
   });
 
   it("exits 1 on a broken spec directory with one file:line:col line per problem, sorted", async () => {
@@ -73,7 +73,7 @@ describe("fascia validate (in process)", () => {
   it("--json on a valid directory says valid and lists nothing", async () => {
     const result = await run("validate", "examples/reservations", "--json");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.out)).toEqual({ valid: true, entities: 3, tools: 6, policies: 2, diagnostics: [] });
+    expect(JSON.parse(result.out)).toEqual({ valid: true, entities: 3, tools: 8, policies: 2, diagnostics: [] });
   });
 
   it("exits 2 when the directory does not exist", async () => {

@@ -17,8 +17,10 @@ describe("examples/reservations", () => {
       "completeStays",
       "confirmReservation",
       "createReservation",
+      "createRoom",
       "listReservations",
       "paymentWebhook",
+      "registerCustomer",
     ]);
   });
 
