@@ -8,12 +8,14 @@ import { Command, CommanderError } from "commander";
 import { EXIT, processIO, type CliIO } from "./io";
 import { registerValidate } from "./commands/validate";
 import { registerToken } from "./commands/token";
+import { registerDev } from "./commands/dev";
 import { registerPlan } from "./commands/plan";
 import { registerGraph } from "./commands/graph";
 import { registerSql } from "./commands/sql";
 import { registerMigrate } from "./commands/migrate";
 import { registerDiff } from "./commands/diff";
 import { registerAudit } from "./commands/audit";
+import { registerBuild } from "./commands/build";
 
 export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
   const program = new Command("fascia")
@@ -24,12 +26,14 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   registerValidate(program, io, setExit);
   registerToken(program, io, setExit);
+  registerDev(program, io, setExit);
   registerPlan(program, io, setExit);
   registerGraph(program, io, setExit);
   registerSql(program, io, setExit);
   registerMigrate(program, io, setExit);
   registerDiff(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerBuild(program, io, setExit);
   for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }

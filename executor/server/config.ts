@@ -74,6 +74,17 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
   return config;
 }
 
+/**
+ * What the migration job (FASCIA_RUN=migrate) needs: the manifest and the database. Auth,
+ * secrets and effects are not read — migrating must not depend on values only serving needs.
+ */
+export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): Pick<ExecutorConfig, "manifestPath" | "databaseUrl"> {
+  const problems: string[] = [];
+  const databaseUrl = databaseUrlOf(env, problems);
+  if (problems.length) throw new ConfigError(problems);
+  return { manifestPath: env.FASCIA_APP_MANIFEST || DEFAULTS.manifestPath, databaseUrl };
+}
+
 /** FASCIA_DB_URL (local runs), else a Cloud SQL socket or a TCP host, with name, user and password. */
 function databaseUrlOf(env: NodeJS.ProcessEnv, problems: string[]): string {
   if (env.FASCIA_DB_URL) return env.FASCIA_DB_URL;

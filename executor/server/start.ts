@@ -3,12 +3,11 @@
  * manifest from FASCIA_APP_MANIFEST, a pg pool (or PGlite for local runs), then listen on PORT.
  * The bundle's entry point calls this.
  */
-import { openPg } from "../../database/pg-driver";
-import { openDatabase } from "../../database/open";
 import type { Database } from "../../database/types";
 import { readManifest } from "../app/manifest";
 import { buildServer, type ExecutorServer } from "./build-server";
 import { loadExecutorConfig } from "./config";
+import { openExecutorDatabase } from "./open-database";
 
 export interface RunningExecutor {
   server: ExecutorServer;
@@ -20,7 +19,7 @@ export interface RunningExecutor {
 export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host = "0.0.0.0"): Promise<RunningExecutor> {
   const config = loadExecutorConfig(env);
   const manifest = readManifest(config.manifestPath);
-  const db: Database = /^postgres(ql)?:\/\//.test(config.databaseUrl) ? openPg(config.databaseUrl, { max: config.poolMax }) : await openDatabase(config.databaseUrl);
+  const db: Database = await openExecutorDatabase(config.databaseUrl, config.poolMax);
   let server: ExecutorServer;
   try {
     server = buildServer({

@@ -1,0 +1,85 @@
+/**
+ * The executor as ONE file: esbuild bundles executor/main.ts and everything it imports into
+ * `executor.js` (CommonJS, node20, with `executor.js.map`), the artefact the Cloud Run image
+ * carries next to the app's manifest. Left out, on purpose:
+ *   - pg-native: pg's optional native binding, never used (pg's JavaScript client talks to Cloud SQL);
+ *   - @electric-sql/pglite: PGlite is for local runs only (`pglite:` URLs), loaded on demand
+ *     (executor/server/open-database.ts); bundling it would add ~27 MB of wasm and data files
+ *     that esbuild cannot inline into one file.
+ * esbuild is a development dependency: an installed package uses the bundle `npm run build`
+ * produced (dist/executor/executor.js); a clone bundles from its sources.
+ */
+import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export const BUNDLE_FILE = "executor.js";
+export const EXTERNAL_MODULES = ["pg-native", "@electric-sql/pglite", "@electric-sql/pglite/*"] as const;
+
+export interface BundleResult {
+  file: string;
+  bytes: number;
+  /** `bundled from sources` or `copied <prebuilt path>`. */
+  how: string;
+}
+
+/** The package's root: the nearest folder above this module holding package.json. */
+export function packageRoot(from = __dirname): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, "package.json"))) return dir;
+  throw new Error(`no package.json above ${from}`);
+}
+
+type EsbuildBuild = (options: Record<string, unknown>) => Promise<{ warnings: { text: string }[] }>;
+
+function loadEsbuild(): EsbuildBuild | undefined {
+  try {
+    // A development dependency, so only required when bundling from sources.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("esbuild") as { build: EsbuildBuild }).build;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Bundles executor/main.ts into `<outDir>/executor.js` (+ `.map`). Needs the sources and esbuild. */
+export async function bundleExecutor(outDir: string, options: { root?: string; minify?: boolean } = {}): Promise<BundleResult> {
+  const root = options.root ?? packageRoot();
+  const entry = join(root, "executor", "main.ts");
+  if (!existsSync(entry)) throw new Error(`cannot bundle the executor: ${entry} does not exist (an installed package carries the prebuilt dist/executor/${BUNDLE_FILE})`);
+  const build = loadEsbuild();
+  if (!build) throw new Error("cannot bundle the executor: esbuild is not installed (npm install in the Fascia folder)");
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, BUNDLE_FILE);
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    sourcemap: true,
+    minify: options.minify ?? false,
+    // Error and class names stay readable in logs even when minified.
+    keepNames: true,
+    external: [...EXTERNAL_MODULES],
+    logLevel: "silent",
+    banner: { js: "/* Fascia executor bundle: see docs/executor.md (The bundle and the image). */" },
+  });
+  if (result.warnings.length) throw new Error(`esbuild warned while bundling the executor:\n${result.warnings.map((w) => `  - ${w.text}`).join("\n")}`);
+  return { file, bytes: statSync(file).size, how: "bundled from sources" };
+}
+
+/**
+ * `<outDir>/executor.js` from the sources when this is a clone with esbuild, else a copy of the
+ * prebuilt bundle of the installed package.
+ */
+export async function provideExecutorBundle(outDir: string, root = packageRoot()): Promise<BundleResult> {
+  if (existsSync(join(root, "executor", "main.ts")) && loadEsbuild()) return bundleExecutor(outDir, { root });
+  const prebuilt = join(root, "dist", "executor", BUNDLE_FILE);
+  if (!existsSync(prebuilt)) throw new Error(`no executor bundle: ${prebuilt} is missing and there are no sources to bundle (run npm run build:executor in the Fascia folder)`);
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, BUNDLE_FILE);
+  copyFileSync(prebuilt, file);
+  if (existsSync(`${prebuilt}.map`)) copyFileSync(`${prebuilt}.map`, `${file}.map`);
+  return { file, bytes: statSync(file).size, how: `copied ${prebuilt}` };
+}

@@ -1,0 +1,69 @@
+/**
+ * FASCIA_RUN=migrate, the deployment's migration Cloud Run job: brings the database to the
+ * manifest's entities (database/ migrateToSpecs: the ledger, the planner, the applier) and creates
+ * or updates the executor's own tables (applyExecutorMigrations). Each runs under the migration
+ * advisory lock; a second run finds both up to date and changes nothing. Anything that stops the
+ * migration is a MigrationRunError whose message says what and why, for the job's log.
+ */
+import { migrateToSpecs } from "../../database/apply";
+import type { Database } from "../../database/types";
+import { readManifest } from "../app/manifest";
+import { applyExecutorMigrations } from "../store/executor-schema";
+import { loadMigrationConfig } from "./config";
+import { openExecutorDatabase } from "./open-database";
+
+export class MigrationRunError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "MigrationRunError";
+  }
+}
+
+export interface MigrationRun {
+  /** The database, without credentials. */
+  database: string;
+  /** `applied <id>`, or `up to date`. */
+  app: string;
+  /** Interrupted app migrations finished first (index builds, validations). */
+  resumed: string[];
+  /** Executor migrations applied by this run (empty when already there). */
+  executor: string[];
+}
+
+export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promise<MigrationRun> {
+  const config = loadMigrationConfig(env);
+  const manifest = readManifest(config.manifestPath);
+  // One connection: the advisory lock is held on it; nothing else runs in this process.
+  const db = await openExecutorDatabase(config.databaseUrl, 1);
+  try {
+    return await migrate(db, manifest.specs.entities, manifest.source);
+  } finally {
+    await db.close();
+  }
+}
+
+async function migrate(db: Database, entities: Parameters<typeof migrateToSpecs>[1], source: string): Promise<MigrationRun> {
+  const outcome = await migrateToSpecs(db, entities);
+  const resumed = "resumed" in outcome ? outcome.resumed : [];
+  let app: string;
+  switch (outcome.status) {
+    case "invalid":
+      throw new MigrationRunError(`the entities of ${source} cannot be compiled, nothing was applied:\n${outcome.plan.problems.map((p) => `  - ${p.entity} ${p.path.join(".")}: ${p.message}`).join("\n")}`);
+    case "blocked": {
+      const red = outcome.plan.findings.filter((f) => f.level === "red" && !f.acknowledged);
+      throw new MigrationRunError(
+        `the migration of ${db.label} to ${source} is blocked, nothing was applied; each Red change needs \`allowDataLoss: { reason }\` on its entity:\n${red.map((f) => `  - ${f.rule} ${f.entity}: ${f.message} (hint: ${f.hint})`).join("\n")}`,
+      );
+    }
+    case "planned":
+      throw new MigrationRunError("a dry run was planned where a migration was expected");
+    case "up-to-date":
+      app = "up to date";
+      break;
+    case "applied":
+      app = `applied ${outcome.migration.id}`;
+      break;
+  }
+  const executor = await applyExecutorMigrations(db);
+  return { database: db.label, app, resumed, executor };
+}
