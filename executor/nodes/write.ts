@@ -20,6 +20,7 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
   const entity = ctx.entity(spec.entity);
   const values = setValues(ctx, node, spec, entity);
   if (spec.action === "create") {
+    await lockOverlapKeys(ctx, node, entity, values);
     const rows = await ctx.query(node, insertStatement(entity.table, values));
     ctx.wrote(node, spec.entity, "create", rows);
     return rowToCel(rows[0]!, spec.entity, ctx.tool.types);
@@ -48,6 +49,20 @@ function setValues(ctx: NodeContext, node: PlanNode, spec: NodeOfType<"write">, 
     values[field] = toParam(ctx.evaluate(node, `set.${name}`, expression), columnOf(entity.table, field));
   }
   return values;
+}
+
+/**
+ * PostgreSQL checks an exclusion constraint after inserting the index entry, so two concurrent
+ * inserts of overlapping rows wait for each other: a deadlock, found only after deadlock_timeout
+ * and reported as 40P01 instead of the noOverlap rule (execIndexing.c says so). Inserts into the
+ * same `per` group therefore queue on a transaction-level advisory lock first; the next one then
+ * meets the committed row and gets the rule's own 23P01 → 409 at once.
+ */
+async function lockOverlapKeys(ctx: NodeContext, node: PlanNode, entity: EntityRuntime, values: Record<string, unknown>): Promise<void> {
+  for (const rule of entity.spec.noOverlap ?? []) {
+    const group = JSON.stringify((rule.per ?? []).map((name) => values[rowNameOf(entity.spec, name)] ?? null));
+    await ctx.query(node, { text: "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", values: [`${entity.table.name}.${rule.name}`, group] });
+  }
 }
 
 function versionCheck(ctx: NodeContext, node: PlanNode): Filter | undefined {

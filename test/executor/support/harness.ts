@@ -11,6 +11,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { insertStatement } from "../../../compiler/schema/crud";
 import { tableByEntity } from "../../../compiler/schema/model";
 import { migrateToSpecs } from "../../../database/apply";
+import { openPg } from "../../../database/pg-driver";
 import type { DriverName } from "../../../database/types";
 import { compileSpecSet } from "../../../executor/app/compile-app";
 import type { AppManifest } from "../../../executor/app/manifest";
@@ -102,6 +103,8 @@ export interface HarnessOptions {
   /** Another app than the example (its secrets must be among the example's three). */
   manifest?: (opsUrl: string) => AppManifest;
   server?: Partial<ServerOptions>;
+  /** PostgreSQL only: the executor gets a pool of its own of this size (the test's pool has 4). */
+  poolSize?: number;
 }
 
 export async function startHarness(driver: DriverName, options: HarnessOptions = {}): Promise<Harness> {
@@ -124,9 +127,10 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
   await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
   const env = { FASCIA_SECRET_PAYMENTS_API_KEY: payments.apiKey, FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: WEBHOOK_SECRET, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops-token" };
+  const serverDb = options.poolSize && test.driver === "pg" ? openPg(test.url, { max: options.poolSize }) : test.db;
   const server = buildServer({
     app: manifest,
-    db: test.db,
+    db: serverDb,
     auth: { issuer: ISSUER, audience: AUDIENCE, keys: { publicKey: userKeys.publicKey } },
     scheduler: { serviceAccountEmail: SCHEDULER_ACCOUNT, jwksUrl },
     secrets: loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], env),
@@ -187,6 +191,7 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     },
     async close() {
       await server.close();
+      if (serverDb !== test.db) await serverDb.close();
       await Promise.all([payments.close(), mail.close(), ops.close(), new Promise<void>((r) => jwks.close(() => r()))]);
       await test.drop();
     },
