@@ -25,7 +25,7 @@ import { ToolError } from "../errors";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { appendAudit, appendAuditAlone } from "../store/audit-store";
-import type { WithConnection } from "../store/connection";
+import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
 import { compensate } from "./compensate";
@@ -140,7 +140,9 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
     } catch (error) {
       return { error };
     }
-  });
+    // Waiting for a connection is bounded by the tool's deadline; the flow's own errors come back
+    // as { error }, so a rejection here means no connection was handed out.
+  }, tool.plan.deadline.ms).catch((error: unknown) => ({ error: noConnection(error) }));
   if ("status" in outcome) return outcome;
   return failed(executor, request, started, known, state, outcome.error);
 }
@@ -205,6 +207,7 @@ async function failed(executor: Executor, request: InvocationRequest, started: n
         }
         await appendAudit(tx, auditBody(request, started, known.caller, known.input, state, state.committedRows, compensations, { status: toolError.status, code: toolError.code }));
       }),
+      request.tool.plan.deadline.ms,
     );
   } catch (bookkeeping) {
     executor.onBookkeepingError(bookkeeping, request.invocationId);

@@ -21,7 +21,7 @@ import { createExternalServices } from "../nodes/external-services";
 import { createLogger, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
-import { connectionProvider } from "../store/connection";
+import { connectionProvider, noConnection } from "../store/connection";
 import { checkReadiness } from "./readiness";
 import { HEALTH_PATH, METRICS_PATH, READINESS_PATH } from "./routes";
 
@@ -52,6 +52,8 @@ export interface ServerOptions {
 }
 
 const NO_ROUTE = { tool: "" };
+/** A readiness probe does not queue behind invocations for long: an exhausted pool is "not ready". */
+const READINESS_WAIT_MS = 5_000;
 
 export interface ExecutorServer extends FastifyInstance {
   readonly executor: Executor;
@@ -121,7 +123,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
 
   server.get(HEALTH_PATH, async () => ({ status: "ok" }));
   server.get(READINESS_PATH, async (_request, reply) => {
-    const readiness = await executor.withConnection((conn) => checkReadiness(conn, app));
+    const readiness = await executor.withConnection((conn) => checkReadiness(conn, app), READINESS_WAIT_MS).catch((error: unknown) => ({ ready: false as const, reason: noConnection(error).message }));
     if (readiness.ready) return { status: "ready" };
     return reply.code(503).send(ToolError.of("UNAVAILABLE", readiness.reason).toBody());
   });

@@ -12,9 +12,21 @@
  */
 import type { LightMyRequestResponse } from "fastify";
 import type { AuditBody } from "../../executor/audit/audit-chain";
-import { describeEachDriver, testDrivers } from "../support/databases";
-import { manifestOf, startHarness, type Harness } from "./support/harness";
+import { Client } from "pg";
+import { describeEachDriver, SERVER_URL, testDrivers } from "../support/databases";
+import { exampleObjects, manifestOf, startHarness, type Harness } from "./support/harness";
 import { shopSpecs } from "./support/shop";
+
+/** A statement on the server's maintenance database (ALTER DATABASE cannot target the current one). */
+async function asAdmin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
 
 /** The audit records appended since `count` records were there. */
 async function auditSince(h: Harness, count: number): Promise<AuditBody[]> {
@@ -100,12 +112,21 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 });
 
-(testDrivers().includes("pg") ? describe : describe.skip)("the invocation's connection killed mid-flow [pg]", () => {
+(testDrivers().includes("pg") ? describe : describe.skip)("database connections refused, exhausted and killed mid-flow [pg]", () => {
   let h: Harness;
   let customer: string;
   let room: string;
   beforeAll(async () => {
-    h = await startHarness("pg");
+    // The executor gets a pool of one connection of its own, and listReservations a 1 s deadline,
+    // so one stalled invocation exhausts the pool for longer than a listing may wait.
+    h = await startHarness("pg", {
+      poolSize: 1,
+      manifest: (ops) => {
+        const objects = exampleObjects(ops);
+        objects.find((o) => o.name === "listReservations")!.timeout = "1s";
+        return manifestOf(objects);
+      },
+    });
     customer = await h.seedCustomer("Ada");
     room = await h.seedRoom("201", { capacity: 2, nightlyRate: "80.00" });
   }, 60_000);
@@ -144,11 +165,52 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(rows[0]!.ok).toBe(true);
   };
 
+  it("the database refusing new connections: 503 UNAVAILABLE (not a 500), /readyz 503, and the request runs once it accepts them again", async () => {
+    const id = await pendingReservation("2026-02-01", "2026-02-02");
+    const database = new URL(h.test.url).pathname.slice(1);
+    const before = await h.snapshot();
+    const allowConnections = (allow: boolean) => asAdmin(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS ${allow}`);
+    await allowConnections(false);
+    // Its open connections go too (the pools drop them when they next look).
+    await asAdmin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${database}'`);
+    try {
+      const error = expectStructuredError(await confirm(id, "refused"), 503, "UNAVAILABLE");
+      expect(error.message).toBe("the database cannot be reached; nothing was run");
+      const ready = await h.server.inject({ method: "GET", url: "/readyz" });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json().error.code).toBe("UNAVAILABLE");
+    } finally {
+      await allowConnections(true);
+    }
+    expect(await h.snapshot()).toEqual(before);
+    expect(h.payments.charges()).toHaveLength(0);
+    expect((await confirm(id, "refused")).statusCode).toBe(200);
+    expect(h.payments.charges()).toHaveLength(1);
+  });
+
+  it("the pool exhausted: a request that cannot get a connection within its deadline is 503, not queued without end", async () => {
+    const id = await pendingReservation("2026-02-10", "2026-02-11");
+    const listing = async () => h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}` } });
+    h.payments.stallNext(1, 1_800);
+    const holding = confirm(id, "holding"); // holds the executor's only connection for 1.8 s
+    await invocationBackend("idle in transaction", "%FOR UPDATE%");
+    const refused = await listing();
+    const error = expectStructuredError(refused, 503, "UNAVAILABLE");
+    expect(error).toMatchObject({ message: "no database connection became free within 1000 ms; retry later", details: [{ message: "database connection pool exhausted" }] });
+    expect((await holding).statusCode).toBe(200);
+    // Its audit record waited for the freed connection.
+    const record = (await h.audit()).find((r) => r.invocationId === refused.headers["x-fascia-invocation-id"]);
+    expect(record).toMatchObject({ tool: "listReservations", outcome: { status: 503, code: "UNAVAILABLE" } });
+    expect((await listing()).statusCode).toBe(200);
+  });
+
   it("killed while the flow waits for a stalled charge: 503, the charge refunded, the retry confirms once", async () => {
     const id = await pendingReservation("2026-03-01", "2026-03-03");
     const before = await h.snapshot();
     const audited = (await h.audit()).length;
     const requests = h.payments.requestCount();
+    const charges = h.payments.charges().length;
+    const refunds = h.payments.refunds().length;
 
     h.payments.stallNext(1, 1_000);
     const pending = confirm(id, "kill-charge");
@@ -160,8 +222,9 @@ describeEachDriver("faults between the database and the payments provider", (dri
 
     const error = expectStructuredError(response, 503, "UNAVAILABLE");
     expect(error.details).toMatchObject([{ node: "confirm", message: "connection lost" }]);
-    const [charge] = h.payments.charges();
-    expect(h.payments.refunds()).toMatchObject([{ paymentIntent: charge!.id, amount: 16000 }]);
+    const charge = h.payments.charges()[charges];
+    expect(h.payments.charges()).toHaveLength(charges + 1);
+    expect(h.payments.refunds().slice(refunds)).toMatchObject([{ paymentIntent: charge!.id, amount: 16000 }]);
     // Nothing partial: the reservation still pending, no other row touched; the key kept as failed
     // (a refunded charge moves its generation on, so the retry's payment key is a new one).
     const after = await h.snapshot();
@@ -176,11 +239,10 @@ describeEachDriver("faults between the database and the payments provider", (dri
     const again = await confirm(id, "kill-charge");
     expect(again.headers["idempotent-replayed"]).toBe("true");
 
-    // Exactly one charge net of refunds, and it is the one on the confirmed row.
-    const kept = h.payments.charges().filter((c) => !h.payments.refunds().some((r) => r.paymentIntent === c.id));
+    // Exactly one charge for this reservation net of refunds, and it is the one on its row.
+    const kept = h.payments.charges().slice(charges).filter((c) => !h.payments.refunds().some((r) => r.paymentIntent === c.id));
     expect(kept).toHaveLength(1);
-    const confirmed = (await h.rows("reservation")).filter((r) => r.status === "confirmed");
-    expect(confirmed).toEqual([expect.objectContaining({ id, payment_id: kept[0]!.id })]);
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: kept[0]!.id });
   });
 
   it("killed while the flow waits for the row lock: 503, nothing charged, the key freed, the retry confirms once", async () => {
