@@ -25,7 +25,9 @@ export function createInputReader(fields: Record<string, InputFieldSpec> = {}): 
   return {
     read(raw) {
       const problems: ErrorDetail[] = [];
-      const value: Record<string, unknown> = {};
+      // No prototype: a body key "__proto__" stays an own (unknown, refused) field instead of
+      // replacing the prototype and lending its properties as input fields.
+      const value: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       const origin = new Map<string, InputSource>();
       const put = (name: string, v: unknown, source: InputSource) => {
         if (origin.has(name) && JSON.stringify(value[name]) !== JSON.stringify(v)) {

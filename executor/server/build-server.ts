@@ -96,7 +96,16 @@ export function buildServer(options: ServerOptions): ExecutorServer {
     onBookkeepingError: (error, invocationId) => logger.error({ invocationId, err: describe(error) }, "the audit record or idempotency key of a failed invocation could not be written"),
   };
 
-  const server = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, return503OnClosing: true }) as unknown as ExecutorServer;
+  const server = Fastify({
+    logger: false,
+    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    return503OnClosing: true,
+    // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
+    frameworkErrors: (_error, request, reply) => {
+      const error = ToolError.of("INVALID_INPUT", "the URL is not valid", [{ path: "path", message: "has a malformed percent-encoding" }]);
+      return respond(request, reply, "", { status: 400, body: error.toBody(), headers: { [INVOCATION_HEADER]: newInvocationId() }, code: error.code, durationMs: 0 });
+    },
+  }) as unknown as ExecutorServer;
   Object.assign(server, { executor, metrics });
   // Bodies are kept as text: webhooks sign the exact bytes, and a malformed body is a step-2
   // error (after authentication), not a parser failure.

@@ -70,4 +70,9 @@ describe("tool input (step 2)", () => {
       problems(() => reader.read({ params: { reservationId: id }, query: {}, fromQuery: false, body: { reservationId: "8b1d6a9e-2f4c-4b6a-9a51-000000000000", guests: 1, price: "1", startDate: "2026-01-01" } })),
     ).toEqual(["body.reservationId: also given in the path with another value"]);
   });
+
+  it("refuses a __proto__ key as an unknown field instead of taking input fields from it", () => {
+    const body = JSON.parse(`{"reservationId": "${id}", "price": "1", "startDate": "2026-01-01", "__proto__": {"guests": 2}}`) as unknown;
+    expect(problems(() => reader.read({ params: {}, query: {}, fromQuery: false, body }))).toEqual(["body.__proto__: is not an input field of this tool", "body.guests: is required"]);
+  });
 });
