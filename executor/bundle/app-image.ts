@@ -32,7 +32,10 @@ COPY ${BUNDLE_FILE} ${BUNDLE_FILE}.map ${MANIFEST_FILE} ./
 USER node
 EXPOSE 8080
 # exec form: node is PID 1 and receives Cloud Run's SIGTERM (the executor drains, then exits).
-CMD ["node", "--enable-source-maps", "${BUNDLE_FILE}"]
+# The bundle is not minified, so stack traces are readable as they are; ${BUNDLE_FILE}.map maps them
+# to the TypeScript sources offline, or live with NODE_OPTIONS=--enable-source-maps (which costs
+# about 0.3 s of every cold start: Node parses the whole map at load).
+CMD ["node", "${BUNDLE_FILE}"]
 `;
 }
 

@@ -45,28 +45,33 @@ export async function bundleExecutor(outDir: string, options: { root?: string; m
   const root = options.root ?? packageRoot();
   const entry = join(root, "executor", "main.ts");
   if (!existsSync(entry)) throw new Error(`cannot bundle the executor: ${entry} does not exist (an installed package carries the prebuilt dist/executor/${BUNDLE_FILE})`);
+  return bundleNodeProgram({ root, entry, outfile: join(outDir, BUNDLE_FILE), banner: "/* Fascia executor bundle: see docs/executor.md (The bundle and the image). */", ...(options.minify !== undefined ? { minify: options.minify } : {}) });
+}
+
+/** One Node 20 file (+ map) from a TypeScript entry, with the executor's settings (the benchmark bundles its baseline the same way). */
+export async function bundleNodeProgram(options: { root: string; entry: string; outfile: string; minify?: boolean; banner?: string }): Promise<BundleResult> {
   const build = loadEsbuild();
   if (!build) throw new Error("cannot bundle the executor: esbuild is not installed (npm install in the Fascia folder)");
-  mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, BUNDLE_FILE);
+  mkdirSync(dirname(options.outfile), { recursive: true });
   const result = await build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    outfile: file,
+    absWorkingDir: options.root,
+    entryPoints: [options.entry],
+    outfile: options.outfile,
     bundle: true,
     platform: "node",
     target: "node20",
     format: "cjs",
     sourcemap: true,
     minify: options.minify ?? false,
-    // Error and class names stay readable in logs even when minified.
-    keepNames: true,
+    // Not minified, so names stay readable in stack traces. keepNames is off on purpose: it wraps
+    // every closure created at run time in a defineProperty call (~10% of an invocation's CPU).
+    keepNames: false,
     external: [...EXTERNAL_MODULES],
     logLevel: "silent",
-    banner: { js: "/* Fascia executor bundle: see docs/executor.md (The bundle and the image). */" },
+    ...(options.banner ? { banner: { js: options.banner } } : {}),
   });
-  if (result.warnings.length) throw new Error(`esbuild warned while bundling the executor:\n${result.warnings.map((w) => `  - ${w.text}`).join("\n")}`);
-  return { file, bytes: statSync(file).size, how: "bundled from sources" };
+  if (result.warnings.length) throw new Error(`esbuild warned while bundling ${options.entry}:\n${result.warnings.map((w) => `  - ${w.text}`).join("\n")}`);
+  return { file: options.outfile, bytes: statSync(options.outfile).size, how: "bundled from sources" };
 }
 
 /**

@@ -44,7 +44,7 @@ interface Spawned {
 
 /** `node executor.js` in the image folder with exactly these variables (nothing inherited but PATH). */
 function spawnBundle(dir: string, env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, ["--enable-source-maps", "executor.js"], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env } });
+  const child = spawn(process.execPath, ["executor.js"], { cwd: dir, env: { PATH: process.env.PATH ?? "", ...env } });
   const lines: Record<string, unknown>[] = [];
   const waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
   let stdout = "";
@@ -150,7 +150,7 @@ describe("fascia build", () => {
     const dockerfile = readFileSync(join(image, "Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/^FROM node:20-/m);
     expect(dockerfile).toMatch(/^COPY executor\.js executor\.js\.map manifest\.json \.\/$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "--enable-source-maps", "executor\.js"\]$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "executor\.js"\]$/m);
     expect(manifest.source).toBe("examples/reservations");
   });
 
