@@ -46,8 +46,16 @@ function column(table: Table, rowName: string): Column {
   return found;
 }
 
+/** Built once per column list: the executor puts it in nearly every statement it sends. */
+const SELECT_LISTS = new WeakMap<readonly Column[], string>();
+
 export function selectList(table: Table): string {
-  return table.columns.map((c) => (c.name === c.rowName ? quoteIdent(c.name) : `${quoteIdent(c.name)} AS ${quoteIdent(c.rowName)}`)).join(", ");
+  let list = SELECT_LISTS.get(table.columns);
+  if (list === undefined) {
+    list = table.columns.map((c) => (c.name === c.rowName ? quoteIdent(c.name) : `${quoteIdent(c.name)} AS ${quoteIdent(c.rowName)}`)).join(", ");
+    SELECT_LISTS.set(table.columns, list);
+  }
+  return list;
 }
 
 /** `row` keys are row names; relationships by `<name>Id`. */

@@ -8,14 +8,28 @@ import type { CelTypeName } from "../../spec/cel/types";
 /** Declared fields of each registered message type (row.X, tool.Input, tool.Nodes, ...). */
 export type TypeTable = ReadonlyMap<string, Readonly<Record<string, CelTypeName>>>;
 
+/** A type name's outer layer, parsed once per name: rows convert every value of every read. */
+type Layer = { wrap: "dyn" | "list" | "map"; inner: CelTypeName } | { wrap: null };
+const LAYERS = new Map<string, Layer>();
+
+function layerOf(type: CelTypeName): Layer {
+  let layer = LAYERS.get(type);
+  if (!layer) {
+    const nullable = /^dyn<(.+)>$/.exec(type);
+    const list = /^list<(.+)>$/.exec(type);
+    const map = /^map<[^,]+,\s*(.+)>$/.exec(type);
+    layer = nullable ? { wrap: "dyn", inner: nullable[1]! } : list ? { wrap: "list", inner: list[1]! } : map ? { wrap: "map", inner: map[1]! } : { wrap: null };
+    LAYERS.set(type, layer);
+  }
+  return layer;
+}
+
 export function toCel(value: unknown, type: CelTypeName, types: TypeTable): unknown {
   if (value === null || value === undefined) return null;
-  const nullable = /^dyn<(.+)>$/.exec(type);
-  if (nullable) return toCel(value, nullable[1]!, types);
-  const list = /^list<(.+)>$/.exec(type);
-  if (list) return Array.isArray(value) ? value.map((v) => toCel(v, list[1]!, types)) : value;
-  const map = /^map<[^,]+,\s*(.+)>$/.exec(type);
-  if (map) return mapValues(value, (v) => toCel(v, map[1]!, types));
+  const layer = layerOf(type);
+  if (layer.wrap === "dyn") return toCel(value, layer.inner, types);
+  if (layer.wrap === "list") return Array.isArray(value) ? value.map((v) => toCel(v, layer.inner, types)) : value;
+  if (layer.wrap === "map") return mapValues(value, (v) => toCel(v, layer.inner, types));
   switch (type) {
     case "int":
       return typeof value === "bigint" ? value : BigInt(typeof value === "number" ? Math.trunc(value) : String(value));

@@ -101,7 +101,8 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
         generation = claim.generation;
       }
       const deadline = startDeadline(tool.plan.deadline.ms);
-      const paymentKeyStem = scope ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}` : `fascia_${request.invocationId}`;
+      // Derived only when a payment node asks for it (a hash per invocation otherwise wasted).
+      const paymentKeyStem = () => (scope ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}` : `fascia_${request.invocationId}`);
 
       // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
       // commit also stores the response and the audit record (step 9), atomically with the writes.

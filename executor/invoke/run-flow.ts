@@ -67,7 +67,7 @@ export interface FlowRun {
   readonly services: ExternalServices;
   readonly refusals: RefusalIndex;
   /** Stem of the derived payment idempotency keys. */
-  readonly paymentKeyStem: string;
+  readonly paymentKeyStem: () => string;
   readonly beforeCommit: CommitHook;
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -236,6 +236,8 @@ class Runner {
   private nodeContext(): NodeContext {
     const run = this.run;
     const state = this.state;
+    // One CEL context for the whole run: `state.outputs` is filled in place as nodes run.
+    const scope = { ...run.celContext, nodes: state.outputs };
     return {
       app: run.app,
       tool: run.tool,
@@ -243,7 +245,7 @@ class Runner {
       caller: run.caller,
       deadline: run.deadline,
       services: run.services,
-      evaluate: (node, field, expression) => run.tool.flow.evaluate(expression, { ...run.celContext, nodes: state.outputs }, `flow.${node.id}.${field}`),
+      evaluate: (node, field, expression) => run.tool.flow.evaluate(expression, scope, `flow.${node.id}.${field}`),
       entity: (name): EntityRuntime => {
         const entity = run.app.entities.get(name);
         if (!entity) throw new Error(`unknown entity ${name}`);
@@ -266,7 +268,7 @@ class Runner {
         state.effects.push(effect);
         if (compensation && !state.armed.some((a) => a.payment === compensation.payment)) state.armed.push({ node: effect.node, ...compensation });
       },
-      paymentKey: (node) => `${run.paymentKeyStem}:${node.id}`,
+      paymentKey: (node) => `${run.paymentKeyStem()}:${node.id}`,
     };
   }
 }

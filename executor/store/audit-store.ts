@@ -6,21 +6,31 @@
  * last seq and hash, so removing records from the end is detected too.
  */
 import type { Queryable } from "../../database/types";
-import { chainRecord, GENESIS_HASH, hashRecord, type AuditBody, type AuditRecord, type ChainBreak } from "../audit/audit-chain";
+import { canonicalJson, GENESIS_HASH, hashRecord, type AuditBody, type AuditRecord, type ChainBreak } from "../audit/audit-chain";
 import { AUDIT_HEAD_TABLE, AUDIT_TABLE } from "./executor-schema";
+
+/**
+ * One statement: lock the chain head, insert the record chained onto it, move the head. The hash
+ * is computed by PostgreSQL (sha256 over exactly the text hashRecord hashes), so the head stays
+ * locked for this one round trip and the COMMIT, not for a read, a hash in Node and a write: the
+ * head is every writing invocation's serialization point, so its hold time bounds throughput.
+ */
+const APPEND = `WITH "head" AS (SELECT "seq", "hash" FROM "${AUDIT_HEAD_TABLE}" WHERE "id" = 1 FOR UPDATE),
+"appended" AS (
+  INSERT INTO "${AUDIT_TABLE}" ("seq", "invocation_id", "at", "tool", "status", "body", "prev_hash", "hash")
+  SELECT "seq" + 1, $1::text, $2::timestamptz, $3::text, $4::integer, $5::json, "hash",
+         encode(sha256(convert_to("hash" || E'\\n' || ("seq" + 1)::text || E'\\n' || $6::text, 'UTF8')), 'hex')
+  FROM "head"
+  RETURNING "seq", "prev_hash", "hash")
+UPDATE "${AUDIT_HEAD_TABLE}" SET "seq" = "appended"."seq", "hash" = "appended"."hash" FROM "appended" WHERE "${AUDIT_HEAD_TABLE}"."id" = 1
+RETURNING "appended"."seq", "appended"."prev_hash" AS "prevHash", "appended"."hash"`;
 
 /** Appends inside the caller's open transaction (the one that commits the writes). */
 export async function appendAudit(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
-  const head = await conn.query<{ seq: string | number; hash: string }>(`SELECT "seq", "hash" FROM "${AUDIT_HEAD_TABLE}" WHERE "id" = 1 FOR UPDATE`);
-  const prev = head.rows[0];
-  if (!prev) throw new Error(`${AUDIT_HEAD_TABLE} has no head row: the executor's migrations were not applied`);
-  const record = chainRecord({ seq: Number(prev.seq), hash: prev.hash }, body);
-  await conn.query(
-    `WITH "appended" AS (INSERT INTO "${AUDIT_TABLE}" ("seq", "invocation_id", "at", "tool", "status", "body", "prev_hash", "hash") VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
-     UPDATE "${AUDIT_HEAD_TABLE}" SET "seq" = $1, "hash" = $8 WHERE "id" = 1`,
-    [record.seq, body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), record.prevHash, record.hash],
-  );
-  return record;
+  const { rows } = await conn.query<{ seq: string | number; prevHash: string; hash: string }>(APPEND, [body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), canonicalJson(body)]);
+  const appended = rows[0];
+  if (!appended) throw new Error(`${AUDIT_HEAD_TABLE} has no head row: the executor's migrations were not applied`);
+  return { ...body, seq: Number(appended.seq), prevHash: appended.prevHash, hash: appended.hash };
 }
 
 /** Appends in a transaction of its own (failed invocations, whose writes were rolled back). */
