@@ -1,0 +1,240 @@
+/**
+ * The executor under load against a hand-written fastify + pg endpoint sending the same
+ * statements (business SQL + the same idempotency and audit rows), same machine, same run, same
+ * concurrency, each server a child process started from its esbuild bundle like the image starts
+ * it, load from autocannon over loopback, real PostgreSQL (a database per contender, migrated and
+ * seeded alike; synchronous_commit off so the WAL flush does not hide the servers' CPU cost).
+ *
+ *   write  POST /reservations   createReservation (its email left out: see bench-app.ts)
+ *   read   GET  /reservations   listReservations
+ *
+ * Targets: executor / hand-written ≥ 0.85× throughput and ≤ 1.25× p99. Also reported: what the
+ * guarantees cost (the hand-written endpoint without idempotency and audit), statements per
+ * invocation, and cold start (spawn → first 200 on /healthz) of the executor bundle against the
+ * bare hand-written bundle. Every response must be a 200 and every booking must be in the
+ * database, or the benchmark fails. Each load phase lasts a few seconds; about a minute in all.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon, { type Result } from "autocannon";
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { writeManifest } from "../executor/app/manifest";
+import { bundleExecutor, bundleNodeProgram, packageRoot } from "../executor/bundle/bundle-executor";
+import { createPgDatabase, type TestDatabase } from "../test/support/databases";
+import { benchManifest, booking, prepareDatabase, READER_RESERVATIONS, type Seeded } from "./executor/bench-app";
+import { coldStartMs, startServer, type ServerProcess } from "./executor/processes";
+import { executorStatements, handWrittenStatements } from "./executor/statements";
+import { median, type BenchResult } from "./result";
+
+export const name = "executor vs hand-written fastify + pg";
+
+const CONNECTIONS = 10;
+const POOL_MAX = 10;
+const WARMUP_S = 1;
+const MEASURE_S = 3;
+const ROUNDS = 3;
+const COLD_STARTS = 5;
+const ISSUER = "https://issuer.bench";
+const AUDIENCE = "https://reservations.bench";
+
+type Contender = "executor" | "same" | "bare";
+const CONTENDERS: readonly Contender[] = ["executor", "same", "bare"];
+const LABEL: Record<Contender, string> = { executor: "executor", same: "hand-written, same statements", bare: "hand-written, no idempotency/audit" };
+
+interface Target {
+  contender: Contender;
+  test: TestDatabase;
+  seeded: Seeded;
+  writerToken: string;
+  readerToken: string;
+  /** Next booking number: every booking of a run gets its own room and night. */
+  next: number;
+  /** Bookings answered 200, and write phases run (warm-ups included). */
+  booked: number;
+  writePhases: number;
+  server?: ServerProcess;
+}
+
+interface Phase {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const root = packageRoot(__dirname);
+  const work = mkdtempSync(join(tmpdir(), "fascia-bench-executor-"));
+  const manifest = benchManifest();
+  const keys = await generateKeyPair("ES256");
+  const jwks = await startJwks(keys.publicKey);
+  const targets: Target[] = [];
+  try {
+    // The artefacts, bundled alike.
+    const executorFile = (await bundleExecutor(join(work, "executor"), { root })).file;
+    const manifestFile = join(work, "executor", "manifest.json");
+    writeManifest(manifestFile, manifest);
+    const handWrittenFile = (await bundleNodeProgram({ root, entry: join(root, "bench", "executor", "hand-written-main.ts"), outfile: join(work, "hand-written", "server.js") })).file;
+
+    for (const contender of CONTENDERS) {
+      const test = await createPgDatabase();
+      const seeded = await prepareDatabase(test.db, manifest);
+      const token = (sub: string) => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256", kid: "bench" }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime("2h").sign(keys.privateKey);
+      targets.push({ contender, test, seeded, writerToken: await token(seeded.writer), readerToken: await token(seeded.reader), next: 0, booked: 0, writePhases: 0 });
+    }
+    const publicJwk = JSON.stringify(await exportJWK(keys.publicKey));
+    const envOf = (t: Target): { file: string; env: Record<string, string> } =>
+      t.contender === "executor"
+        ? {
+            file: executorFile,
+            env: {
+              FASCIA_APP_MANIFEST: manifestFile,
+              FASCIA_DB_URL: t.test.url,
+              FASCIA_DB_POOL_MAX: String(POOL_MAX),
+              FASCIA_AUTH_ISSUER: ISSUER,
+              FASCIA_AUTH_AUDIENCE: AUDIENCE,
+              FASCIA_AUTH_JWKS_URL: jwks.url,
+              FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops",
+              FASCIA_SECRET_PAYMENTS_API_KEY: "sk_bench",
+              FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "whsec_bench",
+              FASCIA_SMTP_URL: "smtp://127.0.0.1:9",
+              // One caller sends everything here; the per-caller limit would answer 429.
+              FASCIA_RATE_LIMIT_PER_SECOND: "0",
+            },
+          }
+        : { file: handWrittenFile, env: { BENCH_GUARANTEES: t.contender, BENCH_DB_URL: t.test.url, BENCH_POOL_MAX: String(POOL_MAX), BENCH_PUBLIC_JWK: publicJwk, BENCH_ISSUER: ISSUER, BENCH_AUDIENCE: AUDIENCE } };
+
+    // Cold start: the executor bundle against the bare hand-written bundle, alternating.
+    const cold: Record<"executor" | "bare", number[]> = { executor: [], bare: [] };
+    for (let i = 0; i < COLD_STARTS; i++) {
+      for (const t of [targets[0]!, targets[2]!]) {
+        const { file, env } = envOf(t);
+        cold[t.contender as "executor" | "bare"].push(await coldStartMs(file, env));
+      }
+    }
+
+    // Statements per invocation, counted in-process on each contender's own database.
+    const countSetup = (t: Target) => ({ url: t.test.url, manifest, seeded: t.seeded, publicKey: keys.publicKey, issuer: ISSUER, audience: AUDIENCE, writerToken: t.writerToken, readerToken: t.readerToken, firstBooking: 1_000_000 });
+    const statements = {
+      executor: await executorStatements(countSetup(targets[0]!)),
+      same: await handWrittenStatements(countSetup(targets[1]!), "same"),
+      bare: await handWrittenStatements(countSetup(targets[2]!), "bare"),
+    };
+    if (statements.executor.createStatements.join("\n") !== statements.same.createStatements.join("\n")) {
+      throw new Error(`the hand-written endpoint no longer sends the executor's statements:\nexecutor:\n${statements.executor.createStatements.join("\n")}\nhand-written:\n${statements.same.createStatements.join("\n")}`);
+    }
+
+    // Load: every contender serves from its own process; rounds alternate the order.
+    for (const t of targets) {
+      const { file, env } = envOf(t);
+      t.server = await startServer(file, env);
+    }
+    const phases: Record<"write" | "read", Record<Contender, Phase[]>> = { write: { executor: [], same: [], bare: [] }, read: { executor: [], same: [], bare: [] } };
+    const before = await Promise.all(targets.map((t) => reservations(t)));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? targets : [...targets].reverse();
+      for (const scenario of ["write", "read"] as const) {
+        for (const t of order) {
+          await load(t, scenario, WARMUP_S);
+          phases[scenario][t.contender].push(await load(t, scenario, MEASURE_S));
+        }
+      }
+    }
+    // Every 200 is a booking in the database; requests cut at the end of a phase (at most one
+    // per connection) may have committed without their answer being counted.
+    for (const [i, t] of targets.entries()) {
+      const added = (await reservations(t)) - before[i]!;
+      if (added < t.booked || added > t.booked + CONNECTIONS * t.writePhases) throw new Error(`${LABEL[t.contender]}: ${t.booked} bookings answered 200, but ${added} reached the database`);
+    }
+    return report(phases, statements, cold);
+  } finally {
+    await Promise.all(targets.map((t) => t.server?.stop()));
+    await Promise.all(targets.map((t) => t.test.drop()));
+    await new Promise<void>((r) => jwks.server.close(() => r()));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function reservations(t: Target): Promise<number> {
+  const { rows } = await t.test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "reservation"`);
+  return Number(rows[0]!.n) - READER_RESERVATIONS;
+}
+
+async function load(t: Target, scenario: "write" | "read", seconds: number): Promise<Phase> {
+  const result: Result = await autocannon({
+    url: t.server!.url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests:
+      scenario === "write"
+        ? [
+            {
+              method: "POST",
+              path: "/reservations",
+              setupRequest: (request) => {
+                const b = booking(t.seeded, t.next++);
+                return { ...request, headers: { authorization: `Bearer ${t.writerToken}`, "content-type": "application/json", "idempotency-key": b.key }, body: b.body };
+              },
+            },
+          ]
+        : [{ method: "GET", path: "/reservations", headers: { authorization: `Bearer ${t.readerToken}` } }],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${LABEL[t.contender]} ${scenario}: ${result.non2xx} non-2xx answers and ${result.errors} errors (${JSON.stringify(result.statusCodeStats)})`);
+  }
+  if (scenario === "write") {
+    t.booked += result["2xx"];
+    t.writePhases++;
+  }
+  return { rps: result["2xx"] / result.duration, p50: result.latency.p50, p99: result.latency.p99, requests: result["2xx"] };
+}
+
+/** The rounds' mean: each round's figures are measured under the same conditions for every contender. */
+function combine(phases: readonly Phase[]): Phase {
+  const mean = (f: (p: Phase) => number) => phases.reduce((s, p) => s + f(p), 0) / phases.length;
+  return { requests: phases.reduce((s, p) => s + p.requests, 0), rps: mean((p) => p.rps), p50: mean((p) => p.p50), p99: mean((p) => p.p99) };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function report(
+  phases: Record<"write" | "read", Record<Contender, Phase[]>>,
+  statements: Record<Contender, { create: number; list: number }>,
+  cold: Record<"executor" | "bare", number[]>,
+): BenchResult[] {
+  const rows: BenchResult[] = [];
+  for (const scenario of ["write", "read"] as const) {
+    const [e, s, b] = CONTENDERS.map((c) => combine(phases[scenario][c]));
+    const what = scenario === "write" ? "POST /reservations" : "GET /reservations";
+    for (const [c, p] of [["executor", e!], ["same", s!], ["bare", b!]] as const) {
+      rows.push({ name: `${what}: ${LABEL[c]} req/s (p50 ${round2(p.p50)} ms, p99 ${round2(p.p99)} ms)`, value: Math.round(p.rps), unit: "req/s" });
+    }
+    const throughput = e!.rps / s!.rps;
+    const p50 = e!.p50 / Math.max(s!.p50, 0.001);
+    const p99 = e!.p99 / Math.max(s!.p99, 0.001);
+    rows.push({ name: `${what}: throughput executor / hand-written`, value: round2(throughput), unit: "×", target: "≥ 0.85", ok: throughput >= 0.85 });
+    rows.push({ name: `${what}: p50 executor / hand-written`, value: round2(p50), unit: "×" });
+    rows.push({ name: `${what}: p99 executor / hand-written`, value: round2(p99), unit: "×", target: "≤ 1.25", ok: p99 <= 1.25 });
+    rows.push({ name: `${what}: guarantees' cost, throughput hand-written same / bare`, value: round2(s!.rps / b!.rps), unit: "×" });
+    rows.push({ name: `${what}: throughput executor / bare endpoint`, value: round2(e!.rps / b!.rps), unit: "×" });
+  }
+  for (const c of CONTENDERS) {
+    rows.push({ name: `statements per invocation, ${LABEL[c]} (create / list)`, value: statements[c].create, unit: `/ ${statements[c].list}` });
+  }
+  const coldExecutor = median(cold.executor);
+  const coldBare = median(cold.bare);
+  rows.push({ name: "cold start, executor bundle (spawn → first 200 /healthz, median)", value: Math.round(coldExecutor), unit: "ms" });
+  rows.push({ name: "cold start, bare hand-written fastify bundle", value: Math.round(coldBare), unit: "ms" });
+  rows.push({ name: "cold start executor / bare", value: round2(coldExecutor / coldBare), unit: "×" });
+  return rows;
+}
+
+async function startJwks(publicKey: CryptoKey): Promise<{ url: string; server: Server }> {
+  const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "ES256", use: "sig" };
+  const server = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`, server };
+}

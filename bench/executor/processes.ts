@@ -1,0 +1,73 @@
+/**
+ * Servers as child processes, started the way the image starts them (`node <bundle>`, the
+ * environment only, stdout to /dev/null as a log sink), and their cold start: the time from
+ * spawn to the first 200 on /healthz.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { performance } from "node:perf_hooks";
+
+export interface ServerProcess {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function start(file: string, env: Record<string, string>, port: number): { child: ChildProcess; stderr: () => string } {
+  // BENCH_CPU_PROF=<dir>: each server writes a V8 CPU profile there when it stops (for finding hot spots).
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, file], { env: { PATH: process.env.PATH ?? "", ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+  return { child, stderr: () => stderr };
+}
+
+async function untilHealthy(url: string, child: ChildProcess, stderr: () => string, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${url}: the server exited (${child.exitCode}) before answering /healthz:\n${stderr()}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() > deadline) throw new Error(`${url}: no 200 on /healthz within ${timeoutMs} ms:\n${stderr()}`);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+function stopper(child: ChildProcess): () => Promise<void> {
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+    });
+}
+
+export async function startServer(file: string, env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const { child, stderr } = start(file, env, port);
+  const url = `http://127.0.0.1:${port}`;
+  await untilHealthy(url, child, stderr);
+  return { url, stop: stopper(child) };
+}
+
+/** Milliseconds from spawn to the first 200 on /healthz; the process is stopped afterwards. */
+export async function coldStartMs(file: string, env: Record<string, string>): Promise<number> {
+  const port = await freePort();
+  const t0 = performance.now();
+  const { child, stderr } = start(file, env, port);
+  await untilHealthy(`http://127.0.0.1:${port}`, child, stderr);
+  const ms = performance.now() - t0;
+  await stopper(child)();
+  return ms;
+}

@@ -1,0 +1,107 @@
+/**
+ * Statements per invocation, counted where they leave the process: the executor's Database and
+ * the hand-written server's pg pool are wrapped, a few invocations are sent in-process (fastify
+ * inject), and every statement (one round trip each) is recorded.
+ */
+import { Pool, types } from "pg";
+import type { CryptoKey } from "jose";
+import { openPg } from "../../database/pg-driver";
+import type { AppManifest } from "../../executor/app/manifest";
+import { createLogger } from "../../executor/observability/logger";
+import { loadSecrets } from "../../executor/secrets";
+import { buildServer } from "../../executor/server/build-server";
+import { booking, type Seeded } from "./bench-app";
+import { countingDatabase } from "./counting-database";
+import { buildHandWritten, type ClientLike, type Guarantees, type PoolLike } from "./hand-written";
+
+export interface StatementCounts {
+  create: number;
+  list: number;
+  /** The statements of one createReservation, in order (for the report). */
+  createStatements: string[];
+}
+
+export interface CountSetup {
+  url: string;
+  manifest: AppManifest;
+  seeded: Seeded;
+  publicKey: CryptoKey;
+  issuer: string;
+  audience: string;
+  writerToken: string;
+  readerToken: string;
+  /** First booking number to use (distinct from the load phases'). */
+  firstBooking: number;
+}
+
+const SAMPLES = 5;
+
+export async function executorStatements(setup: CountSetup): Promise<StatementCounts> {
+  const db = countingDatabase(openPg(setup.url, { max: 2 }));
+  const secrets = loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], { FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "o", FASCIA_SECRET_PAYMENTS_API_KEY: "p", FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w" });
+  const server = buildServer({
+    app: setup.manifest,
+    db,
+    auth: { issuer: setup.issuer, audience: setup.audience, keys: { publicKey: setup.publicKey } },
+    secrets,
+    payments: { baseUrl: "http://127.0.0.1:9" },
+    email: { smtpUrl: "smtp://127.0.0.1:9" },
+    rateLimit: false,
+    logger: createLogger({ level: "silent" }),
+  });
+  try {
+    return await count(setup, () => db.reset(), () => db.statements, (method, url, headers, payload) => server.inject({ method, url, headers, ...(payload ? { payload } : {}) }));
+  } finally {
+    await server.close();
+    await db.close();
+  }
+}
+
+export async function handWrittenStatements(setup: CountSetup, guarantees: Guarantees): Promise<StatementCounts> {
+  const pool = new Pool({ connectionString: setup.url, max: 2, types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 1082 ? (v: string) => v : types.getTypeParser(oid, format))) as typeof types.getTypeParser } });
+  const statements: string[] = [];
+  const counting: PoolLike = {
+    async connect() {
+      const client = await pool.connect();
+      const wrapped: ClientLike = {
+        query: (text, values) => {
+          statements.push(text);
+          return client.query(text, values) as ReturnType<ClientLike["query"]>;
+        },
+        release: (error) => client.release(error),
+      };
+      return wrapped;
+    },
+  };
+  const server = buildHandWritten({ pool: counting, guarantees, key: setup.publicKey, issuer: setup.issuer, audience: setup.audience, log: createLogger({ level: "silent" }) });
+  try {
+    return await count(setup, () => void statements.splice(0), () => statements, (method, url, headers, payload) => server.inject({ method, url, headers, ...(payload ? { payload } : {}) }));
+  } finally {
+    await server.close();
+    await pool.end();
+  }
+}
+
+type Send = (method: "GET" | "POST", url: string, headers: Record<string, string>, payload?: string) => Promise<{ statusCode: number; body: string }>;
+
+async function count(setup: CountSetup, reset: () => void, recorded: () => string[], send: Send): Promise<StatementCounts> {
+  const per = async (request: (i: number) => Parameters<Send>) => {
+    const counts: number[] = [];
+    let last: string[] = [];
+    for (let i = 0; i < SAMPLES; i++) {
+      reset();
+      const response = await send(...request(i));
+      if (response.statusCode !== 200) throw new Error(`statement count: ${response.statusCode} ${response.body}`);
+      last = [...recorded()];
+      counts.push(last.length);
+    }
+    if (new Set(counts).size !== 1) throw new Error(`statement count varies between invocations: ${counts.join(", ")}`);
+    return { n: counts[0]!, last };
+  };
+  const create = await per((i) => {
+    const b = booking(setup.seeded, setup.firstBooking + i);
+    return ["POST", "/reservations", { authorization: `Bearer ${setup.writerToken}`, "content-type": "application/json", "idempotency-key": `count-${setup.firstBooking + i}` }, b.body];
+  });
+  const list = await per(() => ["GET", "/reservations", { authorization: `Bearer ${setup.readerToken}` }]);
+  return { create: create.n, list: list.n, createStatements: create.last };
+}
