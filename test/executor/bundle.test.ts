@@ -8,7 +8,7 @@
  * non-zero naming what is missing.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -20,6 +20,7 @@ import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
 import { toolRoute } from "../../components/routes";
 import { readManifest, type AppManifest } from "../../executor/app/manifest";
+import { provideExecutorBundle } from "../../executor/bundle/bundle-executor";
 import { startLocalMail, type LocalMail } from "../../executor/dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
 
@@ -94,6 +95,20 @@ describe("fascia build", () => {
     expect(existsSync(join(out, "manifest.json"))).toBe(false);
     rmSync(out, { recursive: true, force: true });
     rmSync(specs, { recursive: true, force: true });
+  });
+
+  it("in an installed package (no sources to bundle) copies the prebuilt bundle and its map, or says it is missing", async () => {
+    const installed = mkdtempSync(join(tmpdir(), "fascia-installed-"));
+    const out = join(installed, "out");
+    await expect(provideExecutorBundle(out, installed)).rejects.toThrow(/dist\/executor\/executor\.js is missing and there are no sources to bundle/);
+    mkdirSync(join(installed, "dist", "executor"), { recursive: true });
+    writeFileSync(join(installed, "dist", "executor", "executor.js"), "/* prebuilt */\n");
+    writeFileSync(join(installed, "dist", "executor", "executor.js.map"), "{}");
+    const copied = await provideExecutorBundle(out, installed);
+    expect(copied.how).toBe(`copied ${join(installed, "dist", "executor", "executor.js")}`);
+    expect(readFileSync(join(out, "executor.js"), "utf8")).toBe("/* prebuilt */\n");
+    expect(existsSync(join(out, "executor.js.map"))).toBe(true);
+    rmSync(installed, { recursive: true, force: true });
   });
 });
 
