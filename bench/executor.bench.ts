@@ -72,6 +72,8 @@ export async function run(): Promise<BenchResult[]> {
   const keys = await generateKeyPair("ES256");
   const jwks = await startJwks(keys.publicKey);
   const targets: Target[] = [];
+  // Every database created, dropped at the end even when seeding fails half-way.
+  const databases: TestDatabase[] = [];
   try {
     // The artefacts, bundled alike.
     const executorFile = (await bundleExecutor(join(work, "executor"), { root })).file;
@@ -81,6 +83,7 @@ export async function run(): Promise<BenchResult[]> {
 
     for (const contender of CONTENDERS) {
       const test = await createPgDatabase();
+      databases.push(test);
       const seeded = await prepareDatabase(test.db, manifest);
       const token = (sub: string) => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256", kid: "bench" }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime("2h").sign(keys.privateKey);
       targets.push({ contender, test, seeded, writerToken: await token(seeded.writer), readerToken: await token(seeded.reader), next: 0, booked: 0, writePhases: 0 });
@@ -152,7 +155,7 @@ export async function run(): Promise<BenchResult[]> {
     return report(phases, statements, cold);
   } finally {
     await Promise.all(targets.map((t) => t.server?.stop()));
-    await Promise.all(targets.map((t) => t.test.drop()));
+    await Promise.all(databases.map((db) => db.drop()));
     await new Promise<void>((r) => jwks.server.close(() => r()));
     rmSync(work, { recursive: true, force: true });
   }
