@@ -8,7 +8,8 @@ export interface ExecutorConfig {
   /** A `postgres://` URL (built from the FASCIA_DB_* variables) or `pglite:<dir>`. */
   databaseUrl: string;
   poolMax: number;
-  auth: { issuer: string; audience: string; jwksUrl: string; rolesClaim: string };
+  /** Absent when no FASCIA_AUTH_* is set: then the app may have no HTTP tool (checked at start). */
+  auth?: { issuer: string; audience: string; jwksUrl: string; rolesClaim: string };
   scheduler?: { serviceAccountEmail: string };
   paymentsBaseUrl: string;
   defaultPaymentsSecret?: string;
@@ -51,7 +52,11 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     if (!Number.isInteger(value) || value < min) problems.push(`${name} must be an integer ≥ ${min}, got "${text}"`);
     return value;
   };
-  const auth = { issuer: required("FASCIA_AUTH_ISSUER"), audience: required("FASCIA_AUTH_AUDIENCE"), jwksUrl: required("FASCIA_AUTH_JWKS_URL"), rolesClaim: env.FASCIA_AUTH_ROLES_CLAIM || DEFAULTS.rolesClaim };
+  // Bearer auth is all or nothing: an app with only webhooks and scheduled tools needs none of it.
+  const authNames = ["FASCIA_AUTH_ISSUER", "FASCIA_AUTH_AUDIENCE", "FASCIA_AUTH_JWKS_URL"] as const;
+  const auth = authNames.some((n) => env[n])
+    ? { issuer: required("FASCIA_AUTH_ISSUER"), audience: required("FASCIA_AUTH_AUDIENCE"), jwksUrl: required("FASCIA_AUTH_JWKS_URL"), rolesClaim: env.FASCIA_AUTH_ROLES_CLAIM || DEFAULTS.rolesClaim }
+    : undefined;
   const databaseUrl = databaseUrlOf(env, problems);
   const perSecond = integer("FASCIA_RATE_LIMIT_PER_SECOND", DEFAULTS.rateLimit.perSecond);
   const burst = integer("FASCIA_RATE_LIMIT_BURST", Math.max(DEFAULTS.rateLimit.burst, perSecond), 1);
@@ -59,7 +64,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     manifestPath: env.FASCIA_APP_MANIFEST || DEFAULTS.manifestPath,
     databaseUrl,
     poolMax: integer("FASCIA_DB_POOL_MAX", DEFAULTS.poolMax, 1),
-    auth,
+    ...(auth ? { auth } : {}),
     ...(env.FASCIA_SCHEDULER_SERVICE_ACCOUNT ? { scheduler: { serviceAccountEmail: env.FASCIA_SCHEDULER_SERVICE_ACCOUNT } } : {}),
     paymentsBaseUrl: env.FASCIA_PAYMENTS_BASE_URL || DEFAULTS.paymentsBaseUrl,
     ...(env.FASCIA_PAYMENTS_SECRET ? { defaultPaymentsSecret: env.FASCIA_PAYMENTS_SECRET } : {}),

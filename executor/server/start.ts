@@ -6,7 +6,13 @@
 import type { Database } from "../../database/types";
 import { readManifest } from "../app/manifest";
 import { buildServer, type ExecutorServer } from "./build-server";
-import { loadExecutorConfig } from "./config";
+import { ConfigError, loadExecutorConfig } from "./config";
+import { unauthenticated } from "../auth/jwt-authenticator";
+
+/** Without bearer-token settings no HTTP tool exists (checked above); anything else is refused. */
+const refuseBearerTokens = async (): Promise<never> => {
+  throw unauthenticated("this service accepts no bearer tokens");
+};
 import { openExecutorDatabase } from "./open-database";
 
 export interface RunningExecutor {
@@ -19,13 +25,19 @@ export interface RunningExecutor {
 export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host = "0.0.0.0"): Promise<RunningExecutor> {
   const config = loadExecutorConfig(env);
   const manifest = readManifest(config.manifestPath);
+  const httpTools = manifest.specs.tools.filter((t) => t.trigger.http).map((t) => t.name);
+  if (!config.auth && httpTools.length > 0) {
+    throw new ConfigError([`FASCIA_AUTH_ISSUER, FASCIA_AUTH_AUDIENCE and FASCIA_AUTH_JWKS_URL must be set: the app has HTTP tools (${httpTools.join(", ")})`]);
+  }
   const db: Database = await openExecutorDatabase(config.databaseUrl, config.poolMax);
   let server: ExecutorServer;
   try {
     server = buildServer({
       app: manifest,
       db,
-      auth: { issuer: config.auth.issuer, audience: config.auth.audience, keys: { jwksUrl: config.auth.jwksUrl }, rolesClaim: config.auth.rolesClaim },
+      auth: config.auth
+        ? { issuer: config.auth.issuer, audience: config.auth.audience, keys: { jwksUrl: config.auth.jwksUrl }, rolesClaim: config.auth.rolesClaim }
+        : { authenticate: refuseBearerTokens },
       ...(config.scheduler ? { scheduler: config.scheduler } : {}),
       env,
       payments: { baseUrl: config.paymentsBaseUrl, ...(config.defaultPaymentsSecret ? { defaultSecret: config.defaultPaymentsSecret } : {}) },

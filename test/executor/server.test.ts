@@ -8,7 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateToSpecs } from "../../database/apply";
 import { openPglite } from "../../database/pglite-driver";
-import { compileApp } from "../../executor/app/compile-app";
+import { compileApp, compileSpecSet } from "../../executor/app/compile-app";
+import { loadSpecObjects } from "../../spec/load";
 import { ManifestError, readManifest, writeManifest } from "../../executor/app/manifest";
 import { prepareApp } from "../../executor/app/runtime-app";
 import { createLogger } from "../../executor/observability/logger";
@@ -73,15 +74,19 @@ describe("configuration from the environment", () => {
       loadExecutorConfig({ FASCIA_DB_POOL_MAX: "many" });
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
-        "FASCIA_AUTH_ISSUER is not set",
-        "FASCIA_AUTH_AUDIENCE is not set",
-        "FASCIA_AUTH_JWKS_URL is not set",
         "FASCIA_DB_NAME is not set",
         "FASCIA_DB_USER is not set",
         "set FASCIA_DB_SOCKET_DIR (Cloud SQL) or FASCIA_DB_HOST (and FASCIA_DB_PORT), or FASCIA_DB_URL",
         'FASCIA_DB_POOL_MAX must be an integer ≥ 1, got "many"',
       ]);
     }
+  });
+
+  it("takes bearer-token settings all together or not at all", () => {
+    expect(loadExecutorConfig({ FASCIA_DB_URL: "pglite:memory" }).auth).toBeUndefined();
+    expect(() => loadExecutorConfig({ FASCIA_DB_URL: "pglite:memory", FASCIA_AUTH_ISSUER: ISSUER })).toThrow(
+      "the executor's configuration is incomplete:\n  - FASCIA_AUTH_AUDIENCE is not set\n  - FASCIA_AUTH_JWKS_URL is not set",
+    );
   });
 });
 
@@ -192,10 +197,29 @@ describe("starting from the environment", () => {
       PORT: "0",
     };
     await expect(startExecutor({ ...env, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "" })).rejects.toThrow("missing secrets: FASCIA_SECRET_OPS_WEBHOOK_TOKEN");
+    // The example has HTTP tools, so it cannot start without bearer-token settings.
+    await expect(startExecutor({ ...env, FASCIA_AUTH_ISSUER: "", FASCIA_AUTH_AUDIENCE: "", FASCIA_AUTH_JWKS_URL: "" })).rejects.toThrow("must be set: the app has HTTP tools (cancelReservation,");
     const running = await startExecutor(env, "127.0.0.1");
     try {
       expect(await (await fetch(`${running.address}/healthz`)).json()).toEqual({ status: "ok" });
       expect((await fetch(`${running.address}/readyz`)).status).toBe(503);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe("an app with no HTTP tool", () => {
+  it("starts without bearer-token settings (only scheduled and webhook tools)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fascia-noauth-"));
+    const manifestPath = join(dir, "manifest.json");
+    const nightly = { kind: "Tool", name: "nightly", trigger: { schedule: { cron: "0 3 * * *" } }, timeout: "5s", flow: { nodes: [{ id: "t", type: "transform", value: "1" }] } };
+    const loaded = loadSpecObjects([nightly]);
+    expect(loaded.ok).toBe(true);
+    writeManifest(manifestPath, compileSpecSet(loaded.specs, "nightly"));
+    const running = await startExecutor({ FASCIA_APP_MANIFEST: manifestPath, FASCIA_DB_URL: `pglite:${join(dir, "db")}`, PORT: "0" }, "127.0.0.1");
+    try {
+      expect((await fetch(`${running.address}/healthz`)).status).toBe(200);
     } finally {
       await running.close();
     }
