@@ -127,10 +127,9 @@ export function listStatement(table: Table, options: ListOptions = {}): Statemen
   return { text: `SELECT ${selectList(table)} FROM ${quoteIdent(table.name)}${where} ORDER BY ${order}${limit}${lockClause(options.lock)}`, values: params.values };
 }
 
-/** An update that succeeds only at the expected version: 0 rows back means gone or changed. */
-export function updateStatement(table: Table, id: string, expectedVersion: number, set: Readonly<Record<string, unknown>>): Statement {
-  const params = new Params();
-  const assignments = Object.entries(set)
+/** `column = $n` for each value to set; system columns and the status field are refused. */
+function setAssignments(table: Table, set: Readonly<Record<string, unknown>>, params: Params): string[] {
+  return Object.entries(set)
     .filter(([, v]) => v !== undefined)
     .map(([name, v]) => {
       const c = column(table, name);
@@ -138,6 +137,12 @@ export function updateStatement(table: Table, id: string, expectedVersion: numbe
       if (c.origin.kind === "status") throw new Error(`${table.entity}.${name} changes only through a transition`);
       return `${quoteIdent(c.name)} = ${params.add(v)}`;
     });
+}
+
+/** An update that succeeds only at the expected version: 0 rows back means gone or changed. */
+export function updateStatement(table: Table, id: string, expectedVersion: number, set: Readonly<Record<string, unknown>>): Statement {
+  const params = new Params();
+  const assignments = setAssignments(table, set, params);
   if (assignments.length === 0) throw new Error(`an update of ${table.entity} must set at least one field`);
   const idParam = params.add(id);
   const versionParam = params.add(expectedVersion);
@@ -181,14 +186,7 @@ function lockClause(lock: "update" | "share" | undefined): string {
  */
 export function updateWhereStatement(table: Table, where: readonly Filter[], set: Readonly<Record<string, unknown>>, to?: string): Statement {
   const params = new Params();
-  const assignments = Object.entries(set)
-    .filter(([, v]) => v !== undefined)
-    .map(([name, v]) => {
-      const c = column(table, name);
-      if (!SETTABLE(c)) throw new Error(`${table.entity}.${name} is maintained by the database`);
-      if (c.origin.kind === "status") throw new Error(`${table.entity}.${name} changes only through a transition`);
-      return `${quoteIdent(c.name)} = ${params.add(v)}`;
-    });
+  const assignments = setAssignments(table, set, params);
   if (to !== undefined) {
     if (!table.status) throw new Error(`${table.entity} has no status machine`);
     if (!table.status.states.includes(to)) throw new Error(`${table.entity} has no state "${to}"`);
