@@ -23,7 +23,13 @@ export type Change =
   | (Base & { readonly kind: "setNotNull"; readonly column: Column })
   | (Base & { readonly kind: "dropNotNull"; readonly column: Column })
   | (Base & { readonly kind: "setDefault"; readonly column: Column })
-  | (Base & { readonly kind: "addConstraint"; readonly constraint: Constraint; readonly existingTable: boolean })
+  | (Base & {
+      readonly kind: "addConstraint";
+      readonly constraint: Constraint;
+      readonly existingTable: boolean;
+      /** The same check put back after its column's type changed: nothing new is enforced. */
+      readonly rebuilt?: boolean;
+    })
   | (Base & { readonly kind: "dropConstraint"; readonly constraint: Constraint })
   | (Base & { readonly kind: "addIndex"; readonly index: Index; readonly existingTable: boolean })
   | (Base & { readonly kind: "dropIndex"; readonly index: Index })

@@ -64,13 +64,18 @@ function tableChanges(old: Table, original: Table, next: Table): Change[] {
   }
   const oldConstraints = new Map(old.constraints.map((c) => [c.name, c]));
   const newConstraints = new Map(next.constraints.map((c) => [c.name, c]));
+  // PostgreSQL keeps a CHECK over a retyped column by wrapping it in casts, which a fresh table
+  // would not have: such checks are dropped before the type change and added again after it.
+  const retyped = new Set(next.columns.filter((c) => oldColumns.has(c.name) && oldColumns.get(c.name)!.type !== c.type).map((c) => c.name));
+  const rebuilt = (c: { kind: string; columns: readonly string[] }) => c.kind === "check" && c.columns.some((col) => retyped.has(col));
   for (const c of old.constraints) {
     const now = newConstraints.get(c.name);
-    if (!now || now.definition !== c.definition) out.push({ ...base, kind: "dropConstraint", constraint: c });
+    if (!now || now.definition !== c.definition || rebuilt(now)) out.push({ ...base, kind: "dropConstraint", constraint: c });
   }
   for (const c of next.constraints) {
     const was = oldConstraints.get(c.name);
     if (!was || was.definition !== c.definition) out.push({ ...base, kind: "addConstraint", constraint: c, existingTable: true });
+    else if (rebuilt(c)) out.push({ ...base, kind: "addConstraint", constraint: c, existingTable: true, rebuilt: true });
   }
   const oldIndexes = new Map(old.indexes.map((x) => [x.name, x]));
   const newIndexes = new Map(next.indexes.map((x) => [x.name, x]));
