@@ -10,16 +10,10 @@ import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { FasciaDeployment } from "../components/fascia-deployment";
 import { exampleWithTools } from "./plan-risk.bench";
+import { median, type BenchResult } from "./result";
 
 export const name = "components: preview under mocks";
 
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
 
 const IMAGE = `europe-west1-docker.pkg.dev/bench/fascia/executor@sha256:${"0a".repeat(32)}`;
 const SECRETS = { PAYMENTS_API_KEY: "k", PAYMENTS_WEBHOOK_SECRET: "w", OPS_WEBHOOK_TOKEN: "o" };
@@ -73,7 +67,6 @@ async function preview(specs: unknown[] | undefined, expected: number | undefine
   return { ms: performance.now() - t0, count: expected };
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function run(n = 200): Promise<BenchResult[]> {
   await installMocks();

@@ -12,17 +12,10 @@ import { assessSpecs } from "../risk/engine";
 import { loadSpecObjects } from "../spec/load";
 import { findSpecFiles } from "../spec/source/spec-files";
 import type { SpecSet } from "../spec/model";
+import { median, type BenchResult } from "./result";
 
 export const name = "plan + risk";
 
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  /** The target, as people read it. */
-  target?: string;
-  ok?: boolean;
-}
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -59,7 +52,6 @@ function timePlanRisk(specs: SpecSet): number {
   return ms;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function run(n = 1000): Promise<BenchResult[]> {
   // Cloned tools share expression texts, which a real app's tools do not: parse every one cold.

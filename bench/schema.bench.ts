@@ -11,16 +11,10 @@ import { planMigration } from "../compiler/migrations/plan";
 import { loadSpecObjects } from "../spec/load";
 import { entityList } from "../spec/model";
 import type { EntitySpec } from "../spec/language/entity";
+import { median, type BenchResult } from "./result";
 
 export const name = "schema: DDL + migration planning";
 
-interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  target?: string;
-  ok?: boolean;
-}
 
 function entity(i: number, changed: boolean): Record<string, unknown> {
   const edit = changed && i % 10 === 0;
@@ -72,7 +66,6 @@ function timeOnce(before: EntitySpec[], after: EntitySpec[]): number {
   return ms;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export async function run(n = 1000): Promise<BenchResult[]> {
   const small = [entities(n, false), entities(n, true)] as const;

@@ -1,16 +1,10 @@
 /** The machine-readable report, in exactly the shape risk-rules.md gives for tools[]. */
 import type { ToolAssessment } from "../engine";
 import { summarize, type RiskSummary } from "../engine";
-import type { FindingLevel, RiskLevel } from "../rule";
+import type { Finding, RiskLevel } from "../rule";
 
-export interface FindingJson {
-  rule: string;
-  level: FindingLevel;
-  node?: string;
-  message: string;
-  hint: string;
-  acknowledged: boolean;
-}
+/** A finding as the JSON contract has it: everything but the acknowledgment's reason. */
+export type FindingJson = Omit<Finding, "reason">;
 
 export interface ToolRiskJson {
   name: string;
