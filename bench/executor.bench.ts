@@ -35,7 +35,8 @@ const CONNECTIONS = 10;
 const POOL_MAX = 10;
 const WARMUP_S = 1;
 const MEASURE_S = 3;
-const ROUNDS = 3;
+/** BENCH_EXECUTOR_ROUNDS shortens a run while working on the executor's speed. */
+const ROUNDS = Number(process.env.BENCH_EXECUTOR_ROUNDS || 3);
 const COLD_STARTS = 5;
 const ISSUER = "https://issuer.bench";
 const AUDIENCE = "https://reservations.bench";
@@ -63,6 +64,8 @@ interface Phase {
   p50: number;
   p99: number;
   requests: number;
+  /** Server process CPU per answered request (µs), or null where /proc is missing. */
+  cpuUs: number | null;
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -167,6 +170,7 @@ async function reservations(t: Target): Promise<number> {
 }
 
 async function load(t: Target, scenario: "write" | "read", seconds: number): Promise<Phase> {
+  const cpuBefore = t.server!.cpuMs();
   const result: Result = await autocannon({
     url: t.server!.url,
     connections: CONNECTIONS,
@@ -192,13 +196,16 @@ async function load(t: Target, scenario: "write" | "read", seconds: number): Pro
     t.booked += result["2xx"];
     t.writePhases++;
   }
-  return { rps: result["2xx"] / result.duration, p50: result.latency.p50, p99: result.latency.p99, requests: result["2xx"] };
+  const cpuAfter = t.server!.cpuMs();
+  const cpuUs = cpuBefore === null || cpuAfter === null ? null : ((cpuAfter - cpuBefore) * 1000) / Math.max(1, result["2xx"]);
+  return { rps: result["2xx"] / result.duration, p50: result.latency.p50, p99: result.latency.p99, requests: result["2xx"], cpuUs };
 }
 
 /** The rounds' mean: each round's figures are measured under the same conditions for every contender. */
 function combine(phases: readonly Phase[]): Phase {
   const mean = (f: (p: Phase) => number) => phases.reduce((s, p) => s + f(p), 0) / phases.length;
-  return { requests: phases.reduce((s, p) => s + p.requests, 0), rps: mean((p) => p.rps), p50: mean((p) => p.p50), p99: mean((p) => p.p99) };
+  const cpu = phases.every((p) => p.cpuUs !== null) ? mean((p) => p.cpuUs!) : null;
+  return { requests: phases.reduce((s, p) => s + p.requests, 0), rps: mean((p) => p.rps), p50: mean((p) => p.p50), p99: mean((p) => p.p99), cpuUs: cpu };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -221,6 +228,9 @@ function report(
     rows.push({ name: `${what}: throughput executor / hand-written`, value: round2(throughput), unit: "×", target: "≥ 0.85", ok: throughput >= 0.85 });
     rows.push({ name: `${what}: p50 executor / hand-written`, value: round2(p50), unit: "×" });
     rows.push({ name: `${what}: p99 executor / hand-written`, value: round2(p99), unit: "×", target: "≤ 1.25", ok: p99 <= 1.25 });
+    if (e!.cpuUs !== null && s!.cpuUs !== null && b!.cpuUs !== null) {
+      rows.push({ name: `${what}: server CPU per request, executor / hand-written / bare (µs)`, value: Math.round(e!.cpuUs), unit: `/ ${Math.round(s!.cpuUs)} / ${Math.round(b!.cpuUs)} µs` });
+    }
     rows.push({ name: `${what}: guarantees' cost, throughput hand-written same / bare`, value: round2(s!.rps / b!.rps), unit: "×" });
     rows.push({ name: `${what}: throughput executor / bare endpoint`, value: round2(e!.rps / b!.rps), unit: "×" });
   }

@@ -4,12 +4,30 @@
  * spawn to the first 200 on /healthz.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 
 export interface ServerProcess {
   url: string;
+  /** CPU time the process has used so far (all its threads, user + system), in ms; null off Linux. */
+  cpuMs(): number | null;
   stop(): Promise<void>;
+}
+
+/** Linux's clock tick (`getconf CLK_TCK`), 100 on every kernel Node supports. */
+const TICKS_PER_S = 100;
+
+/** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15, after the parenthesised name). */
+function cpuMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S;
+  } catch {
+    return null;
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -58,7 +76,7 @@ export async function startServer(file: string, env: Record<string, string>): Pr
   const { child, stderr } = start(file, env, port);
   const url = `http://127.0.0.1:${port}`;
   await untilHealthy(url, child, stderr);
-  return { url, stop: stopper(child) };
+  return { url, cpuMs: () => cpuMsOf(child.pid), stop: stopper(child) };
 }
 
 /** Milliseconds from spawn to the first 200 on /healthz; the process is stopped afterwards. */
