@@ -3,6 +3,7 @@ import { Pool, types, type PoolClient } from "pg";
 import { TEXT_TYPE_OIDS, type Database, type Queryable, type QueryResult } from "./types";
 
 const keepText = (value: string) => value;
+const KEEP_TEXT = new Set<number>(Object.values(TEXT_TYPE_OIDS));
 
 function clientQueryable(client: Pool | PoolClient): Queryable {
   return {
@@ -22,7 +23,7 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
     max: options.max ?? 10,
     types: {
       getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        (Object.values(TEXT_TYPE_OIDS) as number[]).includes(oid) ? keepText : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+        KEEP_TEXT.has(oid) ? keepText : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
     },
   });
   // An idle client's connection error must not crash the process; the next query reports it.

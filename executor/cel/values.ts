@@ -8,48 +8,67 @@ import type { CelTypeName } from "../../spec/cel/types";
 /** Declared fields of each registered message type (row.X, tool.Input, tool.Nodes, ...). */
 export type TypeTable = ReadonlyMap<string, Readonly<Record<string, CelTypeName>>>;
 
-/** A type name's outer layer, parsed once per name: rows convert every value of every read. */
-type Layer = { wrap: "dyn" | "list" | "map"; inner: CelTypeName } | { wrap: null };
-const LAYERS = new Map<string, Layer>();
+type Convert = (value: unknown) => unknown;
 
-function layerOf(type: CelTypeName): Layer {
-  let layer = LAYERS.get(type);
-  if (!layer) {
-    const nullable = /^dyn<(.+)>$/.exec(type);
-    const list = /^list<(.+)>$/.exec(type);
-    const map = /^map<[^,]+,\s*(.+)>$/.exec(type);
-    layer = nullable ? { wrap: "dyn", inner: nullable[1]! } : list ? { wrap: "list", inner: list[1]! } : map ? { wrap: "map", inner: map[1]! } : { wrap: null };
-    LAYERS.set(type, layer);
-  }
-  return layer;
-}
+/**
+ * One converter per (type table, type name), built on first use: rows convert every value of
+ * every read, so the type is interpreted once, not once per value.
+ */
+const CONVERTERS = new WeakMap<TypeTable, Map<CelTypeName, Convert>>();
 
 export function toCel(value: unknown, type: CelTypeName, types: TypeTable): unknown {
-  if (value === null || value === undefined) return null;
-  const layer = layerOf(type);
-  if (layer.wrap === "dyn") return toCel(value, layer.inner, types);
-  if (layer.wrap === "list") return Array.isArray(value) ? value.map((v) => toCel(v, layer.inner, types)) : value;
-  if (layer.wrap === "map") return mapValues(value, (v) => toCel(v, layer.inner, types));
-  switch (type) {
-    case "int":
-      return typeof value === "bigint" ? value : BigInt(typeof value === "number" ? Math.trunc(value) : String(value));
-    case "double":
-      return typeof value === "number" ? value : Number(value);
-    case "string":
-      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
-    case "bool":
-      return Boolean(value);
-    case "google.protobuf.Timestamp":
-      return value instanceof Date ? value : new Date(String(value));
-    case "dyn":
-      return dynToCel(value);
-  }
-  const fields = types.get(type);
-  if (!fields || typeof value !== "object") return dynToCel(value);
-  const out: Record<string, unknown> = {};
-  for (const [name, fieldType] of Object.entries(fields)) out[name] = toCel((value as Record<string, unknown>)[name], fieldType, types);
-  return out;
+  return converterOf(type, types)(value);
 }
+
+function converterOf(type: CelTypeName, types: TypeTable): Convert {
+  let table = CONVERTERS.get(types);
+  if (!table) CONVERTERS.set(types, (table = new Map()));
+  let convert = table.get(type);
+  if (!convert) {
+    // Registered before it is built, so a message type that contains itself finds this entry.
+    const slot: { built?: Convert } = {};
+    table.set(type, (v) => slot.built!(v));
+    convert = slot.built = buildConverter(type, types);
+    table.set(type, convert);
+  }
+  return convert;
+}
+
+function buildConverter(type: CelTypeName, types: TypeTable): Convert {
+  const nullable = /^dyn<(.+)>$/.exec(type);
+  if (nullable) return converterOf(nullable[1]!, types);
+  const list = /^list<(.+)>$/.exec(type);
+  if (list) {
+    const inner = converterOf(list[1]!, types);
+    return (value) => (value === null || value === undefined ? null : Array.isArray(value) ? value.map(inner) : value);
+  }
+  const map = /^map<[^,]+,\s*(.+)>$/.exec(type);
+  if (map) {
+    const inner = converterOf(map[1]!, types);
+    return (value) => (value === null || value === undefined ? null : mapValues(value, inner));
+  }
+  const scalar = SCALARS[type];
+  if (scalar) return (value) => (value === null || value === undefined ? null : scalar(value));
+  const fields = types.get(type);
+  if (!fields) return dynToCel;
+  const converters = Object.entries(fields).map(([name, fieldType]) => [name, converterOf(fieldType, types)] as const);
+  return (value) => {
+    if (value === null || value === undefined) return null;
+    if (typeof value !== "object") return dynToCel(value);
+    const out: Record<string, unknown> = {};
+    for (const [name, convert] of converters) out[name] = convert((value as Record<string, unknown>)[name]);
+    return out;
+  };
+}
+
+const SCALARS: Partial<Record<CelTypeName, Convert>> = {
+  int: (value) => (typeof value === "bigint" ? value : BigInt(typeof value === "number" ? Math.trunc(value) : String(value))),
+  double: (value) => (typeof value === "number" ? value : Number(value)),
+  string: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
+  bool: (value) => Boolean(value),
+  "google.protobuf.Timestamp": (value) => (value instanceof Date ? value : new Date(String(value))),
+  dyn: (value) => dynToCel(value),
+};
 
 /** Undeclared (json) data keeps CEL's JSON mapping: numbers are doubles, objects are maps. */
 function dynToCel(value: unknown): unknown {

@@ -1,3 +1,5 @@
+import fc from "fast-check";
+import { isDate } from "../../executor/input/input-schema";
 import { createInputReader } from "../../executor/input/read-input";
 import { ToolError } from "../../executor/errors";
 import type { InputFieldSpec } from "../../spec/language/field";
@@ -74,5 +76,17 @@ describe("tool input (step 2)", () => {
   it("refuses a __proto__ key as an unknown field instead of taking input fields from it", () => {
     const body = JSON.parse(`{"reservationId": "${id}", "price": "1", "startDate": "2026-01-01", "__proto__": {"guests": 2}}`) as unknown;
     expect(problems(() => reader.read({ params: {}, query: {}, fromQuery: false, body }))).toEqual(["body.__proto__: is not an input field of this tool", "body.guests: is required"]);
+  });
+});
+
+describe("date input", () => {
+  // The Date-based definition the fast check replaces: the text names a real calendar day.
+  const viaDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+
+  it("accepts exactly the real calendar days", () => {
+    const text = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(([y, m, d]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`);
+    fc.assert(fc.property(fc.oneof(text, fc.string()), (v) => expect(isDate(v)).toBe(viaDate(v))), { numRuns: 5000 });
+    for (const v of ["2024-02-29", "2000-02-29", "1900-02-28", "0000-02-29"]) expect(isDate(v)).toBe(true);
+    for (const v of ["2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-1-01", " 2024-01-01"]) expect(isDate(v)).toBe(false);
   });
 });
