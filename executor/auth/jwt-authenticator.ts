@@ -3,9 +3,10 @@
  * and key set (a JWKS URL in production, the app's local key in `fascia dev`). `sub` becomes
  * `caller.id`; roles come from a configurable claim.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
+import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from "jose";
 import { ToolError } from "../errors";
 import type { Caller } from "./caller";
+import { createVerifiedTokenCache, DEFAULT_TOKEN_CACHE } from "./verified-tokens";
 
 export interface JwtSettings {
   issuer: string;
@@ -16,6 +17,11 @@ export interface JwtSettings {
   rolesClaim?: string;
   /** Accepted clock difference, in seconds. Default 30. */
   clockToleranceSeconds?: number;
+  /** Verified tokens remembered (verified-tokens.ts); `maxEntries: 0` verifies every request. */
+  tokenCache?: { maxEntries: number; maxAgeSeconds: number };
+  /** The verification itself (tests wrap jose's to count calls); seconds since the epoch. */
+  verify?: typeof jwtVerify;
+  nowSeconds?: () => number;
 }
 
 export type Authenticate = (authorization: string | undefined) => Promise<Caller>;
@@ -24,20 +30,28 @@ export function createJwtAuthenticator(settings: JwtSettings): Authenticate {
   const key: JWTVerifyGetKey | KeyObject | CryptoKey =
     "jwksUrl" in settings.keys ? createRemoteJWKSet(new URL(settings.keys.jwksUrl)) : settings.keys.publicKey;
   const rolesClaim = settings.rolesClaim ?? "roles";
+  const clockTolerance = settings.clockToleranceSeconds ?? 30;
+  const verify = settings.verify ?? jwtVerify;
+  const now = settings.nowSeconds;
+  const verified = createVerifiedTokenCache({ ...(settings.tokenCache ?? DEFAULT_TOKEN_CACHE), clockToleranceSeconds: clockTolerance, ...(now ? { nowSeconds: now } : {}) });
   return async (authorization) => {
     const token = bearerToken(authorization);
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, key as JWTVerifyGetKey, {
-        issuer: settings.issuer,
-        audience: settings.audience,
-        clockTolerance: settings.clockToleranceSeconds ?? 30,
-      }));
-    } catch (error) {
-      throw unauthenticated(reason(error));
+    let payload = verified.get(token);
+    if (!payload) {
+      try {
+        ({ payload } = await verify(token, key as JWTVerifyGetKey, {
+          issuer: settings.issuer,
+          audience: settings.audience,
+          clockTolerance,
+          ...(now ? { currentDate: new Date(now() * 1000) } : {}),
+        }));
+      } catch (error) {
+        throw unauthenticated(reason(error));
+      }
+      if (typeof payload.sub !== "string" || payload.sub === "") throw unauthenticated("the token has no subject (sub)");
+      verified.remember(token, payload);
     }
-    if (typeof payload.sub !== "string" || payload.sub === "") throw unauthenticated("the token has no subject (sub)");
-    return { id: payload.sub, roles: rolesOf(payload[rolesClaim]), claims: payload as Record<string, unknown> };
+    return { id: payload.sub!, roles: rolesOf(payload[rolesClaim]), claims: payload as Record<string, unknown> };
   };
 }
 

@@ -3,13 +3,15 @@
  * the database, how bearer tokens and scheduler tokens are verified, the payments API and SMTP.
  * Every missing required variable is reported at once, by name.
  */
+import { DEFAULT_TOKEN_CACHE } from "../auth/verified-tokens";
+
 export interface ExecutorConfig {
   manifestPath: string;
   /** A `postgres://` URL (built from the FASCIA_DB_* variables) or `pglite:<dir>`. */
   databaseUrl: string;
   poolMax: number;
   /** Absent when no FASCIA_AUTH_* is set: then the app may have no HTTP tool (checked at start). */
-  auth?: { issuer: string; audience: string; jwksUrl: string; rolesClaim: string };
+  auth?: { issuer: string; audience: string; jwksUrl: string; rolesClaim: string; tokenCache: { maxEntries: number; maxAgeSeconds: number } };
   scheduler?: { serviceAccountEmail: string };
   paymentsBaseUrl: string;
   defaultPaymentsSecret?: string;
@@ -32,6 +34,7 @@ export const DEFAULTS = {
   manifestPath: "/app/manifest.json",
   paymentsBaseUrl: "https://api.stripe.com",
   rolesClaim: "roles",
+  tokenCache: DEFAULT_TOKEN_CACHE,
   port: 8080,
   poolMax: 10,
   bodyLimitBytes: 1024 * 1024,
@@ -55,7 +58,16 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
   // Bearer auth is all or nothing: an app with only webhooks and scheduled tools needs none of it.
   const authNames = ["FASCIA_AUTH_ISSUER", "FASCIA_AUTH_AUDIENCE", "FASCIA_AUTH_JWKS_URL"] as const;
   const auth = authNames.some((n) => env[n])
-    ? { issuer: required("FASCIA_AUTH_ISSUER"), audience: required("FASCIA_AUTH_AUDIENCE"), jwksUrl: required("FASCIA_AUTH_JWKS_URL"), rolesClaim: env.FASCIA_AUTH_ROLES_CLAIM || DEFAULTS.rolesClaim }
+    ? {
+        issuer: required("FASCIA_AUTH_ISSUER"),
+        audience: required("FASCIA_AUTH_AUDIENCE"),
+        jwksUrl: required("FASCIA_AUTH_JWKS_URL"),
+        rolesClaim: env.FASCIA_AUTH_ROLES_CLAIM || DEFAULTS.rolesClaim,
+        tokenCache: {
+          maxEntries: integer("FASCIA_AUTH_TOKEN_CACHE_SIZE", DEFAULTS.tokenCache.maxEntries),
+          maxAgeSeconds: integer("FASCIA_AUTH_TOKEN_CACHE_SECONDS", DEFAULTS.tokenCache.maxAgeSeconds, 1),
+        },
+      }
     : undefined;
   const databaseUrl = databaseUrlOf(env, problems);
   const perSecond = integer("FASCIA_RATE_LIMIT_PER_SECOND", DEFAULTS.rateLimit.perSecond);

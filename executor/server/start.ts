@@ -36,7 +36,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       app: manifest,
       db,
       auth: config.auth
-        ? { issuer: config.auth.issuer, audience: config.auth.audience, keys: { jwksUrl: config.auth.jwksUrl }, rolesClaim: config.auth.rolesClaim }
+        ? { issuer: config.auth.issuer, audience: config.auth.audience, keys: { jwksUrl: config.auth.jwksUrl }, rolesClaim: config.auth.rolesClaim, tokenCache: config.auth.tokenCache }
         : { authenticate: refuseBearerTokens },
       ...(config.scheduler ? { scheduler: config.scheduler } : {}),
       env,

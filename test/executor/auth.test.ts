@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SignJWT } from "jose";
+import { jwtVerify, SignJWT } from "jose";
 import { createJwtAuthenticator } from "../../executor/auth/jwt-authenticator";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalKeys, mintLocalToken, type LocalKeys } from "../../executor/auth/local-keys";
 import { signWebhook, verifyWebhookSignature } from "../../executor/auth/webhook-signature";
@@ -70,5 +70,75 @@ describe("step 1: webhook signatures", () => {
     expect(await refusal(() => verifyWebhookSignature(secret, undefined, body, now))).toBe("no signature header");
     expect(await refusal(() => verifyWebhookSignature(secret, signWebhook(secret, body, now - 301), body, now))).toMatch(/outside the 300s window/);
     expect(await refusal(() => verifyWebhookSignature(secret, "v1=abc", body, now))).toMatch(/not `t=<seconds>,v1=<hex>`/);
+  });
+});
+
+describe("step 1: verified tokens are remembered, never beyond their validity", () => {
+  let dir: string;
+  let keys: LocalKeys;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "fascia-auth-cache-"));
+    keys = await loadOrCreateLocalKeys(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** An authenticator on a settable clock that counts the real verifications it makes. */
+  function counting(tokenCache?: { maxEntries: number; maxAgeSeconds: number }) {
+    const clock = { now: Math.floor(Date.now() / 1000) };
+    const counter = { verifications: 0 };
+    const authenticate = createJwtAuthenticator({
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      keys: { publicKey: keys.publicKey },
+      ...(tokenCache ? { tokenCache } : {}),
+      nowSeconds: () => clock.now,
+      verify: ((...args: Parameters<typeof jwtVerify>) => {
+        counter.verifications++;
+        return jwtVerify(...args);
+      }) as typeof jwtVerify,
+    });
+    return { authenticate, clock, counter };
+  }
+  const token = (exp: number, sub = "cust-1") => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256" }).setSubject(sub).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime(exp).sign(keys.privateKey);
+
+  it("verifies a token once and then answers from memory, with the same caller", async () => {
+    const { authenticate, clock, counter } = counting();
+    const t = await token(clock.now + 3600);
+    const first = await authenticate(`Bearer ${t}`);
+    const again = await authenticate(`Bearer ${t}`);
+    expect(counter.verifications).toBe(1);
+    expect(again).toEqual(first);
+    expect(Object.isFrozen(again.claims)).toBe(true);
+  });
+
+  it("re-verifies after the cache's maximum age, and refuses an expired token although it was remembered", async () => {
+    const { authenticate, clock, counter } = counting({ maxEntries: 100, maxAgeSeconds: 60 });
+    const t = await token(clock.now + 120);
+    await authenticate(`Bearer ${t}`);
+    clock.now += 61;
+    await authenticate(`Bearer ${t}`);
+    expect(counter.verifications).toBe(2);
+    clock.now += 120; // past exp + the 30 s tolerance
+    expect(await refusal(() => authenticate(`Bearer ${t}`))).toBe("the token has expired");
+    expect(counter.verifications).toBe(3);
+  });
+
+  it("matches the whole token: a changed signature is verified (and refused), never served from memory", async () => {
+    const { authenticate, clock, counter } = counting();
+    const t = await token(clock.now + 3600);
+    await authenticate(`Bearer ${t}`);
+    const tampered = t.slice(0, -2) + (t.endsWith("AA") ? "BB" : "AA");
+    expect(await refusal(() => authenticate(`Bearer ${tampered}`))).toBe("the token's signature does not verify");
+    expect(counter.verifications).toBe(2);
+  });
+
+  it("keeps at most maxEntries tokens, and with 0 verifies every request", async () => {
+    const small = counting({ maxEntries: 2, maxAgeSeconds: 60 });
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((sub) => token(small.clock.now + 3600, sub)));
+    for (const t of [a, b, c, a]) await small.authenticate(`Bearer ${t}`);
+    expect(small.counter.verifications).toBe(4); // a was the oldest when c came in
+    const off = counting({ maxEntries: 0, maxAgeSeconds: 60 });
+    for (let i = 0; i < 3; i++) await off.authenticate(`Bearer ${a}`);
+    expect(off.counter.verifications).toBe(3);
   });
 });

@@ -61,11 +61,16 @@ describe("configuration from the environment", () => {
     expect(config).toMatchObject({
       manifestPath: "/app/manifest.json",
       databaseUrl: "postgresql://executor:p%40ss@localhost/app?host=%2Fcloudsql%2Fproj%3Aeu%3Adb",
-      auth: { rolesClaim: "roles" },
+      auth: { rolesClaim: "roles", tokenCache: { maxEntries: 10_000, maxAgeSeconds: 60 } },
       scheduler: { serviceAccountEmail: "sched@p.iam.gserviceaccount.com" },
       paymentsBaseUrl: "https://api.stripe.com",
       port: 8080,
     });
+  });
+
+  it("sizes the verified-token cache, or turns it off", () => {
+    expect(loadExecutorConfig({ ...base, FASCIA_DB_URL: "postgres://x/y", FASCIA_AUTH_TOKEN_CACHE_SIZE: "0", FASCIA_AUTH_TOKEN_CACHE_SECONDS: "5" }).auth?.tokenCache).toEqual({ maxEntries: 0, maxAgeSeconds: 5 });
+    expect(() => loadExecutorConfig({ ...base, FASCIA_DB_URL: "postgres://x/y", FASCIA_AUTH_TOKEN_CACHE_SECONDS: "0" })).toThrow(/FASCIA_AUTH_TOKEN_CACHE_SECONDS must be an integer ≥ 1/);
   });
 
   it("names every missing variable at once", () => {
