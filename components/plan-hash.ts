@@ -5,17 +5,9 @@
  * in. Pure: no Pulumi imports.
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../compiler/canonical-json";
 
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
+export { canonicalJson };
 
 export interface PlanParts {
   /** Entity specs by name (the schema the migration converges to). */

@@ -4,7 +4,10 @@
  * Pure functions; storing records is the audit store's job.
  */
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../../compiler/canonical-json";
 import type { InputFieldSpec } from "../../spec/language/field";
+
+export { canonicalJson };
 
 export const GENESIS_HASH = "0".repeat(64);
 export const MASK = "***";
@@ -32,16 +35,6 @@ export interface AuditRecord extends AuditBody {
   seq: number;
   prevHash: string;
   hash: string;
-}
-
-/** JSON with object keys sorted at every level: the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 }
 
 export function sha256(text: string): string {

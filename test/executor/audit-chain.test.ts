@@ -65,3 +65,23 @@ describe("audit hash chain", () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"e":3,"f":2}]},"b":1}');
   });
 });
+
+describe("canonical JSON", () => {
+  // The first, allocation-heavy definition: the loop version must produce the same text, so
+  // records hashed before it still verify.
+  const reference = (value: unknown): string => {
+    if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
+    if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${reference(v)}`).join(",")}}`;
+  };
+
+  it("is byte for byte the reference definition on any JSON-like value", () => {
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.constant(undefined), fc.boolean(), fc.double(), fc.integer(), fc.string({ unit: "binary" }), fc.array(tie("value")), fc.dictionary(fc.string({ unit: "binary" }), tie("value"))),
+    })).value;
+    fc.assert(fc.property(json, (v) => expect(canonicalJson(v)).toBe(reference(v))), { numRuns: 2000 });
+  });
+});
