@@ -78,23 +78,44 @@ function dynToCel(value: unknown): unknown {
   return mapValues(value, dynToCel);
 }
 
+const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** A CEL result as JSON: ints as numbers (as strings beyond 2^53), timestamps as ISO text, maps as objects. */
 export function fromCel(value: unknown): unknown {
-  if (typeof value === "bigint") return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+  if (value === null || typeof value !== "object") return typeof value === "bigint" ? (value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value.toString()) : value;
   if (value instanceof Date) return value.toISOString();
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), fromCel(v)]));
-  if (Array.isArray(value)) return value.map(fromCel);
-  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
-  if (value && typeof value === "object") {
-    const seconds = (value as { seconds?: unknown }).seconds;
-    if (typeof seconds === "bigint" && Object.keys(value).length <= 2) return fromCel(new Date(Number(seconds) * 1000));
-    return mapValues(value, fromCel);
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = fromCel(value[i]);
+    return out;
   }
-  return value;
+  if (value instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of value) setOwn(out, String(k), fromCel(v));
+    return out;
+  }
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  const seconds = (value as { seconds?: unknown }).seconds;
+  if (typeof seconds === "bigint" && Object.keys(value).length <= 2) return new Date(Number(seconds) * 1000).toISOString();
+  return mapValues(value, fromCel);
 }
 
+/** A copy with `fn` applied to every value (Map stays Map, object stays object). */
 function mapValues(value: unknown, fn: (v: unknown) => unknown): unknown {
-  if (value instanceof Map) return new Map([...value].map(([k, v]) => [k, fn(v)]));
+  if (value instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    for (const [k, v] of value) out.set(k, fn(v));
+    return out;
+  }
   if (!value || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fn(v)]));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) setOwn(out, k, fn((value as Record<string, unknown>)[k]));
+  return out;
+}
+
+/** `out[key] = v`, except that a key "__proto__" becomes an own property instead of the prototype. */
+function setOwn(out: Record<string, unknown>, key: string, v: unknown): void {
+  if (key === "__proto__") Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+  else out[key] = v;
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { loadSpecDir } from "../../spec/load";
 import { createBaseEnvironment, createToolEnvironment } from "../../spec/cel/environment";
 import { rowFields, rowTypeName } from "../../spec/cel/types";
@@ -56,5 +57,37 @@ describe("CEL values at runtime follow the checked types", () => {
   it("turns large ints into strings rather than losing digits", () => {
     expect(fromCel(2n ** 60n)).toBe("1152921504606846976");
     expect(fromCel(new Map([["a", [1n, "x"]]]))).toEqual({ a: [1, "x"] });
+  });
+});
+
+describe("fromCel", () => {
+  // The first, allocation-heavy definition: the loop version must give the same JSON.
+  const reference = (value: unknown): unknown => {
+    if (typeof value === "bigint") return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+    if (value instanceof Date) return value.toISOString();
+    if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), reference(v)]));
+    if (Array.isArray(value)) return value.map(reference);
+    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, reference(v)]));
+    return value;
+  };
+
+  it("turns any CEL value into the JSON the reference definition gives, __proto__ keys included", () => {
+    const key = fc.oneof(fc.string(), fc.constant("__proto__"));
+    const cel = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constant(null),
+        fc.boolean(),
+        fc.double(),
+        fc.bigInt(),
+        fc.string(),
+        fc.date({ noInvalidDate: true }),
+        fc.array(tie("value")),
+        fc.array(fc.tuple(key, tie("value"))).map((entries) => new Map(entries)),
+        fc.array(fc.tuple(key, tie("value"))).map((entries) => Object.fromEntries(entries)),
+      ),
+    })).value;
+    fc.assert(fc.property(cel, (v) => expect(JSON.stringify(fromCel(v))).toBe(JSON.stringify(reference(v)))), { numRuns: 1000 });
+    expect(Object.keys(fromCel(new Map([["__proto__", 1]])) as object)).toEqual(["__proto__"]);
   });
 });
