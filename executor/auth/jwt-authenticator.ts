@@ -3,7 +3,7 @@
  * and key set (a JWKS URL in production, the app's local key in `fascia dev`). `sub` becomes
  * `caller.id`; roles come from a configurable claim.
  */
-import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTVerifyGetKey, type KeyObject } from "jose";
+import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
 import { ToolError } from "../errors";
 import type { Caller } from "./caller";
 import { createVerifiedTokenCache, DEFAULT_TOKEN_CACHE } from "./verified-tokens";
@@ -33,25 +33,26 @@ export function createJwtAuthenticator(settings: JwtSettings): Authenticate {
   const clockTolerance = settings.clockToleranceSeconds ?? 30;
   const verify = settings.verify ?? jwtVerify;
   const now = settings.nowSeconds;
-  const verified = createVerifiedTokenCache({ ...(settings.tokenCache ?? DEFAULT_TOKEN_CACHE), clockToleranceSeconds: clockTolerance, ...(now ? { nowSeconds: now } : {}) });
+  const verified = createVerifiedTokenCache<Caller>({ ...(settings.tokenCache ?? DEFAULT_TOKEN_CACHE), clockToleranceSeconds: clockTolerance, ...(now ? { nowSeconds: now } : {}) });
   return async (authorization) => {
     const token = bearerToken(authorization);
-    let payload = verified.get(token);
-    if (!payload) {
-      try {
-        ({ payload } = await verify(token, key as JWTVerifyGetKey, {
-          issuer: settings.issuer,
-          audience: settings.audience,
-          clockTolerance,
-          ...(now ? { currentDate: new Date(now() * 1000) } : {}),
-        }));
-      } catch (error) {
-        throw unauthenticated(reason(error));
-      }
-      if (typeof payload.sub !== "string" || payload.sub === "") throw unauthenticated("the token has no subject (sub)");
-      verified.remember(token, payload);
+    const known = verified.get(token);
+    if (known) return known;
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await verify(token, key as JWTVerifyGetKey, {
+        issuer: settings.issuer,
+        audience: settings.audience,
+        clockTolerance,
+        ...(now ? { currentDate: new Date(now() * 1000) } : {}),
+      }));
+    } catch (error) {
+      throw unauthenticated(reason(error));
     }
-    return { id: payload.sub!, roles: rolesOf(payload[rolesClaim]), claims: payload as Record<string, unknown> };
+    if (typeof payload.sub !== "string" || payload.sub === "") throw unauthenticated("the token has no subject (sub)");
+    const caller: Caller = { id: payload.sub, roles: rolesOf(payload[rolesClaim]), claims: payload as Record<string, unknown> };
+    verified.remember(token, caller, payload.exp);
+    return caller;
   };
 }
 

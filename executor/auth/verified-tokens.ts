@@ -13,7 +13,6 @@
  *   - the cache is bounded (`maxEntries`); when full, the oldest entry makes room.
  */
 import { createHash } from "node:crypto";
-import type { JWTPayload } from "jose";
 
 export interface VerifiedTokenCacheSettings {
   /** Most tokens kept; 0 turns the cache off. */
@@ -26,14 +25,16 @@ export interface VerifiedTokenCacheSettings {
   nowSeconds?: () => number;
 }
 
-export interface VerifiedTokenCache {
-  get(token: string): JWTPayload | undefined;
-  remember(token: string, payload: JWTPayload): void;
+/** What a verified token stands for (the caller), by token. */
+export interface VerifiedTokenCache<T> {
+  get(token: string): T | undefined;
+  /** `exp`: the token's expiry claim, in seconds since the epoch, if it has one. */
+  remember(token: string, value: T, exp: number | undefined): void;
   readonly size: number;
 }
 
-interface Entry {
-  payload: JWTPayload;
+interface Entry<T> {
+  value: T;
   /** Seconds since the epoch after which the entry no longer counts. */
   until: number;
 }
@@ -41,8 +42,8 @@ interface Entry {
 /** FASCIA_AUTH_TOKEN_CACHE_SIZE and FASCIA_AUTH_TOKEN_CACHE_SECONDS (docs/executor-config.md). */
 export const DEFAULT_TOKEN_CACHE = { maxEntries: 10_000, maxAgeSeconds: 60 } as const;
 
-export function createVerifiedTokenCache(settings: VerifiedTokenCacheSettings): VerifiedTokenCache {
-  const entries = new Map<string, Entry>();
+export function createVerifiedTokenCache<T>(settings: VerifiedTokenCacheSettings): VerifiedTokenCache<T> {
+  const entries = new Map<string, Entry<T>>();
   const now = settings.nowSeconds ?? (() => Date.now() / 1000);
   const keyOf = (token: string) => createHash("sha256").update(token).digest("base64");
   return {
@@ -55,20 +56,20 @@ export function createVerifiedTokenCache(settings: VerifiedTokenCacheSettings): 
         entries.delete(key);
         return undefined;
       }
-      return entry.payload;
+      return entry.value;
     },
-    remember(token, payload) {
+    remember(token, value, exp) {
       if (settings.maxEntries === 0) return;
       const verifiedAt = now();
-      const expires = typeof payload.exp === "number" ? payload.exp + settings.clockToleranceSeconds : Infinity;
+      const expires = typeof exp === "number" ? exp + settings.clockToleranceSeconds : Infinity;
       const until = Math.min(expires, verifiedAt + settings.maxAgeSeconds);
       if (until <= verifiedAt) return;
       const key = keyOf(token);
       entries.delete(key);
       // Shared by every request that sends this token: nobody may change it in place.
-      deepFreeze(payload);
+      deepFreeze(value);
       while (entries.size >= settings.maxEntries) entries.delete(entries.keys().next().value!);
-      entries.set(key, { payload, until });
+      entries.set(key, { value, until });
     },
     get size() {
       return entries.size;
@@ -76,8 +77,11 @@ export function createVerifiedTokenCache(settings: VerifiedTokenCacheSettings): 
   };
 }
 
-function deepFreeze(value: unknown): void {
-  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+/** Freezes a value and everything inside it (Maps' entries included); returns it. */
+export function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
   Object.freeze(value);
-  for (const inner of Object.values(value)) deepFreeze(inner);
+  if (value instanceof Map) for (const inner of value.values()) deepFreeze(inner);
+  else for (const inner of Object.values(value)) deepFreeze(inner);
+  return value;
 }

@@ -19,7 +19,8 @@ import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import { canonicalJson, maskPii, sha256, type AuditBody } from "../audit/audit-chain";
 import type { Caller } from "../auth/caller";
-import { fromCel, toCel } from "../cel/values";
+import { deepFreeze } from "../auth/verified-tokens";
+import { fromCel, toCel, type TypeTable } from "../cel/values";
 import { CALLER_TYPE, INPUT_TYPE } from "../../spec/cel/environment";
 import { ToolError } from "../errors";
 import type { ExternalServices } from "../nodes/external-services";
@@ -175,11 +176,26 @@ function checkPolicies(tool: RuntimeTool, celContext: Record<string, unknown>): 
 function celContextOf(executor: Executor, tool: RuntimeTool, caller: Caller, input: Record<string, unknown>): Record<string, unknown> {
   const context: Record<string, unknown> = {
     input: toCel(input, INPUT_TYPE, tool.types),
-    caller: toCel(caller, CALLER_TYPE, tool.types),
+    caller: celCaller(caller, tool.types),
     now: executor.now(),
   };
   if (tool.spec.secrets) context.secrets = Object.fromEntries(tool.spec.secrets.map((name) => [name, executor.secrets.get(name)]));
   return context;
+}
+
+/**
+ * The caller as a CEL value. A caller remembered with its verified token is frozen and shared by
+ * that token's requests, so its conversion is kept too (per tool type table), frozen alike.
+ */
+const CEL_CALLERS = new WeakMap<TypeTable, WeakMap<Caller, unknown>>();
+
+function celCaller(caller: Caller, types: TypeTable): unknown {
+  if (!Object.isFrozen(caller)) return toCel(caller, CALLER_TYPE, types);
+  let known = CEL_CALLERS.get(types);
+  if (!known) CEL_CALLERS.set(types, (known = new WeakMap()));
+  let value = known.get(caller);
+  if (value === undefined) known.set(caller, (value = deepFreeze(toCel(caller, CALLER_TYPE, types))));
+  return value;
 }
 
 /** A replay is an invocation too: it gets its own audit record, pointing at the original. */
