@@ -1,10 +1,12 @@
 /**
  * CEL expressions of one tool, parsed once in the environment the spec checker typed them in and
- * evaluated per invocation. A runtime failure (a skipped node read, a division by zero) names
+ * evaluated per invocation: through the closure fast-expressions.ts compiles for the common
+ * shapes, or through cel-js when there is none or it bails. A runtime failure (a skipped node read, a division by zero) names
  * the node and field it came from.
  */
 import type { Environment } from "@marcbachmann/cel-js";
 import { ToolError } from "../errors";
+import { BAIL, compileFast, type FastExpression } from "./fast-expressions";
 
 export type Evaluate = (context: Record<string, unknown>) => unknown;
 
@@ -13,57 +15,33 @@ export interface ExpressionSet {
 }
 
 export function createExpressionSet(env: Environment): ExpressionSet {
-  const parsed = new Map<string, Evaluate>();
-  const paths = new Map<string, readonly string[] | null>();
-  const compile = (expression: string): Evaluate => {
-    let fn = parsed.get(expression);
-    if (!fn) {
-      fn = env.parse(expression) as unknown as Evaluate;
-      parsed.set(expression, fn);
+  const compiled = new Map<string, { cel: Evaluate; fast: FastExpression | null }>();
+  const compile = (expression: string) => {
+    let entry = compiled.get(expression);
+    if (!entry) {
+      const parsed = env.parse(expression) as unknown as Evaluate & { ast: unknown; check(): { valid: boolean } };
+      // Only type-correct expressions get a closure: cel-js refuses the others before evaluating
+      // any operand (`true || {'a': 1}`), which a closure would not. The spec checker already
+      // refused those at load, so in the executor this is every expression.
+      entry = { cel: parsed, fast: parsed.check().valid ? compileFast(parsed.ast) : null };
+      compiled.set(expression, entry);
     }
-    return fn;
+    return entry;
   };
   return {
     evaluate(expression, context, where) {
-      let path = paths.get(expression);
-      if (path === undefined) paths.set(expression, (path = memberPath(expression)));
-      if (path) {
-        const value = readPath(context, path);
-        if (value !== MISSING) return value;
+      const { cel, fast } = compile(expression);
+      if (fast) {
+        const value = fast(context);
+        if (value !== BAIL) return value;
       }
-      const fn = compile(expression);
       try {
-        return fn(context);
+        return cel(context);
       } catch (error) {
         throw ToolError.of("EXPRESSION_FAILED", undefined, [{ path: where, message: firstLine(error) }]);
       }
     },
   };
-}
-
-/**
- * Most expressions in a flow are a plain field path (`caller.id`, `input.roomId`,
- * `nodes.customer.email`). Their value is the context's own property chain, which is exactly
- * what CEL's field selection returns for the values the executor puts in context; walking it
- * directly saves a CEL evaluation each. Anything else — a missing field, a skipped node, a CEL
- * map — goes through CEL, which also produces the error.
- */
-const PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-const LITERALS = new Set(["true", "false", "null"]);
-const MISSING = Symbol("missing");
-
-function memberPath(expression: string): readonly string[] | null {
-  const text = expression.trim();
-  return PATH.test(text) && !LITERALS.has(text) ? text.split(".") : null;
-}
-
-function readPath(context: Record<string, unknown>, path: readonly string[]): unknown {
-  let value: unknown = context;
-  for (const key of path) {
-    if (value === null || typeof value !== "object" || value instanceof Map || Array.isArray(value) || !Object.hasOwn(value, key)) return MISSING;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value === undefined ? MISSING : value;
 }
 
 function firstLine(error: unknown): string {
