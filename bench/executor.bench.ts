@@ -12,7 +12,7 @@
  * guarantees cost (the hand-written endpoint without idempotency and audit), statements per
  * invocation, and cold start (spawn → first 200 on /healthz) of the executor bundle against the
  * bare hand-written bundle. Every response must be a 200 and every booking must be in the
- * database, or the benchmark fails. Each load phase lasts a few seconds; about a minute in all.
+ * database, or the benchmark fails. Each load phase lasts a few seconds; under two minutes in all.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
@@ -41,9 +41,15 @@ const COLD_STARTS = 5;
 const ISSUER = "https://issuer.bench";
 const AUDIENCE = "https://reservations.bench";
 
-type Contender = "executor" | "same" | "bare";
-const CONTENDERS: readonly Contender[] = ["executor", "same", "bare"];
-const LABEL: Record<Contender, string> = { executor: "executor", same: "hand-written, same statements", bare: "hand-written, no idempotency/audit" };
+/**
+ * `uncached` is the executor with its verified-token cache off (FASCIA_AUTH_TOKEN_CACHE_SIZE=0):
+ * every request pays the ES256 verification, as the hand-written endpoint does. The targets are
+ * checked on the executor as it ships; the uncached figures show what the cache contributes.
+ */
+type Contender = "executor" | "uncached" | "same" | "bare";
+const CONTENDERS: readonly Contender[] = ["executor", "uncached", "same", "bare"];
+const LABEL: Record<Contender, string> = { executor: "executor", uncached: "executor, token cache off", same: "hand-written, same statements", bare: "hand-written, no idempotency/audit" };
+const isExecutor = (c: Contender) => c === "executor" || c === "uncached";
 
 interface Target {
   contender: Contender;
@@ -91,9 +97,10 @@ export async function run(): Promise<BenchResult[]> {
       const token = (sub: string) => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256", kid: "bench" }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime("2h").sign(keys.privateKey);
       targets.push({ contender, test, seeded, writerToken: await token(seeded.writer), readerToken: await token(seeded.reader), next: 0, booked: 0, writePhases: 0 });
     }
+    const byContender = (c: Contender) => targets.find((t) => t.contender === c)!;
     const publicJwk = JSON.stringify(await exportJWK(keys.publicKey));
     const envOf = (t: Target): { file: string; env: Record<string, string> } =>
-      t.contender === "executor"
+      isExecutor(t.contender)
         ? {
             file: executorFile,
             env: {
@@ -109,6 +116,7 @@ export async function run(): Promise<BenchResult[]> {
               FASCIA_SMTP_URL: "smtp://127.0.0.1:9",
               // One caller sends everything here; the per-caller limit would answer 429.
               FASCIA_RATE_LIMIT_PER_SECOND: "0",
+              ...(t.contender === "uncached" ? { FASCIA_AUTH_TOKEN_CACHE_SIZE: "0" } : {}),
             },
           }
         : { file: handWrittenFile, env: { BENCH_GUARANTEES: t.contender, BENCH_DB_URL: t.test.url, BENCH_POOL_MAX: String(POOL_MAX), BENCH_PUBLIC_JWK: publicJwk, BENCH_ISSUER: ISSUER, BENCH_AUDIENCE: AUDIENCE } };
@@ -116,7 +124,7 @@ export async function run(): Promise<BenchResult[]> {
     // Cold start: the executor bundle against the bare hand-written bundle, alternating.
     const cold: Record<"executor" | "bare", number[]> = { executor: [], bare: [] };
     for (let i = 0; i < COLD_STARTS; i++) {
-      for (const t of [targets[0]!, targets[2]!]) {
+      for (const t of [byContender("executor"), byContender("bare")]) {
         const { file, env } = envOf(t);
         cold[t.contender as "executor" | "bare"].push(await coldStartMs(file, env));
       }
@@ -125,9 +133,9 @@ export async function run(): Promise<BenchResult[]> {
     // Statements per invocation, counted in-process on each contender's own database.
     const countSetup = (t: Target) => ({ url: t.test.url, manifest, seeded: t.seeded, publicKey: keys.publicKey, issuer: ISSUER, audience: AUDIENCE, writerToken: t.writerToken, readerToken: t.readerToken, firstBooking: 1_000_000 });
     const statements = {
-      executor: await executorStatements(countSetup(targets[0]!)),
-      same: await handWrittenStatements(countSetup(targets[1]!), "same"),
-      bare: await handWrittenStatements(countSetup(targets[2]!), "bare"),
+      executor: await executorStatements(countSetup(byContender("executor"))),
+      same: await handWrittenStatements(countSetup(byContender("same")), "same"),
+      bare: await handWrittenStatements(countSetup(byContender("bare")), "bare"),
     };
     if (statements.executor.createStatements.join("\n") !== statements.same.createStatements.join("\n")) {
       throw new Error(`the hand-written endpoint no longer sends the executor's statements:\nexecutor:\n${statements.executor.createStatements.join("\n")}\nhand-written:\n${statements.same.createStatements.join("\n")}`);
@@ -138,7 +146,7 @@ export async function run(): Promise<BenchResult[]> {
       const { file, env } = envOf(t);
       t.server = await startServer(file, env);
     }
-    const phases: Record<"write" | "read", Record<Contender, Phase[]>> = { write: { executor: [], same: [], bare: [] }, read: { executor: [], same: [], bare: [] } };
+    const phases: Record<"write" | "read", Record<Contender, Phase[]>> = { write: { executor: [], uncached: [], same: [], bare: [] }, read: { executor: [], uncached: [], same: [], bare: [] } };
     const before = await Promise.all(targets.map((t) => reservations(t)));
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? targets : [...targets].reverse();
@@ -212,14 +220,14 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function report(
   phases: Record<"write" | "read", Record<Contender, Phase[]>>,
-  statements: Record<Contender, { create: number; list: number }>,
+  statements: Record<Exclude<Contender, "uncached">, { create: number; list: number }>,
   cold: Record<"executor" | "bare", number[]>,
 ): BenchResult[] {
   const rows: BenchResult[] = [];
   for (const scenario of ["write", "read"] as const) {
-    const [e, s, b] = CONTENDERS.map((c) => combine(phases[scenario][c]));
+    const [e, u, s, b] = CONTENDERS.map((c) => combine(phases[scenario][c]));
     const what = scenario === "write" ? "POST /reservations" : "GET /reservations";
-    for (const [c, p] of [["executor", e!], ["same", s!], ["bare", b!]] as const) {
+    for (const [c, p] of [["executor", e!], ["uncached", u!], ["same", s!], ["bare", b!]] as const) {
       rows.push({ name: `${what}: ${LABEL[c]} req/s (p50 ${round2(p.p50)} ms, p99 ${round2(p.p99)} ms)`, value: Math.round(p.rps), unit: "req/s" });
     }
     const throughput = e!.rps / s!.rps;
@@ -229,12 +237,13 @@ function report(
     rows.push({ name: `${what}: p50 executor / hand-written`, value: round2(p50), unit: "×" });
     rows.push({ name: `${what}: p99 executor / hand-written`, value: round2(p99), unit: "×", target: "≤ 1.25", ok: p99 <= 1.25 });
     if (e!.cpuUs !== null && s!.cpuUs !== null && b!.cpuUs !== null) {
-      rows.push({ name: `${what}: server CPU per request, executor / hand-written / bare (µs)`, value: Math.round(e!.cpuUs), unit: `/ ${Math.round(s!.cpuUs)} / ${Math.round(b!.cpuUs)} µs` });
+      rows.push({ name: `${what}: server CPU per request, executor / token cache off / hand-written / bare (µs)`, value: Math.round(e!.cpuUs), unit: `/ ${u!.cpuUs === null ? "?" : Math.round(u!.cpuUs)} / ${Math.round(s!.cpuUs)} / ${Math.round(b!.cpuUs)} µs` });
     }
+    rows.push({ name: `${what}: token cache off: throughput / hand-written (p99 ratio ${round2(u!.p99 / Math.max(s!.p99, 0.001))})`, value: round2(u!.rps / s!.rps), unit: "×" });
     rows.push({ name: `${what}: guarantees' cost, throughput hand-written same / bare`, value: round2(s!.rps / b!.rps), unit: "×" });
     rows.push({ name: `${what}: throughput executor / bare endpoint`, value: round2(e!.rps / b!.rps), unit: "×" });
   }
-  for (const c of CONTENDERS) {
+  for (const c of ["executor", "same", "bare"] as const) {
     rows.push({ name: `statements per invocation, ${LABEL[c]} (create / list)`, value: statements[c].create, unit: `/ ${statements[c].list}` });
   }
   const coldExecutor = median(cold.executor);
