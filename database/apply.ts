@@ -10,6 +10,7 @@ import { planMigration, type MigrationPlan, type MigrationStep } from "../compil
 import { checksum, DEFAULT_TIMEOUTS, renderPlanSql, stepsOfPhase, timeoutStatements, type Timeouts } from "../compiler/migrations/render";
 import { CREATE_LEDGER, LEDGER_TABLE, MIGRATION_LOCK_KEY, MigrationIntegrityError, readLedger, type LedgerRow } from "./ledger";
 import type { Database, Queryable } from "./types";
+import { inTransaction } from "./transaction";
 
 export interface Migration {
   readonly id: string;
@@ -42,16 +43,11 @@ async function run(db: Queryable, step: MigrationStep): Promise<void> {
   }
 }
 
-async function inTransaction(db: Queryable, timeouts: Timeouts, body: () => Promise<void>): Promise<void> {
-  await db.exec("BEGIN");
-  try {
-    for (const s of timeoutStatements(timeouts, true)) await db.query(s);
+function withTimeouts(db: Queryable, timeouts: Timeouts, body: () => Promise<void>): Promise<void> {
+  return inTransaction(db, async (tx) => {
+    for (const s of timeoutStatements(timeouts, true)) await tx.query(s);
     await body();
-    await db.exec("COMMIT");
-  } catch (error) {
-    await db.exec("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
+  });
 }
 
 /** Phases 2 and 3 of a migration whose phase 1 is committed. */
@@ -69,7 +65,7 @@ async function finish(db: Queryable, migration: Migration, timeouts: Timeouts): 
       await db.query("RESET statement_timeout");
     }
   }
-  await inTransaction(db, timeouts, async () => {
+  await withTimeouts(db, timeouts, async () => {
     for (const step of stepsOfPhase(migration, "validate")) await run(db, step);
     await db.query(`UPDATE "${LEDGER_TABLE}" SET "state" = 'applied', "applied_at" = now() WHERE "id" = $1`, [migration.id]);
   });
@@ -90,7 +86,7 @@ async function dropInvalidIndexes(db: Queryable, step: MigrationStep): Promise<v
 
 async function applyOne(db: Queryable, migration: Migration, timeouts: Timeouts): Promise<void> {
   const later = migration.steps.some((s) => s.phase !== "transaction");
-  await inTransaction(db, timeouts, async () => {
+  await withTimeouts(db, timeouts, async () => {
     await db.query(CREATE_LEDGER);
     for (const step of stepsOfPhase(migration, "transaction")) await run(db, step);
     await db.query(`INSERT INTO "${LEDGER_TABLE}" ("id", "seq", "checksum", "script", "entities", "state") VALUES ($1, $2, $3, $4, $5, $6)`, [

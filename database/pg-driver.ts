@@ -1,5 +1,6 @@
 /** PostgreSQL through a `pg` pool. */
 import { Pool, types, type PoolClient } from "pg";
+import { inTransaction } from "./transaction";
 import { TEXT_TYPE_OIDS, type Database, type Queryable, type QueryResult } from "./types";
 
 const keepText = (value: string) => value;
@@ -77,18 +78,7 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
     label: redact(url),
     ...pooled,
     session,
-    transaction: (fn) =>
-      session(async (client) => {
-        await client.exec("BEGIN");
-        try {
-          const result = await fn(client);
-          await client.exec("COMMIT");
-          return result;
-        } catch (error) {
-          await client.exec("ROLLBACK").catch(() => undefined);
-          throw error;
-        }
-      }),
+    transaction: (fn) => session((client) => inTransaction(client, fn)),
     close: () => pool.end(),
   };
 }

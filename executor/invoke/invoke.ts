@@ -15,6 +15,7 @@
  *   9 audit and respond             one hash-chained record, in the final commit when there is one
  */
 import { randomUUID } from "node:crypto";
+import { inTransaction } from "../../database/transaction";
 import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import { canonicalJson, maskPii, sha256, type AuditBody } from "../audit/audit-chain";
@@ -266,18 +267,6 @@ function auditBody(
     outcome,
     durationMs: Date.now() - started,
   };
-}
-
-async function inTransaction<T>(conn: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  await conn.exec("BEGIN");
-  try {
-    const result = await fn(conn);
-    await conn.exec("COMMIT");
-    return result;
-  } catch (error) {
-    await conn.exec("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
 }
 
 export function newInvocationId(): string {

@@ -5,6 +5,7 @@
  * ends), so two invocations can never chain onto the same predecessor; the head also records the
  * last seq and hash, so removing records from the end is detected too.
  */
+import { inTransaction } from "../../database/transaction";
 import type { Queryable } from "../../database/types";
 import { canonicalJson, GENESIS_HASH, hashRecord, type AuditBody, type AuditRecord, type ChainBreak } from "../audit/audit-chain";
 import { AUDIT_HEAD_TABLE, AUDIT_TABLE } from "./executor-schema";
@@ -34,16 +35,8 @@ export async function appendAudit(conn: Queryable, body: AuditBody): Promise<Aud
 }
 
 /** Appends in a transaction of its own (failed invocations, whose writes were rolled back). */
-export async function appendAuditAlone(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
-  await conn.exec("BEGIN");
-  try {
-    const record = await appendAudit(conn, body);
-    await conn.exec("COMMIT");
-    return record;
-  } catch (error) {
-    await conn.exec("ROLLBACK").catch(() => undefined);
-    throw error;
-  }
+export function appendAuditAlone(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
+  return inTransaction(conn, (tx) => appendAudit(tx, body));
 }
 
 export interface AuditVerification {

@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { withMigrationLock } from "../../database/apply";
 import type { Database, Queryable } from "../../database/types";
+import { inTransaction } from "../../database/transaction";
 import { GENESIS_HASH } from "../audit/audit-chain";
 
 export const EXECUTOR_LEDGER = "fascia_executor_migrations";
@@ -88,15 +89,10 @@ export async function applyExecutorMigrations(db: Database): Promise<string[]> {
         if (known !== sum) throw new Error(`executor migration ${migration.id} was applied with another script (checksum ${known.slice(0, 12)}…): an applied migration must never change`);
         continue;
       }
-      await session.exec("BEGIN");
-      try {
-        await session.exec(migration.sql);
-        await session.query(`INSERT INTO "${EXECUTOR_LEDGER}" ("id", "checksum") VALUES ($1, $2)`, [migration.id, sum]);
-        await session.exec("COMMIT");
-      } catch (error) {
-        await session.exec("ROLLBACK").catch(() => undefined);
-        throw error;
-      }
+      await inTransaction(session, async (tx) => {
+        await tx.exec(migration.sql);
+        await tx.query(`INSERT INTO "${EXECUTOR_LEDGER}" ("id", "checksum") VALUES ($1, $2)`, [migration.id, sum]);
+      });
       done.push(migration.id);
     }
     return done;
