@@ -1,8 +1,8 @@
 /**
  * CEL expressions of one tool, parsed once in the environment the spec checker typed them in and
  * evaluated per invocation: through the closure fast-expressions.ts compiles for the common
- * shapes, or through cel-js when there is none or it bails. A runtime failure (a skipped node read, a division by zero) names
- * the node and field it came from.
+ * shapes, or through cel-js when there is none or it bails. A runtime failure (a skipped node
+ * read, a division by zero) names the node and field it came from.
  */
 import type { Environment } from "@marcbachmann/cel-js";
 import { ToolError } from "../errors";

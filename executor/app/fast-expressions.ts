@@ -113,32 +113,27 @@ function logical(op: "&&" | "||", [l, r]: [AstNode, AstNode], locals: ReadonlySe
 
 const PLAIN = new Set(["string", "boolean", "bigint", "number"]);
 
-function equality(op: "==" | "!=", [l, r]: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
+/** Both operands compiled, then `combine` over their values (a BAIL fails its type checks). */
+function binary([l, r]: [AstNode, AstNode], locals: ReadonlySet<string>, combine: (a: unknown, b: unknown) => unknown): Compiled | null {
   const left = compile(l, locals);
   const right = compile(r, locals);
   if (!left || !right) return null;
-  return (context, scope) => {
-    const a = left(context, scope);
-    const b = right(context, scope);
+  return (context, scope) => combine(left(context, scope), right(context, scope));
+}
+
+function equality(op: "==" | "!=", args: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
+  return binary(args, locals, (a, b) => {
     // null equals only null, and differs from any plain value (`nodes.load.paymentId != null`).
     if (a === null || b === null) return (a === null ? b === null || PLAIN.has(typeof b) : PLAIN.has(typeof a)) ? (a === b) === (op === "==") : BAIL;
     if (typeof a !== typeof b || !PLAIN.has(typeof a)) return BAIL;
     return op === "==" ? a === b : a !== b;
-  };
+  });
 }
 
 /** Ints with ints, doubles with doubles (strings order by code point in CEL, not by UTF-16 unit: cel-js). */
-function ordering(op: "<" | "<=" | ">" | ">=", [l, r]: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
-  const left = compile(l, locals);
-  const right = compile(r, locals);
-  if (!left || !right) return null;
+function ordering(op: "<" | "<=" | ">" | ">=", args: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
   const compare = COMPARE[op];
-  return (context, scope) => {
-    const a = left(context, scope);
-    const b = right(context, scope);
-    if (typeof a !== typeof b || (typeof a !== "bigint" && typeof a !== "number")) return BAIL;
-    return compare(a as number, b as number);
-  };
+  return binary(args, locals, (a, b) => (typeof a !== typeof b || (typeof a !== "bigint" && typeof a !== "number") ? BAIL : compare(a as number, b as number)));
 }
 
 const COMPARE: Record<"<" | "<=" | ">" | ">=", (a: number, b: number) => boolean> = {
@@ -149,13 +144,8 @@ const COMPARE: Record<"<" | "<=" | ">" | ">=", (a: number, b: number) => boolean
 };
 
 /** A string in a list of strings. */
-function membership([n, h]: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
-  const needle = compile(n, locals);
-  const haystack = compile(h, locals);
-  if (!needle || !haystack) return null;
-  return (context, scope) => {
-    const item = needle(context, scope);
-    const list = haystack(context, scope);
+function membership(args: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
+  return binary(args, locals, (item, list) => {
     if (typeof item !== "string" || !Array.isArray(list)) return BAIL;
     let found = false;
     for (const element of list) {
@@ -163,7 +153,7 @@ function membership([n, h]: [AstNode, AstNode], locals: ReadonlySet<string>): Co
       if (element === item) found = true;
     }
     return found;
-  };
+  });
 }
 
 /** `{'a': x, 'b': y}` with string literal keys: a plain object, as cel-js builds it. */
