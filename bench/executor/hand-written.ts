@@ -61,7 +61,7 @@ const SQL = {
   INSERT INTO "fascia_audit" ("seq", "invocation_id", "at", "tool", "status", "body", "prev_hash", "hash")
   SELECT "seq" + 1, $1::text, $2::timestamptz, $3::text, $4::integer, $5::json, "hash",
          encode(sha256(convert_to("hash" || E'\\n' || ("seq" + 1)::text || E'\\n' || $6::text, 'UTF8')), 'hex')
-  FROM "head"
+  FROM (VALUES (1)) AS "one" LEFT JOIN "head" ON true
   RETURNING "seq", "prev_hash", "hash")
 UPDATE "fascia_audit_head" SET "seq" = "appended"."seq", "hash" = "appended"."hash" FROM "appended" WHERE "fascia_audit_head"."id" = 1
 RETURNING "appended"."seq", "appended"."prev_hash" AS "prevHash", "appended"."hash"`,

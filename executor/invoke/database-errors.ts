@@ -83,12 +83,14 @@ export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables:
     }
     return FlowError.from(ToolError.of(refusal.code, message, [{ ...at, message, entity: refusal.entity, rule: refusal.rule }]), "permanent");
   }
-  if (code === "23502") {
-    const table = tables.find((t) => t.name === fields.table);
-    const column = table?.columns.find((c) => c.name === fields.column);
-    const message = `${table?.entity ?? fields.table ?? "a row"}.${column?.rowName ?? fields.column ?? "a field"} is required`;
-    return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message, ...(table ? { entity: table.entity } : {}), rule: `field ${column?.rowName ?? fields.column}: required` }]), "permanent");
+  const table = code === "23502" ? tables.find((t) => t.name === fields.table) : undefined;
+  if (table) {
+    const column = table.columns.find((c) => c.name === fields.column);
+    const message = `${table.entity}.${column?.rowName ?? fields.column ?? "a field"} is required`;
+    return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message, entity: table.entity, rule: `field ${column?.rowName ?? fields.column}: required` }]), "permanent");
   }
+  // A required column of the executor's own tables (the audit chain without its head row) is not the request's fault.
+  if (code === "23502") return FlowError.from(ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error 23502 on ${fields.table ?? "a table"}` }]), "permanent");
   if (code.startsWith("23")) {
     const message = `the database refused the write (${fields.constraint ?? code})`;
     return FlowError.from(ToolError.of("CONFLICT", message, [{ ...at, message }]), "permanent");

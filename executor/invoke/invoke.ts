@@ -15,7 +15,8 @@
  *   9 audit and respond             one hash-chained record, in the final commit when there is one
  */
 import { randomUUID } from "node:crypto";
-import { inTransaction } from "../../database/transaction";
+import type { Statement } from "../../compiler/schema/crud";
+import { inTransactionEndingWith } from "../../database/transaction";
 import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import { canonicalJson, maskPii, sha256, type AuditBody } from "../audit/audit-chain";
@@ -26,7 +27,7 @@ import { CALLER_TYPE, INPUT_TYPE } from "../../spec/cel/environment";
 import { ToolError } from "../errors";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
-import { appendAudit, appendAuditAlone } from "../store/audit-store";
+import { appendAuditAlone, auditAppend } from "../store/audit-store";
 import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
@@ -107,13 +108,14 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       const paymentKeyStem = () => (scope ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}` : `fascia_${request.invocationId}`);
 
       // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
-      // commit also stores the response and the audit record (step 9), atomically with the writes.
+      // commit also stores the response and the audit record (step 9), atomically with the writes:
+      // the audit append is its last statement, sent with the COMMIT.
       let response: InvocationResult | undefined;
-      const finish = async (tx: Queryable, rows: readonly RowChange[]): Promise<InvocationResult> => {
+      const finish = async (tx: Queryable, rows: readonly RowChange[]): Promise<Statement> => {
         const body = tool.spec.output !== undefined ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output")) : {};
         if (scope) await storeResponse(tx, scope, request.invocationId, 200, body);
-        await appendAudit(tx, auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }));
-        return { status: 200, body, headers: { [INVOCATION_HEADER]: request.invocationId }, callerId: caller.id, durationMs: Date.now() - started };
+        response = { status: 200, body, headers: { [INVOCATION_HEADER]: request.invocationId }, callerId: caller.id, durationMs: Date.now() - started };
+        return auditAppend(auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }));
       };
       await runFlow(
         {
@@ -128,8 +130,9 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
           refusals: executor.refusals,
           paymentKeyStem,
           beforeCommit: async (tx, { final, wrote, rows }) => {
-            if (final) response = await finish(tx, rows);
-            else if (wrote && scope) await markCommitted(tx, scope, request.invocationId);
+            if (final) return finish(tx, rows);
+            if (wrote && scope) await markCommitted(tx, scope, request.invocationId);
+            return undefined;
           },
         },
         state,
@@ -137,9 +140,9 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       // Step 9 — audit and respond, in a transaction of its own when nodes ran after the last commit.
       if (!response) {
         deadline.check("the response");
-        response = await inTransaction(conn, (tx) => finish(tx, []));
+        await inTransactionEndingWith(conn, (tx) => finish(tx, []));
       }
-      return response;
+      return response!;
     } catch (error) {
       return { error };
     }
@@ -218,12 +221,12 @@ async function failed(executor: Executor, request: InvocationRequest, started: n
   const body = toolError.toBody();
   try {
     await executor.withConnection((conn) =>
-      inTransaction(conn, async (tx) => {
+      inTransactionEndingWith(conn, async (tx) => {
         if (known.key && known.claimed) {
           if (state.committedWrites) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
           else await releaseKey(tx, known.key, request.invocationId, compensations.some((c) => c.ok));
         }
-        await appendAudit(tx, auditBody(request, started, known.caller, known.input, state, state.committedRows, compensations, { status: toolError.status, code: toolError.code }));
+        return auditAppend(auditBody(request, started, known.caller, known.input, state, state.committedRows, compensations, { status: toolError.status, code: toolError.code }));
       }),
       request.tool.plan.deadline.ms,
     );

@@ -9,6 +9,7 @@
 import type { BranchLabel, Isolation, PlanNode, ResolvedRetry } from "../../compiler/flow/plan";
 import type { Statement } from "../../compiler/schema/crud";
 import { quoteIdent } from "../../compiler/schema/names";
+import { commitWith } from "../../database/transaction";
 import type { Queryable } from "../../database/types";
 import { WHOLE_FLOW_TRANSACTION, type ProgramItem } from "../app/program";
 import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
@@ -51,8 +52,11 @@ export class FlowState {
 }
 
 export interface CommitHook {
-  /** Runs inside the transaction, after its invariant checks, just before COMMIT. */
-  (conn: Queryable, tx: { id: string; final: boolean; wrote: boolean; rows: readonly RowChange[] }): Promise<void>;
+  /**
+   * Runs inside the transaction, after its invariant checks, just before COMMIT. It may return
+   * the transaction's last statement, which is then sent together with the COMMIT (commitWith).
+   */
+  (conn: Queryable, tx: { id: string; final: boolean; wrote: boolean; rows: readonly RowChange[] }): Promise<Statement | undefined>;
 }
 
 export interface FlowRun {
@@ -150,8 +154,8 @@ class Runner {
         await this.items(body);
         await this.checkInvariants(this.open.rows);
         this.run.deadline.check(`the commit of transaction ${id}`);
-        await this.run.beforeCommit(this.run.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
-        await this.exec("COMMIT");
+        const last = await this.run.beforeCommit(this.run.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
+        await this.commit(last);
         this.state.committedRows.push(...this.open.rows);
         if (this.open.wrote) this.state.committedWrites = true;
         this.open = null;
@@ -216,6 +220,15 @@ class Runner {
           );
         }
       }
+    }
+  }
+
+  private async commit(last: Statement | undefined): Promise<void> {
+    try {
+      if (last) await commitWith(this.run.conn, last);
+      else await this.run.conn.exec("COMMIT");
+    } catch (error) {
+      throw this.asFlowError(error);
     }
   }
 

@@ -5,38 +5,40 @@
  * ends), so two invocations can never chain onto the same predecessor; the head also records the
  * last seq and hash, so removing records from the end is detected too.
  */
-import { inTransaction } from "../../database/transaction";
+import type { Statement } from "../../compiler/schema/crud";
 import type { Queryable } from "../../database/types";
 import { canonicalJson, GENESIS_HASH, hashRecord, type AuditBody, type AuditRecord, type ChainBreak } from "../audit/audit-chain";
 import { AUDIT_HEAD_TABLE, AUDIT_TABLE } from "./executor-schema";
 
 /**
  * One statement: lock the chain head, insert the record chained onto it, move the head. The hash
- * is computed by PostgreSQL (sha256 over exactly the text hashRecord hashes), so the head stays
- * locked for this one round trip and the COMMIT, not for a read, a hash in Node and a write: the
- * head is every writing invocation's serialization point, so its hold time bounds throughput.
+ * is computed by PostgreSQL (sha256 over exactly the text hashRecord hashes), so nothing has to
+ * come back to Node between reading the head and writing it: the head is every writing
+ * invocation's serialization point, so its hold time bounds throughput. Without a head row the
+ * record's seq is null and the insert fails, so the statement can travel with its COMMIT
+ * (commitWith) unread: it either appends or aborts the transaction.
  */
 const APPEND = `WITH "head" AS (SELECT "seq", "hash" FROM "${AUDIT_HEAD_TABLE}" WHERE "id" = 1 FOR UPDATE),
 "appended" AS (
   INSERT INTO "${AUDIT_TABLE}" ("seq", "invocation_id", "at", "tool", "status", "body", "prev_hash", "hash")
   SELECT "seq" + 1, $1::text, $2::timestamptz, $3::text, $4::integer, $5::json, "hash",
          encode(sha256(convert_to("hash" || E'\\n' || ("seq" + 1)::text || E'\\n' || $6::text, 'UTF8')), 'hex')
-  FROM "head"
+  FROM (VALUES (1)) AS "one" LEFT JOIN "head" ON true
   RETURNING "seq", "prev_hash", "hash")
 UPDATE "${AUDIT_HEAD_TABLE}" SET "seq" = "appended"."seq", "hash" = "appended"."hash" FROM "appended" WHERE "${AUDIT_HEAD_TABLE}"."id" = 1
 RETURNING "appended"."seq", "appended"."prev_hash" AS "prevHash", "appended"."hash"`;
 
-/** Appends inside the caller's open transaction (the one that commits the writes). */
-export async function appendAudit(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
-  const { rows } = await conn.query<{ seq: string | number; prevHash: string; hash: string }>(APPEND, [body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), canonicalJson(body)]);
-  const appended = rows[0];
-  if (!appended) throw new Error(`${AUDIT_HEAD_TABLE} has no head row: the executor's migrations were not applied`);
-  return { ...body, seq: Number(appended.seq), prevHash: appended.prevHash, hash: appended.hash };
+/** The append of `body`'s record, as the last statement of the transaction that commits the invocation's writes. */
+export function auditAppend(body: AuditBody): Statement {
+  return { text: APPEND, values: [body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), canonicalJson(body)] };
 }
 
-/** Appends in a transaction of its own (failed invocations, whose writes were rolled back). */
-export function appendAuditAlone(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
-  return inTransaction(conn, (tx) => appendAudit(tx, body));
+/** Appends on its own: one statement is its own transaction (replays, which write nothing else). */
+export async function appendAuditAlone(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
+  const { text, values } = auditAppend(body);
+  const { rows } = await conn.query<{ seq: string | number; prevHash: string; hash: string }>(text, values);
+  const appended = rows[0]!;
+  return { ...body, seq: Number(appended.seq), prevHash: appended.prevHash, hash: appended.hash };
 }
 
 export interface AuditVerification {

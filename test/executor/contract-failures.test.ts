@@ -163,4 +163,25 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
     body = await refused(() => post("/reservations", { token, key: "same-start", body: newBooking("2026-05-01", "2026-05-02") }), 409, "CONFLICT");
     expect(body.error.details[0]!.rule).toMatch(/^(unique \[room, startDate\]|noOverlap noDoubleBooking)$/);
   });
+
+  it("step 9: a write whose audit record cannot be appended (the chain head row is gone) is 500 and commits nothing", async () => {
+    // cancelReservation's writes commit in its final transaction, with the audit append sent
+    // together with the COMMIT, unread: the append must fail and take the writes with it.
+    const token = await customerToken();
+    const created = await post("/reservations", { token, key: "to-cancel", body: newBooking("2026-10-01", "2026-10-03") });
+    expect(created.statusCode).toBe(200);
+    const head = (await h.test.db.query<{ seq: string; hash: string }>(`SELECT "seq"::text AS "seq", "hash" FROM "fascia_audit_head"`)).rows[0]!;
+    const records = (await h.audit()).length;
+    const before = await h.snapshot();
+    await h.test.db.query(`DELETE FROM "fascia_audit_head"`);
+    try {
+      const response = await post(`${reservation(created.json<{ id: string }>().id)}/cancel`, { token });
+      expect({ status: response.statusCode, code: response.json<{ error: { code: string } }>().error.code }).toEqual({ status: 500, code: "INTERNAL" });
+      expect(await h.snapshot()).toEqual(before);
+      expect((await h.audit()).length).toBe(records);
+    } finally {
+      await h.test.db.query(`INSERT INTO "fascia_audit_head" ("id", "seq", "hash") VALUES (1, $1::bigint, $2)`, [head.seq, head.hash]);
+    }
+  });
+
 });

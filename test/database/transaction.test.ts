@@ -1,0 +1,136 @@
+/**
+ * Transactions that end with a statement sent together with their COMMIT (commitWith), on both
+ * drivers: the statement's work commits; when it fails, its error is thrown and the whole
+ * transaction is gone; values the driver could fail to send are refused before anything leaves.
+ * On PostgreSQL, a loopback proxy between the pool and the server shows that the COMMIT reaches
+ * the server before the statement's answer comes back.
+ */
+import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
+import { openPg } from "../../database/pg-driver";
+import { commitWith, inTransactionEndingWith } from "../../database/transaction";
+import { createPgDatabase, describeEachDriver, testDrivers, useTestDatabase, type TestDatabase } from "../support/databases";
+
+describeEachDriver("transactions ending with a statement sent with the COMMIT", (driver) => {
+  const database = useTestDatabase(driver);
+  const db = () => database.current.db;
+  const names = async () => (await db().query<{ name: string }>(`SELECT "name" FROM "marks" ORDER BY "name"`)).rows.map((r) => r.name);
+
+  beforeAll(async () => {
+    await db().exec(`CREATE TABLE "marks" ("name" text PRIMARY KEY)`);
+  });
+
+  it("commits the work and the last statement, returning the statement's rows", async () => {
+    let returned: unknown[] = [];
+    await db().session((conn) =>
+      inTransactionEndingWith(conn, async (tx) => {
+        await tx.query(`INSERT INTO "marks" VALUES ($1)`, ["before"]);
+        return { text: `INSERT INTO "marks" VALUES ($1) RETURNING "name"`, values: ["last"] };
+      }),
+    );
+    expect(await names()).toEqual(["before", "last"]);
+    await db().session(async (conn) => {
+      await conn.exec("BEGIN");
+      returned = (await commitWith(conn, { text: `INSERT INTO "marks" VALUES ($1) RETURNING "name"`, values: ["returned"] })).rows;
+    });
+    expect(returned).toEqual([{ name: "returned" }]);
+    expect(await names()).toEqual(["before", "last", "returned"]);
+  });
+
+  it("throws the last statement's error and commits nothing of the transaction", async () => {
+    const outcome = db().session((conn) =>
+      inTransactionEndingWith(conn, async (tx) => {
+        await tx.query(`INSERT INTO "marks" VALUES ($1)`, ["lost"]);
+        return { text: `INSERT INTO "marks" VALUES ($1)`, values: ["before"] }; // a duplicate key
+      }),
+    );
+    await expect(outcome).rejects.toMatchObject({ code: "23505" });
+    expect(await names()).toEqual(["before", "last", "returned"]);
+    // The connection is usable afterwards, outside any transaction.
+    await db().session(async (conn) => expect((await conn.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]));
+  });
+
+  it("refuses values the driver could fail to send, before sending anything", async () => {
+    const outcome = db().session((conn) =>
+      inTransactionEndingWith(conn, async (tx) => {
+        await tx.query(`INSERT INTO "marks" VALUES ($1)`, ["refused"]);
+        return { text: `INSERT INTO "marks" VALUES ($1)`, values: [{ toPostgres: () => "x" }] };
+      }),
+    );
+    await expect(outcome).rejects.toThrow("the last statement's values must be strings, numbers, booleans or null");
+    expect(await names()).not.toContain("refused");
+  });
+});
+
+(testDrivers().includes("pg") ? describe : describe.skip)("commitWith on PostgreSQL", () => {
+  let test: TestDatabase;
+  let proxy: RecordingProxy;
+  beforeAll(async () => {
+    test = await createPgDatabase();
+    proxy = await recordingProxy(new URL(test.url));
+  }, 60_000);
+  afterAll(async () => {
+    await proxy?.close();
+    await test?.drop();
+  });
+
+  it("sends the COMMIT before the last statement's answer has come back", async () => {
+    const url = new URL(test.url);
+    url.host = `127.0.0.1:${proxy.port}`;
+    const db = openPg(url.toString(), { max: 1 });
+    try {
+      await db.session(async (conn) => {
+        await conn.exec("BEGIN");
+        proxy.events.length = 0;
+        await commitWith(conn, { text: "SELECT pg_sleep($1::float8) AS slept", values: [0.3] });
+      });
+    } finally {
+      await db.close();
+    }
+    const commitSent = proxy.events.find((e) => e.toServer && e.data.includes("COMMIT"));
+    const firstAnswer = proxy.events.find((e) => !e.toServer);
+    expect(commitSent).toBeDefined();
+    expect(firstAnswer).toBeDefined();
+    // The statement sleeps 300 ms at the server; the COMMIT was already on its way.
+    expect(commitSent!.at).toBeLessThan(firstAnswer!.at);
+  });
+});
+
+interface RecordingProxy {
+  port: number;
+  events: { toServer: boolean; at: number; data: string }[];
+  close(): Promise<void>;
+}
+
+/** A TCP proxy on loopback that records each chunk, its direction and when it passed. */
+async function recordingProxy(target: URL): Promise<RecordingProxy> {
+  const events: RecordingProxy["events"] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => undefined);
+    }
+    client.on("data", (data) => {
+      events.push({ toServer: true, at: performance.now(), data: data.toString("latin1") });
+      upstream.write(data);
+    });
+    upstream.on("data", (data) => {
+      events.push({ toServer: false, at: performance.now(), data: data.toString("latin1") });
+      client.write(data);
+    });
+    client.on("end", () => upstream.end());
+    upstream.on("end", () => client.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    events,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
