@@ -16,6 +16,7 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const pool = new Pool({
     connectionString: env.BENCH_DB_URL,
     max: Number(env.BENCH_POOL_MAX || 10),
+    pipeline: true,
     // Dates stay YYYY-MM-DD, as the executor keeps them.
     types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === DATE_OID ? (v: string) => v : types.getTypeParser(oid, format))) as typeof types.getTypeParser },
   });

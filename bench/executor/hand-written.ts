@@ -6,7 +6,8 @@
  *
  *   same  the business SQL plus the same idempotency row (claim, then the stored response in the
  *         final transaction) and the same hash-chained audit row (one statement locks the chain
- *         head, inserts the record hashed by PostgreSQL, moves the head), in the same transactions;
+ *         head, inserts the record hashed by PostgreSQL, moves the head), in the same transactions,
+ *         the append sent together with its COMMIT through a pipelining pool, as the executor does;
  *   bare  the business SQL only: no idempotency, no audit (what the guarantees cost).
  *
  * Both variants log one Cloud Logging line and record the same per-tool metrics per request, as
@@ -110,8 +111,12 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     }
   };
 
-  const audit = async (client: ClientLike, body: AuditBody) => {
-    await client.query(SQL.append, [body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), canonicalJson(body)]);
+  /** The audit append and the COMMIT, sent together (the pool pipelines), as the executor sends them. */
+  const auditAndCommit = async (client: ClientLike, body: AuditBody) => {
+    const appended = client.query(SQL.append, [body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), canonicalJson(body)]);
+    const [append, commit] = await Promise.allSettled([appended, client.query("COMMIT")]);
+    if (append.status === "rejected") throw append.reason;
+    if (commit.status === "rejected") throw commit.reason;
   };
 
   const auditBody = (invocationId: string, started: number, tool: string, caller: Caller, input: Record<string, unknown>, rows: AuditBody["rowsChanged"], status: number): AuditBody => ({
@@ -191,9 +196,10 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       const body = { id: created.id, status: created.status, totalPrice: price };
       if (idempotency) {
         await client.query(SQL.store, ["createReservation", caller.id, idempotency.key, idempotency.invocationId, 200, JSON.stringify(body)]);
-        await audit(client, auditBody(idempotency.invocationId, idempotency.started, "createReservation", caller, inputRecord, [{ entity: "Reservation", id: String(created.id), action: "create" }], 200));
+        await auditAndCommit(client, auditBody(idempotency.invocationId, idempotency.started, "createReservation", caller, inputRecord, [{ entity: "Reservation", id: String(created.id), action: "create" }], 200));
+      } else {
+        await client.query("COMMIT");
       }
-      await client.query("COMMIT");
       return body;
     } catch (error) {
       await client.query("ROLLBACK");
@@ -218,8 +224,7 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
           await client.query(SQL.begin(5_000));
           try {
             rows = (await client.query(SQL.mine, [caller.id, 100])).rows;
-            await audit(client, auditBody(invocationId, started, "listReservations", caller, status === undefined ? {} : { status }, [], 200));
-            await client.query("COMMIT");
+            await auditAndCommit(client, auditBody(invocationId, started, "listReservations", caller, status === undefined ? {} : { status }, [], 200));
           } catch (error) {
             await client.query("ROLLBACK");
             throw error;

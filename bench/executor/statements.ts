@@ -58,7 +58,7 @@ export async function executorStatements(setup: CountSetup): Promise<StatementCo
 }
 
 export async function handWrittenStatements(setup: CountSetup, guarantees: Guarantees): Promise<StatementCounts> {
-  const pool = new Pool({ connectionString: setup.url, max: 2, types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 1082 ? (v: string) => v : types.getTypeParser(oid, format))) as typeof types.getTypeParser } });
+  const pool = new Pool({ connectionString: setup.url, max: 2, pipeline: true, types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 1082 ? (v: string) => v : types.getTypeParser(oid, format))) as typeof types.getTypeParser } });
   const statements: string[] = [];
   const counting: PoolLike = {
     async connect() {
