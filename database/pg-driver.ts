@@ -6,8 +6,9 @@ import { TEXT_TYPE_OIDS, type Database, type Queryable, type QueryResult } from 
 const keepText = (value: string) => value;
 const KEEP_TEXT = new Set<number>(Object.values(TEXT_TYPE_OIDS));
 
-function clientQueryable(client: Pool | PoolClient): Queryable {
+function clientQueryable(client: PoolClient): Queryable {
   return {
+    backendPid: (client as PoolClient & { processID?: number }).processID,
     async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
       const result = await client.query(text, values as unknown[]);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };

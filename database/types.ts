@@ -9,6 +9,8 @@ export interface Queryable {
   query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Several statements without parameters (DDL scripts). */
   exec(sql: string): Promise<void>;
+  /** The PostgreSQL backend process serving this connection (a pg session); absent elsewhere. */
+  readonly backendPid?: number;
 }
 
 export type DriverName = "pg" | "pglite";

@@ -9,6 +9,7 @@
  */
 import { guardConstraintName } from "../../compiler/schema/guard";
 import type { Table } from "../../compiler/schema/model";
+import { isConnectionFailure } from "../../database/connection-failure";
 import { databaseErrorFields } from "../../database/types";
 import { ToolError, type ErrorDetail, type ExecutorErrorCode } from "../errors";
 import { FlowError } from "./failures";
@@ -105,13 +106,8 @@ export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables:
     const message = `a value does not fit its column: ${fields.message.split("\n")[0]}`;
     return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message }]), "permanent");
   }
-  if (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || isConnectionLoss(error)) {
+  if (isConnectionFailure(error)) {
     return FlowError.from(ToolError.of("UNAVAILABLE", "the database connection was lost; nothing was committed", [{ ...at, message: "connection lost" }]), "unavailable");
   }
   return FlowError.from(ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error ${code || "without a code"}` }]), "permanent");
-}
-
-export function isConnectionLoss(error: unknown): boolean {
-  const message = (error as Error)?.message ?? "";
-  return /Connection terminated|connection is closed|Client has encountered a connection error|ECONNRESET|ECONNREFUSED|EPIPE/i.test(message);
 }

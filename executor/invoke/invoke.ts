@@ -16,7 +16,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Statement } from "../../compiler/schema/crud";
-import { inTransactionEndingWith } from "../../database/transaction";
+import { CommitOutcomeUnknown, inTransactionEndingWith } from "../../database/transaction";
 import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import { canonicalJson, maskPii, sha256, type AuditBody } from "../audit/audit-chain";
@@ -28,6 +28,7 @@ import { ToolError } from "../errors";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { appendAuditAlone, auditAppend } from "../store/audit-store";
+import { lostCommitOutcome, type LostCommit } from "../store/commit-outcome";
 import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
@@ -90,7 +91,9 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
   }
 
   const state = new FlowState();
-  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown }> => {
+  // Set once the final transaction is ready to commit: what a commit that landed answers.
+  let response: InvocationResult | undefined;
+  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown; lostCommit?: LostCommit }> => {
     const caller = known.caller!;
     const input = known.input!;
     const scope = known.key ?? null;
@@ -110,7 +113,6 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
       // commit also stores the response and the audit record (step 9), atomically with the writes:
       // the audit append is its last statement, sent with the COMMIT.
-      let response: InvocationResult | undefined;
       const finish = async (tx: Queryable, rows: readonly RowChange[]): Promise<Statement> => {
         const body = tool.spec.output !== undefined ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output")) : {};
         if (scope) await storeResponse(tx, scope, request.invocationId, 200, body);
@@ -144,14 +146,23 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       }
       return response!;
     } catch (error) {
-      return { error };
+      if (!(error instanceof CommitOutcomeUnknown)) return { error };
+      // The final COMMIT's answer was lost with the connection: its audit record will say.
+      if (response) return { error: error.cause, lostCommit: { backendPid: conn.backendPid, record: { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() } } };
+      return { error: error.cause };
     }
     // Waiting for a connection is bounded by the tool's deadline; the flow's own errors come back
     // as { error }, so a rejection here means no connection was handed out.
   }, tool.plan.deadline.ms).catch((error: unknown) => ({ error: noConnection(error) }));
   if ("status" in outcome) return outcome;
+  if ("lostCommit" in outcome && outcome.lostCommit && (await lostCommitOutcome(executor.db, outcome.lostCommit, LOST_COMMIT_WAIT_MS)) === "committed") {
+    return { ...response!, durationMs: Date.now() - started };
+  }
   return failed(executor, request, started, known, state, outcome.error);
 }
+
+/** How long a lost COMMIT's backend gets to end before the outcome counts as not committed. */
+const LOST_COMMIT_WAIT_MS = 5_000;
 
 /** A request refused before its tool could run (a body over the size limit): audited like any failure. */
 export function rejected(executor: Executor, request: InvocationRequest, error: ToolError): Promise<InvocationResult> {

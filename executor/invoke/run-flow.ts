@@ -9,7 +9,8 @@
 import type { BranchLabel, Isolation, PlanNode, ResolvedRetry } from "../../compiler/flow/plan";
 import type { Statement } from "../../compiler/schema/crud";
 import { quoteIdent } from "../../compiler/schema/names";
-import { commitWith } from "../../database/transaction";
+import { isConnectionFailure } from "../../database/connection-failure";
+import { commit, commitWith, CommitOutcomeUnknown } from "../../database/transaction";
 import type { Queryable } from "../../database/types";
 import { WHOLE_FLOW_TRANSACTION, type ProgramItem } from "../app/program";
 import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
@@ -21,7 +22,7 @@ import { rowToCel } from "../nodes/db-values";
 import type { ExternalServices } from "../nodes/external-services";
 import { runNode } from "../nodes/index";
 import type { NodeContext, RecordedEffect, RowAction } from "../nodes/node-context";
-import { isConnectionLoss, isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
+import { isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
 import type { Deadline } from "./deadline";
 import { failureClassOf, FlowError } from "./failures";
 
@@ -223,11 +224,13 @@ class Runner {
     }
   }
 
+  /** An unknown outcome stays one (the invocation settles it), its cause as the contract's error. */
   private async commit(last: Statement | undefined): Promise<void> {
     try {
       if (last) await commitWith(this.run.conn, last);
-      else await this.run.conn.exec("COMMIT");
+      else await commit(this.run.conn);
     } catch (error) {
+      if (error instanceof CommitOutcomeUnknown) throw new CommitOutcomeUnknown(this.asFlowError(error.cause));
       throw this.asFlowError(error);
     }
   }
@@ -241,8 +244,8 @@ class Runner {
   }
 
   private asFlowError(error: unknown, node?: string): unknown {
-    if (error instanceof ToolError) return error;
-    if (isDatabaseError(error) || isConnectionLoss(error)) return mapDatabaseError(error, this.run.refusals, this.tables, node);
+    if (error instanceof ToolError || error instanceof CommitOutcomeUnknown) return error;
+    if (isDatabaseError(error) || isConnectionFailure(error)) return mapDatabaseError(error, this.run.refusals, this.tables, node);
     return error;
   }
 

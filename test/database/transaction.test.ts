@@ -5,10 +5,10 @@
  * On PostgreSQL, a loopback proxy between the pool and the server shows that the COMMIT reaches
  * the server before the statement's answer comes back.
  */
-import { createServer, connect, type AddressInfo, type Server, type Socket } from "node:net";
 import { openPg } from "../../database/pg-driver";
 import { commitWith, inTransactionEndingWith } from "../../database/transaction";
 import { createPgDatabase, describeEachDriver, testDrivers, useTestDatabase, type TestDatabase } from "../support/databases";
+import { startTcpProxy, throughProxy, type TcpProxy } from "../support/tcp-proxy";
 
 describeEachDriver("transactions ending with a statement sent with the COMMIT", (driver) => {
   const database = useTestDatabase(driver);
@@ -63,10 +63,11 @@ describeEachDriver("transactions ending with a statement sent with the COMMIT", 
 
 (testDrivers().includes("pg") ? describe : describe.skip)("commitWith on PostgreSQL", () => {
   let test: TestDatabase;
-  let proxy: RecordingProxy;
+  let proxy: TcpProxy;
   beforeAll(async () => {
     test = await createPgDatabase();
-    proxy = await recordingProxy(new URL(test.url));
+    const url = new URL(test.url);
+    proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
   }, 60_000);
   afterAll(async () => {
     await proxy?.close();
@@ -74,63 +75,21 @@ describeEachDriver("transactions ending with a statement sent with the COMMIT", 
   });
 
   it("sends the COMMIT before the last statement's answer has come back", async () => {
-    const url = new URL(test.url);
-    url.host = `127.0.0.1:${proxy.port}`;
-    const db = openPg(url.toString(), { max: 1 });
+    const db = openPg(throughProxy(test.url, proxy), { max: 1 });
     try {
       await db.session(async (conn) => {
         await conn.exec("BEGIN");
-        proxy.events.length = 0;
+        proxy.chunks.length = 0;
         await commitWith(conn, { text: "SELECT pg_sleep($1::float8) AS slept", values: [0.3] });
       });
     } finally {
       await db.close();
     }
-    const commitSent = proxy.events.find((e) => e.toServer && e.data.includes("COMMIT"));
-    const firstAnswer = proxy.events.find((e) => !e.toServer);
+    const commitSent = proxy.chunks.find((c) => c.toServer && c.data.includes("COMMIT"));
+    const firstAnswer = proxy.chunks.find((c) => !c.toServer);
     expect(commitSent).toBeDefined();
     expect(firstAnswer).toBeDefined();
     // The statement sleeps 300 ms at the server; the COMMIT was already on its way.
     expect(commitSent!.at).toBeLessThan(firstAnswer!.at);
   });
 });
-
-interface RecordingProxy {
-  port: number;
-  events: { toServer: boolean; at: number; data: string }[];
-  close(): Promise<void>;
-}
-
-/** A TCP proxy on loopback that records each chunk, its direction and when it passed. */
-async function recordingProxy(target: URL): Promise<RecordingProxy> {
-  const events: RecordingProxy["events"] = [];
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => undefined);
-    }
-    client.on("data", (data) => {
-      events.push({ toServer: true, at: performance.now(), data: data.toString("latin1") });
-      upstream.write(data);
-    });
-    upstream.on("data", (data) => {
-      events.push({ toServer: false, at: performance.now(), data: data.toString("latin1") });
-      client.write(data);
-    });
-    client.on("end", () => upstream.end());
-    upstream.on("end", () => client.end());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    events,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}

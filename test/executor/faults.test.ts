@@ -8,12 +8,15 @@
  * - the invocation's database connection is killed mid-flow with pg_terminate_backend from a
  *   second connection — while the flow waits for a stalled charge, and while it waits for a row
  *   lock → a structured 503, nothing partial, and the same request retried with its
- *   Idempotency-Key succeeds once (PostgreSQL only: PGlite has no second backend to kill).
+ *   Idempotency-Key succeeds once (PostgreSQL only: PGlite has no second backend to kill);
+ * - the connection cut right after the final COMMIT left (it landed, its answer was lost) → the
+ *   executor asks PostgreSQL and answers 200, nothing refunded; cut right before → 503, refunded.
  */
 import type { LightMyRequestResponse } from "fastify";
 import type { AuditBody } from "../../executor/audit/audit-chain";
 import { Client } from "pg";
 import { describeEachDriver, SERVER_URL, testDrivers } from "../support/databases";
+import { startTcpProxy, throughProxy, type TcpProxy } from "../support/tcp-proxy";
 import { exampleObjects, manifestOf, startHarness, type Harness } from "./support/harness";
 import { shopSpecs } from "./support/shop";
 
@@ -279,5 +282,83 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(retried.statusCode).toBe(200);
     expect(h.payments.charges()).toHaveLength(charges + 1);
     expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: h.payments.charges()[charges]!.id });
+  });
+});
+
+(testDrivers().includes("pg") ? describe : describe.skip)("a final COMMIT whose answer is lost with its connection [pg]", () => {
+  // The executor's pool reaches PostgreSQL through a loopback proxy that can cut a connection
+  // right after (or right before) passing on the COMMIT, as a failing network or load balancer would.
+  let h: Harness;
+  let proxy: TcpProxy;
+  let customer: string;
+  let room: string;
+  beforeAll(async () => {
+    const server = new URL(SERVER_URL);
+    proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    h = await startHarness("pg", { dbUrl: (url) => throughProxy(url, proxy) });
+    customer = await h.seedCustomer("Ada");
+    room = await h.seedRoom("301", { capacity: 2, nightlyRate: "80.00" });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+    await proxy?.close();
+  });
+
+  const headers = async (key: string) => ({ authorization: `Bearer ${await h.token(customer, ["customer"])}`, "idempotency-key": key });
+  const confirm = async (id: string, key: string) => h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: await headers(key) });
+  async function pendingReservation(startDate: string, endDate: string): Promise<string> {
+    const created = await h.server.inject({ method: "POST", url: "/reservations", headers: await headers(`create-${startDate}`), payload: { roomId: room, startDate, endDate, guests: 1 } });
+    expect(created.statusCode).toBe(200);
+    return created.json<{ id: string }>().id;
+  }
+  // The COMMIT query message itself ("BEGIN ISOLATION LEVEL READ COMMITTED" must not match).
+  const isCommit = (chunk: string) => chunk.includes("COMMIT\u0000");
+
+  it("the COMMIT lands but its answer is lost: 200, the charge kept, one success record, the key replays it", async () => {
+    const id = await pendingReservation("2026-06-01", "2026-06-03");
+    const charges = h.payments.charges().length;
+    const refunds = h.payments.refunds().length;
+    const audited = (await h.audit()).length;
+
+    const cut = proxy.cut(isCommit, "after-forwarding");
+    const response = await confirm(id, "lost-ack");
+    await cut;
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ id, status: "confirmed" });
+    const charge = h.payments.charges()[charges]!;
+    expect(h.payments.charges()).toHaveLength(charges + 1);
+    expect(h.payments.refunds()).toHaveLength(refunds);
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: charge.id });
+    const records = await auditSince(h, audited);
+    expect(records).toMatchObject([{ invocationId: response.headers["x-fascia-invocation-id"], outcome: { status: 200 }, compensations: [] }]);
+    const again = await confirm(id, "lost-ack");
+    expect({ status: again.statusCode, replayed: again.headers["idempotent-replayed"] }).toEqual({ status: 200, replayed: "true" });
+  });
+
+  it("the COMMIT never reaches PostgreSQL: 503, the charge refunded, the reservation still pending", async () => {
+    const id = await pendingReservation("2026-07-01", "2026-07-03");
+    const charges = h.payments.charges().length;
+    const refunds = h.payments.refunds().length;
+    const before = await h.snapshot();
+    const audited = (await h.audit()).length;
+
+    // The backend is left in its transaction, holding the reservation's row lock and perhaps the
+    // audit chain head, until the executor ends it: the proxy would keep it for two minutes,
+    // longer than this test may take.
+    const cut = proxy.cut(isCommit, "before-forwarding", 120_000);
+    const response = await confirm(id, "lost-commit");
+    await cut;
+
+    expectStructuredError(response, 503, "UNAVAILABLE");
+    const charge = h.payments.charges()[charges]!;
+    expect(h.payments.refunds().slice(refunds)).toMatchObject([{ paymentIntent: charge.id }]);
+    const after = await h.snapshot();
+    expect(after.reservation).toEqual(before.reservation);
+    expect(await auditSince(h, audited)).toMatchObject([{ outcome: { status: 503, code: "UNAVAILABLE" }, compensations: [{ kind: "refund", ok: true }] }]);
+    // The retry confirms once, with a new charge.
+    const retried = await confirm(id, "lost-commit");
+    expect(retried.statusCode).toBe(200);
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: h.payments.charges()[charges + 1]!.id });
   });
 });

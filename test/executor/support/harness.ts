@@ -105,6 +105,8 @@ export interface HarnessOptions {
   server?: Partial<ServerOptions>;
   /** PostgreSQL only: the executor gets a pool of its own of this size (the test's pool has 4). */
   poolSize?: number;
+  /** PostgreSQL only: the executor's own pool opens this URL instead (a proxy in front of the server). */
+  dbUrl?: (url: string) => string;
 }
 
 export async function startHarness(driver: DriverName, options: HarnessOptions = {}): Promise<Harness> {
@@ -127,7 +129,8 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
   await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
   const env = { FASCIA_SECRET_PAYMENTS_API_KEY: payments.apiKey, FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: WEBHOOK_SECRET, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops-token" };
-  const serverDb = options.poolSize && test.driver === "pg" ? openPg(test.url, { max: options.poolSize }) : test.db;
+  const ownPool = (options.poolSize || options.dbUrl) && test.driver === "pg";
+  const serverDb = ownPool ? openPg(options.dbUrl ? options.dbUrl(test.url) : test.url, { max: options.poolSize ?? 4 }) : test.db;
   const server = buildServer({
     app: manifest,
     db: serverDb,

@@ -1,0 +1,51 @@
+/**
+ * The outcome of a final COMMIT whose answer was lost with its connection. PostgreSQL may have
+ * committed (the COMMIT arrived, the acknowledgement did not) or not; refunding a charge whose
+ * writes did commit would leave a confirmed booking unpaid. The final transaction always carries
+ * the invocation's audit record, so that record is the witness — once the backend that ran the
+ * transaction is gone: until then it could still commit (or hold its locks, the audit chain head
+ * among them). So that backend is ended first (pg_terminate_backend: a COMMIT is atomic, it either
+ * lands before the backend exits or never), then the record is looked up.
+ */
+import type { Queryable } from "../../database/types";
+import type { AuditBody } from "../audit/audit-chain";
+import { AUDIT_TABLE } from "./executor-schema";
+
+export type CommitOutcome = "committed" | "not committed" | "unknown";
+
+export interface LostCommit {
+  /** The backend that ran the transaction (absent: the driver has none to end, e.g. PGlite). */
+  backendPid: number | undefined;
+  /** The audit record the final transaction appended. */
+  record: Pick<AuditBody, "invocationId" | "tool" | "at">;
+}
+
+const POLL_MS = 20;
+
+/** "unknown" when the backend outlives `waitMs` or the database cannot be asked. */
+export async function lostCommitOutcome(db: Queryable, lost: LostCommit, waitMs: number): Promise<CommitOutcome> {
+  try {
+    if (lost.backendPid !== undefined && !(await backendEnded(db, lost.backendPid, waitMs))) return "unknown";
+    // (tool, at) is indexed; `at` is the invocation's start, so this reads one index entry or two.
+    const { rows } = await db.query(`SELECT 1 FROM "${AUDIT_TABLE}" WHERE "tool" = $1 AND "at" = $2::timestamptz AND "invocation_id" = $3`, [lost.record.tool, lost.record.at, lost.record.invocationId]);
+    return rows.length > 0 ? "committed" : "not committed";
+  } catch {
+    return "unknown";
+  }
+}
+
+/**
+ * Ends the backend and waits until it has left pg_stat_activity. The pid was our connection's a
+ * moment ago; Linux hands out pids in order up to pid_max, so another backend cannot have it yet.
+ * Without the right to signal it (another role's backend), waiting alone still settles it.
+ */
+async function backendEnded(db: Queryable, pid: number, waitMs: number): Promise<boolean> {
+  await db.query("SELECT pg_terminate_backend($1)", [pid]).catch(() => undefined);
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const { rows } = await db.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [pid]);
+    if (rows.length === 0) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
