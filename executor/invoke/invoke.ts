@@ -16,6 +16,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Statement } from "../../compiler/schema/crud";
+import { isConnectionFailure } from "../../database/connection-failure";
 import { CommitOutcomeUnknown, inTransactionEndingWith } from "../../database/transaction";
 import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
@@ -33,7 +34,7 @@ import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
 import { compensate } from "./compensate";
-import type { RefusalIndex } from "./database-errors";
+import { isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
 import { startDeadline } from "./deadline";
 import { idempotencyKeyOf } from "./idempotency-key";
 import type { RateLimiter } from "./rate-limit";
@@ -227,7 +228,8 @@ async function replayed(executor: Executor, conn: Queryable, request: Invocation
  * already committed writes, stores this error as the key's response) and appends the audit record.
  */
 async function failed(executor: Executor, request: InvocationRequest, started: number, known: Known, state: FlowState, error: unknown): Promise<InvocationResult> {
-  const toolError = error instanceof ToolError ? error : ToolError.of("INTERNAL");
+  // Database errors outside the flow (the claim, the final bookkeeping) get the flow's mapping: a lost connection is 503, not 500.
+  const toolError = error instanceof ToolError ? error : isDatabaseError(error) || isConnectionFailure(error) ? mapDatabaseError(error, executor.refusals, executor.app.manifest.schema.tables) : ToolError.of("INTERNAL");
   const compensations = await compensate(executor.services, state);
   const body = toolError.toBody();
   try {

@@ -10,7 +10,8 @@
  *   lock → a structured 503, nothing partial, and the same request retried with its
  *   Idempotency-Key succeeds once (PostgreSQL only: PGlite has no second backend to kill);
  * - the connection cut right after the final COMMIT left (it landed, its answer was lost) → the
- *   executor asks PostgreSQL and answers 200, nothing refunded; cut right before → 503, refunded.
+ *   executor asks PostgreSQL and answers 200, nothing refunded; cut right before → 503, refunded;
+ *   cut under the idempotency claim → 503, not a 500.
  */
 import type { LightMyRequestResponse } from "fastify";
 import type { AuditBody } from "../../executor/audit/audit-chain";
@@ -334,6 +335,18 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(records).toMatchObject([{ invocationId: response.headers["x-fascia-invocation-id"], outcome: { status: 200 }, compensations: [] }]);
     const again = await confirm(id, "lost-ack");
     expect({ status: again.statusCode, replayed: again.headers["idempotent-replayed"] }).toEqual({ status: 200, replayed: "true" });
+  });
+
+  it("the connection cut under the idempotency claim: 503 (not a 500), nothing written, the retry confirms", async () => {
+    const id = await pendingReservation("2026-08-01", "2026-08-03");
+    const before = await h.snapshot();
+    const cut = proxy.cut((chunk) => chunk.includes("INSERT INTO \"fascia_idempotency\""), "before-forwarding");
+    const response = await confirm(id, "lost-claim");
+    await cut;
+    expectStructuredError(response, 503, "UNAVAILABLE");
+    expect(await h.snapshot()).toEqual(before);
+    const retried = await confirm(id, "lost-claim");
+    expect(retried.statusCode).toBe(200);
   });
 
   it("the COMMIT never reaches PostgreSQL: 503, the charge refunded, the reservation still pending", async () => {
