@@ -29,7 +29,7 @@ import { ToolError } from "../errors";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { appendAuditAlone, auditAppend } from "../store/audit-store";
-import { lostCommitOutcome, type LostCommit } from "../store/commit-outcome";
+import { endBackend, lostCommitOutcome, type LostCommit } from "../store/commit-outcome";
 import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
@@ -94,7 +94,7 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
   const state = new FlowState();
   // Set once the final transaction is ready to commit: what a commit that landed answers.
   let response: InvocationResult | undefined;
-  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown; lostCommit?: LostCommit }> => {
+  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown; lostCommit?: LostCommit; lostBackend?: number }> => {
     const caller = known.caller!;
     const input = known.input!;
     const scope = known.key ?? null;
@@ -147,7 +147,10 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       }
       return response!;
     } catch (error) {
-      if (!(error instanceof CommitOutcomeUnknown)) return { error };
+      if (!(error instanceof CommitOutcomeUnknown)) {
+        const lost = state.connectionLost || isConnectionFailure(error);
+        return lost && conn.backendPid !== undefined ? { error, lostBackend: conn.backendPid } : { error };
+      }
       // The final COMMIT's answer was lost with the connection: its audit record will say.
       if (response) return { error: error.cause, lostCommit: { backendPid: conn.backendPid, record: { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() } } };
       return { error: error.cause };
@@ -156,14 +159,19 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
     // as { error }, so a rejection here means no connection was handed out.
   }, tool.plan.deadline.ms).catch((error: unknown) => ({ error: noConnection(error) }));
   if ("status" in outcome) return outcome;
+  // Both after the connection went back to the pool: asking the database needs one.
   if ("lostCommit" in outcome && outcome.lostCommit && (await lostCommitOutcome(executor.db, outcome.lostCommit, LOST_COMMIT_WAIT_MS)) === "committed") {
     return { ...response!, durationMs: Date.now() - started };
   }
+  // Before answering, as a client retries at once: a lost connection's backend may still hold the flow's row locks.
+  if ("lostBackend" in outcome && outcome.lostBackend !== undefined) await endBackend(executor.db, outcome.lostBackend, LOST_BACKEND_WAIT_MS).catch(() => false);
   return failed(executor, request, started, known, state, outcome.error);
 }
 
 /** How long a lost COMMIT's backend gets to end before the outcome counts as not committed. */
 const LOST_COMMIT_WAIT_MS = 5_000;
+/** How long a failed invocation waits for its lost connection's backend to end before answering. */
+const LOST_BACKEND_WAIT_MS = 2_000;
 
 /** A request refused before its tool could run (a body over the size limit): audited like any failure. */
 export function rejected(executor: Executor, request: InvocationRequest, error: ToolError): Promise<InvocationResult> {

@@ -50,6 +50,8 @@ export class FlowState {
   readonly committedRows: RowChange[] = [];
   /** True once a transaction that wrote has committed: the invocation can no longer be undone. */
   committedWrites = false;
+  /** True once the connection failed under the flow: its backend may still hold the flow's locks. */
+  connectionLost = false;
 }
 
 export interface CommitHook {
@@ -245,6 +247,7 @@ class Runner {
 
   private asFlowError(error: unknown, node?: string): unknown {
     if (error instanceof ToolError || error instanceof CommitOutcomeUnknown) return error;
+    if (isConnectionFailure(error)) this.state.connectionLost = true;
     if (isDatabaseError(error) || isConnectionFailure(error)) return mapDatabaseError(error, this.run.refusals, this.tables, node);
     return error;
   }

@@ -25,7 +25,7 @@ const POLL_MS = 20;
 /** "unknown" when the backend outlives `waitMs` or the database cannot be asked. */
 export async function lostCommitOutcome(db: Queryable, lost: LostCommit, waitMs: number): Promise<CommitOutcome> {
   try {
-    if (lost.backendPid !== undefined && !(await backendEnded(db, lost.backendPid, waitMs))) return "unknown";
+    if (lost.backendPid !== undefined && !(await endBackend(db, lost.backendPid, waitMs))) return "unknown";
     // (tool, at) is indexed; `at` is the invocation's start, so this reads one index entry or two.
     const { rows } = await db.query(`SELECT 1 FROM "${AUDIT_TABLE}" WHERE "tool" = $1 AND "at" = $2::timestamptz AND "invocation_id" = $3`, [lost.record.tool, lost.record.at, lost.record.invocationId]);
     return rows.length > 0 ? "committed" : "not committed";
@@ -35,11 +35,13 @@ export async function lostCommitOutcome(db: Queryable, lost: LostCommit, waitMs:
 }
 
 /**
- * Ends the backend and waits until it has left pg_stat_activity. The pid was our connection's a
- * moment ago; Linux hands out pids in order up to pid_max, so another backend cannot have it yet.
- * Without the right to signal it (another role's backend), waiting alone still settles it.
+ * Ends the backend of a connection that failed and waits until it has left pg_stat_activity;
+ * false when it is still there after `waitMs`. A connection cut by the network leaves its backend
+ * in its transaction, holding its row locks, until TCP notices (hours, with default keepalives).
+ * The pid was the connection's a moment ago; Linux hands out pids in order up to pid_max, so no
+ * other backend can have it yet. Without the right to signal it, waiting alone may still settle it.
  */
-async function backendEnded(db: Queryable, pid: number, waitMs: number): Promise<boolean> {
+export async function endBackend(db: Queryable, pid: number, waitMs: number): Promise<boolean> {
   await db.query("SELECT pg_terminate_backend($1)", [pid]).catch(() => undefined);
   const until = Date.now() + waitMs;
   for (;;) {

@@ -11,7 +11,8 @@
  *   Idempotency-Key succeeds once (PostgreSQL only: PGlite has no second backend to kill);
  * - the connection cut right after the final COMMIT left (it landed, its answer was lost) → the
  *   executor asks PostgreSQL and answers 200, nothing refunded; cut right before → 503, refunded;
- *   cut under the idempotency claim → 503, not a 500.
+ *   cut under the idempotency claim → 503, not a 500; cut mid-flow with the backend left holding
+ *   its row lock → 503, and the executor ends that backend so the retry is not blocked.
  */
 import type { LightMyRequestResponse } from "fastify";
 import type { AuditBody } from "../../executor/audit/audit-chain";
@@ -335,6 +336,23 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(records).toMatchObject([{ invocationId: response.headers["x-fascia-invocation-id"], outcome: { status: 200 }, compensations: [] }]);
     const again = await confirm(id, "lost-ack");
     expect({ status: again.statusCode, replayed: again.headers["idempotent-replayed"] }).toEqual({ status: 200, replayed: "true" });
+  });
+
+  it("the connection cut mid-flow, its backend left holding the row lock: 503, and the retry is not blocked by that lock", async () => {
+    const id = await pendingReservation("2026-09-01", "2026-09-03");
+    const before = await h.snapshot();
+    const charges = h.payments.charges().length;
+    // The read takes the row lock (FOR UPDATE); the proxy keeps the backend's side open for two
+    // minutes, longer than this test may take, so only the executor ending it frees the lock.
+    const cut = proxy.cut((chunk) => chunk.includes("FOR UPDATE"), "after-forwarding", 120_000);
+    const response = await confirm(id, "lost-mid-flow");
+    await cut;
+    expectStructuredError(response, 503, "UNAVAILABLE");
+    expect(await h.snapshot()).toEqual(before);
+    expect(h.payments.charges()).toHaveLength(charges);
+    const retried = await confirm(id, "lost-mid-flow");
+    expect(retried.statusCode).toBe(200);
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed" });
   });
 
   it("the connection cut under the idempotency claim: 503 (not a 500), nothing written, the retry confirms", async () => {
