@@ -1,5 +1,6 @@
 /**
- * The outcome of a final COMMIT whose answer was lost with its connection. PostgreSQL may have
+ * Connections that failed under an invocation: ending the backend they leave behind (endBackend),
+ * and the outcome of a final COMMIT whose answer was lost with its connection. PostgreSQL may have
  * committed (the COMMIT arrived, the acknowledgement did not) or not; refunding a charge whose
  * writes did commit would leave a confirmed booking unpaid. The final transaction always carries
  * the invocation's audit record, so that record is the witness — once the backend that ran the
