@@ -29,7 +29,7 @@ import { ToolError } from "../errors";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { appendAuditAlone, auditAppend } from "../store/audit-store";
-import { endBackend, lostCommitOutcome, type LostCommit } from "../store/commit-outcome";
+import { settleLostConnection, type LostConnection } from "../store/commit-outcome";
 import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
@@ -94,7 +94,7 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
   const state = new FlowState();
   // Set once the final transaction is ready to commit: what a commit that landed answers.
   let response: InvocationResult | undefined;
-  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown; lostCommit?: LostCommit; lostBackend?: number }> => {
+  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown; lost?: LostConnection }> => {
     const caller = known.caller!;
     const input = known.input!;
     const scope = known.key ?? null;
@@ -147,24 +147,23 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       }
       return response!;
     } catch (error) {
-      if (!(error instanceof CommitOutcomeUnknown)) {
-        const lost = state.connectionLost || isConnectionFailure(error);
-        return lost && conn.backendPid !== undefined ? { error, lostBackend: conn.backendPid } : { error };
-      }
-      // The final COMMIT's answer was lost with the connection: its audit record will say.
-      if (response) return { error: error.cause, lostCommit: { backendPid: conn.backendPid, record: { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() } } };
-      return { error: error.cause };
+      const cause = error instanceof CommitOutcomeUnknown ? error.cause : error;
+      if (!(error instanceof CommitOutcomeUnknown) && !state.connectionLost && !isConnectionFailure(error)) return { error };
+      // The connection failed: its backend may still hold the flow's locks, and when the final
+      // COMMIT was under way its answer is lost with it (its audit record will say).
+      const finalCommit = error instanceof CommitOutcomeUnknown && response ? { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() } : undefined;
+      return { error: cause, lost: { backendPid: conn.backendPid, ...(finalCommit ? { finalCommit } : {}) } };
     }
     // Waiting for a connection is bounded by the tool's deadline; the flow's own errors come back
     // as { error }, so a rejection here means no connection was handed out.
   }, tool.plan.deadline.ms).catch((error: unknown) => ({ error: noConnection(error) }));
   if ("status" in outcome) return outcome;
-  // Both after the connection went back to the pool: asking the database needs one.
-  if ("lostCommit" in outcome && outcome.lostCommit && (await lostCommitOutcome(executor.db, outcome.lostCommit, LOST_COMMIT_WAIT_MS)) === "committed") {
-    return { ...response!, durationMs: Date.now() - started };
+  // After the connection went back to the pool (asking the database needs one) and before
+  // answering, as a client retries at once.
+  if ("lost" in outcome && outcome.lost) {
+    const waitMs = outcome.lost.finalCommit ? LOST_COMMIT_WAIT_MS : LOST_BACKEND_WAIT_MS;
+    if (await settleLostConnection(executor.db, outcome.lost, waitMs)) return { ...response!, durationMs: Date.now() - started };
   }
-  // Before answering, as a client retries at once: a lost connection's backend may still hold the flow's row locks.
-  if ("lostBackend" in outcome && outcome.lostBackend !== undefined) await endBackend(executor.db, outcome.lostBackend, LOST_BACKEND_WAIT_MS).catch(() => false);
   return failed(executor, request, started, known, state, outcome.error);
 }
 

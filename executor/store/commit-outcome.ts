@@ -1,6 +1,6 @@
 /**
- * Connections that failed under an invocation: ending the backend they leave behind (endBackend),
- * and the outcome of a final COMMIT whose answer was lost with its connection. PostgreSQL may have
+ * Connections that failed under an invocation: ending the backend they leave behind, and the
+ * outcome of a final COMMIT whose answer was lost with its connection. PostgreSQL may have
  * committed (the COMMIT arrived, the acknowledgement did not) or not; refunding a charge whose
  * writes did commit would leave a confirmed booking unpaid. The final transaction always carries
  * the invocation's audit record, so that record is the witness — once the backend that ran the
@@ -12,26 +12,30 @@ import type { Queryable } from "../../database/types";
 import type { AuditBody } from "../audit/audit-chain";
 import { AUDIT_TABLE } from "./executor-schema";
 
-export type CommitOutcome = "committed" | "not committed" | "unknown";
-
-export interface LostCommit {
-  /** The backend that ran the transaction (absent: the driver has none to end, e.g. PGlite). */
+export interface LostConnection {
+  /** Its backend (absent: the driver has none to end, e.g. PGlite). */
   backendPid: number | undefined;
-  /** The audit record the final transaction appended. */
-  record: Pick<AuditBody, "invocationId" | "tool" | "at">;
+  /** Set when the final COMMIT was under way: the audit record that transaction appended. */
+  finalCommit?: Pick<AuditBody, "invocationId" | "tool" | "at">;
 }
 
 const POLL_MS = 20;
 
-/** "unknown" when the backend outlives `waitMs` or the database cannot be asked. */
-export async function lostCommitOutcome(db: Queryable, lost: LostCommit, waitMs: number): Promise<CommitOutcome> {
+/**
+ * Settles a connection that failed under an invocation: ends its backend, then, when the final
+ * COMMIT was under way, looks for its audit record. True only when that COMMIT is known to have
+ * landed; false also when the backend outlives `waitMs` or the database cannot be asked.
+ */
+export async function settleLostConnection(db: Queryable, lost: LostConnection, waitMs: number): Promise<boolean> {
   try {
-    if (lost.backendPid !== undefined && !(await endBackend(db, lost.backendPid, waitMs))) return "unknown";
+    const ended = lost.backendPid === undefined || (await endBackend(db, lost.backendPid, waitMs));
+    if (!ended || !lost.finalCommit) return false;
+    const { invocationId, tool, at } = lost.finalCommit;
     // (tool, at) is indexed; `at` is the invocation's start, so this reads one index entry or two.
-    const { rows } = await db.query(`SELECT 1 FROM "${AUDIT_TABLE}" WHERE "tool" = $1 AND "at" = $2::timestamptz AND "invocation_id" = $3`, [lost.record.tool, lost.record.at, lost.record.invocationId]);
-    return rows.length > 0 ? "committed" : "not committed";
+    const { rows } = await db.query(`SELECT 1 FROM "${AUDIT_TABLE}" WHERE "tool" = $1 AND "at" = $2::timestamptz AND "invocation_id" = $3`, [tool, at, invocationId]);
+    return rows.length > 0;
   } catch {
-    return "unknown";
+    return false;
   }
 }
 
@@ -42,7 +46,7 @@ export async function lostCommitOutcome(db: Queryable, lost: LostCommit, waitMs:
  * The pid was the connection's a moment ago; Linux hands out pids in order up to pid_max, so no
  * other backend can have it yet. Without the right to signal it, waiting alone may still settle it.
  */
-export async function endBackend(db: Queryable, pid: number, waitMs: number): Promise<boolean> {
+async function endBackend(db: Queryable, pid: number, waitMs: number): Promise<boolean> {
   await db.query("SELECT pg_terminate_backend($1)", [pid]).catch(() => undefined);
   const until = Date.now() + waitMs;
   for (;;) {
