@@ -18,26 +18,31 @@ async function refusal(run: () => Promise<unknown> | unknown): Promise<string> {
   throw new Error("expected a 401");
 }
 
-describe("step 1: JWT callers (local mode keys)", () => {
-  let dir: string;
-  let keys: LocalKeys;
+/** A local key pair in a temporary folder for the enclosing describe, removed afterwards. */
+function useLocalKeys(): { readonly dir: string; readonly keys: LocalKeys } {
+  const current = {} as { dir: string; keys: LocalKeys };
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "fascia-auth-"));
-    keys = await loadOrCreateLocalKeys(dir);
+    current.dir = mkdtempSync(join(tmpdir(), "fascia-auth-"));
+    current.keys = await loadOrCreateLocalKeys(current.dir);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const authenticate = () => createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: keys.publicKey } });
+  afterAll(() => rmSync(current.dir, { recursive: true, force: true }));
+  return current;
+}
+
+describe("step 1: JWT callers (local mode keys)", () => {
+  const local = useLocalKeys();
+  const authenticate = () => createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: local.keys.publicKey } });
 
   it("accepts a minted token and reads sub and roles", async () => {
-    const token = await mintLocalToken(keys, { sub: "cust-1", roles: ["customer"] });
+    const token = await mintLocalToken(local.keys, { sub: "cust-1", roles: ["customer"] });
     const caller = await authenticate()(`Bearer ${token}`);
     expect(caller.id).toBe("cust-1");
     expect(caller.roles).toEqual(["customer"]);
   });
 
   it("keeps the same key across restarts, so earlier tokens stay valid", async () => {
-    const token = await mintLocalToken(keys, { sub: "a", roles: [] });
-    const again = await loadOrCreateLocalKeys(dir);
+    const token = await mintLocalToken(local.keys, { sub: "a", roles: [] });
+    const again = await loadOrCreateLocalKeys(local.dir);
     const caller = await createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: again.publicKey } })(`Bearer ${token}`);
     expect(caller.id).toBe("a");
   });
@@ -45,9 +50,9 @@ describe("step 1: JWT callers (local mode keys)", () => {
   it("refuses a missing header, an expired token, a wrong audience and a foreign signature", async () => {
     expect(await refusal(() => authenticate()(undefined))).toBe("no Authorization header");
     expect(await refusal(() => authenticate()("Basic abc"))).toMatch(/not `Bearer <token>`/);
-    const expired = await new SignJWT({ roles: [] }).setProtectedHeader({ alg: "ES256" }).setSubject("x").setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(keys.privateKey);
+    const expired = await new SignJWT({ roles: [] }).setProtectedHeader({ alg: "ES256" }).setSubject("x").setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(local.keys.privateKey);
     expect(await refusal(() => authenticate()(`Bearer ${expired}`))).toBe("the token has expired");
-    const otherAudience = await mintLocalToken(keys, { sub: "x", roles: [], audience: "someone-else" });
+    const otherAudience = await mintLocalToken(local.keys, { sub: "x", roles: [], audience: "someone-else" });
     expect(await refusal(() => authenticate()(`Bearer ${otherAudience}`))).toBe("the token's aud claim is not accepted");
     const stranger = await loadOrCreateLocalKeys(mkdtempSync(join(tmpdir(), "fascia-auth-other-")));
     const forged = await mintLocalToken(stranger, { sub: "x", roles: ["staff"] });
@@ -74,13 +79,7 @@ describe("step 1: webhook signatures", () => {
 });
 
 describe("step 1: verified tokens are remembered, never beyond their validity", () => {
-  let dir: string;
-  let keys: LocalKeys;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "fascia-auth-cache-"));
-    keys = await loadOrCreateLocalKeys(dir);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const local = useLocalKeys();
 
   /** An authenticator on a settable clock that counts the real verifications it makes. */
   function counting(tokenCache?: { maxEntries: number; maxAgeSeconds: number }) {
@@ -89,7 +88,7 @@ describe("step 1: verified tokens are remembered, never beyond their validity", 
     const authenticate = createJwtAuthenticator({
       issuer: LOCAL_ISSUER,
       audience: LOCAL_AUDIENCE,
-      keys: { publicKey: keys.publicKey },
+      keys: { publicKey: local.keys.publicKey },
       ...(tokenCache ? { tokenCache } : {}),
       nowSeconds: () => clock.now,
       verify: ((...args: Parameters<typeof jwtVerify>) => {
@@ -99,7 +98,7 @@ describe("step 1: verified tokens are remembered, never beyond their validity", 
     });
     return { authenticate, clock, counter };
   }
-  const token = (exp: number, sub = "cust-1") => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256" }).setSubject(sub).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime(exp).sign(keys.privateKey);
+  const token = (exp: number, sub = "cust-1") => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256" }).setSubject(sub).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime(exp).sign(local.keys.privateKey);
 
   it("verifies a token once and then answers from memory, with the same caller", async () => {
     const { authenticate, clock, counter } = counting();

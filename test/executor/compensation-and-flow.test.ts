@@ -6,18 +6,17 @@
  * inside a transaction re-runs its node from a savepoint.
  */
 import { describeEachDriver } from "../support/databases";
-import { manifestOf, startHarness, type Harness } from "./support/harness";
-import { shopSpecs } from "./support/shop";
+import type { Harness } from "./support/harness";
+import { clerkPost, startShop } from "./support/shop";
 
 describeEachDriver("compensations and flow control", (driver) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(driver, { manifest: (ops) => manifestOf(shopSpecs(ops), "shop") });
+    h = await startShop(driver);
   }, 60_000);
   afterAll(() => h?.close());
 
-  const post = async (url: string, payload: unknown, key?: string) =>
-    h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}`, ...(key ? { "idempotency-key": key } : {}) }, payload: payload as Record<string, unknown> });
+  const post = clerkPost(() => h);
 
   it("a payment failing after the DB write: 502, the write rolled back, nothing charged", async () => {
     h.payments.failNext(2, 500);

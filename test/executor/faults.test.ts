@@ -20,7 +20,7 @@ import { Client } from "pg";
 import { describeEachDriver, SERVER_URL, testDrivers } from "../support/databases";
 import { startTcpProxy, throughProxy, type TcpProxy } from "../support/tcp-proxy";
 import { exampleObjects, manifestOf, startHarness, type Harness } from "./support/harness";
-import { shopSpecs } from "./support/shop";
+import { clerkPost, startShop } from "./support/shop";
 
 /** A statement on the server's maintenance database (ALTER DATABASE cannot target the current one). */
 async function asAdmin(sql: string): Promise<void> {
@@ -51,12 +51,11 @@ function expectStructuredError(response: LightMyRequestResponse, status: number,
 describeEachDriver("faults between the database and the payments provider", (driver) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(driver, { manifest: (ops) => manifestOf(shopSpecs(ops), "shop") });
+    h = await startShop(driver);
   }, 60_000);
   afterAll(() => h?.close());
 
-  const post = async (url: string, payload: unknown, key?: string) =>
-    h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}`, ...(key ? { "idempotency-key": key } : {}) }, payload: payload as Record<string, unknown> });
+  const post = clerkPost(() => h);
 
   it("the payments server failing after the DB write: rolled back, no order, no key, only the failure's audit record", async () => {
     const before = await h.snapshot();

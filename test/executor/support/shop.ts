@@ -1,8 +1,13 @@
 /**
  * A small app beside the example, for what the example's tools cannot show: a write followed by
  * a payment, a charge followed by a refused write, a status change the machine does not list, an
- * `if` branch, and a retry scope (with its savepoint) inside a transaction.
+ * `if` branch, and a retry scope (with its savepoint) inside a transaction; and how tests serve
+ * and call it.
  */
+import type { LightMyRequestResponse } from "fastify";
+import type { DriverName } from "../../../database/types";
+import { manifestOf, startHarness, type Harness } from "./harness";
+
 export function shopSpecs(opsUrl: string): unknown[] {
   const order = {
     kind: "Entity",
@@ -66,4 +71,17 @@ export function shopSpecs(opsUrl: string): unknown[] {
       },
     }),
   ];
+}
+
+/** The shop served by a fresh harness on `driver`. */
+export function startShop(driver: DriverName): Promise<Harness> {
+  return startHarness(driver, { manifest: (ops) => manifestOf(shopSpecs(ops), "shop") });
+}
+
+/** A POST to the shop as its clerk, with an Idempotency-Key when one is given. */
+export function clerkPost(harness: () => Harness): (url: string, payload: unknown, key?: string) => Promise<LightMyRequestResponse> {
+  return async (url, payload, key) => {
+    const h = harness();
+    return h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}`, ...(key ? { "idempotency-key": key } : {}) }, payload: payload as Record<string, unknown> });
+  };
 }
