@@ -24,7 +24,7 @@ import { join } from "node:path";
 import autocannon, { type Result } from "autocannon";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { writeManifest } from "../executor/app/manifest";
-import { bundleExecutor, bundleNodeProgram, packageRoot } from "../executor/bundle/bundle-executor";
+import { bundleExecutor, bundleNodeProgram, packageRoot } from "../build/bundle-executor";
 import { createPgDatabase, type TestDatabase } from "../test/support/databases";
 import { benchManifest, booking, prepareDatabase, READER_RESERVATIONS, type Seeded } from "./executor/bench-app";
 import { coldStartMs, startServer, type ServerProcess } from "./executor/processes";

@@ -9,9 +9,9 @@ import { performance } from "node:perf_hooks";
 import { parseAllDocuments } from "yaml";
 import { setCelAstCaching } from "../compiler/flow/cel-ast";
 import { assessSpecs } from "../risk/engine";
-import { loadSpecObjects } from "../spec/load";
-import { findSpecFiles } from "../spec/source/spec-files";
-import type { SpecSet } from "../spec/model";
+import { loadSpecObjects } from "../loader/load";
+import { findSpecFiles } from "../loader/source/spec-files";
+import type { SpecSet } from "../loader/model";
 import { median, type BenchResult } from "./result";
 
 export const name = "plan + risk";

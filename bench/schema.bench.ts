@@ -8,9 +8,9 @@ import { performance } from "node:perf_hooks";
 import { compileEntities } from "../compiler/schema/compile";
 import { freshSchemaSql } from "../compiler/schema/ddl";
 import { planMigration } from "../compiler/migrations/plan";
-import { loadSpecObjects } from "../spec/load";
-import { entityList } from "../spec/model";
-import type { EntitySpec } from "../spec/language/entity";
+import { loadSpecObjects } from "../loader/load";
+import { entityList } from "../loader/model";
+import type { EntitySpec } from "../language/entity";
 import { median, type BenchResult } from "./result";
 
 export const name = "schema: DDL + migration planning";

@@ -6,7 +6,7 @@
  * entities + 1,000 tools in under 2 s; time(2N)/time(N) ≤ 2.2 (the loader stays linear).
  */
 import { performance } from "node:perf_hooks";
-import { loadSpecSources, type SpecSource } from "../spec/load";
+import { loadSpecSources, type SpecSource } from "../loader/load";
 import { median, type BenchResult } from "./result";
 
 export const name = "spec load";

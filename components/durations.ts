@@ -1,6 +1,6 @@
 /** Tool deadlines turned into what Cloud Run and Cloud Scheduler take. Pure. */
-import { durationMs } from "../spec/language/common";
-import type { ToolSpec } from "../spec/language/tool";
+import { durationMs } from "../language/common";
+import type { ToolSpec } from "../language/tool";
 
 /** Cloud Run's request timeout: the longest tool deadline plus a margin for the response. */
 export const REQUEST_TIMEOUT_MARGIN_S = 10;

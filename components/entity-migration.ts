@@ -6,9 +6,9 @@
  * it with the previous and new inputs.
  */
 import { planSchemaChanges, type SchemaFinding } from "../risk/schema-changes";
-import type { EntitySpec } from "../spec/language/entity";
-import { loadSpecObjects } from "../spec/load";
-import type { SpecSet } from "../spec/model";
+import type { EntitySpec } from "../language/entity";
+import { loadSpecObjects } from "../loader/load";
+import type { SpecSet } from "../loader/model";
 
 /** What the record stores: the entity and the entities its relationships name (to compile it). */
 export interface RecordedEntity {

@@ -7,7 +7,7 @@
  * a webhook (the payment provider has no Google identity). An app of scheduled tools only stays
  * internal, and the scheduler's service account alone may invoke it. Pure: no Pulumi imports.
  */
-import type { ToolSpec } from "../spec/language/tool";
+import type { ToolSpec } from "../language/tool";
 
 export type Ingress = "INGRESS_TRAFFIC_ALL" | "INGRESS_TRAFFIC_INTERNAL_ONLY";
 

@@ -19,7 +19,7 @@ import { secretNames } from "../executor/secrets";
 import { assessSpecs } from "../risk/engine";
 import { riskReportJson, type RiskReportJson } from "../risk/report/json";
 import type { RiskLevel } from "../risk/rule";
-import type { SpecSet } from "../spec/model";
+import type { SpecSet } from "../loader/model";
 import { apiShortName, requiredApis } from "./apis";
 import { requestTimeoutSeconds } from "./durations";
 import { CLOUDSQL_MOUNT_PATH, executorEnv, type EnvEntry, type SecretRef } from "./env";

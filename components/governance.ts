@@ -7,7 +7,7 @@
 import { assessTool, entityMap, type ToolAssessment } from "../risk/engine";
 import type { Finding } from "../risk/rule";
 import { compileTool } from "../compiler/flow/compile";
-import type { SpecSet } from "../spec/model";
+import type { SpecSet } from "../loader/model";
 
 export type Verdict = "deploy" | "warn" | "refuse";
 

@@ -4,7 +4,7 @@
  * executor serves it at (executor/server/routes.ts, docs/executor-config.md). Pure: no Pulumi imports.
  */
 import { scheduledToolPath } from "../executor/server/routes";
-import type { ToolSpec } from "../spec/language/tool";
+import type { ToolSpec } from "../language/tool";
 
 /** The executor's own definition (executor/server/routes.ts): one path for both sides. */
 export { SCHEDULED_PATH_PREFIX } from "../executor/server/routes";

@@ -3,12 +3,12 @@
  * Invalid specs stop the program with every diagnostic (file:line:col code message), never a
  * partial deployment. Pure: no Pulumi imports (the component wraps the error in a ResourceError).
  */
-import { formatDiagnostic } from "../spec/diagnostics";
-import type { EntitySpec } from "../spec/language/entity";
-import type { PolicySpec } from "../spec/language/policy";
-import type { ToolSpec } from "../spec/language/tool";
-import { loadSpecDir, loadSpecObjects, type LoadResult } from "../spec/load";
-import type { SpecSet } from "../spec/model";
+import { formatDiagnostic } from "../loader/diagnostics";
+import type { EntitySpec } from "../language/entity";
+import type { PolicySpec } from "../language/policy";
+import type { ToolSpec } from "../language/tool";
+import { loadSpecDir, loadSpecObjects, type LoadResult } from "../loader/load";
+import type { SpecSet } from "../loader/model";
 
 export class InvalidSpecsError extends Error {
   constructor(

@@ -5,7 +5,7 @@
  * row; index builds (CONCURRENTLY) and validations follow, and the row is marked applied with the
  * last of them, so an interrupted migration resumes where it stopped.
  */
-import type { EntitySpec } from "../spec/language/entity";
+import type { EntitySpec } from "../language/entity";
 import { planMigration, type MigrationPlan, type MigrationStep } from "../compiler/migrations/plan";
 import { checksum, DEFAULT_TIMEOUTS, renderPlanSql, stepsOfPhase, timeoutStatements, type Timeouts } from "../compiler/migrations/render";
 import { CREATE_LEDGER, LEDGER_TABLE, MIGRATION_LOCK_KEY, MigrationIntegrityError, readLedger, type LedgerRow } from "./ledger";

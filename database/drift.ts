@@ -3,7 +3,7 @@
  * catalog is built by applying the fresh schema to a scratch in-memory PGlite and reading it back
  * through pg_catalog, so both sides are printed by PostgreSQL itself.
  */
-import type { EntitySpec } from "../spec/language/entity";
+import type { EntitySpec } from "../language/entity";
 import { compileEntities } from "../compiler/schema/compile";
 import { freshSchemaSql } from "../compiler/schema/ddl";
 import { diffCatalogs, readCatalog, type CatalogDifference } from "./catalog";

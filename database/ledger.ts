@@ -4,7 +4,7 @@
  * checksum, or a known migration id with another checksum, is a hard error: the history is not
  * what was applied.
  */
-import type { EntitySpec } from "../spec/language/entity";
+import type { EntitySpec } from "../language/entity";
 import { checksum } from "../compiler/migrations/render";
 import type { Queryable } from "./types";
 

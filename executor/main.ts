@@ -1,6 +1,6 @@
 /**
  * The executor's entry point: what `node executor.js` runs in the Cloud Run image (the bundle is
- * built from this file by executor/bundle/). FASCIA_RUN picks the job of the process:
+ * built from this file by build/). FASCIA_RUN picks the job of the process:
  *
  *   serve (default)  answer requests on PORT until SIGTERM/SIGINT, then drain and exit 0
  *   migrate          apply the app's and the executor's migrations once, then exit 0 (the

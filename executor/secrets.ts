@@ -3,7 +3,7 @@
  * Run injects Secret Manager values. Every secret the specs name is required at startup, so a
  * missing one stops the service before it takes traffic, with its name in the error.
  */
-import type { SpecSet } from "../spec/model";
+import type { SpecSet } from "../loader/model";
 
 export const SECRET_ENV_PREFIX = "FASCIA_SECRET_";
 

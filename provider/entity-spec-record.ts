@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Judge from "../components/entity-migration";
 import type { EntityMigrationSummary, RecordedEntity } from "../components/entity-migration";
-import type { EntitySpec } from "../spec/language/entity";
+import type { EntitySpec } from "../language/entity";
 
 /**
  * Pulumi serializes a dynamic provider's functions with everything they capture, and runs them

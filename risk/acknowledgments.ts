@@ -4,7 +4,7 @@
  * matches no finding is stale, and is itself reported (A001), so suppressions cannot outlive the
  * problem they excused.
  */
-import type { ToolSpec } from "../spec/language/tool";
+import type { ToolSpec } from "../language/tool";
 import type { Finding } from "./rule";
 
 export const STALE_ACKNOWLEDGMENT = {

@@ -4,8 +4,8 @@
  * finding is acknowledged.
  */
 import { compileTool, type CompiledTool } from "../compiler/flow/compile";
-import type { EntitySpec } from "../spec/language/entity";
-import type { SpecSet } from "../spec/model";
+import type { EntitySpec } from "../language/entity";
+import type { SpecSet } from "../loader/model";
 import { applyAcknowledgments } from "./acknowledgments";
 import type { Finding, RiskLevel } from "./rule";
 import { TOOL_RULE_LIST } from "./rules";

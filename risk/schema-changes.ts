@@ -6,7 +6,7 @@
  * them, and only regroups what the planner decided.
  */
 import { planMigration, type MigrationStep, type SchemaFinding } from "../compiler/migrations";
-import { entityList, type SpecSet } from "../spec/model";
+import { entityList, type SpecSet } from "../loader/model";
 
 export type { SchemaFinding };
 

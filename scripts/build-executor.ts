@@ -3,7 +3,7 @@
  * `fascia build` copies into an app's image folder when Fascia is installed from the registry.
  */
 import { join } from "node:path";
-import { bundleExecutor, packageRoot } from "../executor/bundle/bundle-executor";
+import { bundleExecutor, packageRoot } from "../build/bundle-executor";
 
 const root = packageRoot(__dirname);
 bundleExecutor(join(root, "dist", "executor"), { root }).then(

@@ -7,10 +7,10 @@ import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
 import { migrateToSpecs } from "../../database/apply";
 import type { Database } from "../../database/types";
-import { compileSpecSet } from "../../executor/app/compile-app";
+import { compileSpecSet } from "../../build/compile-app";
 import type { AppManifest } from "../../executor/app/manifest";
 import { applyExecutorMigrations } from "../../executor/store/executor-schema";
-import { loadSpecDir, loadSpecObjects } from "../../spec/load";
+import { loadSpecDir, loadSpecObjects } from "../../loader/load";
 
 export const ROOMS = 100;
 export const READER_RESERVATIONS = 10;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { writeAppImage } from "../../executor/bundle/app-image";
+import { writeAppImage } from "../../build/app-image";
 import { EXIT, type CliIO } from "../io";
 
 export function registerBuild(program: Command, io: CliIO, setExit: (code: number) => void): void {

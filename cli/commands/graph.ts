@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { loadSpecDir } from "../../spec/load";
-import { didYouMean } from "../../spec/suggest";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { loadSpecDir } from "../../loader/load";
+import { didYouMean } from "../../loader/suggest";
 import { compileTool } from "../../compiler/flow/compile";
 import { assessTool, entityMap } from "../../risk/engine";
 import { flowMermaid } from "../../risk/report/mermaid";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { loadSpecDir } from "../../spec/load";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { loadSpecDir } from "../../loader/load";
 import { assessSpecs } from "../../risk/engine";
 import { riskReportJson } from "../../risk/report/json";
 import { riskReportMarkdown } from "../../risk/report/markdown";

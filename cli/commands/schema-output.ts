@@ -1,9 +1,9 @@
 /** What `fascia sql`, `diff` and `migrate` share: loading entities, and printing plans and problems. */
 import { existsSync } from "node:fs";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { loadSpecDir } from "../../spec/load";
-import { entityList, type SpecSet } from "../../spec/model";
-import type { EntitySpec } from "../../spec/language/entity";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { loadSpecDir } from "../../loader/load";
+import { entityList, type SpecSet } from "../../loader/model";
+import type { EntitySpec } from "../../language/entity";
 import type { SchemaProblem } from "../../compiler/schema/model";
 import type { MigrationPlan } from "../../compiler/migrations/plan";
 import type { CliIO } from "../io";

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { loadSpecDir } from "../../spec/load";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { loadSpecDir } from "../../loader/load";
 import { EXIT, type CliIO } from "../io";
 
 export function registerValidate(program: Command, io: CliIO, setExit: (code: number) => void): void {

@@ -2,11 +2,11 @@
  * The flow compiler: a loaded, valid Tool → its execution plan, plus the analysis the risk rules
  * read (graph, scopes, which nodes run together). Pure: the spec is never changed.
  */
-import { durationMs } from "../../spec/language/common";
-import type { EntitySpec } from "../../spec/language/entity";
-import { EXTERNAL_NODE_TYPES, type NodeType } from "../../spec/language/nodes";
-import type { ToolSpec } from "../../spec/language/tool";
-import type { SpecSet } from "../../spec/model";
+import { durationMs } from "../../language/common";
+import type { EntitySpec } from "../../language/entity";
+import { EXTERNAL_NODE_TYPES, type NodeType } from "../../language/nodes";
+import type { ToolSpec } from "../../language/tool";
+import type { SpecSet } from "../../loader/model";
 import { branchStructure } from "./branches";
 import { chooseConcurrency, type ConcurrencyDecisions } from "./concurrency";
 import { buildFlowGraph, type ExecNode, type FlowGraph } from "./graph";

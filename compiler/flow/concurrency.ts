@@ -11,9 +11,9 @@
  *   version check (the write only matches the row if its version is still the one read);
  * - plain inserts, single-statement writes, reads only → none needed.
  */
-import type { EntitySpec } from "../../spec/language/entity";
-import type { NodeOfType } from "../../spec/language/nodes";
-import { whereIsUnique } from "../../spec/keys";
+import type { EntitySpec } from "../../language/entity";
+import type { NodeOfType } from "../../language/nodes";
+import { whereIsUnique } from "../../language/keys";
 import { nodeExpressions } from "./expressions";
 import { nodeRefs } from "./cel-ast";
 import type { FlowGraph } from "./graph";

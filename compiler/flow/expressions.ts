@@ -1,5 +1,5 @@
 /** Every CEL expression a node holds, by node type (a new type without an entry does not compile). */
-import type { NodeOfType, NodeType, WhereSpec } from "../../spec/language/nodes";
+import type { NodeOfType, NodeType, WhereSpec } from "../../language/nodes";
 import type { ExecNode } from "./graph";
 
 function whereExpressions(where: WhereSpec | undefined): string[] {

@@ -3,9 +3,9 @@
  * ancestors. Built once per tool; every later pass of the compiler reads it and none changes it.
  */
 import graphlib from "graphlib";
-import { ancestorSets } from "../../spec/graph-order";
-import { isScopeNode, type FlowNodeSpec, type ScopeNode } from "../../spec/language/nodes";
-import type { ToolSpec } from "../../spec/language/tool";
+import { ancestorSets } from "../../loader/graph-order";
+import { isScopeNode, type FlowNodeSpec, type ScopeNode } from "../../language/nodes";
+import type { ToolSpec } from "../../language/tool";
 import type { PlanEdge } from "./plan";
 
 export type ExecNode = Exclude<FlowNodeSpec, ScopeNode>;

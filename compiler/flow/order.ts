@@ -6,7 +6,7 @@
  * graph acyclic; declaration order breaks ties, so the order is stable for a given spec.
  */
 import graphlib from "graphlib";
-import { topologicalOrder } from "../../spec/graph-order";
+import { topologicalOrder } from "../../loader/graph-order";
 import type { FlowGraph } from "./graph";
 import type { PlanStep } from "./plan";
 import type { ScopeTree } from "./scopes";

@@ -4,7 +4,7 @@
  * branch liveness, scopes, locks, deadlines or compensations from the spec.
  * docs/execution-plan.md describes every field and the semantics the executor must apply.
  */
-import type { FlowNodeSpec, NodeType } from "../../spec/language/nodes";
+import type { FlowNodeSpec, NodeType } from "../../language/nodes";
 
 /** Bumped whenever a field changes meaning; an executor refuses plans of another version. */
 export const PLAN_VERSION = 1 as const;

@@ -3,7 +3,7 @@
  * scopes expanded) and which scope directly encloses which. The loader guarantees scopes nest or
  * are disjoint, are connected and contiguous, and that transactions never share nodes.
  */
-import type { ScopeNode } from "../../spec/language/nodes";
+import type { ScopeNode } from "../../language/nodes";
 import type { FlowGraph } from "./graph";
 
 export interface Scope {

@@ -3,8 +3,8 @@
  * they are what the executor applies when the spec says nothing, so the risk engine judges the
  * same numbers the executor will use.
  */
-import { durationMs } from "../../spec/language/common";
-import type { RetryPolicySpec } from "../../spec/language/nodes";
+import { durationMs } from "../../language/common";
+import type { RetryPolicySpec } from "../../language/nodes";
 import type { ResolvedRetry, RetryOn } from "./plan";
 
 /** Deadline of an invocation whose tool sets no `timeout`. */

@@ -3,7 +3,7 @@
  * the deployed specs compiled with the new names (renames.ts): the two line up item by item, so
  * their name differences are exactly the RENAME statements; `renamed` and `after` then diff by name.
  */
-import type { EntitySpec } from "../../spec/language/entity";
+import type { EntitySpec } from "../../language/entity";
 import type { Column, RelationalModel, Table } from "../schema/model";
 import type { Change } from "./changes";
 

@@ -2,7 +2,7 @@
  * The migration planner: deployed entities + new entities → ordered steps with their risk.
  * Pure (no database): the same plan is printed by `fascia diff`, applied by `fascia migrate`.
  */
-import type { EntitySpec } from "../../spec/language/entity";
+import type { EntitySpec } from "../../language/entity";
 import { compileEntities } from "../schema/compile";
 import { createExtensions } from "../schema/ddl";
 import type { ExecutorInvariant, RelationalModel, SchemaProblem } from "../schema/model";

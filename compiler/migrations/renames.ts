@@ -5,7 +5,7 @@
  * PostgreSQL will have after the RENAME statements, and everything else diffs by name.
  */
 import { Environment } from "@marcbachmann/cel-js";
-import type { EntitySpec } from "../../spec/language/entity";
+import type { EntitySpec } from "../../language/entity";
 
 const parser = new Environment({ unlistedVariablesAreDyn: true });
 

@@ -4,7 +4,7 @@
  * cannot check the same way) come back as SchemaProblems with the spec path they concern.
  */
 import { Environment } from "@marcbachmann/cel-js";
-import type { EntitySpec } from "../../spec/language/entity";
+import type { EntitySpec } from "../../language/entity";
 import { columnDefault, columnType, rangeTypeOf } from "./types";
 import { fieldCheckName, fieldChecks } from "./field-checks";
 import { buildGuard } from "./guard";

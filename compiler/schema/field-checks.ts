@@ -1,5 +1,5 @@
 /** CHECK constraints implied by field options: min/max, lengths, pattern, format, enum values. */
-import type { FieldSpec } from "../../spec/language/field";
+import type { FieldSpec } from "../../language/field";
 import { FORMAT_PATTERNS } from "./formats";
 import { objectName, quoteIdent, quoteLiteral } from "./names";
 import { translateRegex } from "./regex";

@@ -4,7 +4,7 @@
  * all read it. Definitions are SQL text with every identifier quoted, so a rename can be applied
  * to them token by token.
  */
-import type { FieldSpec } from "../../spec/language/field";
+import type { FieldSpec } from "../../language/field";
 
 export interface Column {
   readonly name: string;

@@ -1,5 +1,5 @@
 /** How an invariant sees a table's columns: CEL name → SQL expression, CEL kind, nullability. */
-import type { FieldSpec } from "../../spec/language/field";
+import type { FieldSpec } from "../../language/field";
 import type { RowVariable, ValueKind } from "./invariants/sql-value";
 import { quoteIdent } from "./names";
 import type { Column } from "./model";

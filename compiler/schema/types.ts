@@ -3,7 +3,7 @@
  * CHECKs rather than varchar(n) or enum types: a CHECK can be added NOT VALID and validated
  * without a long lock, and removing an enum value needs no type rebuild.
  */
-import type { FieldSpec } from "../../spec/language/field";
+import type { FieldSpec } from "../../language/field";
 import { quoteLiteral } from "./names";
 
 type Handler<T extends FieldSpec["type"]> = {

@@ -8,9 +8,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { PLAN_VERSION, type ExecutionPlan } from "../../compiler/flow/plan";
 import type { RelationalModel } from "../../compiler/schema/model";
 import type { RiskLevel } from "../../risk/rule";
-import type { EntitySpec } from "../../spec/language/entity";
-import type { PolicySpec } from "../../spec/language/policy";
-import type { ToolSpec } from "../../spec/language/tool";
+import type { EntitySpec } from "../../language/entity";
+import type { PolicySpec } from "../../language/policy";
+import type { ToolSpec } from "../../language/tool";
 
 export const MANIFEST_VERSION = 1 as const;
 

@@ -5,15 +5,15 @@
  */
 import type { ExecutionPlan } from "../../compiler/flow/plan";
 import type { Table } from "../../compiler/schema/model";
-import { createBaseEnvironment, createRowEnvironment, CALLER_TYPE, INPUT_TYPE, NODE_RESULT_TYPES } from "../../spec/cel/environment";
-import { rowFields, rowTypeName, type CelTypeName } from "../../spec/cel/types";
-import { toolEnvironments } from "../../spec/check/tools";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import type { EntitySpec } from "../../spec/language/entity";
-import type { PolicySpec } from "../../spec/language/policy";
-import type { ToolSpec } from "../../spec/language/tool";
-import { loadSpecObjects } from "../../spec/load";
-import type { SpecSet } from "../../spec/model";
+import { createBaseEnvironment, createRowEnvironment, CALLER_TYPE, INPUT_TYPE, NODE_RESULT_TYPES } from "../../loader/cel/environment";
+import { rowFields, rowTypeName, type CelTypeName } from "../../loader/cel/types";
+import { toolEnvironments } from "../../loader/check/tools";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import type { EntitySpec } from "../../language/entity";
+import type { PolicySpec } from "../../language/policy";
+import type { ToolSpec } from "../../language/tool";
+import { loadSpecObjects } from "../../loader/load";
+import type { SpecSet } from "../../loader/model";
 import type { TypeTable } from "../cel/values";
 import { createInputReader, type InputReader } from "../input/read-input";
 import { secretNames } from "../secrets";

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../../compiler/canonical-json";
-import type { InputFieldSpec } from "../../spec/language/field";
+import type { InputFieldSpec } from "../../language/field";
 
 export { canonicalJson };
 

@@ -3,7 +3,7 @@
  * and ISO text; CEL wants `int` as bigint, `double` as number and timestamps as Date. Conversion
  * follows the declared CEL type, the same one the checker used, so runtime and check agree.
  */
-import type { CelTypeName } from "../../spec/cel/types";
+import type { CelTypeName } from "../../loader/cel/types";
 
 /** Declared fields of each registered message type (row.X, tool.Input, tool.Nodes, ...). */
 export type TypeTable = ReadonlyMap<string, Readonly<Record<string, CelTypeName>>>;

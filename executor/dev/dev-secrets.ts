@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SpecSet } from "../../spec/model";
+import type { SpecSet } from "../../loader/model";
 import { SECRET_ENV_PREFIX, secretNames } from "../secrets";
 
 export const DEV_SECRETS_FILE = "dev-secrets.json";

@@ -2,8 +2,8 @@
  * Attempts with exponential backoff, for external nodes and retry scopes. Delays never run past
  * the invocation's deadline: an attempt that could not finish in time is not started.
  */
-import type { RetryPolicySpec } from "../../spec/language/nodes";
-import { durationMs } from "../../spec/language/common";
+import type { RetryPolicySpec } from "../../language/nodes";
+import { durationMs } from "../../language/common";
 
 export type FailureClass = "timeout" | "unavailable" | "rateLimited" | "conflict" | "permanent";
 

@@ -3,7 +3,7 @@
  * once when the app loads. Unknown fields are rejected; each problem names its field path.
  */
 import { z } from "zod";
-import type { InputFieldSpec } from "../../spec/language/field";
+import type { InputFieldSpec } from "../../language/field";
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

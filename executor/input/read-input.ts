@@ -4,7 +4,7 @@
  * place it came from (`path.reservationId`, `query.status`, `body.guests`).
  */
 import type { z } from "zod";
-import type { InputFieldSpec } from "../../spec/language/field";
+import type { InputFieldSpec } from "../../language/field";
 import { ToolError, type ErrorDetail } from "../errors";
 import { coerceText, inputValidator, type InputSource } from "./input-schema";
 

@@ -24,7 +24,7 @@ import { canonicalJson, maskPii, sha256, type AuditBody } from "../audit/audit-c
 import type { Caller } from "../auth/caller";
 import { deepFreeze } from "../auth/verified-tokens";
 import { fromCel, toCel, type TypeTable } from "../cel/values";
-import { CALLER_TYPE, INPUT_TYPE } from "../../spec/cel/environment";
+import { CALLER_TYPE, INPUT_TYPE } from "../../loader/cel/environment";
 import { ToolError } from "../errors";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";

@@ -4,8 +4,8 @@
  * CEL with the row type the checker used (executor/cel/values.ts).
  */
 import type { Column, Table } from "../../compiler/schema/model";
-import type { EntitySpec } from "../../spec/language/entity";
-import { rowTypeName } from "../../spec/cel/types";
+import type { EntitySpec } from "../../language/entity";
+import { rowTypeName } from "../../loader/cel/types";
 import { fromCel, toCel, type TypeTable } from "../cel/values";
 
 export function toParam(value: unknown, column: Column): unknown {

@@ -1,6 +1,6 @@
 /** One handler per executable node type: a new node type without a handler does not compile. */
 import type { PlanNode } from "../../compiler/flow/plan";
-import type { NodeOfType } from "../../spec/language/nodes";
+import type { NodeOfType } from "../../language/nodes";
 import { runEmail } from "./email";
 import type { ExecutableType, NodeHandler } from "./handler";
 import { runHttp } from "./http";

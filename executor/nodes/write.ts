@@ -5,14 +5,14 @@
  * optimistic version check it is 409 (the row changed since it was read).
  */
 import { deleteWhereStatement, insertStatement, updateWhereStatement, type Filter } from "../../compiler/schema/crud";
-import { whereIsUnique } from "../../spec/keys";
+import { whereIsUnique } from "../../language/keys";
 import { ToolError } from "../errors";
 import { FlowError } from "../invoke/failures";
 import { columnOf, rowNameOf, rowToCel, toParam } from "./db-values";
 import type { NodeHandler } from "./handler";
 import type { NodeContext } from "./node-context";
 import type { PlanNode } from "../../compiler/flow/plan";
-import type { NodeOfType } from "../../spec/language/nodes";
+import type { NodeOfType } from "../../language/nodes";
 import type { EntityRuntime } from "../app/runtime-app";
 import { selection } from "./where";
 

@@ -1,7 +1,7 @@
 /** Small questions every rule asks of a compiled tool, answered one way for all of them. */
 import type { CompiledTool } from "../../compiler/flow/compile";
 import type { ExecNode } from "../../compiler/flow/graph";
-import { EXTERNAL_NODE_TYPES, type NodeOfType } from "../../spec/language/nodes";
+import { EXTERNAL_NODE_TYPES, type NodeOfType } from "../../language/nodes";
 
 const EXTERNAL: ReadonlySet<string> = new Set(EXTERNAL_NODE_TYPES);
 

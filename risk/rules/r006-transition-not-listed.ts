@@ -1,8 +1,8 @@
 import { celAst, conjuncts, nodeFieldOf, nodeRefs, stringLiteral, type CelNode } from "../../compiler/flow/cel-ast";
 import { whereExpressions } from "../../compiler/flow/expressions";
 import type { CompiledTool } from "../../compiler/flow/compile";
-import type { StatusSpec } from "../../spec/language/entity";
-import type { NodeOfType } from "../../spec/language/nodes";
+import type { StatusSpec } from "../../language/entity";
+import type { NodeOfType } from "../../language/nodes";
 import type { ToolRule, RuleHit } from "../rule";
 import { nodesInOrder } from "./facts";
 

@@ -1,5 +1,5 @@
-import { whereIsUnique } from "../../spec/keys";
-import type { WhereSpec } from "../../spec/language/nodes";
+import { whereIsUnique } from "../../language/keys";
+import type { WhereSpec } from "../../language/nodes";
 import type { ToolRule, RuleHit } from "../rule";
 import { nodesInOrder } from "./facts";
 

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { entitySpecRecordProvider, type EntitySpecRecordInputs } from "../../provider/entity-spec-record";
-import type { EntitySpec } from "../../spec/language/entity";
+import type { EntitySpec } from "../../language/entity";
 import { ITEM } from "./support/small-app";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

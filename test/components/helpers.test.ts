@@ -7,7 +7,7 @@ import { boundedId, pgIdentifier, SERVICE_ACCOUNT_ID, MIGRATION_JOB_ID, specSecr
 import { canonicalJson, checkImageByDigest, planHash } from "../../components/plan-hash";
 import { RESERVED_CONNECTIONS, SPARE_CONNECTIONS, sizePool, tierMemoryGb } from "../../components/pool-sizing";
 import { toolRoute } from "../../components/routes";
-import type { ToolSpec } from "../../spec/language/tool";
+import type { ToolSpec } from "../../language/tool";
 
 const GCP_ID = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 

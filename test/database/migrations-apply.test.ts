@@ -1,7 +1,7 @@
 /** The migration applier on both drivers: ledger, checksums, all-or-nothing, blocked plans, resuming, drift. */
-import { loadSpecDir, loadSpecObjects } from "../../spec/load";
-import { entityList } from "../../spec/model";
-import type { EntitySpec } from "../../spec/language/entity";
+import { loadSpecDir, loadSpecObjects } from "../../loader/load";
+import { entityList } from "../../loader/model";
+import type { EntitySpec } from "../../language/entity";
 import { applyMigrations, buildMigration, migrateToSpecs, MigrationStepError } from "../../database/apply";
 import { readCatalog } from "../../database/catalog";
 import { detectDrift } from "../../database/drift";

@@ -20,7 +20,7 @@ import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
 import { toolRoute } from "../../components/routes";
 import { readManifest, type AppManifest } from "../../executor/app/manifest";
-import { provideExecutorBundle } from "../../executor/bundle/bundle-executor";
+import { provideExecutorBundle } from "../../build/bundle-executor";
 import { startLocalMail, type LocalMail } from "../../executor/dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import { loadSpecDir } from "../../spec/load";
-import { createBaseEnvironment, createToolEnvironment } from "../../spec/cel/environment";
-import { rowFields, rowTypeName } from "../../spec/cel/types";
+import { loadSpecDir } from "../../loader/load";
+import { createBaseEnvironment, createToolEnvironment } from "../../loader/cel/environment";
+import { rowFields, rowTypeName } from "../../loader/cel/types";
 import { fromCel, toCel } from "../../executor/cel/values";
 
 // Values as the database driver returns them: decimals as text, timestamps as Date.

@@ -59,7 +59,7 @@ describe("fascia dev (usage)", () => {
 
   it("refuses invalid specs with their diagnostics (exit 1)", async () => {
     const err: string[] = [];
-    expect(await runCli(["dev", "test/spec/corpus/fs018-cycle"], { out: () => {}, err: (t) => err.push(t), isTTY: false })).toBe(1);
+    expect(await runCli(["dev", "test/loader/corpus/fs018-cycle"], { out: () => {}, err: (t) => err.push(t), isTTY: false })).toBe(1);
     expect(err.join("\n")).toMatch(/error FS018: .*cycle/);
   });
 });

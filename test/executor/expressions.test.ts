@@ -8,9 +8,9 @@ import { Environment } from "@marcbachmann/cel-js";
 import fc from "fast-check";
 import { createExpressionSet } from "../../executor/app/expressions";
 import { ToolError } from "../../executor/errors";
-import { loadSpecDir } from "../../spec/load";
-import { createBaseEnvironment, createToolEnvironment } from "../../spec/cel/environment";
-import { rowTypeName } from "../../spec/cel/types";
+import { loadSpecDir } from "../../loader/load";
+import { createBaseEnvironment, createToolEnvironment } from "../../loader/cel/environment";
+import { rowTypeName } from "../../loader/cel/types";
 
 /** CEL alone, as the executor evaluated before the shortcut. */
 function celOnly(env: Environment, expression: string, context: Record<string, unknown>): { value: unknown } | { error: true } {

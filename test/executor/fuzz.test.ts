@@ -10,7 +10,7 @@
  */
 import fc from "fast-check";
 import type { RuntimeTool } from "../../executor/app/runtime-app";
-import type { InputFieldSpec } from "../../spec/language/field";
+import type { InputFieldSpec } from "../../language/field";
 import { describeEachDriver } from "../support/databases";
 import { SERVICE_HOST, startHarness, type Harness } from "./support/harness";
 

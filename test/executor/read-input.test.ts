@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { isDate } from "../../executor/input/input-schema";
 import { createInputReader } from "../../executor/input/read-input";
 import { ToolError } from "../../executor/errors";
-import type { InputFieldSpec } from "../../spec/language/field";
+import type { InputFieldSpec } from "../../language/field";
 
 const fields: Record<string, InputFieldSpec> = {
   reservationId: { type: "uuid" },

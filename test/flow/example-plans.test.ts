@@ -1,7 +1,7 @@
 /** The compiled plans of the example app: what the executor will run, field by field. */
 import { compileSpecs } from "../../compiler/flow/compile";
 import { PLAN_VERSION, type ExecutionPlan } from "../../compiler/flow/plan";
-import { loadSpecDir } from "../../spec/load";
+import { loadSpecDir } from "../../loader/load";
 
 const plans = new Map(compileSpecs(loadSpecDir("examples/reservations").specs).map((c) => [c.plan.tool, c.plan]));
 const plan = (name: string): ExecutionPlan => plans.get(name)!;

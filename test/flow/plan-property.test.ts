@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import { compileTool } from "../../compiler/flow/compile";
 import { assessTool, entityMap } from "../../risk/engine";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { loadSpecObjects } from "../../spec/load";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { loadSpecObjects } from "../../loader/load";
 
 type Obj = Record<string, unknown>;
 

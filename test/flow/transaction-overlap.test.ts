@@ -1,4 +1,4 @@
-import { loadSpecObjects } from "../../spec/load";
+import { loadSpecObjects } from "../../loader/load";
 
 const entity = { kind: "Entity", name: "Item", fields: { qty: { type: "integer" } } };
 const tool = (scopes: unknown[]) => ({

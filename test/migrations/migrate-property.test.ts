@@ -4,9 +4,9 @@
  * functions — read through pg_catalog) as a database built fresh from B. On real PostgreSQL.
  */
 import fc from "fast-check";
-import { loadSpecObjects } from "../../spec/load";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { entityList } from "../../spec/model";
+import { loadSpecObjects } from "../../loader/load";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { entityList } from "../../loader/model";
 import { migrateToSpecs } from "../../database/apply";
 import { diffCatalogs, readCatalog } from "../../database/catalog";
 import type { Database } from "../../database/types";

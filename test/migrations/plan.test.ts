@@ -1,6 +1,6 @@
 /** The planner without a database: which steps, in which phase, with which risk. */
-import { loadSpecObjects } from "../../spec/load";
-import { entityList } from "../../spec/model";
+import { loadSpecObjects } from "../../loader/load";
+import { entityList } from "../../loader/model";
 import { planMigration, SCHEMA_CHANGE_RULES, renderPlanSql, type MigrationPlan } from "../../compiler/migrations";
 
 function entities(...objects: unknown[]) {

@@ -1,6 +1,6 @@
 import { applyAcknowledgments } from "../../risk/acknowledgments";
 import type { Finding } from "../../risk/rule";
-import { loadSpecObjects } from "../../spec/load";
+import { loadSpecObjects } from "../../loader/load";
 import { ENTITIES, assessOne, email, tool } from "./support";
 
 const unretriedMail = () => email("mail", { retry: undefined });

@@ -60,10 +60,10 @@ describe("fascia plan", () => {
   });
 
   it("exits 1 with the diagnostics when the specs are invalid", async () => {
-    const { code, err } = await run(["plan", "test/spec/corpus/many-errors-sorted"]);
+    const { code, err } = await run(["plan", "test/loader/corpus/many-errors-sorted"]);
     expect(code).toBe(1);
     expect(err).toMatch(/error FS\d{3}/);
-    expect(err).toContain("fix them first (fascia validate test/spec/corpus/many-errors-sorted)");
+    expect(err).toContain("fix them first (fascia validate test/loader/corpus/many-errors-sorted)");
   });
 
   it("has --help", async () => {

@@ -4,9 +4,9 @@
  */
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
-import { findSpecFiles } from "../../spec/source/spec-files";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { loadSpecDir, loadSpecObjects } from "../../spec/load";
+import { findSpecFiles } from "../../loader/source/spec-files";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { loadSpecDir, loadSpecObjects } from "../../loader/load";
 import { assessSpecs } from "../../risk/engine";
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -7,7 +7,7 @@ import { riskReportJson } from "../../risk/report/json";
 import { riskReportMarkdown } from "../../risk/report/markdown";
 import { flowMermaid } from "../../risk/report/mermaid";
 import { riskReportText } from "../../risk/report/text";
-import { loadSpecDir } from "../../spec/load";
+import { loadSpecDir } from "../../loader/load";
 
 const loaded = loadSpecDir("test/risk/fixtures/shop");
 const assessments = assessSpecs(loaded.specs);

@@ -2,8 +2,8 @@
  * Spec builders for risk and plan tests. Every spec a test builds goes through the real loader,
  * which must accept it: a case that only passes because its spec is invalid would prove nothing.
  */
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { loadSpecObjects } from "../../spec/load";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { loadSpecObjects } from "../../loader/load";
 import { compileTool, type CompiledTool } from "../../compiler/flow/compile";
 import { assessTool, entityMap, type ToolAssessment } from "../../risk/engine";
 

@@ -1,6 +1,6 @@
 /** CRUD statements: parameterized SQL checked as text and run against both drivers. */
-import { loadSpecDir } from "../../spec/load";
-import { entityList } from "../../spec/model";
+import { loadSpecDir } from "../../loader/load";
+import { entityList } from "../../loader/model";
 import { compileEntities } from "../../compiler/schema/compile";
 import { tableByEntity } from "../../compiler/schema/model";
 import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionStatement, updateStatement, type Statement } from "../../compiler/schema/crud";

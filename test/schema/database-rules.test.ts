@@ -2,8 +2,8 @@
  * The example app's schema on real PostgreSQL and on PGlite, and one raw-SQL write per rule that
  * the database itself must refuse — no executor, no CRUD builder in between.
  */
-import { loadSpecDir } from "../../spec/load";
-import { entityList } from "../../spec/model";
+import { loadSpecDir } from "../../loader/load";
+import { entityList } from "../../loader/model";
 import { migrateToSpecs } from "../../database/apply";
 import { readCatalog } from "../../database/catalog";
 import type { Queryable } from "../../database/types";

@@ -4,10 +4,10 @@
  * evaluator accepts (CEL accepts a row when the rule evaluates to true; false or an error refuse it).
  */
 import fc from "fast-check";
-import { createBaseEnvironment, createRowEnvironment } from "../../spec/cel/environment";
-import { loadSpecObjects } from "../../spec/load";
-import { formatDiagnostic } from "../../spec/diagnostics";
-import { entityList } from "../../spec/model";
+import { createBaseEnvironment, createRowEnvironment } from "../../loader/cel/environment";
+import { loadSpecObjects } from "../../loader/load";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { entityList } from "../../loader/model";
 import { compileEntities } from "../../compiler/schema/compile";
 import { migrateToSpecs } from "../../database/apply";
 import { databaseErrorFields } from "../../database/types";

@@ -1,6 +1,6 @@
 /** A one-entity app whose tools are Red, Yellow or acknowledged Yellow, for governance tests. */
-import type { EntitySpec } from "../../../spec/language/entity";
-import type { ToolSpec } from "../../../spec/language/tool";
+import type { EntitySpec } from "../../../language/entity";
+import type { ToolSpec } from "../../../language/tool";
 
 export const ITEM: EntitySpec = {
   kind: "Entity",

@@ -13,7 +13,7 @@ import { tableByEntity } from "../../../compiler/schema/model";
 import { migrateToSpecs } from "../../../database/apply";
 import { openPg } from "../../../database/pg-driver";
 import type { DriverName } from "../../../database/types";
-import { compileSpecSet } from "../../../executor/app/compile-app";
+import { compileSpecSet } from "../../../build/compile-app";
 import type { AppManifest } from "../../../executor/app/manifest";
 import type { AuditBody as AuditRecordBody } from "../../../executor/audit/audit-chain";
 import { signWebhook } from "../../../executor/auth/webhook-signature";
@@ -23,7 +23,7 @@ import { createLogger } from "../../../executor/observability/logger";
 import { loadSecrets } from "../../../executor/secrets";
 import { buildServer, type ExecutorServer, type ServerOptions } from "../../../executor/server/build-server";
 import { applyExecutorMigrations } from "../../../executor/store/executor-schema";
-import { loadSpecDir, loadSpecObjects } from "../../../spec/load";
+import { loadSpecDir, loadSpecObjects } from "../../../loader/load";
 import { createTestDatabase, type TestDatabase } from "../../support/databases";
 
 export const ISSUER = "https://issuer.test";

@@ -1,0 +1,38 @@
+/** A spec directory → the compiled app manifest (specs, plans, schema, risk), or the reasons it cannot be built. */
+import { compileEntities } from "../compiler/schema/compile";
+import { assessSpecs } from "../risk/engine";
+import { formatDiagnostic } from "../loader/diagnostics";
+import { loadSpecDir } from "../loader/load";
+import { entityList, type SpecSet } from "../loader/model";
+import { PLAN_VERSION } from "../compiler/flow/plan";
+import { MANIFEST_VERSION, ManifestError, type AppManifest } from "../executor/app/manifest";
+
+export function compileApp(dir: string): AppManifest {
+  const loaded = loadSpecDir(dir);
+  if (!loaded.ok) {
+    throw new ManifestError(`${dir} has ${loaded.diagnostics.length} spec error(s):\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
+  }
+  return compileSpecSet(loaded.specs, dir);
+}
+
+export function compileSpecSet(specs: SpecSet, source: string): AppManifest {
+  const entities = entityList(specs);
+  const schema = compileEntities(entities);
+  if (schema.problems.length > 0) {
+    throw new ManifestError(`${source}: the schema cannot be compiled:\n${schema.problems.map((p) => `${p.entity} ${p.path.join(".")}: ${p.message}`).join("\n")}`);
+  }
+  const assessments = assessSpecs(specs);
+  return {
+    manifestVersion: MANIFEST_VERSION,
+    planVersion: PLAN_VERSION,
+    source,
+    specs: {
+      entities,
+      tools: [...specs.tools.values()].map((t) => t.spec),
+      policies: [...specs.policies.values()].map((p) => p.spec),
+    },
+    plans: Object.fromEntries(assessments.map((a) => [a.name, a.compiled.plan])),
+    schema: schema.model,
+    risk: Object.fromEntries(assessments.map((a) => [a.name, { level: a.risk, deployable: a.deployable }])),
+  };
+}
