@@ -3,24 +3,8 @@
  * type so Pulumi outputs pass through untouched while this module stays free of Pulumi imports.
  * Secrets are only ever references (a Secret Manager secret and version), never values.
  */
+import { ENV, secretEnvName, type RunMode } from "../contracts/environment";
 
-export const ENV = {
-  dbSocketDir: "FASCIA_DB_SOCKET_DIR",
-  dbName: "FASCIA_DB_NAME",
-  dbUser: "FASCIA_DB_USER",
-  dbPassword: "FASCIA_DB_PASSWORD",
-  dbPoolMax: "FASCIA_DB_POOL_MAX",
-  secretPrefix: "FASCIA_SECRET_",
-  authIssuer: "FASCIA_AUTH_ISSUER",
-  authAudience: "FASCIA_AUTH_AUDIENCE",
-  authJwksUrl: "FASCIA_AUTH_JWKS_URL",
-  authRolesClaim: "FASCIA_AUTH_ROLES_CLAIM",
-  schedulerServiceAccount: "FASCIA_SCHEDULER_SERVICE_ACCOUNT",
-  paymentsBaseUrl: "FASCIA_PAYMENTS_BASE_URL",
-  gcpProject: "FASCIA_GCP_PROJECT",
-  run: "FASCIA_RUN",
-  planHash: "FASCIA_PLAN_HASH",
-} as const;
 
 /** Where Cloud Run mounts the Cloud SQL volume; the socket directory is below it. */
 export const CLOUDSQL_MOUNT_PATH = "/cloudsql";
@@ -45,7 +29,7 @@ export interface ExecutorEnvInput<V> {
   paymentsBaseUrl?: V;
   project: V;
   planHash: string;
-  run: "serve" | "migrate";
+  run: RunMode;
 }
 
 /** The variables of one container, sorted by name so a revision only changes when a value does. */
@@ -60,7 +44,7 @@ export function executorEnv<V>(input: ExecutorEnvInput<V>, text: (s: string) => 
     { name: ENV.run, value: text(input.run) },
     { name: ENV.planHash, value: text(input.planHash) },
   ];
-  for (const [name, ref] of input.secrets) out.push({ name: `${ENV.secretPrefix}${name}`, secretRef: ref });
+  for (const [name, ref] of input.secrets) out.push({ name: secretEnvName(name), secretRef: ref });
   const optional: [string, V | undefined][] = [
     [ENV.authIssuer, input.auth?.issuer],
     [ENV.authAudience, input.auth?.audience],

@@ -33,7 +33,7 @@ import { boundedId, childName, MIGRATION_JOB_ID, pgIdentifier, REPOSITORY_ID, SE
 import { checkImageByDigest, planHash } from "./plan-hash";
 import { sizePool } from "./pool-sizing";
 import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
-import type { EntityMigrationSummary } from "./entity-migration";
+import type { EntityMigrationSummary } from "../risk/entity-migration";
 
 export const FASCIA_DEPLOYMENT_TYPE = "fascia:index:FasciaDeployment";
 

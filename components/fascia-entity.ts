@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { EntitySpecRecord } from "../provider/entity-spec-record";
-import type { EntityMigrationSummary } from "./entity-migration";
+import type { EntityMigrationSummary } from "../risk/entity-migration";
 import type { EntitySpec } from "../language/entity";
 import { knownNow } from "./inputs";
 import { childName } from "./naming";

@@ -16,7 +16,8 @@ import { attemptDeadline } from "./durations";
 import { assessToolIn, governTool } from "./governance";
 import { knownNow } from "./inputs";
 import { childName } from "./naming";
-import { joinUrl, toolRoute, type ToolRoute } from "./routes";
+import { joinUrl } from "./urls";
+import { toolRoute, type ToolRoute } from "../contracts/routes";
 import { specInContext } from "./spec-input";
 
 export const FASCIA_TOOL_TYPE = "fascia:index:FasciaTool";

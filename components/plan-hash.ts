@@ -5,9 +5,8 @@
  * in. Pure: no Pulumi imports.
  */
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../compiler/canonical-json";
+import { canonicalJson } from "../contracts/canonical-json";
 
-export { canonicalJson };
 
 export interface PlanParts {
   /** Entity specs by name (the schema the migration converges to). */

@@ -3,7 +3,7 @@
  * BEGIN, the work, then COMMIT — or, on any error, ROLLBACK (its own failure ignored: the
  * connection may be gone) and the error goes on.
  */
-import type { Statement } from "../compiler/schema/crud";
+import type { Statement } from "./types";
 import { isConnectionFailure } from "./connection-failure";
 import type { Queryable, QueryResult } from "./types";
 

@@ -13,6 +13,12 @@ export interface Queryable {
   readonly backendPid?: number;
 }
 
+/** A statement with its parameters: what the compilers produce and the drivers run. Values only ever travel as $n parameters. */
+export interface Statement {
+  readonly text: string;
+  readonly values: readonly unknown[];
+}
+
 export type DriverName = "pg" | "pglite";
 
 export interface Database extends Queryable {

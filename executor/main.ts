@@ -14,8 +14,8 @@ import pino, { type Logger } from "pino";
 import { createLogger } from "./observability/logger";
 import { runMigrations } from "./server/migrate";
 import { startExecutor } from "./server/start";
+import { ENV, type RunMode } from "../contracts/environment";
 
-export type RunMode = "serve" | "migrate";
 
 const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
@@ -42,7 +42,7 @@ const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger) => Promise<numb
 };
 
 function planHash(env: NodeJS.ProcessEnv): { planHash?: string } {
-  return env.FASCIA_PLAN_HASH ? { planHash: env.FASCIA_PLAN_HASH } : {};
+  return env[ENV.planHash] ? { planHash: env[ENV.planHash] } : {};
 }
 
 function isRunMode(value: string): value is RunMode {
@@ -50,11 +50,11 @@ function isRunMode(value: string): value is RunMode {
 }
 
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const log = createLogger(env.FASCIA_GCP_PROJECT ? { projectId: env.FASCIA_GCP_PROJECT } : {});
+  const log = createLogger(env[ENV.gcpProject] ? { projectId: env[ENV.gcpProject] } : {});
   const failures = createLogger({ destination: pino.destination({ fd: 2, sync: true }) });
-  const mode = env.FASCIA_RUN || "serve";
+  const mode = env[ENV.run] || "serve";
   if (!isRunMode(mode)) {
-    failures.error(`FASCIA_RUN must be one of ${Object.keys(RUN).join(", ")}, not "${mode}"`);
+    failures.error(`${ENV.run} must be one of ${Object.keys(RUN).join(", ")}, not "${mode}"`);
     return EXIT.usage;
   }
   try {

@@ -4,8 +4,8 @@
  * missing one stops the service before it takes traffic, with its name in the error.
  */
 import type { SpecSet } from "../loader/model";
+import { secretEnvName } from "../contracts/environment";
 
-export const SECRET_ENV_PREFIX = "FASCIA_SECRET_";
 
 /** Every secret name the specs use: webhook keys, node credentials, and tools' `secrets`. */
 export function secretNames(specs: SpecSet): string[] {
@@ -20,7 +20,7 @@ export function secretNames(specs: SpecSet): string[] {
 
 export class MissingSecretsError extends Error {
   constructor(readonly missing: string[]) {
-    super(`missing secrets: ${missing.map((n) => SECRET_ENV_PREFIX + n).join(", ")} (set them in the environment; on Cloud Run they come from Secret Manager)`);
+    super(`missing secrets: ${missing.map(secretEnvName).join(", ")} (set them in the environment; on Cloud Run they come from Secret Manager)`);
     this.name = "MissingSecretsError";
   }
 }
@@ -32,9 +32,9 @@ export interface Secrets {
 }
 
 export function loadSecrets(names: readonly string[], env: NodeJS.ProcessEnv = process.env): Secrets {
-  const missing = names.filter((n) => !env[SECRET_ENV_PREFIX + n]);
+  const missing = names.filter((n) => !env[secretEnvName(n)]);
   if (missing.length > 0) throw new MissingSecretsError(missing);
-  const table = new Map(names.map((n) => [n, env[SECRET_ENV_PREFIX + n]!]));
+  const table = new Map(names.map((n) => [n, env[secretEnvName(n)]!]));
   return {
     get(name) {
       const value = table.get(name);

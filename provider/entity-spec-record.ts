@@ -7,9 +7,10 @@
  */
 import { join, relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import type * as Judge from "../components/entity-migration";
-import type { EntityMigrationSummary, RecordedEntity } from "../components/entity-migration";
+import type * as Judge from "../risk/entity-migration";
+import type { EntityMigrationSummary, RecordedEntity } from "../risk/entity-migration";
 import type { EntitySpec } from "../language/entity";
+import { canonicalJson } from "../contracts/canonical-json";
 
 /**
  * Pulumi serializes a dynamic provider's functions with everything they capture, and runs them
@@ -18,7 +19,7 @@ import type { EntitySpec } from "../language/entity";
  * the module itself, or, when the program runs from TypeScript sources, its build under dist/
  * (`npm run build`), since that process has no TypeScript loader.
  */
-const JUDGE_SOURCE = require.resolve("../components/entity-migration");
+const JUDGE_SOURCE = require.resolve("../risk/entity-migration");
 const PACKAGE_ROOT = join(__dirname, "..");
 const JUDGE_PATHS: readonly string[] = JUDGE_SOURCE.endsWith(".ts")
   ? [JUDGE_SOURCE, join(PACKAGE_ROOT, "dist", relative(PACKAGE_ROOT, JUDGE_SOURCE)).replace(/\.ts$/, ".js")]
@@ -37,15 +38,6 @@ function loadJudge(): typeof Judge {
   throw new Error(`cannot load the Fascia migration judge (run \`npm run build\` when deploying from TypeScript sources): ${errors.join("; ")}`);
 }
 
-/** Key-order-independent JSON, so reordered YAML keys are not a change. */
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
 
 export interface EntitySpecRecordInputs {
   entity: string;
@@ -76,7 +68,7 @@ export const entitySpecRecordProvider = {
     return { inputs: { ...news, migration: judgement.summary } };
   },
   async diff(_id: string, olds: EntitySpecRecordInputs, news: EntitySpecRecordInputs): Promise<pulumi.dynamic.DiffResult> {
-    const changed = (["spec", "related"] as const).filter((key) => stableJson(olds[key]) !== stableJson(news[key]));
+    const changed = (["spec", "related"] as const).filter((key) => canonicalJson(olds[key]) !== canonicalJson(news[key]));
     return { changes: changed.length > 0 || olds.entity !== news.entity, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: EntitySpecRecordInputs): Promise<pulumi.dynamic.CreateResult> {

@@ -5,7 +5,7 @@
  */
 import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
-import { migrateToSpecs } from "../../database/apply";
+import { migrateToSpecs } from "../../migrate/apply";
 import type { Database } from "../../database/types";
 import { compileSpecSet } from "../../build/compile-app";
 import type { AppManifest } from "../../executor/app/manifest";

@@ -21,7 +21,8 @@ import { randomUUID } from "node:crypto";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { jwtVerify, type CryptoKey, type KeyObject } from "jose";
 import type { Logger } from "pino";
-import { canonicalJson, sha256, type AuditBody } from "../../executor/audit/audit-chain";
+import { sha256, type AuditBody } from "../../executor/audit/audit-chain";
+import { canonicalJson } from "../../contracts/canonical-json";
 import { createToolMetrics } from "../../executor/observability/metrics";
 
 export type Guarantees = "same" | "bare";

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
-import { DevSpecsInvalid, DEV_RUN_PREFIX, startDevApp, type DevApp } from "../../executor/dev/dev-app";
+import { DevSpecsInvalid, startDevApp, type DevApp } from "../../executor/dev/dev-app";
+import { DEV_RUN_PREFIX } from "../../contracts/routes";
 import { EXIT, type CliIO } from "../io";
 
 export function registerDev(program: Command, io: CliIO, setExit: (code: number) => void): void {

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { migrateToSpecs } from "../../database/apply";
+import { migrateToSpecs } from "../../migrate/apply";
 import { openDatabase } from "../../database/open";
 import { EXIT, type CliIO } from "../io";
 import { formatPlan, formatProblem, loadEntities } from "./schema-output";

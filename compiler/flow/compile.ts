@@ -2,6 +2,7 @@
  * The flow compiler: a loaded, valid Tool → its execution plan, plus the analysis the risk rules
  * read (graph, scopes, which nodes run together). Pure: the spec is never changed.
  */
+import { triggerKind } from "../../contracts/routes";
 import { durationMs } from "../../language/common";
 import type { EntitySpec } from "../../language/entity";
 import { EXTERNAL_NODE_TYPES, type NodeType } from "../../language/nodes";
@@ -75,7 +76,7 @@ export function compileTool(tool: ToolSpec, entities: ReadonlyMap<string, Entity
   const plan: ExecutionPlan = {
     planVersion: PLAN_VERSION,
     tool: tool.name,
-    trigger: tool.trigger.http ? "http" : tool.trigger.schedule ? "schedule" : "webhook",
+    trigger: triggerKind(tool),
     deadline,
     idempotency: tool.idempotency ?? "optional",
     order,

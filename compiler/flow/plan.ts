@@ -4,6 +4,7 @@
  * branch liveness, scopes, locks, deadlines or compensations from the spec.
  * docs/execution-plan.md describes every field and the semantics the executor must apply.
  */
+import type { TriggerKind } from "../../contracts/routes";
 import type { FlowNodeSpec, NodeType } from "../../language/nodes";
 
 /** Bumped whenever a field changes meaning; an executor refuses plans of another version. */
@@ -16,7 +17,7 @@ export type RetryOn = "timeout" | "unavailable" | "rateLimited" | "conflict";
 export interface ExecutionPlan {
   planVersion: typeof PLAN_VERSION;
   tool: string;
-  trigger: "http" | "schedule" | "webhook";
+  trigger: TriggerKind;
   /** The invocation's deadline (step 5 starts it); `default` when the tool sets no timeout. */
   deadline: { ms: number; source: "tool" | "default" };
   idempotency: "required" | "optional" | "none";

@@ -5,11 +5,8 @@
  */
 import { quoteIdent } from "./names";
 import type { Column, Table } from "./model";
+import type { Statement } from "../../database/types";
 
-export interface Statement {
-  readonly text: string;
-  readonly values: readonly unknown[];
-}
 
 export type FilterOp = "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "in";
 export interface Filter {

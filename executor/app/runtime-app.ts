@@ -17,15 +17,10 @@ import type { SpecSet } from "../../loader/model";
 import type { TypeTable } from "../cel/values";
 import { createInputReader, type InputReader } from "../input/read-input";
 import { secretNames } from "../secrets";
-import { scheduledToolPath } from "../server/routes";
+import { toolRoute, type ToolRoute } from "../../contracts/routes";
 import { checkManifest, ManifestError, type AppManifest } from "./manifest";
 import { createExpressionSet, type ExpressionSet } from "./expressions";
 import { buildProgram, finalTransaction, withImplicitTransactions, type ProgramItem } from "./program";
-
-export type ToolRoute =
-  | { kind: "http"; method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: string; specPath: string }
-  | { kind: "webhook"; method: "POST"; path: string; secret: string; eventId: string }
-  | { kind: "schedule"; method: "POST"; path: string; cron: string; timezone: string };
 
 export interface RuntimeTool {
   readonly name: string;
@@ -107,7 +102,7 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
       program,
       finalTransaction: finalTransaction(program),
       implicitTransaction,
-      route: routeOf(spec),
+      route: toolRoute(spec),
       input: createInputReader(spec.input ?? {}),
       types: new Map([...sharedTypes, [INPUT_TYPE, envs.inputTypes]]),
       preFlow: createExpressionSet(envs.preFlow),
@@ -125,10 +120,3 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
   };
 }
 
-function routeOf(spec: ToolSpec): ToolRoute {
-  const { http, webhook, schedule } = spec.trigger;
-  if (http) return { kind: "http", method: http.method, path: http.path.replace(/\{([A-Za-z0-9_]+)\}/g, ":$1"), specPath: http.path };
-  if (webhook) return { kind: "webhook", method: "POST", path: webhook.path, secret: webhook.secret, eventId: webhook.eventId ?? "input.id" };
-  if (schedule) return { kind: "schedule", method: "POST", path: scheduledToolPath(spec.name), cron: schedule.cron, timezone: schedule.timezone ?? "UTC" };
-  throw new ManifestError(`tool ${spec.name} has no trigger`);
-}

@@ -4,10 +4,8 @@
  * Pure functions; storing records is the audit store's job.
  */
 import { createHash } from "node:crypto";
-import { canonicalJson } from "../../compiler/canonical-json";
+import { canonicalJson } from "../../contracts/canonical-json";
 import type { InputFieldSpec } from "../../language/field";
-
-export { canonicalJson };
 
 export const GENESIS_HASH = "0".repeat(64);
 export const MASK = "***";

@@ -4,6 +4,3 @@ export interface Caller {
   roles: string[];
   claims: Record<string, unknown>;
 }
-
-export const SCHEDULER_ROLE = "scheduler";
-export const WEBHOOK_ROLE = "webhook";

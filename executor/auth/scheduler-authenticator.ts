@@ -5,7 +5,8 @@
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { bearerToken, unauthenticated } from "./jwt-authenticator";
-import { SCHEDULER_ROLE, type Caller } from "./caller";
+import type { Caller } from "./caller";
+import { SCHEDULER_ROLE } from "../../contracts/routes";
 
 export const GOOGLE_ISSUERS = ["https://accounts.google.com", "accounts.google.com"];
 export const GOOGLE_JWKS_URL = "https://www.googleapis.com/oauth2/v3/certs";

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { exportJWK, SignJWT } from "jose";
 import { openDatabase } from "../../database/open";
-import { migrateToSpecs } from "../../database/apply";
+import { migrateToSpecs } from "../../migrate/apply";
 import type { Database } from "../../database/types";
 import { loadSpecDir } from "../../loader/load";
 import { formatDiagnostic } from "../../loader/diagnostics";
@@ -19,7 +19,8 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalKeys, mintLocalToken, ty
 import { createLogger } from "../observability/logger";
 import { loadSecrets } from "../secrets";
 import { buildServer, type ExecutorServer } from "../server/build-server";
-import { scheduledToolPath } from "../server/routes";
+import { DEV_RUN_PREFIX, scheduledToolPath } from "../../contracts/routes";
+import { secretEnvName } from "../../contracts/environment";
 import { applyExecutorMigrations } from "../store/executor-schema";
 import { startLocalHttpRecorder, type LocalHttpRecorder } from "./local-http-recorder";
 import { startLocalMail, type LocalMail } from "./local-mail";
@@ -28,7 +29,6 @@ import { startLocalScheduler, type LocalScheduler } from "./local-scheduler";
 import { devSecrets } from "./dev-secrets";
 
 export const DEV_SCHEDULER_ACCOUNT = "scheduler@fascia.local";
-export const DEV_RUN_PREFIX = "/_dev/run/";
 
 export interface DevOptions {
   dir: string;
@@ -105,7 +105,7 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       db,
       auth: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: keys.publicKey } },
       scheduler: { serviceAccountEmail: DEV_SCHEDULER_ACCOUNT, jwksUrl: http.jwksUrl, issuers: [LOCAL_ISSUER] },
-      secrets: loadSecrets(Object.keys(secrets), Object.fromEntries(Object.entries(secrets).map(([k, v]) => [`FASCIA_SECRET_${k}`, v]))),
+      secrets: loadSecrets(Object.keys(secrets), Object.fromEntries(Object.entries(secrets).map(([k, v]) => [secretEnvName(k), v]))),
       payments: { baseUrl: payments.url },
       email: { smtpUrl: mail.url, from: "dev@fascia.local" },
       httpSink: http.sinkUrl,

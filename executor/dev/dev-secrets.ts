@@ -8,7 +8,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SpecSet } from "../../loader/model";
-import { SECRET_ENV_PREFIX, secretNames } from "../secrets";
+import { secretNames } from "../secrets";
+import { secretEnvName } from "../../contracts/environment";
 
 export const DEV_SECRETS_FILE = "dev-secrets.json";
 
@@ -31,7 +32,7 @@ export function devSecrets(appDir: string, specs: SpecSet, sources: DevSecretSou
   const values: Record<string, string> = {};
   let changed = false;
   for (const name of secretNames(specs)) {
-    const fromEnv = env[SECRET_ENV_PREFIX + name];
+    const fromEnv = env[secretEnvName(name)];
     if (fromEnv) values[name] = fromEnv;
     else if (paymentSecrets.has(name)) values[name] = sources.paymentsApiKey;
     else if (mailSecrets.has(name)) values[name] = sources.smtpUrl;

@@ -1,6 +1,6 @@
 /** Step 1 per trigger: a bearer JWT (HTTP tools), Cloud Scheduler's OIDC token, or the webhook's HMAC signature. */
-import type { ToolRoute } from "../app/runtime-app";
-import { SCHEDULER_ROLE, WEBHOOK_ROLE, type Caller } from "../auth/caller";
+import { SCHEDULER_ROLE, WEBHOOK_ROLE, type ToolRoute } from "../../contracts/routes";
+import type { Caller } from "../auth/caller";
 import { unauthenticated, type Authenticate } from "../auth/jwt-authenticator";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "../auth/webhook-signature";
 import type { Secrets } from "../secrets";

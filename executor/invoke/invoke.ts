@@ -15,12 +15,13 @@
  *   9 audit and respond             one hash-chained record, in the final commit when there is one
  */
 import { randomUUID } from "node:crypto";
-import type { Statement } from "../../compiler/schema/crud";
+import type { Statement } from "../../database/types";
 import { isConnectionFailure } from "../../database/connection-failure";
 import { CommitOutcomeUnknown, inTransactionEndingWith } from "../../database/transaction";
 import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
-import { canonicalJson, maskPii, sha256, type AuditBody } from "../audit/audit-chain";
+import { maskPii, sha256, type AuditBody } from "../audit/audit-chain";
+import { canonicalJson } from "../../contracts/canonical-json";
 import type { Caller } from "../auth/caller";
 import { deepFreeze } from "../auth/verified-tokens";
 import { fromCel, toCel, type TypeTable } from "../cel/values";

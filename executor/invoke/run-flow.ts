@@ -7,7 +7,7 @@
  * one of its incoming edges is live (its source ran and, for a branch, took that edge's outcome).
  */
 import type { BranchLabel, Isolation, PlanNode, ResolvedRetry } from "../../compiler/flow/plan";
-import type { Statement } from "../../compiler/schema/crud";
+import type { Statement } from "../../database/types";
 import { quoteIdent } from "../../compiler/schema/names";
 import { isConnectionFailure } from "../../database/connection-failure";
 import { commit, commitWith, CommitOutcomeUnknown } from "../../database/transaction";

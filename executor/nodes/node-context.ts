@@ -4,7 +4,7 @@
  * runner (executor/invoke/run-flow.ts) implements it; handlers never see the connection itself.
  */
 import type { PlanNode } from "../../compiler/flow/plan";
-import type { Statement } from "../../compiler/schema/crud";
+import type { Statement } from "../../database/types";
 import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import type { Caller } from "../auth/caller";
 import type { Deadline } from "../invoke/deadline";

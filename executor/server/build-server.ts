@@ -23,7 +23,7 @@ import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
 import { connectionProvider, noConnection } from "../store/connection";
 import { checkReadiness } from "./readiness";
-import { HEALTH_PATH, METRICS_PATH, READINESS_PATH } from "./routes";
+import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
 
 export interface ServerOptions {
   /** The compiled app: a manifest (checked and prepared here) or an already prepared app. */
@@ -124,7 +124,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   for (const tool of app.tools.values()) {
     server.route({
       method: tool.route.method,
-      url: tool.route.path,
+      url: routerPath(tool.route.path),
       config: { tool: tool.name },
       handler: async (request, reply) => respond(request, reply, tool.name, await invoke(executor, invocationRequest(tool, request))),
     });

@@ -4,6 +4,7 @@
  * Every missing required variable is reported at once, by name.
  */
 import { DEFAULT_TOKEN_CACHE } from "../auth/verified-tokens";
+import { ENV } from "../../contracts/environment";
 
 export interface ExecutorConfig {
   manifestPath: string;
@@ -56,35 +57,36 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     return value;
   };
   // Bearer auth is all or nothing: an app with only webhooks and scheduled tools needs none of it.
-  const authNames = ["FASCIA_AUTH_ISSUER", "FASCIA_AUTH_AUDIENCE", "FASCIA_AUTH_JWKS_URL"] as const;
+  const authNames = [ENV.authIssuer, ENV.authAudience, ENV.authJwksUrl] as const;
   const auth = authNames.some((n) => env[n])
     ? {
-        issuer: required("FASCIA_AUTH_ISSUER"),
-        audience: required("FASCIA_AUTH_AUDIENCE"),
-        jwksUrl: required("FASCIA_AUTH_JWKS_URL"),
-        rolesClaim: env.FASCIA_AUTH_ROLES_CLAIM || DEFAULTS.rolesClaim,
+        issuer: required(ENV.authIssuer),
+        audience: required(ENV.authAudience),
+        jwksUrl: required(ENV.authJwksUrl),
+        rolesClaim: env[ENV.authRolesClaim] || DEFAULTS.rolesClaim,
         tokenCache: {
-          maxEntries: integer("FASCIA_AUTH_TOKEN_CACHE_SIZE", DEFAULTS.tokenCache.maxEntries),
-          maxAgeSeconds: integer("FASCIA_AUTH_TOKEN_CACHE_SECONDS", DEFAULTS.tokenCache.maxAgeSeconds, 1),
+          maxEntries: integer(ENV.authTokenCacheSize, DEFAULTS.tokenCache.maxEntries),
+          maxAgeSeconds: integer(ENV.authTokenCacheSeconds, DEFAULTS.tokenCache.maxAgeSeconds, 1),
         },
       }
     : undefined;
   const databaseUrl = databaseUrlOf(env, problems);
-  const perSecond = integer("FASCIA_RATE_LIMIT_PER_SECOND", DEFAULTS.rateLimit.perSecond);
-  const burst = integer("FASCIA_RATE_LIMIT_BURST", Math.max(DEFAULTS.rateLimit.burst, perSecond), 1);
+  const perSecond = integer(ENV.rateLimitPerSecond, DEFAULTS.rateLimit.perSecond);
+  const burst = integer(ENV.rateLimitBurst, Math.max(DEFAULTS.rateLimit.burst, perSecond), 1);
+  const schedulerAccount = env[ENV.schedulerServiceAccount];
   const config: ExecutorConfig = {
-    manifestPath: env.FASCIA_APP_MANIFEST || DEFAULTS.manifestPath,
+    manifestPath: env[ENV.appManifest] || DEFAULTS.manifestPath,
     databaseUrl,
-    poolMax: integer("FASCIA_DB_POOL_MAX", DEFAULTS.poolMax, 1),
+    poolMax: integer(ENV.dbPoolMax, DEFAULTS.poolMax, 1),
     ...(auth ? { auth } : {}),
-    ...(env.FASCIA_SCHEDULER_SERVICE_ACCOUNT ? { scheduler: { serviceAccountEmail: env.FASCIA_SCHEDULER_SERVICE_ACCOUNT } } : {}),
-    paymentsBaseUrl: env.FASCIA_PAYMENTS_BASE_URL || DEFAULTS.paymentsBaseUrl,
-    ...(env.FASCIA_PAYMENTS_SECRET ? { defaultPaymentsSecret: env.FASCIA_PAYMENTS_SECRET } : {}),
-    ...(env.FASCIA_SMTP_URL ? { smtpUrl: env.FASCIA_SMTP_URL } : {}),
-    ...(env.FASCIA_EMAIL_FROM ? { emailFrom: env.FASCIA_EMAIL_FROM } : {}),
-    ...(env.FASCIA_GCP_PROJECT ? { projectId: env.FASCIA_GCP_PROJECT } : {}),
-    port: integer("PORT", DEFAULTS.port, 0),
-    bodyLimitBytes: integer("FASCIA_BODY_LIMIT_BYTES", DEFAULTS.bodyLimitBytes, 1),
+    ...(schedulerAccount ? { scheduler: { serviceAccountEmail: schedulerAccount } } : {}),
+    paymentsBaseUrl: env[ENV.paymentsBaseUrl] || DEFAULTS.paymentsBaseUrl,
+    ...(env[ENV.paymentsSecret] ? { defaultPaymentsSecret: env[ENV.paymentsSecret] } : {}),
+    ...(env[ENV.smtpUrl] ? { smtpUrl: env[ENV.smtpUrl] } : {}),
+    ...(env[ENV.emailFrom] ? { emailFrom: env[ENV.emailFrom] } : {}),
+    ...(env[ENV.gcpProject] ? { projectId: env[ENV.gcpProject] } : {}),
+    port: integer(ENV.port, DEFAULTS.port, 0),
+    bodyLimitBytes: integer(ENV.bodyLimitBytes, DEFAULTS.bodyLimitBytes, 1),
     rateLimit: perSecond === 0 ? false : { perSecond, burst },
   };
   if (problems.length) throw new ConfigError(problems);
@@ -99,19 +101,22 @@ export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): Pick<
   const problems: string[] = [];
   const databaseUrl = databaseUrlOf(env, problems);
   if (problems.length) throw new ConfigError(problems);
-  return { manifestPath: env.FASCIA_APP_MANIFEST || DEFAULTS.manifestPath, databaseUrl };
+  return { manifestPath: env[ENV.appManifest] || DEFAULTS.manifestPath, databaseUrl };
 }
 
 /** FASCIA_DB_URL (local runs), else a Cloud SQL socket or a TCP host, with name, user and password. */
 function databaseUrlOf(env: NodeJS.ProcessEnv, problems: string[]): string {
-  if (env.FASCIA_DB_URL) return env.FASCIA_DB_URL;
-  const name = env.FASCIA_DB_NAME;
-  const user = env.FASCIA_DB_USER;
-  if (!name) problems.push("FASCIA_DB_NAME is not set");
-  if (!user) problems.push("FASCIA_DB_USER is not set");
-  const auth = `${encodeURIComponent(user ?? "")}${env.FASCIA_DB_PASSWORD ? `:${encodeURIComponent(env.FASCIA_DB_PASSWORD)}` : ""}`;
-  if (env.FASCIA_DB_SOCKET_DIR) return `postgresql://${auth}@localhost/${encodeURIComponent(name ?? "")}?host=${encodeURIComponent(env.FASCIA_DB_SOCKET_DIR)}`;
-  if (env.FASCIA_DB_HOST) return `postgresql://${auth}@${env.FASCIA_DB_HOST}:${env.FASCIA_DB_PORT || "5432"}/${encodeURIComponent(name ?? "")}`;
-  problems.push("set FASCIA_DB_SOCKET_DIR (Cloud SQL) or FASCIA_DB_HOST (and FASCIA_DB_PORT), or FASCIA_DB_URL");
+  const url = env[ENV.dbUrl];
+  if (url) return url;
+  const name = env[ENV.dbName];
+  const user = env[ENV.dbUser];
+  if (!name) problems.push(`${ENV.dbName} is not set`);
+  if (!user) problems.push(`${ENV.dbUser} is not set`);
+  const password = env[ENV.dbPassword];
+  const socketDir = env[ENV.dbSocketDir];
+  const auth = `${encodeURIComponent(user ?? "")}${password ? `:${encodeURIComponent(password)}` : ""}`;
+  if (socketDir) return `postgresql://${auth}@localhost/${encodeURIComponent(name ?? "")}?host=${encodeURIComponent(socketDir)}`;
+  if (env[ENV.dbHost]) return `postgresql://${auth}@${env[ENV.dbHost]}:${env[ENV.dbPort] || "5432"}/${encodeURIComponent(name ?? "")}`;
+  problems.push(`set ${ENV.dbSocketDir} (Cloud SQL) or ${ENV.dbHost} (and ${ENV.dbPort}), or ${ENV.dbUrl}`);
   return "";
 }

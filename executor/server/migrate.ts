@@ -5,7 +5,7 @@
  * advisory lock; a second run finds both up to date and changes nothing. Anything that stops the
  * migration is a MigrationRunError whose message says what and why, for the job's log.
  */
-import { migrateToSpecs } from "../../database/apply";
+import { migrateToSpecs } from "../../migrate/apply";
 import type { Database } from "../../database/types";
 import { readManifest } from "../app/manifest";
 import { applyExecutorMigrations } from "../store/executor-schema";

@@ -2,9 +2,9 @@
  * GET /readyz: the database answers and holds what this manifest needs — the app's migrations
  * applied up to exactly these entity specs, and the executor's own tables.
  */
-import { readLedger } from "../../database/ledger";
+import { readLedger } from "../../migrate/ledger";
 import type { Queryable } from "../../database/types";
-import { canonicalJson } from "../audit/audit-chain";
+import { canonicalJson } from "../../contracts/canonical-json";
 import type { RuntimeApp } from "../app/runtime-app";
 import { executorMigrationsApplied } from "../store/executor-schema";
 

@@ -5,9 +5,10 @@
  * ends), so two invocations can never chain onto the same predecessor; the head also records the
  * last seq and hash, so removing records from the end is detected too.
  */
-import type { Statement } from "../../compiler/schema/crud";
+import type { Statement } from "../../database/types";
 import type { Queryable } from "../../database/types";
-import { canonicalJson, GENESIS_HASH, hashRecord, type AuditBody, type AuditRecord, type ChainBreak } from "../audit/audit-chain";
+import { GENESIS_HASH, hashRecord, type AuditBody, type AuditRecord, type ChainBreak } from "../audit/audit-chain";
+import { canonicalJson } from "../../contracts/canonical-json";
 import { AUDIT_HEAD_TABLE, AUDIT_TABLE } from "./executor-schema";
 
 /**

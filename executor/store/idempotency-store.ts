@@ -8,7 +8,8 @@
  * `generation` counts such failures, so the retry's payment keys differ from the refunded ones). A claim whose process died is taken over when its lease ends.
  */
 import type { Queryable } from "../../database/types";
-import { canonicalJson, sha256 } from "../audit/audit-chain";
+import { sha256 } from "../audit/audit-chain";
+import { canonicalJson } from "../../contracts/canonical-json";
 import { ToolError } from "../errors";
 import { IDEMPOTENCY_TABLE } from "./executor-schema";
 

@@ -1,12 +1,7 @@
 import type { Diagnostic } from "../diagnostics";
 import type { SpecSet } from "../model";
+import { describeReservedPaths, isReservedPath, routeKey } from "../../contracts/routes";
 
-/**
- * Paths the executor serves itself (health, readiness, metrics, scheduled tools under /_fascia/,
- * the dev server's /_dev/): a tool there would collide with them at startup.
- */
-const RESERVED_PATHS = ["/healthz", "/readyz", "/metrics"];
-const RESERVED_PREFIXES = ["/_fascia/", "/_dev/"];
 
 /** Two tools may not answer the same method and path (path parameter names do not matter). */
 export function checkRoutes(specs: SpecSet, out: Diagnostic[]): void {
@@ -17,12 +12,11 @@ export function checkRoutes(specs: SpecSet, out: Diagnostic[]): void {
     if (path === undefined) continue;
     const route = `${http ? http.method : "POST"} ${path}`;
     const at = doc.locate(["trigger", http ? "http" : "webhook", "path"]);
-    const bare = path.replace(/\/+$/, "") || "/";
-    if (RESERVED_PATHS.includes(bare) || RESERVED_PREFIXES.some((p) => `${bare}/`.startsWith(p))) {
-      out.push({ ...at, code: "FS033", message: `${path} is reserved by the executor`, expected: `a path outside ${[...RESERVED_PATHS, ...RESERVED_PREFIXES.map((p) => `${p}…`)].join(", ")}` });
+    if (isReservedPath(path)) {
+      out.push({ ...at, code: "FS033", message: `${path} is reserved by the executor`, expected: `a path outside ${describeReservedPaths()}` });
       continue;
     }
-    const key = route.replace(/\{[^}]*\}/g, "{}").replace(/\/+$/, "");
+    const key = routeKey({ method: http ? http.method : "POST", path });
     const other = seen.get(key);
     if (other) out.push({ ...at, code: "FS033", message: `${route} is already served by tool ${other}` });
     else seen.set(key, spec.name);

@@ -63,6 +63,6 @@ test("diff: a change of spec is an in-place update; reordered keys are no change
 test("the provider serializes as Pulumi ships it: small, capturing only the judge's paths", async () => {
   const { text } = await pulumi.runtime.serializeFunction(() => entitySpecRecordProvider, { allowSecrets: true });
   expect(text.length).toBeLessThan(20_000); // no planner, zod or CEL inlined
-  expect(text).toContain("components/entity-migration.ts");
-  expect(text).toContain("dist/components/entity-migration.js");
+  expect(text).toContain("risk/entity-migration.ts");
+  expect(text).toContain("dist/risk/entity-migration.js");
 });

@@ -4,9 +4,10 @@ import { requestTimeoutSeconds, attemptDeadline } from "../../components/duratio
 import { executorEnv } from "../../components/env";
 import { serviceExposure } from "../../components/exposure";
 import { boundedId, pgIdentifier, SERVICE_ACCOUNT_ID, MIGRATION_JOB_ID, specSecretId } from "../../components/naming";
-import { canonicalJson, checkImageByDigest, planHash } from "../../components/plan-hash";
+import { checkImageByDigest, planHash } from "../../components/plan-hash";
+import { canonicalJson } from "../../contracts/canonical-json";
 import { RESERVED_CONNECTIONS, SPARE_CONNECTIONS, sizePool, tierMemoryGb } from "../../components/pool-sizing";
-import { toolRoute } from "../../components/routes";
+import { toolRoute } from "../../contracts/routes";
 import type { ToolSpec } from "../../language/tool";
 
 const GCP_ID = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -87,7 +88,7 @@ describe("serviceExposure", () => {
 });
 
 test("routes and deadlines", () => {
-  expect(toolRoute(scheduled("nightly"))).toEqual({ kind: "schedule", method: "POST", path: "/_fascia/scheduled/nightly" });
+  expect(toolRoute(scheduled("nightly"))).toEqual({ kind: "schedule", method: "POST", path: "/_fascia/scheduled/nightly", cron: "0 * * * *", timezone: "UTC" });
   expect(requestTimeoutSeconds([scheduled("nightly"), http("list", { timeout: "5s" })])).toBe(130);
   expect(requestTimeoutSeconds([http("list", { timeout: "5s" })])).toBe(70);
   expect(attemptDeadline(scheduled("nightly"))).toBe("130s");

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { Client } from "pg";
-import { MIGRATION_LOCK_KEY } from "../../database/ledger";
+import { MIGRATION_LOCK_KEY } from "../../migrate/ledger";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
 
 const onPostgres = testDrivers().includes("pg") ? describe : describe.skip;

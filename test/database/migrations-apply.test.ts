@@ -2,10 +2,10 @@
 import { loadSpecDir, loadSpecObjects } from "../../loader/load";
 import { entityList } from "../../loader/model";
 import type { EntitySpec } from "../../language/entity";
-import { applyMigrations, buildMigration, migrateToSpecs, MigrationStepError } from "../../database/apply";
-import { readCatalog } from "../../database/catalog";
-import { detectDrift } from "../../database/drift";
-import { MigrationIntegrityError, readLedger } from "../../database/ledger";
+import { applyMigrations, buildMigration, migrateToSpecs, MigrationStepError } from "../../migrate/apply";
+import { readCatalog } from "../../migrate/catalog";
+import { detectDrift } from "../../migrate/drift";
+import { MigrationIntegrityError, readLedger } from "../../migrate/ledger";
 import type { MigrationStep } from "../../compiler/migrations/plan";
 import type { Database } from "../../database/types";
 import { describeEachDriver, useTestDatabase } from "../support/databases";

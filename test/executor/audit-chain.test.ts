@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { chainRecord, maskPii, sha256, canonicalJson, verifyChain, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
+import { chainRecord, maskPii, sha256, verifyChain, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
+import { canonicalJson } from "../../contracts/canonical-json";
 
 const body = (i: number): AuditBody => ({
   invocationId: `inv-${i}`,

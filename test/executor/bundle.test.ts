@@ -18,7 +18,7 @@ import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
 import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
-import { toolRoute } from "../../components/routes";
+import { toolRoute } from "../../contracts/routes";
 import { readManifest, type AppManifest } from "../../executor/app/manifest";
 import { provideExecutorBundle } from "../../build/bundle-executor";
 import { startLocalMail, type LocalMail } from "../../executor/dev/local-mail";

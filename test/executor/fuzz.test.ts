@@ -90,7 +90,7 @@ describeEachDriver("fuzzing every example tool", (driver) => {
   function requestFor(tool: RuntimeTool): fc.Arbitrary<FuzzRequest> {
     const fields = tool.spec.input ?? {};
     const names = Object.keys(fields);
-    const params = [...tool.route.path.matchAll(/:(\w+)/g)].map((m) => m[1]!);
+    const params = [...tool.route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
     const paramValue = fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom(...ids) },
       { weight: 2, arbitrary: fieldValue(params[0] && Object.hasOwn(fields, params[0]) ? fields[params[0]] : undefined, ids).map((v) => encodeURIComponent(typeof v === "string" ? v : JSON.stringify(v) ?? "")) },
@@ -133,7 +133,7 @@ describeEachDriver("fuzzing every example tool", (driver) => {
       })
       .map((r) => {
         let i = 0;
-        const url = tool.route.path.replace(/:(\w+)/g, () => r.params[i++] as string) + r.query;
+        const url = tool.route.path.replace(/\{(\w+)\}/g, () => r.params[i++] as string) + r.query;
         const headers: Record<string, string> = { ...r.extra, host: r.host };
         if (r.authorization !== undefined) headers.authorization = r.authorization;
         if (r.idempotencyKey !== undefined) headers["idempotency-key"] = r.idempotencyKey;

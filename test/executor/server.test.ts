@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { migrateToSpecs } from "../../database/apply";
+import { migrateToSpecs } from "../../migrate/apply";
 import { openPglite } from "../../database/pglite-driver";
 import { compileApp, compileSpecSet } from "../../build/compile-app";
 import { loadSpecObjects } from "../../loader/load";
@@ -19,6 +19,7 @@ import { ConfigError, loadExecutorConfig } from "../../executor/server/config";
 import { startExecutor } from "../../executor/server/start";
 import { applyExecutorMigrations } from "../../executor/store/executor-schema";
 import { AUDIENCE, ISSUER, startHarness, type Harness } from "./support/harness";
+import { routerPath } from "../../contracts/routes";
 
 const silent = createLogger({ level: "silent" });
 
@@ -28,7 +29,7 @@ describe("the compiled app manifest", () => {
     const dir = mkdtempSync(join(tmpdir(), "fascia-manifest-"));
     writeManifest(join(dir, "manifest.json"), manifest);
     const app = prepareApp(readManifest(join(dir, "manifest.json")));
-    const routes = Object.fromEntries([...app.tools.values()].map((t) => [t.name, `${t.route.method} ${t.route.path}`]));
+    const routes = Object.fromEntries([...app.tools.values()].map((t) => [t.name, `${t.route.method} ${routerPath(t.route.path)}`]));
     expect(routes).toEqual({
       cancelReservation: "POST /reservations/:reservationId/cancel",
       completeStays: "POST /_fascia/scheduled/completeStays",

@@ -43,7 +43,7 @@ describe("fascia validate (in process)", () => {
     expect(errLines).toContain(
       `${BROKEN}/b-entities.yaml:4:27: error FS004: fields.number.maxLenght: unknown key "maxLenght"; did you mean "maxLength"? (expected one of "type", "optional", "pii", "description", "unique", "immutable", "renamedFrom", "default", "minLength", "maxLength", "pattern", "format")`,
     );
-    expect(errLines[0]).toMatch(/^test\/spec\/corpus\/many-errors-sorted\/a-tools\.yaml:4:31: error FS022: path parameter "\{roomId\}" is not an input field/);
+    expect(errLines[0]).toMatch(/^test\/loader\/corpus\/many-errors-sorted\/a-tools\.yaml:4:31: error FS022: path parameter "\{roomId\}" is not an input field/);
   });
 
   it("also validates a single spec file", async () => {
@@ -106,7 +106,7 @@ describe("fascia validate (in process)", () => {
 describe("fascia validate (the built bin)", () => {
   // The bin runs dist/; build it when it is missing or older than the sources it comes from.
   beforeAll(() => {
-    if (!existsSync("dist/cli/main.js") || newestSource(["spec", "cli"]) > statSync("dist/cli/main.js").mtimeMs) {
+    if (!existsSync("dist/cli/main.js") || newestSource(["language", "loader", "cli"]) > statSync("dist/cli/main.js").mtimeMs) {
       const build = spawnSync("npm", ["run", "build"], { encoding: "utf8", shell: process.platform === "win32" });
       if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
     }
@@ -117,8 +117,8 @@ describe("fascia validate (the built bin)", () => {
     expect(child.status).toBe(1);
     expect(child.stdout).toBe("");
     expect(lines(child.stderr)).toEqual([
-      expect.stringMatching(/^test\/spec\/corpus\/many-errors-sorted\/b-entities\.yaml:4:27: error FS004: .*did you mean "maxLength"\?/),
-      expect.stringMatching(/^test\/spec\/corpus\/many-errors-sorted\/b-entities\.yaml:5:21: error FS006: .*did you mean "integer"\?/),
+      expect.stringMatching(/^test\/loader\/corpus\/many-errors-sorted\/b-entities\.yaml:4:27: error FS004: .*did you mean "maxLength"\?/),
+      expect.stringMatching(/^test\/loader\/corpus\/many-errors-sorted\/b-entities\.yaml:5:21: error FS006: .*did you mean "integer"\?/),
       `2 errors in ${BROKEN}/b-entities.yaml`,
     ]);
   });

@@ -3,8 +3,9 @@ import { loadSpecDir } from "../../loader/load";
 import { entityList } from "../../loader/model";
 import { compileEntities } from "../../compiler/schema/compile";
 import { tableByEntity } from "../../compiler/schema/model";
-import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionStatement, updateStatement, type Statement } from "../../compiler/schema/crud";
-import { migrateToSpecs } from "../../database/apply";
+import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionStatement, updateStatement } from "../../compiler/schema/crud";
+import type { Statement } from "../../database/types";
+import { migrateToSpecs } from "../../migrate/apply";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
 
 const entities = entityList(loadSpecDir("examples/reservations").specs);

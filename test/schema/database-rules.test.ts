@@ -4,8 +4,8 @@
  */
 import { loadSpecDir } from "../../loader/load";
 import { entityList } from "../../loader/model";
-import { migrateToSpecs } from "../../database/apply";
-import { readCatalog } from "../../database/catalog";
+import { migrateToSpecs } from "../../migrate/apply";
+import { readCatalog } from "../../migrate/catalog";
 import type { Queryable } from "../../database/types";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
 

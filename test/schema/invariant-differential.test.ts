@@ -9,7 +9,7 @@ import { loadSpecObjects } from "../../loader/load";
 import { formatDiagnostic } from "../../loader/diagnostics";
 import { entityList } from "../../loader/model";
 import { compileEntities } from "../../compiler/schema/compile";
-import { migrateToSpecs } from "../../database/apply";
+import { migrateToSpecs } from "../../migrate/apply";
 import { databaseErrorFields } from "../../database/types";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
 

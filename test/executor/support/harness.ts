@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { insertStatement } from "../../../compiler/schema/crud";
 import { tableByEntity } from "../../../compiler/schema/model";
-import { migrateToSpecs } from "../../../database/apply";
+import { migrateToSpecs } from "../../../migrate/apply";
 import { openPg } from "../../../database/pg-driver";
 import type { DriverName } from "../../../database/types";
 import { compileSpecSet } from "../../../build/compile-app";

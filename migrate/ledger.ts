@@ -6,7 +6,7 @@
  */
 import type { EntitySpec } from "../language/entity";
 import { checksum } from "../compiler/migrations/render";
-import type { Queryable } from "./types";
+import type { Queryable } from "../database/types";
 
 export const LEDGER_TABLE = "fascia_migrations";
 /** Key of the session advisory lock every deployer takes before reading the ledger. */

@@ -7,8 +7,8 @@ import type { EntitySpec } from "../language/entity";
 import { compileEntities } from "../compiler/schema/compile";
 import { freshSchemaSql } from "../compiler/schema/ddl";
 import { diffCatalogs, readCatalog, type CatalogDifference } from "./catalog";
-import { openPglite } from "./pglite-driver";
-import type { Queryable } from "./types";
+import { openPglite } from "../database/pglite-driver";
+import type { Queryable } from "../database/types";
 
 export async function expectedCatalog(entities: readonly EntitySpec[]) {
   const { model, problems } = compileEntities(entities);

@@ -6,7 +6,7 @@
  * migration ledger, the executor's idempotency and audit tables) are left out.
  */
 import { LEDGER_PREFIX } from "../compiler/schema/compile";
-import type { Queryable } from "./types";
+import type { Queryable } from "../database/types";
 
 export interface CatalogSnapshot {
   readonly extensions: string[];

@@ -5,7 +5,7 @@
  * the rule ids, messages and hints. Pure: no Pulumi imports; the dynamic provider's `check` calls
  * it with the previous and new inputs.
  */
-import { planSchemaChanges, type SchemaFinding } from "../risk/schema-changes";
+import { planSchemaChanges, type SchemaFinding } from "./schema-changes";
 import type { EntitySpec } from "../language/entity";
 import { loadSpecObjects } from "../loader/load";
 import type { SpecSet } from "../loader/model";

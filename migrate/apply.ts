@@ -9,8 +9,9 @@ import type { EntitySpec } from "../language/entity";
 import { planMigration, type MigrationPlan, type MigrationStep } from "../compiler/migrations/plan";
 import { checksum, DEFAULT_TIMEOUTS, renderPlanSql, stepsOfPhase, timeoutStatements, type Timeouts } from "../compiler/migrations/render";
 import { CREATE_LEDGER, LEDGER_TABLE, MIGRATION_LOCK_KEY, MigrationIntegrityError, readLedger, type LedgerRow } from "./ledger";
-import type { Database, Queryable } from "./types";
-import { inTransaction } from "./transaction";
+import type { Database, Queryable } from "../database/types";
+import { inTransaction } from "../database/transaction";
+import { canonicalJson } from "../contracts/canonical-json";
 
 export interface Migration {
   readonly id: string;
@@ -185,9 +186,3 @@ export async function migrateToSpecs(db: Database, entities: readonly EntitySpec
   });
 }
 
-/** JSON with sorted keys: specs equal in content compare equal whatever their key order. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
-}

@@ -1,0 +1,44 @@
+/**
+ * The executor's environment variables, by name: the deployment writes them (components/env.ts),
+ * the executor reads them (executor/server/config.ts, executor/main.ts, executor/secrets.ts), and
+ * docs/executor-config.md lists them. One table, so a renamed variable cannot reach only one side.
+ */
+export const ENV = {
+  appManifest: "FASCIA_APP_MANIFEST",
+  dbUrl: "FASCIA_DB_URL",
+  dbSocketDir: "FASCIA_DB_SOCKET_DIR",
+  dbHost: "FASCIA_DB_HOST",
+  dbPort: "FASCIA_DB_PORT",
+  dbName: "FASCIA_DB_NAME",
+  dbUser: "FASCIA_DB_USER",
+  dbPassword: "FASCIA_DB_PASSWORD",
+  dbPoolMax: "FASCIA_DB_POOL_MAX",
+  authIssuer: "FASCIA_AUTH_ISSUER",
+  authAudience: "FASCIA_AUTH_AUDIENCE",
+  authJwksUrl: "FASCIA_AUTH_JWKS_URL",
+  authRolesClaim: "FASCIA_AUTH_ROLES_CLAIM",
+  authTokenCacheSize: "FASCIA_AUTH_TOKEN_CACHE_SIZE",
+  authTokenCacheSeconds: "FASCIA_AUTH_TOKEN_CACHE_SECONDS",
+  rateLimitPerSecond: "FASCIA_RATE_LIMIT_PER_SECOND",
+  rateLimitBurst: "FASCIA_RATE_LIMIT_BURST",
+  schedulerServiceAccount: "FASCIA_SCHEDULER_SERVICE_ACCOUNT",
+  paymentsBaseUrl: "FASCIA_PAYMENTS_BASE_URL",
+  paymentsSecret: "FASCIA_PAYMENTS_SECRET",
+  smtpUrl: "FASCIA_SMTP_URL",
+  emailFrom: "FASCIA_EMAIL_FROM",
+  gcpProject: "FASCIA_GCP_PROJECT",
+  bodyLimitBytes: "FASCIA_BODY_LIMIT_BYTES",
+  port: "PORT",
+  run: "FASCIA_RUN",
+  planHash: "FASCIA_PLAN_HASH",
+} as const;
+
+/** A secret the specs name reaches the executor as `FASCIA_SECRET_<NAME>` (Secret Manager on Cloud Run). */
+export const SECRET_ENV_PREFIX = "FASCIA_SECRET_";
+
+export function secretEnvName(secret: string): string {
+  return `${SECRET_ENV_PREFIX}${secret}`;
+}
+
+/** What `FASCIA_RUN` selects: the HTTP server, or the migration job. */
+export type RunMode = "serve" | "migrate";
