@@ -89,5 +89,4 @@ module.exports = {
     tsPreCompilationDeps: true,
     exclude: { path: "^(node_modules|dist)/" },
   },
-  LAYERS,
 };

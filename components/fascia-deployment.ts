@@ -15,7 +15,7 @@ import { Secret, SecretIamMember, SecretVersion } from "@pulumi/gcp/secretmanage
 import { Account } from "@pulumi/gcp/serviceaccount";
 import { Database, DatabaseInstance, User } from "@pulumi/gcp/sql";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { secretNames } from "../executor/secrets";
+import { secretNames } from "../loader/model";
 import { assessSpecs } from "../risk/engine";
 import { riskReportJson, type RiskReportJson } from "../risk/report/json";
 import type { RiskLevel } from "../risk/rule";

@@ -3,20 +3,7 @@
  * Run injects Secret Manager values. Every secret the specs name is required at startup, so a
  * missing one stops the service before it takes traffic, with its name in the error.
  */
-import type { SpecSet } from "../loader/model";
 import { secretEnvName } from "../contracts/environment";
-
-
-/** Every secret name the specs use: webhook keys, node credentials, and tools' `secrets`. */
-export function secretNames(specs: SpecSet): string[] {
-  const names = new Set<string>();
-  for (const { spec } of specs.tools.values()) {
-    if (spec.trigger.webhook) names.add(spec.trigger.webhook.secret);
-    for (const name of spec.secrets ?? []) names.add(name);
-    for (const node of spec.flow.nodes) if ("secret" in node && node.secret) names.add(node.secret);
-  }
-  return [...names].sort();
-}
 
 export class MissingSecretsError extends Error {
   constructor(readonly missing: string[]) {

@@ -20,3 +20,14 @@ export interface SpecSet {
 export function entityList(specs: SpecSet): EntitySpec[] {
   return [...specs.entities.values()].map((e) => e.spec);
 }
+
+/** Every secret name the specs use: webhook keys, node credentials, and tools' `secrets`. */
+export function secretNames(specs: SpecSet): string[] {
+  const names = new Set<string>();
+  for (const { spec } of specs.tools.values()) {
+    if (spec.trigger.webhook) names.add(spec.trigger.webhook.secret);
+    for (const name of spec.secrets ?? []) names.add(name);
+    for (const node of spec.flow.nodes) if ("secret" in node && node.secret) names.add(node.secret);
+  }
+  return [...names].sort();
+}

@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadOrCreateLocalKeys, mintLocalToken } from "../executor/auth/local-keys";
 import { signWebhook, SIGNATURE_HEADER } from "../executor/auth/webhook-signature";
-import { DEV_SECRETS_FILE } from "../executor/dev/dev-secrets";
+import { DEV_SECRETS_FILE } from "../dev/dev-secrets";
 
 export interface Step {
   name: string;

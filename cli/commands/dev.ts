@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
-import { DevSpecsInvalid, startDevApp, type DevApp } from "../../executor/dev/dev-app";
+import { DevSpecsInvalid, startDevApp, type DevApp } from "../../dev/dev-app";
 import { DEV_RUN_PREFIX } from "../../contracts/routes";
 import { EXIT, type CliIO } from "../io";
 

@@ -11,9 +11,7 @@
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { FasciaDeployment } from "../../components";
-import { specsFromDir } from "../../components/spec-input";
-import { secretNames } from "../../executor/secrets";
+import { FasciaDeployment, secretNames, specsFromDir } from "../../components";
 
 const config = new pulumi.Config("fascia");
 const specDir = join(__dirname, "..", "reservations");

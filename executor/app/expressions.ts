@@ -5,7 +5,7 @@
  * read, a division by zero) names the node and field it came from.
  */
 import type { Environment } from "@marcbachmann/cel-js";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import { BAIL, compileFast, type FastExpression } from "./fast-expressions";
 
 export type Evaluate = (context: Record<string, unknown>) => unknown;

@@ -16,7 +16,7 @@ import { loadSpecObjects } from "../../loader/load";
 import type { SpecSet } from "../../loader/model";
 import type { TypeTable } from "../cel/values";
 import { createInputReader, type InputReader } from "../input/read-input";
-import { secretNames } from "../secrets";
+import { secretNames } from "../../loader/model";
 import { toolRoute, type ToolRoute } from "../../contracts/routes";
 import { checkManifest, ManifestError, type AppManifest } from "./manifest";
 import { createExpressionSet, type ExpressionSet } from "./expressions";

@@ -4,7 +4,7 @@
  * `caller.id`; roles come from a configurable claim.
  */
 import { createRemoteJWKSet, errors, jwtVerify, type CryptoKey, type JWTPayload, type JWTVerifyGetKey, type KeyObject } from "jose";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import type { Caller } from "./caller";
 import { createVerifiedTokenCache, DEFAULT_TOKEN_CACHE } from "./verified-tokens";
 

@@ -5,7 +5,7 @@
  * event id (the idempotency key) makes a second delivery a replay of the first response.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 
 export const SIGNATURE_HEADER = "fascia-signature";
 export const DEFAULT_WINDOW_SECONDS = 300;

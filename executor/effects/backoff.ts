@@ -4,22 +4,9 @@
  */
 import type { RetryPolicySpec } from "../../language/nodes";
 import { durationMs } from "../../language/common";
-
-export type FailureClass = "timeout" | "unavailable" | "rateLimited" | "conflict" | "permanent";
+import { AttemptError, type FailureClass } from "../errors/flow-error";
 
 export const DEFAULT_RETRY_ON: readonly FailureClass[] = ["timeout", "unavailable", "rateLimited"];
-
-/** An error that knows whether another attempt could succeed. */
-export class AttemptError extends Error {
-  constructor(
-    message: string,
-    readonly failure: FailureClass,
-    override readonly cause?: unknown,
-  ) {
-    super(message);
-    this.name = "AttemptError";
-  }
-}
 
 export interface Backoff {
   maxAttempts: number;

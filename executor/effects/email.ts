@@ -3,7 +3,7 @@
  * from the node's secret; `fascia dev` points it at the local mail catcher.
  */
 import nodemailer from "nodemailer";
-import { AttemptError } from "./backoff";
+import { AttemptError } from "../errors/flow-error";
 
 export interface OutgoingEmail {
   to: string;

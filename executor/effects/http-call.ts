@@ -3,7 +3,7 @@
  * network errors and 5xx are `unavailable`, 429 `rateLimited`, an expired deadline `timeout`,
  * anything else that is not expected `permanent`.
  */
-import { AttemptError } from "./backoff";
+import { AttemptError } from "../errors/flow-error";
 
 export interface HttpCall {
   method: string;

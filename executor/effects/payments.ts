@@ -3,7 +3,7 @@
  * at once, refunds are Refunds of a PaymentIntent. Every request carries an Idempotency-Key, so a
  * retried attempt can never charge twice.
  */
-import { AttemptError } from "./backoff";
+import { AttemptError } from "../errors/flow-error";
 import { callHttp, classifyStatus } from "./http-call";
 
 export interface PaymentsConfig {

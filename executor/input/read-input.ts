@@ -5,7 +5,7 @@
  */
 import type { z } from "zod";
 import type { InputFieldSpec } from "../../language/field";
-import { ToolError, type ErrorDetail } from "../errors";
+import { ToolError, type ErrorDetail } from "../errors/catalogue";
 import { coerceText, inputValidator, type InputSource } from "./input-schema";
 
 export interface RawRequestInput {

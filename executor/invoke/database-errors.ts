@@ -11,8 +11,8 @@ import { guardConstraintName } from "../../compiler/schema/guard";
 import type { Table } from "../../compiler/schema/model";
 import { isConnectionFailure } from "../../database/connection-failure";
 import { databaseErrorFields } from "../../database/types";
-import { ToolError, type ErrorDetail, type ExecutorErrorCode } from "../errors";
-import { FlowError } from "./failures";
+import { ToolError, type ErrorDetail, type ExecutorErrorCode } from "../errors/catalogue";
+import { FlowError } from "../errors/flow-error";
 
 interface Refusal {
   readonly code: ExecutorErrorCode;

@@ -6,7 +6,7 @@
  */
 import type { RuntimeTool } from "../app/runtime-app";
 import { fromCel } from "../cel/values";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import { header, type InvocationRequest } from "./request";
 
 const MAX_KEY_LENGTH = 255;

@@ -26,7 +26,7 @@ import type { Caller } from "../auth/caller";
 import { deepFreeze } from "../auth/verified-tokens";
 import { fromCel, toCel, type TypeTable } from "../cel/values";
 import { CALLER_TYPE, INPUT_TYPE } from "../../loader/cel/environment";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { appendAuditAlone, auditAppend } from "../store/audit-store";
@@ -36,7 +36,7 @@ import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type
 import { authenticateCaller, type Authenticators } from "./authenticate";
 import { compensate } from "./compensate";
 import { isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
-import { startDeadline } from "./deadline";
+import { startDeadline } from "../errors/deadline";
 import { idempotencyKeyOf } from "./idempotency-key";
 import type { RateLimiter } from "./rate-limit";
 import type { InvocationRequest, InvocationResult } from "./request";

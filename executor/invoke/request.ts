@@ -1,6 +1,6 @@
 /** An invocation as the server hands it over, and what goes back. */
 import type { RuntimeTool } from "../app/runtime-app";
-import type { ErrorDetail } from "../errors";
+import type { ErrorDetail } from "../errors/catalogue";
 
 export interface InvocationRequest {
   readonly tool: RuntimeTool;

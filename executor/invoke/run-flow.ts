@@ -17,14 +17,14 @@ import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app"
 import type { Caller } from "../auth/caller";
 import { fromCel } from "../cel/values";
 import { delayBefore, type Backoff } from "../effects/backoff";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import { rowToCel } from "../nodes/db-values";
 import type { ExternalServices } from "../nodes/external-services";
 import { runNode } from "../nodes/index";
 import type { NodeContext, RecordedEffect, RowAction } from "../nodes/node-context";
 import { isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
-import type { Deadline } from "./deadline";
-import { failureClassOf, FlowError } from "./failures";
+import type { Deadline } from "../errors/deadline";
+import { failureClassOf, FlowError } from "../errors/flow-error";
 
 export interface RowChange {
   entity: string;

@@ -6,11 +6,12 @@
  * payment, 502 otherwise — keeping its failure class for enclosing retry scopes.
  */
 import type { PlanNode } from "../../compiler/flow/plan";
-import { AttemptError, withRetries, type Backoff } from "../effects/backoff";
+import { withRetries, type Backoff } from "../effects/backoff";
+import { AttemptError } from "../errors/flow-error";
 import { PaymentDeclined } from "../effects/payments";
-import { ToolError } from "../errors";
-import { deadlineExceeded } from "../invoke/deadline";
-import { FlowError } from "../invoke/failures";
+import { ToolError } from "../errors/catalogue";
+import { deadlineExceeded } from "../errors/deadline";
+import { FlowError } from "../errors/flow-error";
 import type { NodeContext } from "./node-context";
 
 export async function attemptExternal<T>(ctx: NodeContext, node: PlanNode, attempt: (timeoutMs: number, n: number) => Promise<T>): Promise<T> {

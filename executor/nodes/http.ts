@@ -3,7 +3,7 @@
  * (default: any 2xx) fails the attempt, classified for retry (5xx unavailable, 429 rateLimited).
  */
 import { fromCel, toCel } from "../cel/values";
-import { AttemptError } from "../effects/backoff";
+import { AttemptError } from "../errors/flow-error";
 import { callHttp, classifyStatus, hostOf } from "../effects/http-call";
 import { attemptExternal } from "./external";
 import type { NodeHandler } from "./handler";

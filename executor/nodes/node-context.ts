@@ -7,7 +7,7 @@ import type { PlanNode } from "../../compiler/flow/plan";
 import type { Statement } from "../../database/types";
 import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import type { Caller } from "../auth/caller";
-import type { Deadline } from "../invoke/deadline";
+import type { Deadline } from "../errors/deadline";
 import type { ExternalServices } from "./external-services";
 
 export type RowAction = "create" | "update" | "delete" | "transition";

@@ -1,5 +1,5 @@
 /** The nodes that only evaluate CEL: transform, if, switch, assert and policyCheck. */
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import type { NodeHandler } from "./handler";
 
 export const runTransform: NodeHandler<"transform"> = async (node, spec, ctx) => ctx.evaluate(node, "value", spec.value);

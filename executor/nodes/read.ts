@@ -1,6 +1,6 @@
 /** `read`: rows through the CRUD list statement, with the plan's row lock; `one` finding nothing is 404. */
 import { listStatement } from "../../compiler/schema/crud";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import { rowToCel } from "./db-values";
 import type { NodeHandler } from "./handler";
 import { selection } from "./where";

@@ -6,8 +6,8 @@
  */
 import { deleteWhereStatement, insertStatement, updateWhereStatement, type Filter } from "../../compiler/schema/crud";
 import { whereIsUnique } from "../../language/keys";
-import { ToolError } from "../errors";
-import { FlowError } from "../invoke/failures";
+import { ToolError } from "../errors/catalogue";
+import { FlowError } from "../errors/flow-error";
 import { columnOf, rowNameOf, rowToCel, toParam } from "./db-values";
 import type { NodeHandler } from "./handler";
 import type { NodeContext } from "./node-context";

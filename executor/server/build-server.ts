@@ -12,7 +12,7 @@ import { prepareApp, type RuntimeApp, type RuntimeTool } from "../app/runtime-ap
 import { createJwtAuthenticator, type Authenticate, type JwtSettings } from "../auth/jwt-authenticator";
 import { createSchedulerAuthenticator } from "../auth/scheduler-authenticator";
 import { DEFAULT_WINDOW_SECONDS } from "../auth/webhook-signature";
-import { ToolError, type ErrorDetail } from "../errors";
+import { ToolError, type ErrorDetail } from "../errors/catalogue";
 import { buildRefusalIndex } from "../invoke/database-errors";
 import { INVOCATION_HEADER, invoke, newInvocationId, rejected, type Executor } from "../invoke/invoke";
 import { createRateLimiter, type RateLimitSettings } from "../invoke/rate-limit";

@@ -9,7 +9,7 @@
  * handed straight back.
  */
 import type { Database, Queryable } from "../../database/types";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 
 export type WithConnection = <T>(fn: (conn: Queryable) => Promise<T>, waitMs?: number) => Promise<T>;
 

@@ -10,7 +10,7 @@
 import type { Queryable } from "../../database/types";
 import { sha256 } from "../audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
-import { ToolError } from "../errors";
+import { ToolError } from "../errors/catalogue";
 import { IDEMPOTENCY_TABLE } from "./executor-schema";
 
 export interface IdempotencyScope {

@@ -5,7 +5,7 @@ import { jwtVerify, SignJWT } from "jose";
 import { createJwtAuthenticator } from "../../executor/auth/jwt-authenticator";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalKeys, mintLocalToken, type LocalKeys } from "../../executor/auth/local-keys";
 import { signWebhook, verifyWebhookSignature } from "../../executor/auth/webhook-signature";
-import { ToolError } from "../../executor/errors";
+import { ToolError } from "../../executor/errors/catalogue";
 
 async function refusal(run: () => Promise<unknown> | unknown): Promise<string> {
   try {

@@ -21,7 +21,7 @@ import { tableByEntity } from "../../compiler/schema/model";
 import { toolRoute } from "../../contracts/routes";
 import { readManifest, type AppManifest } from "../../executor/app/manifest";
 import { provideExecutorBundle } from "../../build/bundle-executor";
-import { startLocalMail, type LocalMail } from "../../executor/dev/local-mail";
+import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
 
 const ISSUER = "https://issuer.bundle.test";

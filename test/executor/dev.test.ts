@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { runCli } from "../../cli/main";
-import { startDevApp, type DevApp } from "../../executor/dev/dev-app";
+import { startDevApp, type DevApp } from "../../dev/dev-app";
 import { verifyAuditChain } from "../../executor/store/audit-store";
 import { tryReservations } from "../../scripts/try-reservations";
 

@@ -1,6 +1,6 @@
-import { startLocalMail, type LocalMail } from "../../executor/dev/local-mail";
+import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createSmtpSender } from "../../executor/effects/email";
-import { AttemptError } from "../../executor/effects/backoff";
+import { AttemptError } from "../../executor/errors/flow-error";
 
 describe("email over SMTP, to the local mail catcher", () => {
   let mail: LocalMail;

@@ -7,7 +7,7 @@
 import { Environment } from "@marcbachmann/cel-js";
 import fc from "fast-check";
 import { createExpressionSet } from "../../executor/app/expressions";
-import { ToolError } from "../../executor/errors";
+import { ToolError } from "../../executor/errors/catalogue";
 import { loadSpecDir } from "../../loader/load";
 import { createBaseEnvironment, createToolEnvironment } from "../../loader/cel/environment";
 import { rowTypeName } from "../../loader/cel/types";

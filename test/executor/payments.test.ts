@@ -1,6 +1,7 @@
-import { startLocalPayments, type LocalPayments } from "../../executor/dev/local-payments";
+import { startLocalPayments, type LocalPayments } from "../../dev/local-payments";
 import { createPaymentsClient, PaymentDeclined } from "../../executor/effects/payments";
-import { AttemptError, backoffFrom, withRetries } from "../../executor/effects/backoff";
+import { backoffFrom, withRetries } from "../../executor/effects/backoff";
+import { AttemptError } from "../../executor/errors/flow-error";
 
 describe("payments client against the local Stripe-compatible server", () => {
   let server: LocalPayments;

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { isDate } from "../../executor/input/input-schema";
 import { createInputReader } from "../../executor/input/read-input";
-import { ToolError } from "../../executor/errors";
+import { ToolError } from "../../executor/errors/catalogue";
 import type { InputFieldSpec } from "../../language/field";
 
 const fields: Record<string, InputFieldSpec> = {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { createSchedulerAuthenticator } from "../../executor/auth/scheduler-authenticator";
-import { ToolError } from "../../executor/errors";
+import { ToolError } from "../../executor/errors/catalogue";
 
 // A real JWKS endpoint on loopback plays Google's certificate URL.
 describe("step 1: Cloud Scheduler OIDC tokens", () => {

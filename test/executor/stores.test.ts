@@ -5,7 +5,7 @@
  * first holder cannot overwrite.
  */
 import { GENESIS_HASH, sha256, type AuditBody } from "../../executor/audit/audit-chain";
-import { ToolError } from "../../executor/errors";
+import { ToolError } from "../../executor/errors/catalogue";
 import { appendAuditAlone, verifyAuditChain } from "../../executor/store/audit-store";
 import { connectionProvider } from "../../executor/store/connection";
 import { applyExecutorMigrations, executorMigrationsApplied } from "../../executor/store/executor-schema";

@@ -1,6 +1,6 @@
 /** The invocation's deadline (step 5 starts it): the time left bounds statements and external attempts. */
-import { ToolError } from "../errors";
-import { FlowError } from "./failures";
+import { ToolError } from "./catalogue";
+import { FlowError } from "./flow-error";
 
 export interface Deadline {
   /** Epoch milliseconds. */

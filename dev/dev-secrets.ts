@@ -7,9 +7,9 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { SpecSet } from "../../loader/model";
-import { secretNames } from "../secrets";
-import { secretEnvName } from "../../contracts/environment";
+import type { SpecSet } from "../loader/model";
+import { secretNames } from "../loader/model";
+import { secretEnvName } from "../contracts/environment";
 
 export const DEV_SECRETS_FILE = "dev-secrets.json";
 

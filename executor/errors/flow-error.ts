@@ -2,8 +2,22 @@
  * How a failure inside the flow is classified for retries (the retry policy's `retryOn`), and the
  * error it ends the invocation with when no retry is left.
  */
-import { AttemptError, type FailureClass } from "../effects/backoff";
-import { ToolError, type ErrorDetail } from "../errors";
+import { ToolError, type ErrorDetail } from "./catalogue";
+
+/** Why an attempt failed, as a retry policy's `retryOn` names it. */
+export type FailureClass = "timeout" | "unavailable" | "rateLimited" | "conflict" | "permanent";
+
+/** An error that knows whether another attempt could succeed. */
+export class AttemptError extends Error {
+  constructor(
+    message: string,
+    readonly failure: FailureClass,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+    this.name = "AttemptError";
+  }
+}
 
 /** A ToolError that also says whether another attempt could succeed. */
 export class FlowError extends ToolError {

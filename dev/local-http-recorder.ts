@@ -7,7 +7,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { JWK } from "jose";
-import { ORIGINAL_URL_HEADER } from "../nodes/external-services";
+import { ORIGINAL_URL_HEADER } from "../executor/nodes/external-services";
 
 export interface RecordedCall {
   method: string;
