@@ -90,3 +90,7 @@ module.exports = {
     exclude: { path: "^(node_modules|dist)/" },
   },
 };
+
+// Read by test/architecture.test.ts, which keeps README's pipeline table in step with LAYERS.
+// Not enumerable, because dependency-cruiser refuses configuration keys it does not know.
+Object.defineProperty(module.exports, "LAYERS", { value: LAYERS, enumerable: false });
