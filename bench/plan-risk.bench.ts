@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseAllDocuments } from "yaml";
-import { setCelAstCaching } from "../compiler/flow/cel-ast";
+import { setCelAstCaching } from "../language/cel-syntax";
 import { assessSpecs } from "../risk/engine";
 import { loadSpecObjects } from "../loader/load";
 import { findSpecFiles } from "../loader/source/spec-files";

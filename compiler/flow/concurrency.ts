@@ -15,7 +15,7 @@ import type { EntitySpec } from "../../language/entity";
 import type { NodeOfType } from "../../language/nodes";
 import { whereIsUnique } from "../../language/keys";
 import { nodeExpressions } from "./expressions";
-import { nodeRefs } from "./cel-ast";
+import { nodeRefs } from "../../language/cel-syntax";
 import type { FlowGraph } from "./graph";
 import type { ConcurrencyMeasure, ConcurrencyPlan, ConcurrencyStrategy, Isolation, PlanLock, PlanTransaction } from "./plan";
 import { retryScopesOf, transactionOf, type ScopeTree } from "./scopes";

@@ -2,7 +2,7 @@
  * A plan as people read it: one line per step, scopes indented, each node with what the plan
  * decided for it (lock, version check, deadline, retries, compensation, branch guards).
  */
-import { nodeRefs } from "./cel-ast";
+import { nodeRefs } from "../../language/cel-syntax";
 import { nodeExpressions } from "./expressions";
 import type { ExecNode } from "./graph";
 import type { ExecutionPlan, PlanNode } from "./plan";

@@ -5,6 +5,7 @@
  * read, a division by zero) names the node and field it came from.
  */
 import type { Environment } from "@marcbachmann/cel-js";
+import { firstLine } from "../../language/cel-syntax";
 import { ToolError } from "../errors/catalogue";
 import { BAIL, compileFast, type FastExpression } from "./fast-expressions";
 
@@ -42,9 +43,4 @@ export function createExpressionSet(env: Environment): ExpressionSet {
       }
     },
   };
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split("\n")[0] ?? message).replace(/\brow\.|\btool\./g, "");
 }

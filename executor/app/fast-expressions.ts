@@ -12,6 +12,7 @@
  * Closures have no side effects, so evaluating again is safe. An AST outside the subset is not
  * compiled at all. test/executor/fast-expressions.test.ts compares both on random contexts.
  */
+import type { CelNode } from "../../language/cel-syntax";
 
 export const BAIL: unique symbol = Symbol("bail");
 
@@ -19,46 +20,40 @@ type Scope = Readonly<Record<string, unknown>>;
 export type FastExpression = (context: Scope) => unknown;
 type Compiled = (context: Scope, locals: Scope | undefined) => unknown;
 
-/** cel-js's AST node: `op` and its `args` (parser.js). */
-interface AstNode {
-  readonly op: string;
-  readonly args: unknown;
-}
-
 export function compileFast(ast: unknown): FastExpression | null {
-  const compiled = compile(ast as AstNode, new Set());
+  const compiled = compile(ast as CelNode, new Set());
   return compiled ? (context) => compiled(context, undefined) : null;
 }
 
-function compile(node: AstNode, locals: ReadonlySet<string>): Compiled | null {
+function compile(node: CelNode, locals: ReadonlySet<string>): Compiled | null {
   switch (node.op) {
     case "value":
       return literal(node.args);
     case "id":
       return identifier(node.args as string, locals);
     case ".":
-      return field(node.args as [AstNode, string], locals);
+      return field(node.args as [CelNode, string], locals);
     case "!_":
-      return not(node.args as AstNode, locals);
+      return not(node.args as CelNode, locals);
     case "&&":
     case "||":
-      return logical(node.op, node.args as [AstNode, AstNode], locals);
+      return logical(node.op, node.args as [CelNode, CelNode], locals);
     case "==":
     case "!=":
-      return equality(node.op, node.args as [AstNode, AstNode], locals);
+      return equality(node.op, node.args as [CelNode, CelNode], locals);
     case "<":
     case "<=":
     case ">":
     case ">=":
-      return ordering(node.op, node.args as [AstNode, AstNode], locals);
+      return ordering(node.op, node.args as [CelNode, CelNode], locals);
     case "in":
-      return membership(node.args as [AstNode, AstNode], locals);
+      return membership(node.args as [CelNode, CelNode], locals);
     case "map":
-      return mapLiteral(node.args as [AstNode, AstNode][], locals);
+      return mapLiteral(node.args as [CelNode, CelNode][], locals);
     case "list":
-      return listLiteral(node.args as AstNode[], locals);
+      return listLiteral(node.args as CelNode[], locals);
     case "rcall":
-      return mapMacro(node.args as [string, AstNode, AstNode[]], locals);
+      return mapMacro(node.args as [string, CelNode, CelNode[]], locals);
     default:
       return null;
   }
@@ -76,7 +71,7 @@ function identifier(name: string, locals: ReadonlySet<string>): Compiled {
 }
 
 /** An own field of a plain object (a row, the input, the caller); a Map or a missing field bails. */
-function field([target, name]: [AstNode, string], locals: ReadonlySet<string>): Compiled | null {
+function field([target, name]: [CelNode, string], locals: ReadonlySet<string>): Compiled | null {
   const object = compile(target, locals);
   if (!object) return null;
   return (context, scope) => {
@@ -87,7 +82,7 @@ function field([target, name]: [AstNode, string], locals: ReadonlySet<string>): 
   };
 }
 
-function not(operand: AstNode, locals: ReadonlySet<string>): Compiled | null {
+function not(operand: CelNode, locals: ReadonlySet<string>): Compiled | null {
   const inner = compile(operand, locals);
   if (!inner) return null;
   return (context, scope) => {
@@ -96,7 +91,7 @@ function not(operand: AstNode, locals: ReadonlySet<string>): Compiled | null {
   };
 }
 
-function logical(op: "&&" | "||", [l, r]: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
+function logical(op: "&&" | "||", [l, r]: [CelNode, CelNode], locals: ReadonlySet<string>): Compiled | null {
   const left = compile(l, locals);
   const right = compile(r, locals);
   if (!left || !right) return null;
@@ -114,14 +109,14 @@ function logical(op: "&&" | "||", [l, r]: [AstNode, AstNode], locals: ReadonlySe
 const PLAIN = new Set(["string", "boolean", "bigint", "number"]);
 
 /** Both operands compiled, then `combine` over their values (a BAIL fails its type checks). */
-function binary([l, r]: [AstNode, AstNode], locals: ReadonlySet<string>, combine: (a: unknown, b: unknown) => unknown): Compiled | null {
+function binary([l, r]: [CelNode, CelNode], locals: ReadonlySet<string>, combine: (a: unknown, b: unknown) => unknown): Compiled | null {
   const left = compile(l, locals);
   const right = compile(r, locals);
   if (!left || !right) return null;
   return (context, scope) => combine(left(context, scope), right(context, scope));
 }
 
-function equality(op: "==" | "!=", args: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
+function equality(op: "==" | "!=", args: [CelNode, CelNode], locals: ReadonlySet<string>): Compiled | null {
   return binary(args, locals, (a, b) => {
     // null equals only null, and differs from any plain value (`nodes.load.paymentId != null`).
     if (a === null || b === null) return (a === null ? b === null || PLAIN.has(typeof b) : PLAIN.has(typeof a)) ? (a === b) === (op === "==") : BAIL;
@@ -131,7 +126,7 @@ function equality(op: "==" | "!=", args: [AstNode, AstNode], locals: ReadonlySet
 }
 
 /** Ints with ints, doubles with doubles (strings order by code point in CEL, not by UTF-16 unit: cel-js). */
-function ordering(op: "<" | "<=" | ">" | ">=", args: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
+function ordering(op: "<" | "<=" | ">" | ">=", args: [CelNode, CelNode], locals: ReadonlySet<string>): Compiled | null {
   const compare = COMPARE[op];
   return binary(args, locals, (a, b) => (typeof a !== typeof b || (typeof a !== "bigint" && typeof a !== "number") ? BAIL : compare(a as number, b as number)));
 }
@@ -144,7 +139,7 @@ const COMPARE: Record<"<" | "<=" | ">" | ">=", (a: number, b: number) => boolean
 };
 
 /** A string in a list of strings. */
-function membership(args: [AstNode, AstNode], locals: ReadonlySet<string>): Compiled | null {
+function membership(args: [CelNode, CelNode], locals: ReadonlySet<string>): Compiled | null {
   return binary(args, locals, (item, list) => {
     if (typeof item !== "string" || !Array.isArray(list)) return BAIL;
     let found = false;
@@ -157,7 +152,7 @@ function membership(args: [AstNode, AstNode], locals: ReadonlySet<string>): Comp
 }
 
 /** `{'a': x, 'b': y}` with string literal keys: a plain object, as cel-js builds it. */
-function mapLiteral(entries: [AstNode, AstNode][], locals: ReadonlySet<string>): Compiled | null {
+function mapLiteral(entries: [CelNode, CelNode][], locals: ReadonlySet<string>): Compiled | null {
   const keys: string[] = [];
   const values: Compiled[] = [];
   for (const [key, value] of entries) {
@@ -179,7 +174,7 @@ function mapLiteral(entries: [AstNode, AstNode][], locals: ReadonlySet<string>):
 }
 
 /** `[a, b]`: an array, as cel-js builds it. */
-function listLiteral(elements: AstNode[], locals: ReadonlySet<string>): Compiled | null {
+function listLiteral(elements: CelNode[], locals: ReadonlySet<string>): Compiled | null {
   const compiled: Compiled[] = [];
   for (const element of elements) {
     const c = compile(element, locals);
@@ -198,7 +193,7 @@ function listLiteral(elements: AstNode[], locals: ReadonlySet<string>): Compiled
 }
 
 /** `list.map(x, body)` over an array; other receiver calls are not compiled. */
-function mapMacro([name, receiver, args]: [string, AstNode, AstNode[]], locals: ReadonlySet<string>): Compiled | null {
+function mapMacro([name, receiver, args]: [string, CelNode, CelNode[]], locals: ReadonlySet<string>): Compiled | null {
   if (name !== "map" || args.length !== 2 || args[0]!.op !== "id") return null;
   const variable = args[0]!.args as string;
   if (variable === "__proto__") return null;

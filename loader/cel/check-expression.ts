@@ -2,6 +2,7 @@
  * Parses and type-checks one CEL expression, reporting problems at their position in the spec file.
  */
 import type { Environment } from "@marcbachmann/cel-js";
+import { firstLine, nodeReads, type CelNode } from "../../language/cel-syntax";
 import type { Diagnostic } from "../diagnostics";
 import type { SourceDocument, SpecPath } from "../source/yaml-document";
 import { didYouMean, formatPath } from "../suggest";
@@ -15,10 +16,8 @@ export interface CheckedExpression {
   nodeRefs: { id: string; offset: number }[];
 }
 
-interface CelAstNode {
-  op: string;
-  args: unknown;
-  pos?: number;
+/** The checker also reads what cel-js records for error positions and the types it inferred. */
+interface CelAstNode extends CelNode {
   start?: number;
   end?: number;
   left?: CelAstNode;
@@ -44,7 +43,7 @@ export function checkExpression(
     report("FS023", errorOffset(error), readableTokens(firstLine(error)));
     return { ok: false, nodeRefs: [] };
   }
-  const nodeRefs = collectNodeRefs(parsed.ast as unknown as CelAstNode);
+  const nodeRefs = nodeReads(parsed.ast as unknown as CelNode);
   const result = parsed.check();
   if (!result.valid) {
     const error = describeTypeError(env, expression, result.error);
@@ -59,10 +58,6 @@ export function checkExpression(
   return { ok: true, type, nodeRefs };
 }
 
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return (message.split("\n")[0] ?? message).replace(/\brow\.|\btool\./g, "");
-}
 
 /** The parser names tokens by its own constants (`Unexpected token: GT`); authors wrote `>`. */
 const TOKEN_TEXT: Record<string, string> = {
@@ -112,30 +107,4 @@ function describeTypeError(env: Environment, expression: string, error: unknown)
 function errorOffset(error: unknown): number {
   const node = (error as { node?: CelAstNode } | undefined)?.node;
   return typeof node?.pos === "number" ? node.pos : 0;
-}
-
-function collectNodeRefs(root: CelAstNode): { id: string; offset: number }[] {
-  const refs: { id: string; offset: number }[] = [];
-  const visit = (node: unknown) => {
-    if (!node || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(visit);
-    const n = node as CelAstNode;
-    if (typeof n.op !== "string") return;
-    const args = n.args;
-    if ((n.op === "." || n.op === ".?") && Array.isArray(args) && isNodesIdent(args[0]) && typeof args[1] === "string") {
-      refs.push({ id: args[1], offset: (args[0] as CelAstNode).pos ?? 0 });
-    } else if ((n.op === "[]" || n.op === "[?]") && Array.isArray(args) && isNodesIdent(args[0])) {
-      const key = args[1] as CelAstNode;
-      if (key?.op === "value" && typeof key.args === "string") refs.push({ id: key.args, offset: (args[0] as CelAstNode).pos ?? 0 });
-    }
-    if (Array.isArray(args)) args.forEach(visit);
-    else visit(args);
-  };
-  visit(root);
-  return refs;
-}
-
-function isNodesIdent(node: unknown): boolean {
-  const n = node as CelAstNode | undefined;
-  return n?.op === "id" && n.args === "nodes";
 }

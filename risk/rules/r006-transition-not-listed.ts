@@ -1,4 +1,4 @@
-import { celAst, conjuncts, nodeFieldOf, nodeRefs, stringLiteral, type CelNode } from "../../compiler/flow/cel-ast";
+import { celAst, conjuncts, nodeFieldOf, nodeRefs, stringLiteral, type CelNode } from "../../language/cel-syntax";
 import { whereExpressions } from "../../compiler/flow/expressions";
 import type { CompiledTool } from "../../compiler/flow/compile";
 import type { StatusSpec } from "../../language/entity";

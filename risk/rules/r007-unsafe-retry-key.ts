@@ -1,4 +1,4 @@
-import { isConstant } from "../../compiler/flow/cel-ast";
+import { isConstant } from "../../language/cel-syntax";
 import type { ToolRule, RuleHit } from "../rule";
 import { nodesInOrder } from "./facts";
 

@@ -3,7 +3,7 @@ import { quoteLiteral } from "../names";
 import { translateRegex } from "../regex";
 import { coerceToDate } from "./literals";
 import { errorIfAnyNull, fail, type SqlValue } from "./sql-value";
-import type { CelNode } from "./translate";
+import type { CelNode } from "../../../language/cel-syntax";
 
 export type Translate = (node: CelNode) => SqlValue;
 type Handler = (node: CelNode, translate: Translate) => SqlValue;

@@ -4,14 +4,10 @@
  * Anything else is reported as untranslatable with a reason; the compiler then marks the
  * invariant executor-enforced. See docs/schema.md for the null semantics.
  */
+import type { CelNode } from "../../../language/cel-syntax";
 import { literal, variable } from "./literals";
 import { Untranslatable, fail, type RowVariable, type SqlValue } from "./sql-value";
 import { OPERATORS, type Translate } from "./operators";
-
-export interface CelNode {
-  readonly op: string;
-  readonly args: unknown;
-}
 
 export type Translation = { ok: true; sql: string } | { ok: false; reason: string };
 

@@ -1,13 +1,16 @@
 /**
- * What the compiler and the risk rules need to know about a CEL expression without type checking
- * it again (the loader already did): its syntax tree, the nodes it reads (`nodes.<id>`,
- * `nodes['<id>']`) and whether it reads any variable at all. Parses are cached per text.
+ * The CEL syntax tree, one definition for every stage: the loader's checker, the compiler and the
+ * risk rules (which node outputs an expression reads, whether it reads anything), the invariant
+ * translator (CEL → SQL) and the executor's fast path. Parses are cached per text.
  */
 import { parse } from "@marcbachmann/cel-js";
 
+/** cel-js's syntax tree node: an operator (`value`, `id`, `.`, `[]`, `&&`, `call`, …) and its operands. */
 export interface CelNode {
-  op: string;
-  args: unknown;
+  readonly op: string;
+  readonly args: unknown;
+  /** Offset of the node in the expression text, where the parser records one. */
+  readonly pos?: number;
 }
 
 /** Variables a tool expression can read; anything else is a macro's loop variable or unknown. */
@@ -36,16 +39,17 @@ export function celAst(expression: string): CelNode | null {
   return ast;
 }
 
-function visit(node: unknown, fn: (n: CelNode) => void): void {
+/** Calls `fn` on every node of the tree, parents before their operands. */
+export function visitCel(node: unknown, fn: (n: CelNode) => void): void {
   if (!node || typeof node !== "object") return;
   if (Array.isArray(node)) {
-    for (const item of node) visit(item, fn);
+    for (const item of node) visitCel(item, fn);
     return;
   }
   const n = node as CelNode;
   if (typeof n.op !== "string") return;
   fn(n);
-  visit(n.args, fn);
+  visitCel(n.args, fn);
 }
 
 const isNodesIdent = (n: unknown) => (n as CelNode | undefined)?.op === "id" && (n as CelNode).args === "nodes";
@@ -60,14 +64,19 @@ export function nodeRefOf(n: CelNode): string | undefined {
   return undefined;
 }
 
+/** Every read of a node's output in the tree, with the offset of its `nodes` for error positions. */
+export function nodeReads(ast: CelNode | null): { id: string; offset: number }[] {
+  const reads: { id: string; offset: number }[] = [];
+  visitCel(ast, (n) => {
+    const id = nodeRefOf(n);
+    if (id !== undefined) reads.push({ id, offset: ((n.args as CelNode[])[0] as CelNode).pos ?? 0 });
+  });
+  return reads;
+}
+
 /** Node ids the expression reads. */
 export function nodeRefs(expression: string): Set<string> {
-  const refs = new Set<string>();
-  visit(celAst(expression), (n) => {
-    const id = nodeRefOf(n);
-    if (id !== undefined) refs.add(id);
-  });
-  return refs;
+  return new Set(nodeReads(celAst(expression)).map((read) => read.id));
 }
 
 /** True when the expression reads no variable (input, caller, nodes, now, secrets): its value never changes. */
@@ -75,7 +84,7 @@ export function isConstant(expression: string): boolean {
   const ast = celAst(expression);
   if (!ast) return false;
   let reads = false;
-  visit(ast, (n) => {
+  visitCel(ast, (n) => {
     if (n.op === "id" && typeof n.args === "string" && TOOL_VARIABLES.has(n.args)) reads = true;
   });
   return !reads;
@@ -97,4 +106,10 @@ export function stringLiteral(n: CelNode | undefined): string | undefined {
 export function conjuncts(ast: CelNode): CelNode[] {
   if (ast.op === "&&" && Array.isArray(ast.args)) return (ast.args as CelNode[]).flatMap(conjuncts);
   return [ast];
+}
+
+/** The first line of a parser or evaluator error, in the author's type names (`Reservation`, not `row.Reservation`). */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return (message.split("\n")[0] ?? message).replace(/\brow\.|\btool\./g, "");
 }
