@@ -45,14 +45,19 @@ describe("planMigration", () => {
     expect(renderPlanSql(plan)).toMatch(/outside any transaction[\s\S]*SET lock_timeout = '5s';\nSET statement_timeout = '15min';\n[\s\S]*CONCURRENTLY/);
   });
 
-  it("adds checks NOT VALID in the transaction and validates them in a second one (S009)", () => {
+  it("adds checks NOT VALID in the transaction and validates them in a second one (S011 when old rows may violate it)", () => {
     const plan = planMigration(entities(room()), entities(room({}, { capacity: { type: "integer", min: 1, max: 8 } })));
     expect(plan.steps.map((s) => [s.phase, s.sql[0]])).toEqual([
       ["transaction", 'ALTER TABLE "room" ADD CONSTRAINT "room__capacity__max" CHECK ("capacity" <= 8) NOT VALID;'],
       ["validate", 'ALTER TABLE "room" VALIDATE CONSTRAINT "room__capacity__max";'],
     ]);
-    expect(rules(plan)).toEqual(["S009"]);
-    expect(plan.blocked).toBe(false);
+    // A max on a field that already has values: a row over 8 would fail VALIDATE (the contract's Red).
+    expect(rules(plan)).toEqual(["S011"]);
+    expect(plan.blocked).toBe(true);
+    // The same check on a field added in this plan cannot fail: its rows hold NULL (S009, Yellow).
+    const added = planMigration(entities(room()), entities(room({}, { floor: { type: "integer", optional: true, max: 8 } })));
+    expect(rules(added)).toEqual(["S009"]);
+    expect(added.blocked).toBe(false);
     expect(renderPlanSql(plan)).toMatch(/^-- phase 1[^\n]*\nBEGIN;\nSET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = '15min';/);
   });
 
