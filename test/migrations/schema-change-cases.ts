@@ -22,6 +22,7 @@ export const ROOM: Spec = {
   relationships: { hotel: { kind: "belongsTo", entity: "Hotel", optional: true } },
   status: { initial: "open", states: ["open", "closed"], transitions: [{ from: "open", to: "closed" }] },
   invariants: [{ name: "fewGuests", rule: "capacity <= 6 || kind == 'double'", message: "m" }],
+  indexes: [["capacity"]],
 };
 export const HOTEL = { kind: "Entity", name: "Hotel", fields: { name: { type: "string" } } };
 export const WING = { kind: "Entity", name: "Wing", fields: { name: { type: "string" } } };
@@ -46,6 +47,8 @@ export interface Case {
   readonly after: Spec;
   readonly rule: string;
   readonly level: "Red" | "Yellow" | "Green";
+  /** Red although the rows of existing-rows.test.ts pass: why the planner cannot know better. */
+  readonly conservative?: string;
 }
 
 export const CASES: readonly Case[] = [
@@ -90,11 +93,12 @@ export const CASES: readonly Case[] = [
   { change: "a new optional field with a check", after: room((r) => (r.fields.floor = { type: "integer", optional: true, min: 0 })), rule: "S009", level: "Yellow" },
   { change: "a new field whose default satisfies its check", after: room((r) => (r.fields.floor = { type: "integer", default: 1, min: 0 })), rule: "S009", level: "Yellow" },
   { change: "a new field whose default violates its check", after: room((r) => (r.fields.floor = { type: "integer", default: 0, min: 1 })), rule: "S011", level: "Red" },
-  { change: "a new field whose default cannot be checked at design time (`today` against a `max`)", after: room((r) => (r.fields.since = { type: "date", default: "today", max: "2100-01-01" })), rule: "S011", level: "Red" },
+  { change: "a new field whose default cannot be checked at design time (`today` against a `max`)", after: room((r) => (r.fields.since = { type: "date", default: "today", max: "2100-01-01" })), rule: "S011", level: "Red", conservative: "`today` is only known when the migration runs (it passes a max of 2100 until then)" },
   { change: "a new optional relationship", after: room((r) => ((r.relationships as Record<string, unknown>).wing = { kind: "belongsTo", entity: "Wing", optional: true })), rule: "S009", level: "Yellow" },
   { change: "a relationship's `onDelete` changed", after: room((r) => ((r.relationships as Record<string, unknown>).hotel = { kind: "belongsTo", entity: "Hotel", optional: true, onDelete: "setNull" })), rule: "S009", level: "Yellow" },
   { change: "a relationship pointed at another entity", after: room((r) => ((r.relationships as Record<string, unknown>).hotel = { kind: "belongsTo", entity: "Wing", optional: true })), rule: "S011", level: "Red" },
   { change: "a field made required without a default", after: room(field("notes", { optional: undefined })), rule: "S006", level: "Red" },
+  { change: "an index removed", after: room((r) => delete r.indexes), rule: "—", level: "Green" },
   { change: "a `unique` added", after: room(field("code", { unique: true })), rule: "S007", level: "Red" },
   { change: "a check on a field of a new entity", before: null, after: room(field("code", { maxLength: 10 })), rule: "—", level: "Green" },
 ];
