@@ -84,10 +84,11 @@ describe("planMigration", () => {
     expect(rules(planMigration(entities({ ...before, allowDataLoss: { reason: "retired" } }, room()), entities(room())))).toEqual(["S001+"]);
   });
 
-  it("renames only with renamedFrom: RENAME statements, no data loss", () => {
+  it("renames only with renamedFrom: RENAME statements, no data loss (S012 Yellow: the serving revision uses the old names)", () => {
     const renamed = { kind: "Entity", name: "Chamber", renamedFrom: "Room", fields: { label: { type: "string", maxLength: 10, renamedFrom: "number" }, capacity: { type: "integer", min: 1 } } };
     const plan = planMigration(entities(room()), entities(renamed));
-    expect(plan.findings).toEqual([]);
+    expect(rules(plan)).toEqual(["S012", "S012"]);
+    expect(plan.blocked).toBe(false);
     expect(sql(plan)).toContain('ALTER TABLE "room" RENAME TO "chamber";');
     expect(sql(plan)).toContain('ALTER TABLE "chamber" RENAME COLUMN "number" TO "label";');
     expect(sql(plan)).toContain('RENAME CONSTRAINT "room__number__max_length" TO "chamber__label__max_length"');

@@ -98,6 +98,7 @@ export const CASES: readonly Case[] = [
   { change: "a relationship's `onDelete` changed", after: room((r) => ((r.relationships as Record<string, unknown>).hotel = { kind: "belongsTo", entity: "Hotel", optional: true, onDelete: "setNull" })), rule: "S009", level: "Yellow" },
   { change: "a relationship pointed at another entity", after: room((r) => ((r.relationships as Record<string, unknown>).hotel = { kind: "belongsTo", entity: "Wing", optional: true })), rule: "S011", level: "Red" },
   { change: "a field made required without a default", after: room(field("notes", { optional: undefined })), rule: "S006", level: "Red" },
+  { change: "a field renamed with `renamedFrom`", after: room((r) => ((r.fields.memo = { ...r.fields.notes, renamedFrom: "notes" }), delete r.fields.notes)), rule: "S012", level: "Yellow" },
   { change: "an index removed", after: room((r) => delete r.indexes), rule: "—", level: "Green" },
   { change: "a `unique` added", after: room(field("code", { unique: true })), rule: "S007", level: "Red" },
   { change: "a check on a field of a new entity", before: null, after: room(field("code", { maxLength: 10 })), rule: "—", level: "Green" },
