@@ -16,6 +16,7 @@
 import type { FieldSpec } from "../../spec/language/field";
 import { FORMAT_PATTERNS } from "../schema/formats";
 import type { Column, Constraint, Table } from "../schema/model";
+import { typeChangeKind } from "./type-changes";
 
 export type ExistingRows =
   /** Rows already in the table cannot violate it: validating only costs a scan. */
@@ -76,6 +77,8 @@ function fieldOption(option: FieldOption, was: Column | undefined, now: Column |
   }
   const old = was.origin.kind === "field" ? was.origin.spec : undefined;
   if (!old || !hadCheck) return mayViolate(`a new ${option} on ${now.rowName}, whose existing values were never checked against it`);
+  // A narrowing type change rounds or converts the values first (S003): the old check proves nothing about them.
+  if (typeChangeKind(was.type, now.type) === "narrowing") return mayViolate(`the values of ${now.rowName} are converted from ${was.type} to ${now.type} before the check`);
   const before = (old as Record<string, unknown>)[option];
   const after = (spec as Record<string, unknown>)[option];
   switch (option) {
@@ -84,9 +87,10 @@ function fieldOption(option: FieldOption, was: Column | undefined, now: Column |
     case "max":
     case "maxLength": {
       if (typeof before !== typeof after || (typeof after !== "number" && typeof after !== "string")) return mayViolate(`${option} of ${now.rowName} now bounds another type`);
-      const lower = (after as number | string) < (before as number | string);
-      const widened = option === "min" || option === "minLength" ? after <= before! : after >= before!;
-      const moved = after === before ? "unchanged" : `${lower ? "lowered" : "raised"} from ${JSON.stringify(before)} to ${JSON.stringify(after)}`;
+      // Same type: numbers, or ISO dates, which order as text.
+      const [from, to] = [before, after] as [number | string, number | string];
+      const widened = option === "min" || option === "minLength" ? to <= from : to >= from;
+      const moved = to === from ? "unchanged" : `${to < from ? "lowered" : "raised"} from ${JSON.stringify(from)} to ${JSON.stringify(to)}`;
       return widened ? satisfy(`${option} of ${now.rowName} ${moved}`) : mayViolate(`${option} of ${now.rowName} ${moved}`);
     }
     case "values": {

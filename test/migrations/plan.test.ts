@@ -97,6 +97,16 @@ describe("planMigration", () => {
     expect(rules(withoutHint)).toContain("S001");
   });
 
+  it("does not take a widened bound as proof when a narrowing type change converts the values first (S003 and S011)", () => {
+    // 10.6 passes max 10.6, and becomes 11 as an integer, which fails max 10.7.
+    const plan = planMigration(entities(room({}, { rate: { type: "number", max: 10.6 } })), entities(room({}, { rate: { type: "integer", max: 10.7 } })));
+    expect(rules(plan).sort()).toEqual(["S003", "S011"]);
+    expect(plan.findings.find((f) => f.rule === "S011")?.message).toContain("converted from double precision to integer");
+    // The same widening over a type that keeps every value is Yellow, S010 for the rewrite.
+    const widening = planMigration(entities(room({}, { rate: { type: "integer", max: 10 } })), entities(room({}, { rate: { type: "number", max: 11 } })));
+    expect(rules(widening).sort()).toEqual(["S009", "S010"]);
+  });
+
   it("marks steps that lock or rewrite a table (S010)", () => {
     const plan = planMigration(entities(room()), entities(room({}, { capacity: { type: "bigint", min: 1 } })));
     // The type change rewrites the table; the min CHECK over the column is dropped before it and
