@@ -107,6 +107,23 @@ describe("planMigration", () => {
     expect(rules(widening).sort()).toEqual(["S009", "S010"]);
   });
 
+  it.each([
+    [{ type: "string", default: "abc", pattern: "[a-z]+" }, "S009"],
+    [{ type: "string", default: "abc", pattern: "[0-9]+" }, "S011"],
+    [{ type: "string", default: "a😀b", maxLength: 3 }, "S009"], // 3 code points (4 UTF-16 units), as char_length counts
+    [{ type: "string", default: "abcd", maxLength: 3 }, "S011"],
+    [{ type: "string", default: "ab", minLength: 3 }, "S011"],
+    [{ type: "string", default: "desk@example.org", format: "email" }, "S009"],
+    [{ type: "string", default: "desk", format: "url" }, "S011"],
+    [{ type: "decimal", default: "2.5", min: 2 }, "S009"],
+    [{ type: "decimal", default: "2.50", min: 2 }, "S011"], // not exactly a double's text: not judged
+    [{ type: "date", default: "2020-01-01", max: "2019-12-31" }, "S011"],
+    [{ type: "enum", values: ["a", "b"], default: "b" }, "S009"],
+  ])("judges a new field's default against its check: %j → %s", (floor, rule) => {
+    const plan = planMigration(entities(room()), entities(room({}, { floor })));
+    expect(rules(plan)).toEqual([rule]);
+  });
+
   it("marks steps that lock or rewrite a table (S010)", () => {
     const plan = planMigration(entities(room()), entities(room({}, { capacity: { type: "bigint", min: 1 } })));
     // The type change rewrites the table; the min CHECK over the column is dropped before it and
