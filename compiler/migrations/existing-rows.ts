@@ -102,6 +102,13 @@ function fieldOption(option: FieldOption, was: Column | undefined, now: Column |
   }
 }
 
+/** A decimal literal a double holds exactly as written (trailing zeros aside), so comparing the double is comparing the numeric. */
+function exactNumber(text: string): boolean {
+  if (!/^-?\d+(\.\d+)?$/.test(text)) return false;
+  const trimmed = text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+  return String(Number(text)) === trimmed;
+}
+
 /**
  * Does the field's default pass the CHECK of `option`? undefined when that cannot be known at
  * design time (`today`) or exactly (a decimal literal a double would round).
@@ -116,7 +123,7 @@ export function defaultSatisfies(spec: FieldSpec, option: FieldOption): boolean 
       let v: number | string | undefined;
       if (spec.type === "date") v = typeof value === "string" && value !== "today" ? value : undefined;
       else if (typeof value === "number") v = value;
-      else if (typeof value === "string" && String(Number(value)) === value) v = Number(value);
+      else if (typeof value === "string" && exactNumber(value)) v = Number(value);
       if (v === undefined || typeof v !== typeof bound) return undefined;
       return option === "min" ? v >= bound : v <= bound;
     }

@@ -115,8 +115,9 @@ describe("planMigration", () => {
     [{ type: "string", default: "ab", minLength: 3 }, "S011"],
     [{ type: "string", default: "desk@example.org", format: "email" }, "S009"],
     [{ type: "string", default: "desk", format: "url" }, "S011"],
-    [{ type: "decimal", default: "2.5", min: 2 }, "S009"],
-    [{ type: "decimal", default: "2.50", min: 2 }, "S011"], // not exactly a double's text: not judged
+    [{ type: "decimal", default: "2.50", min: 2 }, "S009"],
+    [{ type: "decimal", default: "1.99", min: 2 }, "S011"],
+    [{ type: "decimal", default: "2.0000000000000000000001", min: 2 }, "S011"], // passes, but no double holds it: not judged (conservative)
     [{ type: "date", default: "2020-01-01", max: "2019-12-31" }, "S011"],
     [{ type: "enum", values: ["a", "b"], default: "b" }, "S009"],
   ])("judges a new field's default against its check: %j → %s", (floor, rule) => {
