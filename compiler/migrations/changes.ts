@@ -3,6 +3,7 @@
  * changes; steps.ts turns them into SQL. Frozen data, produced once by diff.ts.
  */
 import type { Column, Constraint, Guard, Index, Table } from "../schema/model";
+import type { ExistingRows } from "./existing-rows";
 
 interface Base {
   /** The entity the change belongs to (its new name; the old one for a dropped entity). */
@@ -29,6 +30,8 @@ export type Change =
       readonly existingTable: boolean;
       /** The same check put back after its column's type changed: nothing new is enforced. */
       readonly rebuilt?: boolean;
+      /** Whether rows already in the table may violate it (existing-rows.ts): S011 Red, or S009 Yellow. */
+      readonly existingRows: ExistingRows;
     })
   | (Base & { readonly kind: "dropConstraint"; readonly constraint: Constraint })
   | (Base & { readonly kind: "addIndex"; readonly index: Index; readonly existingTable: boolean })

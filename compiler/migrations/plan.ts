@@ -20,6 +20,13 @@ export interface MigrationStep {
   readonly lock: LockImpact;
   readonly rewrite: boolean;
   readonly findings: readonly SchemaFinding[];
+  /**
+   * Which planned change the step comes from (an index, set by planMigration; absent for the
+   * extensions of a first migration). The steps of one change — an ADD … NOT VALID and its
+   * VALIDATE — share it, and the change's findings are on the first of them, so a statement can
+   * be traced back to the findings of its change (as the Squawk cross-check does).
+   */
+  readonly change?: number;
 }
 
 export interface MigrationPlan {
@@ -70,7 +77,7 @@ export function planMigration(deployed: readonly EntitySpec[], next: readonly En
   const orphanFindings = sorted.filter((d) => d.sql.length === 0).flatMap((d) => d.findings);
   const steps: MigrationStep[] = sorted
     .filter((d) => d.sql.length > 0)
-    .map((d) => ({ phase: d.phase, entity: d.entity, summary: d.summary, sql: d.sql, lock: d.lock, rewrite: d.rewrite, findings: d.findings }));
+    .map((d) => ({ phase: d.phase, entity: d.entity, summary: d.summary, sql: d.sql, lock: d.lock, rewrite: d.rewrite, findings: d.findings, ...(d.index >= 0 ? { change: d.index } : {}) }));
   const findings = [...steps.flatMap((s) => s.findings), ...orphanFindings];
   return {
     steps,

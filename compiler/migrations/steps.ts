@@ -36,7 +36,10 @@ const HANDLERS: { [K in ChangeKind]: Handler<K> } = {
   renameConstraint: (c) => [step("transaction", 2, `rename constraint ${c.from} to ${c.to}`, [`ALTER TABLE ${t(c.table)} RENAME CONSTRAINT ${t(c.from)} TO ${t(c.to)};`])],
   renameIndex: (c) => [step("transaction", 2, `rename index ${c.from} to ${c.to}`, [`ALTER INDEX ${t(c.from)} RENAME TO ${t(c.to)};`])],
   dropConstraint: (c) => [step("transaction", 3, `drop ${c.constraint.rule} (${c.constraint.name})`, [`ALTER TABLE ${t(c.table)} DROP CONSTRAINT IF EXISTS ${t(c.constraint.name)};`])],
-  dropIndex: (c) => [step("transaction", 4, `drop index ${c.index.name}`, [`DROP INDEX IF EXISTS ${t(c.index.name)};`])],
+  // A plain DROP INDEX holds an ACCESS EXCLUSIVE lock on the table until phase 1 commits (Squawk's
+  // require-concurrent-index-deletion): dropped CONCURRENTLY in phase 2 instead, before the builds,
+  // so an index whose definition changed is dropped before it is built again under its name.
+  dropIndex: (c) => [step("concurrent", -1, `drop index ${c.index.name} without blocking writes`, [`DROP INDEX CONCURRENTLY IF EXISTS ${t(c.index.name)};`], "none")],
   dropTable: (c) => [
     // Its references first, so dropped tables that refer to each other drop in any order.
     ...c.dropped.constraints

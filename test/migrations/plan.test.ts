@@ -45,14 +45,19 @@ describe("planMigration", () => {
     expect(renderPlanSql(plan)).toMatch(/outside any transaction[\s\S]*SET lock_timeout = '5s';\nSET statement_timeout = '15min';\n[\s\S]*CONCURRENTLY/);
   });
 
-  it("adds checks NOT VALID in the transaction and validates them in a second one (S009)", () => {
+  it("adds checks NOT VALID in the transaction and validates them in a second one (S011 when old rows may violate it)", () => {
     const plan = planMigration(entities(room()), entities(room({}, { capacity: { type: "integer", min: 1, max: 8 } })));
     expect(plan.steps.map((s) => [s.phase, s.sql[0]])).toEqual([
       ["transaction", 'ALTER TABLE "room" ADD CONSTRAINT "room__capacity__max" CHECK ("capacity" <= 8) NOT VALID;'],
       ["validate", 'ALTER TABLE "room" VALIDATE CONSTRAINT "room__capacity__max";'],
     ]);
-    expect(rules(plan)).toEqual(["S009"]);
-    expect(plan.blocked).toBe(false);
+    // A max on a field that already has values: a row over 8 would fail VALIDATE (the contract's Red).
+    expect(rules(plan)).toEqual(["S011"]);
+    expect(plan.blocked).toBe(true);
+    // The same check on a field added in this plan cannot fail: its rows hold NULL (S009, Yellow).
+    const added = planMigration(entities(room()), entities(room({}, { floor: { type: "integer", optional: true, max: 8 } })));
+    expect(rules(added)).toEqual(["S009"]);
+    expect(added.blocked).toBe(false);
     expect(renderPlanSql(plan)).toMatch(/^-- phase 1[^\n]*\nBEGIN;\nSET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = '15min';/);
   });
 
@@ -79,16 +84,45 @@ describe("planMigration", () => {
     expect(rules(planMigration(entities({ ...before, allowDataLoss: { reason: "retired" } }, room()), entities(room())))).toEqual(["S001+"]);
   });
 
-  it("renames only with renamedFrom: RENAME statements, no data loss", () => {
+  it("renames only with renamedFrom: RENAME statements, no data loss (S012 Yellow: the serving revision uses the old names)", () => {
     const renamed = { kind: "Entity", name: "Chamber", renamedFrom: "Room", fields: { label: { type: "string", maxLength: 10, renamedFrom: "number" }, capacity: { type: "integer", min: 1 } } };
     const plan = planMigration(entities(room()), entities(renamed));
-    expect(plan.findings).toEqual([]);
+    expect(rules(plan)).toEqual(["S012", "S012"]);
+    expect(plan.blocked).toBe(false);
     expect(sql(plan)).toContain('ALTER TABLE "room" RENAME TO "chamber";');
     expect(sql(plan)).toContain('ALTER TABLE "chamber" RENAME COLUMN "number" TO "label";');
     expect(sql(plan)).toContain('RENAME CONSTRAINT "room__number__max_length" TO "chamber__label__max_length"');
     expect(sql(plan)).not.toMatch(/DROP COLUMN|DROP TABLE/);
     const withoutHint = planMigration(entities(room()), entities({ ...renamed, renamedFrom: undefined }));
     expect(rules(withoutHint)).toContain("S001");
+  });
+
+  it("does not take a widened bound as proof when a narrowing type change converts the values first (S003 and S011)", () => {
+    // 10.6 passes max 10.6, and becomes 11 as an integer, which fails max 10.7.
+    const plan = planMigration(entities(room({}, { rate: { type: "number", max: 10.6 } })), entities(room({}, { rate: { type: "integer", max: 10.7 } })));
+    expect(rules(plan).sort()).toEqual(["S003", "S011"]);
+    expect(plan.findings.find((f) => f.rule === "S011")?.message).toContain("converted from double precision to integer");
+    // The same widening over a type that keeps every value is Yellow, S010 for the rewrite.
+    const widening = planMigration(entities(room({}, { rate: { type: "integer", max: 10 } })), entities(room({}, { rate: { type: "number", max: 11 } })));
+    expect(rules(widening).sort()).toEqual(["S009", "S010"]);
+  });
+
+  it.each([
+    [{ type: "string", default: "abc", pattern: "[a-z]+" }, "S009"],
+    [{ type: "string", default: "abc", pattern: "[0-9]+" }, "S011"],
+    [{ type: "string", default: "a😀b", maxLength: 3 }, "S009"], // 3 code points (4 UTF-16 units), as char_length counts
+    [{ type: "string", default: "abcd", maxLength: 3 }, "S011"],
+    [{ type: "string", default: "ab", minLength: 3 }, "S011"],
+    [{ type: "string", default: "desk@example.org", format: "email" }, "S009"],
+    [{ type: "string", default: "desk", format: "url" }, "S011"],
+    [{ type: "decimal", default: "2.50", min: 2 }, "S009"],
+    [{ type: "decimal", default: "1.99", min: 2 }, "S011"],
+    [{ type: "decimal", default: "2.0000000000000000000001", min: 2 }, "S011"], // passes, but no double holds it: not judged (conservative)
+    [{ type: "date", default: "2020-01-01", max: "2019-12-31" }, "S011"],
+    [{ type: "enum", values: ["a", "b"], default: "b" }, "S009"],
+  ])("judges a new field's default against its check: %j → %s", (floor, rule) => {
+    const plan = planMigration(entities(room()), entities(room({}, { floor })));
+    expect(rules(plan)).toEqual([rule]);
   });
 
   it("marks steps that lock or rewrite a table (S010)", () => {

@@ -45,6 +45,19 @@ describe("fascia sql / diff / migrate", () => {
     expect(red.out).toContain('ALTER TABLE "customer" DROP COLUMN "phone";');
   });
 
+  it("diff rates a check existing rows may violate Red (S011), one they cannot Yellow (S009)", async () => {
+    const narrowed = join(dir, "narrowed");
+    cpSync("examples/reservations", narrowed, { recursive: true });
+    const file = join(narrowed, "entities", "reservation.yaml");
+    // guests max 12 → 10 (old rows may hold 11 or 12); notes maxLength 2000 → 4000 (none can be too long).
+    writeFileSync(file, readFileSync(file, "utf8").replace("max: 12 }", "max: 10 }").replace("maxLength: 2000,", "maxLength: 4000,"));
+    const r = await cli("diff", "examples/reservations", narrowed);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("RED S011 Reservation: field guests: max on Reservation makes the migration fail if a row already in reservation violates it (max of guests lowered from 12 to 10)");
+    expect(r.out).toContain("YELLOW S009 Reservation: field notes: maxLength on Reservation is validated against the rows already in reservation; they cannot violate it");
+    expect(r.out).toContain("Blocked: 1 Red change needs");
+  });
+
   it("migrate applies, is then up to date, and refuses a Red plan without touching the database", async () => {
     const db = `pglite:${join(dir, "db")}`;
     expect(await cli("migrate", "examples/reservations", "--db", db, "--dry-run")).toMatchObject({ code: 0, out: expect.stringContaining("dry run") });
