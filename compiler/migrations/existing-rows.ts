@@ -13,7 +13,7 @@
  * changed pattern/format, any check on a field that already had unchecked values, an invariant
  * (any CEL rule, not evaluated here), a reference to another table.
  */
-import type { FieldSpec } from "../../spec/language/field";
+import type { FieldSpec } from "../../language/field";
 import { FORMAT_PATTERNS } from "../schema/formats";
 import type { Column, Constraint, Table } from "../schema/model";
 import { typeChangeKind } from "./type-changes";

@@ -10,10 +10,10 @@
  *   A case marked `conservative` is Red for what the planner cannot know; these rows pass it.
  * The other Red cases belong to older rules (S003–S007) and are not run here.
  */
-import { migrateToSpecs, MigrationStepError } from "../../database/apply";
+import { migrateToSpecs, MigrationStepError } from "../../migrate/apply";
 import type { Database } from "../../database/types";
-import { loadSpecObjects } from "../../spec/load";
-import { entityList } from "../../spec/model";
+import { loadSpecObjects } from "../../loader/load";
+import { entityList } from "../../loader/model";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
 import { CASES, specsOf, type Case } from "./schema-change-cases";
 

@@ -8,8 +8,8 @@
  * findings (the plan may run) and leaves Yellow ones as they are.
  */
 import { readFileSync } from "node:fs";
-import { loadSpecObjects } from "../../spec/load";
-import { entityList } from "../../spec/model";
+import { loadSpecObjects } from "../../loader/load";
+import { entityList } from "../../loader/model";
 import { planMigration } from "../../compiler/migrations";
 import { CASES, specsOf, type Case } from "./schema-change-cases";
 

@@ -18,8 +18,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { planMigration, renderPlanSql, type MigrationPlan, type MigrationStep } from "../../compiler/migrations";
-import { loadSpecObjects } from "../../spec/load";
-import { entityList } from "../../spec/model";
+import { loadSpecObjects } from "../../loader/load";
+import { entityList } from "../../loader/model";
 import { CASES, specsOf } from "./schema-change-cases";
 import { specPair } from "./spec-generator";
 
