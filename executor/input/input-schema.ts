@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { InputFieldSpec } from "../../spec/language/field";
+import { CelDecimal, parseDecimal } from "../../spec/cel/decimal";
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -31,7 +32,11 @@ const FIELD_SCHEMAS: { [T in InputFieldSpec["type"]]: (f: Extract<InputFieldSpec
     z.union([z.number().refine(Number.isFinite), z.string().regex(DECIMAL, "must be a decimal number")])
       .transform((v) => String(v))
       .refine((v) => fitsDecimal(v, f.precision, f.scale), `must have at most ${f.precision ?? "any"} digits, ${f.scale ?? "any"} after the point`)
-      .refine((v) => inBounds(Number(v), f), boundsMessage(f)),
+      // Compared exactly: as doubles, 10.000000000000000001 would pass a max of 10.
+      .refine((v) => decimalInBounds(v, f), boundsMessage(f))
+      // With the field's scale, as the database would give it back ("20" → "20.00"): the tool
+      // then sees, echoes and stores the same text. fitsDecimal made sure nothing is rounded.
+      .transform((v) => (f.scale === undefined ? v : new CelDecimal(parseDecimal(v).value, f.scale).toString())),
   number: (f) => bounded(z.number().refine(Number.isFinite, "must be a finite number"), f),
   boolean: () => z.boolean(),
   date: (f) =>
@@ -51,6 +56,10 @@ function bounded(schema: z.ZodNumber, f: { min?: number; max?: number }): z.ZodT
 }
 
 const inBounds = (n: number, f: { min?: number; max?: number }) => (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
+function decimalInBounds(text: string, f: { min?: number; max?: number }): boolean {
+  const value = parseDecimal(text).value;
+  return (f.min === undefined || value.gte(f.min)) && (f.max === undefined || value.lte(f.max));
+}
 const boundsMessage = (f: { min?: number; max?: number }) => `must be between ${f.min ?? "-∞"} and ${f.max ?? "∞"}`;
 
 function fitsDecimal(value: string, precision?: number, scale?: number): boolean {
