@@ -26,22 +26,24 @@
  *   4217 exponent; an amount that is not a whole number of minor units (19.995 EUR) is an error,
  *   never rounded.
  *
- * Every result is exact or an error: a result needing more than MAX_DIGITS significant digits
- * (which no numeric column could store) fails instead of being rounded.
+ * Every result is exact or an error: a value has at most MAX_DIGITS digits before the point and
+ * MAX_DIGITS after it (more than any numeric column declares), and a result beyond that fails
+ * instead of being rounded.
  */
 import { Decimal } from "decimal.js";
 import { EvaluationError, type Environment } from "@marcbachmann/cel-js";
 import { currencyExponent } from "./currencies";
 
-/** PostgreSQL's largest declared numeric precision; also the bound on any intermediate result. */
+/** PostgreSQL's largest declared numeric precision: the bound on digits before and after the point. */
 export const MAX_DIGITS = 1000;
 
 /**
- * decimal.js rounds every result to `precision` significant digits. Operations first check that
- * the exact result fits in MAX_DIGITS (see `exactly`), so with twice that as working precision
- * decimal.js never rounds; the exponent range is widened so it never switches to 1e+21 text.
+ * decimal.js rounds every result to `precision` significant digits. Operands have at most
+ * MAX_DIGITS digits on each side of the point (`checked`), so a product has at most 4 × MAX_DIGITS
+ * significant digits and a sum fewer: at this working precision decimal.js never rounds. The
+ * exponent range is widened so it never switches to 1e+21 text.
  */
-const Exact = Decimal.clone({ precision: 2 * MAX_DIGITS + 2, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15, minE: -9e15, maxE: 9e15 });
+const Exact = Decimal.clone({ precision: 4 * MAX_DIGITS + 8, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15, minE: -9e15, maxE: 9e15 });
 type Exact = InstanceType<typeof Exact>;
 
 /** A CEL decimal value (registered with cel-js by its constructor, so it must be this class). */
@@ -68,9 +70,10 @@ function fail(message: string): never {
   throw new EvaluationError(message);
 }
 
+/** Every decimal is made here: its digits after the point never exceed its scale (results' scales are chosen so). */
 function checked(value: Exact, scale: number): CelDecimal {
-  if (value.sd() > MAX_DIGITS) fail(`decimal result needs more than ${MAX_DIGITS} significant digits`);
-  if (scale > MAX_DIGITS) fail(`decimal result needs more than ${MAX_DIGITS} digits after the point`);
+  if (!value.isZero() && value.e >= MAX_DIGITS) fail(`decimal result has more than ${MAX_DIGITS} digits before the point`);
+  if (scale > MAX_DIGITS) fail(`decimal result has more than ${MAX_DIGITS} digits after the point`);
   return new CelDecimal(value, scale);
 }
 
@@ -109,39 +112,20 @@ function fromDouble(value: number): CelDecimal {
 }
 
 type Operand = CelDecimal | bigint;
+// A CEL int has at most 19 digits, well within MAX_DIGITS.
 const valueOf = (x: Operand): Exact => (typeof x === "bigint" ? new Exact(x.toString()) : x.value);
 const scaleOf = (x: Operand): number => (typeof x === "bigint" ? 0 : x.scale);
 
-/** Position of the most significant digit (10^e) and of the least significant one, for a non-zero value. */
-const highDigit = (v: Exact) => v.e;
-const lowDigit = (v: Exact) => v.e - v.sd() + 1;
-
-/**
- * Refuses, before computing, a sum or product whose exact result would not fit the working
- * precision (1e500 + 1e-500 needs 1001 digits): decimal.js would otherwise round it quietly.
- */
-function exactly(a: Exact, b: Exact, op: "+" | "*"): void {
-  if (a.isZero() || b.isZero()) return;
-  const needed = op === "*" ? a.sd() + b.sd() : Math.max(highDigit(a), highDigit(b)) + 2 - Math.min(lowDigit(a), lowDigit(b));
-  if (needed > MAX_DIGITS + 1) fail(`decimal result needs more than ${MAX_DIGITS} significant digits`);
-}
-
 export function add(a: Operand, b: Operand): CelDecimal {
-  const [x, y] = [valueOf(a), valueOf(b)];
-  exactly(x, y, "+");
-  return checked(x.plus(y), Math.max(scaleOf(a), scaleOf(b)));
+  return checked(valueOf(a).plus(valueOf(b)), Math.max(scaleOf(a), scaleOf(b)));
 }
 
 export function subtract(a: Operand, b: Operand): CelDecimal {
-  const [x, y] = [valueOf(a), valueOf(b)];
-  exactly(x, y, "+");
-  return checked(x.minus(y), Math.max(scaleOf(a), scaleOf(b)));
+  return checked(valueOf(a).minus(valueOf(b)), Math.max(scaleOf(a), scaleOf(b)));
 }
 
 export function multiply(a: Operand, b: Operand): CelDecimal {
-  const [x, y] = [valueOf(a), valueOf(b)];
-  exactly(x, y, "*");
-  return checked(x.times(y), scaleOf(a) + scaleOf(b));
+  return checked(valueOf(a).times(valueOf(b)), scaleOf(a) + scaleOf(b));
 }
 
 export function compare(a: Operand, b: Operand): number {
