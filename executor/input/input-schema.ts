@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { InputFieldSpec } from "../../spec/language/field";
+import type { Decimal } from "decimal.js";
 import { CelDecimal, parseDecimal } from "../../spec/cel/decimal";
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
@@ -56,16 +57,32 @@ function bounded(schema: z.ZodNumber, f: { min?: number; max?: number }): z.ZodT
 }
 
 const inBounds = (n: number, f: { min?: number; max?: number }) => (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
+/** The exact value, or undefined for text no decimal can hold (over 1000 digits: fitsDecimal reports it). */
+function exactDecimal(text: string): Decimal | undefined {
+  try {
+    return parseDecimal(text).value;
+  } catch {
+    return undefined;
+  }
+}
+
 function decimalInBounds(text: string, f: { min?: number; max?: number }): boolean {
-  const value = parseDecimal(text).value;
-  return (f.min === undefined || value.gte(f.min)) && (f.max === undefined || value.lte(f.max));
+  const value = exactDecimal(text);
+  return !value || ((f.min === undefined || value.gte(f.min)) && (f.max === undefined || value.lte(f.max)));
 }
 const boundsMessage = (f: { min?: number; max?: number }) => `must be between ${f.min ?? "-∞"} and ${f.max ?? "∞"}`;
 
+/**
+ * Whether the value fits numeric(precision, scale) without PostgreSQL rounding it. Read from the
+ * exact value, not the text: a JSON number 5e-324 arrives as "5e-324", whose digits after the
+ * point the text does not show; a trailing zero ("1.230" for scale 2) loses nothing.
+ */
 function fitsDecimal(value: string, precision?: number, scale?: number): boolean {
-  const [whole = "", fraction = ""] = value.replace(/^-/, "").split(".");
-  if (scale !== undefined && fraction.length > scale) return false;
-  if (precision !== undefined && whole.replace(/^0+/, "").length > precision - (scale ?? 0)) return false;
+  const exact = exactDecimal(value);
+  if (!exact) return false;
+  if (scale !== undefined && exact.decimalPlaces() > scale) return false;
+  const wholeDigits = exact.abs().lt(1) ? 0 : exact.e + 1;
+  if (precision !== undefined && wholeDigits > precision - (scale ?? 0)) return false;
   return true;
 }
 
