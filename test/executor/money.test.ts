@@ -9,7 +9,7 @@ import { columnOf, toStoredParam } from "../../executor/nodes/db-values";
 import { tableByEntity } from "../../compiler/schema/model";
 import { parseDecimal } from "../../spec/cel/decimal";
 import { describeEachDriver } from "../support/databases";
-import { exampleManifest, startHarness, type Harness } from "./support/harness";
+import { exampleManifest, manifestOf, startHarness, type Harness } from "./support/harness";
 
 /** The nightly rate as the client sends it (a string or a JSON number), what one night costs, in cents. */
 const PRICES = [
@@ -89,6 +89,82 @@ describeEachDriver("money through the example app", (driver) => {
     expect(totalPrice).toBe("0.87");
     await h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: await as(["customer"]) });
     expect(h.payments.charges().at(-1)!.amount).toBe(87);
+  });
+});
+
+/** A till beside the example: decimal input, arithmetic stored back, and a switch on a price. */
+function tillSpecs(): unknown[] {
+  const tool = (name: string, path: string, extra: Record<string, unknown>) => ({ kind: "Tool", name, trigger: { http: { method: "POST", path } }, auth: { roles: ["clerk"] }, timeout: "5s", ...extra });
+  const refuse = (id: string, code: string) => ({ id, type: "assert", condition: "false", error: { code, status: 409, message: code } });
+  return [
+    { kind: "Entity", name: "Item", fields: { name: { type: "string", maxLength: 20 }, price: { type: "decimal", precision: 10, scale: 2, min: 0 } } },
+    tool("addItem", "/items", {
+      input: { name: { type: "string", maxLength: 20 }, price: { type: "decimal", precision: 10, scale: 2, min: 0 } },
+      output: "{'id': nodes.add.id, 'price': nodes.add.price, 'cents': minorUnits(nodes.add.price, 'eur')}",
+      flow: { nodes: [{ id: "add", type: "write", entity: "Item", action: "create", set: { name: "input.name", price: "input.price" } }, { id: "tx", type: "transaction", nodes: ["add"] }] },
+    }),
+    tool("markUp", "/items/{itemId}/markup", {
+      input: { itemId: { type: "uuid" }, factor: { type: "decimal", precision: 6, scale: 3 }, rounded: { type: "boolean" } },
+      output: "{'computed': nodes.price, 'stored': nodes.save.price}",
+      flow: {
+        nodes: [
+          { id: "load", type: "read", entity: "Item", where: { id: "input.itemId" }, one: true },
+          { id: "price", type: "transform", value: "input.rounded ? round(nodes.load.price * input.factor, 2) : nodes.load.price * input.factor" },
+          { id: "save", type: "write", entity: "Item", action: "update", where: { id: "nodes.load.id" }, set: { price: "nodes.price" } },
+          { id: "tx", type: "transaction", nodes: ["load", "price", "save"] },
+        ],
+        edges: [{ from: "load", to: "price" }, { from: "price", to: "save" }],
+      },
+    }),
+    tool("band", "/items/{itemId}/band", {
+      input: { itemId: { type: "uuid" } },
+      output: "{'band': 'other'}",
+      flow: {
+        nodes: [
+          { id: "load", type: "read", entity: "Item", where: { id: "input.itemId" }, one: true },
+          { id: "band", type: "switch", value: "nodes.load.price", cases: [19.99, 0.29] },
+          refuse("high", "BAND_19_99"),
+          refuse("low", "BAND_0_29"),
+          { id: "other", type: "transform", value: "'other'" },
+        ],
+        edges: [{ from: "load", to: "band" }, { from: "band", to: "high", when: 19.99 }, { from: "band", to: "low", when: 0.29 }, { from: "band", to: "other", when: "default" }],
+      },
+    }),
+  ];
+}
+
+describeEachDriver("money in a till of its own", (driver) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(driver, { manifest: () => manifestOf(tillSpecs(), "till") });
+  }, 60_000);
+  afterAll(() => h?.close());
+  const post = async (url: string, payload: Record<string, unknown>) => h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}` }, payload });
+  const add = async (price: string | number) => (await post("/items", { name: "tea", price })).json<{ id: string; price: string; cents: number }>();
+
+  it("stores a computed price only when it fits the column: rounding is written, never done by PostgreSQL", async () => {
+    const item = await add("19.99");
+    expect(item).toMatchObject({ price: "19.99", cents: 1999 });
+    const exact = await post(`/items/${item.id}/markup`, { factor: "1.5", rounded: false });
+    expect(exact.statusCode).toBe(422);
+    expect(exact.json().error).toMatchObject({ code: "EXPRESSION_FAILED", details: [{ path: "flow.save.set.price", message: expect.stringContaining("29.98500 has more than 2 digits after the point") }] });
+    expect((await h.rows("item")).find((r) => r.id === item.id)!.price).toBe("19.99");
+
+    const rounded = await post(`/items/${item.id}/markup`, { factor: "1.5", rounded: true });
+    expect(rounded.json()).toEqual({ computed: "29.99", stored: "29.99" });
+    // The factor arrives with its field scale (2 → 2.000); trailing zeros lose nothing: 59.98000 is stored as 59.98.
+    const doubled = await post(`/items/${item.id}/markup`, { factor: "2", rounded: false });
+    expect(doubled.json()).toEqual({ computed: "59.98000", stored: "59.98" });
+  });
+
+  it("a switch on a decimal matches its number cases by exact value", async () => {
+    const bands: Record<string, string> = {};
+    for (const price of ["19.99", "0.29", "0.30", "19.9900"]) {
+      const item = await add(price);
+      const answer = await post(`/items/${item.id}/band`, {});
+      bands[price] = answer.statusCode === 200 ? answer.json<{ band: string }>().band : answer.json().error.code;
+    }
+    expect(bands).toEqual({ "19.99": "BAND_19_99", "0.29": "BAND_0_29", "0.30": "other", "19.9900": "BAND_19_99" });
   });
 });
 
