@@ -1,23 +1,21 @@
 /**
  * ISO 4217 minor-unit exponents, for `minorUnits(amount, currency)`. The table is the
  * `currency-codes` package's, generated from the ISO 4217 maintenance agency's list one
- * (the XML ships inside the package; its publish date is `publishDate`), so a new or changed
+ * (the XML ships inside the package, its date in `publishDate`), so a new or changed
  * currency arrives with a dependency update instead of an edit here.
  */
-import { code as currencyRecord, publishDate } from "currency-codes";
+import { code as currencyRecord } from "currency-codes";
 
 /**
  * Codes that ISO 4217 lists with no minor unit at all ("N.A."): precious metals, bond-market
  * units, special drawing rights, the testing code and "no currency". currency-codes reports 0
- * digits for them, which would silently let `minorUnits(1.5, 'XAU')` fail only by accident;
- * nothing is ever paid in them, so they are refused by name.
+ * digits for them, so `minorUnits(decimal('3'), 'XAU')` would answer 3 as if gold had a minor
+ * unit; nothing is paid in them through a card API, so they are refused by name.
  * test/spec/currencies.test.ts checks this list against the list-one XML the package ships.
  */
 export const NO_MINOR_UNIT: ReadonlySet<string> = new Set([
   "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
 ]);
-
-export const CURRENCY_LIST_DATE: string = publishDate;
 
 /**
  * The number of decimal places of the currency's minor unit (EUR 2, JPY 0, KWD 3, CLF 4), or a

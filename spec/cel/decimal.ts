@@ -100,7 +100,7 @@ function fromString(text: string): CelDecimal {
   return parseDecimal(text);
 }
 
-export function decimalFromInt(value: bigint): CelDecimal {
+function decimalFromInt(value: bigint): CelDecimal {
   return checked(new Exact(value.toString()), 0);
 }
 
@@ -116,26 +116,26 @@ type Operand = CelDecimal | bigint;
 const valueOf = (x: Operand): Exact => (typeof x === "bigint" ? new Exact(x.toString()) : x.value);
 const scaleOf = (x: Operand): number => (typeof x === "bigint" ? 0 : x.scale);
 
-export function add(a: Operand, b: Operand): CelDecimal {
+function add(a: Operand, b: Operand): CelDecimal {
   return checked(valueOf(a).plus(valueOf(b)), Math.max(scaleOf(a), scaleOf(b)));
 }
 
-export function subtract(a: Operand, b: Operand): CelDecimal {
+function subtract(a: Operand, b: Operand): CelDecimal {
   return checked(valueOf(a).minus(valueOf(b)), Math.max(scaleOf(a), scaleOf(b)));
 }
 
-export function multiply(a: Operand, b: Operand): CelDecimal {
+function multiply(a: Operand, b: Operand): CelDecimal {
   return checked(valueOf(a).times(valueOf(b)), scaleOf(a) + scaleOf(b));
 }
 
-export function compare(a: Operand, b: Operand): number {
+function compare(a: Operand, b: Operand): number {
   return valueOf(a).comparedTo(valueOf(b));
 }
 
-export type RoundingName = "round" | "floor" | "ceil";
+type RoundingName = "round" | "floor" | "ceil";
 const ROUNDING: Record<RoundingName, Decimal.Rounding> = { round: Decimal.ROUND_HALF_UP, floor: Decimal.ROUND_FLOOR, ceil: Decimal.ROUND_CEIL };
 
-export function roundTo(x: CelDecimal, scale: bigint, how: RoundingName): CelDecimal {
+function roundTo(x: CelDecimal, scale: bigint, how: RoundingName): CelDecimal {
   if (scale < 0n || scale > BigInt(MAX_DIGITS)) fail(`${how}(x, ${scale}): the scale must be between 0 and ${MAX_DIGITS}`);
   const digits = Number(scale);
   return checked(x.value.toDecimalPlaces(digits, ROUNDING[how]), digits);
@@ -156,7 +156,7 @@ function decimalToInt(x: CelDecimal): bigint {
 }
 
 /** `minorUnits(amount, currency)`: 19.99 EUR → 1999, 500 JPY → 500, 1.234 KWD → 1234. */
-export function minorUnits(amount: CelDecimal, currency: string): bigint {
+function minorUnits(amount: CelDecimal, currency: string): bigint {
   const found = currencyExponent(currency);
   if ("error" in found) return fail(`minorUnits: ${found.error}`);
   const shifted = amount.value.times(new Exact(10).pow(found.exponent));
