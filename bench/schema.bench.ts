@@ -40,7 +40,7 @@ function entity(i: number, changed: boolean): Record<string, unknown> {
     invariants: [
       { name: "endAfterStart", rule: "endDate > startDate", message: "m" },
       { name: "paid", rule: "status != 'confirmed' || paymentId != null", message: "m" },
-      { name: "cheapForMany", rule: "guests < 10 || price < 1000.0", message: "m" },
+      { name: "cheapForMany", rule: "guests < 10 || price < 1000", message: "m" },
     ],
     unique: [["owner", "startDate"]],
     noOverlap: [{ name: "apart", range: ["startDate", "endDate"], per: ["owner"], where: "status != 'cancelled'" }],

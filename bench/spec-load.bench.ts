@@ -45,7 +45,7 @@ status:
     - { from: [draft, active], to: archived }
 invariants:
   - { name: endsAfterStart, rule: "endsOn >= startsOn", message: "the end date is before the start date" }
-  - { name: pricedWhenActive, rule: "status != 'active' || price > 0.0", message: "an active item has a price" }
+  - { name: pricedWhenActive, rule: "status != 'active' || price > 0", message: "an active item has a price" }
 unique:
   - [code, startsOn]
 indexes:

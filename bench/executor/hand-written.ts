@@ -18,6 +18,7 @@
  * that succeed; each response is checked to be a 200.
  */
 import { randomUUID } from "node:crypto";
+import { Decimal } from "decimal.js";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
 import { jwtVerify, type CryptoKey, type KeyObject } from "jose";
 import type { Logger } from "pino";
@@ -191,7 +192,8 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       if (input.guests > Number(room.capacity)) throw new Refused(422, "TOO_MANY_GUESTS");
       const nights = (Date.parse(`${input.endDate}T00:00:00Z`) - Date.parse(`${input.startDate}T00:00:00Z`)) / DAY_MS;
       if (nights <= 0 || nights > 30) throw new Refused(422, "INVARIANT_VIOLATED");
-      const price = nights * Number(room.nightlyRate);
+      // Money as the executor handles it: exact (decimal.js), sent and answered as text with the column's scale.
+      const price = new Decimal(String(room.nightlyRate)).times(nights).toFixed(2);
       await client.query(SQL.overlapLock, ["reservation.noDoubleBooking", JSON.stringify([input.roomId])]);
       const created = (await client.query(SQL.create, [caller.id, input.roomId, input.startDate, input.endDate, input.guests, input.notes, customer.email, price])).rows[0]!;
       const body = { id: created.id, status: created.status, totalPrice: price };

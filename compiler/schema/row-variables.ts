@@ -10,7 +10,7 @@ const KIND: Record<FieldSpec["type"], ValueKind | "unsupported"> = {
   uuid: "string",
   integer: "int",
   bigint: "int",
-  decimal: "double",
+  decimal: "decimal",
   number: "double",
   boolean: "bool",
   date: "date",
@@ -24,9 +24,9 @@ function variableOf(column: Column): RowVariable {
   switch (column.origin.kind) {
     case "field": {
       const type = column.origin.spec.type;
-      // CEL sees uuids as lower-case strings (PostgreSQL's text form) and decimals as doubles.
+      // CEL sees uuids as lower-case strings (PostgreSQL's text form); a decimal stays numeric,
+      // exact on both sides.
       if (type === "uuid") return { sql: `${sql}::text`, kind: "string", nullable };
-      if (type === "decimal") return { sql: `${sql}::double precision`, kind: "double", nullable };
       return { sql, kind: KIND[type], nullable };
     }
     case "relationship":

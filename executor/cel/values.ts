@@ -1,8 +1,11 @@
 /**
  * Values crossing into and out of CEL. The JSON and database side uses numbers, decimal strings
- * and ISO text; CEL wants `int` as bigint, `double` as number and timestamps as Date. Conversion
- * follows the declared CEL type, the same one the checker used, so runtime and check agree.
+ * and ISO text; CEL wants `int` as bigint, `double` as number, `decimal` as a CelDecimal (exact,
+ * with the scale of the text it came from: a numeric(12,2) column's "20.00" keeps scale 2) and
+ * timestamps as Date. Conversion follows the declared CEL type, the same one the checker used,
+ * so runtime and check agree.
  */
+import { CelDecimal, parseDecimal } from "../../loader/cel/decimal";
 import type { CelTypeName } from "../../loader/cel/types";
 
 /** Declared fields of each registered message type (row.X, tool.Input, tool.Nodes, ...). */
@@ -64,6 +67,8 @@ function buildConverter(type: CelTypeName, types: TypeTable): Convert {
 const SCALARS: Partial<Record<CelTypeName, Convert>> = {
   int: (value) => (typeof value === "bigint" ? value : BigInt(typeof value === "number" ? Math.trunc(value) : String(value))),
   double: (value) => (typeof value === "number" ? value : Number(value)),
+  // PostgreSQL and the input schema hand decimals over as text; never through a double.
+  decimal: (value) => (value instanceof CelDecimal ? value : parseDecimal(String(value))),
   string: (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)),
   bool: (value) => Boolean(value),
   "google.protobuf.Timestamp": (value) => (value instanceof Date ? value : new Date(String(value))),
@@ -74,16 +79,20 @@ const SCALARS: Partial<Record<CelTypeName, Convert>> = {
 function dynToCel(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.map(dynToCel);
-  if (value instanceof Date || typeof value !== "object") return value;
+  if (value instanceof Date || value instanceof CelDecimal || typeof value !== "object") return value;
   return mapValues(value, dynToCel);
 }
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** A CEL result as JSON: ints as numbers (as strings beyond 2^53), timestamps as ISO text, maps as objects. */
+/**
+ * A CEL result as JSON: ints as numbers (as strings beyond 2^53), decimals as strings with their
+ * scale ("20.00"), timestamps as ISO text, maps as objects.
+ */
 export function fromCel(value: unknown): unknown {
   if (value === null || typeof value !== "object") return typeof value === "bigint" ? (value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value.toString()) : value;
+  if (value instanceof CelDecimal) return value.toString();
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);

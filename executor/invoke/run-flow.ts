@@ -16,6 +16,7 @@ import { WHOLE_FLOW_TRANSACTION, type ProgramItem } from "../app/program";
 import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import type { Caller } from "../auth/caller";
 import { fromCel } from "../cel/values";
+import { CelDecimal } from "../../loader/cel/decimal";
 import { delayBefore, type Backoff } from "../effects/backoff";
 import { ToolError } from "../errors/catalogue";
 import { rowToCel } from "../nodes/db-values";
@@ -296,6 +297,8 @@ class Runner {
 function outcomeOf(node: PlanNode, value: unknown): BranchLabel {
   if (node.type === "if") return value === true;
   const spec = node.spec as { cases: BranchLabel[] };
+  // A decimal matches a number case by value, exactly as written (19.99 is the case `19.99`).
+  if (value instanceof CelDecimal) return spec.cases.find((c) => typeof c === "number" && value.value.eq(c)) ?? "default";
   const plain = fromCel(value);
   return spec.cases.find((c) => c === plain) ?? "default";
 }

@@ -7,12 +7,30 @@ import type { Column, Table } from "../../compiler/schema/model";
 import type { EntitySpec } from "../../language/entity";
 import { rowTypeName } from "../../loader/cel/types";
 import { fromCel, toCel, type TypeTable } from "../cel/values";
+import { CelDecimal } from "../../loader/cel/decimal";
+import { ToolError } from "../errors/catalogue";
 
 export function toParam(value: unknown, column: Column): unknown {
   const plain = fromCel(value);
   if (plain === null || plain === undefined) return null;
   if (column.type === "jsonb") return JSON.stringify(plain);
   return plain;
+}
+
+/**
+ * A value to store (a write's `set`). PostgreSQL would round a decimal with more digits after
+ * the point than its numeric column keeps (29.985 into numeric(12,2) is 29.99), and money must
+ * not change without a rule saying how: such a value is refused, naming the round() to write.
+ * Trailing zeros do not count (19.990 stores as 19.99 exactly).
+ */
+export function toStoredParam(value: unknown, column: Column, where: string): unknown {
+  const spec = column.origin.kind === "field" ? column.origin.spec : undefined;
+  if (value instanceof CelDecimal && spec?.type === "decimal" && spec.scale !== undefined && value.value.decimalPlaces() > spec.scale) {
+    throw ToolError.of("EXPRESSION_FAILED", undefined, [
+      { path: where, message: `${value} has more than ${spec.scale} digits after the point, which ${column.rowName} keeps; round it explicitly, e.g. round(x, ${spec.scale})` },
+    ]);
+  }
+  return toParam(value, column);
 }
 
 /** A where/set key (field, relationship or status name) → the row name the CRUD builders use. */

@@ -4,6 +4,7 @@
  * never charges twice. A charge with `compensate: refund` arms its refund.
  */
 import { fromCel, toCel } from "../cel/values";
+import { ToolError } from "../errors/catalogue";
 import { attemptExternal } from "./external";
 import type { NodeHandler } from "./handler";
 
@@ -14,7 +15,7 @@ export const runPayment: NodeHandler<"payment"> = async (node, spec, ctx) => {
     const value = fromCel(ctx.evaluate(node, field, expression));
     return value === null || value === undefined ? undefined : String(value);
   };
-  const amount = spec.amount !== undefined ? Number(fromCel(ctx.evaluate(node, "amount", spec.amount))) : undefined;
+  const amount = spec.amount !== undefined ? minorUnitsOf(ctx.evaluate(node, "amount", spec.amount), `flow.${node.id}.amount`) : undefined;
   const idempotencyKey = text("idempotencyKey") ?? ctx.paymentKey(node);
   const apiKey = ctx.services.paymentsApiKey(spec.secret);
   const client = ctx.services.payments(apiKey);
@@ -29,3 +30,14 @@ export const runPayment: NodeHandler<"payment"> = async (node, spec, ctx) => {
   ctx.effect({ node: node.id, kind: "refund", id: payment.id, amount: payment.amount });
   return toCel(payment, "tool.Payment", ctx.tool.types);
 };
+
+/**
+ * The amount (a CEL int, or a whole number from dyn JSON) as the number the payments API takes.
+ * Beyond 2^53 a number would round silently, and a charge must be exactly what the spec
+ * computed: that, like a fraction, is refused.
+ */
+function minorUnitsOf(value: unknown, where: string): number {
+  const amount = typeof value === "bigint" || typeof value === "number" ? Number(value) : NaN;
+  if (!Number.isSafeInteger(amount)) throw ToolError.of("EXPRESSION_FAILED", undefined, [{ path: where, message: `${String(value)} is not a whole number of minor units below 2^53` }]);
+  return amount;
+}

@@ -8,7 +8,7 @@ import { deleteWhereStatement, insertStatement, updateWhereStatement, type Filte
 import { whereIsUnique } from "../../language/keys";
 import { ToolError } from "../errors/catalogue";
 import { FlowError } from "../errors/flow-error";
-import { columnOf, rowNameOf, rowToCel, toParam } from "./db-values";
+import { columnOf, rowNameOf, rowToCel, toParam, toStoredParam } from "./db-values";
 import type { NodeHandler } from "./handler";
 import type { NodeContext } from "./node-context";
 import type { PlanNode } from "../../compiler/flow/plan";
@@ -46,7 +46,7 @@ function setValues(ctx: NodeContext, node: PlanNode, spec: NodeOfType<"write">, 
   const values: Record<string, unknown> = {};
   for (const [name, expression] of Object.entries(spec.set ?? {})) {
     const field = rowNameOf(entity.spec, name);
-    values[field] = toParam(ctx.evaluate(node, `set.${name}`, expression), columnOf(entity.table, field));
+    values[field] = toStoredParam(ctx.evaluate(node, `set.${name}`, expression), columnOf(entity.table, field), `flow.${node.id}.set.${name}`);
   }
   return values;
 }

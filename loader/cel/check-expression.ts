@@ -52,7 +52,8 @@ export function checkExpression(
   }
   const type = String(result.type);
   if (expected && !assignable(type, expected)) {
-    report("FS025", 0, `expression has type ${describeCelType(type)}`, describeCelType(expected));
+    const hint = bare(type) === "double" && bare(expected) === "decimal" ? "; convert explicitly with decimal(...)" : bare(type) === "decimal" && bare(expected) === "double" ? "; convert explicitly with double(...)" : "";
+    report("FS025", 0, `expression has type ${describeCelType(type)}${hint}`, describeCelType(expected));
     return { ok: false, type, nodeRefs };
   }
   return { ok: true, type, nodeRefs };
@@ -101,7 +102,33 @@ function describeTypeError(env: Environment, expression: string, error: unknown)
   }
   const unknownVariable = /^Unknown variable: (.+)$/.exec(message);
   if (unknownVariable) message += didYouMean(unknownVariable[1]!, declaredVariables(env));
-  return { offset, message };
+  return { offset, message: decimalHint(message) };
+}
+
+const bare = (type: string) => /^dyn<(.+)>$/.exec(type)?.[1] ?? type;
+const DECIMAL_FUNCTIONS = new Set(["round", "floor", "ceil", "minorUnits"]);
+
+/**
+ * Money mistakes get the fix in the message. Decimals and doubles never mix implicitly (that is
+ * how 19.99 EUR became 1998 cents), decimals have no division, and the rounding functions and
+ * minorUnits take a decimal. See docs/spec-language.md, "Decimals".
+ */
+function decimalHint(message: string): string {
+  const operator = /^no such overload: (\S+) (\S+) (\S+)$/.exec(message);
+  if (operator) {
+    const [left, op, right] = [bare(operator[1]!), operator[2]!, bare(operator[3]!)];
+    const types = new Set([left, right]);
+    if (types.has("decimal") && types.has("double")) return `${left} ${op} ${right}: convert explicitly with decimal(...) or double(...)`;
+    if (types.has("decimal") && (op === "/" || op === "%")) {
+      return `${left} ${op} ${right}: decimals have no ${op}, since a quotient is rarely an exact decimal; multiply instead (x * decimal('0.5')), or divide doubles and convert back with round(decimal(...), scale)`;
+    }
+    return message;
+  }
+  const call = /^found no matching overload for '(\w+)\((.*)\)'$/.exec(message);
+  if (call && DECIMAL_FUNCTIONS.has(call[1]!) && call[2]!.split(",").map((t) => bare(t.trim()))[0] === "double") {
+    return `${message}: ${call[1]} takes a decimal; convert explicitly with decimal(...)`;
+  }
+  return message;
 }
 
 function errorOffset(error: unknown): number {

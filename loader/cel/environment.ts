@@ -5,6 +5,7 @@
  */
 import { Environment } from "@marcbachmann/cel-js";
 import type { EntitySpec } from "../../language/entity";
+import { registerDecimal } from "./decimal";
 import { rowFields, rowTypeName, type CelTypeName } from "./types";
 
 const OPTIONS = { homogeneousAggregateLiterals: false, unlistedVariablesAreDyn: false } as const;
@@ -78,6 +79,8 @@ export const NODE_RESULT_TYPES: Record<string, Record<string, CelTypeName>> = {
 function registerFasciaFunctions(env: Environment): void {
   // `date(now)`: the UTC calendar date as YYYY-MM-DD, comparable with date fields.
   env.registerFunction("date(google.protobuf.Timestamp): string", (ts: unknown) => toDate(ts).toISOString().slice(0, 10));
+  // Money: the `decimal` type, its exact arithmetic, rounding, conversions and minorUnits (./decimal.ts).
+  registerDecimal(env);
 }
 
 function toDate(ts: unknown): Date {

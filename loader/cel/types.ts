@@ -1,6 +1,6 @@
 /**
  * How spec types look to CEL. Dates and UUIDs are strings (ISO dates sort correctly as text),
- * decimals are doubles inside expressions (exact in the database and in JSON), datetimes are
+ * decimals are the exact CEL type `decimal` (./decimal.ts), numbers are doubles, datetimes are
  * timestamps. An optional field is `dyn<T>`: checked as T, and comparable with null.
  */
 import type { FieldSpec, InputFieldSpec } from "../../language/field";
@@ -15,7 +15,7 @@ const SCALAR: Record<FieldSpec["type"], CelTypeName> = {
   enum: "string",
   integer: "int",
   bigint: "int",
-  decimal: "double",
+  decimal: "decimal",
   number: "double",
   boolean: "bool",
   datetime: "google.protobuf.Timestamp",
@@ -54,7 +54,9 @@ export function assignable(actual: CelTypeName, expected: CelTypeName): boolean 
   const a = strip(actual);
   const e = strip(expected);
   if (a === e) return true;
-  if (a === "int" && e === "double") return true; // integer literals where a decimal is wanted
+  // An int is exact in a double field and in a decimal one; a double never goes where a decimal
+  // is wanted (nor back): that conversion must be written, decimal(x) or double(d).
+  if (a === "int" && (e === "double" || e === "decimal")) return true;
   const listA = /^list<(.+)>$/.exec(a);
   const listE = /^list<(.+)>$/.exec(e);
   if (listA && listE) return assignable(listA[1]!, listE[1]!);

@@ -219,8 +219,8 @@ describe("fascia build", () => {
       const payload = JSON.stringify({ roomId: room, startDate: "2027-05-01", endDate: "2027-05-03", guests: 2 });
       const created = await fetch(`${base}/reservations`, { method: "POST", headers, body: payload });
       expect(created.status).toBe(200);
-      const booking = (await created.json()) as { id: string; status: string; totalPrice: number };
-      expect(booking).toMatchObject({ status: "pending", totalPrice: 160 });
+      const booking = (await created.json()) as { id: string; status: string; totalPrice: string };
+      expect(booking).toMatchObject({ status: "pending", totalPrice: "160.00" });
       expect(created.headers.get("x-fascia-invocation-id")).toMatch(/^[0-9a-f-]{36}$/);
       expect(mail.messages().map((m) => m.to)).toContainEqual(["ada@example.com"]);
       const replay = await fetch(`${base}/reservations`, { method: "POST", headers, body: payload });

@@ -3,6 +3,7 @@ import { loadSpecDir } from "../../loader/load";
 import { createBaseEnvironment, createToolEnvironment } from "../../loader/cel/environment";
 import { rowFields, rowTypeName } from "../../loader/cel/types";
 import { fromCel, toCel } from "../../executor/cel/values";
+import { CelDecimal, parseDecimal } from "../../loader/cel/decimal";
 
 // Values as the database driver returns them: decimals as text, timestamps as Date.
 const row = {
@@ -37,7 +38,8 @@ describe("CEL values at runtime follow the checked types", () => {
   });
 
   it("evaluates the example's expressions over a database row", () => {
-    expect(fromCel(env.evaluate("int(nodes.load.totalPrice * 100.0)", context()))).toBe(29750);
+    expect(fromCel(env.evaluate("minorUnits(nodes.load.totalPrice, 'eur')", context()))).toBe(29750);
+    expect(fromCel(env.evaluate("{'total': nodes.load.totalPrice, 'twice': nodes.load.totalPrice * 2}", context()))).toEqual({ total: "297.50", twice: "595.00" });
     expect(env.evaluate("nodes.load.status == 'pending' && nodes.load.notes == null", context())).toBe(true);
     expect(env.evaluate("nodes.load.version + input.guests", context())).toBe(5n);
     expect(env.evaluate("nodes.load.endDate < date(now)", context())).toBe(true);
@@ -50,8 +52,12 @@ describe("CEL values at runtime follow the checked types", () => {
 
   it("agrees with the invariant checker's view of a row", () => {
     const fields = rowFields(reservation);
-    expect(fields.totalPrice).toBe("double");
-    expect(toCel(row, rowTypeName("Reservation"), types)).toMatchObject({ totalPrice: 297.5, guests: 2n, version: 3n, notes: null });
+    expect(fields.totalPrice).toBe("decimal");
+    const cel = toCel(row, rowTypeName("Reservation"), types) as Record<string, unknown>;
+    expect(cel).toMatchObject({ guests: 2n, version: 3n, notes: null });
+    // Exact and with the column's scale, never a double.
+    expect(cel.totalPrice).toBeInstanceOf(CelDecimal);
+    expect(String(cel.totalPrice)).toBe("297.50");
   });
 
   it("turns large ints into strings rather than losing digits", () => {
@@ -64,6 +70,7 @@ describe("fromCel", () => {
   // The first, allocation-heavy definition: the loop version must give the same JSON.
   const reference = (value: unknown): unknown => {
     if (typeof value === "bigint") return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+    if (value instanceof CelDecimal) return value.value.toFixed(value.scale);
     if (value instanceof Date) return value.toISOString();
     if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), reference(v)]));
     if (Array.isArray(value)) return value.map(reference);
@@ -80,6 +87,7 @@ describe("fromCel", () => {
         fc.boolean(),
         fc.double(),
         fc.bigInt(),
+        fc.tuple(fc.bigInt(), fc.nat(6)).map(([digits, scale]) => parseDecimal(`${digits}${scale ? `.${"0".repeat(scale)}` : ""}`)),
         fc.string(),
         fc.date({ noInvalidDate: true }),
         fc.array(tie("value")),

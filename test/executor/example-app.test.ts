@@ -24,8 +24,8 @@ describeEachDriver("the example app through the executor", (driver) => {
   it("create → confirm → cancel: the charge and the refund reach the payments server, the rows follow", async () => {
     const created = await h.server.inject({ method: "POST", url: "/reservations", headers: { ...(await auth()), "idempotency-key": "book-1" }, payload: { roomId: room, startDate: "2026-04-01", endDate: "2026-04-04", guests: 2, notes: "late arrival" } });
     expect(created.statusCode).toBe(200);
-    const { id, status, totalPrice } = created.json<{ id: string; status: string; totalPrice: number }>();
-    expect({ status, totalPrice }).toEqual({ status: "pending", totalPrice: 298.5 });
+    const { id, status, totalPrice } = created.json<{ id: string; status: string; totalPrice: string }>();
+    expect({ status, totalPrice }).toEqual({ status: "pending", totalPrice: "298.50" });
     expect(h.mail.messages().map((m) => m.subject)).toContain("Your reservation is pending");
 
     const confirmed = await h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: await auth() });

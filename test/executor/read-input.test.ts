@@ -31,7 +31,8 @@ function problems(run: () => unknown) {
 describe("tool input (step 2)", () => {
   it("merges path and body, normalizes decimals and applies defaults and nulls", () => {
     const value = reader.read({ params: { reservationId: id.toUpperCase() }, query: {}, fromQuery: false, body: { guests: 2, price: 12.5, startDate: "2026-02-28" } });
-    expect(value).toEqual({ reservationId: id, guests: 2, price: "12.5", startDate: "2026-02-28", notes: null, status: "pending" });
+    // A decimal arrives as text with its field's scale, whether sent as a JSON number or a string.
+    expect(value).toEqual({ reservationId: id, guests: 2, price: "12.50", startDate: "2026-02-28", notes: null, status: "pending" });
   });
 
   it("reports every problem with its field path", () => {

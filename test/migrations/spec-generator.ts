@@ -212,8 +212,10 @@ function invariantRule(f: GField): string | undefined {
     case "bigint":
       return guard(`${f.name} >= -100`);
     case "number":
-    case "decimal":
       return guard(`${f.name} > -100.5`);
+    case "decimal":
+      // A decimal compares with decimals (and ints), never with a double literal.
+      return guard(`${f.name} > decimal('-100.5')`);
     case "string":
       return guard(`size(${f.name}) < 100`);
     case "date":

@@ -12,6 +12,7 @@ import { compileEntities } from "../../compiler/schema/compile";
 import { migrateToSpecs } from "../../migrate/apply";
 import { databaseErrorFields } from "../../database/types";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
+import { parseDecimal } from "../../loader/cel/decimal";
 
 const RULES = [
   "j > 0",
@@ -28,8 +29,18 @@ const RULES = [
   "e * 2.0 > e + 1.0",
   "d > 0.5 || d < -0.5",
   "d == null || d / 2.0 <= e",
-  "p >= 0.0 && p < 100.5",
-  "p == null || p * 2.0 > e",
+  "p >= 0 && p < decimal('100.5')",
+  "p == null || double(p) * 2.0 > e",
+  // Exact decimals: as doubles 0.10 * 3 is 0.30000000000000004 and 0.29 * 100 is 28.999999999999996.
+  "p == null || p * 3 != decimal('0.30')",
+  "p == null || p + decimal('0.20') != decimal('0.30')",
+  "p == null || p * 100 != decimal(29)",
+  "p == null || double(p) != 0.29",
+  "p == null || -p < decimal('-10.5') || p == j",
+  // round is half away from zero in both (0.25 → 0.3, -0.25 → -0.3); floor and ceil by their scale.
+  "p == null || round(p, 1) > p",
+  "p == null || floor(p, 1) < ceil(p, 1)",
+  "p == null || floor(p, 0) + ceil(-p, 0) == 0 && round(p, 0) < decimal(j)",
   "e > 1",
   "j > 1.5",
   "size(t) <= 3",
@@ -105,7 +116,10 @@ const double = fc.oneof(
   fc.constantFrom(0, 0.5, -0.5, 1, 1.5, 2, -1, 100.5, 0.1, 0.2),
   fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => (Math.abs(x) < 1e-100 ? 0 : x)),
 );
-const decimal = fc.integer({ min: -2_000_000, max: 2_000_000 }).map((cents) => (cents / 100).toFixed(2));
+const decimal = fc.oneof(
+  fc.constantFrom("0.10", "0.20", "0.25", "-0.25", "0.29", "1.15", "19.99", "-0.15", "0.00"),
+  fc.integer({ min: -2_000_000, max: 2_000_000 }).map((cents) => (cents / 100).toFixed(2)),
+);
 // BMP only: the evaluator compares strings by UTF-16 unit, PostgreSQL ("C") by code point; they agree below U+10000.
 const text = fc.oneof(
   fc.constantFrom("", "a", "b", "ab", "a\nb", "axb", "a.b", "aéb", "1 ", "7\t", "x_1"),
@@ -130,9 +144,9 @@ const row = fc.record({
 });
 type Row = typeof row extends fc.Arbitrary<infer R> ? R : never;
 
-/** The row as the executor hands it to CEL: ints as bigint, decimals as doubles. */
+/** The row as the executor hands it to CEL: ints as bigint, decimals exact (as PostgreSQL's text). */
 function celContext(r: Row): Record<string, unknown> {
-  return { ...r, i: r.i === null ? null : BigInt(r.i), j: BigInt(r.j), p: r.p === null ? null : Number(r.p) };
+  return { ...r, i: r.i === null ? null : BigInt(r.i), j: BigInt(r.j), p: r.p === null ? null : parseDecimal(r.p) };
 }
 
 describe("the invariant corpus", () => {

@@ -1,6 +1,7 @@
 /** One handler per CEL operator of the SQL subset. */
 import { quoteLiteral } from "../names";
 import { translateRegex } from "../regex";
+import { decimalCall } from "./decimal-calls";
 import { coerceToDate } from "./literals";
 import { errorIfAnyNull, fail, type SqlValue } from "./sql-value";
 import type { CelNode } from "../../../language/cel-syntax";
@@ -18,8 +19,7 @@ function operands(node: CelNode, translate: Translate, allowNull: boolean): [Sql
   let r = translate(rn);
   if (l.kind === "date" && r.kind !== "date") r = coerceToDate(r, rawLiteral(rn));
   if (r.kind === "date" && l.kind !== "date") l = coerceToDate(l, rawLiteral(ln));
-  const numeric = (v: SqlValue) => v.kind === "int" || v.kind === "double";
-  const compatible = l.kind === r.kind || (numeric(l) && numeric(r)) || (allowNull && (l.kind === "null" || r.kind === "null"));
+  const compatible = l.kind === r.kind || numericPair(l, r) || (allowNull && (l.kind === "null" || r.kind === "null"));
   if (!compatible) fail(`a comparison of ${l.kind} with ${r.kind}`);
   return [l, r];
 }
@@ -60,12 +60,25 @@ function logical(op: "AND" | "OR"): Handler {
 
 const asBigint = (v: SqlValue) => (v.kind === "int" ? `${v.sql}::bigint` : v.sql);
 
+/** Numbers CEL compares with each other: int with double (CEL's cross-type comparison), decimal with int or decimal; never decimal with double. */
+function numericPair(l: SqlValue, r: SqlValue): boolean {
+  const kinds = new Set([l.kind, r.kind]);
+  if (kinds.has("decimal")) return [...kinds].every((k) => k === "decimal" || k === "int");
+  return [...kinds].every((k) => k === "int" || k === "double");
+}
+
 function arithmetic(op: "+" | "-" | "*" | "/" | "%"): Handler {
   return (node, translate) => {
     const [ln, rn] = pair(node);
     const l = translate(ln);
     const r = translate(rn);
     if (op === "+" && l.kind === "string" && r.kind === "string") return { sql: `(${l.sql} || ${r.sql})`, kind: "string", nulls: errorIfAnyNull(l, r) };
+    if (l.kind === "decimal" || r.kind === "decimal") {
+      // numeric + - * is exact, as the CEL decimal is; an int operand joins as a bigint. CEL
+      // decimals have no / or % (the checker refuses them), so neither is translated.
+      if (op === "/" || op === "%" || !numericPair(l, r)) fail(`${op} over ${l.kind} and ${r.kind}`);
+      return { sql: `(${asBigint(l)} ${op} ${asBigint(r)})`, kind: "decimal", nulls: errorIfAnyNull(l, r) };
+    }
     if (!(l.kind === r.kind && (l.kind === "int" || l.kind === "double"))) fail(`${op} over ${l.kind} and ${r.kind}`);
     if (l.kind === "int") {
       // CEL int is 64-bit: compute in bigint. Division by zero is a CEL error: NULLIF makes it NULL.
@@ -84,7 +97,7 @@ function arithmetic(op: "+" | "-" | "*" | "/" | "%"): Handler {
 
 const negate: Handler = (node, translate) => {
   const v = translate(node.args as CelNode);
-  if (v.kind !== "int" && v.kind !== "double") fail(`unary minus over ${v.kind}`);
+  if (v.kind !== "int" && v.kind !== "double" && v.kind !== "decimal") fail(`unary minus over ${v.kind}`);
   return { sql: `(- ${asBigint(v)})`, kind: v.kind, nulls: errorIfAnyNull(v) };
 };
 
@@ -126,11 +139,13 @@ function matches(target: SqlValue, patternNode: CelNode | undefined): SqlValue {
   return { sql: `(${target.sql} ~ ${quoteLiteral(translated.are)})`, kind: "bool", nulls: errorIfAnyNull(target) };
 }
 
-/** `size(x)`, `matches(x, p)` */
+/** `size(x)`, `matches(x, p)`, and the decimal functions of ./decimal-calls.ts */
 const globalCall: Handler = (node, translate) => {
   const [name, args] = node.args as [string, CelNode[]];
   if (name === "size" && args.length === 1) return size(translate(args[0]!));
   if (name === "matches" && args.length === 2) return matches(translate(args[0]!), args[1]);
+  const decimal = decimalCall(name, args, translate);
+  if (decimal) return decimal;
   return fail(`the function ${name}() is outside the SQL subset`);
 };
 

@@ -4,7 +4,8 @@
  * a division by zero, an ordering comparison with null). Kleene logic in SQL's AND/OR/NOT then
  * behaves exactly like CEL's error-absorbing `&&`/`||`/`!`, and a CHECK accepts only `IS TRUE`.
  */
-export type ValueKind = "int" | "double" | "string" | "bool" | "date" | "timestamp" | "null";
+/** `decimal` is a PostgreSQL numeric: exact, like the CEL decimal it stands for. */
+export type ValueKind = "int" | "double" | "decimal" | "string" | "bool" | "date" | "timestamp" | "null";
 export type NullMeaning = "never" | "null" | "error";
 
 export interface SqlValue {

@@ -6,7 +6,7 @@ import type { FieldSpec, InputFieldSpec } from "../../../language/field";
 import type { Choices } from "./choices";
 import { CEL_KEYWORDS, NOT_BARE } from "./names";
 
-export type CelKind = "string" | "int" | "double" | "bool" | "timestamp";
+export type CelKind = "string" | "int" | "double" | "decimal" | "bool" | "timestamp";
 /** What a value means, beyond its CEL type: a uuid column wants a uuid, not any string. */
 export type Meaning = CelKind | "uuid" | "date" | "enum" | "json";
 
@@ -20,14 +20,14 @@ export interface Term {
 
 const KIND_OF: Record<FieldSpec["type"], CelKind | "dyn"> = {
   string: "string", uuid: "string", date: "string", enum: "string", integer: "int", bigint: "int",
-  decimal: "double", number: "double", boolean: "bool", datetime: "timestamp", json: "dyn",
+  decimal: "decimal", number: "double", boolean: "bool", datetime: "timestamp", json: "dyn",
 };
 const MEANING_OF: Record<FieldSpec["type"], Meaning> = {
   string: "string", uuid: "uuid", date: "date", enum: "enum", integer: "int", bigint: "int",
-  decimal: "double", number: "double", boolean: "bool", datetime: "timestamp", json: "json",
+  decimal: "decimal", number: "double", boolean: "bool", datetime: "timestamp", json: "json",
 };
 const STRING_CHARS = ["a", "Z", "0", " ", "_", ".", ":", "/", "-", "#", '"', "é", "🙂", "\\", "'"];
-const CEL_KINDS: readonly CelKind[] = ["string", "int", "double", "bool", "timestamp"];
+const CEL_KINDS: readonly CelKind[] = ["string", "int", "double", "decimal", "bool", "timestamp"];
 
 export function fieldTerm(text: string, field: FieldSpec | InputFieldSpec): Term {
   return { text, cel: KIND_OF[field.type], meaning: MEANING_OF[field.type], nullable: field.optional === true };
@@ -81,6 +81,7 @@ export class Expressions {
       case "bigint":
         return this.of("int");
       case "decimal":
+        return this.of("decimal");
       case "number":
         return this.of("double");
       case "datetime":
@@ -98,6 +99,8 @@ export class Expressions {
         return String(this.c.int(-1000, 100_000));
       case "double":
         return `${this.c.int(-999, 9999)}.${this.c.int(0, 99)}`;
+      case "decimal":
+        return `decimal('${this.c.int(-999, 9999)}.${String(this.c.int(0, 99)).padStart(2, "0")}')`;
       case "bool":
         return this.c.pick(["true", "false"]);
       case "timestamp":
@@ -124,10 +127,21 @@ export class Expressions {
           () => `(${sub("int")} * ${sub("int")})`,
           () => `size(${sub("string")})`,
           () => `int(${sub("double")})`,
+          () => `minorUnits(${sub("decimal")}, 'eur')`,
           ...this.nullableGuard("int"),
         ])();
       case "double":
-        return this.c.pick([() => `(${sub("double")} + ${sub("double")})`, () => `double(${sub("int")})`])();
+        return this.c.pick([() => `(${sub("double")} + ${sub("double")})`, () => `double(${sub("int")})`, () => `double(${sub("decimal")})`])();
+      case "decimal":
+        // Decimals mix with ints, never with doubles without a conversion.
+        return this.c.pick([
+          () => `(${sub("decimal")} + ${sub("decimal")})`,
+          () => `(${sub("decimal")} - ${sub("int")})`,
+          () => `(${sub("decimal")} * ${sub("int")})`,
+          () => `${this.c.pick(["round", "floor", "ceil"])}(${sub("decimal")}, ${this.c.int(0, 4)})`,
+          () => `decimal(${sub("double")})`,
+          ...this.nullableGuard("decimal"),
+        ])();
       case "bool":
         return this.c.pick([
           () => this.comparison(depth),
