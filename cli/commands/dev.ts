@@ -3,9 +3,10 @@ import { Writable } from "node:stream";
 import type { Command } from "commander";
 import { DevSpecsInvalid, startDevApp, type DevApp } from "../../dev/dev-app";
 import { DEV_RUN_PREFIX } from "../../contracts/routes";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 
-export function registerDev(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerDev(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("dev")
     .description("Serve an app locally: embedded PGlite (or --db), migrations applied, local payments/mail/HTTP, scheduled tools on their cron")

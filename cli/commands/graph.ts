@@ -6,9 +6,10 @@ import { didYouMean } from "../../loader/suggest";
 import { compileTool } from "../../compiler/flow/compile";
 import { assessTool, entityMap } from "../../risk/engine";
 import { flowMermaid } from "../../risk/report/mermaid";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 
-export function registerGraph(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerGraph(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("graph")
     .description("Print a tool's flow as a Mermaid flowchart, its nodes marked with their risk findings")

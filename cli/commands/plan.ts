@@ -8,7 +8,8 @@ import { riskReportMarkdown } from "../../risk/report/markdown";
 import { riskReportText } from "../../risk/report/text";
 import { planSchemaChanges, type SchemaChangeReport } from "../../risk/schema-changes";
 import { schemaChangesMarkdown, schemaChangesText } from "../../risk/report/schema-changes";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 
 interface PlanOptions {
   from?: string;
@@ -16,7 +17,7 @@ interface PlanOptions {
   markdown?: boolean;
 }
 
-export function registerPlan(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerPlan(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("plan")
     .description("Compile every tool to its execution plan and judge it with the Risk Engine: exit 0 when every tool may deploy, 1 when a tool is Red or has an unacknowledged Yellow finding")

@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { formatDiagnostic } from "../../loader/diagnostics";
 import { loadSpecDir } from "../../loader/load";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 
-export function registerValidate(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerValidate(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("validate")
     .description("Load and check every spec below <dir>: exit 0 when valid, 1 with every problem listed")
