@@ -15,6 +15,7 @@ import { formatDiagnostic } from "../loader/diagnostics";
 import { entityList } from "../loader/model";
 import { compileSpecSet } from "../build/compile-app";
 import type { AppManifest } from "../executor/app/manifest";
+import { ToolError } from "../executor/errors/catalogue";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalKeys, mintLocalToken, type LocalKeys } from "../executor/auth/local-keys";
 import { createLogger } from "../executor/observability/logger";
 import { loadSecrets } from "../executor/secrets";
@@ -136,7 +137,10 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
     // A dev-only door to run a scheduled tool now (the local equivalent of "force run" in Cloud Scheduler).
     server.post(`${DEV_RUN_PREFIX}:tool`, async (request, reply) => {
       const tool = (request.params as { tool: string }).tool;
-      if (!scheduledTools.some((t) => t.name === tool)) return reply.code(404).send({ error: { code: "ROUTE_NOT_FOUND", message: `no scheduled tool "${tool}"`, details: [] } });
+      if (!scheduledTools.some((t) => t.name === tool)) {
+        const error = ToolError.of("ROUTE_NOT_FOUND", `no scheduled tool "${tool}"`);
+        return reply.code(error.status).send(error.toBody());
+      }
       const result = await runScheduled(tool);
       return reply.code(result.status).send(result.body);
     });
