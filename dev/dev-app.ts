@@ -11,7 +11,7 @@ import { openDatabase } from "../database/open";
 import { migrateToSpecs } from "../migrate/apply";
 import type { Database } from "../database/types";
 import { loadSpecDir } from "../loader/load";
-import { formatDiagnostic } from "../loader/diagnostics";
+import { validSpecs } from "../loader/invalid-specs";
 import { entityList } from "../loader/model";
 import { compileSpecSet } from "../build/compile-app";
 import type { AppManifest } from "../executor/app/manifest";
@@ -61,19 +61,12 @@ export interface DevApp {
   close(): Promise<void>;
 }
 
-export class DevSpecsInvalid extends Error {
-  constructor(readonly lines: string[]) {
-    super(`the specs have ${lines.length} error(s):\n${lines.join("\n")}`);
-    this.name = "DevSpecsInvalid";
-  }
-}
-
 export async function startDevApp(options: DevOptions): Promise<DevApp> {
   const dir = resolve(options.dir);
   const event = options.onEvent ?? (() => {});
-  const loaded = loadSpecDir(options.dir);
-  if (!loaded.ok) throw new DevSpecsInvalid(loaded.diagnostics.map(formatDiagnostic));
-  const manifest = compileSpecSet(loaded.specs, options.dir);
+  // Invalid specs throw the loader's InvalidSpecsError before anything is started.
+  const specs = validSpecs(loadSpecDir(options.dir), options.dir);
+  const manifest = compileSpecSet(specs, options.dir);
 
   const databaseUrl = options.db ?? `pglite:${join(dir, ".fascia", "db")}`;
   if (!options.db) mkdirSync(join(dir, ".fascia"), { recursive: true });
@@ -84,7 +77,7 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
   try {
     const db: Database = await openDatabase(databaseUrl);
     started.push(db);
-    const migrated = await migrateToSpecs(db, entityList(loaded.specs));
+    const migrated = await migrateToSpecs(db, entityList(specs));
     if (migrated.status === "blocked" || migrated.status === "invalid") {
       throw new Error(`the database at ${databaseUrl} cannot be migrated to these specs without data loss (${migrated.status}); run \`fascia diff\` to see why, or point --db at a new database`);
     }
@@ -100,7 +93,7 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
     const http = await startLocalHttpRecorder({ jwks: [jwk], onEvent: event });
     started.push(http);
 
-    const secrets = devSecrets(dir, loaded.specs, { paymentsApiKey: payments.apiKey, smtpUrl: mail.url });
+    const secrets = devSecrets(dir, specs, { paymentsApiKey: payments.apiKey, smtpUrl: mail.url });
     const server = buildServer({
       app: manifest,
       db,

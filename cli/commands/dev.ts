@@ -1,7 +1,9 @@
 import { existsSync } from "node:fs";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
-import { DevSpecsInvalid, startDevApp, type DevApp } from "../../dev/dev-app";
+import { startDevApp, type DevApp } from "../../dev/dev-app";
+import { formatDiagnostic } from "../../loader/diagnostics";
+import { InvalidSpecsError } from "../../loader/invalid-specs";
 import { DEV_RUN_PREFIX } from "../../contracts/routes";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
@@ -36,9 +38,10 @@ export function registerDev(program: Command, io: CliIO, setExit: (code: ExitCod
           onEvent: (line) => io.err(`[dev] ${line}`),
         });
       } catch (error) {
-        if (error instanceof DevSpecsInvalid) {
-          for (const line of error.lines) io.err(line);
-          io.err(`${error.lines.length} error(s) in ${dir}`);
+        if (error instanceof InvalidSpecsError) {
+          // As `fascia validate` prints them: one diagnostic a line, then the count.
+          for (const d of error.diagnostics) io.err(formatDiagnostic(d));
+          io.err(`${error.diagnostics.length} ${error.diagnostics.length === 1 ? "error" : "errors"} in ${dir}`);
           return setExit(EXIT.failed);
         }
         io.err(`fascia dev: ${(error as Error).message}`);

@@ -73,7 +73,7 @@ test("a deployment with a Red tool throws before creating any cloud resource, li
 test("invalid specs throw with every diagnostic, file:line:col code message", () => {
   const broken = { ...GREEN_TOOL, flow: { nodes: [{ id: "create", type: "write", entity: "Itme", action: "create", set: { title: "input.title" } }] } };
   expect(() => new FasciaTool("broken", { spec: broken as never, entities: [ITEM] })).toThrow(
-    /FasciaTool broken: the specs are not valid \(1 problem\):\n\s+FasciaTool broken \(Tool addItemGreen\):\d+:\d+: error FS009: unknown entity "Itme"; did you mean "Item"\?/,
+    /FasciaTool broken has 1 spec error:\n\s+FasciaTool broken \(Tool addItemGreen\):\d+:\d+: error FS009: unknown entity "Itme"; did you mean "Item"\?/,
   );
 });
 
