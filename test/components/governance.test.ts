@@ -48,7 +48,7 @@ test("an acknowledged Yellow tool deploys and logs a warning with the finding an
   const [message, resource] = warn.mock.calls[0]!;
   expect(message).toContain("tool addItemAcked is YELLOW, deployed with acknowledged findings");
   expect(message).toContain("Y005 yellow at the tool");
-  expect(message).toContain("[acknowledged: the caller's own deadline bounds it]");
+  expect(message).toMatch(/Y005 yellow at the tool: .+ \[acknowledged\]\n\s+hint: .+\n\s+reason: the caller's own deadline bounds it/);
   expect(resource).toBe(tool);
 });
 
