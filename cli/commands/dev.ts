@@ -2,11 +2,11 @@ import { existsSync } from "node:fs";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
 import { startDevApp, type DevApp } from "../../dev/dev-app";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import { InvalidSpecsError } from "../../loader/invalid-specs";
 import { DEV_RUN_PREFIX } from "../../contracts/routes";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
 export function registerDev(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
@@ -39,9 +39,7 @@ export function registerDev(program: Command, io: CliIO, setExit: (code: ExitCod
         });
       } catch (error) {
         if (error instanceof InvalidSpecsError) {
-          // As `fascia validate` prints them: one diagnostic a line, then the count.
-          for (const d of error.diagnostics) io.err(formatDiagnostic(d));
-          io.err(`${error.diagnostics.length} ${error.diagnostics.length === 1 ? "error" : "errors"} in ${dir}`);
+          printSpecErrors(io, error.diagnostics, dir);
           return setExit(EXIT.failed);
         }
         io.err(`fascia dev: ${(error as Error).message}`);

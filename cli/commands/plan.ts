@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import { loadSpecDir } from "../../loader/load";
 import { assessSpecs } from "../../risk/engine";
 import { riskReportJson } from "../../risk/report/json";
@@ -10,6 +9,7 @@ import { planSchemaChanges, type SchemaChangeReport } from "../../risk/schema-ch
 import { schemaChangesMarkdown, schemaChangesText } from "../../risk/report/schema-changes";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
 interface PlanOptions {
   from?: string;
@@ -41,8 +41,7 @@ export function registerPlan(program: Command, io: CliIO, setExit: (code: ExitCo
       const previous = options.from !== undefined ? loadSpecDir(options.from) : undefined;
       for (const [label, loaded] of [[dir, current], [options.from, previous]] as const) {
         if (!loaded || loaded.ok) continue;
-        for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-        io.err(`fascia plan: ${label} has ${loaded.diagnostics.length} ${loaded.diagnostics.length === 1 ? "error" : "errors"}; fix them first (fascia validate ${label})`);
+        printSpecErrors(io, loaded.diagnostics, label!, "plan"); // a label is set whenever its load is
         return setExit(EXIT.failed);
       }
       const assessments = assessSpecs(current.specs);

@@ -1,6 +1,5 @@
 /** What `fascia sql`, `diff` and `migrate` share: loading entities, and printing plans and problems. */
 import { existsSync } from "node:fs";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import { loadSpecDir } from "../../loader/load";
 import { entityList, type SpecSet } from "../../loader/model";
 import type { EntitySpec } from "../../language/entity";
@@ -8,6 +7,7 @@ import type { SchemaProblem } from "../../compiler/schema/model";
 import type { MigrationPlan } from "../../compiler/migrations/plan";
 import { findingLines } from "../../risk/report/finding";
 import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
 /** The entities of a spec directory, or undefined after printing why they cannot be used. */
 export function loadEntities(command: string, dir: string, io: CliIO): { entities: EntitySpec[]; specs: SpecSet } | { usage: true } | undefined {
@@ -17,8 +17,7 @@ export function loadEntities(command: string, dir: string, io: CliIO): { entitie
   }
   const result = loadSpecDir(dir);
   if (!result.ok) {
-    for (const d of result.diagnostics) io.err(formatDiagnostic(d));
-    io.err(`${result.diagnostics.length} ${result.diagnostics.length === 1 ? "error" : "errors"} in ${dir}`);
+    printSpecErrors(io, result.diagnostics, dir);
     return undefined;
   }
   return { entities: entityList(result.specs), specs: result.specs };
