@@ -10,7 +10,7 @@
 /** Lowest first. A layer may import every layer above it in this list, and none below. */
 const LAYERS = [
   ["language", "the spec language: zod schemas and the types of Entity, Tool and Policy documents"],
-  ["contracts", "what separate stages must agree on: routes, trigger roles, environment names, canonical JSON"],
+  ["contracts", "what separate stages must agree on: routes, trigger roles, environment names, canonical JSON, exit codes"],
   ["database", "one database interface, the pg and PGlite drivers, transactions"],
   ["loader", "YAML/JSON files → validated, cross-checked specs with file:line:col diagnostics"],
   ["compiler/schema", "entities → relational model, DDL, guard triggers, CHECKs, CRUD statements"],

@@ -46,7 +46,7 @@ export interface AppImage {
   dockerfile: string;
 }
 
-/** Compiles the specs below `specDir` (throws ManifestError listing every problem) and writes the image folder. */
+/** Compiles the specs below `specDir` (throws InvalidSpecsError listing every diagnostic, or ManifestError) and writes the image folder. */
 export async function writeAppImage(specDir: string, outDir: string): Promise<AppImage> {
   const manifest = compileApp(specDir);
   const bundle = await provideExecutorBundle(outDir);

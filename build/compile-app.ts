@@ -1,18 +1,15 @@
 /** A spec directory → the compiled app manifest (specs, plans, schema, risk), or the reasons it cannot be built. */
 import { compileEntities } from "../compiler/schema/compile";
 import { assessSpecs } from "../risk/engine";
-import { formatDiagnostic } from "../loader/diagnostics";
+import { validSpecs } from "../loader/invalid-specs";
 import { loadSpecDir } from "../loader/load";
 import { entityList, type SpecSet } from "../loader/model";
 import { PLAN_VERSION } from "../compiler/flow/plan";
 import { MANIFEST_VERSION, ManifestError, type AppManifest } from "../executor/app/manifest";
 
+/** Throws InvalidSpecsError (every diagnostic) for specs that do not load, ManifestError when they do not compile. */
 export function compileApp(dir: string): AppManifest {
-  const loaded = loadSpecDir(dir);
-  if (!loaded.ok) {
-    throw new ManifestError(`${dir} has ${loaded.diagnostics.length} spec error(s):\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
-  }
-  return compileSpecSet(loaded.specs, dir);
+  return compileSpecSet(validSpecs(loadSpecDir(dir), dir), dir);
 }
 
 export function compileSpecSet(specs: SpecSet, source: string): AppManifest {

@@ -10,6 +10,3 @@ export const processIO: CliIO = {
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   isTTY: Boolean(process.stdout.isTTY),
 };
-
-/** Exit codes shared by every command. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Command, CommanderError } from "commander";
-import { EXIT, processIO, type CliIO } from "./io";
+import { EXIT, type ExitCode } from "../contracts/exit-codes";
+import { processIO, type CliIO } from "./io";
 import { registerValidate } from "./commands/validate";
 import { registerToken } from "./commands/token";
 import { registerDev } from "./commands/dev";
@@ -17,7 +18,7 @@ import { registerDiff } from "./commands/diff";
 import { registerAudit } from "./commands/audit";
 import { registerBuild } from "./commands/build";
 
-export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Command {
   const program = new Command("fascia")
     .description("Fascia: business specs → a governed backend on your own Google Cloud")
     .version(packageVersion())
@@ -48,8 +49,8 @@ function packageVersion(): string {
 }
 
 /** Runs the CLI with `argv` (without node and script) and resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
-  let exitCode: number = EXIT.ok;
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
   const program = buildProgram(io, (code) => (exitCode = code));
   try {
     await program.parseAsync([...argv], { from: "user" });

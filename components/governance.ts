@@ -5,7 +5,7 @@
  * no Pulumi imports; the component turns a refusal into a ResourceError.
  */
 import { assessTool, entityMap, type ToolAssessment } from "../risk/engine";
-import type { Finding } from "../risk/rule";
+import { findingsText } from "../risk/report/finding";
 import { compileTool } from "../compiler/flow/compile";
 import type { SpecSet } from "../loader/model";
 
@@ -31,20 +31,10 @@ export function governTool(assessment: ToolAssessment): ToolGovernance {
     const why = reds.length > 0
       ? `is RED (${[...new Set(reds)].join(", ")}): Red findings must be fixed before deployment`
       : `is YELLOW with ${blocking.length} unacknowledged ${blocking.length === 1 ? "finding" : "findings"}: fix ${blocking.length === 1 ? "it" : "them"} or add \`acknowledge: [{ rule, node, reason }]\` to the tool`;
-    return { verdict: "refuse", assessment, message: `tool ${assessment.name} may not deploy: it ${why}\n${findingLines(assessment.findings)}` };
+    return { verdict: "refuse", assessment, message: `tool ${assessment.name} may not deploy: it ${why}\n${findingsText(assessment.findings)}` };
   }
   if (assessment.findings.length > 0) {
-    return { verdict: "warn", assessment, message: `tool ${assessment.name} is YELLOW, deployed with acknowledged findings:\n${findingLines(assessment.findings)}` };
+    return { verdict: "warn", assessment, message: `tool ${assessment.name} is YELLOW, deployed with acknowledged findings:\n${findingsText(assessment.findings)}` };
   }
   return { verdict: "deploy", assessment };
-}
-
-function findingLines(findings: readonly Finding[]): string {
-  return findings
-    .map((f) => {
-      const where = f.node !== undefined ? `node ${f.node}` : "the tool";
-      const state = f.acknowledged ? ` [acknowledged: ${f.reason ?? ""}]` : "";
-      return `  ${f.rule} ${f.level} at ${where}: ${f.message}${state}\n      hint: ${f.hint}`;
-    })
-    .join("\n");
 }

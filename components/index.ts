@@ -4,4 +4,5 @@ export { FasciaEntity, FASCIA_ENTITY_TYPE, type FasciaEntityArgs } from "./fasci
 export { FasciaTool, FASCIA_TOOL_TYPE, type FasciaToolArgs, type FasciaToolSchedulerArgs } from "./fascia-tool";
 export { EntitySpecRecord } from "../provider/entity-spec-record";
 export { specsFromDir, specsFromObjects } from "./spec-input";
+export { InvalidSpecsError } from "../loader/invalid-specs";
 export { secretNames } from "../loader/model";

@@ -11,10 +11,11 @@ import { openDatabase } from "../database/open";
 import { migrateToSpecs } from "../migrate/apply";
 import type { Database } from "../database/types";
 import { loadSpecDir } from "../loader/load";
-import { formatDiagnostic } from "../loader/diagnostics";
+import { validSpecs } from "../loader/invalid-specs";
 import { entityList } from "../loader/model";
 import { compileSpecSet } from "../build/compile-app";
 import type { AppManifest } from "../executor/app/manifest";
+import { ToolError } from "../executor/errors/catalogue";
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalKeys, mintLocalToken, type LocalKeys } from "../executor/auth/local-keys";
 import { createLogger } from "../executor/observability/logger";
 import { loadSecrets } from "../executor/secrets";
@@ -60,19 +61,12 @@ export interface DevApp {
   close(): Promise<void>;
 }
 
-export class DevSpecsInvalid extends Error {
-  constructor(readonly lines: string[]) {
-    super(`the specs have ${lines.length} error(s):\n${lines.join("\n")}`);
-    this.name = "DevSpecsInvalid";
-  }
-}
-
 export async function startDevApp(options: DevOptions): Promise<DevApp> {
   const dir = resolve(options.dir);
   const event = options.onEvent ?? (() => {});
-  const loaded = loadSpecDir(options.dir);
-  if (!loaded.ok) throw new DevSpecsInvalid(loaded.diagnostics.map(formatDiagnostic));
-  const manifest = compileSpecSet(loaded.specs, options.dir);
+  // Invalid specs throw the loader's InvalidSpecsError before anything is started.
+  const specs = validSpecs(loadSpecDir(options.dir), options.dir);
+  const manifest = compileSpecSet(specs, options.dir);
 
   const databaseUrl = options.db ?? `pglite:${join(dir, ".fascia", "db")}`;
   if (!options.db) mkdirSync(join(dir, ".fascia"), { recursive: true });
@@ -83,7 +77,7 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
   try {
     const db: Database = await openDatabase(databaseUrl);
     started.push(db);
-    const migrated = await migrateToSpecs(db, entityList(loaded.specs));
+    const migrated = await migrateToSpecs(db, entityList(specs));
     if (migrated.status === "blocked" || migrated.status === "invalid") {
       throw new Error(`the database at ${databaseUrl} cannot be migrated to these specs without data loss (${migrated.status}); run \`fascia diff\` to see why, or point --db at a new database`);
     }
@@ -99,7 +93,7 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
     const http = await startLocalHttpRecorder({ jwks: [jwk], onEvent: event });
     started.push(http);
 
-    const secrets = devSecrets(dir, loaded.specs, { paymentsApiKey: payments.apiKey, smtpUrl: mail.url });
+    const secrets = devSecrets(dir, specs, { paymentsApiKey: payments.apiKey, smtpUrl: mail.url });
     const server = buildServer({
       app: manifest,
       db,
@@ -136,7 +130,10 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
     // A dev-only door to run a scheduled tool now (the local equivalent of "force run" in Cloud Scheduler).
     server.post(`${DEV_RUN_PREFIX}:tool`, async (request, reply) => {
       const tool = (request.params as { tool: string }).tool;
-      if (!scheduledTools.some((t) => t.name === tool)) return reply.code(404).send({ error: { code: "ROUTE_NOT_FOUND", message: `no scheduled tool "${tool}"`, details: [] } });
+      if (!scheduledTools.some((t) => t.name === tool)) {
+        const error = ToolError.of("ROUTE_NOT_FOUND", `no scheduled tool "${tool}"`);
+        return reply.code(error.status).send(error.toBody());
+      }
       const result = await runScheduled(tool);
       return reply.code(result.status).send(result.body);
     });

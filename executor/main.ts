@@ -15,11 +15,9 @@ import { createLogger } from "./observability/logger";
 import { runMigrations } from "./server/migrate";
 import { startExecutor } from "./server/start";
 import { ENV, type RunMode } from "../contracts/environment";
+import { EXIT, type ExitCode } from "../contracts/exit-codes";
 
-
-const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger) => Promise<number>> = {
+const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger) => Promise<ExitCode>> = {
   async serve(env, log) {
     const running = await startExecutor(env);
     const { app } = running.server.executor;
@@ -49,7 +47,7 @@ function isRunMode(value: string): value is RunMode {
   return Object.hasOwn(RUN, value);
 }
 
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<ExitCode> {
   const log = createLogger(env[ENV.gcpProject] ? { projectId: env[ENV.gcpProject] } : {});
   const failures = createLogger({ destination: pino.destination({ fd: 2, sync: true }) });
   const mode = env[ENV.run] || "serve";

@@ -6,6 +6,7 @@
  * it with the previous and new inputs.
  */
 import { planSchemaChanges, type SchemaFinding } from "./schema-changes";
+import { findingsText } from "./report/finding";
 import type { EntitySpec } from "../language/entity";
 import { loadSpecObjects } from "../loader/load";
 import type { SpecSet } from "../loader/model";
@@ -53,12 +54,11 @@ export function judgeEntityChange(previous: RecordedEntity | undefined, next: Re
   const summary: EntityMigrationSummary = { planned: true, steps, findings };
   const blocking = findings.filter((f) => f.level === "red" && !f.acknowledged);
   if (blocking.length === 0) return { refused: false, summary };
-  const lines = blocking.map((f) => `  ${f.rule} red: ${f.message}\n      hint: ${f.hint}`);
   return {
     refused: true,
     summary,
     message:
-      `entity ${name}: the migration from the deployed spec is RED (${[...new Set(blocking.map((f) => f.rule))].join(", ")}) and would lose data or fail:\n${lines.join("\n")}\n` +
+      `entity ${name}: the migration from the deployed spec is RED (${[...new Set(blocking.map((f) => f.rule))].join(", ")}) and would lose data or fail:\n${findingsText(blocking)}\n` +
       `  accept it with \`allowDataLoss: { reason: "…" }\` on the entity, or keep the old field/entity`,
   };
 }

@@ -2,9 +2,10 @@
 import type { Command } from "commander";
 import { openDatabase } from "../../database/open";
 import { auditTableExists, verifyAuditChain } from "../../executor/store/audit-store";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 
-export function registerAudit(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerAudit(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   const audit = program.command("audit").description("Work with the executor's audit trail");
   audit
     .command("verify")

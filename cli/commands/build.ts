@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { writeAppImage } from "../../build/app-image";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 
-export function registerBuild(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerBuild(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("build")
     .description("Compile the app below <dir> into an image folder: manifest.json, the executor bundle (executor.js) and a Dockerfile")

@@ -1,11 +1,14 @@
 import { existsSync } from "node:fs";
 import { Writable } from "node:stream";
 import type { Command } from "commander";
-import { DevSpecsInvalid, startDevApp, type DevApp } from "../../dev/dev-app";
+import { startDevApp, type DevApp } from "../../dev/dev-app";
+import { InvalidSpecsError } from "../../loader/invalid-specs";
 import { DEV_RUN_PREFIX } from "../../contracts/routes";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
-export function registerDev(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerDev(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("dev")
     .description("Serve an app locally: embedded PGlite (or --db), migrations applied, local payments/mail/HTTP, scheduled tools on their cron")
@@ -35,9 +38,8 @@ export function registerDev(program: Command, io: CliIO, setExit: (code: number)
           onEvent: (line) => io.err(`[dev] ${line}`),
         });
       } catch (error) {
-        if (error instanceof DevSpecsInvalid) {
-          for (const line of error.lines) io.err(line);
-          io.err(`${error.lines.length} error(s) in ${dir}`);
+        if (error instanceof InvalidSpecsError) {
+          printSpecErrors(io, error.diagnostics, dir);
           return setExit(EXIT.failed);
         }
         io.err(`fascia dev: ${(error as Error).message}`);

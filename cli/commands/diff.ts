@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { planMigration } from "../../compiler/migrations/plan";
 import { renderPlanSql } from "../../compiler/migrations/render";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 import { formatPlan, formatProblem, loadEntities, planJson } from "./schema-output";
 
-export function registerDiff(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerDiff(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("diff")
     .description("Plan the migration from the entities in <old-dir> to those in <new-dir> and judge its risk; exit 1 when a Red change is not acknowledged")

@@ -1,14 +1,15 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import { loadSpecDir } from "../../loader/load";
 import { didYouMean } from "../../loader/suggest";
 import { compileTool } from "../../compiler/flow/compile";
 import { assessTool, entityMap } from "../../risk/engine";
 import { flowMermaid } from "../../risk/report/mermaid";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
-export function registerGraph(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerGraph(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("graph")
     .description("Print a tool's flow as a Mermaid flowchart, its nodes marked with their risk findings")
@@ -22,8 +23,7 @@ export function registerGraph(program: Command, io: CliIO, setExit: (code: numbe
       }
       const loaded = loadSpecDir(dir);
       if (!loaded.ok) {
-        for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-        io.err(`fascia graph: ${dir} has ${loaded.diagnostics.length} ${loaded.diagnostics.length === 1 ? "error" : "errors"}; fix them first (fascia validate ${dir})`);
+        printSpecErrors(io, loaded.diagnostics, dir, "graph");
         return setExit(EXIT.failed);
       }
       const tool = loaded.specs.tools.get(toolName);

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { migrateToSpecs } from "../../migrate/apply";
 import { openDatabase } from "../../database/open";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 import { formatPlan, formatProblem, loadEntities } from "./schema-output";
 
-export function registerMigrate(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerMigrate(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("migrate")
     .description("Plan the migration from what the database has to the entities below <dir>, and apply it (exit 1, touching nothing, on an unacknowledged Red change)")

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import { loadSpecDir } from "../../loader/load";
 import { assessSpecs } from "../../risk/engine";
 import { riskReportJson } from "../../risk/report/json";
@@ -8,7 +7,9 @@ import { riskReportMarkdown } from "../../risk/report/markdown";
 import { riskReportText } from "../../risk/report/text";
 import { planSchemaChanges, type SchemaChangeReport } from "../../risk/schema-changes";
 import { schemaChangesMarkdown, schemaChangesText } from "../../risk/report/schema-changes";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
 interface PlanOptions {
   from?: string;
@@ -16,7 +17,7 @@ interface PlanOptions {
   markdown?: boolean;
 }
 
-export function registerPlan(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerPlan(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("plan")
     .description("Compile every tool to its execution plan and judge it with the Risk Engine: exit 0 when every tool may deploy, 1 when a tool is Red or has an unacknowledged Yellow finding")
@@ -40,8 +41,7 @@ export function registerPlan(program: Command, io: CliIO, setExit: (code: number
       const previous = options.from !== undefined ? loadSpecDir(options.from) : undefined;
       for (const [label, loaded] of [[dir, current], [options.from, previous]] as const) {
         if (!loaded || loaded.ok) continue;
-        for (const d of loaded.diagnostics) io.err(formatDiagnostic(d));
-        io.err(`fascia plan: ${label} has ${loaded.diagnostics.length} ${loaded.diagnostics.length === 1 ? "error" : "errors"}; fix them first (fascia validate ${label})`);
+        printSpecErrors(io, loaded.diagnostics, label!, "plan"); // a label is set whenever its load is
         return setExit(EXIT.failed);
       }
       const assessments = assessSpecs(current.specs);

@@ -1,12 +1,13 @@
 /** What `fascia sql`, `diff` and `migrate` share: loading entities, and printing plans and problems. */
 import { existsSync } from "node:fs";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import { loadSpecDir } from "../../loader/load";
 import { entityList, type SpecSet } from "../../loader/model";
 import type { EntitySpec } from "../../language/entity";
 import type { SchemaProblem } from "../../compiler/schema/model";
 import type { MigrationPlan } from "../../compiler/migrations/plan";
+import { findingLines } from "../../risk/report/finding";
 import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
 /** The entities of a spec directory, or undefined after printing why they cannot be used. */
 export function loadEntities(command: string, dir: string, io: CliIO): { entities: EntitySpec[]; specs: SpecSet } | { usage: true } | undefined {
@@ -16,8 +17,7 @@ export function loadEntities(command: string, dir: string, io: CliIO): { entitie
   }
   const result = loadSpecDir(dir);
   if (!result.ok) {
-    for (const d of result.diagnostics) io.err(formatDiagnostic(d));
-    io.err(`${result.diagnostics.length} ${result.diagnostics.length === 1 ? "error" : "errors"} in ${dir}`);
+    printSpecErrors(io, result.diagnostics, dir);
     return undefined;
   }
   return { entities: entityList(result.specs), specs: result.specs };
@@ -29,8 +29,6 @@ export function formatProblem(problem: SchemaProblem, specs: SpecSet): string {
   return `${at.file}:${at.line}:${at.col}: error: ${problem.entity}: ${problem.message}`;
 }
 
-const LEVEL = { red: "RED", yellow: "YELLOW" } as const;
-
 export function formatPlan(plan: MigrationPlan): string[] {
   const lines: string[] = [];
   if (plan.steps.length === 0) lines.push("No schema changes.");
@@ -39,10 +37,7 @@ export function formatPlan(plan: MigrationPlan): string[] {
     lines.push(`${String(i + 1).padStart(3)}. ${step.summary}${marks.length ? `  [${marks.join("; ")}]` : ""}`);
   });
   if (plan.findings.length) lines.push("", "Risk:");
-  for (const f of plan.findings) {
-    const ack = f.acknowledged ? ` — acknowledged (allowDataLoss: ${f.reason})` : "";
-    lines.push(`  ${LEVEL[f.level]} ${f.rule} ${f.entity}: ${f.message}${ack}`, `      hint: ${f.hint}`);
-  }
+  for (const f of plan.findings) lines.push(...findingLines(f));
   if (plan.executorInvariants.length) {
     lines.push("", "Invariants the executor enforces before commit (outside the SQL subset):");
     for (const { entity, invariant } of plan.executorInvariants) lines.push(`  ${entity}.${invariant.name}: ${invariant.reason}`);

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { compileEntities } from "../../compiler/schema/compile";
 import { freshSchemaSql } from "../../compiler/schema/ddl";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 import { formatProblem, loadEntities } from "./schema-output";
 
-export function registerSql(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerSql(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("sql")
     .description("Print the PostgreSQL DDL that creates the entities below <dir> in an empty database")

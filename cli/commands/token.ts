@@ -2,11 +2,12 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { loadOrCreateLocalKeys, mintLocalToken } from "../../executor/auth/local-keys";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-export function registerToken(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerToken(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("token")
     .description("Mint a bearer token for trying an app locally (signed with the key in <dir>/.fascia/, created on first use)")

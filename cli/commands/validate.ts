@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import { loadSpecDir } from "../../loader/load";
-import { EXIT, type CliIO } from "../io";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import type { CliIO } from "../io";
+import { printSpecErrors } from "./spec-errors";
 
-export function registerValidate(program: Command, io: CliIO, setExit: (code: number) => void): void {
+export function registerValidate(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("validate")
     .description("Load and check every spec below <dir>: exit 0 when valid, 1 with every problem listed")
@@ -26,8 +27,7 @@ export function registerValidate(program: Command, io: CliIO, setExit: (code: nu
       } else if (result.ok) {
         io.out(`${dir}: valid (${counts.entities} entities, ${counts.tools} tools, ${counts.policies} policies)`);
       } else {
-        for (const d of result.diagnostics) io.err(formatDiagnostic(d));
-        io.err(`${result.diagnostics.length} ${result.diagnostics.length === 1 ? "error" : "errors"} in ${dir}`);
+        printSpecErrors(io, result.diagnostics, dir);
       }
       setExit(result.ok ? EXIT.ok : EXIT.failed);
     });

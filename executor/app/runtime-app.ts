@@ -8,10 +8,10 @@ import type { Table } from "../../compiler/schema/model";
 import { createBaseEnvironment, createRowEnvironment, CALLER_TYPE, INPUT_TYPE, NODE_RESULT_TYPES } from "../../loader/cel/environment";
 import { rowFields, rowTypeName, type CelTypeName } from "../../loader/cel/types";
 import { toolEnvironments } from "../../loader/check/tools";
-import { formatDiagnostic } from "../../loader/diagnostics";
 import type { EntitySpec } from "../../language/entity";
 import type { PolicySpec } from "../../language/policy";
 import type { ToolSpec } from "../../language/tool";
+import { validSpecs } from "../../loader/invalid-specs";
 import { loadSpecObjects } from "../../loader/load";
 import type { SpecSet } from "../../loader/model";
 import type { TypeTable } from "../cel/values";
@@ -66,9 +66,9 @@ export interface RuntimeApp {
 export function prepareApp(value: AppManifest | unknown): RuntimeApp {
   const manifest = checkManifest(value);
   const { entities, tools, policies } = manifest.specs;
-  const loaded = loadSpecObjects([...entities, ...tools, ...policies], manifest.source || "manifest");
-  if (!loaded.ok) throw new ManifestError(`the manifest's specs do not check:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}`);
-  const specs = loaded.specs;
+  const source = manifest.source || "manifest";
+  // Specs that checked when the manifest was built but not with this executor's loader.
+  const specs = validSpecs(loadSpecObjects([...entities, ...tools, ...policies], source), `the app manifest of ${source}`);
   // As the loader does: no row types in the base (a clone copies them all), each tool adds its own.
   const base = createBaseEnvironment([]);
   const rowTypes: [string, Record<string, CelTypeName>][] = entities.map((e) => [rowTypeName(e.name), rowFields(e)]);

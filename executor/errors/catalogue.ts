@@ -1,7 +1,10 @@
 /**
  * The executor's error catalogue: every failure an invocation can end with, its HTTP status and
- * the step of the Execution Contract that raises it. The body is always
- * `{"error": {"code", "message", "details"}}`. Codes are stable and never reused.
+ * the step of the Execution Contract that raises it (0: no one step — routing before step 1, or a
+ * failure any step can meet). The body is always `{"error": {"code", "message", "details"}}`.
+ * Codes are stable and never reused. docs/executor.md ("Errors") has one row per code, in this
+ * order, saying when it happens and what the client should do; test/executor/error-catalogue.test.ts
+ * holds the two together, so a new code is a line here and a row there.
  */
 export const EXECUTOR_ERRORS = {
   UNAUTHENTICATED: { status: 401, step: 1, message: "missing or invalid credentials" },
@@ -36,12 +39,21 @@ export interface ErrorDetail {
   [extra: string]: unknown;
 }
 
+/** An error a spec declares for its `assert` or `policyCheck` node: its own code and status. */
+export interface DeclaredError {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+}
+
 /**
  * A failure that ends an invocation with a structured error. Nodes may raise their own codes
- * (an assert's `error`), so `code` is open; the catalogue above covers the executor's own.
+ * (an assert's `error`), so `code` is open; the catalogue above covers the executor's own. The
+ * constructor is protected so every error is made by `of` (a catalogue code, so a misspelt code
+ * does not compile) or `declared` (the spec's own code, checked by the loader).
  */
 export class ToolError extends Error {
-  constructor(
+  protected constructor(
     readonly code: string,
     readonly status: number,
     message: string,
@@ -54,6 +66,10 @@ export class ToolError extends Error {
   static of(code: ExecutorErrorCode, message?: string, details: ErrorDetail[] = []): ToolError {
     const entry = EXECUTOR_ERRORS[code];
     return new ToolError(code, entry.status, message ?? entry.message, details);
+  }
+
+  static declared(error: DeclaredError, details: ErrorDetail[] = []): ToolError {
+    return new ToolError(error.code, error.status, error.message, details);
   }
 
   toBody(): { error: { code: string; message: string; details: ErrorDetail[] } } {

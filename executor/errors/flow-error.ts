@@ -21,7 +21,8 @@ export class AttemptError extends Error {
 
 /** A ToolError that also says whether another attempt could succeed. */
 export class FlowError extends ToolError {
-  constructor(
+  // Made by `from` only, so its code and status come from a ToolError (the catalogue or the spec).
+  private constructor(
     code: string,
     status: number,
     message: string,

@@ -38,7 +38,7 @@ function externalFailure(ctx: NodeContext, node: PlanNode, error: unknown): Erro
   }
   if (error instanceof AttemptError) {
     if (error.failure === "timeout" && ctx.deadline.remaining() <= 0) return deadlineExceeded(ctx.tool.plan.deadline.ms, `node "${node.id}"`);
-    return new FlowError("UPSTREAM_FAILED", 502, `${node.type} "${node.id}" failed: ${error.message}`, [{ message: error.message, node: node.id, failure: error.failure }], error.failure);
+    return FlowError.from(ToolError.of("UPSTREAM_FAILED", `${node.type} "${node.id}" failed: ${error.message}`, [{ message: error.message, node: node.id, failure: error.failure }]), error.failure);
   }
   return FlowError.from(ToolError.of("UPSTREAM_FAILED", `${node.type} "${node.id}" failed`, [{ message: (error as Error)?.message ?? String(error), node: node.id }]), "permanent");
 }

@@ -11,7 +11,7 @@ export const runSwitch: NodeHandler<"switch"> = async (node, spec, ctx) => ctx.e
 /** An assert stops the flow with its own error when the condition is not true. */
 export const runAssert: NodeHandler<"assert"> = async (node, spec, ctx) => {
   if (ctx.evaluate(node, "condition", spec.condition) !== true) {
-    throw new ToolError(spec.error.code, spec.error.status, spec.error.message, [{ message: spec.error.message, node: node.id }]);
+    throw ToolError.declared(spec.error, [{ message: spec.error.message, node: node.id }]);
   }
   return undefined;
 };
@@ -21,7 +21,7 @@ export const runPolicyCheck: NodeHandler<"policyCheck"> = async (node, spec, ctx
   const policy = spec.policy !== undefined ? ctx.app.policies.get(spec.policy) : undefined;
   const rule = policy?.rule ?? spec.rule!;
   if (ctx.evaluate(node, spec.policy !== undefined ? "policy" : "rule", rule) === true) return undefined;
-  if (spec.error) throw new ToolError(spec.error.code, spec.error.status, spec.error.message, [{ message: spec.error.message, node: node.id }]);
+  if (spec.error) throw ToolError.declared(spec.error, [{ message: spec.error.message, node: node.id }]);
   const message = policy?.message ?? (spec.policy ? `policy ${spec.policy} denied this request` : `the rule of "${node.id}" denied this request`);
   throw ToolError.of("POLICY_DENIED", message, [{ message, node: node.id, ...(spec.policy ? { policy: spec.policy } : {}) }]);
 };

@@ -7,6 +7,7 @@
  */
 import { migrateToSpecs } from "../../migrate/apply";
 import type { Database } from "../../database/types";
+import { findingsText } from "../../risk/report/finding";
 import { readManifest } from "../app/manifest";
 import { applyExecutorMigrations } from "../store/executor-schema";
 import { loadMigrationConfig } from "./config";
@@ -52,7 +53,7 @@ async function migrate(db: Database, entities: Parameters<typeof migrateToSpecs>
     case "blocked": {
       const red = outcome.plan.findings.filter((f) => f.level === "red" && !f.acknowledged);
       throw new MigrationRunError(
-        `the migration of ${db.label} to ${source} is blocked, nothing was applied; each Red change needs \`allowDataLoss: { reason }\` on its entity:\n${red.map((f) => `  - ${f.rule} ${f.entity}: ${f.message} (hint: ${f.hint})`).join("\n")}`,
+        `the migration of ${db.label} to ${source} is blocked, nothing was applied; each Red change needs \`allowDataLoss: { reason }\` on its entity:\n${findingsText(red)}`,
       );
     }
     case "planned":

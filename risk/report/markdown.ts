@@ -2,6 +2,7 @@
 import type { ToolAssessment } from "../engine";
 import { summarize, summaryLine } from "../engine";
 import type { RiskLevel } from "../rule";
+import { findingFields } from "./finding";
 
 const BADGE: Record<RiskLevel, string> = { green: "🟢 green", yellow: "🟡 yellow", red: "🔴 red" };
 
@@ -24,7 +25,7 @@ export function riskReportMarkdown(assessments: readonly ToolAssessment[]): stri
   for (const a of assessments.filter((t) => t.findings.length > 0)) {
     out.push("", `### \`${a.name}\` — ${BADGE[a.risk]}`, "");
     out.push("| Rule | Level | Node | Finding | Hint | Acknowledged |", "|---|---|---|---|---|---|");
-    for (const f of a.findings) {
+    for (const f of a.findings.map(findingFields)) {
       const ack = f.acknowledged ? `yes: ${cell(f.reason ?? "")}` : "**no**";
       out.push(`| ${f.rule} | ${f.level} | ${f.node !== undefined ? `\`${f.node}\`` : "—"} | ${cell(f.message)} | ${cell(f.hint)} | ${ack} |`);
     }

@@ -1,5 +1,6 @@
 /** Migration steps per entity (fascia plan --from), for the terminal and for a pull request. */
 import type { SchemaChangeReport } from "../schema-changes";
+import { findingFields, findingLines } from "./finding";
 
 export function schemaChangesText(report: SchemaChangeReport): string {
   const lines: string[] = ["migrations:"];
@@ -8,10 +9,7 @@ export function schemaChangesText(report: SchemaChangeReport): string {
   for (const e of report.entities) {
     lines.push(`  ${e.entity}`);
     for (const step of e.steps) lines.push(`    ${step}`);
-    for (const f of e.findings) {
-      const ack = f.acknowledged ? ` [allowDataLoss: ${f.reason ?? ""}]` : "";
-      lines.push(`    ${f.rule} ${f.level}: ${f.message}${ack}`, `         hint: ${f.hint}`);
-    }
+    for (const f of e.findings) lines.push(...findingLines(f, { indent: "    " }));
   }
   lines.push(report.deployable ? "  migration: allowed" : "  migration: BLOCKED (a Red change needs `allowDataLoss: { reason }` on its entity, or a different change)");
   return lines.join("\n") + "\n";
@@ -24,7 +22,9 @@ export function schemaChangesMarkdown(report: SchemaChangeReport): string {
   for (const e of report.entities) {
     out.push(`#### \`${e.entity}\``, "");
     for (const step of e.steps) out.push(`- ${step}`);
-    for (const f of e.findings) out.push(`- **${f.rule}** ${f.level}: ${f.message}${f.acknowledged ? ` (allowDataLoss: ${f.reason ?? ""})` : ""} — ${f.hint}`);
+    for (const f of e.findings.map(findingFields)) {
+      out.push(`- **${f.rule}** ${f.level}: ${f.message}${f.acknowledged ? ` (${f.acknowledgedBy}: ${f.reason ?? ""})` : ""} — ${f.hint}`);
+    }
     out.push("");
   }
   out.push(report.deployable ? "Migration: allowed." : "Migration: **blocked**.");

@@ -8,6 +8,7 @@ import { planOutline } from "../../compiler/flow/outline";
 import type { ToolAssessment } from "../engine";
 import { summarize, summaryLine } from "../engine";
 import type { RiskLevel } from "../rule";
+import { findingLines, type FindingStyle } from "./finding";
 
 export interface TextOptions {
   color: boolean;
@@ -17,6 +18,7 @@ export interface TextOptions {
 
 type Style = Parameters<typeof styleText>[0];
 const LEVEL_STYLE: Record<RiskLevel, Style> = { red: ["red", "bold"], yellow: "yellow", green: "green" };
+const FINDING_STYLE: Record<FindingStyle, Style> = { red: LEVEL_STYLE.red, yellow: LEVEL_STYLE.yellow, acknowledged: "dim" };
 
 export function riskReportText(assessments: readonly ToolAssessment[], options: TextOptions): string {
   // The caller decides (the CLI asks for colour when its stdout is a TTY), so styleText must not
@@ -36,13 +38,7 @@ function toolBlock(a: ToolAssessment, options: TextOptions, paint: (style: Style
   const c = a.compiled.plan.concurrency;
   lines.push(`  concurrency: ${c.strategy} — ${c.reason}`);
   for (const m of c.measures.slice(1)) lines.push(`               ${m.strategy} — ${m.reason}`);
-  for (const f of a.findings) {
-    const where = f.node !== undefined ? ` ${f.node}` : " (tool)";
-    const mark = f.acknowledged ? paint("dim", " [acknowledged]") : "";
-    lines.push(`  ${paint(LEVEL_STYLE[f.level], `${f.rule} ${f.level}`)}${where}: ${f.message}${mark}`);
-    lines.push(`       hint: ${f.hint}`);
-    if (f.acknowledged && f.reason) lines.push(`       reason: ${f.reason}`);
-  }
+  for (const f of a.findings) lines.push(...findingLines(f, { paint: (style, text) => paint(FINDING_STYLE[style], text) }));
   if (a.findings.length === 0) lines.push("  no findings");
   if (options.plans) {
     lines.push(a.compiled.plan.approximate ? "  plan (branch analysis approximate: too many branch combinations to enumerate):" : "  plan:");

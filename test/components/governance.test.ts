@@ -48,7 +48,7 @@ test("an acknowledged Yellow tool deploys and logs a warning with the finding an
   const [message, resource] = warn.mock.calls[0]!;
   expect(message).toContain("tool addItemAcked is YELLOW, deployed with acknowledged findings");
   expect(message).toContain("Y005 yellow at the tool");
-  expect(message).toContain("[acknowledged: the caller's own deadline bounds it]");
+  expect(message).toMatch(/Y005 yellow at the tool: .+ \[acknowledged\]\n\s+hint: .+\n\s+reason: the caller's own deadline bounds it/);
   expect(resource).toBe(tool);
 });
 
@@ -73,7 +73,7 @@ test("a deployment with a Red tool throws before creating any cloud resource, li
 test("invalid specs throw with every diagnostic, file:line:col code message", () => {
   const broken = { ...GREEN_TOOL, flow: { nodes: [{ id: "create", type: "write", entity: "Itme", action: "create", set: { title: "input.title" } }] } };
   expect(() => new FasciaTool("broken", { spec: broken as never, entities: [ITEM] })).toThrow(
-    /FasciaTool broken: the specs are not valid \(1 problem\):\n\s+FasciaTool broken \(Tool addItemGreen\):\d+:\d+: error FS009: unknown entity "Itme"; did you mean "Item"\?/,
+    /FasciaTool broken has 1 spec error:\n\s+FasciaTool broken \(Tool addItemGreen\):\d+:\d+: error FS009: unknown entity "Itme"; did you mean "Item"\?/,
   );
 });
 

@@ -62,7 +62,7 @@ describe("field paths evaluate as CEL evaluates them", () => {
     }
     expect(set.evaluate("nodes.load.email", ran, "x")).toBe("ada@example.com");
     // A skipped node's output is absent: CEL's error, named where it happened.
-    expect(() => set.evaluate("nodes.load.email", { input: ran.input, nodes: {} }, "flow.send.to")).toThrow(ToolError);
+    expect(() => set.evaluate("nodes.load.email", { input: ran.input, nodes: {} }, "flow.send.to")).toThrow(expect.objectContaining({ code: "EXPRESSION_FAILED", status: 422 }));
     expect(viaSet(set, "true", ran)).toEqual({ value: true });
   });
 

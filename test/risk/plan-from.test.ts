@@ -43,7 +43,7 @@ describe("fascia plan --from", () => {
     writeFileSync(room(), readFileSync(room(), "utf8") + 'allowDataLoss: { reason: "floor was never filled in" }\n');
     const { code, out } = await run(["plan", next, "--from", deployed]);
     expect(code).toBe(0);
-    expect(out).toContain("[allowDataLoss: floor was never filled in]");
+    expect(out).toMatch(/S002 red: .+ \[allowDataLoss\]\n\s+hint: .+\n\s+reason: floor was never filled in\n/);
     expect(out).toContain("migration: allowed");
   });
 

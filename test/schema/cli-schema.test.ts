@@ -41,7 +41,7 @@ describe("fascia sql / diff / migrate", () => {
     expect(await cli("diff", "examples/reservations", "examples/reservations")).toMatchObject({ code: 0, out: expect.stringContaining("No schema changes.") });
     const red = await cli("diff", "examples/reservations", edited, "--sql");
     expect(red.code).toBe(1);
-    expect(red.out).toContain("RED S002 Customer: dropping Customer.phone");
+    expect(red.out).toContain("  S002 red: dropping Customer.phone");
     expect(red.out).toContain('ALTER TABLE "customer" DROP COLUMN "phone";');
   });
 
