@@ -180,6 +180,15 @@ function lockClause(lock: "update" | "share" | undefined): string {
 }
 
 /**
+ * The states a row may leave for `to`: those with a listed transition into it. A state reaches
+ * itself only when `{from: s, to: s}` is listed; "already there" is not a transition.
+ */
+export function transitionSources(table: Table, to: string): string[] {
+  if (!table.status) throw new Error(`${table.entity} has no status machine`);
+  return table.status.states.filter((from) => table.status!.transitions.some(([f, t]) => f === from && t === to));
+}
+
+/**
  * Writes selected by filters rather than by one id, as flow `write` nodes address rows: every
  * matching row is changed by one statement (atomic; the guard trigger still checks transitions,
  * immutables and keeps version/updated_at). `to` moves the status; `set` may not name the status.

@@ -3,7 +3,7 @@ import { loadSpecDir } from "../../spec/load";
 import { entityList } from "../../spec/model";
 import { compileEntities } from "../../compiler/schema/compile";
 import { tableByEntity } from "../../compiler/schema/model";
-import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionStatement, updateStatement, type Statement } from "../../compiler/schema/crud";
+import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionSources, transitionStatement, updateStatement, type Statement } from "../../compiler/schema/crud";
 import { migrateToSpecs } from "../../database/apply";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
 
@@ -32,6 +32,20 @@ describe("CRUD statements are parameterized", () => {
     expect(() => updateStatement(reservation, "id", 1, { status: "confirmed" })).toThrow(/only through a transition/);
     expect(() => transitionStatement(reservation, "id", "lost")).toThrow(/no state "lost"/);
     expect(() => listStatement(room, { limit: -1 })).toThrow(/limit/);
+  });
+});
+
+describe("transitionSources", () => {
+  it("lists the states with a transition into the target; a state reaches itself only when that is listed", () => {
+    expect(transitionSources(reservation, "cancelled")).toEqual(["pending", "confirmed"]);
+    expect(transitionSources(reservation, "confirmed")).toEqual(["pending"]);
+    expect(transitionSources(reservation, "pending")).toEqual([]);
+    const [ticket] = compileEntities([
+      { kind: "Entity", name: "Ticket", fields: {}, status: { initial: "open", states: ["open", "closed"], transitions: [{ from: "open", to: "open" }, { from: "open", to: "closed" }] } },
+    ] as unknown as Parameters<typeof compileEntities>[0]).model.tables;
+    expect(transitionSources(ticket!, "open")).toEqual(["open"]);
+    expect(transitionSources(ticket!, "closed")).toEqual(["open"]);
+    expect(() => transitionSources(room, "open")).toThrow(/no status machine/);
   });
 });
 
