@@ -180,8 +180,9 @@ function lockClause(lock: "update" | "share" | undefined): string {
 }
 
 /**
- * The states a row may leave for `to`: those with a listed transition into it. A state reaches
- * itself only when `{from: s, to: s}` is listed; "already there" is not a transition.
+ * The states a row may leave for `to`: those with a listed transition into it. `to` itself is
+ * never among them (the checker refuses a transition to the same state, FS013): a row already in
+ * `to` is refused, not "already done".
  */
 export function transitionSources(table: Table, to: string): string[] {
   if (!table.status) throw new Error(`${table.entity} has no status machine`);
