@@ -4,7 +4,9 @@
  * naming entity, from and to), even when the flow has no `assert` of its own — so its side effects
  * cannot run twice, and of many identical transitions racing on one row exactly one succeeds.
  * The app is the example with cancelReservation stripped of its `cancellable` assert: only the
- * executor's transition check then stands between a second cancel and a second 200.
+ * executor's transition check then stands between a second cancel and a second 200. Two more
+ * tools show the other paths: the read outside the transaction (the plan's version check), and a
+ * transition of many rows, which the database's guard refuses as a whole.
  */
 import type { LightMyRequestResponse } from "fastify";
 import { verifyAuditChain } from "../../executor/store/audit-store";
@@ -38,6 +40,22 @@ function withoutCancellableAssert(opsUrl: string) {
         { id: "tx", type: "transaction", nodes: ["cancel"] },
       ],
       edges: [{ from: "load", to: "cancel" }],
+    },
+  });
+  // A transition of every row that matches (no unique key in the where): one statement, all or nothing.
+  objects.push({
+    kind: "Tool",
+    name: "cancelAllOfCustomer",
+    trigger: { http: { method: "POST", path: "/customers/{customerId}/cancel-all" } },
+    input: { customerId: { type: "uuid" } },
+    auth: { roles: ["customer"] },
+    timeout: "5s",
+    output: "{'cancelled': size(nodes.cancelAll)}",
+    flow: {
+      nodes: [
+        { id: "cancelAll", type: "write", entity: "Reservation", action: "transition", where: { customer: "input.customerId" }, to: "cancelled" },
+        { id: "tx", type: "transaction", nodes: ["cancelAll"] },
+      ],
     },
   });
   return manifestOf(objects, "examples/reservations without cancellable");
@@ -101,6 +119,21 @@ describeEachDriver("a transition into the row's own state is refused unless list
     // The read before the write answers 404 first: the row is gone, not in a wrong state.
     const missing = await cancel("00000000-0000-4000-8000-000000000000");
     expect({ status: missing.statusCode, code: missing.json().error.code }).toEqual({ status: 404, code: "NOT_FOUND" });
+  });
+
+  it("a transition of many rows is refused as a whole when one of them is already in the target state (the guard)", async () => {
+    const customer = await h.seedCustomer("Cy");
+    const token = { authorization: `Bearer ${await h.token(customer, ["customer"])}` };
+    const room = await h.seedRoom("m1", { capacity: 2, nightlyRate: "80.00" });
+    const book = (startDate: string, endDate: string) => h.server.inject({ method: "POST", url: "/reservations", headers: { ...token, "idempotency-key": `many-${startDate}` }, payload: { roomId: room, startDate, endDate, guests: 1 } });
+    const ids = [(await book("2026-09-01", "2026-09-02")).json<{ id: string }>().id, (await book("2026-09-05", "2026-09-06")).json<{ id: string }>().id];
+    const cancelAll = () => h.server.inject({ method: "POST", url: `/customers/${customer}/cancel-all`, headers: token, payload: {} });
+    expect((await h.server.inject({ method: "POST", url: `/reservations/${ids[0]}/cancel`, headers: token, payload: {} })).statusCode).toBe(200);
+    const before = await h.snapshot();
+    const refused = await cancelAll();
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().error).toMatchObject({ code: "INVALID_TRANSITION", message: "Reservation: no transition from cancelled to cancelled", details: [{ node: "cancelAll", rule: "status status: transitions" }] });
+    expect(await h.snapshot()).toEqual(before);
   });
 
   it("with the plan's version check instead of a lock: a wrong state at the version read is 422, not 409", async () => {
