@@ -62,16 +62,6 @@ export function buildRefusalIndex(tables: readonly Table[]): RefusalIndex {
   return index;
 }
 
-/**
- * The refusal of a status change the machine does not list, as the guard trigger words it, for
- * the executor's own check (a transition write that found its row in a state it may not leave).
- */
-export function invalidTransition(table: Table, from: string, to: string, node?: string): FlowError {
-  const field = table.columns.find((c) => c.origin.kind === "status")?.rowName ?? table.status?.column ?? "status";
-  const message = `${table.entity}: no transition from ${from} to ${to}`;
-  return FlowError.from(ToolError.of("INVALID_TRANSITION", message, [{ message, ...(node ? { node } : {}), entity: table.entity, rule: `status ${field}: transitions` }]), "permanent");
-}
-
 const SERIALIZATION = new Set(["40001", "40P01"]);
 
 export function isDatabaseError(error: unknown): boolean {

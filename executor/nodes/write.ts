@@ -8,7 +8,6 @@
 import { deleteWhereStatement, insertStatement, listStatement, transitionSources, updateWhereStatement, type Filter } from "../../compiler/schema/crud";
 import { whereIsUnique } from "../../spec/keys";
 import { ToolError } from "../errors";
-import { invalidTransition } from "../invoke/database-errors";
 import { FlowError } from "../invoke/failures";
 import { columnOf, rowNameOf, rowToCel, toParam } from "./db-values";
 import type { NodeHandler } from "./handler";
@@ -52,7 +51,7 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
     }
     if (found && sources && to !== undefined) {
       const from = String(found[statusRowName(entity)]);
-      if (!sources.includes(from)) throw invalidTransition(entity.table, from, to, node.id);
+      if (!sources.includes(from)) throw invalidTransition(entity, from, to, node.id);
       // Only under READ COMMITTED: the row entered a state it may leave between the UPDATE and
       // this read (each statement takes a new snapshot). Nothing was written; a retry decides.
       throw FlowError.from(ToolError.of("CONFLICT", `${spec.entity} changed while write "${node.id}" ran; retry the request`, [{ message: "the row's status moved on", node: node.id, entity: spec.entity }]), "conflict");
@@ -61,6 +60,16 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
   }
   return rowToCel(row, spec.entity, ctx.tool.types);
 };
+
+/**
+ * The refusal of a status change the machine does not list, worded as the guard trigger words
+ * it and with the rule buildRefusalIndex (invoke/database-errors.ts) gives the guard's
+ * `__transition` check, so the caller sees one error whichever of the two refused.
+ */
+function invalidTransition(entity: EntityRuntime, from: string, to: string, node: string): FlowError {
+  const message = `${entity.spec.name}: no transition from ${from} to ${to}`;
+  return FlowError.from(ToolError.of("INVALID_TRANSITION", message, [{ message, node, entity: entity.spec.name, rule: `status ${statusRowName(entity)}: transitions` }]), "permanent");
+}
 
 function statusRowName(entity: EntityRuntime): string {
   const column = entity.table.columns.find((c) => c.origin.kind === "status");
