@@ -4,11 +4,17 @@
  * naming entity, from and to), even when the flow has no `assert` of its own — so its side effects
  * cannot run twice, and of many identical transitions racing on one row exactly one succeeds.
  * The app is the example with cancelReservation stripped of its `cancellable` assert: only the
- * executor's transition check then stands between a second cancel and a second 200. Two more
- * tools show the other paths: the read outside the transaction (the plan's version check), and a
- * transition of many rows, which the database's guard refuses as a whole.
+ * transition checks then stand between a second cancel and a second 200. There are two of them,
+ * each enough on its own: the write node's UPDATE admits only the states listed into the target,
+ * and the database's guard refuses an UPDATE that names the status with the value it has (one
+ * test drops that trigger, as on a database deployed before it, to show the first alone). More
+ * tools show the other paths: the read outside the transaction (the plan's version check), the
+ * bare transition with no read or lock before it, and a transition of many rows, which only the
+ * guard judges (all or nothing).
  */
 import type { LightMyRequestResponse } from "fastify";
+import { createStatusTrigger } from "../../compiler/schema/ddl";
+import { tableByEntity } from "../../compiler/schema/model";
 import { verifyAuditChain } from "../../executor/store/audit-store";
 import { describeEachDriver, testDrivers } from "../support/databases";
 import { exampleObjects, manifestOf, startHarness, type Harness } from "./support/harness";
@@ -41,6 +47,17 @@ function withoutCancellableAssert(opsUrl: string) {
       ],
       edges: [{ from: "load", to: "cancel" }],
     },
+  });
+  // The bare transition, no read and no lock before it: only the UPDATE itself decides a race.
+  objects.push({
+    kind: "Tool",
+    name: "cancelDirect",
+    trigger: { http: { method: "POST", path: "/reservations/{reservationId}/cancel-direct" } },
+    input: { reservationId: { type: "uuid" } },
+    auth: { roles: ["customer"] },
+    timeout: "5s",
+    output: "{'id': nodes.cancel.id, 'status': nodes.cancel.status}",
+    flow: { nodes: [{ id: "cancel", type: "write", entity: "Reservation", action: "transition", where: { id: "input.reservationId" }, to: "cancelled" }, { id: "tx", type: "transaction", nodes: ["cancel"] }] },
   });
   // A transition of every row that matches (no unique key in the where): one statement, all or nothing.
   objects.push({
@@ -136,6 +153,24 @@ describeEachDriver("a transition into the row's own state is refused unless list
     expect(await h.snapshot()).toEqual(before);
   });
 
+  it("on a database whose guard predates the status trigger, the executor's own check still refuses", async () => {
+    const table = tableByEntity(h.server.executor.app.manifest.schema, "Reservation")!;
+    await h.test.db.query(`DROP TRIGGER "fascia_guard_status" ON "reservation"`);
+    try {
+      const id = await confirmedReservation(h, headers, "2026-11-01", "2026-11-02");
+      expect((await cancel(id)).statusCode).toBe(200);
+      // The database alone no longer sees a self-transition ...
+      await h.test.db.query(`UPDATE "reservation" SET "status" = 'cancelled' WHERE "id" = $1`, [id]);
+      // ... the write node's UPDATE admits only the states listed into `cancelled`.
+      const before = await h.snapshot();
+      const second = await cancel(id);
+      expect({ status: second.statusCode, error: second.json().error }).toEqual({ status: 422, error: REFUSAL });
+      expect(await h.snapshot()).toEqual(before);
+    } finally {
+      for (const sql of createStatusTrigger(table.name, table.guard)) await h.test.db.query(sql);
+    }
+  });
+
   it("with the plan's version check instead of a lock: a wrong state at the version read is 422, not 409", async () => {
     expect(h.server.executor.app.tools.get("cancelOptimistic")?.plan.nodes.cancel?.versionCheck).toMatchObject({ node: "load" });
     const id = await confirmedReservation(h, headers, "2026-08-01", "2026-08-02");
@@ -182,5 +217,13 @@ describeEachDriver("a transition into the row's own state is refused unless list
     expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "cancelled", version: 3 });
     expect((await h.audit()).length - audited).toBe(50);
     expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+  });
+
+  it("with no read and no lock before the transition, the UPDATE alone lets exactly one of 50 through", async () => {
+    const id = await confirmedReservation(h, headers, "2026-10-01", "2026-10-03");
+    const answers = await Promise.all(Array.from({ length: 50 }, () => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel-direct`, headers, payload: {} })));
+    expect(answers.filter((a) => a.statusCode === 200).map((a) => a.json())).toEqual([{ id, status: "cancelled" }]);
+    for (const a of answers.filter((x) => x.statusCode !== 200)) expect({ status: a.statusCode, error: a.json().error }).toEqual({ status: 422, error: { ...REFUSAL, details: [{ ...REFUSAL.details[0], node: "cancel" }] } });
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "cancelled", version: 3 });
   });
 });
