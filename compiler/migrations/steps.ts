@@ -7,7 +7,7 @@
  * `order` sorts steps inside a phase: renames, drops, creates, column changes, constraints, triggers.
  */
 import { quoteIdent } from "../schema/names";
-import { addConstraint, columnDefinition, createGuardFunction, createGuardTrigger, createIndex, createTable } from "../schema/ddl";
+import { addConstraint, columnDefinition, createGuardFunction, createGuardTrigger, createIndex, createStatusTrigger, createTable } from "../schema/ddl";
 import { objectName } from "../schema/names";
 import type { Change, ChangeKind, ChangeOf } from "./changes";
 import { castExpression, typeChangeKind } from "./type-changes";
@@ -53,7 +53,7 @@ const HANDLERS: { [K in ChangeKind]: Handler<K> } = {
     ...c.created.constraints
       .filter((k) => k.kind === "foreignKey")
       .map((k) => step("transaction", 13, `add ${k.rule} to new table ${c.table}`, [addConstraint(c.table, k)], "brief")),
-    step("transaction", 14, `create the guard trigger of ${c.table}`, [createGuardFunction(c.created.guard), createGuardTrigger(c.table, c.created.guard)], "none"),
+    step("transaction", 14, `create the guard trigger of ${c.table}`, [createGuardFunction(c.created.guard), createGuardTrigger(c.table, c.created.guard), ...createStatusTrigger(c.table, c.created.guard)], "none"),
   ],
   addColumn: (c) => [step("transaction", 8, `add column ${c.table}.${c.column.name}`, [`ALTER TABLE ${t(c.table)} ADD COLUMN ${columnDefinition(c.column)};`], isVolatileDefault(c.column.default) ? "long" : "brief", isVolatileDefault(c.column.default))],
   alterColumnType: (c) => {
@@ -104,11 +104,16 @@ const HANDLERS: { [K in ChangeKind]: Handler<K> } = {
   addIndex: (c) => [step("concurrent", 1, `build index ${c.index.name} without blocking writes`, [createIndex(c.table, c.index, true).replace("CONCURRENTLY ", "CONCURRENTLY IF NOT EXISTS ")], "none")],
   replaceGuard: (c) => {
     const renamed = c.previous !== undefined && c.previous.functionName !== c.guard.functionName;
+    // The status trigger goes with the drops and is created anew with the guard: it names the
+    // status column (which a dropped status machine drops at order 6, refused while a trigger
+    // depends on it) and the old function (dropped below when renamed). IF EXISTS: a database
+    // deployed before the status trigger existed has none to drop.
+    const oldStatusTrigger = c.previous?.statusTrigger ?? c.guard.statusTrigger;
+    const dropStatus = oldStatusTrigger ? [`DROP TRIGGER IF EXISTS ${t(oldStatusTrigger.name)} ON ${t(c.table)};`] : [];
     // A renamed guard goes with the drops, before a new table could take over its old name.
-    const drop = renamed
-      ? [step("transaction", 4, `remove the old guard trigger of ${c.table}`, [`DROP TRIGGER IF EXISTS ${t(c.previous!.triggerName)} ON ${t(c.table)};`, `DROP FUNCTION IF EXISTS ${t(c.previous!.functionName)}();`])]
-      : [];
-    const create = renamed ? [createGuardFunction(c.guard), createGuardTrigger(c.table, c.guard)] : [createGuardFunction(c.guard)];
+    const dropOld = renamed ? [`DROP TRIGGER IF EXISTS ${t(c.previous!.triggerName)} ON ${t(c.table)};`, `DROP FUNCTION IF EXISTS ${t(c.previous!.functionName)}();`] : [];
+    const drop = dropStatus.length || dropOld.length ? [step("transaction", 4, `remove the old guard trigger${dropOld.length ? "" : " on the status"} of ${c.table}`, [...dropStatus, ...dropOld])] : [];
+    const create = [createGuardFunction(c.guard), ...(renamed ? [createGuardTrigger(c.table, c.guard)] : []), ...createStatusTrigger(c.table, c.guard)];
     return [...drop, step("transaction", 14, `${renamed ? "create" : "replace"} the guard trigger of ${c.table}`, create)];
   },
   removeEnumValues: () => [],

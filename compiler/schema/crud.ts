@@ -177,6 +177,16 @@ function lockClause(lock: "update" | "share" | undefined): string {
 }
 
 /**
+ * The states a row may leave for `to`: those with a listed transition into it. `to` itself is
+ * never among them (the checker refuses a transition to the same state, FS013): a row already in
+ * `to` is refused, not "already done".
+ */
+export function transitionSources(table: Table, to: string): string[] {
+  if (!table.status) throw new Error(`${table.entity} has no status machine`);
+  return table.status.states.filter((from) => table.status!.transitions.some(([f, t]) => f === from && t === to));
+}
+
+/**
  * Writes selected by filters rather than by one id, as flow `write` nodes address rows: every
  * matching row is changed by one statement (atomic; the guard trigger still checks transitions,
  * immutables and keeps version/updated_at). `to` moves the status; `set` may not name the status.

@@ -1,7 +1,8 @@
 /**
  * DDL for a fresh database, and the statement pieces the migration planner reuses. Tables first
  * (with their own checks, uniques and exclusions), then indexes, then foreign keys — so entities
- * that refer to each other in a cycle need no ordering — then the guard triggers.
+ * that refer to each other in a cycle need no ordering — then the guard triggers (and, with a
+ * status machine, the guard's status trigger).
  */
 import { quoteIdent } from "./names";
 import type { Column, Constraint, Guard, Index, RelationalModel, Table } from "./model";
@@ -28,6 +29,13 @@ export function createGuardTrigger(table: string, guard: Guard): string {
   return `CREATE TRIGGER ${quoteIdent(guard.triggerName)} BEFORE INSERT OR UPDATE ON ${quoteIdent(table)} FOR EACH ROW EXECUTE FUNCTION ${quoteIdent(guard.functionName)}();`;
 }
 
+/** The guard's second trigger, for UPDATEs that name the status column; none without a status machine. */
+export function createStatusTrigger(table: string, guard: Guard): string[] {
+  if (!guard.statusTrigger) return [];
+  const { name, column } = guard.statusTrigger;
+  return [`CREATE TRIGGER ${quoteIdent(name)} BEFORE UPDATE OF ${quoteIdent(column)} ON ${quoteIdent(table)} FOR EACH ROW EXECUTE FUNCTION ${quoteIdent(guard.functionName)}();`];
+}
+
 export function createTable(table: Table): string {
   const inline = table.constraints.filter((c) => c.kind !== "foreignKey");
   const lines = [...table.columns.map(columnDefinition), ...inline.map(constraintDefinition)];
@@ -49,7 +57,7 @@ export function freshSchemaStatements(model: RelationalModel): string[] {
     ...model.tables.map(createTable),
     ...model.tables.flatMap((t) => t.indexes.map((i) => createIndex(t.name, i))),
     ...model.tables.flatMap((t) => t.constraints.filter((c) => c.kind === "foreignKey").map((c) => addConstraint(t.name, c))),
-    ...model.tables.flatMap((t) => [createGuardFunction(t.guard), createGuardTrigger(t.name, t.guard)]),
+    ...model.tables.flatMap((t) => [createGuardFunction(t.guard), createGuardTrigger(t.name, t.guard), ...createStatusTrigger(t.name, t.guard)]),
   ];
 }
 

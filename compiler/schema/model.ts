@@ -48,6 +48,11 @@ export interface Guard {
   readonly functionName: string;
   readonly triggerName: string;
   readonly body: string;
+  /**
+   * With a status machine: a second trigger on the same function, `BEFORE UPDATE OF <column>`, so
+   * an UPDATE that names the status is judged as a transition even when the value stays the same.
+   */
+  readonly statusTrigger?: { readonly name: string; readonly column: string };
 }
 
 export interface StatusMachine {

@@ -2,9 +2,10 @@
  * `write`: create, update, transition and delete through the CRUD builders (values only as
  * parameters). The output is the row written, or the list when the where does not pin one row
  * (as the checker typed it). A where pinned to one row that matches none is 404; with the plan's
- * optimistic version check it is 409 (the row changed since it was read).
+ * optimistic version check it is 409 (the row changed since it was read); a transition of that row
+ * from a state the machine does not list (itself included) is 422 INVALID_TRANSITION.
  */
-import { deleteWhereStatement, insertStatement, updateWhereStatement, type Filter } from "../../compiler/schema/crud";
+import { deleteWhereStatement, insertStatement, listStatement, transitionSources, updateWhereStatement, type Filter } from "../../compiler/schema/crud";
 import { whereIsUnique } from "../../language/keys";
 import { ToolError } from "../errors/catalogue";
 import { FlowError } from "../errors/flow-error";
@@ -25,22 +26,68 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
     ctx.wrote(node, spec.entity, "create", rows);
     return rowToCel(rows[0]!, spec.entity, ctx.tool.types);
   }
-  const { filters, empty } = selection(ctx, node, entity, spec.where);
+  const { filters: where, empty } = selection(ctx, node, entity, spec.where);
+  const unique = whereIsUnique(entity.spec, spec.where);
+  const filters = [...where];
   const versionFilter = versionCheck(ctx, node);
   if (versionFilter) filters.push(versionFilter);
-  const statement = spec.action === "delete" ? deleteWhereStatement(entity.table, filters) : updateWhereStatement(entity.table, filters, values, spec.action === "transition" ? spec.to : undefined);
+  // A transition of one row admits only the states it may leave for `to`, in the UPDATE itself:
+  // the state is judged on the row the statement locks (a racer blocked behind another
+  // transition re-checks the committed row), so of two identical transitions only one can pass,
+  // and a self-transition the machine does not list is refused like any other. The guard trigger
+  // refuses the rest; a write over many rows stays all-or-nothing there (docs/schema.md).
+  const to = spec.action === "transition" ? spec.to : undefined;
+  const sources = to !== undefined && unique ? transitionSources(entity.table, to) : undefined;
+  if (sources) filters.push({ field: statusRowName(entity), op: "in", value: sources });
+  const statement = spec.action === "delete" ? deleteWhereStatement(entity.table, filters) : updateWhereStatement(entity.table, filters, values, to);
   const rows = empty ? [] : await ctx.query(node, statement);
   ctx.wrote(node, spec.entity, spec.action, rows);
-  if (!whereIsUnique(entity.spec, spec.where)) return rows.map((row) => rowToCel(row, spec.entity, ctx.tool.types));
+  if (!unique) return rows.map((row) => rowToCel(row, spec.entity, ctx.tool.types));
   const row = rows[0];
   if (!row) {
-    if (versionFilter) {
+    const found = sources && !empty ? await whyNoRow(ctx, node, entity, where) : undefined;
+    if (versionFilter && (!found || Number(found.version) !== Number(versionFilter.value))) {
       throw FlowError.from(ToolError.of("CONFLICT", `${spec.entity} changed since "${node.versionCheck!.node}" read it; retry the request`, [{ message: "the row's version moved on", node: node.id, entity: spec.entity }]), "conflict");
+    }
+    if (found && sources && to !== undefined) {
+      const from = String(found[statusRowName(entity)]);
+      if (!sources.includes(from)) throw invalidTransition(entity, from, to, node.id);
+      // Only under READ COMMITTED: the row entered a state it may leave between the UPDATE and
+      // this read (each statement takes a new snapshot). Nothing was written; a retry decides.
+      throw FlowError.from(ToolError.of("CONFLICT", `${spec.entity} changed while write "${node.id}" ran; retry the request`, [{ message: "the row's status moved on", node: node.id, entity: spec.entity }]), "conflict");
     }
     throw ToolError.of("NOT_FOUND", `no ${spec.entity} matches (write "${node.id}")`, [{ message: `no ${spec.entity} row matches the where of write "${node.id}"`, node: node.id, entity: spec.entity }]);
   }
   return rowToCel(row, spec.entity, ctx.tool.types);
 };
+
+/**
+ * The refusal of a status change the machine does not list, worded as the guard trigger words
+ * it and with the rule buildRefusalIndex (invoke/database-errors.ts) gives the guard's
+ * `__transition` check, so the caller sees one error whichever of the two refused.
+ */
+function invalidTransition(entity: EntityRuntime, from: string, to: string, node: string): FlowError {
+  const message = `${entity.spec.name}: no transition from ${from} to ${to}`;
+  return FlowError.from(ToolError.of("INVALID_TRANSITION", message, [{ message, node, entity: entity.spec.name, rule: `status ${statusRowName(entity)}: transitions` }]), "permanent");
+}
+
+function statusRowName(entity: EntityRuntime): string {
+  const column = entity.table.columns.find((c) => c.origin.kind === "status");
+  if (!column) throw new Error(`${entity.spec.name} has no status machine`);
+  return column.rowName;
+}
+
+/**
+ * After a one-row transition updated nothing: is there no such row (404), or is it in a state it
+ * may not leave for `to` (422)? Read in the same transaction with FOR SHARE, so the answer is the
+ * latest committed row and stays true until this transaction ends (a racer still holding the row
+ * is waited for, as the UPDATE waited). The version filter is left out: a moved version is judged
+ * by the caller, on the row this read returns.
+ */
+async function whyNoRow(ctx: NodeContext, node: PlanNode, entity: EntityRuntime, where: readonly Filter[]): Promise<Record<string, unknown> | undefined> {
+  const rows = await ctx.query(node, listStatement(entity.table, { where, limit: 1, lock: "share" }));
+  return rows[0];
+}
 
 function setValues(ctx: NodeContext, node: PlanNode, spec: NodeOfType<"write">, entity: EntityRuntime): Record<string, unknown> {
   const values: Record<string, unknown> = {};

@@ -1,6 +1,7 @@
-/** Triggers: exactly one kind, path parameters bound to input, cron and time zone well formed. */
+/** Triggers: exactly one kind, path parameters bound to input, cron and time zone well formed, an auth that admits the trigger's own caller. */
 import type { Diagnostic } from "../diagnostics";
 import type { ToolSpec } from "../../language/tool";
+import { SCHEDULER_ROLE, WEBHOOK_ROLE } from "../../contracts/routes";
 import type { SourceDocument, SpecPath } from "../source/yaml-document";
 import { didYouMean } from "../suggest";
 
@@ -39,8 +40,30 @@ export function checkTrigger(tool: ToolSpec, doc: SourceDocument, out: Diagnosti
     const required = Object.entries(input).filter(([, f]) => !f.optional && f.default === undefined).map(([n]) => n);
     if (required.length) report(["input"], `a scheduled tool is called with no input, but ${required.join(", ")} ${required.length === 1 ? "is" : "are"} required`, "optional input fields or defaults", "FS029", true);
   }
-  if ((schedule || webhook) && tool.auth !== undefined) {
-    report(["auth"], `auth applies to http tools; a ${schedule ? "scheduled tool is called by Cloud Scheduler (role scheduler)" : "webhook is authenticated by its signature (role webhook)"}`);
+  if (schedule || webhook) checkTriggerAuth(tool, schedule ? "schedule" : "webhook", report);
+}
+
+/** The one role the executor gives the caller of each non-HTTP trigger (executor/auth/caller.ts). */
+const TRIGGER_CALLER = {
+  schedule: { role: SCHEDULER_ROLE, who: "a scheduled tool is called by Cloud Scheduler", calls: "run" },
+  webhook: { role: WEBHOOK_ROLE, who: "a webhook tool is called by signed deliveries", calls: "delivery" },
+} as const;
+
+/**
+ * A scheduled or webhook tool may say who calls it, `auth: { roles: [scheduler] }`: the executor
+ * authorizes that caller like any other. Refused is only an auth that could never admit it —
+ * roles without the trigger's role would refuse every run — and `public: true`, which would not
+ * open the route to anyone: the OIDC token or the signature is checked at step 1 regardless.
+ */
+function checkTriggerAuth(tool: ToolSpec, trigger: keyof typeof TRIGGER_CALLER, report: (path: SpecPath, message: string, expected?: string) => void): void {
+  const { role, who, calls } = TRIGGER_CALLER[trigger];
+  const expected = `auth: { roles: [${role}] }, or no auth`;
+  if (tool.auth?.public) {
+    report(["auth", "public"], `${who} with the role \`${role}\` after step 1 checks its ${trigger === "schedule" ? "OIDC token" : "signature"}; public: true would not open it to anyone else`, expected);
+  }
+  const roles = tool.auth?.roles;
+  if (roles && !roles.includes(role)) {
+    report(["auth", "roles"], `${who} with the role \`${role}\`; auth.roles [${roles.join(", ")}] would refuse every ${calls}`, expected);
   }
 }
 

@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { createSchedulerAuthenticator } from "../../executor/auth/scheduler-authenticator";
 import { ToolError } from "../../executor/errors/catalogue";
+import { describeEachDriver } from "../support/databases";
+import { exampleObjects, manifestOf, SERVICE_HOST, startHarness, type Harness } from "./support/harness";
 
 // A real JWKS endpoint on loopback plays Google's certificate URL.
 describe("step 1: Cloud Scheduler OIDC tokens", () => {
@@ -40,5 +42,60 @@ describe("step 1: Cloud Scheduler OIDC tokens", () => {
     expect((wrongAudience as ToolError).status).toBe(401);
     const stranger = await authenticate()(`Bearer ${await token({ email: "someone@proj.iam.gserviceaccount.com" })}`).catch((e: unknown) => e);
     expect((stranger as ToolError).details[0]!.message).toBe("the token is not from the scheduler's service account");
+  });
+});
+
+/**
+ * `auth` on scheduled and webhook tools, end to end: an auth that names the trigger's own role is
+ * accepted by the checker and admits the trigger's caller at step 3; one that would shut it out is
+ * refused when the specs load (FS029), so it never reaches an executor.
+ */
+describeEachDriver("auth that admits the trigger's own caller", (driver) => {
+  /** The example app with `auth` on its nightly job and its payment webhook. */
+  const withAuth = (schedule: string[], webhook: string[]) => (opsUrl: string) => {
+    const objects: Record<string, unknown>[] = exampleObjects(opsUrl);
+    objects.find((o) => o.name === "completeStays")!.auth = { roles: schedule };
+    objects.find((o) => o.name === "paymentWebhook")!.auth = { roles: webhook };
+    return manifestOf(objects, "examples/reservations with trigger auth");
+  };
+
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(driver, { manifest: withAuth(["scheduler"], ["webhook", "staff"]) });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it("a scheduled tool with auth.roles [scheduler] runs with Cloud Scheduler's token", async () => {
+    const customer = await h.seedCustomer("Ada");
+    const room = await h.seedRoom("1");
+    const id = await h.seed("Reservation", { customerId: customer, roomId: room, startDate: "2026-01-10", endDate: "2026-01-12", guests: 1, totalPrice: "199.00", email: "ada@example.com" });
+    await h.test.db.query(`UPDATE "reservation" SET "status" = 'confirmed', "payment_id" = 'pi_old' WHERE "id" = $1`, [id]);
+    const ran = await h.server.inject({
+      method: "POST",
+      url: "/_fascia/scheduled/completeStays",
+      headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.schedulerToken()}`, "x-cloudscheduler-scheduletime": "2026-11-24T02:00:00Z" },
+    });
+    expect(ran.statusCode).toBe(200);
+    expect(ran.json()).toEqual({ completed: 1, stillConfirmed: 0 });
+    expect((await h.audit()).at(-1)).toMatchObject({ tool: "completeStays", callerRoles: ["scheduler"], outcome: { status: 200 } });
+    // The role alone is not the caller: a user's token claiming it still fails step 1.
+    const user = await h.server.inject({ method: "POST", url: "/_fascia/scheduled/completeStays", headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` } });
+    expect(user.statusCode).toBe(401);
+  });
+
+  it("a webhook tool with auth.roles [webhook, staff] takes a signed delivery", async () => {
+    const customer = await h.seedCustomer("Bo");
+    const room = await h.seedRoom("2");
+    const reservationId = await h.seed("Reservation", { customerId: customer, roomId: room, startDate: "2026-02-10", endDate: "2026-02-12", guests: 1, totalPrice: "99.00", email: "bo@example.com" });
+    const body = JSON.stringify({ id: "evt_auth", type: "payment.failed", reservationId, paymentId: "pi_x" });
+    const delivered = await h.server.inject({ method: "POST", url: "/webhooks/payments", headers: h.signed(body), payload: body });
+    expect(delivered.statusCode).toBe(200);
+    expect((await h.rows("reservation")).find((r) => r.id === reservationId)!.status).toBe("cancelled");
+    expect((await h.audit()).at(-1)).toMatchObject({ tool: "paymentWebhook", callerRoles: ["webhook"], outcome: { status: 200 } });
+  });
+
+  it("an auth that would refuse every run or delivery is refused when the specs load", () => {
+    expect(() => withAuth(["staff"], ["webhook"])("http://127.0.0.1:9/")).toThrow(/FS029 a scheduled tool is called by Cloud Scheduler with the role `scheduler`; auth\.roles \[staff\] would refuse every run/);
+    expect(() => withAuth(["scheduler"], ["staff"])("http://127.0.0.1:9/")).toThrow(/FS029 a webhook tool is called by signed deliveries with the role `webhook`; auth\.roles \[staff\] would refuse every delivery/);
   });
 });

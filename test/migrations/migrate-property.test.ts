@@ -28,6 +28,13 @@ async function reset(db: Database): Promise<void> {
 const alpha = (type: "number" | "integer") => ({ kind: "Entity", name: "Alpha", fields: { f2: { type, optional: true, min: -1 } }, allowDataLoss: { reason: "property test" } });
 type SpecPair = typeof specPair extends fc.Arbitrary<infer T> ? T : never;
 const RETYPED_CHECK = { a: [alpha("number")], b: [alpha("integer")] } as unknown as SpecPair;
+// The guard's status trigger (BEFORE UPDATE OF the status column) depends on the column and on the
+// guard function: it must go before either is dropped or renamed away, and come back with the guard.
+const machine = { initial: "draft", states: ["draft", "live"], transitions: [{ from: "draft", to: "live" }] };
+const beta = (status: boolean) => ({ kind: "Entity", name: "Beta", fields: { f1: { type: "string", optional: true } }, ...(status ? { status: machine } : {}), allowDataLoss: { reason: "property test" } });
+const STATUS_ADDED = { a: [beta(false)], b: [beta(true)] } as unknown as SpecPair;
+const STATUS_DROPPED = { a: [beta(true)], b: [beta(false)] } as unknown as SpecPair;
+const STATUS_TABLE_RENAMED = { a: [beta(true)], b: [{ ...beta(true), name: "Gamma", renamedFrom: "Beta" }] } as unknown as SpecPair;
 
 onPostgres("fresh(A) + migrate(A→B) has the catalog of fresh(B) [pg]", () => {
   let migrated: TestDatabase;
@@ -54,7 +61,7 @@ onPostgres("fresh(A) + migrate(A→B) has the catalog of fresh(B) [pg]", () => {
       {
         numRuns: 60,
         // Found by this property: a CHECK over a retyped column came out wrapped in casts.
-        examples: [[RETYPED_CHECK]],
+        examples: [[RETYPED_CHECK], [STATUS_ADDED], [STATUS_DROPPED], [STATUS_TABLE_RENAMED]],
       },
     );
   }, 300_000);

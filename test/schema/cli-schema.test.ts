@@ -53,8 +53,8 @@ describe("fascia sql / diff / migrate", () => {
     writeFileSync(file, readFileSync(file, "utf8").replace("max: 12 }", "max: 10 }").replace("maxLength: 2000,", "maxLength: 4000,"));
     const r = await cli("diff", "examples/reservations", narrowed);
     expect(r.code).toBe(1);
-    expect(r.out).toContain("RED S011 Reservation: field guests: max on Reservation makes the migration fail if a row already in reservation violates it (max of guests lowered from 12 to 10)");
-    expect(r.out).toContain("YELLOW S009 Reservation: field notes: maxLength on Reservation is validated against the rows already in reservation; they cannot violate it");
+    expect(r.out).toContain("S011 red: field guests: max on Reservation makes the migration fail if a row already in reservation violates it (max of guests lowered from 12 to 10)");
+    expect(r.out).toContain("S009 yellow: field notes: maxLength on Reservation is validated against the rows already in reservation; they cannot violate it");
     expect(r.out).toContain("Blocked: 1 Red change needs");
   });
 

@@ -3,7 +3,7 @@ import { loadSpecDir } from "../../loader/load";
 import { entityList } from "../../loader/model";
 import { compileEntities } from "../../compiler/schema/compile";
 import { tableByEntity } from "../../compiler/schema/model";
-import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionStatement, updateStatement } from "../../compiler/schema/crud";
+import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionSources, transitionStatement, updateStatement } from "../../compiler/schema/crud";
 import type { Statement } from "../../database/types";
 import { migrateToSpecs } from "../../migrate/apply";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
@@ -33,6 +33,16 @@ describe("CRUD statements are parameterized", () => {
     expect(() => updateStatement(reservation, "id", 1, { status: "confirmed" })).toThrow(/only through a transition/);
     expect(() => transitionStatement(reservation, "id", "lost")).toThrow(/no state "lost"/);
     expect(() => listStatement(room, { limit: -1 })).toThrow(/limit/);
+  });
+});
+
+describe("transitionSources", () => {
+  it("lists the states with a listed transition into the target, never the target itself", () => {
+    expect(transitionSources(reservation, "cancelled")).toEqual(["pending", "confirmed"]);
+    expect(transitionSources(reservation, "confirmed")).toEqual(["pending"]);
+    expect(transitionSources(reservation, "completed")).toEqual(["confirmed"]);
+    expect(transitionSources(reservation, "pending")).toEqual([]);
+    expect(() => transitionSources(room, "open")).toThrow(/no status machine/);
   });
 });
 

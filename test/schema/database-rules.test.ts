@@ -53,7 +53,7 @@ describeEachDriver("the database keeps the rules", (driver) => {
     const catalog = await readCatalog(db());
     expect(Object.keys(catalog.tables).sort()).toEqual(["customer", "reservation", "room"]);
     expect(catalog.extensions).toContain("btree_gist");
-    for (const t of Object.values(catalog.tables)) expect(Object.keys(t.triggers)).toEqual(["fascia_guard"]);
+    for (const [name, t] of Object.entries(catalog.tables)) expect(Object.keys(t.triggers).sort()).toEqual(name === "reservation" ? ["fascia_guard", "fascia_guard_status"] : ["fascia_guard"]);
     expect(catalog.tables.reservation!.constraints["reservation__no_double_booking__excl"]!.type).toBe("x");
   });
 
@@ -70,6 +70,19 @@ describeEachDriver("the database keeps the rules", (driver) => {
     await db().query("UPDATE reservation SET payment_id = 'pay_1' WHERE id = $1", [r.id]);
     await db().query("UPDATE reservation SET status = 'confirmed' WHERE id = $1", [r.id]);
     await rejects(db(), "UPDATE reservation SET status = 'pending' WHERE id = $1", [r.id], { code: "23514", constraint: "reservation__status__transition" });
+  });
+
+  it("rejects an UPDATE that names the status with the state the row is in; updates that do not name it pass", async () => {
+    const r = await reservation({ start: "2030-02-10", end: "2030-02-12" });
+    // Setting the status to the value it has is still a transition, and never a listed one (FS013).
+    await rejects(db(), "UPDATE reservation SET status = 'pending' WHERE id = $1", [r.id], { code: "23514", constraint: "reservation__status__transition" });
+    await rejects(db(), "UPDATE reservation SET status = status, notes = 'x' WHERE id = $1", [r.id], { code: "23514", constraint: "reservation__status__transition" });
+    // An UPDATE that leaves the status out is no transition, and the version moves by one only.
+    await db().query("UPDATE reservation SET notes = 'late arrival' WHERE id = $1", [r.id]);
+    await db().query("UPDATE reservation SET status = 'cancelled' WHERE id = $1", [r.id]);
+    await rejects(db(), "UPDATE reservation SET status = 'cancelled' WHERE id = $1", [r.id], { code: "23514", constraint: "reservation__status__transition" });
+    const { rows } = await db().query<{ status: string; version: number; notes: string }>("SELECT status, version, notes FROM reservation WHERE id = $1", [r.id]);
+    expect(rows[0]).toEqual({ status: "cancelled", version: 3, notes: "late arrival" });
   });
 
   it("rejects a state that is not one of the states", async () => {

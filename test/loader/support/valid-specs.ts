@@ -112,7 +112,17 @@ function genTool(c: Choices, names: NameSource, ctx: ToolContext): ToolSpec {
     ...opt({
       description: c.chance(30) ? c.text() : undefined,
       input: Object.keys(input).length || c.chance(10) ? input : undefined,
-      auth: kind === "http" && c.chance(50) ? (c.chance(50) ? { roles: c.some(["staff", "customer", "admin", "a b"], 3, 60).concat("user") } : { public: c.chance(80) }) : undefined,
+      auth:
+        kind === "http"
+          ? c.chance(50)
+            ? c.chance(50)
+              ? { roles: c.some(["staff", "customer", "admin", "a b"], 3, 60).concat("user") }
+              : { public: c.chance(80) }
+            : undefined
+          : // A scheduled or webhook tool's auth is valid when it admits the trigger's own role.
+            c.chance(30)
+            ? { roles: c.some(["staff", "admin"], 2, 30).concat(kind === "schedule" ? "scheduler" : "webhook") }
+            : undefined,
       policies: policies.length ? policies : undefined,
       timeout: c.chance(40) ? `${c.int(1, 60)}s` : undefined,
       idempotency: c.chance(40) ? c.pick(["required", "optional", "none"] as const) : undefined,
