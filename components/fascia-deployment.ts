@@ -15,95 +15,21 @@ import { Secret, SecretIamMember, SecretVersion } from "@pulumi/gcp/secretmanage
 import { Account } from "@pulumi/gcp/serviceaccount";
 import { Database, DatabaseInstance, User } from "@pulumi/gcp/sql";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { secretNames } from "../loader/model";
-import { assessSpecs } from "../risk/engine";
-import { riskReportJson, type RiskReportJson } from "../risk/report/json";
+import type { RiskReportJson } from "../risk/report/json";
 import type { RiskLevel } from "../risk/rule";
-import type { SpecSet } from "../loader/model";
 import { apiShortName, requiredApis } from "./apis";
 import { requestTimeoutSeconds } from "./durations";
 import { CLOUDSQL_MOUNT_PATH, executorEnv, type EnvEntry, type SecretRef } from "./env";
-import { serviceExposure } from "./exposure";
+import { resolveArgs, type FasciaDeploymentArgs } from "./deployment-args";
 import { FasciaEntity } from "./fascia-entity";
 import { FasciaTool } from "./fascia-tool";
-import { governTool } from "./governance";
 import { ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
-import { knownNow } from "./inputs";
 import { boundedId, childName, MIGRATION_JOB_ID, pgIdentifier, REPOSITORY_ID, SERVICE_ACCOUNT_ID, SECRET_ID, slug, specSecretId } from "./naming";
-import { checkImageByDigest, planHash } from "./plan-hash";
-import { sizePool } from "./pool-sizing";
-import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
 import type { EntityMigrationSummary } from "../risk/entity-migration";
 
 export const FASCIA_DEPLOYMENT_TYPE = "fascia:index:FasciaDeployment";
 
-export interface FasciaDatabaseArgs {
-  /** Cloud SQL tier (default `db-custom-1-3840`: 1 vCPU, 3.75 GB, 100 connections). */
-  tier?: pulumi.Input<string>;
-  /** max_connections set on the instance; default: Cloud SQL's default for the tier. */
-  maxConnections?: pulumi.Input<number>;
-  /** `REGIONAL` for a standby in a second zone (default `ZONAL`). */
-  availabilityType?: pulumi.Input<string>;
-  diskSizeGb?: pulumi.Input<number>;
-  /** Pulumi and Cloud SQL deletion protection (default true). */
-  deletionProtection?: pulumi.Input<boolean>;
-  /** A VPC network id with private services access: the instance gets a private IP only. */
-  privateNetwork?: pulumi.Input<string>;
-  /** The subnetwork the service's direct VPC egress uses (needed with `privateNetwork`). */
-  privateSubnetwork?: pulumi.Input<string>;
-  /** Daily backup start, `HH:MM` UTC (default `03:00`). */
-  backupStartTime?: pulumi.Input<string>;
-  /** Days of write-ahead log kept for point-in-time recovery (default 7). */
-  pitrDays?: pulumi.Input<number>;
-}
-
-export interface FasciaServiceArgs {
-  minInstances?: pulumi.Input<number>;
-  maxInstances?: pulumi.Input<number>;
-  /** Requests one instance serves at once (default 40). */
-  concurrency?: pulumi.Input<number>;
-  cpu?: pulumi.Input<string>;
-  memory?: pulumi.Input<string>;
-  /** Replace `allUsers` as invoker of an internet-facing service with these IAM members. */
-  invokers?: pulumi.Input<pulumi.Input<string>[]>;
-}
-
-export interface FasciaAuthArgs {
-  issuer?: pulumi.Input<string>;
-  audience?: pulumi.Input<string>;
-  jwksUrl?: pulumi.Input<string>;
-  rolesClaim?: pulumi.Input<string>;
-}
-
-export interface FasciaDeploymentArgs {
-  /** Spec documents as objects (the same shape as the YAML). One of `specs` or `specDir`. */
-  specs?: pulumi.Input<unknown[]>;
-  /** A directory of YAML/JSON spec files. */
-  specDir?: pulumi.Input<string>;
-  /** The executor image by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`. */
-  image: pulumi.Input<string>;
-  /** Default: the provider's `gcp:project`. */
-  project?: pulumi.Input<string>;
-  /** Default: the provider's `gcp:region`. */
-  region?: pulumi.Input<string>;
-  /** A value for every secret the specs name (use `config.requireSecret`). */
-  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  database?: pulumi.Input<FasciaDatabaseArgs>;
-  service?: pulumi.Input<FasciaServiceArgs>;
-  auth?: pulumi.Input<FasciaAuthArgs>;
-  paymentsBaseUrl?: pulumi.Input<string>;
-}
-
-export interface DeploymentDefaults {
-  tier: string;
-  minInstances: number;
-  maxInstances: number;
-  concurrency: number;
-  cpu: string;
-  memory: string;
-}
-
-export const DEFAULTS: DeploymentDefaults = { tier: "db-custom-1-3840", minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" };
+export { DEFAULTS, type DeploymentDefaults, type FasciaAuthArgs, type FasciaDatabaseArgs, type FasciaDeploymentArgs, type FasciaServiceArgs } from "./deployment-args";
 
 export class FasciaDeployment extends pulumi.ComponentResource {
   public readonly serviceUrl: pulumi.Output<string>;
@@ -122,45 +48,13 @@ export class FasciaDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: FasciaDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(FASCIA_DEPLOYMENT_TYPE, name, {}, opts);
-    const fail = (propertyPath: string, reason: string): never => {
-      throw new pulumi.InputPropertyError({ propertyPath, reason: `FasciaDeployment ${name}: ${reason}` });
-    };
-
     // 1. Validate and normalise everything before the first child.
-    const specs = this.loadSpecs(name, args, fail);
-    const assessments = assessSpecs(specs);
-    const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
-    if (refused.length > 0) throw new pulumi.ResourceError(`${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`, this, true);
-    const report = riskReportJson(assessments);
-    const tools = toolsOf(specs);
-    const entities = entitiesOf(specs);
-    const policies = policiesOf(specs);
-    const scheduled = tools.some((t) => t.trigger.schedule !== undefined);
-
-    const image = known(args.image, "image", fail) ?? fail("image", "`image` is required");
-    checkOr(() => checkImageByDigest(image), "image", fail);
-    const secretValues = known(args.secrets, "secrets", fail) ?? {};
-    const needed = secretNames(specs);
-    const missing = needed.filter((n) => !(n in secretValues));
-    if (missing.length > 0) fail("secrets", `no value for ${missing.map((m) => `\`${m}\``).join(", ")}, which the specs name (pulumi config set --secret ${missing[0]} …)`);
-    const unused = Object.keys(secretValues).filter((n) => !needed.includes(n));
-    if (unused.length > 0) fail("secrets", `${unused.map((m) => `\`${m}\``).join(", ")} ${unused.length === 1 ? "is" : "are"} named by no spec (a typo?)`);
-
-    const database = known(args.database, "database", fail) ?? {};
-    const service = known(args.service, "service", fail) ?? {};
-    const tier = known(database.tier, "database.tier", fail) ?? DEFAULTS.tier;
-    const maxInstances = known(service.maxInstances, "service.maxInstances", fail) ?? DEFAULTS.maxInstances;
-    const concurrency = known(service.concurrency, "service.concurrency", fail) ?? DEFAULTS.concurrency;
-    const maxConnections = known(database.maxConnections, "database.maxConnections", fail);
-    const pool = checkOr(() => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }), "service.maxInstances", fail);
-    const invokers = known(service.invokers, "service.invokers", fail);
-    const exposure = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
+    const resolved = resolveArgs(name, args, { providerConfig: gcpConfig, resource: this });
+    const { report, tools, entities, policies, scheduled, image, secretValues, database, service, pool, exposure, auth, planHash: hash } = resolved;
+    const needed = resolved.secretNames;
     const privateNetwork = database.privateNetwork;
-    if (privateNetwork !== undefined && database.privateSubnetwork === undefined) fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
-
-    const project = pulumi.output(args.project ?? gcpConfig.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`"));
-    const region = pulumi.output(args.region ?? gcpConfig.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`"));
-    const hash = planHash({ schema: Object.fromEntries(entities.map((e) => [e.name, e])), risk: report, image });
+    const project = pulumi.output(resolved.project);
+    const region = pulumi.output(resolved.region);
     const base = slug(name);
     const child = { parent: this };
 
@@ -179,7 +73,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
       : undefined;
 
     // 4. Database.
-    const deletionProtection = database.deletionProtection ?? true;
+    const deletionProtection = database.deletionProtection;
     const instance = new DatabaseInstance(
       childName(name, "db"),
       {
@@ -188,17 +82,17 @@ export class FasciaDeployment extends pulumi.ComponentResource {
         databaseVersion: "POSTGRES_15",
         deletionProtection,
         settings: {
-          tier,
+          tier: database.tier,
           edition: "ENTERPRISE",
-          availabilityType: database.availabilityType ?? "ZONAL",
+          availabilityType: database.availabilityType,
           diskAutoresize: true,
-          diskSize: database.diskSizeGb ?? 10,
+          diskSize: database.diskSizeGb,
           deletionProtectionEnabled: deletionProtection,
           backupConfiguration: {
             enabled: true,
             pointInTimeRecoveryEnabled: true,
-            startTime: database.backupStartTime ?? "03:00",
-            transactionLogRetentionDays: database.pitrDays ?? 7,
+            startTime: database.backupStartTime,
+            transactionLogRetentionDays: database.pitrDays,
             backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" },
           },
           ipConfiguration:
@@ -239,8 +133,6 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     new Repository(childName(name, "images"), { project, location: region, repositoryId: boundedId(base, "images", REPOSITORY_ID), format: "DOCKER", description: `Executor images of Fascia app ${name}` }, afterApis);
 
     // 7. The executor's environment, shared by the migration job and the service.
-    const authArgs = known(args.auth, "auth", fail) ?? {};
-    const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
     const envFor = (run: "serve" | "migrate", poolMax: number) =>
       toRunEnv(
         executorEnv<pulumi.Input<string>>(
@@ -253,7 +145,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
             secrets: secretRefs,
             auth,
             ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
-            ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
+            ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
             project,
             planHash: hash,
             run,
@@ -302,16 +194,16 @@ export class FasciaDeployment extends pulumi.ComponentResource {
         deletionProtection: false,
         template: {
           serviceAccount: runtime.email,
-          maxInstanceRequestConcurrency: concurrency,
+          maxInstanceRequestConcurrency: service.concurrency,
           timeout: `${requestTimeoutSeconds(tools)}s`,
-          scaling: { minInstanceCount: service.minInstances ?? DEFAULTS.minInstances, maxInstanceCount: maxInstances },
+          scaling: { minInstanceCount: service.minInstances, maxInstanceCount: service.maxInstances },
           volumes: [cloudSqlVolume],
           ...(vpcAccess ? { vpcAccess } : {}),
           containers: [
             {
               image,
               ports: { containerPort: 8080 },
-              resources: { limits: { cpu: service.cpu ?? DEFAULTS.cpu, memory: service.memory ?? DEFAULTS.memory } },
+              resources: { limits: { cpu: service.cpu, memory: service.memory } },
               envs: envFor("serve", pool.poolMax),
               volumeMounts: [cloudSqlMount],
             },
@@ -359,31 +251,6 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     });
   }
 
-  private loadSpecs(name: string, args: FasciaDeploymentArgs, fail: (path: string, reason: string) => never): SpecSet {
-    const inline = known(args.specs, "specs", fail);
-    const dir = known(args.specDir, "specDir", fail);
-    if ((inline === undefined) === (dir === undefined)) fail("specs", "give exactly one of `specs` or `specDir`");
-    try {
-      return dir !== undefined ? specsFromDir(dir) : specsFromObjects(inline!, `FasciaDeployment ${name} specs`);
-    } catch (error) {
-      throw new pulumi.ResourceError((error as Error).message, this, true);
-    }
-  }
-}
-
-/** A value the deployment must know when the program runs (it decides which children exist). */
-function known<T>(input: pulumi.Input<T> | undefined, path: string, fail: (path: string, reason: string) => never): T | undefined {
-  const now = knownNow(input);
-  if (!now.known) return fail(path, `\`${path}\` must be a plain value, known when the program runs: it decides which resources exist`);
-  return now.value;
-}
-
-function checkOr<T>(check: () => T, path: string, fail: (path: string, reason: string) => never): T {
-  try {
-    return check();
-  } catch (error) {
-    return fail(path, (error as Error).message);
-  }
 }
 
 function toRunEnv(entries: EnvEntry<pulumi.Input<string>>[]) {
