@@ -86,27 +86,15 @@ export interface DeploymentDefaults {
 
 export const DEFAULTS: DeploymentDefaults = { tier: "db-custom-1-3840", minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" };
 
-/** The database arguments with their defaults applied; the sizing ones are known values. */
-export interface ResolvedDatabase {
-  tier: string;
-  maxConnections?: number;
-  availabilityType: pulumi.Input<string>;
-  diskSizeGb: pulumi.Input<number>;
-  deletionProtection: pulumi.Input<boolean>;
-  privateNetwork?: pulumi.Input<string>;
-  privateSubnetwork?: pulumi.Input<string>;
-  backupStartTime: pulumi.Input<string>;
-  pitrDays: pulumi.Input<number>;
-}
+/**
+ * The database arguments with their defaults applied (a new optional argument does not compile
+ * until resolveArgs gives it one); the sizing ones are known values.
+ */
+export type ResolvedDatabase = Required<Omit<FasciaDatabaseArgs, "tier" | "maxConnections" | "privateNetwork" | "privateSubnetwork">> &
+  Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number };
 
-/** The service arguments with their defaults applied (the invokers are in `exposure`). */
-export interface ResolvedService {
-  minInstances: pulumi.Input<number>;
-  maxInstances: number;
-  concurrency: number;
-  cpu: pulumi.Input<string>;
-  memory: pulumi.Input<string>;
-}
+/** The service arguments with their defaults applied, the sizing ones known (the invokers are in `exposure`). */
+export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers">> & { maxInstances: number; concurrency: number };
 
 /** Everything FasciaDeployment needs to create its children, checked. */
 export interface ResolvedDeployment {
