@@ -15,95 +15,21 @@ import { Secret, SecretIamMember, SecretVersion } from "@pulumi/gcp/secretmanage
 import { Account } from "@pulumi/gcp/serviceaccount";
 import { Database, DatabaseInstance, User } from "@pulumi/gcp/sql";
 import { RandomPassword } from "@pulumi/random/randomPassword";
-import { secretNames } from "../loader/model";
-import { assessSpecs } from "../risk/engine";
-import { riskReportJson, type RiskReportJson } from "../risk/report/json";
+import type { RiskReportJson } from "../risk/report/json";
 import type { RiskLevel } from "../risk/rule";
-import type { SpecSet } from "../loader/model";
 import { apiShortName, requiredApis } from "./apis";
 import { requestTimeoutSeconds } from "./durations";
 import { CLOUDSQL_MOUNT_PATH, executorEnv, type EnvEntry, type SecretRef } from "./env";
-import { serviceExposure } from "./exposure";
+import { resolveArgs, type FasciaDeploymentArgs, type ResolvedDeployment } from "./deployment-args";
 import { FasciaEntity } from "./fascia-entity";
 import { FasciaTool } from "./fascia-tool";
-import { governTool } from "./governance";
 import { ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
-import { knownNow } from "./inputs";
 import { boundedId, childName, MIGRATION_JOB_ID, pgIdentifier, REPOSITORY_ID, SERVICE_ACCOUNT_ID, SECRET_ID, slug, specSecretId } from "./naming";
-import { checkImageByDigest, planHash } from "./plan-hash";
-import { sizePool } from "./pool-sizing";
-import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
 import type { EntityMigrationSummary } from "../risk/entity-migration";
 
 export const FASCIA_DEPLOYMENT_TYPE = "fascia:index:FasciaDeployment";
 
-export interface FasciaDatabaseArgs {
-  /** Cloud SQL tier (default `db-custom-1-3840`: 1 vCPU, 3.75 GB, 100 connections). */
-  tier?: pulumi.Input<string>;
-  /** max_connections set on the instance; default: Cloud SQL's default for the tier. */
-  maxConnections?: pulumi.Input<number>;
-  /** `REGIONAL` for a standby in a second zone (default `ZONAL`). */
-  availabilityType?: pulumi.Input<string>;
-  diskSizeGb?: pulumi.Input<number>;
-  /** Pulumi and Cloud SQL deletion protection (default true). */
-  deletionProtection?: pulumi.Input<boolean>;
-  /** A VPC network id with private services access: the instance gets a private IP only. */
-  privateNetwork?: pulumi.Input<string>;
-  /** The subnetwork the service's direct VPC egress uses (needed with `privateNetwork`). */
-  privateSubnetwork?: pulumi.Input<string>;
-  /** Daily backup start, `HH:MM` UTC (default `03:00`). */
-  backupStartTime?: pulumi.Input<string>;
-  /** Days of write-ahead log kept for point-in-time recovery (default 7). */
-  pitrDays?: pulumi.Input<number>;
-}
-
-export interface FasciaServiceArgs {
-  minInstances?: pulumi.Input<number>;
-  maxInstances?: pulumi.Input<number>;
-  /** Requests one instance serves at once (default 40). */
-  concurrency?: pulumi.Input<number>;
-  cpu?: pulumi.Input<string>;
-  memory?: pulumi.Input<string>;
-  /** Replace `allUsers` as invoker of an internet-facing service with these IAM members. */
-  invokers?: pulumi.Input<pulumi.Input<string>[]>;
-}
-
-export interface FasciaAuthArgs {
-  issuer?: pulumi.Input<string>;
-  audience?: pulumi.Input<string>;
-  jwksUrl?: pulumi.Input<string>;
-  rolesClaim?: pulumi.Input<string>;
-}
-
-export interface FasciaDeploymentArgs {
-  /** Spec documents as objects (the same shape as the YAML). One of `specs` or `specDir`. */
-  specs?: pulumi.Input<unknown[]>;
-  /** A directory of YAML/JSON spec files. */
-  specDir?: pulumi.Input<string>;
-  /** The executor image by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`. */
-  image: pulumi.Input<string>;
-  /** Default: the provider's `gcp:project`. */
-  project?: pulumi.Input<string>;
-  /** Default: the provider's `gcp:region`. */
-  region?: pulumi.Input<string>;
-  /** A value for every secret the specs name (use `config.requireSecret`). */
-  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  database?: pulumi.Input<FasciaDatabaseArgs>;
-  service?: pulumi.Input<FasciaServiceArgs>;
-  auth?: pulumi.Input<FasciaAuthArgs>;
-  paymentsBaseUrl?: pulumi.Input<string>;
-}
-
-export interface DeploymentDefaults {
-  tier: string;
-  minInstances: number;
-  maxInstances: number;
-  concurrency: number;
-  cpu: string;
-  memory: string;
-}
-
-export const DEFAULTS: DeploymentDefaults = { tier: "db-custom-1-3840", minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" };
+export { DEFAULTS, type DeploymentDefaults, type FasciaAuthArgs, type FasciaDatabaseArgs, type FasciaDeploymentArgs, type FasciaServiceArgs } from "./deployment-args";
 
 export class FasciaDeployment extends pulumi.ComponentResource {
   public readonly serviceUrl: pulumi.Output<string>;
@@ -122,225 +48,39 @@ export class FasciaDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: FasciaDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(FASCIA_DEPLOYMENT_TYPE, name, {}, opts);
-    const fail = (propertyPath: string, reason: string): never => {
-      throw new pulumi.InputPropertyError({ propertyPath, reason: `FasciaDeployment ${name}: ${reason}` });
-    };
-
     // 1. Validate and normalise everything before the first child.
-    const specs = this.loadSpecs(name, args, fail);
-    const assessments = assessSpecs(specs);
-    const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
-    if (refused.length > 0) throw new pulumi.ResourceError(`${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`, this, true);
-    const report = riskReportJson(assessments);
-    const tools = toolsOf(specs);
-    const entities = entitiesOf(specs);
-    const policies = policiesOf(specs);
-    const scheduled = tools.some((t) => t.trigger.schedule !== undefined);
-
-    const image = known(args.image, "image", fail) ?? fail("image", "`image` is required");
-    checkOr(() => checkImageByDigest(image), "image", fail);
-    const secretValues = known(args.secrets, "secrets", fail) ?? {};
-    const needed = secretNames(specs);
-    const missing = needed.filter((n) => !(n in secretValues));
-    if (missing.length > 0) fail("secrets", `no value for ${missing.map((m) => `\`${m}\``).join(", ")}, which the specs name (pulumi config set --secret ${missing[0]} …)`);
-    const unused = Object.keys(secretValues).filter((n) => !needed.includes(n));
-    if (unused.length > 0) fail("secrets", `${unused.map((m) => `\`${m}\``).join(", ")} ${unused.length === 1 ? "is" : "are"} named by no spec (a typo?)`);
-
-    const database = known(args.database, "database", fail) ?? {};
-    const service = known(args.service, "service", fail) ?? {};
-    const tier = known(database.tier, "database.tier", fail) ?? DEFAULTS.tier;
-    const maxInstances = known(service.maxInstances, "service.maxInstances", fail) ?? DEFAULTS.maxInstances;
-    const concurrency = known(service.concurrency, "service.concurrency", fail) ?? DEFAULTS.concurrency;
-    const maxConnections = known(database.maxConnections, "database.maxConnections", fail);
-    const pool = checkOr(() => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }), "service.maxInstances", fail);
-    const invokers = known(service.invokers, "service.invokers", fail);
-    const exposure = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
-    const privateNetwork = database.privateNetwork;
-    if (privateNetwork !== undefined && database.privateSubnetwork === undefined) fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
-
-    const project = pulumi.output(args.project ?? gcpConfig.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`"));
-    const region = pulumi.output(args.region ?? gcpConfig.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`"));
-    const hash = planHash({ schema: Object.fromEntries(entities.map((e) => [e.name, e])), risk: report, image });
-    const base = slug(name);
+    const resolved = resolveArgs(name, args, { providerConfig: gcpConfig, resource: this });
+    const { report, planHash: hash, pool } = resolved;
+    const project = pulumi.output(resolved.project);
+    const region = pulumi.output(resolved.region);
     const child = { parent: this };
 
     // 2. APIs.
-    const apis = requiredApis({ scheduled, privateNetwork: privateNetwork !== undefined }).map(
-      (api) => new ProjectService(childName(name, `api-${apiShortName(api)}`), { project, service: api, disableOnDestroy: false }, child),
-    );
-    const afterApis = { parent: this, dependsOn: apis };
+    const apis = createApis(name, project, child, resolved);
+    const at: Scope = { name, base: slug(name), parent: this, project, region, child, afterApis: { parent: this, dependsOn: apis } };
 
     // 3. Identities.
-    const runtime = new Account(childName(name, "runtime-sa"), { project, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` }, afterApis);
-    const runtimeMember = runtime.email.apply(serviceAccountMember);
-    const projectGrants = RUNTIME_PROJECT_ROLES.map((role) => new IAMMember(childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`), { project, role, member: runtimeMember }, child));
-    const scheduler = scheduled
-      ? new Account(childName(name, "scheduler-sa"), { project, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` }, afterApis)
-      : undefined;
-
+    const identities = createIdentities(at, resolved);
     // 4. Database.
-    const deletionProtection = database.deletionProtection ?? true;
-    const instance = new DatabaseInstance(
-      childName(name, "db"),
-      {
-        project,
-        region,
-        databaseVersion: "POSTGRES_15",
-        deletionProtection,
-        settings: {
-          tier,
-          edition: "ENTERPRISE",
-          availabilityType: database.availabilityType ?? "ZONAL",
-          diskAutoresize: true,
-          diskSize: database.diskSizeGb ?? 10,
-          deletionProtectionEnabled: deletionProtection,
-          backupConfiguration: {
-            enabled: true,
-            pointInTimeRecoveryEnabled: true,
-            startTime: database.backupStartTime ?? "03:00",
-            transactionLogRetentionDays: database.pitrDays ?? 7,
-            backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" },
-          },
-          ipConfiguration:
-            privateNetwork !== undefined
-              ? { ipv4Enabled: false, privateNetwork, sslMode: "ENCRYPTED_ONLY" }
-              : // Public IP without authorized networks: reachable only through the Cloud SQL connector (IAM-checked).
-                { ipv4Enabled: true, authorizedNetworks: [], sslMode: "ENCRYPTED_ONLY" },
-          databaseFlags: [{ name: "max_connections", value: String(pool.connectionLimit) }],
-          userLabels: { "managed-by": "fascia", "fascia-app": base },
-        },
-      },
-      afterApis,
-    );
-    const dbName = pgIdentifier(name);
-    const dbUser = `${dbName}_executor`.slice(0, 63);
-    const databaseRes = new Database(childName(name, "database"), { project, instance: instance.name, name: dbName }, child);
-    const password = new RandomPassword(childName(name, "db-password"), { length: 32, special: false }, child);
-    const user = new User(childName(name, "db-user"), { project, instance: instance.name, name: dbUser, password: password.result }, child);
-
+    const database = createDatabase(at, resolved);
     // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
-    const secretRefs = new Map<string, SecretRef<pulumi.Input<string>>>();
-    const secretResources: pulumi.Resource[] = [];
-    const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
-      const secret = new Secret(childName(name, `secret-${key}`), { project, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } }, afterApis);
-      const version = new SecretVersion(childName(name, `secret-${key}-version`), { secret: secret.id, secretData: pulumi.secret(value) }, child);
-      const grant = new SecretIamMember(childName(name, `secret-${key}-accessor`), { project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember }, child);
-      secretResources.push(version, grant);
-      return { secret: secret.secretId, version: version.version } as SecretRef<pulumi.Input<string>>;
-    };
-    const grants = runtimeSecretGrants(["db-password", ...needed]);
-    const passwordRef = makeSecret("db-password", boundedId(base, "db-password", SECRET_ID), password.result);
-    for (const grant of grants) {
-      if (grant.key === "db-password") continue;
-      secretRefs.set(grant.key, makeSecret(grant.key, specSecretId(base, grant.key), secretValues[grant.key]!));
-    }
-
+    const secrets = createSecrets(at, resolved, identities.runtimeMember, database.password);
     // 6. Artifact Registry for the executor images.
-    new Repository(childName(name, "images"), { project, location: region, repositoryId: boundedId(base, "images", REPOSITORY_ID), format: "DOCKER", description: `Executor images of Fascia app ${name}` }, afterApis);
-
+    createImageRepository(at);
     // 7. The executor's environment, shared by the migration job and the service.
-    const authArgs = known(args.auth, "auth", fail) ?? {};
-    const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
-    const envFor = (run: "serve" | "migrate", poolMax: number) =>
-      toRunEnv(
-        executorEnv<pulumi.Input<string>>(
-          {
-            socketDir: pulumi.interpolate`${CLOUDSQL_MOUNT_PATH}/${instance.connectionName}`,
-            databaseName: databaseRes.name,
-            databaseUser: user.name,
-            passwordSecret: passwordRef,
-            poolMax,
-            secrets: secretRefs,
-            auth,
-            ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
-            ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
-            project,
-            planHash: hash,
-            run,
-          },
-          (s) => s,
-        ),
-      );
-    const cloudSqlVolume = { name: "cloudsql", cloudSqlInstance: { instances: [instance.connectionName] } };
-    const cloudSqlMount = { name: "cloudsql", mountPath: CLOUDSQL_MOUNT_PATH };
-    const vpcAccess = privateNetwork !== undefined ? { networkInterfaces: [{ network: privateNetwork, subnetwork: database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined;
-    const runsAfter = [user, databaseRes, ...projectGrants, ...secretResources];
-
-    // 8. Migrations: a Cloud Run job executed once per plan (the token is the plan hash), to
-    // completion, before the service may change; one task, no parallelism, no retries.
-    const migrate = new RunJob(
-      childName(name, "migrate"),
-      {
-        project,
-        location: region,
-        name: boundedId(base, "migrate", MIGRATION_JOB_ID),
-        deletionProtection: false,
-        runExecutionToken: hash.slice(0, 16),
-        template: {
-          taskCount: 1,
-          parallelism: 1,
-          template: {
-            serviceAccount: runtime.email,
-            maxRetries: 0,
-            timeout: "900s",
-            volumes: [cloudSqlVolume],
-            ...(vpcAccess ? { vpcAccess } : {}),
-            containers: [{ image, envs: envFor("migrate", 1), volumeMounts: [cloudSqlMount] }],
-          },
-        },
-      },
-      { parent: this, dependsOn: runsAfter },
-    );
-
-    // 9. The executor service.
-    const run = new RunService(
-      childName(name, "executor"),
-      {
-        project,
-        location: region,
-        ingress: exposure.ingress,
-        deletionProtection: false,
-        template: {
-          serviceAccount: runtime.email,
-          maxInstanceRequestConcurrency: concurrency,
-          timeout: `${requestTimeoutSeconds(tools)}s`,
-          scaling: { minInstanceCount: service.minInstances ?? DEFAULTS.minInstances, maxInstanceCount: maxInstances },
-          volumes: [cloudSqlVolume],
-          ...(vpcAccess ? { vpcAccess } : {}),
-          containers: [
-            {
-              image,
-              ports: { containerPort: 8080 },
-              resources: { limits: { cpu: service.cpu ?? DEFAULTS.cpu, memory: service.memory ?? DEFAULTS.memory } },
-              envs: envFor("serve", pool.poolMax),
-              volumeMounts: [cloudSqlMount],
-            },
-          ],
-        },
-      },
-      { parent: this, dependsOn: [migrate, ...runsAfter] },
-    );
-    for (const member of exposure.invokers) {
-      new ServiceIamMember(childName(name, `invoker-${member === "allUsers" ? "public" : slug(member)}`), { project, location: region, name: run.name, role: ROLES.runInvoker, member }, child);
-    }
-    if (scheduler) {
-      new ServiceIamMember(childName(name, "invoker-scheduler"), { project, location: region, name: run.name, role: ROLES.runInvoker, member: scheduler.email.apply(serviceAccountMember) }, child);
-    }
-
+    const workload = executorWorkload(at, resolved, identities, database, secrets);
+    // 8. Migrations, run to completion before the service may change.
+    const migrate = createMigrationJob(at, resolved, identities, workload);
+    // 9. The executor service and who may invoke it.
+    const run = createService(at, resolved, identities, workload, migrate);
+    createInvokers(at, resolved, run, identities.scheduler);
     // 10. One component per entity and tool.
-    for (const entity of entities) {
-      this.entities[entity.name] = new FasciaEntity(childName(name, `entity-${slug(entity.name)}`), { spec: entity, entities }, { parent: this, dependsOn: [migrate] });
-    }
-    for (const tool of tools) {
-      this.tools[tool.name] = new FasciaTool(
-        childName(name, `tool-${slug(tool.name)}`),
-        { spec: tool, entities, policies, serviceUrl: run.uri, ...(scheduler && tool.trigger.schedule ? { scheduler: { serviceAccountEmail: scheduler.email, region, project } } : {}) },
-        { parent: this },
-      );
-    }
+    const components = createComponents(at, resolved, migrate, run, identities.scheduler);
+    Object.assign(this.entities, components.entities);
+    Object.assign(this.tools, components.tools);
 
     this.serviceUrl = run.uri;
-    this.connectionName = instance.connectionName;
+    this.connectionName = database.instance.connectionName;
     this.riskReport = pulumi.output(report);
     this.riskLevels = pulumi.output(Object.fromEntries(report.tools.map((t) => [t.name, t.risk])));
     this.endpoints = pulumi.all(Object.entries(this.tools).map(([toolName, t]) => pulumi.all([t.method, t.endpoint]).apply(([m, e]) => [toolName, `${m} ${e ?? ""}`] as const))).apply((pairs) => Object.fromEntries(pairs));
@@ -358,32 +98,254 @@ export class FasciaDeployment extends pulumi.ComponentResource {
       databasePoolMax: this.databasePoolMax,
     });
   }
+}
 
-  private loadSpecs(name: string, args: FasciaDeploymentArgs, fail: (path: string, reason: string) => never): SpecSet {
-    const inline = known(args.specs, "specs", fail);
-    const dir = known(args.specDir, "specDir", fail);
-    if ((inline === undefined) === (dir === undefined)) fail("specs", "give exactly one of `specs` or `specDir`");
-    try {
-      return dir !== undefined ? specsFromDir(dir) : specsFromObjects(inline!, `FasciaDeployment ${name} specs`);
-    } catch (error) {
-      throw new pulumi.ResourceError((error as Error).message, this, true);
-    }
+/** What every child shares: its name's prefix, the project and region, its parent and resource options. */
+interface Scope {
+  /** The component's logical name, which every child's name starts with. */
+  name: string;
+  /** The name as a slug, the prefix of GCP ids and the `fascia-app` label. */
+  base: string;
+  parent: pulumi.Resource;
+  project: pulumi.Output<string>;
+  region: pulumi.Output<string>;
+  child: { parent: pulumi.Resource };
+  /** For the children that need the project's APIs enabled first. */
+  afterApis: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
+}
+
+function createApis(name: string, project: pulumi.Output<string>, child: Scope["child"], resolved: ResolvedDeployment): ProjectService[] {
+  return requiredApis({ scheduled: resolved.scheduled, privateNetwork: resolved.database.privateNetwork !== undefined }).map(
+    (api) => new ProjectService(childName(name, `api-${apiShortName(api)}`), { project, service: api, disableOnDestroy: false }, child),
+  );
+}
+
+interface Identities {
+  runtime: Account;
+  runtimeMember: pulumi.Output<string>;
+  projectGrants: IAMMember[];
+  /** Only when some tool runs on a schedule. */
+  scheduler: Account | undefined;
+}
+
+function createIdentities({ name, base, project, child, afterApis }: Scope, resolved: ResolvedDeployment): Identities {
+  const runtime = new Account(childName(name, "runtime-sa"), { project, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` }, afterApis);
+  const runtimeMember = runtime.email.apply(serviceAccountMember);
+  const projectGrants = RUNTIME_PROJECT_ROLES.map((role) => new IAMMember(childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`), { project, role, member: runtimeMember }, child));
+  const scheduler = resolved.scheduled
+    ? new Account(childName(name, "scheduler-sa"), { project, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` }, afterApis)
+    : undefined;
+  return { runtime, runtimeMember, projectGrants, scheduler };
+}
+
+interface DatabaseResources {
+  instance: DatabaseInstance;
+  database: Database;
+  password: RandomPassword;
+  user: User;
+}
+
+function createDatabase({ name, base, project, region, child, afterApis }: Scope, { database, pool }: ResolvedDeployment): DatabaseResources {
+  const privateNetwork = database.privateNetwork;
+  const deletionProtection = database.deletionProtection;
+  const instance = new DatabaseInstance(
+    childName(name, "db"),
+    {
+      project,
+      region,
+      databaseVersion: "POSTGRES_15",
+      deletionProtection,
+      settings: {
+        tier: database.tier,
+        edition: "ENTERPRISE",
+        availabilityType: database.availabilityType,
+        diskAutoresize: true,
+        diskSize: database.diskSizeGb,
+        deletionProtectionEnabled: deletionProtection,
+        backupConfiguration: {
+          enabled: true,
+          pointInTimeRecoveryEnabled: true,
+          startTime: database.backupStartTime,
+          transactionLogRetentionDays: database.pitrDays,
+          backupRetentionSettings: { retainedBackups: 14, retentionUnit: "COUNT" },
+        },
+        ipConfiguration:
+          privateNetwork !== undefined
+            ? { ipv4Enabled: false, privateNetwork, sslMode: "ENCRYPTED_ONLY" }
+            : // Public IP without authorized networks: reachable only through the Cloud SQL connector (IAM-checked).
+              { ipv4Enabled: true, authorizedNetworks: [], sslMode: "ENCRYPTED_ONLY" },
+        databaseFlags: [{ name: "max_connections", value: String(pool.connectionLimit) }],
+        userLabels: { "managed-by": "fascia", "fascia-app": base },
+      },
+    },
+    afterApis,
+  );
+  const dbName = pgIdentifier(name);
+  const dbUser = `${dbName}_executor`.slice(0, 63);
+  const databaseRes = new Database(childName(name, "database"), { project, instance: instance.name, name: dbName }, child);
+  const password = new RandomPassword(childName(name, "db-password"), { length: 32, special: false }, child);
+  const user = new User(childName(name, "db-user"), { project, instance: instance.name, name: dbUser, password: password.result }, child);
+  return { instance, database: databaseRes, password, user };
+}
+
+interface SecretResources {
+  passwordRef: SecretRef<pulumi.Input<string>>;
+  /** Spec secret name → its Secret Manager reference. */
+  secretRefs: Map<string, SecretRef<pulumi.Input<string>>>;
+  /** The versions and grants the executor needs in place before it runs. */
+  resources: pulumi.Resource[];
+}
+
+function createSecrets({ name, base, project, child, afterApis }: Scope, resolved: ResolvedDeployment, runtimeMember: pulumi.Output<string>, password: RandomPassword): SecretResources {
+  const secretRefs = new Map<string, SecretRef<pulumi.Input<string>>>();
+  const secretResources: pulumi.Resource[] = [];
+  const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
+    const secret = new Secret(childName(name, `secret-${key}`), { project, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } }, afterApis);
+    const version = new SecretVersion(childName(name, `secret-${key}-version`), { secret: secret.id, secretData: pulumi.secret(value) }, child);
+    const grant = new SecretIamMember(childName(name, `secret-${key}-accessor`), { project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember }, child);
+    secretResources.push(version, grant);
+    return { secret: secret.secretId, version: version.version } as SecretRef<pulumi.Input<string>>;
+  };
+  const grants = runtimeSecretGrants(["db-password", ...resolved.secretNames]);
+  const passwordRef = makeSecret("db-password", boundedId(base, "db-password", SECRET_ID), password.result);
+  for (const grant of grants) {
+    if (grant.key === "db-password") continue;
+    secretRefs.set(grant.key, makeSecret(grant.key, specSecretId(base, grant.key), resolved.secretValues[grant.key]!));
+  }
+  return { passwordRef, secretRefs, resources: secretResources };
+}
+
+function createImageRepository({ name, base, project, region, afterApis }: Scope): Repository {
+  return new Repository(childName(name, "images"), { project, location: region, repositoryId: boundedId(base, "images", REPOSITORY_ID), format: "DOCKER", description: `Executor images of Fascia app ${name}` }, afterApis);
+}
+
+/** What the migration job and the service share: environment, Cloud SQL volume, VPC egress, what they wait for. */
+interface Workload {
+  envFor: (run: "serve" | "migrate", poolMax: number) => ReturnType<typeof toRunEnv>;
+  cloudSqlVolume: { name: string; cloudSqlInstance: { instances: pulumi.Output<string>[] } };
+  cloudSqlMount: { name: string; mountPath: string };
+  vpcAccess: { networkInterfaces: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string> | undefined }[]; egress: string } | undefined;
+  runsAfter: pulumi.Resource[];
+}
+
+function executorWorkload({ project }: Scope, resolved: ResolvedDeployment, identities: Identities, db: DatabaseResources, secrets: SecretResources): Workload {
+  const { instance, database: databaseRes, user } = db;
+  const { scheduler, projectGrants } = identities;
+  const privateNetwork = resolved.database.privateNetwork;
+  const envFor = (run: "serve" | "migrate", poolMax: number) =>
+    toRunEnv(
+      executorEnv<pulumi.Input<string>>(
+        {
+          socketDir: pulumi.interpolate`${CLOUDSQL_MOUNT_PATH}/${instance.connectionName}`,
+          databaseName: databaseRes.name,
+          databaseUser: user.name,
+          passwordSecret: secrets.passwordRef,
+          poolMax,
+          secrets: secrets.secretRefs,
+          auth: resolved.auth,
+          ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
+          ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
+          project,
+          planHash: resolved.planHash,
+          run,
+        },
+        (s) => s,
+      ),
+    );
+  const cloudSqlVolume = { name: "cloudsql", cloudSqlInstance: { instances: [instance.connectionName] } };
+  const cloudSqlMount = { name: "cloudsql", mountPath: CLOUDSQL_MOUNT_PATH };
+  const vpcAccess = privateNetwork !== undefined ? { networkInterfaces: [{ network: privateNetwork, subnetwork: resolved.database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined;
+  const runsAfter = [user, databaseRes, ...projectGrants, ...secrets.resources];
+  return { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter };
+}
+
+/**
+ * Migrations: a Cloud Run job executed once per plan (the token is the plan hash), to
+ * completion, before the service may change; one task, no parallelism, no retries.
+ */
+function createMigrationJob({ name, base, project, region, parent }: Scope, resolved: ResolvedDeployment, { runtime }: Identities, workload: Workload): RunJob {
+  const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
+  return new RunJob(
+    childName(name, "migrate"),
+    {
+      project,
+      location: region,
+      name: boundedId(base, "migrate", MIGRATION_JOB_ID),
+      deletionProtection: false,
+      runExecutionToken: resolved.planHash.slice(0, 16),
+      template: {
+        taskCount: 1,
+        parallelism: 1,
+        template: {
+          serviceAccount: runtime.email,
+          maxRetries: 0,
+          timeout: "900s",
+          volumes: [cloudSqlVolume],
+          ...(vpcAccess ? { vpcAccess } : {}),
+          containers: [{ image: resolved.image, envs: envFor("migrate", 1), volumeMounts: [cloudSqlMount] }],
+        },
+      },
+    },
+    { parent, dependsOn: runsAfter },
+  );
+}
+
+function createService({ name, project, region, parent }: Scope, resolved: ResolvedDeployment, { runtime }: Identities, workload: Workload, migrate: RunJob): RunService {
+  const { service, exposure, pool, tools, image } = resolved;
+  const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
+  return new RunService(
+    childName(name, "executor"),
+    {
+      project,
+      location: region,
+      ingress: exposure.ingress,
+      deletionProtection: false,
+      template: {
+        serviceAccount: runtime.email,
+        maxInstanceRequestConcurrency: service.concurrency,
+        timeout: `${requestTimeoutSeconds(tools)}s`,
+        scaling: { minInstanceCount: service.minInstances, maxInstanceCount: service.maxInstances },
+        volumes: [cloudSqlVolume],
+        ...(vpcAccess ? { vpcAccess } : {}),
+        containers: [
+          {
+            image,
+            ports: { containerPort: 8080 },
+            resources: { limits: { cpu: service.cpu, memory: service.memory } },
+            envs: envFor("serve", pool.poolMax),
+            volumeMounts: [cloudSqlMount],
+          },
+        ],
+      },
+    },
+    { parent, dependsOn: [migrate, ...runsAfter] },
+  );
+}
+
+function createInvokers({ name, project, region, child }: Scope, { exposure }: ResolvedDeployment, run: RunService, scheduler: Account | undefined): void {
+  for (const member of exposure.invokers) {
+    new ServiceIamMember(childName(name, `invoker-${member === "allUsers" ? "public" : slug(member)}`), { project, location: region, name: run.name, role: ROLES.runInvoker, member }, child);
+  }
+  if (scheduler) {
+    new ServiceIamMember(childName(name, "invoker-scheduler"), { project, location: region, name: run.name, role: ROLES.runInvoker, member: scheduler.email.apply(serviceAccountMember) }, child);
   }
 }
 
-/** A value the deployment must know when the program runs (it decides which children exist). */
-function known<T>(input: pulumi.Input<T> | undefined, path: string, fail: (path: string, reason: string) => never): T | undefined {
-  const now = knownNow(input);
-  if (!now.known) return fail(path, `\`${path}\` must be a plain value, known when the program runs: it decides which resources exist`);
-  return now.value;
-}
-
-function checkOr<T>(check: () => T, path: string, fail: (path: string, reason: string) => never): T {
-  try {
-    return check();
-  } catch (error) {
-    return fail(path, (error as Error).message);
+/** One FasciaEntity per entity (after the migration ran) and one FasciaTool per tool (with its schedule). */
+function createComponents({ name, project, region, parent }: Scope, { entities, tools, policies }: ResolvedDeployment, migrate: RunJob, run: RunService, scheduler: Account | undefined) {
+  const entityComponents: Record<string, FasciaEntity> = {};
+  const toolComponents: Record<string, FasciaTool> = {};
+  for (const entity of entities) {
+    entityComponents[entity.name] = new FasciaEntity(childName(name, `entity-${slug(entity.name)}`), { spec: entity, entities }, { parent, dependsOn: [migrate] });
   }
+  for (const tool of tools) {
+    toolComponents[tool.name] = new FasciaTool(
+      childName(name, `tool-${slug(tool.name)}`),
+      { spec: tool, entities, policies, serviceUrl: run.uri, ...(scheduler && tool.trigger.schedule ? { scheduler: { serviceAccountEmail: scheduler.email, region, project } } : {}) },
+      { parent },
+    );
+  }
+  return { entities: entityComponents, tools: toolComponents };
 }
 
 function toRunEnv(entries: EnvEntry<pulumi.Input<string>>[]) {

@@ -31,6 +31,54 @@ export function compileEntities(entities: readonly EntitySpec[]): CompileResult 
 }
 
 function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
+  const draft = newDraft(entity, problems);
+  addFieldColumns(draft, entity);
+  addRelationshipColumns(draft, entity);
+  const status = addStatusColumn(draft, entity);
+  addSystemColumns(draft);
+  checkColumnNames(draft);
+  addKeysAndIndexes(draft, entity);
+  const row = rowVariables(draft.columns);
+  const { sqlInvariants, executorInvariants } = addInvariants(draft, entity, row);
+  addNoOverlap(draft, entity, row);
+
+  const { table, columns, constraints, indexes, immutable } = draft;
+  const uniqueIndexes = dedupeByName(indexes);
+  const guard = buildGuard({ table, entity: entity.name, ...(status ? { status } : {}), immutable });
+  return {
+    name: table,
+    entity: entity.name,
+    columns,
+    constraints: dedupeByName(constraints),
+    indexes: uniqueIndexes,
+    guard,
+    ...(status ? { status } : {}),
+    immutableColumns: immutable.map((i) => i.column),
+    sqlInvariants,
+    executorInvariants,
+  };
+}
+
+type TableStatus = NonNullable<Table["status"]>;
+type RowVariables = ReturnType<typeof rowVariables>;
+
+/** One entity's table while it is compiled: the parts so far, in the order they are added. */
+interface TableDraft {
+  table: string;
+  columns: Column[];
+  constraints: Constraint[];
+  indexes: Index[];
+  /** Spec name (field, relationship, status) → column. */
+  columnOf: Map<string, string>;
+  immutable: { column: string; name: string }[];
+  report: (path: (string | number)[], message: string) => void;
+  check: (name: string, expression: string, columnsUsed: string[], rule: string) => void;
+  /** The column of a spec name, reporting an unknown one at `path`. */
+  resolve: (path: (string | number)[], name: string) => string;
+}
+
+/** The table with its id column and primary key. */
+function newDraft(entity: EntitySpec, problems: SchemaProblem[]): TableDraft {
   const table = snakeCase(entity.name);
   const report = (path: (string | number)[], message: string) => problems.push({ entity: entity.name, path, message });
   if (Buffer.byteLength(table) > MAX_IDENTIFIER_BYTES) report(["name"], `table name "${table}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
@@ -42,7 +90,17 @@ function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
   const immutable: { column: string; name: string }[] = [];
   const check = (name: string, expression: string, columnsUsed: string[], rule: string) =>
     constraints.push({ name, kind: "check", definition: `CHECK (${expression})`, columns: columnsUsed, rule });
+  const resolve = (path: (string | number)[], name: string) => {
+    const column = columnOf.get(name);
+    if (!column) report(path, `unknown field "${name}"`);
+    return column ?? snakeCase(name);
+  };
+  return { table, columns, constraints, indexes, columnOf, immutable, report, check, resolve };
+}
 
+/** A column per field, with its CHECKs, its unique constraint and whether it is immutable. */
+function addFieldColumns(draft: TableDraft, entity: EntitySpec): void {
+  const { table, columns, constraints, columnOf, immutable, report, check } = draft;
   for (const [name, field] of Object.entries(entity.fields)) {
     const column = snakeCase(name);
     columnOf.set(name, column);
@@ -59,6 +117,11 @@ function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
     if (field.unique) constraints.push(uniqueConstraint(table, [column], `field ${name}: unique`));
     if (field.immutable) immutable.push({ column, name });
   }
+}
+
+/** A `<name>_id` column per belongsTo relationship, with its foreign key and index. */
+function addRelationshipColumns(draft: TableDraft, entity: EntitySpec): void {
+  const { table, columns, constraints, indexes, columnOf, immutable } = draft;
   for (const [name, rel] of Object.entries(entity.relationships ?? {})) {
     if (rel.kind !== "belongsTo") continue;
     const column = `${snakeCase(name)}_id`;
@@ -76,6 +139,11 @@ function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
     indexes.push(btreeIndex(table, [column]));
     if (rel.immutable) immutable.push({ column, name });
   }
+}
+
+/** The status machine's column and the CHECK of its states; undefined without a status. */
+function addStatusColumn(draft: TableDraft, entity: EntitySpec): TableStatus | undefined {
+  const { table, columns, columnOf, check } = draft;
   const status = entity.status
     ? {
         column: snakeCase(entity.status.field ?? "status"),
@@ -90,11 +158,19 @@ function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
     columns.push({ name: status.column, rowName: field, type: "text", nullable: false, default: quoteLiteral(status.initial), origin: { kind: "status", field } });
     check(objectName(table, [status.column], "state"), `${quoteIdent(status.column)} IN (${status.states.map(quoteLiteral).join(", ")})`, [status.column], `status ${field}: states`);
   }
+  return status;
+}
+
+function addSystemColumns({ columns }: TableDraft): void {
   columns.push(
     { name: "created_at", rowName: "createdAt", type: "timestamp with time zone", nullable: false, default: "now()", origin: { kind: "system" } },
     { name: "updated_at", rowName: "updatedAt", type: "timestamp with time zone", nullable: false, default: "now()", origin: { kind: "system" } },
     { name: "version", rowName: "version", type: "integer", nullable: false, default: "1", origin: { kind: "system" } },
   );
+}
+
+/** Column names PostgreSQL would truncate, and two spec names that become one column. */
+function checkColumnNames({ columns, report }: TableDraft): void {
   const seen = new Map<string, string>();
   for (const c of columns) {
     if (Buffer.byteLength(c.name) > MAX_IDENTIFIER_BYTES) report(["fields", c.rowName], `column name "${c.name}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
@@ -102,16 +178,16 @@ function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
     if (other) report(["fields", c.rowName], `"${c.rowName}" and "${other}" both become the column "${c.name}"`);
     seen.set(c.name, c.rowName);
   }
+}
 
-  const resolve = (path: (string | number)[], name: string) => {
-    const column = columnOf.get(name);
-    if (!column) report(path, `unknown field "${name}"`);
-    return column ?? snakeCase(name);
-  };
+/** The entity's `unique` constraints and `indexes`. */
+function addKeysAndIndexes({ table, constraints, indexes, resolve }: TableDraft, entity: EntitySpec): void {
   entity.unique?.forEach((names, i) => constraints.push(uniqueConstraint(table, names.map((n, j) => resolve(["unique", i, j], n)), `unique [${names.join(", ")}]`)));
   entity.indexes?.forEach((names, i) => indexes.push(btreeIndex(table, names.map((n, j) => resolve(["indexes", i, j], n)))));
+}
 
-  const row = rowVariables(columns);
+/** Invariants PostgreSQL can check become CHECKs; the others are left to the executor, with the reason. */
+function addInvariants({ table, check }: TableDraft, entity: EntitySpec, row: RowVariables): { sqlInvariants: SqlInvariant[]; executorInvariants: ExecutorInvariant[] } {
   const sqlInvariants: SqlInvariant[] = [];
   const executorInvariants: ExecutorInvariant[] = [];
   entity.invariants?.forEach((inv) => {
@@ -124,6 +200,11 @@ function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
       executorInvariants.push({ name: inv.name, rule: inv.rule, message: inv.message, reason: translated.reason });
     }
   });
+  return { sqlInvariants, executorInvariants };
+}
+
+/** Each noOverlap rule as an exclusion constraint over its range (and `per` columns, and `where`). */
+function addNoOverlap({ table, constraints, report, resolve }: TableDraft, entity: EntitySpec, row: RowVariables): void {
   entity.noOverlap?.forEach((rule, i) => {
     const path = ["noOverlap", i];
     const [lo, hi] = rule.range;
@@ -140,21 +221,6 @@ function compileEntity(entity: EntitySpec, problems: SchemaProblem[]): Table {
     }
     constraints.push({ name: objectName(table, [snakeCase(rule.name)], "excl"), kind: "exclusion", definition: `EXCLUDE USING gist (${elements.join(", ")})${where}`, columns: [], rule: `noOverlap ${rule.name}` });
   });
-
-  const uniqueIndexes = dedupeByName(indexes);
-  const guard = buildGuard({ table, entity: entity.name, ...(status ? { status } : {}), immutable });
-  return {
-    name: table,
-    entity: entity.name,
-    columns,
-    constraints: dedupeByName(constraints),
-    indexes: uniqueIndexes,
-    guard,
-    ...(status ? { status } : {}),
-    immutableColumns: immutable.map((i) => i.column),
-    sqlInvariants,
-    executorInvariants,
-  };
 }
 
 function uniqueConstraint(table: string, columns: string[], rule: string): Constraint {

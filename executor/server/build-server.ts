@@ -22,6 +22,7 @@ import { createLogger, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
 import { connectionProvider, noConnection } from "../store/connection";
+import { DEFAULTS } from "./config";
 import { checkReadiness } from "./readiness";
 import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
 
@@ -61,6 +62,28 @@ export interface ExecutorServer extends FastifyInstance {
 }
 
 export function buildServer(options: ServerOptions): ExecutorServer {
+  const wiring = wireExecutor(options);
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
+  const respond = responder(wiring, options.projectId);
+  const server = createHttpServer(wiring, respond, bodyLimit);
+  registerRoutes(server, wiring, respond);
+  registerErrorHandlers(server, wiring, respond, bodyLimit);
+  return server;
+}
+
+/** What the HTTP layer serves with: the prepared app and everything an invocation needs. */
+interface Wiring {
+  app: RuntimeApp;
+  executor: Executor;
+  logger: Logger;
+  metrics: ToolMetrics;
+}
+
+/** Sends an invocation's result, counting it in the metrics and logging one line. */
+type Respond = (request: FastifyRequest, reply: FastifyReply, tool: string, result: InvocationResult) => FastifyReply;
+
+/** The app's dependencies: the app prepared, secrets, authenticators, outside services, rate limiter, logger and metrics. */
+function wireExecutor(options: ServerOptions): Wiring {
   const app = "tools" in options.app && options.app.tools instanceof Map ? (options.app as RuntimeApp) : prepareApp(options.app);
   const secrets = options.secrets ?? loadSecrets(app.secretNames, options.env ?? process.env);
   checkEffectSettings(app, options);
@@ -82,7 +105,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
     secrets,
     services: createExternalServices(
       {
-        paymentsBaseUrl: options.payments?.baseUrl ?? "https://api.stripe.com",
+        paymentsBaseUrl: options.payments?.baseUrl ?? DEFAULTS.paymentsBaseUrl,
         ...(options.payments?.defaultSecret ? { defaultPaymentsSecret: options.payments.defaultSecret } : {}),
         ...(options.email?.smtpUrl ? { smtpUrl: options.email.smtpUrl } : {}),
         ...(options.email?.from ? { emailFrom: options.email.from } : {}),
@@ -90,15 +113,30 @@ export function buildServer(options: ServerOptions): ExecutorServer {
       },
       secrets,
     ),
-    rateLimiter: options.rateLimit === false ? null : createRateLimiter(options.rateLimit ?? { perSecond: 50, burst: 200 }),
-    leaseMarginMs: options.leaseMarginMs ?? 60_000,
+    rateLimiter: options.rateLimit === false ? null : createRateLimiter(options.rateLimit ?? DEFAULTS.rateLimit),
+    leaseMarginMs: options.leaseMarginMs ?? DEFAULTS.leaseMarginMs,
     now,
     onBookkeepingError: (error, invocationId) => logger.error({ invocationId, err: describe(error) }, "the audit record or idempotency key of a failed invocation could not be written"),
   };
+  return { app, executor, logger, metrics };
+}
 
+function responder({ logger, metrics }: Wiring, projectId: string | undefined): Respond {
+  return (request, reply, tool, result) => {
+    metrics.observe(tool || "(none)", result.status, result.durationMs / 1000);
+    const line = { invocationId: result.headers[INVOCATION_HEADER], tool, status: result.status, durationMs: result.durationMs, ...(result.code ? { code: result.code } : {}), ...(result.callerId ? { callerId: result.callerId } : {}), ...traceFields(request.headers, projectId) };
+    if (result.status >= 500) logger.error({ ...line, ...(result.internal ? { err: describe(result.internal) } : {}) }, `${tool || request.method} failed`);
+    else if (result.status >= 400) logger.warn(line, `${tool} refused`);
+    else logger.info(line, `${tool} ok`);
+    return reply.code(result.status).headers(result.headers).send(result.body);
+  };
+}
+
+/** The fastify instance, carrying the executor and metrics, with bodies kept as text. */
+function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyLimit: number): ExecutorServer {
   const server = Fastify({
     logger: false,
-    bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
+    bodyLimit,
     return503OnClosing: true,
     // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
     frameworkErrors: (_error, request, reply) => {
@@ -111,16 +149,11 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   // error (after authentication), not a parser failure.
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
+  return server;
+}
 
-  const respond = (request: FastifyRequest, reply: FastifyReply, tool: string, result: InvocationResult) => {
-    metrics.observe(tool || "(none)", result.status, result.durationMs / 1000);
-    const line = { invocationId: result.headers[INVOCATION_HEADER], tool, status: result.status, durationMs: result.durationMs, ...(result.code ? { code: result.code } : {}), ...(result.callerId ? { callerId: result.callerId } : {}), ...traceFields(request.headers, options.projectId) };
-    if (result.status >= 500) logger.error({ ...line, ...(result.internal ? { err: describe(result.internal) } : {}) }, `${tool || request.method} failed`);
-    else if (result.status >= 400) logger.warn(line, `${tool} refused`);
-    else logger.info(line, `${tool} ok`);
-    return reply.code(result.status).headers(result.headers).send(result.body);
-  };
-
+/** One route per tool, then health, readiness and metrics. */
+function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiring, respond: Respond): void {
   for (const tool of app.tools.values()) {
     server.route({
       method: tool.route.method,
@@ -137,7 +170,10 @@ export function buildServer(options: ServerOptions): ExecutorServer {
     return reply.code(503).send(ToolError.of("UNAVAILABLE", readiness.reason).toBody());
   });
   server.get(METRICS_PATH, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+}
 
+/** No route, and errors fastify raises (body too large, bad input, anything else): the structured body, through the tool's own rejection when a route matched. */
+function registerErrorHandlers(server: ExecutorServer, { app, executor }: Wiring, respond: Respond, bodyLimit: number): void {
   server.setNotFoundHandler(async (request, reply) => {
     const error = ToolError.of("ROUTE_NOT_FOUND", `no tool serves ${request.method} ${request.url.split("?")[0]}`);
     return respond(request, reply, "", { status: 404, body: error.toBody(), headers: { [INVOCATION_HEADER]: newInvocationId() }, code: error.code, durationMs: 0 });
@@ -147,7 +183,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
     const tool = app.tools.get(toolName);
     const toolError =
       error.code === "FST_ERR_CTP_BODY_TOO_LARGE"
-        ? ToolError.of("PAYLOAD_TOO_LARGE", `the request body is larger than ${options.bodyLimitBytes ?? 1024 * 1024} bytes`)
+        ? ToolError.of("PAYLOAD_TOO_LARGE", `the request body is larger than ${bodyLimit} bytes`)
         : (error.statusCode ?? 500) < 500
           ? ToolError.of("INVALID_INPUT", undefined, [{ message: error.message }])
           : ToolError.of("INTERNAL");
@@ -155,7 +191,6 @@ export function buildServer(options: ServerOptions): ExecutorServer {
     if (tool) return respond(request, reply, tool.name, await rejected(executor, invocationRequest(tool, request, invocationId), toolError));
     return respond(request, reply, "", { status: toolError.status, body: toolError.toBody(), headers: { [INVOCATION_HEADER]: invocationId }, code: toolError.code, durationMs: 0, internal: error });
   });
-  return server;
 }
 
 function invocationRequest(tool: RuntimeTool, request: FastifyRequest, invocationId = newInvocationId()): InvocationRequest {

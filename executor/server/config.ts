@@ -40,6 +40,8 @@ export const DEFAULTS = {
   poolMax: 10,
   bodyLimitBytes: 1024 * 1024,
   rateLimit: { perSecond: 50, burst: 200 },
+  /** How long an idempotency key's claim outlives the tool's deadline (not read from the environment). */
+  leaseMarginMs: 60_000,
 } as const;
 
 export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): ExecutorConfig {

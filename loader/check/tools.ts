@@ -155,74 +155,81 @@ function checkNode(ctx: NodeContext, env: Environment, node: FlowNodeSpec, index
       });
     }
   };
-  switch (node.type) {
-    case "read":
-    case "write":
-      return checkDataNode(ctx, node, path, cel);
-    case "transform":
-      return cel(["value"], node.value);
-    case "if":
-      return cel(["condition"], node.condition, "bool");
-    case "switch":
-      cel(["value"], node.value);
-      node.cases.forEach((c, i) => {
-        if (node.cases.indexOf(c) !== i) ctx.report("FS020", [...path, "cases", i], `case ${JSON.stringify(c)} is listed twice`);
-      });
-      return;
-    case "payment":
-      if (node.action === "charge") {
-        for (const key of ["amount", "currency"] as const) if (node[key] === undefined) ctx.report("FS005", path, `payment "${node.id}": a charge needs ${key}`, key);
-        if (node.payment !== undefined) ctx.report("FS006", [...path, "payment"], `payment "${node.id}": payment names the charge a refund returns; a charge has none`);
+  NODE_CHECKS[node.type](node as never, { ctx, env, path, cel });
+}
+
+/** What a node's check sees: the tool's context, the full environment, the node's spec path, a CEL check at a key under it. */
+interface NodeCheckContext {
+  ctx: NodeContext;
+  env: Environment;
+  path: SpecPath;
+  cel: CelAt;
+}
+
+/** One check per node type: a new node type does not compile until it has one. */
+const NODE_CHECKS: { [T in NodeType]: (node: NodeOfType<T>, at: NodeCheckContext) => void } = {
+  read: (node, { ctx, path, cel }) => checkDataNode(ctx, node, path, cel),
+  write: (node, { ctx, path, cel }) => checkDataNode(ctx, node, path, cel),
+  transform: (node, { cel }) => cel(["value"], node.value),
+  if: (node, { cel }) => cel(["condition"], node.condition, "bool"),
+  switch: (node, { ctx, path, cel }) => {
+    cel(["value"], node.value);
+    node.cases.forEach((c, i) => {
+      if (node.cases.indexOf(c) !== i) ctx.report("FS020", [...path, "cases", i], `case ${JSON.stringify(c)} is listed twice`);
+    });
+  },
+  payment: (node, { ctx, path, cel }) => {
+    if (node.action === "charge") {
+      for (const key of ["amount", "currency"] as const) if (node[key] === undefined) ctx.report("FS005", path, `payment "${node.id}": a charge needs ${key}`, key);
+      if (node.payment !== undefined) ctx.report("FS006", [...path, "payment"], `payment "${node.id}": payment names the charge a refund returns; a charge has none`);
+    } else {
+      if (node.payment === undefined) ctx.report("FS005", path, `payment "${node.id}": a refund needs payment (the charge id)`, "payment");
+      if (node.compensate !== undefined) ctx.report("FS006", [...path, "compensate"], `payment "${node.id}": compensate applies to charges only`);
+    }
+    if (node.amount !== undefined) cel(["amount"], node.amount, "int");
+    for (const key of ["currency", "customer", "payment", "idempotencyKey"] as const) {
+      const value = node[key];
+      if (value !== undefined) cel([key], value, key === "customer" ? "dyn<string>" : "string");
+    }
+  },
+  email: (node, { cel }) => {
+    for (const key of ["to", "subject", "body"] as const) cel([key], node[key], "string");
+  },
+  http: (node, { cel }) => {
+    cel(["url"], node.url, "string");
+    for (const [name, value] of Object.entries(node.headers ?? {})) cel(["headers", name], value, "string");
+    if (node.body !== undefined) cel(["body"], node.body);
+  },
+  policyCheck: (node, { ctx, env, path, cel }) => {
+    if ((node.policy === undefined) === (node.rule === undefined)) {
+      ctx.report("FS006", path, `policyCheck "${node.id}" takes either policy or rule`, "exactly one of policy, rule");
+    }
+    if (node.rule !== undefined) cel(["rule"], node.rule, "bool");
+    if (node.policy !== undefined) {
+      const policy = ctx.specs.policies.get(node.policy);
+      if (!policy) {
+        if (!ctx.specs.invalidNames.has(node.policy)) ctx.report("FS015", [...path, "policy"], `unknown policy "${node.policy}"${didYouMean(node.policy, ctx.specs.policies.keys())}`);
       } else {
-        if (node.payment === undefined) ctx.report("FS005", path, `payment "${node.id}": a refund needs payment (the charge id)`, "payment");
-        if (node.compensate !== undefined) ctx.report("FS006", [...path, "compensate"], `payment "${node.id}": compensate applies to charges only`);
-      }
-      if (node.amount !== undefined) cel(["amount"], node.amount, "int");
-      for (const key of ["currency", "customer", "payment", "idempotencyKey"] as const) {
-        const value = node[key];
-        if (value !== undefined) cel([key], value, key === "customer" ? "dyn<string>" : "string");
-      }
-      return;
-    case "email":
-      for (const key of ["to", "subject", "body"] as const) cel([key], node[key], "string");
-      return;
-    case "http":
-      cel(["url"], node.url, "string");
-      for (const [name, value] of Object.entries(node.headers ?? {})) cel(["headers", name], value, "string");
-      if (node.body !== undefined) cel(["body"], node.body);
-      return;
-    case "policyCheck":
-      if ((node.policy === undefined) === (node.rule === undefined)) {
-        ctx.report("FS006", path, `policyCheck "${node.id}" takes either policy or rule`, "exactly one of policy, rule");
-      }
-      if (node.rule !== undefined) cel(["rule"], node.rule, "bool");
-      if (node.policy !== undefined) {
-        const policy = ctx.specs.policies.get(node.policy);
-        if (!policy) {
-          if (!ctx.specs.invalidNames.has(node.policy)) ctx.report("FS015", [...path, "policy"], `unknown policy "${node.policy}"${didYouMean(node.policy, ctx.specs.policies.keys())}`);
-        } else {
-          const scratch: Diagnostic[] = [];
-          const result = checkExpression(env, policy.spec.rule, policy.doc, ["rule"], scratch, "bool");
-          for (const d of scratch) ctx.out.push({ ...d, message: `${d.message} (as used by ${ctx.tool.name}.${node.id})` });
-          const visible = ctx.shape.ancestors.get(node.id) ?? new Set<string>();
-          for (const ref of result.nodeRefs) {
-            if (ctx.shape.nodes.has(ref.id) && !visible.has(ref.id)) {
-              ctx.report("FS026", [...path, "policy"], `${node.id}: policy "${node.policy}" reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`);
-            }
+        const scratch: Diagnostic[] = [];
+        const result = checkExpression(env, policy.spec.rule, policy.doc, ["rule"], scratch, "bool");
+        for (const d of scratch) ctx.out.push({ ...d, message: `${d.message} (as used by ${ctx.tool.name}.${node.id})` });
+        const visible = ctx.shape.ancestors.get(node.id) ?? new Set<string>();
+        for (const ref of result.nodeRefs) {
+          if (ctx.shape.nodes.has(ref.id) && !visible.has(ref.id)) {
+            ctx.report("FS026", [...path, "policy"], `${node.id}: policy "${node.policy}" reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`);
           }
         }
       }
-      return;
-    case "assert":
-      return cel(["condition"], node.condition, "bool");
-    case "sql":
-      node.params?.forEach((p, i) => cel(["params", i], p));
-      return;
-    case "transaction":
-    case "retry":
-      return;
-  }
-}
+    }
+  },
+  assert: (node, { cel }) => cel(["condition"], node.condition, "bool"),
+  sql: (node, { cel }) => {
+    node.params?.forEach((p, i) => cel(["params", i], p));
+  },
+  // Scope nodes are checked by checkScopeNode.
+  transaction: () => undefined,
+  retry: () => undefined,
+};
 
 type CelAt = (key: SpecPath, expression: string, expected?: CelTypeName) => void;
 

@@ -1,0 +1,244 @@
+/**
+ * FasciaDeployment's arguments, validated and normalised before any child exists: the specs
+ * loaded and governed, every value that decides which resources exist known, defaults applied,
+ * conflicting or missing inputs named in backticks. No Pulumi resource is created here (and no
+ * provider module imported), so the whole resolution is unit-tested without mocks.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { EntitySpec } from "../language/entity";
+import type { PolicySpec } from "../language/policy";
+import type { ToolSpec } from "../language/tool";
+import { secretNames, type SpecSet } from "../loader/model";
+import { assessSpecs } from "../risk/engine";
+import { riskReportJson, type RiskReportJson } from "../risk/report/json";
+import { serviceExposure, type Exposure } from "./exposure";
+import { governTool } from "./governance";
+import { knownNow } from "./inputs";
+import { checkImageByDigest, planHash } from "./plan-hash";
+import { sizePool, type PoolSize } from "./pool-sizing";
+import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
+
+export interface FasciaDatabaseArgs {
+  /** Cloud SQL tier (default `db-custom-1-3840`: 1 vCPU, 3.75 GB, 100 connections). */
+  tier?: pulumi.Input<string>;
+  /** max_connections set on the instance; default: Cloud SQL's default for the tier. */
+  maxConnections?: pulumi.Input<number>;
+  /** `REGIONAL` for a standby in a second zone (default `ZONAL`). */
+  availabilityType?: pulumi.Input<string>;
+  diskSizeGb?: pulumi.Input<number>;
+  /** Pulumi and Cloud SQL deletion protection (default true). */
+  deletionProtection?: pulumi.Input<boolean>;
+  /** A VPC network id with private services access: the instance gets a private IP only. */
+  privateNetwork?: pulumi.Input<string>;
+  /** The subnetwork the service's direct VPC egress uses (needed with `privateNetwork`). */
+  privateSubnetwork?: pulumi.Input<string>;
+  /** Daily backup start, `HH:MM` UTC (default `03:00`). */
+  backupStartTime?: pulumi.Input<string>;
+  /** Days of write-ahead log kept for point-in-time recovery (default 7). */
+  pitrDays?: pulumi.Input<number>;
+}
+
+export interface FasciaServiceArgs {
+  minInstances?: pulumi.Input<number>;
+  maxInstances?: pulumi.Input<number>;
+  /** Requests one instance serves at once (default 40). */
+  concurrency?: pulumi.Input<number>;
+  cpu?: pulumi.Input<string>;
+  memory?: pulumi.Input<string>;
+  /** Replace `allUsers` as invoker of an internet-facing service with these IAM members. */
+  invokers?: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface FasciaAuthArgs {
+  issuer?: pulumi.Input<string>;
+  audience?: pulumi.Input<string>;
+  jwksUrl?: pulumi.Input<string>;
+  rolesClaim?: pulumi.Input<string>;
+}
+
+export interface FasciaDeploymentArgs {
+  /** Spec documents as objects (the same shape as the YAML). One of `specs` or `specDir`. */
+  specs?: pulumi.Input<unknown[]>;
+  /** A directory of YAML/JSON spec files. */
+  specDir?: pulumi.Input<string>;
+  /** The executor image by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`. */
+  image: pulumi.Input<string>;
+  /** Default: the provider's `gcp:project`. */
+  project?: pulumi.Input<string>;
+  /** Default: the provider's `gcp:region`. */
+  region?: pulumi.Input<string>;
+  /** A value for every secret the specs name (use `config.requireSecret`). */
+  secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  database?: pulumi.Input<FasciaDatabaseArgs>;
+  service?: pulumi.Input<FasciaServiceArgs>;
+  auth?: pulumi.Input<FasciaAuthArgs>;
+  paymentsBaseUrl?: pulumi.Input<string>;
+}
+
+export interface DeploymentDefaults {
+  tier: string;
+  minInstances: number;
+  maxInstances: number;
+  concurrency: number;
+  cpu: string;
+  memory: string;
+}
+
+export const DEFAULTS: DeploymentDefaults = { tier: "db-custom-1-3840", minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" };
+
+/**
+ * The database arguments with their defaults applied (a new optional argument does not compile
+ * until resolveArgs gives it one); the sizing ones are known values.
+ */
+export type ResolvedDatabase = Required<Omit<FasciaDatabaseArgs, "tier" | "maxConnections" | "privateNetwork" | "privateSubnetwork">> &
+  Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number };
+
+/** The service arguments with their defaults applied, the sizing ones known (the invokers are in `exposure`). */
+export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers">> & { maxInstances: number; concurrency: number };
+
+/** Everything FasciaDeployment needs to create its children, checked. */
+export interface ResolvedDeployment {
+  specs: SpecSet;
+  report: RiskReportJson;
+  tools: ToolSpec[];
+  entities: EntitySpec[];
+  policies: PolicySpec[];
+  /** Some tool runs on a schedule: the Cloud Scheduler API, its account and invoker grant. */
+  scheduled: boolean;
+  image: string;
+  /** The secret names the specs use, each with its value in `secretValues`. */
+  secretNames: string[];
+  secretValues: Record<string, pulumi.Input<string>>;
+  database: ResolvedDatabase;
+  service: ResolvedService;
+  pool: PoolSize;
+  exposure: Exposure;
+  project: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  /** The auth arguments given, without undefined members. */
+  auth: FasciaAuthArgs;
+  paymentsBaseUrl?: pulumi.Input<string>;
+  /** sha256 of the target schema, the risk report and the image. */
+  planHash: string;
+}
+
+/** What resolveArgs reads besides the args: the provider's configuration, the resource errors name. */
+export interface ResolveContext {
+  /** The provider's `gcp:project` and `gcp:region` (`@pulumi/gcp/config`), read only when `project` or `region` is not given. */
+  providerConfig?: { readonly project?: string; readonly region?: string };
+  /** The resource a ResourceError (invalid specs, a refused tool) is reported on. */
+  resource?: pulumi.Resource;
+}
+
+type Fail = (path: string, reason: string) => never;
+
+/**
+ * Validates and normalises FasciaDeployment's args. Throws an InputPropertyError naming the
+ * input for a bad argument, a ResourceError with every diagnostic for invalid specs or with
+ * every refused tool when governance refuses any.
+ */
+export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: ResolveContext = {}): ResolvedDeployment {
+  const fail: Fail = (propertyPath, reason) => {
+    throw new pulumi.InputPropertyError({ propertyPath, reason: `FasciaDeployment ${name}: ${reason}` });
+  };
+
+  const specs = loadSpecs(name, args, fail, context.resource);
+  const assessments = assessSpecs(specs);
+  const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
+  if (refused.length > 0) throw new pulumi.ResourceError(`${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`, context.resource, true);
+  const report = riskReportJson(assessments);
+  const tools = toolsOf(specs);
+  const entities = entitiesOf(specs);
+  const policies = policiesOf(specs);
+  const scheduled = tools.some((t) => t.trigger.schedule !== undefined);
+
+  const image = known(args.image, "image", fail) ?? fail("image", "`image` is required");
+  checkOr(() => checkImageByDigest(image), "image", fail);
+  const secretValues = known(args.secrets, "secrets", fail) ?? {};
+  const needed = secretNames(specs);
+  const missing = needed.filter((n) => !(n in secretValues));
+  if (missing.length > 0) fail("secrets", `no value for ${missing.map((m) => `\`${m}\``).join(", ")}, which the specs name (pulumi config set --secret ${missing[0]} …)`);
+  const unused = Object.keys(secretValues).filter((n) => !needed.includes(n));
+  if (unused.length > 0) fail("secrets", `${unused.map((m) => `\`${m}\``).join(", ")} ${unused.length === 1 ? "is" : "are"} named by no spec (a typo?)`);
+
+  const database = known(args.database, "database", fail) ?? {};
+  const service = known(args.service, "service", fail) ?? {};
+  const tier = known(database.tier, "database.tier", fail) ?? DEFAULTS.tier;
+  const maxInstances = known(service.maxInstances, "service.maxInstances", fail) ?? DEFAULTS.maxInstances;
+  const concurrency = known(service.concurrency, "service.concurrency", fail) ?? DEFAULTS.concurrency;
+  const maxConnections = known(database.maxConnections, "database.maxConnections", fail);
+  const pool = checkOr(() => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }), "service.maxInstances", fail);
+  const invokers = known(service.invokers, "service.invokers", fail);
+  const exposure = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
+  const privateNetwork = database.privateNetwork;
+  if (privateNetwork !== undefined && database.privateSubnetwork === undefined) fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
+
+  const project = args.project ?? context.providerConfig?.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`");
+  const region = args.region ?? context.providerConfig?.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`");
+  const hash = planHash({ schema: Object.fromEntries(entities.map((e) => [e.name, e])), risk: report, image });
+
+  const authArgs = known(args.auth, "auth", fail) ?? {};
+  const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
+
+  return {
+    specs,
+    report,
+    tools,
+    entities,
+    policies,
+    scheduled,
+    image,
+    secretNames: needed,
+    secretValues,
+    database: {
+      tier,
+      ...(maxConnections !== undefined ? { maxConnections } : {}),
+      availabilityType: database.availabilityType ?? "ZONAL",
+      diskSizeGb: database.diskSizeGb ?? 10,
+      deletionProtection: database.deletionProtection ?? true,
+      ...(privateNetwork !== undefined ? { privateNetwork, privateSubnetwork: database.privateSubnetwork } : {}),
+      backupStartTime: database.backupStartTime ?? "03:00",
+      pitrDays: database.pitrDays ?? 7,
+    },
+    service: {
+      minInstances: service.minInstances ?? DEFAULTS.minInstances,
+      maxInstances,
+      concurrency,
+      cpu: service.cpu ?? DEFAULTS.cpu,
+      memory: service.memory ?? DEFAULTS.memory,
+    },
+    pool,
+    exposure,
+    project,
+    region,
+    auth,
+    ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
+    planHash: hash,
+  };
+}
+
+function loadSpecs(name: string, args: FasciaDeploymentArgs, fail: Fail, resource: pulumi.Resource | undefined): SpecSet {
+  const inline = known(args.specs, "specs", fail);
+  const dir = known(args.specDir, "specDir", fail);
+  if ((inline === undefined) === (dir === undefined)) fail("specs", "give exactly one of `specs` or `specDir`");
+  try {
+    return dir !== undefined ? specsFromDir(dir) : specsFromObjects(inline!, `FasciaDeployment ${name} specs`);
+  } catch (error) {
+    throw new pulumi.ResourceError((error as Error).message, resource, true);
+  }
+}
+
+/** A value the deployment must know when the program runs (it decides which children exist). */
+function known<T>(input: pulumi.Input<T> | undefined, path: string, fail: Fail): T | undefined {
+  const now = knownNow(input);
+  if (!now.known) return fail(path, `\`${path}\` must be a plain value, known when the program runs: it decides which resources exist`);
+  return now.value;
+}
+
+function checkOr<T>(check: () => T, path: string, fail: Fail): T {
+  try {
+    return check();
+  } catch (error) {
+    return fail(path, (error as Error).message);
+  }
+}

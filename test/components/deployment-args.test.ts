@@ -1,0 +1,113 @@
+/**
+ * FasciaDeployment's args resolved without Pulumi mocks and without creating a resource: the
+ * defaults applied, given values kept, and every bad input refused with its property path.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { DEFAULTS, resolveArgs, type FasciaDeploymentArgs, type ResolveContext } from "../../components/deployment-args";
+import { GREEN_TOOL, IMAGE, ITEM, RED_TOOL } from "./support/small-app";
+
+const PROVIDER: ResolveContext = { providerConfig: { project: "acme", region: "europe-west1" } };
+const specs = [ITEM, GREEN_TOOL];
+
+/** The InputPropertyError resolveArgs throws, as { path, reason }. */
+function refusal(args: FasciaDeploymentArgs, context: ResolveContext = PROVIDER): { path: string; reason: string } {
+  try {
+    resolveArgs("shop", args, context);
+  } catch (error) {
+    if (!pulumi.InputPropertyError.isInstance(error)) throw error;
+    return { path: error.propertyPath, reason: error.reason };
+  }
+  throw new Error("resolveArgs accepted the args");
+}
+
+test("defaults: database, service, pool, project and region from the provider's configuration", () => {
+  const resolved = resolveArgs("shop", { specs, image: IMAGE }, PROVIDER);
+  expect(resolved.database).toEqual({
+    tier: "db-custom-1-3840",
+    availabilityType: "ZONAL",
+    diskSizeGb: 10,
+    deletionProtection: true,
+    backupStartTime: "03:00",
+    pitrDays: 7,
+  });
+  expect(resolved.service).toEqual({ minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" });
+  expect(resolved.service).toEqual({ minInstances: DEFAULTS.minInstances, maxInstances: DEFAULTS.maxInstances, concurrency: DEFAULTS.concurrency, cpu: DEFAULTS.cpu, memory: DEFAULTS.memory });
+  expect(resolved.pool).toMatchObject({ connectionLimit: 100, poolMax: 9 }); // (100 − 8 reserved) / 10 instances
+  expect([resolved.project, resolved.region]).toEqual(["acme", "europe-west1"]);
+  expect(resolved.auth).toEqual({});
+  expect(resolved).not.toHaveProperty("paymentsBaseUrl");
+  expect(resolved.secretNames).toEqual([]);
+  expect(resolved.scheduled).toBe(false);
+  expect(resolved.tools.map((t) => t.name)).toEqual(["addItemGreen"]);
+  expect(resolved.entities.map((e) => e.name)).toEqual(["Item"]);
+  expect(resolved.exposure).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invokers: ["allUsers"] });
+  expect(resolved.report.summary).toMatchObject({ tools: 1, red: 0, deployable: true });
+  expect(resolved.planHash).toMatch(/^[0-9a-f]{64}$/);
+});
+
+test("given values win over the defaults and the provider's configuration; auth loses its undefined members", () => {
+  const resolved = resolveArgs(
+    "shop",
+    {
+      specs,
+      image: IMAGE,
+      project: "other",
+      region: "us-central1",
+      database: { tier: "db-custom-2-7680", maxConnections: 200, availabilityType: "REGIONAL", diskSizeGb: 50, deletionProtection: false, privateNetwork: "net", privateSubnetwork: "sub", backupStartTime: "01:30", pitrDays: 3 },
+      service: { minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi", invokers: ["group:ops@acme.example"] },
+      auth: { issuer: "https://auth.acme.example", audience: undefined },
+      paymentsBaseUrl: "http://127.0.0.1:9000",
+    },
+    PROVIDER,
+  );
+  expect(resolved.database).toEqual({ tier: "db-custom-2-7680", maxConnections: 200, availabilityType: "REGIONAL", diskSizeGb: 50, deletionProtection: false, privateNetwork: "net", privateSubnetwork: "sub", backupStartTime: "01:30", pitrDays: 3 });
+  expect(resolved.service).toEqual({ minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi" });
+  expect(resolved.pool).toMatchObject({ connectionLimit: 200, poolMax: 20 });
+  expect(resolved.exposure.invokers).toEqual(["group:ops@acme.example"]);
+  expect([resolved.project, resolved.region]).toEqual(["other", "us-central1"]);
+  expect(resolved.auth).toEqual({ issuer: "https://auth.acme.example" });
+  expect(resolved.paymentsBaseUrl).toBe("http://127.0.0.1:9000");
+});
+
+test("the plan hash changes with the image", () => {
+  const other = `${IMAGE.slice(0, -64)}${"ef".repeat(32)}`;
+  expect(resolveArgs("shop", { specs, image: IMAGE }, PROVIDER).planHash).not.toBe(resolveArgs("shop", { specs, image: other }, PROVIDER).planHash);
+});
+
+test("conflicting inputs are named in backticks", () => {
+  expect(refusal({ specs, specDir: "examples/reservations", image: IMAGE })).toEqual({ path: "specs", reason: "FasciaDeployment shop: give exactly one of `specs` or `specDir`" });
+  expect(refusal({ specs, image: IMAGE, database: { privateNetwork: "net" } })).toEqual({
+    path: "database.privateSubnetwork",
+    reason: "FasciaDeployment shop: a private-IP database needs `privateSubnetwork` for the service's direct VPC egress",
+  });
+  expect(refusal({ specs, image: IMAGE, secrets: { NOPE: "x" } })).toEqual({ path: "secrets", reason: "FasciaDeployment shop: `NOPE` is named by no spec (a typo?)" });
+});
+
+test("missing inputs are named: specs, image, project and region without the provider's configuration", () => {
+  expect(refusal({ image: IMAGE })).toEqual({ path: "specs", reason: "FasciaDeployment shop: give exactly one of `specs` or `specDir`" });
+  expect(refusal({ specs } as FasciaDeploymentArgs)).toEqual({ path: "image", reason: "FasciaDeployment shop: `image` is required" });
+  expect(refusal({ specs, image: IMAGE }, {})).toEqual({ path: "project", reason: "FasciaDeployment shop: set `project` or `pulumi config set gcp:project …`" });
+  expect(refusal({ specs, image: IMAGE, project: "acme" }, {})).toEqual({ path: "region", reason: "FasciaDeployment shop: set `region` or `pulumi config set gcp:region …`" });
+});
+
+test("a value that decides which resources exist must be known when the program runs", () => {
+  const later = Promise.resolve("db-custom-2-7680");
+  expect(refusal({ specs, image: IMAGE, database: { tier: later } })).toEqual({
+    path: "database.tier",
+    reason: "FasciaDeployment shop: `database.tier` must be a plain value, known when the program runs: it decides which resources exist",
+  });
+  expect(refusal({ specs, image: IMAGE, auth: Promise.resolve({}) }).path).toBe("auth");
+});
+
+test("invalid specs and refused tools are ResourceErrors on the given resource", () => {
+  const refused = (() => {
+    try {
+      return resolveArgs("shop", { specs: [ITEM, RED_TOOL], image: IMAGE }, PROVIDER);
+    } catch (error) {
+      return error;
+    }
+  })();
+  expect(pulumi.ResourceError.isInstance(refused)).toBe(true);
+  expect((refused as Error).message).toMatch(/^1 of 1 tools may not deploy:\ntool addItem may not deploy: it is RED \(R001\)/);
+  expect(() => resolveArgs("shop", { specs: [{ kind: "Entity" }], image: IMAGE }, PROVIDER)).toThrow(/FasciaDeployment shop specs/);
+});
