@@ -79,7 +79,7 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
   };
   return {
     driver: "pg",
-    label: redact(url),
+    label: redactUrl(url),
     ...pooled,
     session,
     transaction: (fn) => session((client) => inTransaction(client, fn)),
@@ -87,7 +87,8 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
   };
 }
 
-function redact(url: string): string {
+/** A connection URL fit for messages and logs: its password replaced. */
+export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";

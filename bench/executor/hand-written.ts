@@ -19,12 +19,13 @@
  */
 import { randomUUID } from "node:crypto";
 import { Decimal } from "decimal.js";
-import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { jwtVerify, type CryptoKey, type KeyObject } from "jose";
 import type { Logger } from "pino";
 import { sha256, type AuditBody } from "../../executor/audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
 import { createToolMetrics } from "../../executor/observability/metrics";
+import { auditAppend } from "../../executor/store/audit-store";
 
 export type Guarantees = "same" | "bare";
 
@@ -59,15 +60,6 @@ const SQL = {
   overlapLock: `SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))`,
   create: `INSERT INTO "reservation" ("customer_id", "room_id", "start_date", "end_date", "guests", "notes", "email", "total_price") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING "id", "start_date" AS "startDate", "end_date" AS "endDate", "guests", "total_price" AS "totalPrice", "notes", "email", "payment_id" AS "paymentId", "customer_id" AS "customerId", "room_id" AS "roomId", "status", "created_at" AS "createdAt", "updated_at" AS "updatedAt", "version"`,
   mine: `SELECT "id", "start_date" AS "startDate", "end_date" AS "endDate", "guests", "total_price" AS "totalPrice", "notes", "email", "payment_id" AS "paymentId", "customer_id" AS "customerId", "room_id" AS "roomId", "status", "created_at" AS "createdAt", "updated_at" AS "updatedAt", "version" FROM "reservation" WHERE "customer_id" = $1 ORDER BY "start_date" DESC NULLS LAST, "id" ASC NULLS LAST LIMIT $2`,
-  append: `WITH "head" AS (SELECT "seq", "hash" FROM "fascia_audit_head" WHERE "id" = 1 FOR UPDATE),
-"appended" AS (
-  INSERT INTO "fascia_audit" ("seq", "invocation_id", "at", "tool", "status", "body", "prev_hash", "hash")
-  SELECT "seq" + 1, $1::text, $2::timestamptz, $3::text, $4::integer, $5::json, "hash",
-         encode(sha256(convert_to("hash" || E'\\n' || ("seq" + 1)::text || E'\\n' || $6::text, 'UTF8')), 'hex')
-  FROM (VALUES (1)) AS "one" LEFT JOIN "head" ON true
-  RETURNING "seq", "prev_hash", "hash")
-UPDATE "fascia_audit_head" SET "seq" = "appended"."seq", "hash" = "appended"."hash" FROM "appended" WHERE "fascia_audit_head"."id" = 1
-RETURNING "appended"."seq", "appended"."prev_hash" AS "prevHash", "appended"."hash"`,
 };
 
 class Refused extends Error {
@@ -115,9 +107,11 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
 
   /** The audit append and the COMMIT, sent together (the pool pipelines), as the executor sends them. */
   const auditAndCommit = async (client: ClientLike, body: AuditBody) => {
-    const appended = client.query(SQL.append, [body.invocationId, body.at, body.tool, body.outcome.status, JSON.stringify(body), canonicalJson(body)]);
-    const [append, commit] = await Promise.allSettled([appended, client.query("COMMIT")]);
-    if (append.status === "rejected") throw append.reason;
+    // The executor's own statement: writing the chain's append by hand would only be a copy to keep in step.
+    const append = auditAppend(body);
+    const appended = client.query(append.text, [...append.values]);
+    const [appendResult, commit] = await Promise.allSettled([appended, client.query("COMMIT")]);
+    if (appendResult.status === "rejected") throw appendResult.reason;
     if (commit.status === "rejected") throw commit.reason;
   };
 
@@ -148,12 +142,29 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
 
   server.get("/healthz", async () => ({ status: "ok" }));
 
-  server.post("/reservations", async (request, reply) => {
-    const started = Date.now();
-    const invocationId = randomUUID();
-    let caller: Caller | undefined;
-    try {
-      caller = await authenticate(request.headers.authorization);
+  /**
+   * What every route does around its own work: time it, give it an invocation id, authenticate,
+   * and answer a refusal with its status and code.
+   */
+  const answer =
+    (tool: string, work: (request: FastifyRequest, caller: Caller, invocationId: string, started: number) => Promise<unknown>) =>
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const started = Date.now();
+      const invocationId = randomUUID();
+      let caller: Caller | undefined;
+      try {
+        caller = await authenticate(request.headers.authorization);
+        const body = await work(request, caller, invocationId, started);
+        return finish(reply, tool, invocationId, started, 200, body, caller.id);
+      } catch (error) {
+        if (!(error instanceof Refused)) throw error;
+        return finish(reply, tool, invocationId, started, error.status, { error: { code: error.code } }, caller?.id);
+      }
+    };
+
+  server.post(
+    "/reservations",
+    answer("createReservation", async (request, caller, invocationId, started) => {
       const input = readBooking(request.body);
       if (!caller.roles.includes("customer") && !caller.roles.includes("staff")) throw new Refused(403, "FORBIDDEN");
       if (caller.roles.includes("suspended")) throw new Refused(403, "POLICY_DENIED");
@@ -161,16 +172,12 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       if (guarantees === "same" && (typeof key !== "string" || key === "")) throw new Refused(400, "INVALID_INPUT");
       const client = await pool.connect();
       try {
-        const body = await createReservation(client, caller, input, guarantees === "same" ? { key: key as string, invocationId, started } : null);
-        return finish(reply, "createReservation", invocationId, started, 200, body, caller.id);
+        return await createReservation(client, caller, input, guarantees === "same" ? { key: key as string, invocationId, started } : null);
       } finally {
         client.release();
       }
-    } catch (error) {
-      if (!(error instanceof Refused)) throw error;
-      return finish(reply, "createReservation", invocationId, started, error.status, { error: { code: error.code } }, caller?.id);
-    }
-  });
+    }),
+  );
 
   /** BEGIN … reads, checks, insert … COMMIT; with guarantees, the key and the audit record around it. */
   const createReservation = async (client: ClientLike, caller: Caller, input: Booking, idempotency: { key: string; invocationId: string; started: number } | null) => {
@@ -211,12 +218,9 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     }
   };
 
-  server.get("/reservations", async (request, reply) => {
-    const started = Date.now();
-    const invocationId = randomUUID();
-    let caller: Caller | undefined;
-    try {
-      caller = await authenticate(request.headers.authorization);
+  server.get(
+    "/reservations",
+    answer("listReservations", async (request, caller, invocationId, started) => {
       const status = (request.query as Record<string, unknown>).status;
       if (status !== undefined && !["pending", "confirmed", "completed", "cancelled"].includes(String(status))) throw new Refused(400, "INVALID_INPUT");
       if (!caller.roles.includes("customer")) throw new Refused(403, "FORBIDDEN");
@@ -235,16 +239,12 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
         } else {
           rows = (await client.query(SQL.mine, [caller.id, 100])).rows;
         }
-        const body = { reservations: rows.map((r) => ({ id: r.id, room: r.roomId, startDate: r.startDate, endDate: r.endDate, status: r.status })) };
-        return finish(reply, "listReservations", invocationId, started, 200, body, caller.id);
+        return { reservations: rows.map((r) => ({ id: r.id, room: r.roomId, startDate: r.startDate, endDate: r.endDate, status: r.status })) };
       } finally {
         client.release();
       }
-    } catch (error) {
-      if (!(error instanceof Refused)) throw error;
-      return finish(reply, "listReservations", invocationId, started, error.status, { error: { code: error.code } }, caller?.id);
-    }
-  });
+    }),
+  );
   return server;
 }
 

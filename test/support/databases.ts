@@ -10,7 +10,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
-import { openPg } from "../../database/pg-driver";
+import { openPg, redactUrl } from "../../database/pg-driver";
 import { openPglite } from "../../database/pglite-driver";
 import type { Database, DriverName } from "../../database/types";
 
@@ -35,7 +35,7 @@ export function testDrivers(): DriverName[] {
   if (!warned) {
     warned = true;
     console.warn(
-      `\n${"!".repeat(78)}\n!! PostgreSQL is not reachable at ${redact(SERVER_URL)}.\n!! This suite ran on PGlite ONLY; the PostgreSQL half was NOT tested.\n!! Start PostgreSQL or set TEST_DATABASE_URL (in CI this is a failure).\n${"!".repeat(78)}\n`,
+      `\n${"!".repeat(78)}\n!! PostgreSQL is not reachable at ${redactUrl(SERVER_URL)}.\n!! This suite ran on PGlite ONLY; the PostgreSQL half was NOT tested.\n!! Start PostgreSQL or set TEST_DATABASE_URL (in CI this is a failure).\n${"!".repeat(78)}\n`,
     );
   }
   return ["pglite"];
@@ -60,7 +60,7 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL at ${redact(SERVER_URL)} is unreachable${process.env.CI ? " and CI is set: database tests must run on it" : ""}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`PostgreSQL at ${redactUrl(SERVER_URL)} is unreachable${process.env.CI ? " and CI is set: database tests must run on it" : ""}: ${(error as Error).message}`, { cause: error });
   }
   try {
     return await fn(client);
@@ -122,14 +122,4 @@ export function useTestDatabase(driver: DriverName): { readonly current: TestDat
 /** `describe.each` over the drivers of this run. */
 export function describeEachDriver(title: string, body: (driver: DriverName) => void): void {
   describe.each(testDrivers())(`${title} [%s]`, body);
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = "***";
-    return u.toString();
-  } catch {
-    return url;
-  }
 }
