@@ -50,10 +50,12 @@ function layerRules(layers, scope) {
       .join(", ")}`,
     severity: "error",
     from: { path: `^${path}` },
-    to: { path: `^(${layers
-      .slice(i + 1)
-      .map(([p]) => p)
-      .join("|")})` },
+    to: {
+      path: `^(${layers
+        .slice(i + 1)
+        .map(([p]) => p)
+        .join("|")})`,
+    },
   }));
 }
 

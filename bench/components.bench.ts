@@ -14,7 +14,6 @@ import { median, type BenchResult } from "./result";
 
 export const name = "components: preview under mocks";
 
-
 const IMAGE = `europe-west1-docker.pkg.dev/bench/fascia/executor@sha256:${"0a".repeat(32)}`;
 const SECRETS = { PAYMENTS_API_KEY: "k", PAYMENTS_WEBHOOK_SECRET: "w", OPS_WEBHOOK_TOKEN: "o" };
 
@@ -67,7 +66,6 @@ async function preview(specs: unknown[] | undefined, expected: number | undefine
   return { ms: performance.now() - t0, count: expected };
 }
 
-
 export async function run(n = 200): Promise<BenchResult[]> {
   await installMocks();
   // Without an engine the SDK logs to the console: hundreds of acknowledged-Yellow warnings.
@@ -107,6 +105,7 @@ async function measure(n: number): Promise<BenchResult[]> {
 
 if (require.main === module) {
   run().then((results) => {
-    for (const r of results) console.log(`${r.name}: ${r.value} ${r.unit}${r.target ? `  (target ${r.target}: ${r.ok ? "met" : "MISSED"})` : ""}`);
+    for (const r of results)
+      console.log(`${r.name}: ${r.value} ${r.unit}${r.target ? `  (target ${r.target}: ${r.ok ? "met" : "MISSED"})` : ""}`);
   });
 }

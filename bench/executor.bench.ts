@@ -53,7 +53,12 @@ const AUDIENCE = "https://reservations.bench";
  */
 type Contender = "executor" | "uncached" | "same" | "bare";
 const CONTENDERS: readonly Contender[] = ["executor", "uncached", "same", "bare"];
-const LABEL: Record<Contender, string> = { executor: "executor", uncached: "executor, token cache off", same: "hand-written, same statements", bare: "hand-written, no idempotency/audit" };
+const LABEL: Record<Contender, string> = {
+  executor: "executor",
+  uncached: "executor, token cache off",
+  same: "hand-written, same statements",
+  bare: "hand-written, no idempotency/audit",
+};
 const isExecutor = (c: Contender) => c === "executor" || c === "uncached";
 
 interface Target {
@@ -93,14 +98,37 @@ export async function run(): Promise<BenchResult[]> {
     const executorFile = (await bundleExecutor(join(work, "executor"), { root })).file;
     const manifestFile = join(work, "executor", "manifest.json");
     writeManifest(manifestFile, manifest);
-    const handWrittenFile = (await bundleNodeProgram({ root, entry: join(root, "bench", "executor", "hand-written-main.ts"), outfile: join(work, "hand-written", "server.js") })).file;
+    const handWrittenFile = (
+      await bundleNodeProgram({
+        root,
+        entry: join(root, "bench", "executor", "hand-written-main.ts"),
+        outfile: join(work, "hand-written", "server.js"),
+      })
+    ).file;
 
     for (const contender of CONTENDERS) {
       const test = await createPgDatabase();
       databases.push(test);
       const seeded = await prepareDatabase(test.db, manifest);
-      const token = (sub: string) => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256", kid: "bench" }).setSubject(sub).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime("2h").sign(keys.privateKey);
-      targets.push({ contender, test, seeded, writerToken: await token(seeded.writer), readerToken: await token(seeded.reader), next: 0, booked: 0, writePhases: 0 });
+      const token = (sub: string) =>
+        new SignJWT({ roles: ["customer"] })
+          .setProtectedHeader({ alg: "ES256", kid: "bench" })
+          .setSubject(sub)
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setIssuedAt()
+          .setExpirationTime("2h")
+          .sign(keys.privateKey);
+      targets.push({
+        contender,
+        test,
+        seeded,
+        writerToken: await token(seeded.writer),
+        readerToken: await token(seeded.reader),
+        next: 0,
+        booked: 0,
+        writePhases: 0,
+      });
     }
     const byContender = (c: Contender) => targets.find((t) => t.contender === c)!;
     const publicJwk = JSON.stringify(await exportJWK(keys.publicKey));
@@ -124,7 +152,17 @@ export async function run(): Promise<BenchResult[]> {
               ...(t.contender === "uncached" ? { FASCIA_AUTH_TOKEN_CACHE_SIZE: "0" } : {}),
             },
           }
-        : { file: handWrittenFile, env: { BENCH_GUARANTEES: t.contender, BENCH_DB_URL: t.test.url, BENCH_POOL_MAX: String(POOL_MAX), BENCH_PUBLIC_JWK: publicJwk, BENCH_ISSUER: ISSUER, BENCH_AUDIENCE: AUDIENCE } };
+        : {
+            file: handWrittenFile,
+            env: {
+              BENCH_GUARANTEES: t.contender,
+              BENCH_DB_URL: t.test.url,
+              BENCH_POOL_MAX: String(POOL_MAX),
+              BENCH_PUBLIC_JWK: publicJwk,
+              BENCH_ISSUER: ISSUER,
+              BENCH_AUDIENCE: AUDIENCE,
+            },
+          };
 
     // Cold start: the executor bundle against the bare hand-written bundle, alternating.
     const cold: Record<"executor" | "bare", number[]> = { executor: [], bare: [] };
@@ -136,16 +174,29 @@ export async function run(): Promise<BenchResult[]> {
     }
 
     // Statements per invocation, counted in-process on each contender's own database.
-    const countSetup = (t: Target) => ({ url: t.test.url, manifest, seeded: t.seeded, publicKey: keys.publicKey, issuer: ISSUER, audience: AUDIENCE, writerToken: t.writerToken, readerToken: t.readerToken, firstBooking: 1_000_000 });
+    const countSetup = (t: Target) => ({
+      url: t.test.url,
+      manifest,
+      seeded: t.seeded,
+      publicKey: keys.publicKey,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      writerToken: t.writerToken,
+      readerToken: t.readerToken,
+      firstBooking: 1_000_000,
+    });
     const statements = {
       executor: await executorStatements(countSetup(byContender("executor"))),
       same: await handWrittenStatements(countSetup(byContender("same")), "same"),
       bare: await handWrittenStatements(countSetup(byContender("bare")), "bare"),
     };
     // The executor's statement_timeout is what is left of the deadline, so its digits may differ by a millisecond.
-    const shape = (counts: StatementCounts) => counts.createStatements.join("\n").replace(/statement_timeout = \d+/g, "statement_timeout = N");
+    const shape = (counts: StatementCounts) =>
+      counts.createStatements.join("\n").replace(/statement_timeout = \d+/g, "statement_timeout = N");
     if (shape(statements.executor) !== shape(statements.same)) {
-      throw new Error(`the hand-written endpoint no longer sends the executor's statements:\nexecutor:\n${statements.executor.createStatements.join("\n")}\nhand-written:\n${statements.same.createStatements.join("\n")}`);
+      throw new Error(
+        `the hand-written endpoint no longer sends the executor's statements:\nexecutor:\n${statements.executor.createStatements.join("\n")}\nhand-written:\n${statements.same.createStatements.join("\n")}`,
+      );
     }
 
     // Load: every contender serves from its own process; rounds alternate the order.
@@ -153,7 +204,10 @@ export async function run(): Promise<BenchResult[]> {
       const { file, env } = envOf(t);
       t.server = await startServer(file, env);
     }
-    const phases: Record<"write" | "read", Record<Contender, Phase[]>> = { write: { executor: [], uncached: [], same: [], bare: [] }, read: { executor: [], uncached: [], same: [], bare: [] } };
+    const phases: Record<"write" | "read", Record<Contender, Phase[]>> = {
+      write: { executor: [], uncached: [], same: [], bare: [] },
+      read: { executor: [], uncached: [], same: [], bare: [] },
+    };
     const before = await Promise.all(targets.map((t) => reservations(t)));
     for (const scenario of SCENARIOS) for (const t of targets) await load(t, scenario, FIRST_WARMUP_S);
     for (let round = 0; round < ROUNDS; round++) {
@@ -169,7 +223,8 @@ export async function run(): Promise<BenchResult[]> {
     // per connection) may have committed without their answer being counted.
     for (const [i, t] of targets.entries()) {
       const added = (await reservations(t)) - before[i]!;
-      if (added < t.booked || added > t.booked + CONNECTIONS * t.writePhases) throw new Error(`${LABEL[t.contender]}: ${t.booked} bookings answered 200, but ${added} reached the database`);
+      if (added < t.booked || added > t.booked + CONNECTIONS * t.writePhases)
+        throw new Error(`${LABEL[t.contender]}: ${t.booked} bookings answered 200, but ${added} reached the database`);
     }
     return report(phases, statements, cold);
   } finally {
@@ -199,14 +254,20 @@ async function load(t: Target, scenario: "write" | "read", seconds: number): Pro
               path: "/reservations",
               setupRequest: (request) => {
                 const b = booking(t.seeded, t.next++);
-                return { ...request, headers: { authorization: `Bearer ${t.writerToken}`, "content-type": "application/json", "idempotency-key": b.key }, body: b.body };
+                return {
+                  ...request,
+                  headers: { authorization: `Bearer ${t.writerToken}`, "content-type": "application/json", "idempotency-key": b.key },
+                  body: b.body,
+                };
               },
             },
           ]
         : [{ method: "GET", path: "/reservations", headers: { authorization: `Bearer ${t.readerToken}` } }],
   });
   if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(`${LABEL[t.contender]} ${scenario}: ${result.non2xx} non-2xx answers and ${result.errors} errors (${JSON.stringify(result.statusCodeStats)})`);
+    throw new Error(
+      `${LABEL[t.contender]} ${scenario}: ${result.non2xx} non-2xx answers and ${result.errors} errors (${JSON.stringify(result.statusCodeStats)})`,
+    );
   }
   if (scenario === "write") {
     t.booked += result["2xx"];
@@ -221,7 +282,13 @@ async function load(t: Target, scenario: "write" | "read", seconds: number): Pro
 function combine(phases: readonly Phase[]): Phase {
   const mean = (f: (p: Phase) => number) => phases.reduce((s, p) => s + f(p), 0) / phases.length;
   const cpu = phases.every((p) => p.cpuUs !== null) ? mean((p) => p.cpuUs!) : null;
-  return { requests: phases.reduce((s, p) => s + p.requests, 0), rps: mean((p) => p.rps), p50: mean((p) => p.p50), p99: mean((p) => p.p99), cpuUs: cpu };
+  return {
+    requests: phases.reduce((s, p) => s + p.requests, 0),
+    rps: mean((p) => p.rps),
+    p50: mean((p) => p.p50),
+    p99: mean((p) => p.p99),
+    cpuUs: cpu,
+  };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -235,8 +302,17 @@ function report(
   for (const scenario of SCENARIOS) {
     const [e, u, s, b] = CONTENDERS.map((c) => combine(phases[scenario][c]));
     const what = scenario === "write" ? "POST /reservations" : "GET /reservations";
-    for (const [c, p] of [["executor", e!], ["uncached", u!], ["same", s!], ["bare", b!]] as const) {
-      rows.push({ name: `${what}: ${LABEL[c]} req/s (p50 ${round2(p.p50)} ms, p99 ${round2(p.p99)} ms)`, value: Math.round(p.rps), unit: "req/s" });
+    for (const [c, p] of [
+      ["executor", e!],
+      ["uncached", u!],
+      ["same", s!],
+      ["bare", b!],
+    ] as const) {
+      rows.push({
+        name: `${what}: ${LABEL[c]} req/s (p50 ${round2(p.p50)} ms, p99 ${round2(p.p99)} ms)`,
+        value: Math.round(p.rps),
+        unit: "req/s",
+      });
     }
     // The ratios pair each round's phases: measured back to back, they share the machine's state
     // of the moment, which drifts by more than the targets' margins on a shared VM; the median of
@@ -248,18 +324,42 @@ function report(
     const throughput = ratio((p) => p.rps);
     const p50 = ratio((p) => p.p50);
     const p99 = ratio((p) => p.p99);
-    rows.push({ name: `${what}: throughput executor / hand-written, median of ${ROUNDS} rounds (${throughput.range})`, value: throughput.value, unit: "×", target: "≥ 0.85", ok: throughput.value >= 0.85 });
+    rows.push({
+      name: `${what}: throughput executor / hand-written, median of ${ROUNDS} rounds (${throughput.range})`,
+      value: throughput.value,
+      unit: "×",
+      target: "≥ 0.85",
+      ok: throughput.value >= 0.85,
+    });
     rows.push({ name: `${what}: p50 executor / hand-written (${p50.range})`, value: p50.value, unit: "×" });
-    rows.push({ name: `${what}: p99 executor / hand-written, median of ${ROUNDS} rounds (${p99.range})`, value: p99.value, unit: "×", target: "≤ 1.25", ok: p99.value <= 1.25 });
+    rows.push({
+      name: `${what}: p99 executor / hand-written, median of ${ROUNDS} rounds (${p99.range})`,
+      value: p99.value,
+      unit: "×",
+      target: "≤ 1.25",
+      ok: p99.value <= 1.25,
+    });
     if (e!.cpuUs !== null && s!.cpuUs !== null && b!.cpuUs !== null) {
-      rows.push({ name: `${what}: server CPU per request, executor / token cache off / hand-written / bare (µs)`, value: Math.round(e!.cpuUs), unit: `/ ${u!.cpuUs === null ? "?" : Math.round(u!.cpuUs)} / ${Math.round(s!.cpuUs)} / ${Math.round(b!.cpuUs)} µs` });
+      rows.push({
+        name: `${what}: server CPU per request, executor / token cache off / hand-written / bare (µs)`,
+        value: Math.round(e!.cpuUs),
+        unit: `/ ${u!.cpuUs === null ? "?" : Math.round(u!.cpuUs)} / ${Math.round(s!.cpuUs)} / ${Math.round(b!.cpuUs)} µs`,
+      });
     }
-    rows.push({ name: `${what}: token cache off: throughput / hand-written (p99 ratio ${ratio((p) => p.p99, "uncached").value})`, value: ratio((p) => p.rps, "uncached").value, unit: "×" });
+    rows.push({
+      name: `${what}: token cache off: throughput / hand-written (p99 ratio ${ratio((p) => p.p99, "uncached").value})`,
+      value: ratio((p) => p.rps, "uncached").value,
+      unit: "×",
+    });
     rows.push({ name: `${what}: guarantees' cost, throughput hand-written same / bare`, value: round2(s!.rps / b!.rps), unit: "×" });
     rows.push({ name: `${what}: throughput executor / bare endpoint`, value: round2(e!.rps / b!.rps), unit: "×" });
   }
   for (const c of ["executor", "same", "bare"] as const) {
-    rows.push({ name: `statements per invocation, ${LABEL[c]} (create / list)`, value: statements[c].create, unit: `/ ${statements[c].list}` });
+    rows.push({
+      name: `statements per invocation, ${LABEL[c]} (create / list)`,
+      value: statements[c].create,
+      unit: `/ ${statements[c].list}`,
+    });
   }
   const coldExecutor = median(cold.executor);
   const coldBare = median(cold.bare);
@@ -271,7 +371,9 @@ function report(
 
 async function startJwks(publicKey: CryptoKey): Promise<{ url: string; server: Server }> {
   const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "ES256", use: "sig" };
-  const server = createServer((_req, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })));
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })),
+  );
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`, server };
 }

@@ -16,7 +16,6 @@ import { median, type BenchResult } from "./result";
 
 export const name = "plan + risk";
 
-
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLE = "examples/reservations";
@@ -52,7 +51,6 @@ function timePlanRisk(specs: SpecSet): number {
   return ms;
 }
 
-
 export async function run(n = 1000): Promise<BenchResult[]> {
   // Cloned tools share expression texts, which a real app's tools do not: parse every one cold.
   setCelAstCaching(false);
@@ -83,6 +81,7 @@ export async function run(n = 1000): Promise<BenchResult[]> {
 
 if (require.main === module) {
   run().then((results) => {
-    for (const r of results) console.log(`${r.name}: ${r.value} ${r.unit}${r.target ? `  (target ${r.target}: ${r.ok ? "met" : "MISSED"})` : ""}`);
+    for (const r of results)
+      console.log(`${r.name}: ${r.value} ${r.unit}${r.target ? `  (target ${r.target}: ${r.ok ? "met" : "MISSED"})` : ""}`);
   });
 }

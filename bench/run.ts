@@ -36,9 +36,19 @@ async function main(filters: readonly string[]): Promise<number> {
 
 function table(rows: readonly Row[]): string {
   const header = ["benchmark", "measurement", "value", "target", ""];
-  const cells = rows.map((r) => [r.bench, r.name, `${r.value} ${r.unit}`, r.target ?? "", r.ok === undefined ? "" : r.ok ? "met" : "MISSED"]);
+  const cells = rows.map((r) => [
+    r.bench,
+    r.name,
+    `${r.value} ${r.unit}`,
+    r.target ?? "",
+    r.ok === undefined ? "" : r.ok ? "met" : "MISSED",
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((v, i) => (i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join("  ").trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((v, i) => (i === 2 ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...cells.map(line)].join("\n");
 }
 

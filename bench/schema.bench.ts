@@ -15,7 +15,6 @@ import { median, type BenchResult } from "./result";
 
 export const name = "schema: DDL + migration planning";
 
-
 function entity(i: number, changed: boolean): Record<string, unknown> {
   const edit = changed && i % 10 === 0;
   return {
@@ -36,7 +35,15 @@ function entity(i: number, changed: boolean): Record<string, unknown> {
       owner: { kind: "belongsTo", entity: `Owner${i % 50}` },
       ...(i > 0 ? { previous: { kind: "belongsTo", entity: `Booking${i - 1}`, optional: true, onDelete: "setNull" } } : {}),
     },
-    status: { initial: "pending", states: ["pending", "confirmed", "done", "cancelled"], transitions: [{ from: "pending", to: "confirmed" }, { from: ["pending", "confirmed"], to: "cancelled" }, { from: "confirmed", to: "done" }] },
+    status: {
+      initial: "pending",
+      states: ["pending", "confirmed", "done", "cancelled"],
+      transitions: [
+        { from: "pending", to: "confirmed" },
+        { from: ["pending", "confirmed"], to: "cancelled" },
+        { from: "confirmed", to: "done" },
+      ],
+    },
     invariants: [
       { name: "endAfterStart", rule: "endDate > startDate", message: "m" },
       { name: "paid", rule: "status != 'confirmed' || paymentId != null", message: "m" },
@@ -62,10 +69,10 @@ function timeOnce(before: EntitySpec[], after: EntitySpec[]): number {
   const sql = freshSchemaSql(model);
   const plan = planMigration(before, after);
   const ms = performance.now() - start;
-  if (problems.length || sql.length === 0 || plan.steps.length === 0 || plan.blocked) throw new Error("the bench did not compile and plan what it should");
+  if (problems.length || sql.length === 0 || plan.steps.length === 0 || plan.blocked)
+    throw new Error("the bench did not compile and plan what it should");
   return ms;
 }
-
 
 export async function run(n = 1000): Promise<BenchResult[]> {
   const small = [entities(n, false), entities(n, true)] as const;
@@ -90,6 +97,7 @@ export async function run(n = 1000): Promise<BenchResult[]> {
 
 if (require.main === module) {
   run().then((results) => {
-    for (const r of results) console.log(`${r.name}: ${r.value} ${r.unit}${r.target ? `  (target ${r.target}: ${r.ok ? "met" : "MISSED"})` : ""}`);
+    for (const r of results)
+      console.log(`${r.name}: ${r.value} ${r.unit}${r.target ? `  (target ${r.target}: ${r.ok ? "met" : "MISSED"})` : ""}`);
   });
 }

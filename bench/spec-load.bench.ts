@@ -101,7 +101,13 @@ function timeLoad(sources: readonly SpecSource[]): number {
   const start = performance.now();
   const result = loadSpecSources(sources);
   const ms = performance.now() - start;
-  if (!result.ok) throw new Error(`benchmark specs are invalid: ${result.diagnostics.slice(0, 3).map((d) => `${d.file}:${d.line}:${d.col} ${d.message}`).join("; ")}`);
+  if (!result.ok)
+    throw new Error(
+      `benchmark specs are invalid: ${result.diagnostics
+        .slice(0, 3)
+        .map((d) => `${d.file}:${d.line}:${d.col} ${d.message}`)
+        .join("; ")}`,
+    );
   return ms;
 }
 

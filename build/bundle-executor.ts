@@ -44,12 +44,27 @@ function loadEsbuild(): EsbuildBuild | undefined {
 export async function bundleExecutor(outDir: string, options: { root?: string; minify?: boolean } = {}): Promise<BundleResult> {
   const root = options.root ?? packageRoot();
   const entry = join(root, "executor", "main.ts");
-  if (!existsSync(entry)) throw new Error(`cannot bundle the executor: ${entry} does not exist (an installed package carries the prebuilt dist/executor/${BUNDLE_FILE})`);
-  return bundleNodeProgram({ root, entry, outfile: join(outDir, BUNDLE_FILE), banner: "/* Fascia executor bundle: see docs/executor.md (The bundle and the image). */", ...(options.minify !== undefined ? { minify: options.minify } : {}) });
+  if (!existsSync(entry))
+    throw new Error(
+      `cannot bundle the executor: ${entry} does not exist (an installed package carries the prebuilt dist/executor/${BUNDLE_FILE})`,
+    );
+  return bundleNodeProgram({
+    root,
+    entry,
+    outfile: join(outDir, BUNDLE_FILE),
+    banner: "/* Fascia executor bundle: see docs/executor.md (The bundle and the image). */",
+    ...(options.minify !== undefined ? { minify: options.minify } : {}),
+  });
 }
 
 /** One Node 20 file (+ map) from a TypeScript entry, with the executor's settings (the benchmark bundles its baseline the same way). */
-export async function bundleNodeProgram(options: { root: string; entry: string; outfile: string; minify?: boolean; banner?: string }): Promise<BundleResult> {
+export async function bundleNodeProgram(options: {
+  root: string;
+  entry: string;
+  outfile: string;
+  minify?: boolean;
+  banner?: string;
+}): Promise<BundleResult> {
   const build = loadEsbuild();
   if (!build) throw new Error("cannot bundle the executor: esbuild is not installed (npm install in the Fascia folder)");
   mkdirSync(dirname(options.outfile), { recursive: true });
@@ -70,7 +85,8 @@ export async function bundleNodeProgram(options: { root: string; entry: string; 
     logLevel: "silent",
     ...(options.banner ? { banner: { js: options.banner } } : {}),
   });
-  if (result.warnings.length) throw new Error(`esbuild warned while bundling ${options.entry}:\n${result.warnings.map((w) => `  - ${w.text}`).join("\n")}`);
+  if (result.warnings.length)
+    throw new Error(`esbuild warned while bundling ${options.entry}:\n${result.warnings.map((w) => `  - ${w.text}`).join("\n")}`);
   return { file: options.outfile, bytes: statSync(options.outfile).size, how: "bundled from sources" };
 }
 
@@ -81,7 +97,10 @@ export async function bundleNodeProgram(options: { root: string; entry: string; 
 export async function provideExecutorBundle(outDir: string, root = packageRoot()): Promise<BundleResult> {
   if (existsSync(join(root, "executor", "main.ts")) && loadEsbuild()) return bundleExecutor(outDir, { root });
   const prebuilt = join(root, "dist", "executor", BUNDLE_FILE);
-  if (!existsSync(prebuilt)) throw new Error(`no executor bundle: ${prebuilt} is missing and there are no sources to bundle (run npm run build:executor in the Fascia folder)`);
+  if (!existsSync(prebuilt))
+    throw new Error(
+      `no executor bundle: ${prebuilt} is missing and there are no sources to bundle (run npm run build:executor in the Fascia folder)`,
+    );
   mkdirSync(outDir, { recursive: true });
   const file = join(outDir, BUNDLE_FILE);
   copyFileSync(prebuilt, file);

@@ -16,7 +16,9 @@ export function compileSpecSet(specs: SpecSet, source: string): AppManifest {
   const entities = entityList(specs);
   const schema = compileEntities(entities);
   if (schema.problems.length > 0) {
-    throw new ManifestError(`${source}: the schema cannot be compiled:\n${schema.problems.map((p) => `${p.entity} ${p.path.join(".")}: ${p.message}`).join("\n")}`);
+    throw new ManifestError(
+      `${source}: the schema cannot be compiled:\n${schema.problems.map((p) => `${p.entity} ${p.path.join(".")}: ${p.message}`).join("\n")}`,
+    );
   }
   const assessments = assessSpecs(specs);
   return {

@@ -35,7 +35,8 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Comm
   registerDiff(program, io, setExit);
   registerAudit(program, io, setExit);
   registerBuild(program, io, setExit);
-  for (const command of program.commands) command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
+  for (const command of program.commands)
+    command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;
 }
 

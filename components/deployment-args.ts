@@ -84,7 +84,14 @@ export interface DeploymentDefaults {
   memory: string;
 }
 
-export const DEFAULTS: DeploymentDefaults = { tier: "db-custom-1-3840", minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" };
+export const DEFAULTS: DeploymentDefaults = {
+  tier: "db-custom-1-3840",
+  minInstances: 0,
+  maxInstances: 10,
+  concurrency: 40,
+  cpu: "1",
+  memory: "512Mi",
+};
 
 /**
  * The database arguments with their defaults applied (a new optional argument does not compile
@@ -94,7 +101,10 @@ export type ResolvedDatabase = Required<Omit<FasciaDatabaseArgs, "tier" | "maxCo
   Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number };
 
 /** The service arguments with their defaults applied, the sizing ones known (the invokers are in `exposure`). */
-export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers">> & { maxInstances: number; concurrency: number };
+export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers">> & {
+  maxInstances: number;
+  concurrency: number;
+};
 
 /** Everything FasciaDeployment needs to create its children, checked. */
 export interface ResolvedDeployment {
@@ -145,7 +155,12 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const specs = loadSpecs(name, args, fail, context.resource);
   const assessments = assessSpecs(specs);
   const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
-  if (refused.length > 0) throw new pulumi.ResourceError(`${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`, context.resource, true);
+  if (refused.length > 0)
+    throw new pulumi.ResourceError(
+      `${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`,
+      context.resource,
+      true,
+    );
   const report = riskReportJson(assessments);
   const tools = toolsOf(specs);
   const entities = entitiesOf(specs);
@@ -157,9 +172,14 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const secretValues = known(args.secrets, "secrets", fail) ?? {};
   const needed = secretNames(specs);
   const missing = needed.filter((n) => !(n in secretValues));
-  if (missing.length > 0) fail("secrets", `no value for ${missing.map((m) => `\`${m}\``).join(", ")}, which the specs name (pulumi config set --secret ${missing[0]} …)`);
+  if (missing.length > 0)
+    fail(
+      "secrets",
+      `no value for ${missing.map((m) => `\`${m}\``).join(", ")}, which the specs name (pulumi config set --secret ${missing[0]} …)`,
+    );
   const unused = Object.keys(secretValues).filter((n) => !needed.includes(n));
-  if (unused.length > 0) fail("secrets", `${unused.map((m) => `\`${m}\``).join(", ")} ${unused.length === 1 ? "is" : "are"} named by no spec (a typo?)`);
+  if (unused.length > 0)
+    fail("secrets", `${unused.map((m) => `\`${m}\``).join(", ")} ${unused.length === 1 ? "is" : "are"} named by no spec (a typo?)`);
 
   const database = known(args.database, "database", fail) ?? {};
   const service = known(args.service, "service", fail) ?? {};
@@ -167,11 +187,16 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const maxInstances = known(service.maxInstances, "service.maxInstances", fail) ?? DEFAULTS.maxInstances;
   const concurrency = known(service.concurrency, "service.concurrency", fail) ?? DEFAULTS.concurrency;
   const maxConnections = known(database.maxConnections, "database.maxConnections", fail);
-  const pool = checkOr(() => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }), "service.maxInstances", fail);
+  const pool = checkOr(
+    () => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }),
+    "service.maxInstances",
+    fail,
+  );
   const invokers = known(service.invokers, "service.invokers", fail);
   const exposure = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
   const privateNetwork = database.privateNetwork;
-  if (privateNetwork !== undefined && database.privateSubnetwork === undefined) fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
+  if (privateNetwork !== undefined && database.privateSubnetwork === undefined)
+    fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
 
   const project = args.project ?? context.providerConfig?.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`");
   const region = args.region ?? context.providerConfig?.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`");

@@ -8,7 +8,10 @@ export const DEFAULT_TOOL_TIMEOUT_S = 60;
 export const MAX_REQUEST_TIMEOUT_S = 3600;
 
 export function requestTimeoutSeconds(tools: readonly ToolSpec[]): number {
-  const longest = Math.max(DEFAULT_TOOL_TIMEOUT_S, ...tools.map((t) => (t.timeout ? Math.ceil(durationMs(t.timeout) / 1000) : DEFAULT_TOOL_TIMEOUT_S)));
+  const longest = Math.max(
+    DEFAULT_TOOL_TIMEOUT_S,
+    ...tools.map((t) => (t.timeout ? Math.ceil(durationMs(t.timeout) / 1000) : DEFAULT_TOOL_TIMEOUT_S)),
+  );
   return Math.min(longest + REQUEST_TIMEOUT_MARGIN_S, MAX_REQUEST_TIMEOUT_S);
 }
 

@@ -5,7 +5,6 @@
  */
 import { ENV, secretEnvName, type RunMode } from "../contracts/environment";
 
-
 /** Where Cloud Run mounts the Cloud SQL volume; the socket directory is below it. */
 export const CLOUDSQL_MOUNT_PATH = "/cloudsql";
 

@@ -30,11 +30,16 @@ export function isInternetFacing(tool: ToolSpec): boolean {
  * forbids public services and whose callers hold Google identities.
  */
 export function serviceExposure(tools: readonly ToolSpec[], invokers?: readonly string[]): Exposure {
-  const publicTools = tools.filter(isInternetFacing).map((t) => t.name).sort();
+  const publicTools = tools
+    .filter(isInternetFacing)
+    .map((t) => t.name)
+    .sort();
   if (publicTools.length === 0) return { ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invokers: [], publicTools };
   for (const member of invokers ?? []) {
     if (!/^(allUsers|allAuthenticatedUsers|(user|group|serviceAccount|domain|principal|principalSet):.+)$/.test(member)) {
-      throw new Error(`\`service.invokers\` entry "${member}" is not an IAM member (expected e.g. "group:callers@example.com" or "serviceAccount:…")`);
+      throw new Error(
+        `\`service.invokers\` entry "${member}" is not an IAM member (expected e.g. "group:callers@example.com" or "serviceAccount:…")`,
+      );
     }
   }
   return { ingress: "INGRESS_TRAFFIC_ALL", invokers: invokers ? [...new Set(invokers)].sort() : [ALL_USERS], publicTools };

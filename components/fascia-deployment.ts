@@ -24,12 +24,29 @@ import { resolveArgs, type FasciaDeploymentArgs, type ResolvedDeployment } from 
 import { FasciaEntity } from "./fascia-entity";
 import { FasciaTool } from "./fascia-tool";
 import { ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
-import { boundedId, childName, MIGRATION_JOB_ID, pgIdentifier, REPOSITORY_ID, SERVICE_ACCOUNT_ID, SECRET_ID, slug, specSecretId } from "./naming";
+import {
+  boundedId,
+  childName,
+  MIGRATION_JOB_ID,
+  pgIdentifier,
+  REPOSITORY_ID,
+  SERVICE_ACCOUNT_ID,
+  SECRET_ID,
+  slug,
+  specSecretId,
+} from "./naming";
 import type { EntityMigrationSummary } from "../risk/entity-migration";
 
 export const FASCIA_DEPLOYMENT_TYPE = "fascia:index:FasciaDeployment";
 
-export { DEFAULTS, type DeploymentDefaults, type FasciaAuthArgs, type FasciaDatabaseArgs, type FasciaDeploymentArgs, type FasciaServiceArgs } from "./deployment-args";
+export {
+  DEFAULTS,
+  type DeploymentDefaults,
+  type FasciaAuthArgs,
+  type FasciaDatabaseArgs,
+  type FasciaDeploymentArgs,
+  type FasciaServiceArgs,
+} from "./deployment-args";
 
 export class FasciaDeployment extends pulumi.ComponentResource {
   public readonly serviceUrl: pulumi.Output<string>;
@@ -83,8 +100,16 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     this.connectionName = database.instance.connectionName;
     this.riskReport = pulumi.output(report);
     this.riskLevels = pulumi.output(Object.fromEntries(report.tools.map((t) => [t.name, t.risk])));
-    this.endpoints = pulumi.all(Object.entries(this.tools).map(([toolName, t]) => pulumi.all([t.method, t.endpoint]).apply(([m, e]) => [toolName, `${m} ${e ?? ""}`] as const))).apply((pairs) => Object.fromEntries(pairs));
-    this.migrationPlan = pulumi.all(Object.entries(this.entities).map(([entityName, e]) => e.migration.apply((m) => [entityName, m] as const))).apply((pairs) => Object.fromEntries(pairs));
+    this.endpoints = pulumi
+      .all(
+        Object.entries(this.tools).map(([toolName, t]) =>
+          pulumi.all([t.method, t.endpoint]).apply(([m, e]) => [toolName, `${m} ${e ?? ""}`] as const),
+        ),
+      )
+      .apply((pairs) => Object.fromEntries(pairs));
+    this.migrationPlan = pulumi
+      .all(Object.entries(this.entities).map(([entityName, e]) => e.migration.apply((m) => [entityName, m] as const)))
+      .apply((pairs) => Object.fromEntries(pairs));
     this.planHash = pulumi.output(hash);
     this.databasePoolMax = pulumi.output(pool.poolMax);
     this.registerOutputs({
@@ -129,11 +154,26 @@ interface Identities {
 }
 
 function createIdentities({ name, base, project, child, afterApis }: Scope, resolved: ResolvedDeployment): Identities {
-  const runtime = new Account(childName(name, "runtime-sa"), { project, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` }, afterApis);
+  const runtime = new Account(
+    childName(name, "runtime-sa"),
+    { project, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` },
+    afterApis,
+  );
   const runtimeMember = runtime.email.apply(serviceAccountMember);
-  const projectGrants = RUNTIME_PROJECT_ROLES.map((role) => new IAMMember(childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`), { project, role, member: runtimeMember }, child));
+  const projectGrants = RUNTIME_PROJECT_ROLES.map(
+    (role) =>
+      new IAMMember(
+        childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`),
+        { project, role, member: runtimeMember },
+        child,
+      ),
+  );
   const scheduler = resolved.scheduled
-    ? new Account(childName(name, "scheduler-sa"), { project, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` }, afterApis)
+    ? new Account(
+        childName(name, "scheduler-sa"),
+        { project, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` },
+        afterApis,
+      )
     : undefined;
   return { runtime, runtimeMember, projectGrants, scheduler };
 }
@@ -145,7 +185,10 @@ interface DatabaseResources {
   user: User;
 }
 
-function createDatabase({ name, base, project, region, child, afterApis }: Scope, { database, pool }: ResolvedDeployment): DatabaseResources {
+function createDatabase(
+  { name, base, project, region, child, afterApis }: Scope,
+  { database, pool }: ResolvedDeployment,
+): DatabaseResources {
   const privateNetwork = database.privateNetwork;
   const deletionProtection = database.deletionProtection;
   const instance = new DatabaseInstance(
@@ -196,13 +239,30 @@ interface SecretResources {
   resources: pulumi.Resource[];
 }
 
-function createSecrets({ name, base, project, child, afterApis }: Scope, resolved: ResolvedDeployment, runtimeMember: pulumi.Output<string>, password: RandomPassword): SecretResources {
+function createSecrets(
+  { name, base, project, child, afterApis }: Scope,
+  resolved: ResolvedDeployment,
+  runtimeMember: pulumi.Output<string>,
+  password: RandomPassword,
+): SecretResources {
   const secretRefs = new Map<string, SecretRef<pulumi.Input<string>>>();
   const secretResources: pulumi.Resource[] = [];
   const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
-    const secret = new Secret(childName(name, `secret-${key}`), { project, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } }, afterApis);
-    const version = new SecretVersion(childName(name, `secret-${key}-version`), { secret: secret.id, secretData: pulumi.secret(value) }, child);
-    const grant = new SecretIamMember(childName(name, `secret-${key}-accessor`), { project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember }, child);
+    const secret = new Secret(
+      childName(name, `secret-${key}`),
+      { project, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } },
+      afterApis,
+    );
+    const version = new SecretVersion(
+      childName(name, `secret-${key}-version`),
+      { secret: secret.id, secretData: pulumi.secret(value) },
+      child,
+    );
+    const grant = new SecretIamMember(
+      childName(name, `secret-${key}-accessor`),
+      { project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember },
+      child,
+    );
     secretResources.push(version, grant);
     return { secret: secret.secretId, version: version.version } as SecretRef<pulumi.Input<string>>;
   };
@@ -216,7 +276,17 @@ function createSecrets({ name, base, project, child, afterApis }: Scope, resolve
 }
 
 function createImageRepository({ name, base, project, region, afterApis }: Scope): Repository {
-  return new Repository(childName(name, "images"), { project, location: region, repositoryId: boundedId(base, "images", REPOSITORY_ID), format: "DOCKER", description: `Executor images of Fascia app ${name}` }, afterApis);
+  return new Repository(
+    childName(name, "images"),
+    {
+      project,
+      location: region,
+      repositoryId: boundedId(base, "images", REPOSITORY_ID),
+      format: "DOCKER",
+      description: `Executor images of Fascia app ${name}`,
+    },
+    afterApis,
+  );
 }
 
 /** What the migration job and the service share: environment, Cloud SQL volume, VPC egress, what they wait for. */
@@ -224,11 +294,18 @@ interface Workload {
   envFor: (run: "serve" | "migrate", poolMax: number) => ReturnType<typeof toRunEnv>;
   cloudSqlVolume: { name: string; cloudSqlInstance: { instances: pulumi.Output<string>[] } };
   cloudSqlMount: { name: string; mountPath: string };
-  vpcAccess: { networkInterfaces: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string> | undefined }[]; egress: string } | undefined;
+  vpcAccess:
+    { networkInterfaces: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string> | undefined }[]; egress: string } | undefined;
   runsAfter: pulumi.Resource[];
 }
 
-function executorWorkload({ project }: Scope, resolved: ResolvedDeployment, identities: Identities, db: DatabaseResources, secrets: SecretResources): Workload {
+function executorWorkload(
+  { project }: Scope,
+  resolved: ResolvedDeployment,
+  identities: Identities,
+  db: DatabaseResources,
+  secrets: SecretResources,
+): Workload {
   const { instance, database: databaseRes, user } = db;
   const { scheduler, projectGrants } = identities;
   const privateNetwork = resolved.database.privateNetwork;
@@ -254,7 +331,10 @@ function executorWorkload({ project }: Scope, resolved: ResolvedDeployment, iden
     );
   const cloudSqlVolume = { name: "cloudsql", cloudSqlInstance: { instances: [instance.connectionName] } };
   const cloudSqlMount = { name: "cloudsql", mountPath: CLOUDSQL_MOUNT_PATH };
-  const vpcAccess = privateNetwork !== undefined ? { networkInterfaces: [{ network: privateNetwork, subnetwork: resolved.database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" } : undefined;
+  const vpcAccess =
+    privateNetwork !== undefined
+      ? { networkInterfaces: [{ network: privateNetwork, subnetwork: resolved.database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" }
+      : undefined;
   const runsAfter = [user, databaseRes, ...projectGrants, ...secrets.resources];
   return { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter };
 }
@@ -263,7 +343,12 @@ function executorWorkload({ project }: Scope, resolved: ResolvedDeployment, iden
  * Migrations: a Cloud Run job executed once per plan (the token is the plan hash), to
  * completion, before the service may change; one task, no parallelism, no retries.
  */
-function createMigrationJob({ name, base, project, region, parent }: Scope, resolved: ResolvedDeployment, { runtime }: Identities, workload: Workload): RunJob {
+function createMigrationJob(
+  { name, base, project, region, parent }: Scope,
+  resolved: ResolvedDeployment,
+  { runtime }: Identities,
+  workload: Workload,
+): RunJob {
   const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
   return new RunJob(
     childName(name, "migrate"),
@@ -290,7 +375,13 @@ function createMigrationJob({ name, base, project, region, parent }: Scope, reso
   );
 }
 
-function createService({ name, project, region, parent }: Scope, resolved: ResolvedDeployment, { runtime }: Identities, workload: Workload, migrate: RunJob): RunService {
+function createService(
+  { name, project, region, parent }: Scope,
+  resolved: ResolvedDeployment,
+  { runtime }: Identities,
+  workload: Workload,
+  migrate: RunJob,
+): RunService {
   const { service, exposure, pool, tools, image } = resolved;
   const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
   return new RunService(
@@ -322,26 +413,55 @@ function createService({ name, project, region, parent }: Scope, resolved: Resol
   );
 }
 
-function createInvokers({ name, project, region, child }: Scope, { exposure }: ResolvedDeployment, run: RunService, scheduler: Account | undefined): void {
+function createInvokers(
+  { name, project, region, child }: Scope,
+  { exposure }: ResolvedDeployment,
+  run: RunService,
+  scheduler: Account | undefined,
+): void {
   for (const member of exposure.invokers) {
-    new ServiceIamMember(childName(name, `invoker-${member === "allUsers" ? "public" : slug(member)}`), { project, location: region, name: run.name, role: ROLES.runInvoker, member }, child);
+    new ServiceIamMember(
+      childName(name, `invoker-${member === "allUsers" ? "public" : slug(member)}`),
+      { project, location: region, name: run.name, role: ROLES.runInvoker, member },
+      child,
+    );
   }
   if (scheduler) {
-    new ServiceIamMember(childName(name, "invoker-scheduler"), { project, location: region, name: run.name, role: ROLES.runInvoker, member: scheduler.email.apply(serviceAccountMember) }, child);
+    new ServiceIamMember(
+      childName(name, "invoker-scheduler"),
+      { project, location: region, name: run.name, role: ROLES.runInvoker, member: scheduler.email.apply(serviceAccountMember) },
+      child,
+    );
   }
 }
 
 /** One FasciaEntity per entity (after the migration ran) and one FasciaTool per tool (with its schedule). */
-function createComponents({ name, project, region, parent }: Scope, { entities, tools, policies }: ResolvedDeployment, migrate: RunJob, run: RunService, scheduler: Account | undefined) {
+function createComponents(
+  { name, project, region, parent }: Scope,
+  { entities, tools, policies }: ResolvedDeployment,
+  migrate: RunJob,
+  run: RunService,
+  scheduler: Account | undefined,
+) {
   const entityComponents: Record<string, FasciaEntity> = {};
   const toolComponents: Record<string, FasciaTool> = {};
   for (const entity of entities) {
-    entityComponents[entity.name] = new FasciaEntity(childName(name, `entity-${slug(entity.name)}`), { spec: entity, entities }, { parent, dependsOn: [migrate] });
+    entityComponents[entity.name] = new FasciaEntity(
+      childName(name, `entity-${slug(entity.name)}`),
+      { spec: entity, entities },
+      { parent, dependsOn: [migrate] },
+    );
   }
   for (const tool of tools) {
     toolComponents[tool.name] = new FasciaTool(
       childName(name, `tool-${slug(tool.name)}`),
-      { spec: tool, entities, policies, serviceUrl: run.uri, ...(scheduler && tool.trigger.schedule ? { scheduler: { serviceAccountEmail: scheduler.email, region, project } } : {}) },
+      {
+        spec: tool,
+        entities,
+        policies,
+        serviceUrl: run.uri,
+        ...(scheduler && tool.trigger.schedule ? { scheduler: { serviceAccountEmail: scheduler.email, region, project } } : {}),
+      },
       { parent },
     );
   }
@@ -349,5 +469,9 @@ function createComponents({ name, project, region, parent }: Scope, { entities, 
 }
 
 function toRunEnv(entries: EnvEntry<pulumi.Input<string>>[]) {
-  return entries.map((e) => ("secretRef" in e ? { name: e.name, valueSource: { secretKeyRef: { secret: e.secretRef.secret, version: e.secretRef.version } } } : { name: e.name, value: e.value }));
+  return entries.map((e) =>
+    "secretRef" in e
+      ? { name: e.name, valueSource: { secretKeyRef: { secret: e.secretRef.secret, version: e.secretRef.version } } }
+      : { name: e.name, value: e.value },
+  );
 }

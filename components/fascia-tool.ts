@@ -74,15 +74,26 @@ export class FasciaTool extends pulumi.ComponentResource {
       this.schedulerJob = this.scheduleIfNeeded(name, now.spec, args);
     } else {
       // Known only at deploy time: governed when the value resolves (see docs/deploy.md).
-      governed = pulumi.all([args.spec, args.entities ?? [], args.policies ?? []]).apply(([s, e, p]) => this.govern(name, s as ToolSpec, e as EntitySpec[], p as PolicySpec[]));
+      governed = pulumi
+        .all([args.spec, args.entities ?? [], args.policies ?? []])
+        .apply(([s, e, p]) => this.govern(name, s as ToolSpec, e as EntitySpec[], p as PolicySpec[]));
     }
     this.toolName = governed.apply((g) => g.spec.name);
     this.riskReport = governed.apply((g) => g.report);
     this.risk = governed.apply((g) => g.report.risk);
     this.method = governed.apply((g) => g.route.method);
     this.path = governed.apply((g) => g.route.path);
-    this.endpoint = pulumi.all([governed, args.serviceUrl]).apply(([g, url]) => (url === undefined ? undefined : joinUrl(url, g.route.path)));
-    this.registerOutputs({ toolName: this.toolName, risk: this.risk, riskReport: this.riskReport, method: this.method, path: this.path, endpoint: this.endpoint });
+    this.endpoint = pulumi
+      .all([governed, args.serviceUrl])
+      .apply(([g, url]) => (url === undefined ? undefined : joinUrl(url, g.route.path)));
+    this.registerOutputs({
+      toolName: this.toolName,
+      risk: this.risk,
+      riskReport: this.riskReport,
+      method: this.method,
+      path: this.path,
+      endpoint: this.endpoint,
+    });
   }
 
   private govern(name: string, spec: ToolSpec, entities: EntitySpec[], policies: PolicySpec[]): Governed {
@@ -104,7 +115,10 @@ export class FasciaTool extends pulumi.ComponentResource {
     const schedule = spec.trigger.schedule;
     if (!schedule) return undefined;
     if (args.scheduler === undefined || args.serviceUrl === undefined) {
-      throw new pulumi.InputPropertyError({ propertyPath: "scheduler", reason: `tool ${spec.name} is scheduled: \`scheduler\` and \`serviceUrl\` are required to create its Cloud Scheduler job` });
+      throw new pulumi.InputPropertyError({
+        propertyPath: "scheduler",
+        reason: `tool ${spec.name} is scheduled: \`scheduler\` and \`serviceUrl\` are required to create its Cloud Scheduler job`,
+      });
     }
     const scheduler = pulumi.output(args.scheduler);
     const url = pulumi.output(args.serviceUrl);

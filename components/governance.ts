@@ -28,13 +28,22 @@ export function governTool(assessment: ToolAssessment): ToolGovernance {
   const blocking = assessment.findings.filter((f) => !f.acknowledged);
   if (!assessment.deployable) {
     const reds = blocking.filter((f) => f.level === "red").map((f) => f.rule);
-    const why = reds.length > 0
-      ? `is RED (${[...new Set(reds)].join(", ")}): Red findings must be fixed before deployment`
-      : `is YELLOW with ${blocking.length} unacknowledged ${blocking.length === 1 ? "finding" : "findings"}: fix ${blocking.length === 1 ? "it" : "them"} or add \`acknowledge: [{ rule, node, reason }]\` to the tool`;
-    return { verdict: "refuse", assessment, message: `tool ${assessment.name} may not deploy: it ${why}\n${findingsText(assessment.findings)}` };
+    const why =
+      reds.length > 0
+        ? `is RED (${[...new Set(reds)].join(", ")}): Red findings must be fixed before deployment`
+        : `is YELLOW with ${blocking.length} unacknowledged ${blocking.length === 1 ? "finding" : "findings"}: fix ${blocking.length === 1 ? "it" : "them"} or add \`acknowledge: [{ rule, node, reason }]\` to the tool`;
+    return {
+      verdict: "refuse",
+      assessment,
+      message: `tool ${assessment.name} may not deploy: it ${why}\n${findingsText(assessment.findings)}`,
+    };
   }
   if (assessment.findings.length > 0) {
-    return { verdict: "warn", assessment, message: `tool ${assessment.name} is YELLOW, deployed with acknowledged findings:\n${findingsText(assessment.findings)}` };
+    return {
+      verdict: "warn",
+      assessment,
+      message: `tool ${assessment.name} is YELLOW, deployed with acknowledged findings:\n${findingsText(assessment.findings)}`,
+    };
   }
   return { verdict: "deploy", assessment };
 }

@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../contracts/canonical-json";
 
-
 export interface PlanParts {
   /** Entity specs by name (the schema the migration converges to). */
   schema: unknown;
@@ -17,7 +16,9 @@ export interface PlanParts {
 }
 
 export function planHash(parts: PlanParts): string {
-  return createHash("sha256").update(canonicalJson({ schema: parts.schema, risk: parts.risk, image: parts.image })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ schema: parts.schema, risk: parts.risk, image: parts.image }))
+    .digest("hex");
 }
 
 /** The image must be named by digest, so a deploy is reproducible and the hash means something. */

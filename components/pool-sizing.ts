@@ -60,10 +60,13 @@ export interface PoolSize {
 }
 
 export function sizePool(input: PoolInput): PoolSize {
-  if (!Number.isInteger(input.maxInstances) || input.maxInstances < 1) throw new Error(`\`service.maxInstances\` must be a whole number ≥ 1, got ${input.maxInstances}`);
-  if (!Number.isInteger(input.concurrency) || input.concurrency < 1) throw new Error(`\`service.concurrency\` must be a whole number ≥ 1, got ${input.concurrency}`);
+  if (!Number.isInteger(input.maxInstances) || input.maxInstances < 1)
+    throw new Error(`\`service.maxInstances\` must be a whole number ≥ 1, got ${input.maxInstances}`);
+  if (!Number.isInteger(input.concurrency) || input.concurrency < 1)
+    throw new Error(`\`service.concurrency\` must be a whole number ≥ 1, got ${input.concurrency}`);
   const connectionLimit = input.maxConnections ?? defaultLimitOf(input.tier);
-  if (!Number.isInteger(connectionLimit) || connectionLimit < 1) throw new Error(`\`database.maxConnections\` must be a whole number ≥ 1, got ${connectionLimit}`);
+  if (!Number.isInteger(connectionLimit) || connectionLimit < 1)
+    throw new Error(`\`database.maxConnections\` must be a whole number ≥ 1, got ${connectionLimit}`);
   const available = connectionLimit - RESERVED_CONNECTIONS - SPARE_CONNECTIONS;
   const poolMax = Math.min(Math.floor(available / input.maxInstances), input.concurrency);
   if (poolMax < 1) {
@@ -78,6 +81,7 @@ export function sizePool(input: PoolInput): PoolSize {
 
 function defaultLimitOf(tier: string): number {
   const memory = tierMemoryGb(tier);
-  if (memory === undefined) throw new Error(`\`database.tier\` "${tier}" is not a tier whose connection limit is known: set \`database.maxConnections\``);
+  if (memory === undefined)
+    throw new Error(`\`database.tier\` "${tier}" is not a tier whose connection limit is known: set \`database.maxConnections\``);
   return defaultConnectionLimit(memory);
 }

@@ -4,7 +4,13 @@
  * interface (a key left out fails to compile), and a test checks schema.json against this table
  * and against the outputs the classes really register.
  */
-import { FasciaDeployment, type FasciaAuthArgs, type FasciaDatabaseArgs, type FasciaDeploymentArgs, type FasciaServiceArgs } from "./fascia-deployment";
+import {
+  FasciaDeployment,
+  type FasciaAuthArgs,
+  type FasciaDatabaseArgs,
+  type FasciaDeploymentArgs,
+  type FasciaServiceArgs,
+} from "./fascia-deployment";
 import { FasciaEntity, type FasciaEntityArgs } from "./fascia-entity";
 import { FasciaTool, type FasciaToolArgs, type FasciaToolSchedulerArgs } from "./fascia-tool";
 
@@ -18,14 +24,38 @@ const keysOf =
 export const COMPONENTS = {
   "fascia:index:FasciaDeployment": {
     component: FasciaDeployment,
-    inputs: keysOf<FasciaDeploymentArgs>()(["specs", "specDir", "image", "project", "region", "secrets", "database", "service", "auth", "paymentsBaseUrl"]),
+    inputs: keysOf<FasciaDeploymentArgs>()([
+      "specs",
+      "specDir",
+      "image",
+      "project",
+      "region",
+      "secrets",
+      "database",
+      "service",
+      "auth",
+      "paymentsBaseUrl",
+    ]),
   },
   "fascia:index:FasciaEntity": { component: FasciaEntity, inputs: keysOf<FasciaEntityArgs>()(["spec", "entities"]) },
-  "fascia:index:FasciaTool": { component: FasciaTool, inputs: keysOf<FasciaToolArgs>()(["spec", "entities", "policies", "serviceUrl", "scheduler"]) },
+  "fascia:index:FasciaTool": {
+    component: FasciaTool,
+    inputs: keysOf<FasciaToolArgs>()(["spec", "entities", "policies", "serviceUrl", "scheduler"]),
+  },
 } as const;
 
 export const ARGUMENT_TYPES = {
-  "fascia:index:DatabaseArgs": keysOf<FasciaDatabaseArgs>()(["tier", "maxConnections", "availabilityType", "diskSizeGb", "deletionProtection", "privateNetwork", "privateSubnetwork", "backupStartTime", "pitrDays"]),
+  "fascia:index:DatabaseArgs": keysOf<FasciaDatabaseArgs>()([
+    "tier",
+    "maxConnections",
+    "availabilityType",
+    "diskSizeGb",
+    "deletionProtection",
+    "privateNetwork",
+    "privateSubnetwork",
+    "backupStartTime",
+    "pitrDays",
+  ]),
   "fascia:index:ServiceArgs": keysOf<FasciaServiceArgs>()(["minInstances", "maxInstances", "concurrency", "cpu", "memory", "invokers"]),
   "fascia:index:AuthArgs": keysOf<FasciaAuthArgs>()(["issuer", "audience", "jwksUrl", "rolesClaim"]),
   "fascia:index:ToolSchedulerArgs": keysOf<FasciaToolSchedulerArgs>()(["serviceAccountEmail", "region", "project"]),

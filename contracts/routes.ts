@@ -63,8 +63,16 @@ export type ToolRoute =
 export function toolRoute(tool: ToolSpec): ToolRoute {
   const { http, webhook, schedule } = tool.trigger;
   if (http) return { kind: "http", method: http.method, path: http.path };
-  if (webhook) return { kind: "webhook", method: "POST", path: webhook.path, secret: webhook.secret, eventId: webhook.eventId ?? "input.id" };
-  if (schedule) return { kind: "schedule", method: "POST", path: scheduledToolPath(tool.name), cron: schedule.cron, timezone: schedule.timezone ?? "UTC" };
+  if (webhook)
+    return { kind: "webhook", method: "POST", path: webhook.path, secret: webhook.secret, eventId: webhook.eventId ?? "input.id" };
+  if (schedule)
+    return {
+      kind: "schedule",
+      method: "POST",
+      path: scheduledToolPath(tool.name),
+      cron: schedule.cron,
+      timezone: schedule.timezone ?? "UTC",
+    };
   throw new Error(`tool ${tool.name} has no trigger`);
 }
 

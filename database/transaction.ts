@@ -13,7 +13,9 @@ import type { Queryable, QueryResult } from "./types";
  */
 export class CommitOutcomeUnknown extends Error {
   constructor(override readonly cause: unknown) {
-    super(`the connection failed before PostgreSQL answered the COMMIT, so whether it committed is unknown (${(cause as Error)?.message ?? String(cause)})`);
+    super(
+      `the connection failed before PostgreSQL answered the COMMIT, so whether it committed is unknown (${(cause as Error)?.message ?? String(cause)})`,
+    );
     this.name = "CommitOutcomeUnknown";
   }
 }

@@ -79,7 +79,9 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
     started.push(db);
     const migrated = await migrateToSpecs(db, entityList(specs));
     if (migrated.status === "blocked" || migrated.status === "invalid") {
-      throw new Error(`the database at ${databaseUrl} cannot be migrated to these specs without data loss (${migrated.status}); run \`fascia diff\` to see why, or point --db at a new database`);
+      throw new Error(
+        `the database at ${databaseUrl} cannot be migrated to these specs without data loss (${migrated.status}); run \`fascia diff\` to see why, or point --db at a new database`,
+      );
     }
     event(migrated.status === "applied" ? `database: migrated (${migrated.migration.id})` : "database: up to date");
     await applyExecutorMigrations(db);
@@ -119,7 +121,11 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
         .sign(keys.privateKey);
       const response = await fetch(`${base}${scheduledToolPath(tool)}`, {
         method: "POST",
-        headers: { authorization: `Bearer ${token}`, "x-cloudscheduler-scheduletime": at.toISOString(), "content-type": "application/json" },
+        headers: {
+          authorization: `Bearer ${token}`,
+          "x-cloudscheduler-scheduletime": at.toISOString(),
+          "content-type": "application/json",
+        },
         body: "{}",
       });
       const body: unknown = await response.json().catch(() => null);
@@ -142,7 +148,11 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
     let scheduler: LocalScheduler | undefined;
     if (options.cron !== false && scheduledTools.length > 0) {
       scheduler = startLocalScheduler(
-        scheduledTools.map((t) => ({ tool: t.name, cron: t.trigger.schedule!.cron, ...(t.trigger.schedule!.timezone ? { timezone: t.trigger.schedule!.timezone } : {}) })),
+        scheduledTools.map((t) => ({
+          tool: t.name,
+          cron: t.trigger.schedule!.cron,
+          ...(t.trigger.schedule!.timezone ? { timezone: t.trigger.schedule!.timezone } : {}),
+        })),
         async (tool, at) => void (await runScheduled(tool, at)),
       );
       const running = scheduler;

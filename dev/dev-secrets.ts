@@ -18,7 +18,12 @@ export interface DevSecretSources {
   smtpUrl: string;
 }
 
-export function devSecrets(appDir: string, specs: SpecSet, sources: DevSecretSources, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function devSecrets(
+  appDir: string,
+  specs: SpecSet,
+  sources: DevSecretSources,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const paymentSecrets = new Set<string>();
   const mailSecrets = new Set<string>();
   for (const { spec } of specs.tools.values()) {

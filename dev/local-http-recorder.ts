@@ -35,7 +35,11 @@ export async function startLocalHttpRecorder(options: { jwks: JWK[]; onEvent?: (
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const original = req.headers[ORIGINAL_URL_HEADER];
-      const call = { method: req.method ?? "GET", url: Array.isArray(original) ? original[0]! : (original ?? req.url ?? "/"), body: Buffer.concat(chunks).toString("utf8") };
+      const call = {
+        method: req.method ?? "GET",
+        url: Array.isArray(original) ? original[0]! : (original ?? req.url ?? "/"),
+        body: Buffer.concat(chunks).toString("utf8"),
+      };
       calls.push(call);
       options.onEvent?.(`http: ${call.method} ${call.url} (${call.body.length} bytes) → 200`);
       res.writeHead(200, { "content-type": "application/json" });
@@ -48,9 +52,10 @@ export async function startLocalHttpRecorder(options: { jwks: JWK[]; onEvent?: (
     sinkUrl: `${base}/sink`,
     jwksUrl: `${base}/jwks`,
     calls: () => [...calls],
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

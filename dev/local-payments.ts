@@ -32,7 +32,9 @@ export interface LocalPayments {
   close(): Promise<void>;
 }
 
-export async function startLocalPayments(options: { apiKey?: string; port?: number; onEvent?: (line: string) => void } = {}): Promise<LocalPayments> {
+export async function startLocalPayments(
+  options: { apiKey?: string; port?: number; onEvent?: (line: string) => void } = {},
+): Promise<LocalPayments> {
   const apiKey = options.apiKey ?? "sk_local_fascia";
   const records: RecordedPayment[] = [];
   const byKey = new Map<string, { status: number; body: string }>();
@@ -45,9 +47,16 @@ export async function startLocalPayments(options: { apiKey?: string; port?: numb
     const body = await readBody(req);
     const stall = stalls.shift();
     if (stall) await new Promise((r) => setTimeout(r, stall));
-    if (req.headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
+    if (req.headers.authorization !== `Bearer ${apiKey}`)
+      return send(res, 401, { error: { type: "invalid_request_error", message: "Invalid API Key provided" } });
     const failure = failures.shift();
-    if (failure) return send(res, failure, { error: failure === 402 ? { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." } : { type: "api_error", message: "simulated failure" } });
+    if (failure)
+      return send(res, failure, {
+        error:
+          failure === 402
+            ? { type: "card_error", code: "card_declined", decline_code: "generic_decline", message: "Your card was declined." }
+            : { type: "api_error", message: "simulated failure" },
+      });
     const key = String(req.headers["idempotency-key"] ?? "");
     const cacheKey = `${req.url}\u0000${key}`;
     const replay = key ? byKey.get(cacheKey) : undefined;
@@ -59,13 +68,27 @@ export async function startLocalPayments(options: { apiKey?: string; port?: numb
     let status = 200;
     let answer: Record<string, unknown>;
     if (req.method === "POST" && req.url === "/v1/payment_intents") {
-      const record: RecordedPayment = { id: `pi_${randomUUID().replace(/-/g, "").slice(0, 24)}`, kind: "charge", amount: Number(form.get("amount")), currency: form.get("currency") ?? "", customer: form.get("customer"), idempotencyKey: key };
+      const record: RecordedPayment = {
+        id: `pi_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
+        kind: "charge",
+        amount: Number(form.get("amount")),
+        currency: form.get("currency") ?? "",
+        customer: form.get("customer"),
+        idempotencyKey: key,
+      };
       if (!Number.isInteger(record.amount) || record.amount <= 0) {
         status = 400;
         answer = { error: { type: "invalid_request_error", message: "amount must be a positive integer" } };
       } else {
         records.push(record);
-        answer = { id: record.id, object: "payment_intent", status: "succeeded", amount: record.amount, currency: record.currency, customer: record.customer };
+        answer = {
+          id: record.id,
+          object: "payment_intent",
+          status: "succeeded",
+          amount: record.amount,
+          currency: record.currency,
+          customer: record.customer,
+        };
         options.onEvent?.(`payments: charged ${record.amount} ${record.currency} (${record.id})`);
       }
     } else if (req.method === "POST" && req.url === "/v1/refunds") {
@@ -75,9 +98,24 @@ export async function startLocalPayments(options: { apiKey?: string; port?: numb
         status = 404;
         answer = { error: { type: "invalid_request_error", message: `No such payment_intent: '${intent}'` } };
       } else {
-        const record: RecordedPayment = { id: `re_${randomUUID().replace(/-/g, "").slice(0, 24)}`, kind: "refund", amount: Number(form.get("amount") ?? charge.amount), currency: charge.currency, customer: charge.customer, paymentIntent: intent, idempotencyKey: key };
+        const record: RecordedPayment = {
+          id: `re_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
+          kind: "refund",
+          amount: Number(form.get("amount") ?? charge.amount),
+          currency: charge.currency,
+          customer: charge.customer,
+          paymentIntent: intent,
+          idempotencyKey: key,
+        };
         records.push(record);
-        answer = { id: record.id, object: "refund", status: "succeeded", amount: record.amount, currency: record.currency, payment_intent: intent };
+        answer = {
+          id: record.id,
+          object: "refund",
+          status: "succeeded",
+          amount: record.amount,
+          currency: record.currency,
+          payment_intent: intent,
+        };
         options.onEvent?.(`payments: refunded ${record.amount} ${record.currency} of ${intent}`);
       }
     } else {
@@ -98,10 +136,11 @@ export async function startLocalPayments(options: { apiKey?: string; port?: numb
     failNext: (count, status) => failures.push(...Array<number>(count).fill(status)),
     stallNext: (count, ms) => stalls.push(...Array<number>(count).fill(ms)),
     requestCount: () => requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

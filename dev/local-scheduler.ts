@@ -16,7 +16,10 @@ export interface LocalScheduler {
   stop(): void;
 }
 
-export function startLocalScheduler(jobs: readonly ScheduledJob[], run: (tool: string, scheduledTime: Date) => Promise<void>): LocalScheduler {
+export function startLocalScheduler(
+  jobs: readonly ScheduledJob[],
+  run: (tool: string, scheduledTime: Date) => Promise<void>,
+): LocalScheduler {
   const crons = jobs.map((job) => ({
     tool: job.tool,
     cron: new Cron(job.cron, { timezone: job.timezone ?? "UTC", protect: true }, async (self: Cron) => {

@@ -21,7 +21,10 @@ const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger) => Promise<Exit
   async serve(env, log) {
     const running = await startExecutor(env);
     const { app } = running.server.executor;
-    log.info({ address: running.address, manifest: app.manifest.source, tools: app.tools.size, ...planHash(env) }, `the executor serves ${app.tools.size} tools at ${running.address}`);
+    log.info(
+      { address: running.address, manifest: app.manifest.source, tools: app.tools.size, ...planHash(env) },
+      `the executor serves ${app.tools.size} tools at ${running.address}`,
+    );
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once("SIGTERM", resolve);
       process.once("SIGINT", resolve);

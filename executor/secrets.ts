@@ -7,7 +7,9 @@ import { secretEnvName } from "../contracts/environment";
 
 export class MissingSecretsError extends Error {
   constructor(readonly missing: string[]) {
-    super(`missing secrets: ${missing.map(secretEnvName).join(", ")} (set them in the environment; on Cloud Run they come from Secret Manager)`);
+    super(
+      `missing secrets: ${missing.map(secretEnvName).join(", ")} (set them in the environment; on Cloud Run they come from Secret Manager)`,
+    );
     this.name = "MissingSecretsError";
   }
 }

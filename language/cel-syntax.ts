@@ -56,7 +56,8 @@ const isNodesIdent = (n: unknown) => (n as CelNode | undefined)?.op === "id" && 
 
 /** If `n` is `nodes.<id>` or `nodes['<id>']`, the id. */
 export function nodeRefOf(n: CelNode): string | undefined {
-  if ((n.op === "." || n.op === ".?") && Array.isArray(n.args) && isNodesIdent(n.args[0]) && typeof n.args[1] === "string") return n.args[1];
+  if ((n.op === "." || n.op === ".?") && Array.isArray(n.args) && isNodesIdent(n.args[0]) && typeof n.args[1] === "string")
+    return n.args[1];
   if ((n.op === "[]" || n.op === "[?]") && Array.isArray(n.args) && isNodesIdent(n.args[0])) {
     const key = n.args[1] as CelNode;
     if (key?.op === "value" && typeof key.args === "string") return key.args;

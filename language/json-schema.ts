@@ -69,13 +69,19 @@ class NamedDefinitions extends z.core.$ZodRegistry<z.core.JSONSchemaMeta> {
  * shapes, since the schema describes what authors write.
  */
 export function specJsonSchema(): Record<string, unknown> {
-  const generated = z.toJSONSchema(SpecDocument, { target: "draft-07", io: "input", metadata: new NamedDefinitions(), unrepresentable: "throw" }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(SpecDocument, {
+    target: "draft-07",
+    io: "input",
+    metadata: new NamedDefinitions(),
+    unrepresentable: "throw",
+  }) as Record<string, unknown>;
   const { $schema, ...rest } = generated;
   return {
     $schema,
     $id: SPEC_SCHEMA_ID,
     title: "Fascia spec document",
-    description: "One Fascia spec document: an Entity, a Tool or a Policy, told apart by `kind`. Expressions are CEL; the loader (`fascia validate`) also checks references and types the schema cannot express.",
+    description:
+      "One Fascia spec document: an Entity, a Tool or a Policy, told apart by `kind`. Expressions are CEL; the loader (`fascia validate`) also checks references and types the schema cannot express.",
     ...rest,
   };
 }

@@ -5,7 +5,10 @@ import { FlowNodeSpec } from "./nodes";
 
 export const HttpTriggerSpec = z.strictObject({
   method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]),
-  path: z.string().regex(/^\/[A-Za-z0-9_\-{}/.]*$/).meta({ description: "Starts with /; `{name}` binds an input field" }),
+  path: z
+    .string()
+    .regex(/^\/[A-Za-z0-9_\-{}/.]*$/)
+    .meta({ description: "Starts with /; `{name}` binds an input field" }),
 });
 
 export const ScheduleTriggerSpec = z.strictObject({

@@ -12,7 +12,10 @@ import type graphlib from "graphlib";
 export function topologicalOrder(graph: graphlib.Graph, rank: (id: string) => number): string[] {
   const byRank = (a: string, b: string) => rank(a) - rank(b);
   const indegree = new Map(graph.nodes().map((n) => [n, new Set(graph.predecessors(n) ?? []).size]));
-  const ready = graph.nodes().filter((n) => indegree.get(n) === 0).sort(byRank);
+  const ready = graph
+    .nodes()
+    .filter((n) => indegree.get(n) === 0)
+    .sort(byRank);
   const order: string[] = [];
   while (ready.length) {
     const id = ready.shift()!;
@@ -26,7 +29,10 @@ export function topologicalOrder(graph: graphlib.Graph, rank: (id: string) => nu
     }
   }
   const placed = new Set(order);
-  const rest = graph.nodes().filter((n) => !placed.has(n)).sort(byRank);
+  const rest = graph
+    .nodes()
+    .filter((n) => !placed.has(n))
+    .sort(byRank);
   return [...order, ...rest];
 }
 

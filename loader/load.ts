@@ -40,7 +40,13 @@ export function loadSpecDir(dir: string): LoadResult {
   try {
     files = findSpecFiles(dir);
   } catch (error) {
-    diagnostics.push({ file: dir, line: 1, col: 1, code: "FS001", message: `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` });
+    diagnostics.push({
+      file: dir,
+      line: 1,
+      col: 1,
+      code: "FS001",
+      message: `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    });
   }
   for (const file of files) {
     const shown = displayPath(file);
@@ -66,7 +72,10 @@ export function loadSpecSources(sources: readonly SpecSource[]): LoadResult {
 
 /** Loads spec objects given directly (the same shape as the YAML), labelled for messages. */
 export function loadSpecObjects(objects: readonly unknown[], label = "<inline>"): LoadResult {
-  return checkDocuments(objects.map((value, i) => objectDocument(label, i, value)), []);
+  return checkDocuments(
+    objects.map((value, i) => objectDocument(label, i, value)),
+    [],
+  );
 }
 
 function checkDocuments(documents: readonly SourceDocument[], diagnostics: Diagnostic[]): LoadResult {

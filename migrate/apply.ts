@@ -22,14 +22,29 @@ export interface Migration {
   readonly entities: readonly EntitySpec[];
 }
 
-export function buildMigration(seq: number, plan: Pick<MigrationPlan, "steps">, entities: readonly EntitySpec[], timeouts: Timeouts = DEFAULT_TIMEOUTS): Migration {
+export function buildMigration(
+  seq: number,
+  plan: Pick<MigrationPlan, "steps">,
+  entities: readonly EntitySpec[],
+  timeouts: Timeouts = DEFAULT_TIMEOUTS,
+): Migration {
   const script = renderPlanSql(plan, timeouts);
   const sum = checksum(`${script}\n${JSON.stringify(entities)}`);
-  return { id: `${String(seq).padStart(4, "0")}_${sum.slice(0, 12)}`, seq, script, checksum: checksum(script), steps: plan.steps, entities };
+  return {
+    id: `${String(seq).padStart(4, "0")}_${sum.slice(0, 12)}`,
+    seq,
+    script,
+    checksum: checksum(script),
+    steps: plan.steps,
+    entities,
+  };
 }
 
 export class MigrationStepError extends Error {
-  constructor(readonly step: MigrationStep, override readonly cause: unknown) {
+  constructor(
+    readonly step: MigrationStep,
+    override readonly cause: unknown,
+  ) {
     super(`migration step "${step.summary}" failed: ${(cause as Error)?.message ?? String(cause)}`);
   }
 }
@@ -90,14 +105,17 @@ async function applyOne(db: Queryable, migration: Migration, timeouts: Timeouts)
   await withTimeouts(db, timeouts, async () => {
     await db.query(CREATE_LEDGER);
     for (const step of stepsOfPhase(migration, "transaction")) await run(db, step);
-    await db.query(`INSERT INTO "${LEDGER_TABLE}" ("id", "seq", "checksum", "script", "entities", "state") VALUES ($1, $2, $3, $4, $5, $6)`, [
-      migration.id,
-      migration.seq,
-      migration.checksum,
-      migration.script,
-      JSON.stringify(migration.entities),
-      later ? "pending" : "applied",
-    ]);
+    await db.query(
+      `INSERT INTO "${LEDGER_TABLE}" ("id", "seq", "checksum", "script", "entities", "state") VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        migration.id,
+        migration.seq,
+        migration.checksum,
+        migration.script,
+        JSON.stringify(migration.entities),
+        later ? "pending" : "applied",
+      ],
+    );
   });
   if (later) await finish(db, migration, timeouts);
 }
@@ -123,14 +141,20 @@ export interface ApplyResult {
  * Applies an ordered list of migrations: known ids with the same checksum are skipped, a known id
  * with another checksum is a hard error, pending ones are finished, new ones are applied.
  */
-export async function applyMigrations(db: Database, migrations: readonly Migration[], timeouts: Timeouts = DEFAULT_TIMEOUTS): Promise<ApplyResult> {
+export async function applyMigrations(
+  db: Database,
+  migrations: readonly Migration[],
+  timeouts: Timeouts = DEFAULT_TIMEOUTS,
+): Promise<ApplyResult> {
   return withMigrationLock(db, async (session) => {
     const ledger = new Map((await readLedger(session)).map((r) => [r.id, r]));
     const result: ApplyResult = { applied: [], skipped: [] };
     for (const migration of migrations) {
       const row = ledger.get(migration.id);
       if (row && row.checksum !== migration.checksum) {
-        throw new MigrationIntegrityError(`migration ${migration.id} was applied with checksum ${row.checksum.slice(0, 12)}…, but its script now has ${migration.checksum.slice(0, 12)}…: an applied migration must never change`);
+        throw new MigrationIntegrityError(
+          `migration ${migration.id} was applied with checksum ${row.checksum.slice(0, 12)}…, but its script now has ${migration.checksum.slice(0, 12)}…: an applied migration must never change`,
+        );
       }
       if (row?.state === "applied") {
         result.skipped.push(migration.id);
@@ -159,7 +183,11 @@ function migrationFromRow(row: LedgerRow, steps: readonly MigrationStep[]): Migr
  * Brings the database to `entities`: under the lock, reads the ledger, plans from the last
  * deployed specs and applies. A blocked or invalid plan, or a dry run, touches nothing.
  */
-export async function migrateToSpecs(db: Database, entities: readonly EntitySpec[], options: { dryRun?: boolean; timeouts?: Timeouts } = {}): Promise<MigrateOutcome> {
+export async function migrateToSpecs(
+  db: Database,
+  entities: readonly EntitySpec[],
+  options: { dryRun?: boolean; timeouts?: Timeouts } = {},
+): Promise<MigrateOutcome> {
   const timeouts = options.timeouts ?? DEFAULT_TIMEOUTS;
   return withMigrationLock(db, async (session) => {
     const ledger = await readLedger(session);
@@ -169,7 +197,8 @@ export async function migrateToSpecs(db: Database, entities: readonly EntitySpec
       // Re-plan the pending migration from its predecessor: planning is deterministic.
       const plan = planMigration(ledger[i - 1]?.entities ?? [], row.entities);
       const migration = buildMigration(row.seq, plan, row.entities, timeouts);
-      if (migration.checksum !== row.checksum) throw new MigrationIntegrityError(`pending migration ${row.id} cannot be resumed: its plan no longer matches what phase 1 applied`);
+      if (migration.checksum !== row.checksum)
+        throw new MigrationIntegrityError(`pending migration ${row.id} cannot be resumed: its plan no longer matches what phase 1 applied`);
       if (!options.dryRun) await finish(session, migrationFromRow(row, plan.steps), timeouts);
       resumed.push(row.id);
     }
@@ -185,4 +214,3 @@ export async function migrateToSpecs(db: Database, entities: readonly EntitySpec
     return { status: "applied", plan, migration, resumed };
   });
 }
-

@@ -29,7 +29,9 @@ export async function readCatalog(db: Queryable): Promise<CatalogSnapshot> {
   const table = (name: string) => (tables[name] ??= { columns: {}, constraints: {}, indexes: {}, triggers: {} });
   const skip = (name: string) => name.startsWith(LEDGER_PREFIX);
 
-  const t = await db.query<{ name: string }>(`SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${SCHEMA} AND c.relkind IN ('r', 'p')`);
+  const t = await db.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE ${SCHEMA} AND c.relkind IN ('r', 'p')`,
+  );
   for (const r of t.rows) if (!skip(r.name)) table(r.name);
 
   const cols = await db.query<{ tbl: string; name: string; type: string; nullable: boolean; dflt: string | null }>(
@@ -46,7 +48,8 @@ export async function readCatalog(db: Queryable): Promise<CatalogSnapshot> {
      FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE ${SCHEMA} AND k.contype <> 'n'`,
   );
-  for (const r of cons.rows) if (!skip(r.tbl)) table(r.tbl).constraints[r.name] = { type: r.type, definition: r.definition, validated: r.validated };
+  for (const r of cons.rows)
+    if (!skip(r.tbl)) table(r.tbl).constraints[r.name] = { type: r.type, definition: r.definition, validated: r.validated };
 
   const idx = await db.query<{ tbl: string; name: string; definition: string; valid: boolean }>(
     `SELECT c.relname AS tbl, ic.relname AS name, pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid
@@ -89,7 +92,8 @@ export function diffCatalogs(expected: CatalogSnapshot, actual: CatalogSnapshot)
   const walk = (path: string, a: unknown, b: unknown) => {
     if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a)) {
       const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-      for (const k of [...keys].sort()) walk(path ? `${path}.${k}` : k, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
+      for (const k of [...keys].sort())
+        walk(path ? `${path}.${k}` : k, (a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]);
       return;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) out.push({ path, expected: a, actual: b });

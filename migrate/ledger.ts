@@ -41,11 +41,19 @@ export async function ledgerExists(db: Queryable): Promise<boolean> {
 
 export async function readLedger(db: Queryable): Promise<LedgerRow[]> {
   if (!(await ledgerExists(db))) return [];
-  const { rows } = await db.query<{ id: string; seq: number; checksum: string; script: string; entities: unknown; state: "pending" | "applied" }>(
-    `SELECT "id", "seq", "checksum", "script", "entities", "state" FROM "${LEDGER_TABLE}" ORDER BY "seq"`,
-  );
+  const { rows } = await db.query<{
+    id: string;
+    seq: number;
+    checksum: string;
+    script: string;
+    entities: unknown;
+    state: "pending" | "applied";
+  }>(`SELECT "id", "seq", "checksum", "script", "entities", "state" FROM "${LEDGER_TABLE}" ORDER BY "seq"`);
   return rows.map((r) => {
-    if (checksum(r.script) !== r.checksum) throw new MigrationIntegrityError(`migration ${r.id} in ${LEDGER_TABLE} does not match its checksum: the ledger was edited after it was applied`);
+    if (checksum(r.script) !== r.checksum)
+      throw new MigrationIntegrityError(
+        `migration ${r.id} in ${LEDGER_TABLE} does not match its checksum: the ledger was edited after it was applied`,
+      );
     const entities = typeof r.entities === "string" ? (JSON.parse(r.entities) as EntitySpec[]) : (r.entities as EntitySpec[]);
     return { id: r.id, seq: Number(r.seq), checksum: r.checksum, script: r.script, entities, state: r.state };
   });

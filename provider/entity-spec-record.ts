@@ -35,9 +35,10 @@ function loadJudge(): typeof Judge {
       errors.push(`${path}: ${(error as Error).message.split("\n")[0]}`);
     }
   }
-  throw new Error(`cannot load the Fascia migration judge (run \`npm run build\` when deploying from TypeScript sources): ${errors.join("; ")}`);
+  throw new Error(
+    `cannot load the Fascia migration judge (run \`npm run build\` when deploying from TypeScript sources): ${errors.join("; ")}`,
+  );
 }
-
 
 export interface EntitySpecRecordInputs {
   entity: string;
@@ -60,7 +61,10 @@ function recorded(inputs: Partial<EntitySpecRecordInputs> | undefined): Recorded
 }
 
 export const entitySpecRecordProvider = {
-  async check(olds: Partial<EntitySpecRecordInputs>, news: EntitySpecRecordInputs): Promise<pulumi.dynamic.CheckResult<EntitySpecRecordInputs>> {
+  async check(
+    olds: Partial<EntitySpecRecordInputs>,
+    news: EntitySpecRecordInputs,
+  ): Promise<pulumi.dynamic.CheckResult<EntitySpecRecordInputs>> {
     // Unknown at preview: judged when the update runs `check` again with the resolved values.
     if (hasUnknown(news.spec) || hasUnknown(news.related)) return { inputs: news };
     const judgement = loadJudge().judgeEntityChange(recorded(olds), { spec: news.spec, related: news.related ?? [] });

@@ -61,7 +61,13 @@ export function isDeployable(findings: readonly Finding[]): boolean {
 
 export function summarize(assessments: readonly { risk: RiskLevel; deployable: boolean }[]): RiskSummary {
   const count = (level: RiskLevel) => assessments.filter((a) => a.risk === level).length;
-  return { tools: assessments.length, green: count("green"), yellow: count("yellow"), red: count("red"), deployable: assessments.every((a) => a.deployable) };
+  return {
+    tools: assessments.length,
+    green: count("green"),
+    yellow: count("yellow"),
+    red: count("red"),
+    deployable: assessments.every((a) => a.deployable),
+  };
 }
 
 export function summaryLine(summary: RiskSummary): string {

@@ -46,7 +46,10 @@ export function judgeEntityChange(previous: RecordedEntity | undefined, next: Re
   const beforeSet = previous ? specSet(before, `recorded ${name}`) : withoutEntity(specSet(next, name), name);
   const report = planSchemaChanges(beforeSet, specSet(next, name));
   if (!report.available) {
-    return { refused: false, summary: { planned: false, steps: [], findings: [], note: report.note ?? "migration planning is not available" } };
+    return {
+      refused: false,
+      summary: { planned: false, steps: [], findings: [], note: report.note ?? "migration planning is not available" },
+    };
   }
   const mine = report.entities.filter((e) => e.entity === name || (previous !== undefined && e.entity === previous.spec.name));
   const steps = mine.flatMap((e) => e.steps);

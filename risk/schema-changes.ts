@@ -51,6 +51,10 @@ export function planSchemaChanges(previous: SpecSet, next: SpecSet): SchemaChang
 }
 
 function marks(step: MigrationStep): string {
-  const notes = [step.phase !== "transaction" ? step.phase : "", step.lock === "long" ? "locks the table while it runs" : "", step.rewrite ? "rewrites the table" : ""].filter(Boolean);
+  const notes = [
+    step.phase !== "transaction" ? step.phase : "",
+    step.lock === "long" ? "locks the table while it runs" : "",
+    step.rewrite ? "rewrites the table" : "",
+  ].filter(Boolean);
   return notes.length > 0 ? `  [${notes.join("; ")}]` : "";
 }

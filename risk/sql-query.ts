@@ -7,12 +7,43 @@
 
 /** Words that make a statement something other than a plain read. */
 const WRITING_WORDS = [
-  "insert", "update", "delete", "merge", "upsert", "truncate", "drop", "alter", "create", "grant", "revoke",
-  "copy", "call", "do", "lock", "vacuum", "analyze", "refresh", "reindex", "cluster", "comment", "into",
-  "listen", "notify", "prepare", "execute", "set", "reset", "discard", "savepoint", "begin", "commit", "rollback",
+  "insert",
+  "update",
+  "delete",
+  "merge",
+  "upsert",
+  "truncate",
+  "drop",
+  "alter",
+  "create",
+  "grant",
+  "revoke",
+  "copy",
+  "call",
+  "do",
+  "lock",
+  "vacuum",
+  "analyze",
+  "refresh",
+  "reindex",
+  "cluster",
+  "comment",
+  "into",
+  "listen",
+  "notify",
+  "prepare",
+  "execute",
+  "set",
+  "reset",
+  "discard",
+  "savepoint",
+  "begin",
+  "commit",
+  "rollback",
 ];
 /** Functions with side effects a SELECT can call. */
-const SIDE_EFFECT_FUNCTIONS = /\b(nextval|setval|pg_advisory\w*|pg_try_advisory\w*|pg_terminate_backend|pg_cancel_backend|pg_notify|set_config|lo_\w+|dblink\w*|pg_sleep\w*|pg_reload_conf|pg_rotate_logfile|pg_file_write|pg_read_file|pg_read_binary_file|pg_ls_dir|txid_current|pg_current_xact_id)\s*\(/i;
+const SIDE_EFFECT_FUNCTIONS =
+  /\b(nextval|setval|pg_advisory\w*|pg_try_advisory\w*|pg_terminate_backend|pg_cancel_backend|pg_notify|set_config|lo_\w+|dblink\w*|pg_sleep\w*|pg_reload_conf|pg_rotate_logfile|pg_file_write|pg_read_file|pg_read_binary_file|pg_ls_dir|txid_current|pg_current_xact_id)\s*\(/i;
 const LOCKING_CLAUSE = /\bfor\s+(no\s+key\s+update|key\s+share|update|share)\b/i;
 
 export type SqlVerdict = { plainSelect: true } | { plainSelect: false; because: string };
@@ -21,7 +52,8 @@ export function classifySql(query: string): SqlVerdict {
   const text = blankLiteralsAndComments(query).trim().replace(/;\s*$/, "");
   if (text.includes(";")) return { plainSelect: false, because: "it holds more than one statement" };
   const first = /^\(*\s*([a-z]+)/i.exec(text)?.[1]?.toLowerCase();
-  if (first !== "select" && first !== "with") return { plainSelect: false, because: `it starts with ${(first ?? "nothing").toUpperCase()}, not SELECT` };
+  if (first !== "select" && first !== "with")
+    return { plainSelect: false, because: `it starts with ${(first ?? "nothing").toUpperCase()}, not SELECT` };
   const lock = LOCKING_CLAUSE.exec(text);
   if (lock) return { plainSelect: false, because: `it takes row locks (${lock[0].toUpperCase().replace(/\s+/g, " ")})` };
   const fn = SIDE_EFFECT_FUNCTIONS.exec(text);

@@ -20,17 +20,29 @@ export interface Step {
   body: unknown;
 }
 
-export async function tryReservations(baseUrl: string, appDir = "examples/reservations", log: (line: string) => void = console.log): Promise<Step[]> {
+export async function tryReservations(
+  baseUrl: string,
+  appDir = "examples/reservations",
+  log: (line: string) => void = console.log,
+): Promise<Step[]> {
   const keys = await loadOrCreateLocalKeys(resolve(appDir));
   const staff = await mintLocalToken(keys, { sub: "front-desk", roles: ["staff"] });
   const steps: Step[] = [];
 
-  const call = async (name: string, expect: number, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+  const call = async (
+    name: string,
+    expect: number,
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     const raw = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     if (raw !== undefined) headers["content-type"] = "application/json";
-    const shown = Object.entries(headers).map(([k, v]) => ` -H '${k}: ${k === "authorization" ? "Bearer $TOKEN" : v}'`).join("");
+    const shown = Object.entries(headers)
+      .map(([k, v]) => ` -H '${k}: ${k === "authorization" ? "Bearer $TOKEN" : v}'`)
+      .join("");
     log(`\n# ${name}\ncurl -s -X ${method} ${baseUrl}${path}${shown}${raw !== undefined ? ` -d '${raw}'` : ""}`);
     const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(raw !== undefined ? { body: raw } : {}) });
     const body: unknown = await response.json().catch(() => null);
@@ -41,21 +53,52 @@ export async function tryReservations(baseUrl: string, appDir = "examples/reserv
   };
 
   // A fresh room each run, so repeated runs never collide on dates.
-  const room = await call("staff adds a room", 200, "POST", "/rooms", { token: staff, body: { number: `R${randomUUID().slice(0, 6)}`, capacity: 2, nightlyRate: "99.50" } });
-  const customer = await call("staff registers a customer", 200, "POST", "/customers", { token: staff, body: { name: "Ada Lovelace", email: "ada@example.com" } });
+  const room = await call("staff adds a room", 200, "POST", "/rooms", {
+    token: staff,
+    body: { number: `R${randomUUID().slice(0, 6)}`, capacity: 2, nightlyRate: "99.50" },
+  });
+  const customer = await call("staff registers a customer", 200, "POST", "/customers", {
+    token: staff,
+    body: { name: "Ada Lovelace", email: "ada@example.com" },
+  });
   const guest = await mintLocalToken(keys, { sub: String(customer.id), roles: ["customer"] });
 
   const stay = { roomId: room.id, startDate: "2031-06-01", endDate: "2031-06-04", guests: 2 };
-  const booked = await call("the customer books three nights", 200, "POST", "/reservations", { token: guest, body: stay, headers: { "idempotency-key": randomUUID() } });
-  await call("…and confirms: the card is charged", 200, "POST", `/reservations/${String(booked.id)}/confirm`, { token: guest, headers: { "idempotency-key": randomUUID() } });
+  const booked = await call("the customer books three nights", 200, "POST", "/reservations", {
+    token: guest,
+    body: stay,
+    headers: { "idempotency-key": randomUUID() },
+  });
+  await call("…and confirms: the card is charged", 200, "POST", `/reservations/${String(booked.id)}/confirm`, {
+    token: guest,
+    headers: { "idempotency-key": randomUUID() },
+  });
   await call("the customer lists their reservations", 200, "GET", "/reservations", { token: guest });
-  await call("…and cancels: the charge is refunded", 200, "POST", `/reservations/${String(booked.id)}/cancel`, { token: guest, body: { reason: "plans changed" } });
-  await call("a second booking for the same room", 200, "POST", "/reservations", { token: guest, body: { ...stay, startDate: "2031-07-01", endDate: "2031-07-03" }, headers: { "idempotency-key": randomUUID() } }).then(async (second) => {
+  await call("…and cancels: the charge is refunded", 200, "POST", `/reservations/${String(booked.id)}/cancel`, {
+    token: guest,
+    body: { reason: "plans changed" },
+  });
+  await call("a second booking for the same room", 200, "POST", "/reservations", {
+    token: guest,
+    body: { ...stay, startDate: "2031-07-01", endDate: "2031-07-03" },
+    headers: { "idempotency-key": randomUUID() },
+  }).then(async (second) => {
     const secrets = JSON.parse(readFileSync(join(appDir, ".fascia", DEV_SECRETS_FILE), "utf8")) as Record<string, string>;
-    const event = JSON.stringify({ id: `evt_${randomUUID().slice(0, 8)}`, type: "payment.failed", reservationId: second.id, paymentId: "pi_unknown" });
+    const event = JSON.stringify({
+      id: `evt_${randomUUID().slice(0, 8)}`,
+      type: "payment.failed",
+      reservationId: second.id,
+      paymentId: "pi_unknown",
+    });
     const signature = signWebhook(secrets.PAYMENTS_WEBHOOK_SECRET!, event, Math.floor(Date.now() / 1000));
-    await call("the payment provider reports a failed payment (signed webhook)", 200, "POST", "/webhooks/payments", { body: event, headers: { [SIGNATURE_HEADER]: signature } });
-    await call("…and delivers the same event again: the stored answer is replayed", 200, "POST", "/webhooks/payments", { body: event, headers: { [SIGNATURE_HEADER]: signature } });
+    await call("the payment provider reports a failed payment (signed webhook)", 200, "POST", "/webhooks/payments", {
+      body: event,
+      headers: { [SIGNATURE_HEADER]: signature },
+    });
+    await call("…and delivers the same event again: the stored answer is replayed", 200, "POST", "/webhooks/payments", {
+      body: event,
+      headers: { [SIGNATURE_HEADER]: signature },
+    });
   });
   await call("the nightly job runs now (as its cron would)", 200, "POST", "/_dev/run/completeStays");
   log("\nAll steps answered as expected.");

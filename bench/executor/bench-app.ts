@@ -15,11 +15,18 @@ import { loadSpecDir, loadSpecObjects } from "../../loader/load";
 export const ROOMS = 100;
 export const READER_RESERVATIONS = 10;
 
-type ToolObject = { kind: string; name: string; acknowledge?: { node: string }[]; flow: { nodes: { id: string }[]; edges?: { from: string; to: string }[] } };
+type ToolObject = {
+  kind: string;
+  name: string;
+  acknowledge?: { node: string }[];
+  flow: { nodes: { id: string }[]; edges?: { from: string; to: string }[] };
+};
 
 export function benchManifest(): AppManifest {
   const { specs } = loadSpecDir("examples/reservations");
-  const objects = [...specs.entities.values(), ...specs.tools.values(), ...specs.policies.values()].map((l) => structuredClone(l.spec) as unknown as ToolObject);
+  const objects = [...specs.entities.values(), ...specs.tools.values(), ...specs.policies.values()].map(
+    (l) => structuredClone(l.spec) as unknown as ToolObject,
+  );
   const create = objects.find((o) => o.kind === "Tool" && o.name === "createReservation");
   if (!create) throw new Error("examples/reservations has no createReservation tool");
   create.flow.nodes = create.flow.nodes.filter((n) => n.id !== "sendConfirmation");
@@ -51,7 +58,15 @@ export async function prepareDatabase(db: Database, manifest: AppManifest): Prom
   const rooms: string[] = [];
   for (let i = 0; i < ROOMS; i++) rooms.push(await seed("Room", { number: `R${i}`, capacity: 4, nightlyRate: "80.00", active: true }));
   for (let i = 0; i < READER_RESERVATIONS; i++) {
-    await seed("Reservation", { customerId: reader, roomId: rooms[i]!, startDate: isoDay(DAY0 - 400 + i * 3), endDate: isoDay(DAY0 - 399 + i * 3), guests: 1, email: "reader@example.com", totalPrice: "80.00" });
+    await seed("Reservation", {
+      customerId: reader,
+      roomId: rooms[i]!,
+      startDate: isoDay(DAY0 - 400 + i * 3),
+      endDate: isoDay(DAY0 - 399 + i * 3),
+      guests: 1,
+      email: "reader@example.com",
+      totalPrice: "80.00",
+    });
   }
   return { writer, reader, rooms };
 }

@@ -18,10 +18,20 @@ async function main(env: NodeJS.ProcessEnv): Promise<void> {
     max: Number(env.BENCH_POOL_MAX || 10),
     pipeline: true,
     // Dates stay YYYY-MM-DD, as the executor keeps them.
-    types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === DATE_OID ? (v: string) => v : types.getTypeParser(oid, format))) as typeof types.getTypeParser },
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === DATE_OID ? (v: string) => v : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
   });
   const key = await importJWK(JSON.parse(env.BENCH_PUBLIC_JWK ?? "{}") as JWK, "ES256");
-  const server = buildHandWritten({ pool, guarantees, key: key as CryptoKey, issuer: env.BENCH_ISSUER ?? "", audience: env.BENCH_AUDIENCE ?? "", log: createLogger() });
+  const server = buildHandWritten({
+    pool,
+    guarantees,
+    key: key as CryptoKey,
+    issuer: env.BENCH_ISSUER ?? "",
+    audience: env.BENCH_AUDIENCE ?? "",
+    log: createLogger(),
+  });
   await server.listen({ port: Number(env.PORT || 8080), host: "127.0.0.1" });
   const stop = async () => {
     await server.close();

@@ -115,7 +115,15 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     if (commit.status === "rejected") throw commit.reason;
   };
 
-  const auditBody = (invocationId: string, started: number, tool: string, caller: Caller, input: Record<string, unknown>, rows: AuditBody["rowsChanged"], status: number): AuditBody => ({
+  const auditBody = (
+    invocationId: string,
+    started: number,
+    tool: string,
+    caller: Caller,
+    input: Record<string, unknown>,
+    rows: AuditBody["rowsChanged"],
+    status: number,
+  ): AuditBody => ({
     invocationId,
     at: new Date(started).toISOString(),
     tool,
@@ -131,7 +139,15 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     durationMs: Date.now() - started,
   });
 
-  const finish = (reply: FastifyReply, tool: string, invocationId: string, started: number, status: number, body: unknown, callerId?: string) => {
+  const finish = (
+    reply: FastifyReply,
+    tool: string,
+    invocationId: string,
+    started: number,
+    status: number,
+    body: unknown,
+    callerId?: string,
+  ) => {
     const durationMs = Date.now() - started;
     metrics.observe(tool, status, durationMs / 1000);
     const line = { invocationId, tool, status, durationMs, ...(callerId ? { callerId } : {}) };
@@ -180,10 +196,22 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
   );
 
   /** BEGIN … reads, checks, insert … COMMIT; with guarantees, the key and the audit record around it. */
-  const createReservation = async (client: ClientLike, caller: Caller, input: Booking, idempotency: { key: string; invocationId: string; started: number } | null) => {
+  const createReservation = async (
+    client: ClientLike,
+    caller: Caller,
+    input: Booking,
+    idempotency: { key: string; invocationId: string; started: number } | null,
+  ) => {
     const inputRecord = { ...input } as unknown as Record<string, unknown>;
     if (idempotency) {
-      const claimed = await client.query(SQL.claim, ["createReservation", caller.id, idempotency.key, sha256(canonicalJson(inputRecord)), idempotency.invocationId, 10_000 + 60_000]);
+      const claimed = await client.query(SQL.claim, [
+        "createReservation",
+        caller.id,
+        idempotency.key,
+        sha256(canonicalJson(inputRecord)),
+        idempotency.invocationId,
+        10_000 + 60_000,
+      ]);
       if (!claimed.rows[0]) {
         const previous = (await client.query(SQL.claimed, ["createReservation", caller.id, idempotency.key])).rows[0];
         if (previous?.state === "done") return previous.response_body;
@@ -202,11 +230,40 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       // Money as the executor handles it: exact (decimal.js), sent and answered as text with the column's scale.
       const price = new Decimal(String(room.nightlyRate)).times(nights).toFixed(2);
       await client.query(SQL.overlapLock, ["reservation.noDoubleBooking", JSON.stringify([input.roomId])]);
-      const created = (await client.query(SQL.create, [caller.id, input.roomId, input.startDate, input.endDate, input.guests, input.notes, customer.email, price])).rows[0]!;
+      const created = (
+        await client.query(SQL.create, [
+          caller.id,
+          input.roomId,
+          input.startDate,
+          input.endDate,
+          input.guests,
+          input.notes,
+          customer.email,
+          price,
+        ])
+      ).rows[0]!;
       const body = { id: created.id, status: created.status, totalPrice: price };
       if (idempotency) {
-        await client.query(SQL.store, ["createReservation", caller.id, idempotency.key, idempotency.invocationId, 200, JSON.stringify(body)]);
-        await auditAndCommit(client, auditBody(idempotency.invocationId, idempotency.started, "createReservation", caller, inputRecord, [{ entity: "Reservation", id: String(created.id), action: "create" }], 200));
+        await client.query(SQL.store, [
+          "createReservation",
+          caller.id,
+          idempotency.key,
+          idempotency.invocationId,
+          200,
+          JSON.stringify(body),
+        ]);
+        await auditAndCommit(
+          client,
+          auditBody(
+            idempotency.invocationId,
+            idempotency.started,
+            "createReservation",
+            caller,
+            inputRecord,
+            [{ entity: "Reservation", id: String(created.id), action: "create" }],
+            200,
+          ),
+        );
       } else {
         await client.query("COMMIT");
       }
@@ -222,7 +279,8 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     "/reservations",
     answer("listReservations", async (request, caller, invocationId, started) => {
       const status = (request.query as Record<string, unknown>).status;
-      if (status !== undefined && !["pending", "confirmed", "completed", "cancelled"].includes(String(status))) throw new Refused(400, "INVALID_INPUT");
+      if (status !== undefined && !["pending", "confirmed", "completed", "cancelled"].includes(String(status)))
+        throw new Refused(400, "INVALID_INPUT");
       if (!caller.roles.includes("customer")) throw new Refused(403, "FORBIDDEN");
       const client = await pool.connect();
       try {
@@ -231,7 +289,10 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
           await client.query(SQL.begin(5_000));
           try {
             rows = (await client.query(SQL.mine, [caller.id, 100])).rows;
-            await auditAndCommit(client, auditBody(invocationId, started, "listReservations", caller, status === undefined ? {} : { status }, [], 200));
+            await auditAndCommit(
+              client,
+              auditBody(invocationId, started, "listReservations", caller, status === undefined ? {} : { status }, [], 200),
+            );
           } catch (error) {
             await client.query("ROLLBACK");
             throw error;
@@ -239,7 +300,9 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
         } else {
           rows = (await client.query(SQL.mine, [caller.id, 100])).rows;
         }
-        return { reservations: rows.map((r) => ({ id: r.id, room: r.roomId, startDate: r.startDate, endDate: r.endDate, status: r.status })) };
+        return {
+          reservations: rows.map((r) => ({ id: r.id, room: r.roomId, startDate: r.startDate, endDate: r.endDate, status: r.status })),
+        };
       } finally {
         client.release();
       }
@@ -264,5 +327,11 @@ function readBooking(body: unknown): Booking {
     (b.guests as number) <= 12 &&
     (b.notes === undefined || (typeof b.notes === "string" && b.notes.length <= 2000));
   if (!ok) throw new Refused(400, "INVALID_INPUT");
-  return { roomId: b.roomId as string, startDate: b.startDate as string, endDate: b.endDate as string, guests: b.guests as number, notes: (b.notes as string | undefined) ?? null };
+  return {
+    roomId: b.roomId as string,
+    startDate: b.startDate as string,
+    endDate: b.endDate as string,
+    guests: b.guests as number,
+    notes: (b.notes as string | undefined) ?? null,
+  };
 }

@@ -38,7 +38,11 @@ const SAMPLES = 5;
 
 export async function executorStatements(setup: CountSetup): Promise<StatementCounts> {
   const db = countingDatabase(openPg(setup.url, { max: 2 }));
-  const secrets = loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], { FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "o", FASCIA_SECRET_PAYMENTS_API_KEY: "p", FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w" });
+  const secrets = loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], {
+    FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "o",
+    FASCIA_SECRET_PAYMENTS_API_KEY: "p",
+    FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w",
+  });
   const server = buildServer({
     app: setup.manifest,
     db,
@@ -50,7 +54,12 @@ export async function executorStatements(setup: CountSetup): Promise<StatementCo
     logger: createLogger({ level: "silent" }),
   });
   try {
-    return await count(setup, () => db.reset(), () => db.statements, (method, url, headers, payload) => server.inject({ method, url, headers, ...(payload ? { payload } : {}) }));
+    return await count(
+      setup,
+      () => db.reset(),
+      () => db.statements,
+      (method, url, headers, payload) => server.inject({ method, url, headers, ...(payload ? { payload } : {}) }),
+    );
   } finally {
     await server.close();
     await db.close();
@@ -58,7 +67,15 @@ export async function executorStatements(setup: CountSetup): Promise<StatementCo
 }
 
 export async function handWrittenStatements(setup: CountSetup, guarantees: Guarantees): Promise<StatementCounts> {
-  const pool = new Pool({ connectionString: setup.url, max: 2, pipeline: true, types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === 1082 ? (v: string) => v : types.getTypeParser(oid, format))) as typeof types.getTypeParser } });
+  const pool = new Pool({
+    connectionString: setup.url,
+    max: 2,
+    pipeline: true,
+    types: {
+      getTypeParser: ((oid: number, format?: "text" | "binary") =>
+        oid === 1082 ? (v: string) => v : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
+  });
   const statements: string[] = [];
   const counting: PoolLike = {
     async connect() {
@@ -73,16 +90,33 @@ export async function handWrittenStatements(setup: CountSetup, guarantees: Guara
       return wrapped;
     },
   };
-  const server = buildHandWritten({ pool: counting, guarantees, key: setup.publicKey, issuer: setup.issuer, audience: setup.audience, log: createLogger({ level: "silent" }) });
+  const server = buildHandWritten({
+    pool: counting,
+    guarantees,
+    key: setup.publicKey,
+    issuer: setup.issuer,
+    audience: setup.audience,
+    log: createLogger({ level: "silent" }),
+  });
   try {
-    return await count(setup, () => void statements.splice(0), () => statements, (method, url, headers, payload) => server.inject({ method, url, headers, ...(payload ? { payload } : {}) }));
+    return await count(
+      setup,
+      () => void statements.splice(0),
+      () => statements,
+      (method, url, headers, payload) => server.inject({ method, url, headers, ...(payload ? { payload } : {}) }),
+    );
   } finally {
     await server.close();
     await pool.end();
   }
 }
 
-type Send = (method: "GET" | "POST", url: string, headers: Record<string, string>, payload?: string) => Promise<{ statusCode: number; body: string }>;
+type Send = (
+  method: "GET" | "POST",
+  url: string,
+  headers: Record<string, string>,
+  payload?: string,
+) => Promise<{ statusCode: number; body: string }>;
 
 async function count(setup: CountSetup, reset: () => void, recorded: () => string[], send: Send): Promise<StatementCounts> {
   const per = async (request: (i: number) => Parameters<Send>) => {
@@ -100,7 +134,16 @@ async function count(setup: CountSetup, reset: () => void, recorded: () => strin
   };
   const create = await per((i) => {
     const b = booking(setup.seeded, setup.firstBooking + i);
-    return ["POST", "/reservations", { authorization: `Bearer ${setup.writerToken}`, "content-type": "application/json", "idempotency-key": `count-${setup.firstBooking + i}` }, b.body];
+    return [
+      "POST",
+      "/reservations",
+      {
+        authorization: `Bearer ${setup.writerToken}`,
+        "content-type": "application/json",
+        "idempotency-key": `count-${setup.firstBooking + i}`,
+      },
+      b.body,
+    ];
   });
   const list = await per(() => ["GET", "/reservations", { authorization: `Bearer ${setup.readerToken}` }]);
   return { create: create.n, list: list.n, createStatements: create.last };

@@ -9,7 +9,9 @@ export function registerAudit(program: Command, io: CliIO, setExit: (code: ExitC
   const audit = program.command("audit").description("Work with the executor's audit trail");
   audit
     .command("verify")
-    .description("Check the audit trail's hash chain: exit 0 when every record is intact, 1 naming the first record that was changed, removed or reordered")
+    .description(
+      "Check the audit trail's hash chain: exit 0 when every record is intact, 1 naming the first record that was changed, removed or reordered",
+    )
     .requiredOption("--db <url>", "postgres://user@host:port/db, pglite:<directory>")
     .action(async (options: { db: string }) => {
       let db;
@@ -26,11 +28,15 @@ export function registerAudit(program: Command, io: CliIO, setExit: (code: ExitC
         }
         const result = await verifyAuditChain(db);
         if (result.broken) {
-          io.err(`fascia audit verify: the chain is broken at record #${result.broken.seq} (invocation ${result.broken.invocationId}): ${result.broken.reason}`);
+          io.err(
+            `fascia audit verify: the chain is broken at record #${result.broken.seq} (invocation ${result.broken.invocationId}): ${result.broken.reason}`,
+          );
           io.err(`${result.records} record(s) before it are intact.`);
           return setExit(EXIT.failed);
         }
-        io.out(`${db.label}: audit chain intact, ${result.records} record(s)${result.records ? `, last #${result.head.seq} ${result.head.hash.slice(0, 16)}…` : ""}.`);
+        io.out(
+          `${db.label}: audit chain intact, ${result.records} record(s)${result.records ? `, last #${result.head.seq} ${result.head.hash.slice(0, 16)}…` : ""}.`,
+        );
         setExit(EXIT.ok);
       } catch (error) {
         io.err(`fascia audit verify: ${(error as Error).message}`);

@@ -18,11 +18,16 @@ export function registerBuild(program: Command, io: CliIO, setExit: (code: ExitC
       try {
         const image = await writeAppImage(dir, options.out);
         const { specs, risk } = image.manifest;
-        const notDeployable = Object.entries(risk).filter(([, r]) => !r.deployable).map(([name, r]) => `${name} (${r.level})`);
+        const notDeployable = Object.entries(risk)
+          .filter(([, r]) => !r.deployable)
+          .map(([name, r]) => `${name} (${r.level})`);
         io.out(`${image.manifestFile}: ${specs.entities.length} entities, ${specs.tools.length} tools, ${specs.policies.length} policies`);
         io.out(`${image.bundle.file}: ${(image.bundle.bytes / 1024 / 1024).toFixed(1)} MiB, ${image.bundle.how}`);
         io.out(`${image.dockerfile}: docker build -t <registry>/executor:<tag> ${options.out}`);
-        if (notDeployable.length) io.err(`fascia build: warning: the deployment will refuse these tools until their findings are fixed or acknowledged: ${notDeployable.join(", ")}`);
+        if (notDeployable.length)
+          io.err(
+            `fascia build: warning: the deployment will refuse these tools until their findings are fixed or acknowledged: ${notDeployable.join(", ")}`,
+          );
         setExit(EXIT.ok);
       } catch (error) {
         io.err(`fascia build: ${(error as Error).message}`);

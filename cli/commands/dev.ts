@@ -11,7 +11,9 @@ import { printSpecErrors } from "./spec-errors";
 export function registerDev(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("dev")
-    .description("Serve an app locally: embedded PGlite (or --db), migrations applied, local payments/mail/HTTP, scheduled tools on their cron")
+    .description(
+      "Serve an app locally: embedded PGlite (or --db), migrations applied, local payments/mail/HTTP, scheduled tools on their cron",
+    )
     .argument("[dir]", "the app's spec directory", ".")
     .option("--port <port>", "port to listen on (127.0.0.1)", "8080")
     .option("--db <url>", "database: postgres://… or pglite:<dir> (default pglite:<dir>/.fascia/db)")
@@ -61,7 +63,11 @@ function banner(app: DevApp, dir: string): string {
   const routes = app.manifest.specs.tools.map((tool) => {
     const risk = app.manifest.risk[tool.name]?.level ?? "?";
     const t = tool.trigger;
-    const route = t.http ? `${t.http.method.padEnd(6)} ${t.http.path}` : t.webhook ? `POST   ${t.webhook.path} (webhook)` : `POST   ${DEV_RUN_PREFIX}${tool.name} (schedule "${t.schedule!.cron}")`;
+    const route = t.http
+      ? `${t.http.method.padEnd(6)} ${t.http.path}`
+      : t.webhook
+        ? `POST   ${t.webhook.path} (webhook)`
+        : `POST   ${DEV_RUN_PREFIX}${tool.name} (schedule "${t.schedule!.cron}")`;
     return `  ${route.padEnd(58)} ${tool.name} [${risk}]`;
   });
   return [

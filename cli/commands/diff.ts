@@ -8,7 +8,9 @@ import { formatPlan, formatProblem, loadEntities, planJson } from "./schema-outp
 export function registerDiff(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("diff")
-    .description("Plan the migration from the entities in <old-dir> to those in <new-dir> and judge its risk; exit 1 when a Red change is not acknowledged")
+    .description(
+      "Plan the migration from the entities in <old-dir> to those in <new-dir> and judge its risk; exit 1 when a Red change is not acknowledged",
+    )
     .argument("<old-dir>", "the deployed spec directory")
     .argument("<new-dir>", "the new spec directory")
     .option("--sql", "also print the SQL script the plan runs")

@@ -15,7 +15,10 @@ export function registerGraph(program: Command, io: CliIO, setExit: (code: ExitC
     .description("Print a tool's flow as a Mermaid flowchart, its nodes marked with their risk findings")
     .argument("<dir>", "spec directory (YAML/JSON, searched recursively)")
     .argument("<tool>", "the tool's name")
-    .addHelpText("after", "\nMarks: ⛔ Red finding, ⚠ unacknowledged Yellow, ✔ acknowledged Yellow. Paste the output into any Mermaid renderer.")
+    .addHelpText(
+      "after",
+      "\nMarks: ⛔ Red finding, ⚠ unacknowledged Yellow, ✔ acknowledged Yellow. Paste the output into any Mermaid renderer.",
+    )
     .action((dir: string, toolName: string) => {
       if (!existsSync(dir)) {
         io.err(`fascia graph: ${dir} does not exist`);

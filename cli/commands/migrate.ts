@@ -8,7 +8,9 @@ import { formatPlan, formatProblem, loadEntities } from "./schema-output";
 export function registerMigrate(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("migrate")
-    .description("Plan the migration from what the database has to the entities below <dir>, and apply it (exit 1, touching nothing, on an unacknowledged Red change)")
+    .description(
+      "Plan the migration from what the database has to the entities below <dir>, and apply it (exit 1, touching nothing, on an unacknowledged Red change)",
+    )
     .argument("<dir>", "spec directory (YAML/JSON, searched recursively)")
     .requiredOption("--db <url>", "postgres://user@host:port/db, pglite:<directory> or pglite:memory")
     .option("--dry-run", "print the plan and its SQL without applying it")

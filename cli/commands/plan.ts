@@ -20,12 +20,17 @@ interface PlanOptions {
 export function registerPlan(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("plan")
-    .description("Compile every tool to its execution plan and judge it with the Risk Engine: exit 0 when every tool may deploy, 1 when a tool is Red or has an unacknowledged Yellow finding")
+    .description(
+      "Compile every tool to its execution plan and judge it with the Risk Engine: exit 0 when every tool may deploy, 1 when a tool is Red or has an unacknowledged Yellow finding",
+    )
     .argument("<dir>", "spec directory (YAML/JSON, searched recursively)")
     .option("--from <previous-dir>", "the last deployed specs: also plan and judge the schema migration from them")
     .option("--json", "print the report as JSON (tools[] in the risk-rules shape, plus plans and migrations)")
     .option("--markdown", "print the report as Markdown, for a pull request comment")
-    .addHelpText("after", "\nPer tool: its risk level, findings (rule, node, message, hint, acknowledgment), concurrency strategy and plan outline.\nSummary line: `N tools: G green, Y yellow, R red`.")
+    .addHelpText(
+      "after",
+      "\nPer tool: its risk level, findings (rule, node, message, hint, acknowledgment), concurrency strategy and plan outline.\nSummary line: `N tools: G green, Y yellow, R red`.",
+    )
     .action((dir: string, options: PlanOptions) => {
       if (options.json && options.markdown) {
         io.err("fascia plan: choose one of --json and --markdown");
@@ -39,7 +44,10 @@ export function registerPlan(program: Command, io: CliIO, setExit: (code: ExitCo
       }
       const current = loadSpecDir(dir);
       const previous = options.from !== undefined ? loadSpecDir(options.from) : undefined;
-      for (const [label, loaded] of [[dir, current], [options.from, previous]] as const) {
+      for (const [label, loaded] of [
+        [dir, current],
+        [options.from, previous],
+      ] as const) {
         if (!loaded || loaded.ok) continue;
         printSpecErrors(io, loaded.diagnostics, label!, "plan"); // a label is set whenever its load is
         return setExit(EXIT.failed);

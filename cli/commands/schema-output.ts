@@ -10,7 +10,11 @@ import type { CliIO } from "../io";
 import { printSpecErrors } from "./spec-errors";
 
 /** The entities of a spec directory, or undefined after printing why they cannot be used. */
-export function loadEntities(command: string, dir: string, io: CliIO): { entities: EntitySpec[]; specs: SpecSet } | { usage: true } | undefined {
+export function loadEntities(
+  command: string,
+  dir: string,
+  io: CliIO,
+): { entities: EntitySpec[]; specs: SpecSet } | { usage: true } | undefined {
   if (!existsSync(dir)) {
     io.err(`fascia ${command}: ${dir} does not exist`);
     return { usage: true };
@@ -33,7 +37,11 @@ export function formatPlan(plan: MigrationPlan): string[] {
   const lines: string[] = [];
   if (plan.steps.length === 0) lines.push("No schema changes.");
   plan.steps.forEach((step, i) => {
-    const marks = [step.phase !== "transaction" ? step.phase : "", step.lock === "long" ? "locks the table while it runs" : "", step.rewrite ? "rewrites the table" : ""].filter(Boolean);
+    const marks = [
+      step.phase !== "transaction" ? step.phase : "",
+      step.lock === "long" ? "locks the table while it runs" : "",
+      step.rewrite ? "rewrites the table" : "",
+    ].filter(Boolean);
     lines.push(`${String(i + 1).padStart(3)}. ${step.summary}${marks.length ? `  [${marks.join("; ")}]` : ""}`);
   });
   if (plan.findings.length) lines.push("", "Risk:");
@@ -43,15 +51,32 @@ export function formatPlan(plan: MigrationPlan): string[] {
     for (const { entity, invariant } of plan.executorInvariants) lines.push(`  ${entity}.${invariant.name}: ${invariant.reason}`);
   }
   const red = plan.findings.filter((f) => f.level === "red" && !f.acknowledged).length;
-  lines.push("", plan.blocked ? `Blocked: ${red} Red ${red === 1 ? "change needs" : "changes need"} \`allowDataLoss: { reason }\` on the entity, or a different change.` : "Plan: allowed.");
+  lines.push(
+    "",
+    plan.blocked
+      ? `Blocked: ${red} Red ${red === 1 ? "change needs" : "changes need"} \`allowDataLoss: { reason }\` on the entity, or a different change.`
+      : "Plan: allowed.",
+  );
   return lines;
 }
 
 export function planJson(plan: MigrationPlan): unknown {
   return {
     blocked: plan.blocked,
-    steps: plan.steps.map((s) => ({ phase: s.phase, entity: s.entity, summary: s.summary, lock: s.lock, rewrite: s.rewrite, sql: s.sql, findings: s.findings })),
+    steps: plan.steps.map((s) => ({
+      phase: s.phase,
+      entity: s.entity,
+      summary: s.summary,
+      lock: s.lock,
+      rewrite: s.rewrite,
+      sql: s.sql,
+      findings: s.findings,
+    })),
     findings: plan.findings,
-    executorInvariants: plan.executorInvariants.map(({ entity, invariant }) => ({ entity, name: invariant.name, reason: invariant.reason })),
+    executorInvariants: plan.executorInvariants.map(({ entity, invariant }) => ({
+      entity,
+      name: invariant.name,
+      reason: invariant.reason,
+    })),
   };
 }

@@ -18,7 +18,9 @@ export function registerSql(program: Command, io: CliIO, setExit: (code: ExitCod
         for (const p of problems) io.err(formatProblem(p, loaded.specs));
         return setExit(EXIT.failed);
       }
-      const executor = model.tables.flatMap((t) => t.executorInvariants.map((i) => `-- ${t.entity}.${i.name} is enforced by the executor before commit: ${i.reason}`));
+      const executor = model.tables.flatMap((t) =>
+        t.executorInvariants.map((i) => `-- ${t.entity}.${i.name} is enforced by the executor before commit: ${i.reason}`),
+      );
       io.out(`${executor.length ? `${executor.join("\n")}\n\n` : ""}${freshSchemaSql(model)}`);
       setExit(EXIT.ok);
     });

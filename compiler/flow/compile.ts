@@ -37,7 +37,10 @@ export function compileTool(tool: ToolSpec, entities: ReadonlyMap<string, Entity
   const { order, steps } = orderFlow(flow, scopes);
   const runs = analyseRuns(flow, order);
   const concurrency = chooseConcurrency(flow, scopes, order, entities);
-  const deadline = tool.timeout !== undefined ? { ms: durationMs(tool.timeout), source: "tool" as const } : { ms: DEFAULT_TOOL_TIMEOUT_MS, source: "default" as const };
+  const deadline =
+    tool.timeout !== undefined
+      ? { ms: durationMs(tool.timeout), source: "tool" as const }
+      : { ms: DEFAULT_TOOL_TIMEOUT_MS, source: "default" as const };
   const position = new Map(order.map((id, i) => [id, i]));
 
   const nodes: Record<string, PlanNode> = {};

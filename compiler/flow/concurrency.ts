@@ -34,7 +34,12 @@ const STRENGTH: Record<ConcurrencyStrategy, number> = { none: 0, optimisticVersi
 type Read = NodeOfType<"read">;
 type Write = NodeOfType<"write">;
 
-export function chooseConcurrency(flow: FlowGraph, tree: ScopeTree, order: readonly string[], entities: ReadonlyMap<string, EntitySpec>): ConcurrencyDecisions {
+export function chooseConcurrency(
+  flow: FlowGraph,
+  tree: ScopeTree,
+  order: readonly string[],
+  entities: ReadonlyMap<string, EntitySpec>,
+): ConcurrencyDecisions {
   const at = flowAt(flow, tree, order, entities);
   const measures: ConcurrencyMeasure[] = [];
   const locks = specLocks(at);
@@ -89,7 +94,12 @@ function specLocks({ tree, order, node }: FlowAt): Map<string, PlanLock> {
   for (const id of order) {
     const n = node(id);
     if (n.type === "read" && n.lock) {
-      locks.set(id, { mode: n.lock, source: "spec", transaction: transactionOf(tree, id), reason: `the spec asks for FOR ${n.lock.toUpperCase()}` });
+      locks.set(id, {
+        mode: n.lock,
+        source: "spec",
+        transaction: transactionOf(tree, id),
+        reason: `the spec asks for FOR ${n.lock.toUpperCase()}`,
+      });
     }
   }
   return locks;
@@ -102,7 +112,11 @@ function specLocks({ tree, order, node }: FlowAt): Map<string, PlanLock> {
 function decideTransaction(
   { flow, tree, order, node, isUnique }: FlowAt,
   scope: Scope,
-): { isolation: { isolation: Isolation; source: PlanTransaction["isolationSource"] }; conflictRetry: PlanTransaction["conflictRetry"]; measure?: ConcurrencyMeasure } {
+): {
+  isolation: { isolation: Isolation; source: PlanTransaction["isolationSource"] };
+  conflictRetry: PlanTransaction["conflictRetry"];
+  measure?: ConcurrencyMeasure;
+} {
   const tx = scope.node.type === "transaction" ? scope.node : undefined;
   const declared = tx?.isolation;
   const members = order.filter((m) => scope.members.has(m));
@@ -126,10 +140,13 @@ function decideTransaction(
     const policy = tree.scopes.get(r)!.node;
     return policy.type === "retry" && (policy.policy.retryOn ?? []).includes("conflict");
   });
-  const retry = (): PlanTransaction["conflictRetry"] => (enclosingConflictRetry ? { scope: enclosingConflictRetry } : { implicit: IMPLICIT_CONFLICT_RETRY });
+  const retry = (): PlanTransaction["conflictRetry"] =>
+    enclosingConflictRetry ? { scope: enclosingConflictRetry } : { implicit: IMPLICIT_CONFLICT_RETRY };
   if (reasons.length > 0) {
     const raised = declared !== "serializable";
-    const how = enclosingConflictRetry ? `retried by ${enclosingConflictRetry}` : `retried up to ${IMPLICIT_CONFLICT_RETRY.maxAttempts} times`;
+    const how = enclosingConflictRetry
+      ? `retried by ${enclosingConflictRetry}`
+      : `retried up to ${IMPLICIT_CONFLICT_RETRY.maxAttempts} times`;
     const from = raised ? ` (raised from ${declared ?? "the default readCommitted"})` : "";
     return {
       isolation: { isolation: "serializable", source: raised ? "concurrency" : "spec" },
@@ -151,7 +168,10 @@ function decideTransaction(
  * A write of one row after a read of that row: a row lock on the read when both are in one
  * transaction, else an optimistic version check on the write. Undefined when no read precedes it.
  */
-function decideRowWrite({ flow, tree, order, node, isUnique }: FlowAt, wId: string): { measure: ConcurrencyMeasure; lock?: { read: string; lock: PlanLock }; versionCheck?: { node: string; reason: string } } | undefined {
+function decideRowWrite(
+  { flow, tree, order, node, isUnique }: FlowAt,
+  wId: string,
+): { measure: ConcurrencyMeasure; lock?: { read: string; lock: PlanLock }; versionCheck?: { node: string; reason: string } } | undefined {
   const w = node(wId);
   if (w.type !== "write" || w.action === "create" || !isUnique(w.entity, w.where)) return undefined;
   const uses = new Set(nodeExpressions(w).flatMap((e) => [...nodeRefs(e)]));
@@ -184,7 +204,10 @@ function decideRowWrite({ flow, tree, order, node, isUnique }: FlowAt, wId: stri
       mode: "update",
       source: "concurrency",
       transaction: txR,
-      reason: r.lock === "share" ? `raised from FOR SHARE: ${wId} writes the row (two share locks upgrading would deadlock)` : `${wId} writes the row this read returns`,
+      reason:
+        r.lock === "share"
+          ? `raised from FOR SHARE: ${wId} writes the row (two share locks upgrading would deadlock)`
+          : `${wId} writes the row this read returns`,
     };
     return { measure, lock: { read: rId, lock } };
   }
@@ -194,7 +217,10 @@ function decideRowWrite({ flow, tree, order, node, isUnique }: FlowAt, wId: stri
 
 /** The plan's strategy is its strongest measure's; with none, the reason none is needed. */
 function strongestPlan({ flow, tree, order, entities }: FlowAt, measures: ConcurrencyMeasure[]): ConcurrencyPlan {
-  const strongest = measures.reduce<ConcurrencyMeasure | undefined>((best, m) => (!best || STRENGTH[m.strategy] > STRENGTH[best.strategy] ? m : best), undefined);
+  const strongest = measures.reduce<ConcurrencyMeasure | undefined>(
+    (best, m) => (!best || STRENGTH[m.strategy] > STRENGTH[best.strategy] ? m : best),
+    undefined,
+  );
   return strongest
     ? { strategy: strongest.strategy, reason: strongest.reason, measures }
     : { strategy: "none", reason: noneReason(flow, tree, order, entities), measures };
@@ -214,7 +240,10 @@ function noneReason(flow: FlowGraph, tree: ScopeTree, order: readonly string[], 
   const creates = writes.filter((w) => w.type === "write" && w.action === "create");
   const constraints = [...new Set(creates.map((w) => (w as Write).entity))].some((e) => {
     const spec = entities.get(e);
-    return spec !== undefined && ((spec.unique?.length ?? 0) > 0 || (spec.noOverlap?.length ?? 0) > 0 || Object.values(spec.fields).some((f) => f.unique));
+    return (
+      spec !== undefined &&
+      ((spec.unique?.length ?? 0) > 0 || (spec.noOverlap?.length ?? 0) > 0 || Object.values(spec.fields).some((f) => f.unique))
+    );
   });
   if (creates.length === writes.length) {
     return constraints

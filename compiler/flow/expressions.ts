@@ -3,7 +3,9 @@ import type { NodeOfType, NodeType, WhereSpec } from "../../language/nodes";
 import type { ExecNode } from "./graph";
 
 function whereExpressions(where: WhereSpec | undefined): string[] {
-  return Object.values(where ?? {}).flatMap((c) => (typeof c === "string" ? [c] : Object.values(c).filter((v): v is string => typeof v === "string")));
+  return Object.values(where ?? {}).flatMap((c) =>
+    typeof c === "string" ? [c] : Object.values(c).filter((v): v is string => typeof v === "string"),
+  );
 }
 
 const EXPRESSIONS: { [T in Exclude<NodeType, "transaction" | "retry">]: (node: NodeOfType<T>) => string[] } = {

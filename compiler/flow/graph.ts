@@ -41,7 +41,8 @@ export function buildFlowGraph(tool: ToolSpec): FlowGraph {
   const outgoing = new Map<string, PlanEdge[]>([...nodes.keys()].map((id) => [id, []]));
   for (const edge of tool.flow.edges ?? []) {
     if (!nodes.has(edge.from) || !nodes.has(edge.to)) continue; // the loader reports these
-    const planEdge: PlanEdge = edge.when === undefined ? { from: edge.from, to: edge.to } : { from: edge.from, to: edge.to, when: edge.when };
+    const planEdge: PlanEdge =
+      edge.when === undefined ? { from: edge.from, to: edge.to } : { from: edge.from, to: edge.to, when: edge.when };
     edges.push(planEdge);
     incoming.get(edge.to)!.push(planEdge);
     outgoing.get(edge.from)!.push(planEdge);

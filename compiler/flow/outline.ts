@@ -17,7 +17,12 @@ export function planOutline(plan: ExecutionPlan): string[] {
     switch (step.op) {
       case "begin": {
         const tx = plan.transactions.find((t) => t.id === step.transaction)!;
-        const retry = tx.conflictRetry === null ? "" : "scope" in tx.conflictRetry ? `, conflicts retried by ${tx.conflictRetry.scope}` : `, conflicts retried ×${tx.conflictRetry.implicit.maxAttempts}`;
+        const retry =
+          tx.conflictRetry === null
+            ? ""
+            : "scope" in tx.conflictRetry
+              ? `, conflicts retried by ${tx.conflictRetry.scope}`
+              : `, conflicts retried ×${tx.conflictRetry.implicit.maxAttempts}`;
         const source = tx.isolationSource === "concurrency" ? " raised by the compiler" : "";
         lines.push(`${pad()}begin ${tx.id} (${tx.isolation}${source}${retry})`);
         depth++;
@@ -30,7 +35,9 @@ export function planOutline(plan: ExecutionPlan): string[] {
       case "retryStart": {
         const scope = plan.retryScopes.find((r) => r.id === step.scope)!;
         const p = scope.policy;
-        lines.push(`${pad()}retry ${scope.id} (${p.maxAttempts} attempts, ${formatMs(p.initialIntervalMs)} ×${p.backoffCoefficient}, on ${p.retryOn.join("/")}${scope.savepoint ? ", savepoint" : ""})`);
+        lines.push(
+          `${pad()}retry ${scope.id} (${p.maxAttempts} attempts, ${formatMs(p.initialIntervalMs)} ×${p.backoffCoefficient}, on ${p.retryOn.join("/")}${scope.savepoint ? ", savepoint" : ""})`,
+        );
         depth++;
         break;
       }

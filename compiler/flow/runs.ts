@@ -50,7 +50,10 @@ export function analyseRuns(flow: FlowGraph, order: readonly string[]): RunAnaly
     const ran = new Uint8Array(order.length);
     order.forEach((id, i) => {
       const incoming = flow.incoming.get(id) ?? [];
-      ran[i] = incoming.length === 0 || incoming.some((e) => ran[index.get(e.from)!] === 1 && edgeLive(e, outcomeOf(flow, choice, e.from))) ? 1 : 0;
+      ran[i] =
+        incoming.length === 0 || incoming.some((e) => ran[index.get(e.from)!] === 1 && edgeLive(e, outcomeOf(flow, choice, e.from)))
+          ? 1
+          : 0;
     });
     runs.push(ran);
     // Next combination: count in mixed radix over the branches' outcomes.

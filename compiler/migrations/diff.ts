@@ -8,7 +8,13 @@ import type { Column, RelationalModel, Table } from "../schema/model";
 import type { Change } from "./changes";
 import { existingRows } from "./existing-rows";
 
-export function diffModels(before: RelationalModel, renamed: RelationalModel, after: RelationalModel, renamedSpecs: readonly EntitySpec[], afterSpecs: readonly EntitySpec[]): Change[] {
+export function diffModels(
+  before: RelationalModel,
+  renamed: RelationalModel,
+  after: RelationalModel,
+  renamedSpecs: readonly EntitySpec[],
+  afterSpecs: readonly EntitySpec[],
+): Change[] {
   const changes: Change[] = [];
   before.tables.forEach((old, i) => changes.push(...renameChanges(old, renamed.tables[i]!)));
   const oldByName = new Map(renamed.tables.map((t, i) => [t.name, { table: t, original: before.tables[i]! }]));
@@ -75,8 +81,17 @@ function tableChanges(old: Table, original: Table, next: Table): Change[] {
   }
   for (const c of next.constraints) {
     const was = oldConstraints.get(c.name);
-    if (!was || was.definition !== c.definition) out.push({ ...base, kind: "addConstraint", constraint: c, existingTable: true, existingRows: existingRows(c, old, next) });
-    else if (rebuilt(c)) out.push({ ...base, kind: "addConstraint", constraint: c, existingTable: true, rebuilt: true, existingRows: { verdict: "satisfy", why: "the same check, put back after its column's type changed" } });
+    if (!was || was.definition !== c.definition)
+      out.push({ ...base, kind: "addConstraint", constraint: c, existingTable: true, existingRows: existingRows(c, old, next) });
+    else if (rebuilt(c))
+      out.push({
+        ...base,
+        kind: "addConstraint",
+        constraint: c,
+        existingTable: true,
+        rebuilt: true,
+        existingRows: { verdict: "satisfy", why: "the same check, put back after its column's type changed" },
+      });
   }
   const oldIndexes = new Map(old.indexes.map((x) => [x.name, x]));
   const newIndexes = new Map(next.indexes.map((x) => [x.name, x]));

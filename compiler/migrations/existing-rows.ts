@@ -44,19 +44,29 @@ export function existingRows(constraint: Constraint, before: Table, after: Table
     const name = constraint.columns[0];
     if (!column(before, name)) return satisfy(`its column ${name} is added in this plan, so existing rows hold no reference yet`);
     if (previous && target(previous) === target(constraint)) return satisfy("the same reference, with another onDelete");
-    return mayViolate(previous ? "the reference now points to another table" : `existing values of ${name} were never checked against the referenced table`);
+    return mayViolate(
+      previous ? "the reference now points to another table" : `existing values of ${name} were never checked against the referenced table`,
+    );
   }
   if (constraint.kind !== "check") return mayViolate(`a ${constraint.kind} constraint`);
   const field = FIELD_OPTION.exec(constraint.rule);
-  if (field) return fieldOption(field[2] as FieldOption, column(before, constraint.columns[0]), column(after, constraint.columns[0]), previous !== undefined);
+  if (field)
+    return fieldOption(
+      field[2] as FieldOption,
+      column(before, constraint.columns[0]),
+      column(after, constraint.columns[0]),
+      previous !== undefined,
+    );
   if (STATUS_STATES.test(constraint.rule)) {
     const was = column(before, constraint.columns[0]);
     if (!was) return satisfy(`the status is added in this plan, so existing rows take the initial state "${after.status?.initial ?? ""}"`);
-    if (!before.status || before.status.column !== was.name || !previous) return mayViolate(`${was.rowName} already holds values that were never checked against the states`);
+    if (!before.status || before.status.column !== was.name || !previous)
+      return mayViolate(`${was.rowName} already holds values that were never checked against the states`);
     const removed = before.status.states.filter((s) => !after.status?.states.includes(s));
     return removed.length ? { verdict: "valuesRemoved", why: `states ${removed.join(", ")} removed` } : satisfy("states were only added");
   }
-  if (constraint.rule.startsWith("invariant ")) return mayViolate("an invariant holds over every row already in the table, and is not evaluated before the migration runs");
+  if (constraint.rule.startsWith("invariant "))
+    return mayViolate("an invariant holds over every row already in the table, and is not evaluated before the migration runs");
   return mayViolate("a check over rows already in the table");
 }
 
@@ -69,16 +79,21 @@ function fieldOption(option: FieldOption, was: Column | undefined, now: Column |
   const spec = now?.origin.kind === "field" ? now.origin.spec : undefined;
   if (!now || !spec) return mayViolate(`a ${option} check`);
   if (!was) {
-    if (spec.default === undefined) return satisfy(`${now.rowName} is added in this plan without a default, so existing rows hold NULL, which the check lets through`);
+    if (spec.default === undefined)
+      return satisfy(`${now.rowName} is added in this plan without a default, so existing rows hold NULL, which the check lets through`);
     const verdict = defaultSatisfies(spec, option);
     const value = JSON.stringify(spec.default);
-    if (verdict === true) return satisfy(`${now.rowName} is added in this plan and existing rows take its default ${value}, which satisfies it`);
-    return mayViolate(`existing rows take the default ${value} of the new ${now.rowName}, which ${verdict === false ? "violates it" : "cannot be checked before the migration runs"}`);
+    if (verdict === true)
+      return satisfy(`${now.rowName} is added in this plan and existing rows take its default ${value}, which satisfies it`);
+    return mayViolate(
+      `existing rows take the default ${value} of the new ${now.rowName}, which ${verdict === false ? "violates it" : "cannot be checked before the migration runs"}`,
+    );
   }
   const old = was.origin.kind === "field" ? was.origin.spec : undefined;
   if (!old || !hadCheck) return mayViolate(`a new ${option} on ${now.rowName}, whose existing values were never checked against it`);
   // A narrowing type change rounds or converts the values first (S003): the old check proves nothing about them.
-  if (typeChangeKind(was.type, now.type) === "narrowing") return mayViolate(`the values of ${now.rowName} are converted from ${was.type} to ${now.type} before the check`);
+  if (typeChangeKind(was.type, now.type) === "narrowing")
+    return mayViolate(`the values of ${now.rowName} are converted from ${was.type} to ${now.type} before the check`);
   const before = (old as Record<string, unknown>)[option];
   const after = (spec as Record<string, unknown>)[option];
   switch (option) {
@@ -86,7 +101,8 @@ function fieldOption(option: FieldOption, was: Column | undefined, now: Column |
     case "minLength":
     case "max":
     case "maxLength": {
-      if (typeof before !== typeof after || (typeof after !== "number" && typeof after !== "string")) return mayViolate(`${option} of ${now.rowName} now bounds another type`);
+      if (typeof before !== typeof after || (typeof after !== "number" && typeof after !== "string"))
+        return mayViolate(`${option} of ${now.rowName} now bounds another type`);
       // Same type: numbers, or ISO dates, which order as text.
       const [from, to] = [before, after] as [number | string, number | string];
       const widened = option === "min" || option === "minLength" ? to <= from : to >= from;
@@ -95,7 +111,9 @@ function fieldOption(option: FieldOption, was: Column | undefined, now: Column |
     }
     case "values": {
       const removed = (before as string[]).filter((v) => !(after as string[]).includes(v));
-      return removed.length ? { verdict: "valuesRemoved", why: `values ${removed.join(", ")} removed` } : satisfy(`values of ${now.rowName} were only added`);
+      return removed.length
+        ? { verdict: "valuesRemoved", why: `values ${removed.join(", ")} removed` }
+        : satisfy(`values of ${now.rowName} were only added`);
     }
     default:
       return mayViolate(`${option} of ${now.rowName} changed from ${JSON.stringify(before)} to ${JSON.stringify(after)}`);
@@ -135,9 +153,13 @@ export function defaultSatisfies(spec: FieldSpec, option: FieldOption): boolean 
       return option === "minLength" ? length >= (spec.minLength ?? 0) : length <= (spec.maxLength ?? Infinity);
     }
     case "pattern":
-      return spec.type === "string" && typeof value === "string" && spec.pattern !== undefined ? new RegExp(`^(?:${spec.pattern})$`, "u").test(value) : undefined;
+      return spec.type === "string" && typeof value === "string" && spec.pattern !== undefined
+        ? new RegExp(`^(?:${spec.pattern})$`, "u").test(value)
+        : undefined;
     case "format":
-      return spec.type === "string" && typeof value === "string" && spec.format !== undefined ? new RegExp(FORMAT_PATTERNS[spec.format], "u").test(value) : undefined;
+      return spec.type === "string" && typeof value === "string" && spec.format !== undefined
+        ? new RegExp(FORMAT_PATTERNS[spec.format], "u").test(value)
+        : undefined;
     case "values":
       return spec.type === "enum" && typeof value === "string" ? spec.values.includes(value) : undefined;
   }

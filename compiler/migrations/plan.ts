@@ -60,15 +60,49 @@ export function planMigration(deployed: readonly EntitySpec[], next: readonly En
       const message = rule.check(change);
       if (message === undefined) return [];
       const acknowledged = rule.level === "red" && reason !== undefined;
-      return [{ rule: rule.id, level: rule.level, entity: change.entity, message, hint: rule.hint, acknowledged, ...(acknowledged ? { reason } : {}) }];
+      return [
+        {
+          rule: rule.id,
+          level: rule.level,
+          entity: change.entity,
+          message,
+          hint: rule.hint,
+          acknowledged,
+          ...(acknowledged ? { reason } : {}),
+        },
+      ];
     });
     const steps = stepsFor(change);
     // A change with no SQL of its own (a removed enum value) reports through the first step of its table.
-    return steps.length ? steps.map((s, i) => ({ ...s, index, entity: change.entity, findings: i === 0 ? findings : [] })) : [{ phase: "transaction" as Phase, order: 13, summary: "", sql: [], lock: "none" as LockImpact, rewrite: false, index, entity: change.entity, findings }];
+    return steps.length
+      ? steps.map((s, i) => ({ ...s, index, entity: change.entity, findings: i === 0 ? findings : [] }))
+      : [
+          {
+            phase: "transaction" as Phase,
+            order: 13,
+            summary: "",
+            sql: [],
+            lock: "none" as LockImpact,
+            rewrite: false,
+            index,
+            entity: change.entity,
+            findings,
+          },
+        ];
   });
   if (deployed.length === 0 && next.length > 0) {
     // The first migration installs what the schema needs (btree_gist for noOverlap).
-    drafts.unshift({ phase: "transaction", order: -1, summary: "install extensions", sql: createExtensions(after.model), lock: "none", rewrite: false, index: -1, entity: "", findings: [] });
+    drafts.unshift({
+      phase: "transaction",
+      order: -1,
+      summary: "install extensions",
+      sql: createExtensions(after.model),
+      lock: "none",
+      rewrite: false,
+      index: -1,
+      entity: "",
+      findings: [],
+    });
   }
   const sorted = drafts
     .map((d, position) => ({ d, position }))
@@ -77,7 +111,16 @@ export function planMigration(deployed: readonly EntitySpec[], next: readonly En
   const orphanFindings = sorted.filter((d) => d.sql.length === 0).flatMap((d) => d.findings);
   const steps: MigrationStep[] = sorted
     .filter((d) => d.sql.length > 0)
-    .map((d) => ({ phase: d.phase, entity: d.entity, summary: d.summary, sql: d.sql, lock: d.lock, rewrite: d.rewrite, findings: d.findings, ...(d.index >= 0 ? { change: d.index } : {}) }));
+    .map((d) => ({
+      phase: d.phase,
+      entity: d.entity,
+      summary: d.summary,
+      sql: d.sql,
+      lock: d.lock,
+      rewrite: d.rewrite,
+      findings: d.findings,
+      ...(d.index >= 0 ? { change: d.index } : {}),
+    }));
   const findings = [...steps.flatMap((s) => s.findings), ...orphanFindings];
   return {
     steps,

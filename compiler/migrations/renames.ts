@@ -72,7 +72,9 @@ export function applyRenames(oldEntities: readonly EntitySpec[], renames: Rename
     const members = renames.members.get(name) ?? new Map<string, string>();
     const n = (x: string) => members.get(x) ?? x;
     const relationships = old.relationships
-      ? Object.fromEntries(Object.entries(old.relationships).map(([k, r]) => [n(k), { ...r, entity: renames.entities.get(r.entity) ?? r.entity }]))
+      ? Object.fromEntries(
+          Object.entries(old.relationships).map(([k, r]) => [n(k), { ...r, entity: renames.entities.get(r.entity) ?? r.entity }]),
+        )
       : undefined;
     return {
       ...old,
@@ -83,7 +85,14 @@ export function applyRenames(oldEntities: readonly EntitySpec[], renames: Rename
       ...(old.indexes ? { indexes: old.indexes.map((l) => l.map(n)) } : {}),
       ...(old.invariants ? { invariants: old.invariants.map((i) => ({ ...i, rule: renameInRule(i.rule, members) })) } : {}),
       ...(old.noOverlap
-        ? { noOverlap: old.noOverlap.map((o) => ({ ...o, range: [n(o.range[0]), n(o.range[1])] as [string, string], ...(o.per ? { per: o.per.map(n) } : {}), ...(o.where ? { where: renameInRule(o.where, members) } : {}) })) }
+        ? {
+            noOverlap: old.noOverlap.map((o) => ({
+              ...o,
+              range: [n(o.range[0]), n(o.range[1])] as [string, string],
+              ...(o.per ? { per: o.per.map(n) } : {}),
+              ...(o.where ? { where: renameInRule(o.where, members) } : {}),
+            })),
+          }
         : {}),
     };
   });

@@ -20,7 +20,10 @@ export function stepsOfPhase(plan: Pick<MigrationPlan, "steps">, phase: Phase): 
 
 export function timeoutStatements(timeouts: Timeouts, local: boolean): string[] {
   const scope = local ? "SET LOCAL" : "SET";
-  return [`${scope} lock_timeout = '${timeouts.lockTimeout.replace(/'/g, "")}';`, `${scope} statement_timeout = '${timeouts.statementTimeout.replace(/'/g, "")}';`];
+  return [
+    `${scope} lock_timeout = '${timeouts.lockTimeout.replace(/'/g, "")}';`,
+    `${scope} statement_timeout = '${timeouts.statementTimeout.replace(/'/g, "")}';`,
+  ];
 }
 
 function comment(step: MigrationStep): string {
@@ -37,7 +40,12 @@ export function renderPlanSql(plan: Pick<MigrationPlan, "steps">, timeouts: Time
   };
   tx("transaction", "phase 1: one transaction, all or nothing");
   const concurrent = stepsOfPhase(plan, "concurrent");
-  if (concurrent.length) parts.push("-- phase 2: index builds, outside any transaction (CONCURRENTLY)", ...timeoutStatements(timeouts, false), ...concurrent.flatMap((s) => [comment(s), ...s.sql]));
+  if (concurrent.length)
+    parts.push(
+      "-- phase 2: index builds, outside any transaction (CONCURRENTLY)",
+      ...timeoutStatements(timeouts, false),
+      ...concurrent.flatMap((s) => [comment(s), ...s.sql]),
+    );
   tx("validate", "phase 3: validate what phase 1 added NOT VALID");
   return parts.length ? `${parts.join("\n")}\n` : "";
 }

@@ -28,7 +28,16 @@ export function typeChangeKind(from: string, to: string): TypeChangeKind {
 }
 
 const NUMERIC_TYPES = /^(integer|bigint|double precision|numeric(\(\d+,\d+\))?)$/;
-const DIRECT_CASTS = new Set(["date>timestamp with time zone", "timestamp with time zone>date", "integer>boolean", "boolean>integer", "jsonb>text", "text>jsonb", "uuid>text", "text>uuid"]);
+const DIRECT_CASTS = new Set([
+  "date>timestamp with time zone",
+  "timestamp with time zone>date",
+  "integer>boolean",
+  "boolean>integer",
+  "jsonb>text",
+  "text>jsonb",
+  "uuid>text",
+  "text>uuid",
+]);
 
 /**
  * The USING expression of a type change. PostgreSQL checks it even on an empty table, so types
@@ -36,6 +45,7 @@ const DIRECT_CASTS = new Set(["date>timestamp with time zone", "timestamp with t
  * which S003 flags as Red beforehand).
  */
 export function castExpression(column: string, from: string, to: string): string {
-  const direct = (NUMERIC_TYPES.test(from) && NUMERIC_TYPES.test(to)) || to === "text" || from === "text" || DIRECT_CASTS.has(`${from}>${to}`);
+  const direct =
+    (NUMERIC_TYPES.test(from) && NUMERIC_TYPES.test(to)) || to === "text" || from === "text" || DIRECT_CASTS.has(`${from}>${to}`);
   return direct ? `${column}::${to}` : `${column}::text::${to}`;
 }

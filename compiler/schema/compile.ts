@@ -23,9 +23,15 @@ export function compileEntities(entities: readonly EntitySpec[]): CompileResult 
   const owners = new Map<string, string>();
   tables.forEach((table, i) => {
     const earlier = owners.get(table.name);
-    if (earlier) problems.push({ entity: table.entity, path: ["name"], message: `table name "${table.name}" is also the table of ${earlier}` });
+    if (earlier)
+      problems.push({ entity: table.entity, path: ["name"], message: `table name "${table.name}" is also the table of ${earlier}` });
     owners.set(table.name, table.entity);
-    if (table.name.startsWith(LEDGER_PREFIX)) problems.push({ entity: entities[i]!.name, path: ["name"], message: `table names starting with ${LEDGER_PREFIX} are reserved for Fascia's own tables` });
+    if (table.name.startsWith(LEDGER_PREFIX))
+      problems.push({
+        entity: entities[i]!.name,
+        path: ["name"],
+        message: `table names starting with ${LEDGER_PREFIX} are reserved for Fascia's own tables`,
+      });
   });
   return { model: { tables, extensions: ["btree_gist"] }, problems };
 }
@@ -81,10 +87,15 @@ interface TableDraft {
 function newDraft(entity: EntitySpec, problems: SchemaProblem[]): TableDraft {
   const table = snakeCase(entity.name);
   const report = (path: (string | number)[], message: string) => problems.push({ entity: entity.name, path, message });
-  if (Buffer.byteLength(table) > MAX_IDENTIFIER_BYTES) report(["name"], `table name "${table}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
+  if (Buffer.byteLength(table) > MAX_IDENTIFIER_BYTES)
+    report(["name"], `table name "${table}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
 
-  const columns: Column[] = [{ name: "id", rowName: "id", type: "uuid", nullable: false, default: "gen_random_uuid()", origin: { kind: "system" } }];
-  const constraints: Constraint[] = [{ name: objectName(table, [], "pkey"), kind: "primaryKey", definition: 'PRIMARY KEY ("id")', columns: ["id"], rule: "id" }];
+  const columns: Column[] = [
+    { name: "id", rowName: "id", type: "uuid", nullable: false, default: "gen_random_uuid()", origin: { kind: "system" } },
+  ];
+  const constraints: Constraint[] = [
+    { name: objectName(table, [], "pkey"), kind: "primaryKey", definition: 'PRIMARY KEY ("id")', columns: ["id"], rule: "id" },
+  ];
   const indexes: Index[] = [];
   const columnOf = new Map<string, string>(); // spec name (field, relationship, status) → column
   const immutable: { column: string; name: string }[] = [];
@@ -110,7 +121,14 @@ function addFieldColumns(draft: TableDraft, entity: EntitySpec): void {
     } catch (error) {
       report(["fields", name, "default"], (error as Error).message);
     }
-    columns.push({ name: column, rowName: name, type: columnType(field), nullable: Boolean(field.optional), ...(defaultSql ? { default: defaultSql } : {}), origin: { kind: "field", field: name, spec: field } });
+    columns.push({
+      name: column,
+      rowName: name,
+      type: columnType(field),
+      nullable: Boolean(field.optional),
+      ...(defaultSql ? { default: defaultSql } : {}),
+      origin: { kind: "field", field: name, spec: field },
+    });
     const { checks, problems: patternProblems } = fieldChecks(field, column);
     for (const c of checks) check(fieldCheckName(table, column, c.suffix), c.expression, [column], `field ${name}: ${c.option}`);
     for (const p of patternProblems) report(["fields", name, p.option], p.message);
@@ -127,7 +145,13 @@ function addRelationshipColumns(draft: TableDraft, entity: EntitySpec): void {
     const column = `${snakeCase(name)}_id`;
     columnOf.set(name, column);
     const target = snakeCase(rel.entity);
-    columns.push({ name: column, rowName: `${name}Id`, type: "uuid", nullable: Boolean(rel.optional), origin: { kind: "relationship", relationship: name, target: rel.entity } });
+    columns.push({
+      name: column,
+      rowName: `${name}Id`,
+      type: "uuid",
+      nullable: Boolean(rel.optional),
+      origin: { kind: "relationship", relationship: name, target: rel.entity },
+    });
     const onDelete = { restrict: "RESTRICT", cascade: "CASCADE", setNull: "SET NULL" }[rel.onDelete ?? "restrict"];
     constraints.push({
       name: objectName(table, [column], "fkey"),
@@ -149,22 +173,50 @@ function addStatusColumn(draft: TableDraft, entity: EntitySpec): TableStatus | u
         column: snakeCase(entity.status.field ?? "status"),
         initial: entity.status.initial,
         states: entity.status.states,
-        transitions: (entity.status.transitions ?? []).flatMap((t) => (Array.isArray(t.from) ? t.from : [t.from]).map((from) => [from, t.to] as const)),
+        transitions: (entity.status.transitions ?? []).flatMap((t) =>
+          (Array.isArray(t.from) ? t.from : [t.from]).map((from) => [from, t.to] as const),
+        ),
       }
     : undefined;
   if (status && entity.status) {
     const field = entity.status.field ?? "status";
     columnOf.set(field, status.column);
-    columns.push({ name: status.column, rowName: field, type: "text", nullable: false, default: quoteLiteral(status.initial), origin: { kind: "status", field } });
-    check(objectName(table, [status.column], "state"), `${quoteIdent(status.column)} IN (${status.states.map(quoteLiteral).join(", ")})`, [status.column], `status ${field}: states`);
+    columns.push({
+      name: status.column,
+      rowName: field,
+      type: "text",
+      nullable: false,
+      default: quoteLiteral(status.initial),
+      origin: { kind: "status", field },
+    });
+    check(
+      objectName(table, [status.column], "state"),
+      `${quoteIdent(status.column)} IN (${status.states.map(quoteLiteral).join(", ")})`,
+      [status.column],
+      `status ${field}: states`,
+    );
   }
   return status;
 }
 
 function addSystemColumns({ columns }: TableDraft): void {
   columns.push(
-    { name: "created_at", rowName: "createdAt", type: "timestamp with time zone", nullable: false, default: "now()", origin: { kind: "system" } },
-    { name: "updated_at", rowName: "updatedAt", type: "timestamp with time zone", nullable: false, default: "now()", origin: { kind: "system" } },
+    {
+      name: "created_at",
+      rowName: "createdAt",
+      type: "timestamp with time zone",
+      nullable: false,
+      default: "now()",
+      origin: { kind: "system" },
+    },
+    {
+      name: "updated_at",
+      rowName: "updatedAt",
+      type: "timestamp with time zone",
+      nullable: false,
+      default: "now()",
+      origin: { kind: "system" },
+    },
     { name: "version", rowName: "version", type: "integer", nullable: false, default: "1", origin: { kind: "system" } },
   );
 }
@@ -173,7 +225,8 @@ function addSystemColumns({ columns }: TableDraft): void {
 function checkColumnNames({ columns, report }: TableDraft): void {
   const seen = new Map<string, string>();
   for (const c of columns) {
-    if (Buffer.byteLength(c.name) > MAX_IDENTIFIER_BYTES) report(["fields", c.rowName], `column name "${c.name}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
+    if (Buffer.byteLength(c.name) > MAX_IDENTIFIER_BYTES)
+      report(["fields", c.rowName], `column name "${c.name}" is longer than ${MAX_IDENTIFIER_BYTES} bytes`);
     const other = seen.get(c.name);
     if (other) report(["fields", c.rowName], `"${c.rowName}" and "${other}" both become the column "${c.name}"`);
     seen.set(c.name, c.rowName);
@@ -182,12 +235,31 @@ function checkColumnNames({ columns, report }: TableDraft): void {
 
 /** The entity's `unique` constraints and `indexes`. */
 function addKeysAndIndexes({ table, constraints, indexes, resolve }: TableDraft, entity: EntitySpec): void {
-  entity.unique?.forEach((names, i) => constraints.push(uniqueConstraint(table, names.map((n, j) => resolve(["unique", i, j], n)), `unique [${names.join(", ")}]`)));
-  entity.indexes?.forEach((names, i) => indexes.push(btreeIndex(table, names.map((n, j) => resolve(["indexes", i, j], n)))));
+  entity.unique?.forEach((names, i) =>
+    constraints.push(
+      uniqueConstraint(
+        table,
+        names.map((n, j) => resolve(["unique", i, j], n)),
+        `unique [${names.join(", ")}]`,
+      ),
+    ),
+  );
+  entity.indexes?.forEach((names, i) =>
+    indexes.push(
+      btreeIndex(
+        table,
+        names.map((n, j) => resolve(["indexes", i, j], n)),
+      ),
+    ),
+  );
 }
 
 /** Invariants PostgreSQL can check become CHECKs; the others are left to the executor, with the reason. */
-function addInvariants({ table, check }: TableDraft, entity: EntitySpec, row: RowVariables): { sqlInvariants: SqlInvariant[]; executorInvariants: ExecutorInvariant[] } {
+function addInvariants(
+  { table, check }: TableDraft,
+  entity: EntitySpec,
+  row: RowVariables,
+): { sqlInvariants: SqlInvariant[]; executorInvariants: ExecutorInvariant[] } {
   const sqlInvariants: SqlInvariant[] = [];
   const executorInvariants: ExecutorInvariant[] = [];
   entity.invariants?.forEach((inv) => {
@@ -212,19 +284,34 @@ function addNoOverlap({ table, constraints, report, resolve }: TableDraft, entit
     const range = loField ? rangeTypeOf(loField) : undefined;
     if (!range) return report([...path, "range"], `range bounds must be date, datetime or numeric fields`);
     const bound = (name: string, j: number) => `${quoteIdent(resolve([...path, "range", j], name))}${range.cast ? `::${range.cast}` : ""}`;
-    const elements = [...(rule.per ?? []).map((p, j) => `${quoteIdent(resolve([...path, "per", j], p))} WITH =`), `${range.constructor}(${bound(lo, 0)}, ${bound(hi, 1)}, '[)') WITH &&`];
+    const elements = [
+      ...(rule.per ?? []).map((p, j) => `${quoteIdent(resolve([...path, "per", j], p))} WITH =`),
+      `${range.constructor}(${bound(lo, 0)}, ${bound(hi, 1)}, '[)') WITH &&`,
+    ];
     let where = "";
     if (rule.where) {
       const translated = translateInvariant(parser.parse(rule.where).ast as unknown as CelNode, row);
       if (!translated.ok) return report([...path, "where"], `the where condition must be checkable by PostgreSQL: ${translated.reason}`);
       where = ` WHERE (${translated.sql})`;
     }
-    constraints.push({ name: objectName(table, [snakeCase(rule.name)], "excl"), kind: "exclusion", definition: `EXCLUDE USING gist (${elements.join(", ")})${where}`, columns: [], rule: `noOverlap ${rule.name}` });
+    constraints.push({
+      name: objectName(table, [snakeCase(rule.name)], "excl"),
+      kind: "exclusion",
+      definition: `EXCLUDE USING gist (${elements.join(", ")})${where}`,
+      columns: [],
+      rule: `noOverlap ${rule.name}`,
+    });
   });
 }
 
 function uniqueConstraint(table: string, columns: string[], rule: string): Constraint {
-  return { name: objectName(table, columns, "key"), kind: "unique", definition: `UNIQUE (${columns.map(quoteIdent).join(", ")})`, columns, rule };
+  return {
+    name: objectName(table, columns, "key"),
+    kind: "unique",
+    definition: `UNIQUE (${columns.map(quoteIdent).join(", ")})`,
+    columns,
+    rule,
+  };
 }
 
 function btreeIndex(table: string, columns: string[]): Index {

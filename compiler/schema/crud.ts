@@ -7,7 +7,6 @@ import { quoteIdent } from "./names";
 import type { Column, Table } from "./model";
 import type { Statement } from "../../database/types";
 
-
 export type FilterOp = "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "in";
 export interface Filter {
   readonly field: string;
@@ -49,7 +48,9 @@ const SELECT_LISTS = new WeakMap<readonly Column[], string>();
 export function selectList(table: Table): string {
   let list = SELECT_LISTS.get(table.columns);
   if (list === undefined) {
-    list = table.columns.map((c) => (c.name === c.rowName ? quoteIdent(c.name) : `${quoteIdent(c.name)} AS ${quoteIdent(c.rowName)}`)).join(", ");
+    list = table.columns
+      .map((c) => (c.name === c.rowName ? quoteIdent(c.name) : `${quoteIdent(c.name)} AS ${quoteIdent(c.rowName)}`))
+      .join(", ");
     SELECT_LISTS.set(table.columns, list);
   }
   return list;
@@ -118,10 +119,15 @@ export function listStatement(table: Table, options: ListOptions = {}): Statemen
     if (options.after.id === undefined || options.after.id === null) throw new Error("keyset pagination needs the previous page's last id");
     conditions.push(keysetSql(table, keys, options.after, params));
   }
-  const order = keys.map((k) => `${quoteIdent(column(table, k.field).name)} ${k.direction === "asc" ? "ASC" : "DESC"} NULLS LAST`).join(", ");
+  const order = keys
+    .map((k) => `${quoteIdent(column(table, k.field).name)} ${k.direction === "asc" ? "ASC" : "DESC"} NULLS LAST`)
+    .join(", ");
   const where = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
   const limit = options.limit !== undefined ? ` LIMIT ${params.add(checkedLimit(options.limit))}` : "";
-  return { text: `SELECT ${selectList(table)} FROM ${quoteIdent(table.name)}${where} ORDER BY ${order}${limit}${lockClause(options.lock)}`, values: params.values };
+  return {
+    text: `SELECT ${selectList(table)} FROM ${quoteIdent(table.name)}${where} ORDER BY ${order}${limit}${lockClause(options.lock)}`,
+    values: params.values,
+  };
 }
 
 /** `column = $n` for each value to set; system columns and the status field are refused. */
@@ -191,7 +197,12 @@ export function transitionSources(table: Table, to: string): string[] {
  * matching row is changed by one statement (atomic; the guard trigger still checks transitions,
  * immutables and keeps version/updated_at). `to` moves the status; `set` may not name the status.
  */
-export function updateWhereStatement(table: Table, where: readonly Filter[], set: Readonly<Record<string, unknown>>, to?: string): Statement {
+export function updateWhereStatement(
+  table: Table,
+  where: readonly Filter[],
+  set: Readonly<Record<string, unknown>>,
+  to?: string,
+): Statement {
   const params = new Params();
   const assignments = setAssignments(table, set, params);
   if (to !== undefined) {
@@ -202,7 +213,10 @@ export function updateWhereStatement(table: Table, where: readonly Filter[], set
   if (assignments.length === 0) throw new Error(`an update of ${table.entity} must set at least one field`);
   const conditions = where.map((f) => filterSql(table, f, params));
   const whereSql = conditions.length ? ` WHERE ${conditions.join(" AND ")}` : "";
-  return { text: `UPDATE ${quoteIdent(table.name)} SET ${assignments.join(", ")}${whereSql} RETURNING ${selectList(table)}`, values: params.values };
+  return {
+    text: `UPDATE ${quoteIdent(table.name)} SET ${assignments.join(", ")}${whereSql} RETURNING ${selectList(table)}`,
+    values: params.values,
+  };
 }
 
 export function deleteWhereStatement(table: Table, where: readonly Filter[]): Statement {

@@ -33,7 +33,9 @@ export function createGuardTrigger(table: string, guard: Guard): string {
 export function createStatusTrigger(table: string, guard: Guard): string[] {
   if (!guard.statusTrigger) return [];
   const { name, column } = guard.statusTrigger;
-  return [`CREATE TRIGGER ${quoteIdent(name)} BEFORE UPDATE OF ${quoteIdent(column)} ON ${quoteIdent(table)} FOR EACH ROW EXECUTE FUNCTION ${quoteIdent(guard.functionName)}();`];
+  return [
+    `CREATE TRIGGER ${quoteIdent(name)} BEFORE UPDATE OF ${quoteIdent(column)} ON ${quoteIdent(table)} FOR EACH ROW EXECUTE FUNCTION ${quoteIdent(guard.functionName)}();`,
+  ];
 }
 
 export function createTable(table: Table): string {
@@ -57,7 +59,11 @@ export function freshSchemaStatements(model: RelationalModel): string[] {
     ...model.tables.map(createTable),
     ...model.tables.flatMap((t) => t.indexes.map((i) => createIndex(t.name, i))),
     ...model.tables.flatMap((t) => t.constraints.filter((c) => c.kind === "foreignKey").map((c) => addConstraint(t.name, c))),
-    ...model.tables.flatMap((t) => [createGuardFunction(t.guard), createGuardTrigger(t.name, t.guard), ...createStatusTrigger(t.name, t.guard)]),
+    ...model.tables.flatMap((t) => [
+      createGuardFunction(t.guard),
+      createGuardTrigger(t.name, t.guard),
+      ...createStatusTrigger(t.name, t.guard),
+    ]),
   ];
 }
 

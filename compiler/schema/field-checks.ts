@@ -22,11 +22,15 @@ export function fieldChecks(field: FieldSpec, column: string): FieldCheckResult 
   const col = quoteIdent(column);
   const checks: FieldCheck[] = [];
   const problems: { option: string; message: string }[] = [];
-  if ("min" in field && field.min !== undefined) checks.push({ suffix: "min", option: "min", expression: `${col} >= ${bound(field, field.min)}` });
-  if ("max" in field && field.max !== undefined) checks.push({ suffix: "max", option: "max", expression: `${col} <= ${bound(field, field.max)}` });
+  if ("min" in field && field.min !== undefined)
+    checks.push({ suffix: "min", option: "min", expression: `${col} >= ${bound(field, field.min)}` });
+  if ("max" in field && field.max !== undefined)
+    checks.push({ suffix: "max", option: "max", expression: `${col} <= ${bound(field, field.max)}` });
   if (field.type === "string") {
-    if (field.minLength !== undefined) checks.push({ suffix: "min_length", option: "minLength", expression: `char_length(${col}) >= ${field.minLength}` });
-    if (field.maxLength !== undefined) checks.push({ suffix: "max_length", option: "maxLength", expression: `char_length(${col}) <= ${field.maxLength}` });
+    if (field.minLength !== undefined)
+      checks.push({ suffix: "min_length", option: "minLength", expression: `char_length(${col}) >= ${field.minLength}` });
+    if (field.maxLength !== undefined)
+      checks.push({ suffix: "max_length", option: "maxLength", expression: `char_length(${col}) <= ${field.maxLength}` });
     const patterns: [string, string, string][] = [];
     if (field.pattern !== undefined) patterns.push(["pattern", "pattern", `^(?:${field.pattern})$`]);
     if (field.format !== undefined) patterns.push(["format", "format", FORMAT_PATTERNS[field.format]]);

@@ -30,7 +30,11 @@ export function guardConstraintName(table: string, part: string, kind: string): 
 const col = (name: string) => `"${name}"`;
 
 function raise(message: string, args: readonly string[], constraint: string, column?: string): string {
-  const using = [`ERRCODE = 'check_violation'`, `CONSTRAINT = ${quoteLiteral(constraint)}`, ...(column ? [`COLUMN = ${quoteLiteral(column)}`] : [])];
+  const using = [
+    `ERRCODE = 'check_violation'`,
+    `CONSTRAINT = ${quoteLiteral(constraint)}`,
+    ...(column ? [`COLUMN = ${quoteLiteral(column)}`] : []),
+  ];
   return `RAISE EXCEPTION ${quoteLiteral(message)}${args.map((a) => `, ${a}`).join("")} USING ${using.join(", ")};`;
 }
 
@@ -88,5 +92,10 @@ export function buildGuard(input: GuardInput): Guard {
     "RETURN NEW;",
     "END;",
   ].join("\n");
-  return { functionName: fitName(`${table}__guard`), triggerName: GUARD_TRIGGER, body: `\n${body}\n`, ...(status ? { statusTrigger: { name: STATUS_TRIGGER, column: status.column } } : {}) };
+  return {
+    functionName: fitName(`${table}__guard`),
+    triggerName: GUARD_TRIGGER,
+    body: `\n${body}\n`,
+    ...(status ? { statusTrigger: { name: STATUS_TRIGGER, column: status.column } } : {}),
+  };
 }

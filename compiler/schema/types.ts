@@ -24,13 +24,21 @@ const HANDLERS: Handlers = {
   integer: { type: () => "integer", default: (v) => number(v) },
   bigint: { type: () => "bigint", default: (v) => number(v) },
   decimal: {
-    type: (f) => (f.precision !== undefined ? `numeric(${f.precision},${f.scale ?? 0})` : f.scale !== undefined ? `numeric(1000,${f.scale})` : "numeric"),
+    type: (f) =>
+      f.precision !== undefined
+        ? `numeric(${f.precision},${f.scale ?? 0})`
+        : f.scale !== undefined
+          ? `numeric(1000,${f.scale})`
+          : "numeric",
     default: (v) => `${quoteLiteral(number(v))}::numeric`,
   },
   number: { type: () => "double precision", default: (v) => `${quoteLiteral(number(v))}::double precision` },
   boolean: { type: () => "boolean", default: (v) => (v ? "true" : "false") },
   date: { type: () => "date", default: (v) => (v === "today" ? "CURRENT_DATE" : `${quoteLiteral(isoDate(v))}::date`) },
-  datetime: { type: () => "timestamp with time zone", default: (v) => (v === "now" ? "now()" : `${quoteLiteral(v)}::timestamp with time zone`) },
+  datetime: {
+    type: () => "timestamp with time zone",
+    default: (v) => (v === "now" ? "now()" : `${quoteLiteral(v)}::timestamp with time zone`),
+  },
   uuid: { type: () => "uuid", default: (v) => (v === "random" ? "gen_random_uuid()" : `${quoteLiteral(uuid(v))}::uuid`) },
   json: { type: () => "jsonb", default: (v) => `${quoteLiteral(JSON.stringify(v))}::jsonb` },
 };
@@ -41,7 +49,8 @@ function isoDate(v: string): string {
 }
 
 function uuid(v: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) throw new Error(`default ${JSON.stringify(v)} is not a UUID or random`);
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v))
+    throw new Error(`default ${JSON.stringify(v)} is not a UUID or random`);
   return v.toLowerCase();
 }
 

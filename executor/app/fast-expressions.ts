@@ -76,7 +76,15 @@ function field([target, name]: [CelNode, string], locals: ReadonlySet<string>): 
   if (!object) return null;
   return (context, scope) => {
     const value = object(context, scope);
-    if (value === null || typeof value !== "object" || value instanceof Map || Array.isArray(value) || value instanceof Date || !Object.hasOwn(value, name)) return BAIL;
+    if (
+      value === null ||
+      typeof value !== "object" ||
+      value instanceof Map ||
+      Array.isArray(value) ||
+      value instanceof Date ||
+      !Object.hasOwn(value, name)
+    )
+      return BAIL;
     const result = (value as Record<string, unknown>)[name];
     return result === undefined ? BAIL : result;
   };
@@ -119,7 +127,8 @@ function binary([l, r]: [CelNode, CelNode], locals: ReadonlySet<string>, combine
 function equality(op: "==" | "!=", args: [CelNode, CelNode], locals: ReadonlySet<string>): Compiled | null {
   return binary(args, locals, (a, b) => {
     // null equals only null, and differs from any plain value (`nodes.load.paymentId != null`).
-    if (a === null || b === null) return (a === null ? b === null || PLAIN.has(typeof b) : PLAIN.has(typeof a)) ? (a === b) === (op === "==") : BAIL;
+    if (a === null || b === null)
+      return (a === null ? b === null || PLAIN.has(typeof b) : PLAIN.has(typeof a)) ? (a === b) === (op === "==") : BAIL;
     if (typeof a !== typeof b || !PLAIN.has(typeof a)) return BAIL;
     return op === "==" ? a === b : a !== b;
   });
@@ -128,7 +137,9 @@ function equality(op: "==" | "!=", args: [CelNode, CelNode], locals: ReadonlySet
 /** Ints with ints, doubles with doubles (strings order by code point in CEL, not by UTF-16 unit: cel-js). */
 function ordering(op: "<" | "<=" | ">" | ">=", args: [CelNode, CelNode], locals: ReadonlySet<string>): Compiled | null {
   const compare = COMPARE[op];
-  return binary(args, locals, (a, b) => (typeof a !== typeof b || (typeof a !== "bigint" && typeof a !== "number") ? BAIL : compare(a as number, b as number)));
+  return binary(args, locals, (a, b) =>
+    typeof a !== typeof b || (typeof a !== "bigint" && typeof a !== "number") ? BAIL : compare(a as number, b as number),
+  );
 }
 
 const COMPARE: Record<"<" | "<=" | ">" | ">=", (a: number, b: number) => boolean> = {

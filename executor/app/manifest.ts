@@ -37,14 +37,25 @@ export class ManifestError extends Error {
 export function checkManifest(value: unknown, label = "manifest"): AppManifest {
   const m = value as Partial<AppManifest> | null;
   if (!m || typeof m !== "object") throw new ManifestError(`${label} is not a JSON object`);
-  if (m.manifestVersion !== MANIFEST_VERSION) throw new ManifestError(`${label} has manifestVersion ${JSON.stringify(m.manifestVersion)}; this executor reads version ${MANIFEST_VERSION}`);
-  if (m.planVersion !== PLAN_VERSION) throw new ManifestError(`${label} has planVersion ${JSON.stringify(m.planVersion)}; this executor runs plans of version ${PLAN_VERSION}`);
-  if (!m.specs || !Array.isArray(m.specs.entities) || !Array.isArray(m.specs.tools) || !Array.isArray(m.specs.policies)) throw new ManifestError(`${label} has no specs.entities/tools/policies lists`);
-  if (!m.plans || typeof m.plans !== "object" || !m.schema || !Array.isArray(m.schema.tables)) throw new ManifestError(`${label} has no plans or schema`);
+  if (m.manifestVersion !== MANIFEST_VERSION)
+    throw new ManifestError(
+      `${label} has manifestVersion ${JSON.stringify(m.manifestVersion)}; this executor reads version ${MANIFEST_VERSION}`,
+    );
+  if (m.planVersion !== PLAN_VERSION)
+    throw new ManifestError(
+      `${label} has planVersion ${JSON.stringify(m.planVersion)}; this executor runs plans of version ${PLAN_VERSION}`,
+    );
+  if (!m.specs || !Array.isArray(m.specs.entities) || !Array.isArray(m.specs.tools) || !Array.isArray(m.specs.policies))
+    throw new ManifestError(`${label} has no specs.entities/tools/policies lists`);
+  if (!m.plans || typeof m.plans !== "object" || !m.schema || !Array.isArray(m.schema.tables))
+    throw new ManifestError(`${label} has no plans or schema`);
   for (const tool of m.specs.tools) {
     const plan = m.plans[tool.name];
     if (!plan) throw new ManifestError(`${label} has no plan for tool ${tool.name}`);
-    if (plan.planVersion !== PLAN_VERSION) throw new ManifestError(`${label}: the plan of ${tool.name} has planVersion ${JSON.stringify(plan.planVersion)}; this executor runs version ${PLAN_VERSION}`);
+    if (plan.planVersion !== PLAN_VERSION)
+      throw new ManifestError(
+        `${label}: the plan of ${tool.name} has planVersion ${JSON.stringify(plan.planVersion)}; this executor runs version ${PLAN_VERSION}`,
+      );
   }
   return m as AppManifest;
 }

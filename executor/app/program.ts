@@ -20,7 +20,10 @@ export function buildProgram(plan: ExecutionPlan): ProgramItem[] {
         break;
       case "begin":
       case "retryStart": {
-        const item = step.op === "begin" ? { kind: "transaction" as const, id: step.transaction, body: [] } : { kind: "retry" as const, id: step.scope, body: [] };
+        const item =
+          step.op === "begin"
+            ? { kind: "transaction" as const, id: step.transaction, body: [] }
+            : { kind: "retry" as const, id: step.scope, body: [] };
         top().items.push(item);
         stack.push({ items: item.body, close: step.op === "begin" ? "commit" : "retryEnd", id: item.id });
         break;
@@ -28,7 +31,8 @@ export function buildProgram(plan: ExecutionPlan): ProgramItem[] {
       case "commit":
       case "retryEnd": {
         const id = step.op === "commit" ? step.transaction : step.scope;
-        if (stack.length === 1 || top().close !== step.op || top().id !== id) throw new Error(`plan of ${plan.tool}: ${step.op} ${id} does not close the open scope`);
+        if (stack.length === 1 || top().close !== step.op || top().id !== id)
+          throw new Error(`plan of ${plan.tool}: ${step.op} ${id} does not close the open scope`);
         stack.pop();
         break;
       }
@@ -67,7 +71,9 @@ export function withImplicitTransactions(program: ProgramItem[], plan: Execution
     items.map((item) => {
       if (item.kind === "transaction") return item;
       if (item.kind === "retry") return { ...item, body: wrap(item.body) };
-      return DATABASE_NODES.has(plan.nodes[item.node]!.type) ? { kind: "transaction", id: `${IMPLICIT_PREFIX}${item.node}`, body: [item] } : item;
+      return DATABASE_NODES.has(plan.nodes[item.node]!.type)
+        ? { kind: "transaction", id: `${IMPLICIT_PREFIX}${item.node}`, body: [item] }
+        : item;
     });
   return wrap(program);
 }

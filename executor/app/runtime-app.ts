@@ -72,7 +72,11 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
   // As the loader does: no row types in the base (a clone copies them all), each tool adds its own.
   const base = createBaseEnvironment([]);
   const rowTypes: [string, Record<string, CelTypeName>][] = entities.map((e) => [rowTypeName(e.name), rowFields(e)]);
-  const sharedTypes = [...rowTypes, ...Object.entries(NODE_RESULT_TYPES), [CALLER_TYPE, { id: "string", roles: "list<string>", claims: "map<string, dyn>" }]] as [string, Record<string, CelTypeName>][];
+  const sharedTypes = [
+    ...rowTypes,
+    ...Object.entries(NODE_RESULT_TYPES),
+    [CALLER_TYPE, { id: "string", roles: "list<string>", claims: "map<string, dyn>" }],
+  ] as [string, Record<string, CelTypeName>][];
 
   const entityRuntimes = new Map<string, EntityRuntime>();
   for (const entity of entities) {
@@ -119,4 +123,3 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
     secretNames: secretNames(specs),
   };
 }
-

@@ -41,7 +41,8 @@ export function sha256(text: string): string {
 
 export function maskPii(input: Record<string, unknown>, fields: Record<string, InputFieldSpec> = {}): Record<string, unknown> {
   const masked: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(input)) masked[name] = fields[name]?.pii && value !== null && value !== undefined ? MASK : value;
+  for (const [name, value] of Object.entries(input))
+    masked[name] = fields[name]?.pii && value !== null && value !== undefined ? MASK : value;
   return masked;
 }
 

@@ -33,7 +33,11 @@ export function createJwtAuthenticator(settings: JwtSettings): Authenticate {
   const clockTolerance = settings.clockToleranceSeconds ?? 30;
   const verify = settings.verify ?? jwtVerify;
   const now = settings.nowSeconds;
-  const verified = createVerifiedTokenCache<Caller>({ ...(settings.tokenCache ?? DEFAULT_TOKEN_CACHE), clockToleranceSeconds: clockTolerance, ...(now ? { nowSeconds: now } : {}) });
+  const verified = createVerifiedTokenCache<Caller>({
+    ...(settings.tokenCache ?? DEFAULT_TOKEN_CACHE),
+    clockToleranceSeconds: clockTolerance,
+    ...(now ? { nowSeconds: now } : {}),
+  });
   return async (authorization) => {
     const token = bearerToken(authorization);
     const known = verified.get(token);

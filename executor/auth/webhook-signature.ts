@@ -25,7 +25,11 @@ export function verifyWebhookSignature(
   if (!header) throw refuse("no signature header");
   const parts = new Map(header.split(",").map((p) => p.trim().split("=", 2) as [string, string]));
   const t = Number(parts.get("t"));
-  const signatures = header.split(",").map((p) => p.trim()).filter((p) => p.startsWith("v1=")).map((p) => p.slice(3));
+  const signatures = header
+    .split(",")
+    .map((p) => p.trim())
+    .filter((p) => p.startsWith("v1="))
+    .map((p) => p.slice(3));
   if (!Number.isInteger(t) || signatures.length === 0) throw refuse("the signature header is not `t=<seconds>,v1=<hex>`");
   if (Math.abs(nowSeconds - t) > windowSeconds) throw refuse(`the signature timestamp is outside the ${windowSeconds}s window`);
   const expected = Buffer.from(hmac(secret, t, rawBody), "hex");

@@ -91,7 +91,8 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
  * scale ("20.00"), timestamps as ISO text, maps as objects.
  */
 export function fromCel(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return typeof value === "bigint" ? (value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value.toString()) : value;
+  if (value === null || typeof value !== "object")
+    return typeof value === "bigint" ? (value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : value.toString()) : value;
   if (value instanceof CelDecimal) return value.toString();
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) {

@@ -24,7 +24,13 @@ export function createSmtpSender(smtpUrl: string): SendEmail {
       socketTimeout: timeoutMs,
     } as Parameters<typeof nodemailer.createTransport>[1]);
     try {
-      const info = await transport.sendMail({ from: mail.from, to: mail.to, subject: mail.subject, text: mail.body, messageId: mail.messageId });
+      const info = await transport.sendMail({
+        from: mail.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.body,
+        messageId: mail.messageId,
+      });
       return { messageId: info.messageId };
     } catch (error) {
       const code = (error as { code?: string; responseCode?: number }).code;

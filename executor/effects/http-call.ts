@@ -31,7 +31,8 @@ export async function callHttp(call: HttpCall): Promise<HttpResult> {
     });
   } catch (error) {
     const name = (error as Error).name;
-    if (name === "TimeoutError" || name === "AbortError") throw new AttemptError(`${call.method} ${hostOf(call.url)} timed out after ${call.timeoutMs}ms`, "timeout", error);
+    if (name === "TimeoutError" || name === "AbortError")
+      throw new AttemptError(`${call.method} ${hostOf(call.url)} timed out after ${call.timeoutMs}ms`, "timeout", error);
     throw new AttemptError(`${call.method} ${hostOf(call.url)} failed: ${(error as Error).message}`, "unavailable", error);
   }
   let text: string;

@@ -44,7 +44,12 @@ export class PaymentDeclined extends Error {
 }
 
 export function createPaymentsClient(config: PaymentsConfig) {
-  const post = async (path: string, form: Record<string, string | number | undefined | null>, idempotencyKey: string, timeoutMs: number) => {
+  const post = async (
+    path: string,
+    form: Record<string, string | number | undefined | null>,
+    idempotencyKey: string,
+    timeoutMs: number,
+  ) => {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) if (v !== undefined && v !== null) body.set(k, String(v));
     const result = await callHttp({
@@ -60,21 +65,36 @@ export function createPaymentsClient(config: PaymentsConfig) {
     });
     if (result.status >= 200 && result.status < 300) return result.body as Record<string, unknown>;
     const error = (result.body as { error?: { message?: string; code?: string; decline_code?: string } } | undefined)?.error;
-    if (result.status === 402) throw new PaymentDeclined(error?.message ?? "the payment was declined", error?.decline_code ?? error?.code ?? "declined");
-    throw new AttemptError(`payments API answered ${result.status}${error?.message ? `: ${error.message}` : ""}`, classifyStatus(result.status));
+    if (result.status === 402)
+      throw new PaymentDeclined(error?.message ?? "the payment was declined", error?.decline_code ?? error?.code ?? "declined");
+    throw new AttemptError(
+      `payments API answered ${result.status}${error?.message ? `: ${error.message}` : ""}`,
+      classifyStatus(result.status),
+    );
   };
   return {
     async charge(request: ChargeRequest, timeoutMs: number): Promise<Payment> {
       const body = await post(
         "/v1/payment_intents",
-        { amount: request.amount, currency: request.currency, customer: request.customer, confirm: "true", description: request.description },
+        {
+          amount: request.amount,
+          currency: request.currency,
+          customer: request.customer,
+          confirm: "true",
+          description: request.description,
+        },
         request.idempotencyKey,
         timeoutMs,
       );
       return toPayment(body);
     },
     async refund(request: RefundRequest, timeoutMs: number): Promise<Payment> {
-      const body = await post("/v1/refunds", { payment_intent: request.payment, amount: request.amount }, request.idempotencyKey, timeoutMs);
+      const body = await post(
+        "/v1/refunds",
+        { payment_intent: request.payment, amount: request.amount },
+        request.idempotencyKey,
+        timeoutMs,
+      );
       return toPayment(body);
     },
   };

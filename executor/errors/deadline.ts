@@ -22,5 +22,10 @@ export function startDeadline(ms: number, now = Date.now()): Deadline {
 }
 
 export function deadlineExceeded(ms: number, where?: string): FlowError {
-  return FlowError.from(ToolError.of("DEADLINE_EXCEEDED", `the tool did not finish within its timeout of ${ms}ms`, [{ message: where ? `the deadline passed at ${where}` : "the deadline passed" }]), "timeout");
+  return FlowError.from(
+    ToolError.of("DEADLINE_EXCEEDED", `the tool did not finish within its timeout of ${ms}ms`, [
+      { message: where ? `the deadline passed at ${where}` : "the deadline passed" },
+    ]),
+    "timeout",
+  );
 }

@@ -21,18 +21,25 @@ const FIELD_SCHEMAS: { [T in InputFieldSpec["type"]]: (f: Extract<InputFieldSpec
     if (f.maxLength !== undefined) s = s.max(f.maxLength, `must be at most ${f.maxLength} characters`);
     if (f.format === "email") s = s.regex(EMAIL, "must be an email address");
     const pattern = f.pattern === undefined ? undefined : new RegExp(`^(?:${f.pattern})$`, "u");
-    return s.refine((v) => (pattern ? pattern.test(v) : true), "does not match the required pattern")
+    return s
+      .refine((v) => (pattern ? pattern.test(v) : true), "does not match the required pattern")
       .refine((v) => (f.format === "url" ? isHttpUrl(v) : true), "must be an http or https URL");
   },
-  integer: (f) => bounded(z.int({ error: "must be an integer" }).min(INT32.min, "must fit in 32 bits").max(INT32.max, "must fit in 32 bits"), f),
+  integer: (f) =>
+    bounded(z.int({ error: "must be an integer" }).min(INT32.min, "must fit in 32 bits").max(INT32.max, "must fit in 32 bits"), f),
   bigint: (f) =>
-    z.union([z.int(), z.string().regex(/^-?\d+$/, "must be an integer")])
+    z
+      .union([z.int(), z.string().regex(/^-?\d+$/, "must be an integer")])
       .transform((v) => String(v))
       .refine((v) => inBounds(Number(v), f), boundsMessage(f)),
   decimal: (f) =>
-    z.union([z.number().refine(Number.isFinite), z.string().regex(DECIMAL, "must be a decimal number")])
+    z
+      .union([z.number().refine(Number.isFinite), z.string().regex(DECIMAL, "must be a decimal number")])
       .transform((v) => String(v))
-      .refine((v) => fitsDecimal(v, f.precision, f.scale), `must have at most ${f.precision ?? "any"} digits, ${f.scale ?? "any"} after the point`)
+      .refine(
+        (v) => fitsDecimal(v, f.precision, f.scale),
+        `must have at most ${f.precision ?? "any"} digits, ${f.scale ?? "any"} after the point`,
+      )
       // Compared exactly: as doubles, 10.000000000000000001 would pass a max of 10.
       .refine((v) => decimalInBounds(v, f), boundsMessage(f))
       // With the field's scale, as the database would give it back ("20" → "20.00"): the tool
@@ -41,10 +48,25 @@ const FIELD_SCHEMAS: { [T in InputFieldSpec["type"]]: (f: Extract<InputFieldSpec
   number: (f) => bounded(z.number().refine(Number.isFinite, "must be a finite number"), f),
   boolean: () => z.boolean(),
   date: (f) =>
-    z.string().refine(isDate, "must be a date YYYY-MM-DD")
-      .refine((v) => (f.min === undefined || v >= f.min) && (f.max === undefined || v <= f.max), `must be between ${f.min ?? "any"} and ${f.max ?? "any"}`),
-  datetime: () => z.string().refine((v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && /(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)), "must be an ISO 8601 date-time with a time zone"),
-  uuid: () => z.string().regex(UUID, "must be a UUID").transform((v) => v.toLowerCase()),
+    z
+      .string()
+      .refine(isDate, "must be a date YYYY-MM-DD")
+      .refine(
+        (v) => (f.min === undefined || v >= f.min) && (f.max === undefined || v <= f.max),
+        `must be between ${f.min ?? "any"} and ${f.max ?? "any"}`,
+      ),
+  datetime: () =>
+    z
+      .string()
+      .refine(
+        (v) => /^\d{4}-\d{2}-\d{2}T/.test(v) && /(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+        "must be an ISO 8601 date-time with a time zone",
+      ),
+  uuid: () =>
+    z
+      .string()
+      .regex(UUID, "must be a UUID")
+      .transform((v) => v.toLowerCase()),
   enum: (f) => z.enum(f.values as [string, ...string[]], { error: `must be one of ${f.values.join(", ")}` }),
   json: () => z.json(),
 };
@@ -56,7 +78,8 @@ function bounded(schema: z.ZodNumber, f: { min?: number; max?: number }): z.ZodT
   return s;
 }
 
-const inBounds = (n: number, f: { min?: number; max?: number }) => (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
+const inBounds = (n: number, f: { min?: number; max?: number }) =>
+  (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
 /** The exact value, or undefined for text no decimal can hold (over 1000 digits: fitsDecimal reports it). */
 function exactDecimal(text: string): Decimal | undefined {
   try {
@@ -118,7 +141,9 @@ export function fieldValidator(field: InputFieldSpec): z.ZodType {
 }
 
 export function inputValidator(fields: Record<string, InputFieldSpec>): z.ZodType<Record<string, unknown>> {
-  return z.strictObject(Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, fieldValidator(f)]))) as unknown as z.ZodType<Record<string, unknown>>;
+  return z.strictObject(Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, fieldValidator(f)]))) as unknown as z.ZodType<
+    Record<string, unknown>
+  >;
 }
 
 /** Path and query values arrive as text; turn them into the field's JSON type before validation. */

@@ -63,7 +63,8 @@ function describe(issue: z.core.$ZodIssue, origin: Map<string, InputSource>, giv
   const source = field ? (origin.get(field) ?? "body") : "body";
   const path = [source, field, ...rest].filter(Boolean).join(".");
   if (rest.length === 0 && field !== undefined && given[field] === undefined) return [{ path, message: "is required" }];
-  if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) return [{ path, message: `must be ${article(issue.expected)}` }];
+  if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input"))
+    return [{ path, message: `must be ${article(issue.expected)}` }];
   return [{ path, message: issue.message }];
 }
 

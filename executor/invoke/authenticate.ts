@@ -17,7 +17,9 @@ export interface Authenticators {
 
 export const ANONYMOUS: Caller = { id: "anonymous", roles: [], claims: {} };
 
-const BY_TRIGGER: { [K in ToolRoute["kind"]]: (auth: Authenticators, request: InvocationRequest, route: Extract<ToolRoute, { kind: K }>) => Promise<Caller> } = {
+const BY_TRIGGER: {
+  [K in ToolRoute["kind"]]: (auth: Authenticators, request: InvocationRequest, route: Extract<ToolRoute, { kind: K }>) => Promise<Caller>;
+} = {
   http: async (auth, request) => {
     const authorization = header(request, "authorization");
     if (request.tool.spec.auth?.public && !authorization) return ANONYMOUS;
@@ -28,7 +30,13 @@ const BY_TRIGGER: { [K in ToolRoute["kind"]]: (auth: Authenticators, request: In
     return auth.scheduler(header(request, "authorization"), `https://${request.host}`);
   },
   webhook: async (auth, request, route) => {
-    verifyWebhookSignature(auth.secrets.get(route.secret), header(request, SIGNATURE_HEADER), request.rawBody, auth.nowSeconds(), auth.webhookWindowSeconds);
+    verifyWebhookSignature(
+      auth.secrets.get(route.secret),
+      header(request, SIGNATURE_HEADER),
+      request.rawBody,
+      auth.nowSeconds(),
+      auth.webhookWindowSeconds,
+    );
     return { id: `webhook:${request.tool.name}`, roles: [WEBHOOK_ROLE], claims: {} };
   },
 };

@@ -41,8 +41,18 @@ export function buildRefusalIndex(tables: readonly Table[]): RefusalIndex {
           index.set(c.name, { ...base, code: "INVALID_REFERENCE" });
           break;
         case "check":
-          if (c.rule.startsWith("status ")) index.set(c.name, { ...base, code: "INVALID_TRANSITION", message: `${table.entity}: not a state of its status machine (${c.rule})` });
-          else index.set(c.name, { ...base, code: "INVARIANT_VIOLATED", message: invariantMessages.get(c.name) ?? `${table.entity}: ${c.rule} is not met` });
+          if (c.rule.startsWith("status "))
+            index.set(c.name, {
+              ...base,
+              code: "INVALID_TRANSITION",
+              message: `${table.entity}: not a state of its status machine (${c.rule})`,
+            });
+          else
+            index.set(c.name, {
+              ...base,
+              code: "INVARIANT_VIOLATED",
+              message: invariantMessages.get(c.name) ?? `${table.entity}: ${c.rule} is not met`,
+            });
           break;
         case "primaryKey":
           index.set(c.name, { ...base, code: "CONFLICT", message: `${table.entity}: a row with this id already exists` });
@@ -51,12 +61,24 @@ export function buildRefusalIndex(tables: readonly Table[]): RefusalIndex {
     }
     if (table.status) {
       const field = table.columns.find((c) => c.name === table.status!.column)?.rowName ?? table.status.column;
-      index.set(guardConstraintName(table.name, table.status.column, "transition"), { code: "INVALID_TRANSITION", entity: table.entity, rule: `status ${field}: transitions` });
-      index.set(guardConstraintName(table.name, table.status.column, "initial"), { code: "INVALID_TRANSITION", entity: table.entity, rule: `status ${field}: initial` });
+      index.set(guardConstraintName(table.name, table.status.column, "transition"), {
+        code: "INVALID_TRANSITION",
+        entity: table.entity,
+        rule: `status ${field}: transitions`,
+      });
+      index.set(guardConstraintName(table.name, table.status.column, "initial"), {
+        code: "INVALID_TRANSITION",
+        entity: table.entity,
+        rule: `status ${field}: initial`,
+      });
     }
     for (const column of ["id", "created_at", ...table.immutableColumns]) {
       const name = table.columns.find((c) => c.name === column)?.rowName ?? column;
-      index.set(guardConstraintName(table.name, column, "immutable"), { code: "INVARIANT_VIOLATED", entity: table.entity, rule: `field ${name}: immutable` });
+      index.set(guardConstraintName(table.name, column, "immutable"), {
+        code: "INVARIANT_VIOLATED",
+        entity: table.entity,
+        rule: `field ${name}: immutable`,
+      });
     }
   }
   return index;
@@ -82,16 +104,28 @@ export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables:
         ? `${refusal.entity}: the row is still referenced (${refusal.rule})`
         : `${refusal.entity}: ${refusal.rule} refers to a row that does not exist`;
     }
-    return FlowError.from(ToolError.of(refusal.code, message, [{ ...at, message, entity: refusal.entity, rule: refusal.rule }]), "permanent");
+    return FlowError.from(
+      ToolError.of(refusal.code, message, [{ ...at, message, entity: refusal.entity, rule: refusal.rule }]),
+      "permanent",
+    );
   }
   const table = code === "23502" ? tables.find((t) => t.name === fields.table) : undefined;
   if (table) {
     const column = table.columns.find((c) => c.name === fields.column);
     const message = `${table.entity}.${column?.rowName ?? fields.column ?? "a field"} is required`;
-    return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message, entity: table.entity, rule: `field ${column?.rowName ?? fields.column}: required` }]), "permanent");
+    return FlowError.from(
+      ToolError.of("INVARIANT_VIOLATED", message, [
+        { ...at, message, entity: table.entity, rule: `field ${column?.rowName ?? fields.column}: required` },
+      ]),
+      "permanent",
+    );
   }
   // A required column of the executor's own tables (the audit chain without its head row) is not the request's fault.
-  if (code === "23502") return FlowError.from(ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error 23502 on ${fields.table ?? "a table"}` }]), "permanent");
+  if (code === "23502")
+    return FlowError.from(
+      ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error 23502 on ${fields.table ?? "a table"}` }]),
+      "permanent",
+    );
   if (code.startsWith("23")) {
     const message = `the database refused the write (${fields.constraint ?? code})`;
     return FlowError.from(ToolError.of("CONFLICT", message, [{ ...at, message }]), "permanent");
@@ -100,14 +134,28 @@ export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables:
     const message = code === "40P01" ? "a deadlock with a concurrent invocation" : "a concurrent invocation changed the same rows";
     return FlowError.from(ToolError.of("CONFLICT", `${message}; retry the request`, [{ ...at, message }]), "conflict");
   }
-  if (code === "55P03") return FlowError.from(ToolError.of("CONFLICT", "a row is locked by a concurrent invocation", [{ ...at, message: "lock not available" }]), "conflict");
-  if (code === "57014") return FlowError.from(ToolError.of("DEADLINE_EXCEEDED", undefined, [{ ...at, message: "the database statement was cancelled at the deadline" }]), "timeout");
+  if (code === "55P03")
+    return FlowError.from(
+      ToolError.of("CONFLICT", "a row is locked by a concurrent invocation", [{ ...at, message: "lock not available" }]),
+      "conflict",
+    );
+  if (code === "57014")
+    return FlowError.from(
+      ToolError.of("DEADLINE_EXCEEDED", undefined, [{ ...at, message: "the database statement was cancelled at the deadline" }]),
+      "timeout",
+    );
   if (code.startsWith("22")) {
     const message = `a value does not fit its column: ${fields.message.split("\n")[0]}`;
     return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message }]), "permanent");
   }
   if (isConnectionFailure(error)) {
-    return FlowError.from(ToolError.of("UNAVAILABLE", "the database connection was lost; nothing was committed", [{ ...at, message: "connection lost" }]), "unavailable");
+    return FlowError.from(
+      ToolError.of("UNAVAILABLE", "the database connection was lost; nothing was committed", [{ ...at, message: "connection lost" }]),
+      "unavailable",
+    );
   }
-  return FlowError.from(ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error ${code || "without a code"}` }]), "permanent");
+  return FlowError.from(
+    ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error ${code || "without a code"}` }]),
+    "permanent",
+  );
 }

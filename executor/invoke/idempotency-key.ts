@@ -28,7 +28,10 @@ export function idempotencyKeyOf(tool: RuntimeTool, request: InvocationRequest, 
     } else key = header(request, "idempotency-key");
   }
   if (key === undefined) {
-    if (tool.plan.idempotency === "required") throw ToolError.of("IDEMPOTENCY_KEY_REQUIRED", undefined, [{ path: where, message: route.kind === "webhook" ? "the event has no id" : "is required by this tool" }]);
+    if (tool.plan.idempotency === "required")
+      throw ToolError.of("IDEMPOTENCY_KEY_REQUIRED", undefined, [
+        { path: where, message: route.kind === "webhook" ? "the event has no id" : "is required by this tool" },
+      ]);
     return null;
   }
   if (key.length === 0 || key.length > MAX_KEY_LENGTH || [...key].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) {

@@ -78,11 +78,17 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
     known.caller = await authenticateCaller(executor.auth, request);
     // Step 2 — validate input.
     if (request.bodyProblem) throw ToolError.of("INVALID_INPUT", undefined, [request.bodyProblem]);
-    known.input = tool.input.read({ params: request.params, query: request.query, body: request.body, fromQuery: tool.route.method === "GET" || tool.route.method === "DELETE" });
+    known.input = tool.input.read({
+      params: request.params,
+      query: request.query,
+      body: request.body,
+      fromQuery: tool.route.method === "GET" || tool.route.method === "DELETE",
+    });
     // Step 3 — authorize.
     authorize(tool, known.caller);
     // Step 4 — check policies (and the caller's request rate).
-    if (executor.rateLimiter && !executor.rateLimiter.take(known.caller.id)) throw ToolError.of("RATE_LIMITED", undefined, [{ message: "this caller's request rate is over the limit; retry later" }]);
+    if (executor.rateLimiter && !executor.rateLimiter.take(known.caller.id))
+      throw ToolError.of("RATE_LIMITED", undefined, [{ message: "this caller's request rate is over the limit; retry later" }]);
     celContext = celContextOf(executor, tool, known.caller, known.input);
     checkPolicies(tool, celContext);
     // Step 5 (first half) — which idempotency key this invocation has.
@@ -95,69 +101,92 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
   const state = new FlowState();
   // Set once the final transaction is ready to commit: what a commit that landed answers.
   let response: InvocationResult | undefined;
-  const outcome = await executor.withConnection(async (conn): Promise<InvocationResult | { error: unknown; lost?: LostConnection }> => {
-    const caller = known.caller!;
-    const input = known.input!;
-    const scope = known.key ?? null;
-    try {
-      // Step 5 — open boundaries: claim or replay the key, start the deadline.
-      let generation = 0;
-      if (scope) {
-        const claim = await claimKey(conn, scope, fingerprintOf(input), request.invocationId, tool.plan.deadline.ms + executor.leaseMarginMs);
-        if (claim.kind === "replay") return replayed(executor, conn, request, started, caller, input, claim);
-        known.claimed = true;
-        generation = claim.generation;
-      }
-      const deadline = startDeadline(tool.plan.deadline.ms);
-      // Derived only when a payment node asks for it (a hash per invocation otherwise wasted).
-      const paymentKeyStem = () => (scope ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}` : `fascia_${request.invocationId}`);
+  const outcome = await executor
+    .withConnection(async (conn): Promise<InvocationResult | { error: unknown; lost?: LostConnection }> => {
+      const caller = known.caller!;
+      const input = known.input!;
+      const scope = known.key ?? null;
+      try {
+        // Step 5 — open boundaries: claim or replay the key, start the deadline.
+        let generation = 0;
+        if (scope) {
+          const claim = await claimKey(
+            conn,
+            scope,
+            fingerprintOf(input),
+            request.invocationId,
+            tool.plan.deadline.ms + executor.leaseMarginMs,
+          );
+          if (claim.kind === "replay") return replayed(executor, conn, request, started, caller, input, claim);
+          known.claimed = true;
+          generation = claim.generation;
+        }
+        const deadline = startDeadline(tool.plan.deadline.ms);
+        // Derived only when a payment node asks for it (a hash per invocation otherwise wasted).
+        const paymentKeyStem = () =>
+          scope
+            ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}`
+            : `fascia_${request.invocationId}`;
 
-      // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
-      // commit also stores the response and the audit record (step 9), atomically with the writes:
-      // the audit append is its last statement, sent with the COMMIT.
-      const finish = async (tx: Queryable, rows: readonly RowChange[]): Promise<Statement> => {
-        const body = tool.spec.output !== undefined ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output")) : {};
-        if (scope) await storeResponse(tx, scope, request.invocationId, 200, body);
-        response = { status: 200, body, headers: { [INVOCATION_HEADER]: request.invocationId }, callerId: caller.id, durationMs: Date.now() - started };
-        return auditAppend(auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }));
-      };
-      await runFlow(
-        {
-          app: executor.app,
-          tool,
-          conn,
-          invocationId: request.invocationId,
-          caller,
-          celContext,
-          deadline,
-          services: executor.services,
-          refusals: executor.refusals,
-          paymentKeyStem,
-          beforeCommit: async (tx, { final, wrote, rows }) => {
-            if (final) return finish(tx, rows);
-            if (wrote && scope) await markCommitted(tx, scope, request.invocationId);
-            return undefined;
+        // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
+        // commit also stores the response and the audit record (step 9), atomically with the writes:
+        // the audit append is its last statement, sent with the COMMIT.
+        const finish = async (tx: Queryable, rows: readonly RowChange[]): Promise<Statement> => {
+          const body =
+            tool.spec.output !== undefined
+              ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output"))
+              : {};
+          if (scope) await storeResponse(tx, scope, request.invocationId, 200, body);
+          response = {
+            status: 200,
+            body,
+            headers: { [INVOCATION_HEADER]: request.invocationId },
+            callerId: caller.id,
+            durationMs: Date.now() - started,
+          };
+          return auditAppend(auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }));
+        };
+        await runFlow(
+          {
+            app: executor.app,
+            tool,
+            conn,
+            invocationId: request.invocationId,
+            caller,
+            celContext,
+            deadline,
+            services: executor.services,
+            refusals: executor.refusals,
+            paymentKeyStem,
+            beforeCommit: async (tx, { final, wrote, rows }) => {
+              if (final) return finish(tx, rows);
+              if (wrote && scope) await markCommitted(tx, scope, request.invocationId);
+              return undefined;
+            },
           },
-        },
-        state,
-      );
-      // Step 9 — audit and respond, in a transaction of its own when nodes ran after the last commit.
-      if (!response) {
-        deadline.check("the response");
-        await inTransactionEndingWith(conn, (tx) => finish(tx, []));
+          state,
+        );
+        // Step 9 — audit and respond, in a transaction of its own when nodes ran after the last commit.
+        if (!response) {
+          deadline.check("the response");
+          await inTransactionEndingWith(conn, (tx) => finish(tx, []));
+        }
+        return response!;
+      } catch (error) {
+        const cause = error instanceof CommitOutcomeUnknown ? error.cause : error;
+        if (!(error instanceof CommitOutcomeUnknown) && !state.connectionLost && !isConnectionFailure(error)) return { error };
+        // The connection failed: its backend may still hold the flow's locks, and when the final
+        // COMMIT was under way its answer is lost with it (its audit record will say).
+        const finalCommit =
+          error instanceof CommitOutcomeUnknown && response
+            ? { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() }
+            : undefined;
+        return { error: cause, lost: { backendPid: conn.backendPid, ...(finalCommit ? { finalCommit } : {}) } };
       }
-      return response!;
-    } catch (error) {
-      const cause = error instanceof CommitOutcomeUnknown ? error.cause : error;
-      if (!(error instanceof CommitOutcomeUnknown) && !state.connectionLost && !isConnectionFailure(error)) return { error };
-      // The connection failed: its backend may still hold the flow's locks, and when the final
-      // COMMIT was under way its answer is lost with it (its audit record will say).
-      const finalCommit = error instanceof CommitOutcomeUnknown && response ? { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() } : undefined;
-      return { error: cause, lost: { backendPid: conn.backendPid, ...(finalCommit ? { finalCommit } : {}) } };
-    }
-    // Waiting for a connection is bounded by the tool's deadline; the flow's own errors come back
-    // as { error }, so a rejection here means no connection was handed out.
-  }, tool.plan.deadline.ms).catch((error: unknown) => ({ error: noConnection(error) }));
+      // Waiting for a connection is bounded by the tool's deadline; the flow's own errors come back
+      // as { error }, so a rejection here means no connection was handed out.
+    }, tool.plan.deadline.ms)
+    .catch((error: unknown) => ({ error: noConnection(error) }));
   if ("status" in outcome) return outcome;
   // After the connection went back to the pool (asking the database needs one) and before
   // answering, as a client retries at once.
@@ -223,11 +252,29 @@ function celCaller(caller: Caller, types: TypeTable): unknown {
 }
 
 /** A replay is an invocation too: it gets its own audit record, pointing at the original. */
-async function replayed(executor: Executor, conn: Queryable, request: InvocationRequest, started: number, caller: Caller, input: Record<string, unknown>, claim: { status: number; body: unknown; invocationId: string }): Promise<InvocationResult> {
+async function replayed(
+  executor: Executor,
+  conn: Queryable,
+  request: InvocationRequest,
+  started: number,
+  caller: Caller,
+  input: Record<string, unknown>,
+  claim: { status: number; body: unknown; invocationId: string },
+): Promise<InvocationResult> {
   const body = claim.body as { error?: { code?: string } } | null;
   const code = claim.status >= 400 ? body?.error?.code : undefined;
-  await appendAuditAlone(conn, { ...auditBody(request, started, caller, input, new FlowState(), [], [], { status: claim.status, ...(code ? { code } : {}) }), replayOf: claim.invocationId });
-  return { status: claim.status, body: claim.body, headers: { [INVOCATION_HEADER]: request.invocationId, [REPLAYED_HEADER]: "true" }, callerId: caller.id, durationMs: Date.now() - started, ...(code ? { code } : {}) };
+  await appendAuditAlone(conn, {
+    ...auditBody(request, started, caller, input, new FlowState(), [], [], { status: claim.status, ...(code ? { code } : {}) }),
+    replayOf: claim.invocationId,
+  });
+  return {
+    status: claim.status,
+    body: claim.body,
+    headers: { [INVOCATION_HEADER]: request.invocationId, [REPLAYED_HEADER]: "true" },
+    callerId: caller.id,
+    durationMs: Date.now() - started,
+    ...(code ? { code } : {}),
+  };
 }
 
 /**
@@ -235,20 +282,44 @@ async function replayed(executor: Executor, conn: Queryable, request: Invocation
  * newest first; then one transaction frees the idempotency key (or, when an earlier transaction
  * already committed writes, stores this error as the key's response) and appends the audit record.
  */
-async function failed(executor: Executor, request: InvocationRequest, started: number, known: Known, state: FlowState, error: unknown): Promise<InvocationResult> {
+async function failed(
+  executor: Executor,
+  request: InvocationRequest,
+  started: number,
+  known: Known,
+  state: FlowState,
+  error: unknown,
+): Promise<InvocationResult> {
   // Database errors outside the flow (the claim, the final bookkeeping) get the flow's mapping: a lost connection is 503, not 500.
-  const toolError = error instanceof ToolError ? error : isDatabaseError(error) || isConnectionFailure(error) ? mapDatabaseError(error, executor.refusals, executor.app.manifest.schema.tables) : ToolError.of("INTERNAL");
+  const toolError =
+    error instanceof ToolError
+      ? error
+      : isDatabaseError(error) || isConnectionFailure(error)
+        ? mapDatabaseError(error, executor.refusals, executor.app.manifest.schema.tables)
+        : ToolError.of("INTERNAL");
   const compensations = await compensate(executor.services, state);
   const body = toolError.toBody();
   try {
-    await executor.withConnection((conn) =>
-      inTransactionEndingWith(conn, async (tx) => {
-        if (known.key && known.claimed) {
-          if (state.committedWrites) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
-          else await releaseKey(tx, known.key, request.invocationId, compensations.some((c) => c.ok));
-        }
-        return auditAppend(auditBody(request, started, known.caller, known.input, state, state.committedRows, compensations, { status: toolError.status, code: toolError.code }));
-      }),
+    await executor.withConnection(
+      (conn) =>
+        inTransactionEndingWith(conn, async (tx) => {
+          if (known.key && known.claimed) {
+            if (state.committedWrites) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
+            else
+              await releaseKey(
+                tx,
+                known.key,
+                request.invocationId,
+                compensations.some((c) => c.ok),
+              );
+          }
+          return auditAppend(
+            auditBody(request, started, known.caller, known.input, state, state.committedRows, compensations, {
+              status: toolError.status,
+              code: toolError.code,
+            }),
+          );
+        }),
       request.tool.plan.deadline.ms,
     );
   } catch (bookkeeping) {

@@ -168,7 +168,8 @@ class Runner {
         this.open = null;
         await this.run.conn.exec("ROLLBACK").catch(() => undefined);
         const failure = this.asFlowError(error);
-        if (implicit && failure instanceof FlowError && failure.failure === "conflict" && (await this.waitForRetry(implicit, attempt))) continue;
+        if (implicit && failure instanceof FlowError && failure.failure === "conflict" && (await this.waitForRetry(implicit, attempt)))
+          continue;
         throw failure;
       }
     }
@@ -199,7 +200,13 @@ class Runner {
   /** Waits the backoff before attempt `attempt + 1`; false when no attempt is left or it cannot finish in time. */
   private async waitForRetry(policy: ResolvedRetry, attempt: number): Promise<boolean> {
     if (attempt >= policy.maxAttempts) return false;
-    const backoff: Backoff = { maxAttempts: policy.maxAttempts, initialMs: policy.initialIntervalMs, coefficient: policy.backoffCoefficient, maxMs: policy.maxIntervalMs, retryOn: policy.retryOn };
+    const backoff: Backoff = {
+      maxAttempts: policy.maxAttempts,
+      initialMs: policy.initialIntervalMs,
+      coefficient: policy.backoffCoefficient,
+      maxMs: policy.maxIntervalMs,
+      retryOn: policy.retryOn,
+    };
     const delay = delayBefore(backoff, attempt + 1);
     if (Date.now() + delay >= this.run.deadline.at) return false;
     await (this.run.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(delay);
@@ -219,7 +226,9 @@ class Runner {
         const holds = entity.invariantExpressions.evaluate(invariant.rule, values, `${change.entity}.invariants.${invariant.name}`);
         if (holds !== true) {
           throw FlowError.from(
-            ToolError.of("INVARIANT_VIOLATED", invariant.message, [{ message: invariant.message, entity: change.entity, rule: `invariant ${invariant.name}`, id: change.id }]),
+            ToolError.of("INVARIANT_VIOLATED", invariant.message, [
+              { message: invariant.message, entity: change.entity, rule: `invariant ${invariant.name}`, id: change.id },
+            ]),
             "permanent",
           );
         }
@@ -286,7 +295,8 @@ class Runner {
       },
       effect: (effect, compensation) => {
         state.effects.push(effect);
-        if (compensation && !state.armed.some((a) => a.payment === compensation.payment)) state.armed.push({ node: effect.node, ...compensation });
+        if (compensation && !state.armed.some((a) => a.payment === compensation.payment))
+          state.armed.push({ node: effect.node, ...compensation });
       },
       paymentKey: (node) => `${run.paymentKeyStem()}:${node.id}`,
     };

@@ -27,7 +27,10 @@ export function toStoredParam(value: unknown, column: Column, where: string): un
   const spec = column.origin.kind === "field" ? column.origin.spec : undefined;
   if (value instanceof CelDecimal && spec?.type === "decimal" && spec.scale !== undefined && value.value.decimalPlaces() > spec.scale) {
     throw ToolError.of("EXPRESSION_FAILED", undefined, [
-      { path: where, message: `${value} has more than ${spec.scale} digits after the point, which ${column.rowName} keeps; round it explicitly, e.g. round(x, ${spec.scale})` },
+      {
+        path: where,
+        message: `${value} has more than ${spec.scale} digits after the point, which ${column.rowName} keeps; round it explicitly, e.g. round(x, ${spec.scale})`,
+      },
     ]);
   }
   return toParam(value, column);

@@ -14,11 +14,21 @@ import { deadlineExceeded } from "../errors/deadline";
 import { FlowError } from "../errors/flow-error";
 import type { NodeContext } from "./node-context";
 
-export async function attemptExternal<T>(ctx: NodeContext, node: PlanNode, attempt: (timeoutMs: number, n: number) => Promise<T>): Promise<T> {
+export async function attemptExternal<T>(
+  ctx: NodeContext,
+  node: PlanNode,
+  attempt: (timeoutMs: number, n: number) => Promise<T>,
+): Promise<T> {
   const external = node.external!;
   const retry = external.retry;
   const backoff: Backoff = retry
-    ? { maxAttempts: retry.maxAttempts, initialMs: retry.initialIntervalMs, coefficient: retry.backoffCoefficient, maxMs: retry.maxIntervalMs, retryOn: retry.retryOn }
+    ? {
+        maxAttempts: retry.maxAttempts,
+        initialMs: retry.initialIntervalMs,
+        coefficient: retry.backoffCoefficient,
+        maxMs: retry.maxIntervalMs,
+        retryOn: retry.retryOn,
+      }
     : { maxAttempts: 1, initialMs: 100, coefficient: 2, maxMs: 30_000, retryOn: [] };
   try {
     return await withRetries(backoff, ctx.deadline.at, async (n) => {
@@ -34,11 +44,25 @@ export async function attemptExternal<T>(ctx: NodeContext, node: PlanNode, attem
 function externalFailure(ctx: NodeContext, node: PlanNode, error: unknown): Error {
   if (error instanceof ToolError) return error;
   if (error instanceof PaymentDeclined) {
-    return FlowError.from(ToolError.of("PAYMENT_DECLINED", error.message, [{ message: error.message, node: node.id, declineCode: error.declineCode }]), "permanent");
+    return FlowError.from(
+      ToolError.of("PAYMENT_DECLINED", error.message, [{ message: error.message, node: node.id, declineCode: error.declineCode }]),
+      "permanent",
+    );
   }
   if (error instanceof AttemptError) {
-    if (error.failure === "timeout" && ctx.deadline.remaining() <= 0) return deadlineExceeded(ctx.tool.plan.deadline.ms, `node "${node.id}"`);
-    return FlowError.from(ToolError.of("UPSTREAM_FAILED", `${node.type} "${node.id}" failed: ${error.message}`, [{ message: error.message, node: node.id, failure: error.failure }]), error.failure);
+    if (error.failure === "timeout" && ctx.deadline.remaining() <= 0)
+      return deadlineExceeded(ctx.tool.plan.deadline.ms, `node "${node.id}"`);
+    return FlowError.from(
+      ToolError.of("UPSTREAM_FAILED", `${node.type} "${node.id}" failed: ${error.message}`, [
+        { message: error.message, node: node.id, failure: error.failure },
+      ]),
+      error.failure,
+    );
   }
-  return FlowError.from(ToolError.of("UPSTREAM_FAILED", `${node.type} "${node.id}" failed`, [{ message: (error as Error)?.message ?? String(error), node: node.id }]), "permanent");
+  return FlowError.from(
+    ToolError.of("UPSTREAM_FAILED", `${node.type} "${node.id}" failed`, [
+      { message: (error as Error)?.message ?? String(error), node: node.id },
+    ]),
+    "permanent",
+  );
 }

@@ -11,7 +11,8 @@ import type { NodeHandler } from "./handler";
 export const runHttp: NodeHandler<"http"> = async (node, spec, ctx) => {
   const url = String(fromCel(ctx.evaluate(node, "url", spec.url)));
   const headers: Record<string, string> = {};
-  for (const [name, expression] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = String(fromCel(ctx.evaluate(node, `headers.${name}`, expression)));
+  for (const [name, expression] of Object.entries(spec.headers ?? {}))
+    headers[name.toLowerCase()] = String(fromCel(ctx.evaluate(node, `headers.${name}`, expression)));
   let body: string | undefined;
   if (spec.body !== undefined) {
     const value = fromCel(ctx.evaluate(node, "body", spec.body));
@@ -24,9 +25,19 @@ export const runHttp: NodeHandler<"http"> = async (node, spec, ctx) => {
   const expected = spec.expectStatus === undefined ? undefined : Array.isArray(spec.expectStatus) ? spec.expectStatus : [spec.expectStatus];
   const result = await attemptExternal(ctx, node, async (timeoutMs) => {
     const target = ctx.services.routeHttp(url);
-    const response = await callHttp({ method: spec.method, url: target.url, headers: { ...headers, ...target.headers }, ...(body !== undefined ? { body } : {}), timeoutMs });
+    const response = await callHttp({
+      method: spec.method,
+      url: target.url,
+      headers: { ...headers, ...target.headers },
+      ...(body !== undefined ? { body } : {}),
+      timeoutMs,
+    });
     const ok = expected ? expected.includes(response.status) : response.status >= 200 && response.status < 300;
-    if (!ok) throw new AttemptError(`${spec.method} ${hostOf(url)} answered ${response.status}${expected ? `, expected ${expected.join(" or ")}` : ""}`, classifyStatus(response.status));
+    if (!ok)
+      throw new AttemptError(
+        `${spec.method} ${hostOf(url)} answered ${response.status}${expected ? `, expected ${expected.join(" or ")}` : ""}`,
+        classifyStatus(response.status),
+      );
     return response;
   });
   ctx.effect({ node: node.id, kind: "http", id: `${spec.method} ${hostOf(url)} ${result.status}` });

@@ -21,12 +21,26 @@ export const runPayment: NodeHandler<"payment"> = async (node, spec, ctx) => {
   const client = ctx.services.payments(apiKey);
   if (spec.action === "charge") {
     const payment = await attemptExternal(ctx, node, (timeoutMs) =>
-      client.charge({ amount: amount!, currency: text("currency")!, customer: text("customer") ?? null, idempotencyKey, description: `${ctx.tool.name}/${node.id}` }, timeoutMs),
+      client.charge(
+        {
+          amount: amount!,
+          currency: text("currency")!,
+          customer: text("customer") ?? null,
+          idempotencyKey,
+          description: `${ctx.tool.name}/${node.id}`,
+        },
+        timeoutMs,
+      ),
     );
-    ctx.effect({ node: node.id, kind: "charge", id: payment.id, amount: payment.amount }, node.compensation ? { payment: payment.id, idempotencyKey: `${idempotencyKey}:refund`, apiKey } : undefined);
+    ctx.effect(
+      { node: node.id, kind: "charge", id: payment.id, amount: payment.amount },
+      node.compensation ? { payment: payment.id, idempotencyKey: `${idempotencyKey}:refund`, apiKey } : undefined,
+    );
     return toCel(payment, "tool.Payment", ctx.tool.types);
   }
-  const payment = await attemptExternal(ctx, node, (timeoutMs) => client.refund({ payment: text("payment")!, ...(amount !== undefined ? { amount } : {}), idempotencyKey }, timeoutMs));
+  const payment = await attemptExternal(ctx, node, (timeoutMs) =>
+    client.refund({ payment: text("payment")!, ...(amount !== undefined ? { amount } : {}), idempotencyKey }, timeoutMs),
+  );
   ctx.effect({ node: node.id, kind: "refund", id: payment.id, amount: payment.amount });
   return toCel(payment, "tool.Payment", ctx.tool.types);
 };
@@ -38,6 +52,9 @@ export const runPayment: NodeHandler<"payment"> = async (node, spec, ctx) => {
  */
 function minorUnitsOf(value: unknown, where: string): number {
   const amount = typeof value === "bigint" || typeof value === "number" ? Number(value) : NaN;
-  if (!Number.isSafeInteger(amount)) throw ToolError.of("EXPRESSION_FAILED", undefined, [{ path: where, message: `${String(value)} is not a whole number of minor units below 2^53` }]);
+  if (!Number.isSafeInteger(amount))
+    throw ToolError.of("EXPRESSION_FAILED", undefined, [
+      { path: where, message: `${String(value)} is not a whole number of minor units below 2^53` },
+    ]);
   return amount;
 }

@@ -22,6 +22,7 @@ export const runPolicyCheck: NodeHandler<"policyCheck"> = async (node, spec, ctx
   const rule = policy?.rule ?? spec.rule!;
   if (ctx.evaluate(node, spec.policy !== undefined ? "policy" : "rule", rule) === true) return undefined;
   if (spec.error) throw ToolError.declared(spec.error, [{ message: spec.error.message, node: node.id }]);
-  const message = policy?.message ?? (spec.policy ? `policy ${spec.policy} denied this request` : `the rule of "${node.id}" denied this request`);
+  const message =
+    policy?.message ?? (spec.policy ? `policy ${spec.policy} denied this request` : `the rule of "${node.id}" denied this request`);
   throw ToolError.of("POLICY_DENIED", message, [{ message, node: node.id, ...(spec.policy ? { policy: spec.policy } : {}) }]);
 };

@@ -22,7 +22,10 @@ export function selection(ctx: NodeContext, node: PlanNode, entity: EntityRuntim
   for (const [name, condition] of Object.entries(where ?? {})) {
     const field = rowNameOf(entity.spec, name);
     const column = columnOf(entity.table, field);
-    const comparisons: [FilterOp, string][] = typeof condition === "string" ? [["eq", condition]] : COMPARISON_OPERATORS.filter((op) => condition[op] !== undefined).map((op) => [op, condition[op]!]);
+    const comparisons: [FilterOp, string][] =
+      typeof condition === "string"
+        ? [["eq", condition]]
+        : COMPARISON_OPERATORS.filter((op) => condition[op] !== undefined).map((op) => [op, condition[op]!]);
     for (const [op, expression] of comparisons) {
       const value = ctx.evaluate(node, `where.${name}${typeof condition === "string" ? "" : `.${op}`}`, expression);
       if (op === "in") {

@@ -5,7 +5,14 @@
  * optimistic version check it is 409 (the row changed since it was read); a transition of that row
  * from a state the machine does not list (itself included) is 422 INVALID_TRANSITION.
  */
-import { deleteWhereStatement, insertStatement, listStatement, transitionSources, updateWhereStatement, type Filter } from "../../compiler/schema/crud";
+import {
+  deleteWhereStatement,
+  insertStatement,
+  listStatement,
+  transitionSources,
+  updateWhereStatement,
+  type Filter,
+} from "../../compiler/schema/crud";
 import { whereIsUnique } from "../../language/keys";
 import { ToolError } from "../errors/catalogue";
 import { FlowError } from "../errors/flow-error";
@@ -39,7 +46,8 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
   const to = spec.action === "transition" ? spec.to : undefined;
   const sources = to !== undefined && unique ? transitionSources(entity.table, to) : undefined;
   if (sources) filters.push({ field: statusRowName(entity), op: "in", value: sources });
-  const statement = spec.action === "delete" ? deleteWhereStatement(entity.table, filters) : updateWhereStatement(entity.table, filters, values, to);
+  const statement =
+    spec.action === "delete" ? deleteWhereStatement(entity.table, filters) : updateWhereStatement(entity.table, filters, values, to);
   const rows = empty ? [] : await ctx.query(node, statement);
   ctx.wrote(node, spec.entity, spec.action, rows);
   if (!unique) return rows.map((row) => rowToCel(row, spec.entity, ctx.tool.types));
@@ -47,16 +55,28 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
   if (!row) {
     const found = sources && !empty ? await whyNoRow(ctx, node, entity, where) : undefined;
     if (versionFilter && (!found || Number(found.version) !== Number(versionFilter.value))) {
-      throw FlowError.from(ToolError.of("CONFLICT", `${spec.entity} changed since "${node.versionCheck!.node}" read it; retry the request`, [{ message: "the row's version moved on", node: node.id, entity: spec.entity }]), "conflict");
+      throw FlowError.from(
+        ToolError.of("CONFLICT", `${spec.entity} changed since "${node.versionCheck!.node}" read it; retry the request`, [
+          { message: "the row's version moved on", node: node.id, entity: spec.entity },
+        ]),
+        "conflict",
+      );
     }
     if (found && sources && to !== undefined) {
       const from = String(found[statusRowName(entity)]);
       if (!sources.includes(from)) throw invalidTransition(entity, from, to, node.id);
       // Only under READ COMMITTED: the row entered a state it may leave between the UPDATE and
       // this read (each statement takes a new snapshot). Nothing was written; a retry decides.
-      throw FlowError.from(ToolError.of("CONFLICT", `${spec.entity} changed while write "${node.id}" ran; retry the request`, [{ message: "the row's status moved on", node: node.id, entity: spec.entity }]), "conflict");
+      throw FlowError.from(
+        ToolError.of("CONFLICT", `${spec.entity} changed while write "${node.id}" ran; retry the request`, [
+          { message: "the row's status moved on", node: node.id, entity: spec.entity },
+        ]),
+        "conflict",
+      );
     }
-    throw ToolError.of("NOT_FOUND", `no ${spec.entity} matches (write "${node.id}")`, [{ message: `no ${spec.entity} row matches the where of write "${node.id}"`, node: node.id, entity: spec.entity }]);
+    throw ToolError.of("NOT_FOUND", `no ${spec.entity} matches (write "${node.id}")`, [
+      { message: `no ${spec.entity} row matches the where of write "${node.id}"`, node: node.id, entity: spec.entity },
+    ]);
   }
   return rowToCel(row, spec.entity, ctx.tool.types);
 };
@@ -68,7 +88,12 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
  */
 function invalidTransition(entity: EntityRuntime, from: string, to: string, node: string): FlowError {
   const message = `${entity.spec.name}: no transition from ${from} to ${to}`;
-  return FlowError.from(ToolError.of("INVALID_TRANSITION", message, [{ message, node, entity: entity.spec.name, rule: `status ${statusRowName(entity)}: transitions` }]), "permanent");
+  return FlowError.from(
+    ToolError.of("INVALID_TRANSITION", message, [
+      { message, node, entity: entity.spec.name, rule: `status ${statusRowName(entity)}: transitions` },
+    ]),
+    "permanent",
+  );
 }
 
 function statusRowName(entity: EntityRuntime): string {
@@ -84,7 +109,12 @@ function statusRowName(entity: EntityRuntime): string {
  * is waited for, as the UPDATE waited). The version filter is left out: a moved version is judged
  * by the caller, on the row this read returns.
  */
-async function whyNoRow(ctx: NodeContext, node: PlanNode, entity: EntityRuntime, where: readonly Filter[]): Promise<Record<string, unknown> | undefined> {
+async function whyNoRow(
+  ctx: NodeContext,
+  node: PlanNode,
+  entity: EntityRuntime,
+  where: readonly Filter[],
+): Promise<Record<string, unknown> | undefined> {
   const rows = await ctx.query(node, listStatement(entity.table, { where, limit: 1, lock: "share" }));
   return rows[0];
 }
@@ -93,7 +123,11 @@ function setValues(ctx: NodeContext, node: PlanNode, spec: NodeOfType<"write">, 
   const values: Record<string, unknown> = {};
   for (const [name, expression] of Object.entries(spec.set ?? {})) {
     const field = rowNameOf(entity.spec, name);
-    values[field] = toStoredParam(ctx.evaluate(node, `set.${name}`, expression), columnOf(entity.table, field), `flow.${node.id}.set.${name}`);
+    values[field] = toStoredParam(
+      ctx.evaluate(node, `set.${name}`, expression),
+      columnOf(entity.table, field),
+      `flow.${node.id}.set.${name}`,
+    );
   }
   return values;
 }
@@ -108,12 +142,19 @@ function setValues(ctx: NodeContext, node: PlanNode, spec: NodeOfType<"write">, 
 async function lockOverlapKeys(ctx: NodeContext, node: PlanNode, entity: EntityRuntime, values: Record<string, unknown>): Promise<void> {
   for (const rule of entity.spec.noOverlap ?? []) {
     const group = JSON.stringify((rule.per ?? []).map((name) => values[rowNameOf(entity.spec, name)] ?? null));
-    await ctx.query(node, { text: "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))", values: [`${entity.table.name}.${rule.name}`, group] });
+    await ctx.query(node, {
+      text: "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
+      values: [`${entity.table.name}.${rule.name}`, group],
+    });
   }
 }
 
 function versionCheck(ctx: NodeContext, node: PlanNode): Filter | undefined {
   if (!node.versionCheck) return undefined;
   const version = ctx.evaluate(node, "versionCheck", `nodes.${node.versionCheck.node}.version`);
-  return { field: "version", op: "eq", value: toParam(version, { name: "version", rowName: "version", type: "integer", nullable: false, origin: { kind: "system" } }) };
+  return {
+    field: "version",
+    op: "eq",
+    value: toParam(version, { name: "version", rowName: "version", type: "integer", nullable: false, origin: { kind: "system" } }),
+  };
 }

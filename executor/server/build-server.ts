@@ -116,7 +116,11 @@ function wireExecutor(options: ServerOptions): Wiring {
     rateLimiter: options.rateLimit === false ? null : createRateLimiter(options.rateLimit ?? DEFAULTS.rateLimit),
     leaseMarginMs: options.leaseMarginMs ?? DEFAULTS.leaseMarginMs,
     now,
-    onBookkeepingError: (error, invocationId) => logger.error({ invocationId, err: describe(error) }, "the audit record or idempotency key of a failed invocation could not be written"),
+    onBookkeepingError: (error, invocationId) =>
+      logger.error(
+        { invocationId, err: describe(error) },
+        "the audit record or idempotency key of a failed invocation could not be written",
+      ),
   };
   return { app, executor, logger, metrics };
 }
@@ -124,8 +128,17 @@ function wireExecutor(options: ServerOptions): Wiring {
 function responder({ logger, metrics }: Wiring, projectId: string | undefined): Respond {
   return (request, reply, tool, result) => {
     metrics.observe(tool || "(none)", result.status, result.durationMs / 1000);
-    const line = { invocationId: result.headers[INVOCATION_HEADER], tool, status: result.status, durationMs: result.durationMs, ...(result.code ? { code: result.code } : {}), ...(result.callerId ? { callerId: result.callerId } : {}), ...traceFields(request.headers, projectId) };
-    if (result.status >= 500) logger.error({ ...line, ...(result.internal ? { err: describe(result.internal) } : {}) }, `${tool || request.method} failed`);
+    const line = {
+      invocationId: result.headers[INVOCATION_HEADER],
+      tool,
+      status: result.status,
+      durationMs: result.durationMs,
+      ...(result.code ? { code: result.code } : {}),
+      ...(result.callerId ? { callerId: result.callerId } : {}),
+      ...traceFields(request.headers, projectId),
+    };
+    if (result.status >= 500)
+      logger.error({ ...line, ...(result.internal ? { err: describe(result.internal) } : {}) }, `${tool || request.method} failed`);
     else if (result.status >= 400) logger.warn(line, `${tool} refused`);
     else logger.info(line, `${tool} ok`);
     return reply.code(result.status).headers(result.headers).send(result.body);
@@ -141,7 +154,13 @@ function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyL
     // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
     frameworkErrors: (_error, request, reply) => {
       const error = ToolError.of("INVALID_INPUT", "the URL is not valid", [{ path: "path", message: "has a malformed percent-encoding" }]);
-      return respond(request, reply, "", { status: 400, body: error.toBody(), headers: { [INVOCATION_HEADER]: newInvocationId() }, code: error.code, durationMs: 0 });
+      return respond(request, reply, "", {
+        status: 400,
+        body: error.toBody(),
+        headers: { [INVOCATION_HEADER]: newInvocationId() },
+        code: error.code,
+        durationMs: 0,
+      });
     },
   }) as unknown as ExecutorServer;
   Object.assign(server, { executor, metrics });
@@ -165,7 +184,9 @@ function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiri
 
   server.get(HEALTH_PATH, async () => ({ status: "ok" }));
   server.get(READINESS_PATH, async (_request, reply) => {
-    const readiness = await executor.withConnection((conn) => checkReadiness(conn, app), READINESS_WAIT_MS).catch((error: unknown) => ({ ready: false as const, reason: noConnection(error).message }));
+    const readiness = await executor
+      .withConnection((conn) => checkReadiness(conn, app), READINESS_WAIT_MS)
+      .catch((error: unknown) => ({ ready: false as const, reason: noConnection(error).message }));
     if (readiness.ready) return { status: "ready" };
     return reply.code(503).send(ToolError.of("UNAVAILABLE", readiness.reason).toBody());
   });
@@ -176,7 +197,13 @@ function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiri
 function registerErrorHandlers(server: ExecutorServer, { app, executor }: Wiring, respond: Respond, bodyLimit: number): void {
   server.setNotFoundHandler(async (request, reply) => {
     const error = ToolError.of("ROUTE_NOT_FOUND", `no tool serves ${request.method} ${request.url.split("?")[0]}`);
-    return respond(request, reply, "", { status: 404, body: error.toBody(), headers: { [INVOCATION_HEADER]: newInvocationId() }, code: error.code, durationMs: 0 });
+    return respond(request, reply, "", {
+      status: 404,
+      body: error.toBody(),
+      headers: { [INVOCATION_HEADER]: newInvocationId() },
+      code: error.code,
+      durationMs: 0,
+    });
   });
   server.setErrorHandler(async (error: Error & { code?: string; statusCode?: number }, request, reply) => {
     const toolName = (request.routeOptions.config as { tool?: string } | undefined)?.tool ?? NO_ROUTE.tool;
@@ -188,8 +215,16 @@ function registerErrorHandlers(server: ExecutorServer, { app, executor }: Wiring
           ? ToolError.of("INVALID_INPUT", undefined, [{ message: error.message }])
           : ToolError.of("INTERNAL");
     const invocationId = newInvocationId();
-    if (tool) return respond(request, reply, tool.name, await rejected(executor, invocationRequest(tool, request, invocationId), toolError));
-    return respond(request, reply, "", { status: toolError.status, body: toolError.toBody(), headers: { [INVOCATION_HEADER]: invocationId }, code: toolError.code, durationMs: 0, internal: error });
+    if (tool)
+      return respond(request, reply, tool.name, await rejected(executor, invocationRequest(tool, request, invocationId), toolError));
+    return respond(request, reply, "", {
+      status: toolError.status,
+      body: toolError.toBody(),
+      headers: { [INVOCATION_HEADER]: invocationId },
+      code: toolError.code,
+      durationMs: 0,
+      internal: error,
+    });
   });
 }
 
@@ -211,7 +246,11 @@ function invocationRequest(tool: RuntimeTool, request: FastifyRequest, invocatio
 
 function parseBody(raw: string, contentType: string | undefined): { body: unknown; problem?: ErrorDetail } {
   if (raw.trim() === "") return { body: undefined };
-  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType)) return { body: undefined, problem: { path: "body", message: `must be JSON (Content-Type application/json), not ${contentType.split(";")[0]}` } };
+  if (contentType && !/^application\/([\w.+-]+\+)?json\b/i.test(contentType))
+    return {
+      body: undefined,
+      problem: { path: "body", message: `must be JSON (Content-Type application/json), not ${contentType.split(";")[0]}` },
+    };
   try {
     return { body: JSON.parse(raw) as unknown };
   } catch (error) {
@@ -225,8 +264,10 @@ function checkEffectSettings(app: RuntimeApp, options: ServerOptions): void {
   for (const tool of app.tools.values()) {
     for (const node of Object.values(tool.plan.nodes)) {
       const spec = node.spec as { secret?: string };
-      if (node.type === "email" && !spec.secret && !options.email?.smtpUrl) problems.push(`email node ${tool.name}.${node.id} names no secret, so FASCIA_SMTP_URL must be set`);
-      if (node.type === "payment" && !spec.secret && !options.payments?.defaultSecret) problems.push(`payment node ${tool.name}.${node.id} names no secret, so FASCIA_PAYMENTS_SECRET must name one`);
+      if (node.type === "email" && !spec.secret && !options.email?.smtpUrl)
+        problems.push(`email node ${tool.name}.${node.id} names no secret, so FASCIA_SMTP_URL must be set`);
+      if (node.type === "payment" && !spec.secret && !options.payments?.defaultSecret)
+        problems.push(`payment node ${tool.name}.${node.id} names no secret, so FASCIA_PAYMENTS_SECRET must name one`);
     }
   }
   if (problems.length) throw new Error(`the executor cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
@@ -235,4 +276,3 @@ function checkEffectSettings(app: RuntimeApp, options: ServerOptions): void {
 function describe(error: unknown): { message: string; stack?: string } {
   return error instanceof Error ? { message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { message: String(error) };
 }
-

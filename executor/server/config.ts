@@ -12,7 +12,13 @@ export interface ExecutorConfig {
   databaseUrl: string;
   poolMax: number;
   /** Absent when no FASCIA_AUTH_* is set: then the app may have no HTTP tool (checked at start). */
-  auth?: { issuer: string; audience: string; jwksUrl: string; rolesClaim: string; tokenCache: { maxEntries: number; maxAgeSeconds: number } };
+  auth?: {
+    issuer: string;
+    audience: string;
+    jwksUrl: string;
+    rolesClaim: string;
+    tokenCache: { maxEntries: number; maxAgeSeconds: number };
+  };
   scheduler?: { serviceAccountEmail: string };
   paymentsBaseUrl: string;
   defaultPaymentsSecret?: string;

@@ -49,7 +49,9 @@ async function migrate(db: Database, entities: Parameters<typeof migrateToSpecs>
   let app: string;
   switch (outcome.status) {
     case "invalid":
-      throw new MigrationRunError(`the entities of ${source} cannot be compiled, nothing was applied:\n${outcome.plan.problems.map((p) => `  - ${p.entity} ${p.path.join(".")}: ${p.message}`).join("\n")}`);
+      throw new MigrationRunError(
+        `the entities of ${source} cannot be compiled, nothing was applied:\n${outcome.plan.problems.map((p) => `  - ${p.entity} ${p.path.join(".")}: ${p.message}`).join("\n")}`,
+      );
     case "blocked": {
       const red = outcome.plan.findings.filter((f) => f.level === "red" && !f.acknowledged);
       throw new MigrationRunError(

@@ -19,7 +19,10 @@ export async function openExecutorDatabase(url: string, poolMax: number): Promis
     ({ openDatabase } = require("../../database/open") as { openDatabase: OpenDatabase });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((error as Error).message).includes("@electric-sql/pglite")) {
-      throw new Error(`${url.split(":")[0]}: URLs need @electric-sql/pglite installed next to the executor; the executor image carries only the PostgreSQL driver (use a postgres:// URL)`, { cause: error });
+      throw new Error(
+        `${url.split(":")[0]}: URLs need @electric-sql/pglite installed next to the executor; the executor image carries only the PostgreSQL driver (use a postgres:// URL)`,
+        { cause: error },
+      );
     }
     throw error;
   }

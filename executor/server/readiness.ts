@@ -20,9 +20,12 @@ export async function checkReadiness(conn: Queryable, app: RuntimeApp): Promise<
     const ledger = await readLedger(conn);
     const last = ledger.at(-1);
     if (!last) return { ready: false, reason: "no migration has been applied to this database" };
-    if (ledger.some((row) => row.state !== "applied")) return { ready: false, reason: "a migration is still pending (index builds or validations not finished)" };
-    if (byName(last.entities) !== byName(app.manifest.specs.entities)) return { ready: false, reason: "the database's schema is not the one of this app's entities: apply its migration" };
-    if (!(await executorMigrationsApplied(conn))) return { ready: false, reason: "the executor's tables (idempotency, audit) are not created" };
+    if (ledger.some((row) => row.state !== "applied"))
+      return { ready: false, reason: "a migration is still pending (index builds or validations not finished)" };
+    if (byName(last.entities) !== byName(app.manifest.specs.entities))
+      return { ready: false, reason: "the database's schema is not the one of this app's entities: apply its migration" };
+    if (!(await executorMigrationsApplied(conn)))
+      return { ready: false, reason: "the executor's tables (idempotency, audit) are not created" };
   } catch (error) {
     return { ready: false, reason: `the migration ledger cannot be read: ${(error as Error).message}` };
   }

@@ -27,7 +27,9 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
   const manifest = readManifest(config.manifestPath);
   const httpTools = manifest.specs.tools.filter((t) => t.trigger.http).map((t) => t.name);
   if (!config.auth && httpTools.length > 0) {
-    throw new ConfigError([`FASCIA_AUTH_ISSUER, FASCIA_AUTH_AUDIENCE and FASCIA_AUTH_JWKS_URL must be set: the app has HTTP tools (${httpTools.join(", ")})`]);
+    throw new ConfigError([
+      `FASCIA_AUTH_ISSUER, FASCIA_AUTH_AUDIENCE and FASCIA_AUTH_JWKS_URL must be set: the app has HTTP tools (${httpTools.join(", ")})`,
+    ]);
   }
   const db: Database = await openExecutorDatabase(config.databaseUrl, config.poolMax);
   let server: ExecutorServer;
@@ -36,11 +38,20 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       app: manifest,
       db,
       auth: config.auth
-        ? { issuer: config.auth.issuer, audience: config.auth.audience, keys: { jwksUrl: config.auth.jwksUrl }, rolesClaim: config.auth.rolesClaim, tokenCache: config.auth.tokenCache }
+        ? {
+            issuer: config.auth.issuer,
+            audience: config.auth.audience,
+            keys: { jwksUrl: config.auth.jwksUrl },
+            rolesClaim: config.auth.rolesClaim,
+            tokenCache: config.auth.tokenCache,
+          }
         : { authenticate: refuseBearerTokens },
       ...(config.scheduler ? { scheduler: config.scheduler } : {}),
       env,
-      payments: { baseUrl: config.paymentsBaseUrl, ...(config.defaultPaymentsSecret ? { defaultSecret: config.defaultPaymentsSecret } : {}) },
+      payments: {
+        baseUrl: config.paymentsBaseUrl,
+        ...(config.defaultPaymentsSecret ? { defaultSecret: config.defaultPaymentsSecret } : {}),
+      },
       email: { ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), ...(config.emailFrom ? { from: config.emailFrom } : {}) },
       bodyLimitBytes: config.bodyLimitBytes,
       rateLimit: config.rateLimit,

@@ -61,8 +61,14 @@ export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<Aud
       const seq = Number(row.seq);
       const body = (typeof row.body === "string" ? JSON.parse(row.body) : row.body) as AuditBody;
       const at = { seq, invocationId: row.invocation_id };
-      if (seq !== prev.seq + 1) return { records: count, head: prev, broken: { ...at, reason: `sequence jumps from ${prev.seq} to ${seq} (a record was removed)` } };
-      if (row.prev_hash !== prev.hash) return { records: count, head: prev, broken: { ...at, reason: "its previous-hash does not match the record before it" } };
+      if (seq !== prev.seq + 1)
+        return {
+          records: count,
+          head: prev,
+          broken: { ...at, reason: `sequence jumps from ${prev.seq} to ${seq} (a record was removed)` },
+        };
+      if (row.prev_hash !== prev.hash)
+        return { records: count, head: prev, broken: { ...at, reason: "its previous-hash does not match the record before it" } };
       if (body.invocationId !== row.invocation_id || hashRecord(row.prev_hash, seq, body) !== row.hash) {
         return { records: count, head: prev, broken: { ...at, reason: "its content does not match its hash (the record was changed)" } };
       }
@@ -77,7 +83,11 @@ export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<Aud
     return {
       records: count,
       head: prev,
-      broken: { seq: Number(recorded.seq), invocationId: "(chain head)", reason: `the chain head says the last record is #${recorded.seq}, but the table ends at #${prev.seq} (records were removed from the end)` },
+      broken: {
+        seq: Number(recorded.seq),
+        invocationId: "(chain head)",
+        reason: `the chain head says the last record is #${recorded.seq}, but the table ends at #${prev.seq} (records were removed from the end)`,
+      },
     };
   }
   return { records: count, head: prev };

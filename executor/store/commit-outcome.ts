@@ -32,7 +32,10 @@ export async function settleLostConnection(db: Queryable, lost: LostConnection, 
     if (!ended || !lost.finalCommit) return false;
     const { invocationId, tool, at } = lost.finalCommit;
     // (tool, at) is indexed; `at` is the invocation's start, so this reads one index entry or two.
-    const { rows } = await db.query(`SELECT 1 FROM "${AUDIT_TABLE}" WHERE "tool" = $1 AND "at" = $2::timestamptz AND "invocation_id" = $3`, [tool, at, invocationId]);
+    const { rows } = await db.query(
+      `SELECT 1 FROM "${AUDIT_TABLE}" WHERE "tool" = $1 AND "at" = $2::timestamptz AND "invocation_id" = $3`,
+      [tool, at, invocationId],
+    );
     return rows.length > 0;
   } catch {
     return false;

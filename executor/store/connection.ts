@@ -28,7 +28,8 @@ export function connectionProvider(db: Database): WithConnection {
 
 /** The error of an invocation that got no connection (the pool was exhausted, or the database refused or could not be reached). */
 export function noConnection(error: unknown): ToolError {
-  if (error instanceof ConnectionWaitExceeded) return ToolError.of("UNAVAILABLE", `${error.message}; retry later`, [{ message: "database connection pool exhausted" }]);
+  if (error instanceof ConnectionWaitExceeded)
+    return ToolError.of("UNAVAILABLE", `${error.message}; retry later`, [{ message: "database connection pool exhausted" }]);
   return ToolError.of("UNAVAILABLE", "the database cannot be reached; nothing was run", [{ message: "no database connection" }]);
 }
 
@@ -41,7 +42,11 @@ function takingTurns(db: Database): <T>(fn: (conn: Queryable) => Promise<T>) => 
   };
 }
 
-function bounded<T>(session: <R>(fn: (conn: Queryable) => Promise<R>) => Promise<R>, fn: (conn: Queryable) => Promise<T>, waitMs: number): Promise<T> {
+function bounded<T>(
+  session: <R>(fn: (conn: Queryable) => Promise<R>) => Promise<R>,
+  fn: (conn: Queryable) => Promise<T>,
+  waitMs: number,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let state: "waiting" | "running" | "abandoned" = "waiting";
     const timer = setTimeout(() => {

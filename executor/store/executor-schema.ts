@@ -86,7 +86,10 @@ export async function applyExecutorMigrations(db: Database): Promise<string[]> {
       const sum = checksum(migration.sql);
       const known = applied.get(migration.id);
       if (known !== undefined) {
-        if (known !== sum) throw new Error(`executor migration ${migration.id} was applied with another script (checksum ${known.slice(0, 12)}…): an applied migration must never change`);
+        if (known !== sum)
+          throw new Error(
+            `executor migration ${migration.id} was applied with another script (checksum ${known.slice(0, 12)}…): an applied migration must never change`,
+          );
         continue;
       }
       await inTransaction(session, async (tx) => {

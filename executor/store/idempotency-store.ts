@@ -40,7 +40,13 @@ export function fingerprintOf(input: Record<string, unknown>): string {
   return sha256(canonicalJson(input));
 }
 
-export async function claimKey(conn: Queryable, scope: IdempotencyScope, fingerprint: string, invocationId: string, leaseMs: number): Promise<Claim> {
+export async function claimKey(
+  conn: Queryable,
+  scope: IdempotencyScope,
+  fingerprint: string,
+  invocationId: string,
+  leaseMs: number,
+): Promise<Claim> {
   const pk = [scope.tool, scope.callerId, scope.key];
   for (let round = 0; round < 5; round++) {
     const inserted = await conn.query<{ generation: number }>(
@@ -66,37 +72,58 @@ export async function claimKey(conn: Queryable, scope: IdempotencyScope, fingerp
       if (claimed) return claimed;
       continue;
     }
-    if (row.fingerprint !== fingerprint) throw ToolError.of("IDEMPOTENCY_CONFLICT", undefined, [{ path: "header.idempotency-key", message: "this key was first used with a different request payload" }]);
-    if (row.state === "done") return { kind: "replay", status: Number(row.response_status), body: parseJson(row.response_body), invocationId: row.invocation_id };
+    if (row.fingerprint !== fingerprint)
+      throw ToolError.of("IDEMPOTENCY_CONFLICT", undefined, [
+        { path: "header.idempotency-key", message: "this key was first used with a different request payload" },
+      ]);
+    if (row.state === "done")
+      return { kind: "replay", status: Number(row.response_status), body: parseJson(row.response_body), invocationId: row.invocation_id };
     if (row.state === "running" && row.expired) {
       const claimed = await takeOver();
       if (claimed) return claimed;
       continue;
     }
     if (row.state === "committed" && row.expired) {
-      throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", "the first request with this Idempotency-Key committed its writes but never finished; it will not run again", [{ path: "header.idempotency-key", message: `invocation ${row.invocation_id} did not complete` }]);
+      throw ToolError.of(
+        "IDEMPOTENCY_IN_FLIGHT",
+        "the first request with this Idempotency-Key committed its writes but never finished; it will not run again",
+        [{ path: "header.idempotency-key", message: `invocation ${row.invocation_id} did not complete` }],
+      );
     }
-    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [{ path: "header.idempotency-key", message: `invocation ${row.invocation_id} is still running` }]);
+    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [
+      { path: "header.idempotency-key", message: `invocation ${row.invocation_id} is still running` },
+    ]);
   }
-  throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [{ path: "header.idempotency-key", message: "the key changed hands repeatedly while claiming it" }]);
+  throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [
+    { path: "header.idempotency-key", message: "the key changed hands repeatedly while claiming it" },
+  ]);
 }
 
 /** Inside the transaction that commits writes: the key can no longer be freed. */
 export async function markCommitted(conn: Queryable, scope: IdempotencyScope, invocationId: string): Promise<void> {
-  await expectOwned(conn.query(`UPDATE ${T} SET "state" = 'committed', "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`, [scope.tool, scope.callerId, scope.key, invocationId]));
-}
-
-/** Inside the final transaction: the response that later requests with this key replay. */
-export async function storeResponse(conn: Queryable, scope: IdempotencyScope, invocationId: string, status: number, body: unknown): Promise<void> {
   await expectOwned(
-    conn.query(`UPDATE ${T} SET "state" = 'done', "response_status" = $5, "response_body" = $6, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`, [
+    conn.query(`UPDATE ${T} SET "state" = 'committed', "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`, [
       scope.tool,
       scope.callerId,
       scope.key,
       invocationId,
-      status,
-      JSON.stringify(body),
     ]),
+  );
+}
+
+/** Inside the final transaction: the response that later requests with this key replay. */
+export async function storeResponse(
+  conn: Queryable,
+  scope: IdempotencyScope,
+  invocationId: string,
+  status: number,
+  body: unknown,
+): Promise<void> {
+  await expectOwned(
+    conn.query(
+      `UPDATE ${T} SET "state" = 'done', "response_status" = $5, "response_body" = $6, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`,
+      [scope.tool, scope.callerId, scope.key, invocationId, status, JSON.stringify(body)],
+    ),
   );
 }
 
@@ -110,12 +137,17 @@ export async function releaseKey(conn: Queryable, scope: IdempotencyScope, invoc
   if (!refunded) {
     await conn.query(`DELETE FROM ${T} WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running' AND "generation" = 0`, pk);
   }
-  await conn.query(`UPDATE ${T} SET "state" = 'failed', "generation" = "generation" + $5, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running'`, [...pk, refunded ? 1 : 0]);
+  await conn.query(
+    `UPDATE ${T} SET "state" = 'failed', "generation" = "generation" + $5, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running'`,
+    [...pk, refunded ? 1 : 0],
+  );
 }
 
 async function expectOwned(result: Promise<{ rowCount: number }>): Promise<void> {
   if ((await result).rowCount === 0) {
-    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", "another request took over this Idempotency-Key (this one outlived its lease)", [{ path: "header.idempotency-key", message: "the lease on the key ended before the invocation finished" }]);
+    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", "another request took over this Idempotency-Key (this one outlived its lease)", [
+      { path: "header.idempotency-key", message: "the lease on the key ended before the invocation finished" },
+    ]);
   }
 }
 

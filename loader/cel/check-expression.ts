@@ -35,7 +35,12 @@ export function checkExpression(
   expected?: CelTypeName,
 ): CheckedExpression {
   const report = (code: "FS023" | "FS024" | "FS025", offset: number, message: string, want?: string) =>
-    diagnostics.push({ ...doc.locateInString(path, offset), code, message: `${formatPath(path)}: ${message}`, ...(want ? { expected: want } : {}) });
+    diagnostics.push({
+      ...doc.locateInString(path, offset),
+      code,
+      message: `${formatPath(path)}: ${message}`,
+      ...(want ? { expected: want } : {}),
+    });
   let parsed: ReturnType<Environment["parse"]>;
   try {
     parsed = env.parse(expression);
@@ -52,26 +57,59 @@ export function checkExpression(
   }
   const type = String(result.type);
   if (expected && !assignable(type, expected)) {
-    const hint = bare(type) === "double" && bare(expected) === "decimal" ? "; convert explicitly with decimal(...)" : bare(type) === "decimal" && bare(expected) === "double" ? "; convert explicitly with double(...)" : "";
+    const hint =
+      bare(type) === "double" && bare(expected) === "decimal"
+        ? "; convert explicitly with decimal(...)"
+        : bare(type) === "decimal" && bare(expected) === "double"
+          ? "; convert explicitly with double(...)"
+          : "";
     report("FS025", 0, `expression has type ${describeCelType(type)}${hint}`, describeCelType(expected));
     return { ok: false, type, nodeRefs };
   }
   return { ok: true, type, nodeRefs };
 }
 
-
 /** The parser names tokens by its own constants (`Unexpected token: GT`); authors wrote `>`. */
 const TOKEN_TEXT: Record<string, string> = {
-  EOF: "end of expression", PLUS: '"+"', MINUS: '"-"', MULTIPLY: '"*"', DIVIDE: '"/"', MODULO: '"%"',
-  EQ: '"=="', NE: '"!="', LT: '"<"', LE: '"<="', GT: '">"', GE: '">="', AND: '"&&"', OR: '"||"', NOT: '"!"',
-  IN: '"in"', LPAREN: '"("', RPAREN: '")"', LBRACKET: '"["', RBRACKET: '"]"', LBRACE: '"{"', RBRACE: '"}"',
-  DOT: '"."', COMMA: '","', COLON: '":"', QUESTION: '"?"', NUMBER: "a number", STRING: "a string",
-  BOOLEAN: "true or false", NULL: "null", IDENTIFIER: "a name", BYTES: "bytes",
+  EOF: "end of expression",
+  PLUS: '"+"',
+  MINUS: '"-"',
+  MULTIPLY: '"*"',
+  DIVIDE: '"/"',
+  MODULO: '"%"',
+  EQ: '"=="',
+  NE: '"!="',
+  LT: '"<"',
+  LE: '"<="',
+  GT: '">"',
+  GE: '">="',
+  AND: '"&&"',
+  OR: '"||"',
+  NOT: '"!"',
+  IN: '"in"',
+  LPAREN: '"("',
+  RPAREN: '")"',
+  LBRACKET: '"["',
+  RBRACKET: '"]"',
+  LBRACE: '"{"',
+  RBRACE: '"}"',
+  DOT: '"."',
+  COMMA: '","',
+  COLON: '":"',
+  QUESTION: '"?"',
+  NUMBER: "a number",
+  STRING: "a string",
+  BOOLEAN: "true or false",
+  NULL: "null",
+  IDENTIFIER: "a name",
+  BYTES: "bytes",
 };
 
 function readableTokens(message: string): string {
-  return message.replace(/^(Unexpected token: |Expected )([A-Z]+)(, got )?([A-Z]+)?/, (all, head: string, first: string, got?: string, second?: string) =>
-    `${head}${TOKEN_TEXT[first] ?? first}${got ?? ""}${second ? (TOKEN_TEXT[second] ?? second) : ""}`,
+  return message.replace(
+    /^(Unexpected token: |Expected )([A-Z]+)(, got )?([A-Z]+)?/,
+    (all, head: string, first: string, got?: string, second?: string) =>
+      `${head}${TOKEN_TEXT[first] ?? first}${got ?? ""}${second ? (TOKEN_TEXT[second] ?? second) : ""}`,
   );
 }
 

@@ -14,7 +14,19 @@ import { code as currencyRecord } from "currency-codes";
  * test/loader/currencies.test.ts checks this list against the list-one XML the package ships.
  */
 export const NO_MINOR_UNIT: ReadonlySet<string> = new Set([
-  "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XTS", "XUA", "XXX",
+  "XAG",
+  "XAU",
+  "XBA",
+  "XBB",
+  "XBC",
+  "XBD",
+  "XDR",
+  "XPD",
+  "XPT",
+  "XSU",
+  "XTS",
+  "XUA",
+  "XXX",
 ]);
 
 /**

@@ -43,7 +43,14 @@ export const MAX_DIGITS = 1000;
  * significant digits and a sum fewer: at this working precision decimal.js never rounds. The
  * exponent range is widened so it never switches to 1e+21 text.
  */
-const Exact = Decimal.clone({ precision: 4 * MAX_DIGITS + 8, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -9e15, toExpPos: 9e15, minE: -9e15, maxE: 9e15 });
+const Exact = Decimal.clone({
+  precision: 4 * MAX_DIGITS + 8,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+  minE: -9e15,
+  maxE: 9e15,
+});
 type Exact = InstanceType<typeof Exact>;
 
 /** A CEL decimal value (registered with cel-js by its constructor, so it must be this class). */
@@ -133,7 +140,11 @@ function compare(a: Operand, b: Operand): number {
 }
 
 type RoundingName = "round" | "floor" | "ceil";
-const ROUNDING: Record<RoundingName, Decimal.Rounding> = { round: Decimal.ROUND_HALF_UP, floor: Decimal.ROUND_FLOOR, ceil: Decimal.ROUND_CEIL };
+const ROUNDING: Record<RoundingName, Decimal.Rounding> = {
+  round: Decimal.ROUND_HALF_UP,
+  floor: Decimal.ROUND_FLOOR,
+  ceil: Decimal.ROUND_CEIL,
+};
 
 function roundTo(x: CelDecimal, scale: bigint, how: RoundingName): CelDecimal {
   if (scale < 0n || scale > BigInt(MAX_DIGITS)) fail(`${how}(x, ${scale}): the scale must be between 0 and ${MAX_DIGITS}`);
@@ -161,7 +172,9 @@ function minorUnits(amount: CelDecimal, currency: string): bigint {
   if ("error" in found) return fail(`minorUnits: ${found.error}`);
   const shifted = amount.value.times(new Exact(10).pow(found.exponent));
   if (!shifted.isInteger()) {
-    fail(`minorUnits(${amount}, '${currency}'): ${currency.toUpperCase()} has ${found.exponent} decimal places; round the amount first, e.g. round(x, ${found.exponent})`);
+    fail(
+      `minorUnits(${amount}, '${currency}'): ${currency.toUpperCase()} has ${found.exponent} decimal places; round the amount first, e.g. round(x, ${found.exponent})`,
+    );
   }
   return toInt(shifted, `minorUnits(${amount}, '${currency}')`);
 }
@@ -172,7 +185,11 @@ function minorUnits(amount: CelDecimal, currency: string): bigint {
  */
 export function registerDecimal(env: Environment): void {
   env.registerType("decimal", CelDecimal);
-  for (const [op, fn] of [["+", add], ["-", subtract], ["*", multiply]] as const) {
+  for (const [op, fn] of [
+    ["+", add],
+    ["-", subtract],
+    ["*", multiply],
+  ] as const) {
     env.registerOperator(`decimal ${op} decimal`, fn);
     env.registerOperator(`decimal ${op} int`, fn);
     env.registerOperator(`int ${op} decimal: decimal`, fn);
@@ -181,7 +198,12 @@ export function registerDecimal(env: Environment): void {
   // `==` registers its reverse and `!=` itself (cel-js registry.binaryOverload).
   env.registerOperator("decimal == decimal", (a: CelDecimal, b: CelDecimal) => compare(a, b) === 0);
   env.registerOperator("decimal == int", (a: CelDecimal, b: bigint) => compare(a, b) === 0);
-  const orderings = { "<": (c: number) => c < 0, "<=": (c: number) => c <= 0, ">": (c: number) => c > 0, ">=": (c: number) => c >= 0 } as const;
+  const orderings = {
+    "<": (c: number) => c < 0,
+    "<=": (c: number) => c <= 0,
+    ">": (c: number) => c > 0,
+    ">=": (c: number) => c >= 0,
+  } as const;
   for (const [op, test] of Object.entries(orderings)) {
     env.registerOperator(`decimal ${op} decimal`, (a: Operand, b: Operand) => test(compare(a, b)));
     env.registerOperator(`decimal ${op} int`, (a: Operand, b: Operand) => test(compare(a, b)));
@@ -194,6 +216,7 @@ export function registerDecimal(env: Environment): void {
   env.registerFunction("string(decimal): string", (x: CelDecimal) => x.toString());
   env.registerFunction("double(decimal): double", (x: CelDecimal) => x.value.toNumber());
   env.registerFunction("int(decimal): int", decimalToInt);
-  for (const how of ["round", "floor", "ceil"] as const) env.registerFunction(`${how}(decimal, int): decimal`, (x: CelDecimal, scale: bigint) => roundTo(x, scale, how));
+  for (const how of ["round", "floor", "ceil"] as const)
+    env.registerFunction(`${how}(decimal, int): decimal`, (x: CelDecimal, scale: bigint) => roundTo(x, scale, how));
   env.registerFunction("minorUnits(decimal, string): int", minorUnits);
 }

@@ -150,8 +150,25 @@ export function createRowEnvironment(base: Environment, entity: EntitySpec): Env
 
 /** cel-js's reserved identifiers (lib/globals.js RESERVED), which it will not declare as variables. */
 const CEL_RESERVED_WORDS = new Set([
-  "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let", "loop", "package",
-  "namespace", "return", "var", "void", "while", "__proto__", "prototype",
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while",
+  "__proto__",
+  "prototype",
 ]);
 
 /** A Policy checked on its own: it may name input, caller and nodes, all dynamic. */

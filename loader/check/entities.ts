@@ -24,8 +24,10 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
   const statusField = spec.status ? (spec.status.field ?? "status") : undefined;
 
   for (const name of fieldNames) {
-    if (RESERVED_FIELDS.has(name)) report("FS030", ["fields", name], `field "${name}" is a system column every entity already has`, undefined, true);
-    if (name === statusField) report("FS013", ["fields", name], `field "${name}" is the status machine's field; declare its states under status`, undefined, true);
+    if (RESERVED_FIELDS.has(name))
+      report("FS030", ["fields", name], `field "${name}" is a system column every entity already has`, undefined, true);
+    if (name === statusField)
+      report("FS013", ["fields", name], `field "${name}" is the status machine's field; declare its states under status`, undefined, true);
     checkFieldOptions(spec, name, report);
   }
   for (const [name, rel] of Object.entries(relationships)) {
@@ -38,27 +40,56 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
       continue;
     }
     if (rel.kind === "belongsTo") {
-      if (rel.onDelete === "setNull" && !rel.optional) report("FS014", [...path, "onDelete"], `onDelete: setNull needs the relationship to be optional`, "optional: true");
-      if (Object.hasOwn(spec.fields, `${name}Id`)) report("FS014", path, `relationship "${name}" needs the name "${name}Id", which a field already has`, undefined, true);
+      if (rel.onDelete === "setNull" && !rel.optional)
+        report("FS014", [...path, "onDelete"], `onDelete: setNull needs the relationship to be optional`, "optional: true");
+      if (Object.hasOwn(spec.fields, `${name}Id`))
+        report("FS014", path, `relationship "${name}" needs the name "${name}Id", which a field already has`, undefined, true);
     } else {
       const back = Object.entries(target.spec.relationships ?? {}).filter(([, r]) => r.kind === "belongsTo" && r.entity === spec.name);
       const via = rel.via;
       if (via !== undefined) {
-        if (!back.some(([n]) => n === via)) report("FS011", [...path, "via"], `${rel.entity} has no belongsTo "${via}" to ${spec.name}${didYouMean(via, back.map(([n]) => n))}`, back.map(([n]) => n).join(", ") || undefined);
+        if (!back.some(([n]) => n === via))
+          report(
+            "FS011",
+            [...path, "via"],
+            `${rel.entity} has no belongsTo "${via}" to ${spec.name}${didYouMean(
+              via,
+              back.map(([n]) => n),
+            )}`,
+            back.map(([n]) => n).join(", ") || undefined,
+          );
       } else if (back.length === 0) {
-        report("FS014", path, `hasMany "${name}" needs ${rel.entity} to have a belongsTo ${spec.name}`, `a belongsTo relationship on ${rel.entity}`, true);
+        report(
+          "FS014",
+          path,
+          `hasMany "${name}" needs ${rel.entity} to have a belongsTo ${spec.name}`,
+          `a belongsTo relationship on ${rel.entity}`,
+          true,
+        );
       } else if (back.length > 1) {
-        report("FS014", path, `hasMany "${name}": ${rel.entity} has several belongsTo ${spec.name}; name one with via`, back.map(([n]) => n).join(" or "), true);
+        report(
+          "FS014",
+          path,
+          `hasMany "${name}": ${rel.entity} has several belongsTo ${spec.name}; name one with via`,
+          back.map(([n]) => n).join(" or "),
+          true,
+        );
       }
     }
   }
 
   if (spec.status) checkStatus(spec, report);
 
-  const columns = new Set([...fieldNames, ...Object.entries(relationships).filter(([, r]) => r.kind === "belongsTo").map(([n]) => n)]);
+  const columns = new Set([
+    ...fieldNames,
+    ...Object.entries(relationships)
+      .filter(([, r]) => r.kind === "belongsTo")
+      .map(([n]) => n),
+  ]);
   if (statusField) columns.add(statusField);
   const columnRef = (path: SpecPath, name: string) => {
-    if (!columns.has(name)) report("FS010", path, `unknown field "${name}" in ${spec.name}${didYouMean(name, columns)}`, "a field or belongsTo relationship");
+    if (!columns.has(name))
+      report("FS010", path, `unknown field "${name}" in ${spec.name}${didYouMean(name, columns)}`, "a field or belongsTo relationship");
   };
   for (const list of ["unique", "indexes"] as const) {
     spec[list]?.forEach((names, i) => names.forEach((n, j) => columnRef([list, i, j], n)));
@@ -71,7 +102,7 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
     seenNames.set(name, name);
   };
   spec.invariants?.forEach((inv, i) => {
-    uniqueName([ "invariants", i, "name"], inv.name);
+    uniqueName(["invariants", i, "name"], inv.name);
     checkExpression(env, inv.rule, doc, ["invariants", i, "rule"], out, "bool");
   });
   spec.noOverlap?.forEach((rule, i) => {
@@ -80,7 +111,8 @@ export function checkEntity(entry: Located<EntitySpec>, specs: SpecSet, base: En
       // Own keys only: a field list is a plain object, and `toString` is not a field of it.
       const field = Object.hasOwn(spec.fields, f) ? spec.fields[f] : undefined;
       if (!field) columnRef(["noOverlap", i, "range", j], f);
-      else if (!RANGE_TYPES.has(field.type)) report("FS031", ["noOverlap", i, "range", j], `range bound "${f}" is a ${field.type}`, "a date, datetime or numeric field");
+      else if (!RANGE_TYPES.has(field.type))
+        report("FS031", ["noOverlap", i, "range", j], `range bound "${f}" is a ${field.type}`, "a date, datetime or numeric field");
     });
     const [lo, hi] = rule.range;
     if (Object.hasOwn(spec.fields, lo) && Object.hasOwn(spec.fields, hi) && spec.fields[lo]!.type !== spec.fields[hi]!.type) {
@@ -118,7 +150,12 @@ function checkFieldOptions(spec: EntitySpec, name: string, report: Report): void
     const dupes = field.values.filter((v, i) => field.values.indexOf(v) !== i);
     for (const v of new Set(dupes)) report("FS030", [...path, "values"], `enum value "${v}" is listed twice`);
     if (field.default !== undefined && !field.values.includes(field.default)) {
-      report("FS030", [...path, "default"], `default "${field.default}" is not one of the values${didYouMean(field.default, field.values)}`, [...new Set(field.values)].join(", "));
+      report(
+        "FS030",
+        [...path, "default"],
+        `default "${field.default}" is not one of the values${didYouMean(field.default, field.values)}`,
+        [...new Set(field.values)].join(", "),
+      );
     }
   }
 }
@@ -137,7 +174,9 @@ function checkStatus(spec: EntitySpec, report: Report): void {
   const seen = new Set<string>();
   status.transitions?.forEach((t, i) => {
     const froms = Array.isArray(t.from) ? t.from : [t.from];
-    froms.forEach((f, j) => known(Array.isArray(t.from) ? ["status", "transitions", i, "from", j] : ["status", "transitions", i, "from"], f));
+    froms.forEach((f, j) =>
+      known(Array.isArray(t.from) ? ["status", "transitions", i, "from", j] : ["status", "transitions", i, "from"], f),
+    );
     known(["status", "transitions", i, "to"], t.to);
     for (const f of froms) {
       const key = `${f}->${t.to}`;

@@ -71,7 +71,12 @@ export function checkFlowGraph(tool: ToolSpec, doc: SourceDocument, out: Diagnos
     const start = members.indexOf(members.reduce((a, b) => (indexOf.get(a)! <= indexOf.get(b)! ? a : b)));
     const loop = [...members.slice(start), ...members.slice(0, start)];
     const at = edges.findIndex((e) => e.from === loop[0] && e.to === (loop[1] ?? loop[0]));
-    report("FS018", at >= 0 ? ["flow", "edges", at] : ["flow"], `cycle in flow: ${[...loop, loop[0]].join(" → ")}`, "a flow without cycles: edges must form a DAG");
+    report(
+      "FS018",
+      at >= 0 ? ["flow", "edges", at] : ["flow"],
+      `cycle in flow: ${[...loop, loop[0]].join(" → ")}`,
+      "a flow without cycles: edges must form a DAG",
+    );
   }
 
   checkConnected(tool, graph, indexOf, report);
@@ -87,11 +92,18 @@ type Report = (code: Diagnostic["code"], path: SpecPath, message: string, expect
 function checkBranchLabel(from: FlowNodeSpec, when: unknown, path: SpecPath, report: Report): void {
   if (from.type === "if") {
     if (when === undefined) report("FS020", path, `an edge from if "${from.id}" needs when: true or when: false`, "when: true | false");
-    else if (typeof when !== "boolean") report("FS020", [...path, "when"], `when ${JSON.stringify(when)} on an edge from if "${from.id}"`, "true or false");
+    else if (typeof when !== "boolean")
+      report("FS020", [...path, "when"], `when ${JSON.stringify(when)} on an edge from if "${from.id}"`, "true or false");
   } else if (from.type === "switch") {
     const cases = [...new Set([...from.cases, "default"])];
     if (when === undefined) report("FS020", path, `an edge from switch "${from.id}" needs when: <case> or when: default`, oneOf(cases));
-    else if (!cases.some((c) => c === when)) report("FS020", [...path, "when"], `when ${JSON.stringify(when)} is not a case of switch "${from.id}"${typeof when === "string" ? didYouMean(when, cases.map(String)) : ""}`, oneOf(cases));
+    else if (!cases.some((c) => c === when))
+      report(
+        "FS020",
+        [...path, "when"],
+        `when ${JSON.stringify(when)} is not a case of switch "${from.id}"${typeof when === "string" ? didYouMean(when, cases.map(String)) : ""}`,
+        oneOf(cases),
+      );
   } else if (when !== undefined) {
     report("FS020", [...path, "when"], `only edges from if and switch nodes carry when; "${from.id}" is a ${from.type} node`);
   }
@@ -105,12 +117,23 @@ function checkConnected(tool: ToolSpec, graph: graphlib.Graph, indexOf: Map<stri
   for (const component of components) {
     if (component.includes(first)) continue;
     for (const id of component) {
-      report("FS019", ["flow", "nodes", indexOf.get(id)!], `node "${id}" is unreachable: no edge connects it to the flow that starts at "${first}" in tool ${tool.name}`, `an edge to or from "${id}"`);
+      report(
+        "FS019",
+        ["flow", "nodes", indexOf.get(id)!],
+        `node "${id}" is unreachable: no edge connects it to the flow that starts at "${first}" in tool ${tool.name}`,
+        `an edge to or from "${id}"`,
+      );
     }
   }
 }
 
-function checkScopes(tool: ToolSpec, all: Map<string, FlowNodeSpec>, graph: graphlib.Graph, indexOf: Map<string, number>, report: Report): void {
+function checkScopes(
+  tool: ToolSpec,
+  all: Map<string, FlowNodeSpec>,
+  graph: graphlib.Graph,
+  indexOf: Map<string, number>,
+  report: Report,
+): void {
   const members = new Map<string, Set<string>>(); // scope id -> executable nodes inside, nested scopes expanded
   const expand = (scopeId: string, seen: Set<string>): Set<string> => {
     const cached = members.get(scopeId);
@@ -134,10 +157,21 @@ function checkScopes(tool: ToolSpec, all: Map<string, FlowNodeSpec>, graph: grap
     const at = indexOf.get(scopeId)!;
     scope.nodes.forEach((id, j) => {
       const node = all.get(id);
-      if (!node) report("FS016", ["flow", "nodes", at, "nodes", j], `${scope.type} "${scopeId}" names unknown node "${id}"${didYouMean(id, all.keys())}`);
+      if (!node)
+        report(
+          "FS016",
+          ["flow", "nodes", at, "nodes", j],
+          `${scope.type} "${scopeId}" names unknown node "${id}"${didYouMean(id, all.keys())}`,
+        );
       else if (id === scopeId) report("FS021", ["flow", "nodes", at, "nodes", j], `${scope.type} "${scopeId}" contains itself`);
-      else if (scope.type === "transaction" && node.type === "transaction") report("FS021", ["flow", "nodes", at, "nodes", j], `transaction "${scopeId}" contains transaction "${id}"; PostgreSQL transactions do not nest`);
-      if (scope.nodes.indexOf(id) !== j) report("FS021", ["flow", "nodes", at, "nodes", j], `${scope.type} "${scopeId}" lists "${id}" twice`);
+      else if (scope.type === "transaction" && node.type === "transaction")
+        report(
+          "FS021",
+          ["flow", "nodes", at, "nodes", j],
+          `transaction "${scopeId}" contains transaction "${id}"; PostgreSQL transactions do not nest`,
+        );
+      if (scope.nodes.indexOf(id) !== j)
+        report("FS021", ["flow", "nodes", at, "nodes", j], `${scope.type} "${scopeId}" lists "${id}" twice`);
     });
     const inside = expand(scopeId, new Set());
     if (inside.size === 0) continue;
@@ -148,7 +182,12 @@ function checkScopes(tool: ToolSpec, all: Map<string, FlowNodeSpec>, graph: grap
     const pieces = graphlib.alg.components(sub);
     if (pieces.length > 1) {
       const shown = pieces.map((p) => `{${p.sort((a, b) => indexOf.get(a)! - indexOf.get(b)!).join(", ")}}`).join(" and ");
-      report("FS021", ["flow", "nodes", at, "nodes"], `the nodes of ${scope.type} "${scopeId}" are not connected: ${shown}`, "nodes joined by edges among themselves");
+      report(
+        "FS021",
+        ["flow", "nodes", at, "nodes"],
+        `the nodes of ${scope.type} "${scopeId}" are not connected: ${shown}`,
+        "nodes joined by edges among themselves",
+      );
     }
     // Contiguous: no path may leave the scope and come back into it.
     for (const id of inside) {
@@ -156,7 +195,12 @@ function checkScopes(tool: ToolSpec, all: Map<string, FlowNodeSpec>, graph: grap
         if (inside.has(next)) continue;
         const back = firstReachable(graph, next, inside);
         if (back) {
-          report("FS021", ["flow", "nodes", at, "nodes"], `${scope.type} "${scopeId}" is not contiguous: the path ${id} → ${next} → … → ${back} leaves it and comes back`, `"${next}" inside the scope, or no path back into it`);
+          report(
+            "FS021",
+            ["flow", "nodes", at, "nodes"],
+            `${scope.type} "${scopeId}" is not contiguous: the path ${id} → ${next} → … → ${back} leaves it and comes back`,
+            `"${next}" inside the scope, or no path back into it`,
+          );
           return;
         }
       }
@@ -174,11 +218,24 @@ function checkScopes(tool: ToolSpec, all: Map<string, FlowNodeSpec>, graph: grap
       const aInB = [...a].every((x) => b.has(x));
       const bInA = [...b].every((x) => a.has(x));
       if (!aInB && !bInA) {
-        report("FS021", ["flow", "nodes", indexOf.get(scopeIds[j]!)!, "nodes"], `scopes "${scopeIds[i]}" and "${scopeIds[j]}" overlap on ${shared.join(", ")} without one containing the other`, "nested or disjoint scopes");
+        report(
+          "FS021",
+          ["flow", "nodes", indexOf.get(scopeIds[j]!)!, "nodes"],
+          `scopes "${scopeIds[i]}" and "${scopeIds[j]}" overlap on ${shared.join(", ")} without one containing the other`,
+          "nested or disjoint scopes",
+        );
       } else if (all.get(scopeIds[i]!)?.type === "transaction" && all.get(scopeIds[j]!)?.type === "transaction") {
         // Listing one transaction inside another is reported above; sharing nodes is the same mistake.
-        const listed = (all.get(scopeIds[i]!) as ScopeNode).nodes.includes(scopeIds[j]!) || (all.get(scopeIds[j]!) as ScopeNode).nodes.includes(scopeIds[i]!);
-        if (!listed) report("FS021", ["flow", "nodes", indexOf.get(scopeIds[j]!)!, "nodes"], `transactions "${scopeIds[i]}" and "${scopeIds[j]}" both contain ${shared.join(", ")}; PostgreSQL transactions do not nest`, "disjoint transactions");
+        const listed =
+          (all.get(scopeIds[i]!) as ScopeNode).nodes.includes(scopeIds[j]!) ||
+          (all.get(scopeIds[j]!) as ScopeNode).nodes.includes(scopeIds[i]!);
+        if (!listed)
+          report(
+            "FS021",
+            ["flow", "nodes", indexOf.get(scopeIds[j]!)!, "nodes"],
+            `transactions "${scopeIds[i]}" and "${scopeIds[j]}" both contain ${shared.join(", ")}; PostgreSQL transactions do not nest`,
+            "disjoint transactions",
+          );
       }
     }
   }

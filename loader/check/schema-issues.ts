@@ -28,7 +28,13 @@ function describeIssue(doc: SourceDocument, root: AnySchema, issue: Issue): Diag
     case "unrecognized_keys": {
       const allowed = allowedKeysAt(root, doc.value, path);
       return issue.keys.map((key) =>
-        at("FS004", `${formatPath([...path, key])}: unknown key "${key}"${didYouMean(key, allowed)}`, [...path, key], allowed.length ? oneOf(allowed) : undefined, true),
+        at(
+          "FS004",
+          `${formatPath([...path, key])}: unknown key "${key}"${didYouMean(key, allowed)}`,
+          [...path, key],
+          allowed.length ? oneOf(allowed) : undefined,
+          true,
+        ),
       );
     }
     case "invalid_union": {
@@ -37,10 +43,19 @@ function describeIssue(doc: SourceDocument, root: AnySchema, issue: Issue): Diag
         const options = (issue as { options?: unknown[] }).options ?? [];
         const isKind = issue.discriminator === "kind" && path.length === 1;
         if (actual === undefined) {
-          return [at(isKind ? "FS003" : "FS005", `${formatPath(path.slice(0, -1))}: missing required key "${issue.discriminator}"`, path.slice(0, -1), oneOf(options))];
+          return [
+            at(
+              isKind ? "FS003" : "FS005",
+              `${formatPath(path.slice(0, -1))}: missing required key "${issue.discriminator}"`,
+              path.slice(0, -1),
+              oneOf(options),
+            ),
+          ];
         }
         const typo = typeof actual === "string" ? didYouMean(actual, options.map(String)) : "";
-        return [at(isKind ? "FS003" : "FS006", `${name}: unknown ${issue.discriminator} ${JSON.stringify(actual)}${typo}`, path, oneOf(options))];
+        return [
+          at(isKind ? "FS003" : "FS006", `${name}: unknown ${issue.discriminator} ${JSON.stringify(actual)}${typo}`, path, oneOf(options)),
+        ];
       }
       return [at("FS006", `${name}: ${JSON.stringify(valueAt(doc.value, path))} is not accepted here`, path, describeUnion(issue))];
     }
@@ -48,7 +63,9 @@ function describeIssue(doc: SourceDocument, root: AnySchema, issue: Issue): Diag
       const actual = valueAt(doc.value, path);
       const expected = describeExpected(issue.expected);
       if (path.length === 0) {
-        return [at("FS003", `a spec document must be a mapping with a kind, got ${describeValue(actual)}`, path, "kind: Entity, Tool or Policy")];
+        return [
+          at("FS003", `a spec document must be a mapping with a kind, got ${describeValue(actual)}`, path, "kind: Entity, Tool or Policy"),
+        ];
       }
       if (actual === undefined) {
         const key = path[path.length - 1];
@@ -117,7 +134,9 @@ function describeBound(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig,
   switch (issue.origin) {
     case "array":
     case "set":
-      return small && limit === 1 && inclusive ? "the list must not be empty" : `the list needs ${bound} ${limit} ${limit === 1 ? "item" : "items"}`;
+      return small && limit === 1 && inclusive
+        ? "the list must not be empty"
+        : `the list needs ${bound} ${limit} ${limit === 1 ? "item" : "items"}`;
     case "string":
       return small && limit === 1 && inclusive ? "must not be empty" : `needs ${bound} ${limit} characters`;
     default:

@@ -25,27 +25,48 @@ export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: 
     out.push({ ...doc.locate(path), code, message, ...(expected ? { expected } : {}) });
 
   checkTrigger(tool, doc, out);
-  if (tool.auth?.public && tool.auth.roles) report("FS006", ["auth"], `auth takes roles or public: true, not both`, "{ roles: [...] } or { public: true }");
+  if (tool.auth?.public && tool.auth.roles)
+    report("FS006", ["auth"], `auth takes roles or public: true, not both`, "{ roles: [...] } or { public: true }");
 
   const inputTypes = Object.fromEntries(Object.entries(tool.input ?? {}).map(([n, f]) => [n, celTypeOfField(f)]));
   const preFlowEnv = createToolEnvironment(base, { input: inputTypes });
   tool.policies?.forEach((name, i) => {
     const policy = specs.policies.get(name);
-    if (!policy) return specs.invalidNames.has(name) ? undefined : report("FS015", ["policies", i], `unknown policy "${name}"${didYouMean(name, specs.policies.keys())}`);
+    if (!policy)
+      return specs.invalidNames.has(name)
+        ? undefined
+        : report("FS015", ["policies", i], `unknown policy "${name}"${didYouMean(name, specs.policies.keys())}`);
     // Tool policies run at step 4, before any node: they see input and caller only.
     const scratch: Diagnostic[] = [];
     const checked = checkExpression(preFlowEnv, policy.spec.rule, policy.doc, ["rule"], scratch, "bool");
     if (/\bnodes\b/.test(policy.spec.rule) && !checked.ok) {
-      report("FS027", ["policies", i], `policy "${name}" reads nodes, but tool policies run before any node; use a policyCheck node in the flow`);
+      report(
+        "FS027",
+        ["policies", i],
+        `policy "${name}" reads nodes, but tool policies run before any node; use a policyCheck node in the flow`,
+      );
     } else {
       for (const d of scratch) out.push({ ...d, message: `${d.message} (as used by tool ${tool.name})` });
     }
   });
 
   tool.acknowledge?.forEach((ack, i) => {
-    if (ack.rule.startsWith("R")) report("FS028", ["acknowledge", i, "rule"], `${ack.rule} is a Red rule; Red findings cannot be acknowledged, only fixed`, "a Yellow rule id (Y…)");
+    if (ack.rule.startsWith("R"))
+      report(
+        "FS028",
+        ["acknowledge", i, "rule"],
+        `${ack.rule} is a Red rule; Red findings cannot be acknowledged, only fixed`,
+        "a Yellow rule id (Y…)",
+      );
     if (ack.node !== undefined && !tool.flow.nodes.some((n) => n.id === ack.node)) {
-      report("FS028", ["acknowledge", i, "node"], `acknowledgment names unknown node "${ack.node}"${didYouMean(ack.node, tool.flow.nodes.map((n) => n.id))}`);
+      report(
+        "FS028",
+        ["acknowledge", i, "node"],
+        `acknowledgment names unknown node "${ack.node}"${didYouMean(
+          ack.node,
+          tool.flow.nodes.map((n) => n.id),
+        )}`,
+      );
     }
   });
 
@@ -58,7 +79,8 @@ export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: 
     if (node.type === "transaction" || node.type === "retry") checkScopeNode(context, node, i);
   });
   if (tool.output !== undefined) checkExpression(fullEnv, tool.output, doc, ["output"], out);
-  if (tool.trigger.webhook?.eventId !== undefined) checkExpression(preFlowEnv, tool.trigger.webhook.eventId, doc, ["trigger", "webhook", "eventId"], out, "string");
+  if (tool.trigger.webhook?.eventId !== undefined)
+    checkExpression(preFlowEnv, tool.trigger.webhook.eventId, doc, ["trigger", "webhook", "eventId"], out, "string");
 }
 
 /**
@@ -67,14 +89,33 @@ export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: 
  * nodes and secrets: every node expression and the output). Same construction, so checking and
  * running never disagree.
  */
-export function toolEnvironments(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: Environment): { preFlow: Environment; flow: Environment; inputTypes: Record<string, CelTypeName>; outputs: ReadonlyMap<string, CelTypeName> } {
+export function toolEnvironments(
+  entry: Located<ToolSpec>,
+  specs: SpecSet,
+  loaderBase: Environment,
+): { preFlow: Environment; flow: Environment; inputTypes: Record<string, CelTypeName>; outputs: ReadonlyMap<string, CelTypeName> } {
   const tool = entry.spec;
   const base = withRowTypes(loaderBase, entitiesUsedBy(tool, specs));
   const inputTypes = Object.fromEntries(Object.entries(tool.input ?? {}).map(([n, f]) => [n, celTypeOfField(f)]));
   const shape = checkFlowGraph(tool, entry.doc, []);
-  const context: NodeContext = { tool, doc: entry.doc, specs, report: () => undefined, out: [], base, inputTypes, shape, outputs: new Map() };
+  const context: NodeContext = {
+    tool,
+    doc: entry.doc,
+    specs,
+    report: () => undefined,
+    out: [],
+    base,
+    inputTypes,
+    shape,
+    outputs: new Map(),
+  };
   inferOutputs(context);
-  return { preFlow: createToolEnvironment(base, { input: inputTypes }), flow: toolEnvironment(context), inputTypes, outputs: context.outputs };
+  return {
+    preFlow: createToolEnvironment(base, { input: inputTypes }),
+    flow: toolEnvironment(context),
+    inputTypes,
+    outputs: context.outputs,
+  };
 }
 
 /** The entities whose rows the tool's read and write nodes output (their row types must be declared). */
@@ -151,7 +192,10 @@ function checkNode(ctx: NodeContext, env: Environment, node: FlowNodeSpec, index
         code: "FS026",
         ...(ref.id === node.id
           ? { message: `${node.id}: reads nodes.${ref.id}, its own output, which does not exist yet` }
-          : { message: `${node.id}: reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`, expected: `an edge path from "${ref.id}" to "${node.id}"` }),
+          : {
+              message: `${node.id}: reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`,
+              expected: `an edge path from "${ref.id}" to "${node.id}"`,
+            }),
       });
     }
   };
@@ -180,11 +224,14 @@ const NODE_CHECKS: { [T in NodeType]: (node: NodeOfType<T>, at: NodeCheckContext
   },
   payment: (node, { ctx, path, cel }) => {
     if (node.action === "charge") {
-      for (const key of ["amount", "currency"] as const) if (node[key] === undefined) ctx.report("FS005", path, `payment "${node.id}": a charge needs ${key}`, key);
-      if (node.payment !== undefined) ctx.report("FS006", [...path, "payment"], `payment "${node.id}": payment names the charge a refund returns; a charge has none`);
+      for (const key of ["amount", "currency"] as const)
+        if (node[key] === undefined) ctx.report("FS005", path, `payment "${node.id}": a charge needs ${key}`, key);
+      if (node.payment !== undefined)
+        ctx.report("FS006", [...path, "payment"], `payment "${node.id}": payment names the charge a refund returns; a charge has none`);
     } else {
       if (node.payment === undefined) ctx.report("FS005", path, `payment "${node.id}": a refund needs payment (the charge id)`, "payment");
-      if (node.compensate !== undefined) ctx.report("FS006", [...path, "compensate"], `payment "${node.id}": compensate applies to charges only`);
+      if (node.compensate !== undefined)
+        ctx.report("FS006", [...path, "compensate"], `payment "${node.id}": compensate applies to charges only`);
     }
     if (node.amount !== undefined) cel(["amount"], node.amount, "int");
     for (const key of ["currency", "customer", "payment", "idempotencyKey"] as const) {
@@ -208,7 +255,8 @@ const NODE_CHECKS: { [T in NodeType]: (node: NodeOfType<T>, at: NodeCheckContext
     if (node.policy !== undefined) {
       const policy = ctx.specs.policies.get(node.policy);
       if (!policy) {
-        if (!ctx.specs.invalidNames.has(node.policy)) ctx.report("FS015", [...path, "policy"], `unknown policy "${node.policy}"${didYouMean(node.policy, ctx.specs.policies.keys())}`);
+        if (!ctx.specs.invalidNames.has(node.policy))
+          ctx.report("FS015", [...path, "policy"], `unknown policy "${node.policy}"${didYouMean(node.policy, ctx.specs.policies.keys())}`);
       } else {
         const scratch: Diagnostic[] = [];
         const result = checkExpression(env, policy.spec.rule, policy.doc, ["rule"], scratch, "bool");
@@ -216,7 +264,11 @@ const NODE_CHECKS: { [T in NodeType]: (node: NodeOfType<T>, at: NodeCheckContext
         const visible = ctx.shape.ancestors.get(node.id) ?? new Set<string>();
         for (const ref of result.nodeRefs) {
           if (ctx.shape.nodes.has(ref.id) && !visible.has(ref.id)) {
-            ctx.report("FS026", [...path, "policy"], `${node.id}: policy "${node.policy}" reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`);
+            ctx.report(
+              "FS026",
+              [...path, "policy"],
+              `${node.id}: policy "${node.policy}" reads nodes.${ref.id}, but "${ref.id}" does not run before "${node.id}"`,
+            );
           }
         }
       }
@@ -253,23 +305,32 @@ function checkDataNode(ctx: NodeContext, node: NodeOfType<"read" | "write">, pat
     const type = columns.get(name);
     // In where and set the column is the key itself (`startDate: ...`): point at it, not its value.
     const at = { ...ctx.doc.locate([...path, ...key], { key: key[0] === "where" || key[0] === "set" }) };
-    if (!type) ctx.out.push({ ...at, code: "FS010", message: `unknown field "${name}" in ${entity.name}${didYouMean(name, columns.keys())}`, expected: "a field, belongsTo relationship or system column" });
+    if (!type)
+      ctx.out.push({
+        ...at,
+        code: "FS010",
+        message: `unknown field "${name}" in ${entity.name}${didYouMean(name, columns.keys())}`,
+        expected: "a field, belongsTo relationship or system column",
+      });
     return type;
   };
   for (const [name, condition] of Object.entries(node.where ?? {})) {
     const type = column(["where", name], name);
     if (typeof condition === "string") cel(["where", name], condition, type);
     else {
-      if (Object.keys(condition).length === 0) ctx.report("FS006", [...path, "where", name], `where.${name} has no comparison`, COMPARISON_OPERATORS.join(", "));
+      if (Object.keys(condition).length === 0)
+        ctx.report("FS006", [...path, "where", name], `where.${name} has no comparison`, COMPARISON_OPERATORS.join(", "));
       for (const op of COMPARISON_OPERATORS) {
         const value = condition[op];
-        if (value !== undefined) cel(["where", name, op], value, type && (op === "in" ? `list<${type.replace(/^dyn<(.+)>$/, "$1")}>` : type));
+        if (value !== undefined)
+          cel(["where", name, op], value, type && (op === "in" ? `list<${type.replace(/^dyn<(.+)>$/, "$1")}>` : type));
       }
     }
   }
   if (node.type === "read") {
     node.orderBy?.forEach((o, i) => column(["orderBy", i, "field"], o.field));
-    if (node.one && node.limit !== undefined) ctx.report("FS006", [...path, "limit"], `read "${node.id}" has one: true, so limit has no meaning`);
+    if (node.one && node.limit !== undefined)
+      ctx.report("FS006", [...path, "limit"], `read "${node.id}" has one: true, so limit has no meaning`);
     return;
   }
   checkWrite(ctx, entity, node, path, cel, column);
@@ -290,13 +351,20 @@ function checkWrite(
   };
   if (node.action === "transition") {
     if (!entity.status) bad(["action"], `${entity.name} has no status machine to transition`);
-    else if (node.to === undefined) ctx.report("FS005", path, `write "${node.id}": a transition needs to (the target state)`, entity.status.states.join(", "));
+    else if (node.to === undefined)
+      ctx.report("FS005", path, `write "${node.id}": a transition needs to (the target state)`, entity.status.states.join(", "));
     else if (!entity.status.states.includes(node.to)) {
-      ctx.report("FS012", [...path, "to"], `unknown state "${node.to}" of ${entity.name}${didYouMean(node.to, entity.status.states)}`, entity.status.states.join(", "));
+      ctx.report(
+        "FS012",
+        [...path, "to"],
+        `unknown state "${node.to}" of ${entity.name}${didYouMean(node.to, entity.status.states)}`,
+        entity.status.states.join(", "),
+      );
     }
   } else if (node.to !== undefined) bad(["to"], `to is for action: transition, not ${node.action}`);
   if (node.action === "create" && node.where !== undefined) bad(["where"], `a create has no where`);
-  if ((node.action === "create" || node.action === "update") && node.set === undefined) ctx.report("FS005", path, `write "${node.id}": ${node.action} needs set`, "set: { field: CEL }");
+  if ((node.action === "create" || node.action === "update") && node.set === undefined)
+    ctx.report("FS005", path, `write "${node.id}": ${node.action} needs set`, "set: { field: CEL }");
   if (node.action === "delete" && node.set !== undefined) bad(["set"], `a delete sets nothing`);
   for (const [name, value] of Object.entries(node.set ?? {})) {
     if (name === "id" || name === "createdAt" || name === "updatedAt" || name === "version") {
@@ -310,11 +378,14 @@ function checkWrite(
   if (node.action === "create") {
     const relationships = Object.entries(entity.relationships ?? {});
     const required = [
-      ...Object.entries(entity.fields).filter(([, f]) => !f.optional && f.default === undefined).map(([n]) => n),
+      ...Object.entries(entity.fields)
+        .filter(([, f]) => !f.optional && f.default === undefined)
+        .map(([n]) => n),
       ...relationships.filter(([, r]) => r.kind === "belongsTo" && !r.optional).map(([n]) => n),
     ];
     const missing = required.filter((n) => !Object.hasOwn(node.set ?? {}, n));
-    if (node.set && missing.length) bad(["set"], `create leaves required ${missing.length === 1 ? "field" : "fields"} ${missing.join(", ")} of ${entity.name} unset`);
+    if (node.set && missing.length)
+      bad(["set"], `create leaves required ${missing.length === 1 ? "field" : "fields"} ${missing.join(", ")} of ${entity.name} unset`);
   }
 }
 

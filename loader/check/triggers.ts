@@ -16,7 +16,11 @@ export function checkTrigger(tool: ToolSpec, doc: SourceDocument, out: Diagnosti
     out.push({ ...doc.locate(path, { key }), code, message, ...(expected ? { expected } : {}) });
   const kinds = (["http", "schedule", "webhook"] as const).filter((k) => tool.trigger[k] !== undefined);
   if (kinds.length !== 1) {
-    report(["trigger"], kinds.length === 0 ? `tool ${tool.name} has no trigger` : `tool ${tool.name} has ${kinds.join(" and ")} triggers; a tool has one`, "exactly one of http, schedule, webhook");
+    report(
+      ["trigger"],
+      kinds.length === 0 ? `tool ${tool.name} has no trigger` : `tool ${tool.name} has ${kinds.join(" and ")} triggers; a tool has one`,
+      "exactly one of http, schedule, webhook",
+    );
     return;
   }
   const input = tool.input ?? {};
@@ -26,19 +30,47 @@ export function checkTrigger(tool: ToolSpec, doc: SourceDocument, out: Diagnosti
     params.forEach((param) => {
       const field = Object.hasOwn(input, param) ? input[param] : undefined;
       if (!/^[a-z][A-Za-z0-9]*$/.test(param)) report(["trigger", "http", "path"], `path parameter "{${param}}" is not a camelCase name`);
-      else if (!field) report(["trigger", "http", "path"], `path parameter "{${param}}" is not an input field${didYouMean(param, Object.keys(input))}`, `input: { ${param}: { type: uuid } }`, "FS022");
-      else if (!PATH_PARAM_TYPES.has(field.type)) report(["input", param, "type"], `path parameter "${param}" is a ${field.type}; a path segment carries a scalar`, [...PATH_PARAM_TYPES].join(", "), "FS022");
+      else if (!field)
+        report(
+          ["trigger", "http", "path"],
+          `path parameter "{${param}}" is not an input field${didYouMean(param, Object.keys(input))}`,
+          `input: { ${param}: { type: uuid } }`,
+          "FS022",
+        );
+      else if (!PATH_PARAM_TYPES.has(field.type))
+        report(
+          ["input", param, "type"],
+          `path parameter "${param}" is a ${field.type}; a path segment carries a scalar`,
+          [...PATH_PARAM_TYPES].join(", "),
+          "FS022",
+        );
       else if (field.optional) report(["input", param, "optional"], `path parameter "${param}" cannot be optional`, undefined, "FS022");
-      if (params.indexOf(param) !== params.lastIndexOf(param)) report(["trigger", "http", "path"], `path parameter "{${param}}" appears twice`);
+      if (params.indexOf(param) !== params.lastIndexOf(param))
+        report(["trigger", "http", "path"], `path parameter "{${param}}" appears twice`);
     });
     if (/\{[^}]*$|^[^{]*\}/.test(http.path)) report(["trigger", "http", "path"], `path "${http.path}" has an unbalanced brace`);
   }
   if (schedule) {
     const problem = cronProblem(schedule.cron);
-    if (problem) report(["trigger", "schedule", "cron"], `cron "${schedule.cron}": ${problem}`, "five fields: minute hour day-of-month month day-of-week, e.g. \"0 3 * * *\"");
-    if (schedule.timezone !== undefined && !isTimeZone(schedule.timezone)) report(["trigger", "schedule", "timezone"], `unknown time zone "${schedule.timezone}"`, "an IANA time zone such as Europe/Berlin");
-    const required = Object.entries(input).filter(([, f]) => !f.optional && f.default === undefined).map(([n]) => n);
-    if (required.length) report(["input"], `a scheduled tool is called with no input, but ${required.join(", ")} ${required.length === 1 ? "is" : "are"} required`, "optional input fields or defaults", "FS029", true);
+    if (problem)
+      report(
+        ["trigger", "schedule", "cron"],
+        `cron "${schedule.cron}": ${problem}`,
+        'five fields: minute hour day-of-month month day-of-week, e.g. "0 3 * * *"',
+      );
+    if (schedule.timezone !== undefined && !isTimeZone(schedule.timezone))
+      report(["trigger", "schedule", "timezone"], `unknown time zone "${schedule.timezone}"`, "an IANA time zone such as Europe/Berlin");
+    const required = Object.entries(input)
+      .filter(([, f]) => !f.optional && f.default === undefined)
+      .map(([n]) => n);
+    if (required.length)
+      report(
+        ["input"],
+        `a scheduled tool is called with no input, but ${required.join(", ")} ${required.length === 1 ? "is" : "are"} required`,
+        "optional input fields or defaults",
+        "FS029",
+        true,
+      );
   }
   if (schedule || webhook) checkTriggerAuth(tool, schedule ? "schedule" : "webhook", report);
 }
@@ -55,11 +87,19 @@ const TRIGGER_CALLER = {
  * roles without the trigger's role would refuse every run — and `public: true`, which would not
  * open the route to anyone: the OIDC token or the signature is checked at step 1 regardless.
  */
-function checkTriggerAuth(tool: ToolSpec, trigger: keyof typeof TRIGGER_CALLER, report: (path: SpecPath, message: string, expected?: string) => void): void {
+function checkTriggerAuth(
+  tool: ToolSpec,
+  trigger: keyof typeof TRIGGER_CALLER,
+  report: (path: SpecPath, message: string, expected?: string) => void,
+): void {
   const { role, who, calls } = TRIGGER_CALLER[trigger];
   const expected = `auth: { roles: [${role}] }, or no auth`;
   if (tool.auth?.public) {
-    report(["auth", "public"], `${who} with the role \`${role}\` after step 1 checks its ${trigger === "schedule" ? "OIDC token" : "signature"}; public: true would not open it to anyone else`, expected);
+    report(
+      ["auth", "public"],
+      `${who} with the role \`${role}\` after step 1 checks its ${trigger === "schedule" ? "OIDC token" : "signature"}; public: true would not open it to anyone else`,
+      expected,
+    );
   }
   const roles = tool.auth?.roles;
   if (roles && !roles.includes(role)) {
@@ -67,7 +107,13 @@ function checkTriggerAuth(tool: ToolSpec, trigger: keyof typeof TRIGGER_CALLER, 
   }
 }
 
-const CRON_RANGES: [number, number][] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+const CRON_RANGES: [number, number][] = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
 const CRON_NAMES = ["minute", "hour", "day of month", "month", "day of week"];
 
 function cronProblem(cron: string): string | undefined {
@@ -78,7 +124,8 @@ function cronProblem(cron: string): string | undefined {
     for (const part of fields[i]!.split(",")) {
       const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
       if (!m) return `${CRON_NAMES[i]} "${part}" is not a number, range, list or step`;
-      for (const n of [m[2], m[3]]) if (n !== undefined && (Number(n) < lo || Number(n) > hi)) return `${CRON_NAMES[i]} ${n} is outside ${lo}-${hi}`;
+      for (const n of [m[2], m[3]])
+        if (n !== undefined && (Number(n) < lo || Number(n) > hi)) return `${CRON_NAMES[i]} ${n} is outside ${lo}-${hi}`;
       if (m[4] !== undefined && Number(m[4]) === 0) return `${CRON_NAMES[i]} step 0`;
     }
   }

@@ -52,7 +52,11 @@ export function parseSpecText(file: string, text: string): ParsedFile {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (error) {
       // The yaml library refuses documents whose aliases expand exponentially ("billion laughs").
-      diagnostics.push({ ...position(root.range?.[0] ?? 0), code: "FS002", message: `document cannot be expanded: ${(error as Error).message}` });
+      diagnostics.push({
+        ...position(root.range?.[0] ?? 0),
+        code: "FS002",
+        message: `document cannot be expanded: ${(error as Error).message}`,
+      });
       return;
     }
     if (value === null || value === undefined) return;
@@ -113,12 +117,7 @@ function offsetOf(root: Node, path: SpecPath, wantKey: boolean): number {
   return offset;
 }
 
-function locateInScalar(
-  node: Scalar,
-  offset: number,
-  text: string,
-  position: (offset: number) => SourcePosition,
-): SourcePosition {
+function locateInScalar(node: Scalar, offset: number, text: string, position: (offset: number) => SourcePosition): SourcePosition {
   const source = scalarSourceOffset(node, offset, text);
   // A value the source cannot be matched to (an unusual escape) is reported at its start.
   return position(source ?? node.range![0]);

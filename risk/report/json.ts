@@ -31,7 +31,14 @@ export function toolRiskJson(a: ToolAssessment): ToolRiskJson {
 /** The fields every report shows, less what the JSON contract leaves out (where, reason). */
 function findingJson(finding: Finding): FindingJson {
   const f = findingFields(finding);
-  return { rule: f.rule, level: f.level, ...(f.node !== undefined ? { node: f.node } : {}), message: f.message, hint: f.hint, acknowledged: f.acknowledged };
+  return {
+    rule: f.rule,
+    level: f.level,
+    ...(f.node !== undefined ? { node: f.node } : {}),
+    message: f.message,
+    hint: f.hint,
+    acknowledged: f.acknowledged,
+  };
 }
 
 export function riskReportJson(assessments: readonly ToolAssessment[]): RiskReportJson {

@@ -20,14 +20,18 @@ export function riskReportMarkdown(assessments: readonly ToolAssessment[]): stri
   for (const a of assessments) {
     const acked = a.findings.filter((f) => f.acknowledged).length;
     const findings = a.findings.length === 0 ? "none" : `${a.findings.length}${acked > 0 ? ` (${acked} acknowledged)` : ""}`;
-    out.push(`| \`${a.name}\` | ${BADGE[a.risk]} | ${a.deployable ? "yes" : "**no**"} | ${a.compiled.plan.concurrency.strategy} | ${findings} |`);
+    out.push(
+      `| \`${a.name}\` | ${BADGE[a.risk]} | ${a.deployable ? "yes" : "**no**"} | ${a.compiled.plan.concurrency.strategy} | ${findings} |`,
+    );
   }
   for (const a of assessments.filter((t) => t.findings.length > 0)) {
     out.push("", `### \`${a.name}\` — ${BADGE[a.risk]}`, "");
     out.push("| Rule | Level | Node | Finding | Hint | Acknowledged |", "|---|---|---|---|---|---|");
     for (const f of a.findings.map(findingFields)) {
       const ack = f.acknowledged ? `yes: ${cell(f.reason ?? "")}` : "**no**";
-      out.push(`| ${f.rule} | ${f.level} | ${f.node !== undefined ? `\`${f.node}\`` : "—"} | ${cell(f.message)} | ${cell(f.hint)} | ${ack} |`);
+      out.push(
+        `| ${f.rule} | ${f.level} | ${f.node !== undefined ? `\`${f.node}\`` : "—"} | ${cell(f.message)} | ${cell(f.hint)} | ${ack} |`,
+      );
     }
   }
   return out.join("\n") + "\n";

@@ -11,7 +11,11 @@ export function schemaChangesText(report: SchemaChangeReport): string {
     for (const step of e.steps) lines.push(`    ${step}`);
     for (const f of e.findings) lines.push(...findingLines(f, { indent: "    " }));
   }
-  lines.push(report.deployable ? "  migration: allowed" : "  migration: BLOCKED (a Red change needs `allowDataLoss: { reason }` on its entity, or a different change)");
+  lines.push(
+    report.deployable
+      ? "  migration: allowed"
+      : "  migration: BLOCKED (a Red change needs `allowDataLoss: { reason }` on its entity, or a different change)",
+  );
   return lines.join("\n") + "\n";
 }
 

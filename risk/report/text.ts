@@ -34,14 +34,18 @@ function toolBlock(a: ToolAssessment, options: TextOptions, paint: (style: Style
   const lines: string[] = [];
   const acked = a.findings.filter((f) => f.acknowledged).length;
   const deploy = a.deployable ? (acked > 0 ? `deployable (${acked} acknowledged)` : "deployable") : "NOT deployable";
-  lines.push(`${paint("bold", a.name)}  ${paint(LEVEL_STYLE[a.risk], a.risk.toUpperCase())}  ${a.deployable ? deploy : paint(["red", "bold"], deploy)}`);
+  lines.push(
+    `${paint("bold", a.name)}  ${paint(LEVEL_STYLE[a.risk], a.risk.toUpperCase())}  ${a.deployable ? deploy : paint(["red", "bold"], deploy)}`,
+  );
   const c = a.compiled.plan.concurrency;
   lines.push(`  concurrency: ${c.strategy} — ${c.reason}`);
   for (const m of c.measures.slice(1)) lines.push(`               ${m.strategy} — ${m.reason}`);
   for (const f of a.findings) lines.push(...findingLines(f, { paint: (style, text) => paint(FINDING_STYLE[style], text) }));
   if (a.findings.length === 0) lines.push("  no findings");
   if (options.plans) {
-    lines.push(a.compiled.plan.approximate ? "  plan (branch analysis approximate: too many branch combinations to enumerate):" : "  plan:");
+    lines.push(
+      a.compiled.plan.approximate ? "  plan (branch analysis approximate: too many branch combinations to enumerate):" : "  plan:",
+    );
     for (const line of planOutline(a.compiled.plan)) lines.push(`    ${line}`);
   }
   return lines.join("\n");

@@ -23,8 +23,22 @@ import { unkeyedRedelivery } from "./y008-unkeyed-redelivery";
 import { retryOverDeadline } from "./y009-retry-over-deadline";
 
 export const TOOL_RULE_IDS = [
-  "R001", "R002", "R003", "R004", "R005", "R006", "R007",
-  "Y001", "Y002", "Y003", "Y004", "Y005", "Y006", "Y007", "Y008", "Y009",
+  "R001",
+  "R002",
+  "R003",
+  "R004",
+  "R005",
+  "R006",
+  "R007",
+  "Y001",
+  "Y002",
+  "Y003",
+  "Y004",
+  "Y005",
+  "Y006",
+  "Y007",
+  "Y008",
+  "Y009",
 ] as const;
 export type ToolRuleId = (typeof TOOL_RULE_IDS)[number];
 

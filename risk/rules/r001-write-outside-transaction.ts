@@ -10,5 +10,8 @@ export const writeOutsideTransaction: ToolRule<"R001"> = {
   check: (tool) =>
     nodesInOrder(tool)
       .filter((n) => isWriteNode(n) && tool.plan.nodes[n.id]!.transaction === null)
-      .map((n) => ({ node: n.id, message: `${label(n)} runs outside every transaction: if a later step fails, its change stays committed` })),
+      .map((n) => ({
+        node: n.id,
+        message: `${label(n)} runs outside every transaction: if a later step fails, its change stays committed`,
+      })),
 };

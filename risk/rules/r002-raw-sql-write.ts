@@ -13,11 +13,15 @@ export const rawSqlWrite: ToolRule<"R002"> = {
     for (const n of nodesInOrder(tool)) {
       if (n.type !== "sql") continue;
       if (n.mode === "write") {
-        hits.push({ node: n.id, message: `sql "${n.id}" writes with raw SQL: what it changes is invisible to the plan, the audit and the risk checks` });
+        hits.push({
+          node: n.id,
+          message: `sql "${n.id}" writes with raw SQL: what it changes is invisible to the plan, the audit and the risk checks`,
+        });
         continue;
       }
       const verdict = classifySql(n.query);
-      if (!verdict.plainSelect) hits.push({ node: n.id, message: `sql "${n.id}" is in read mode but its query is not a plain SELECT: ${verdict.because}` });
+      if (!verdict.plainSelect)
+        hits.push({ node: n.id, message: `sql "${n.id}" is in read mode but its query is not a plain SELECT: ${verdict.because}` });
     }
     return hits;
   },

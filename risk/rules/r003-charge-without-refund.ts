@@ -28,7 +28,10 @@ export const chargeWithoutRefund: ToolRule<"R003"> = {
       }
       if (later.length > 0) {
         const how = n.compensate === "none" ? "compensate: none" : "no compensate: refund";
-        hits.push({ node: n.id, message: `payment "${n.id}" charges with ${how}, yet ${formatList(later)} can still fail after it: the customer would pay for nothing` });
+        hits.push({
+          node: n.id,
+          message: `payment "${n.id}" charges with ${how}, yet ${formatList(later)} can still fail after it: the customer would pay for nothing`,
+        });
       }
     }
     return hits;

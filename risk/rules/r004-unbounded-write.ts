@@ -10,7 +10,12 @@ export const unboundedWrite: ToolRule<"R004"> = {
   check: (tool) =>
     nodesInOrder(tool).flatMap((n) =>
       n.type === "write" && (n.action === "update" || n.action === "delete") && Object.keys(n.where ?? {}).length === 0
-        ? [{ node: n.id, message: `write "${n.id}" ${n.action === "delete" ? "deletes" : "updates"} every ${n.entity} row: its where is empty` }]
+        ? [
+            {
+              node: n.id,
+              message: `write "${n.id}" ${n.action === "delete" ? "deletes" : "updates"} every ${n.entity} row: its where is empty`,
+            },
+          ]
         : [],
     ),
 };

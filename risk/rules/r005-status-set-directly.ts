@@ -14,6 +14,11 @@ export const statusSetDirectly: ToolRule<"R005"> = {
       if (!status) return [];
       const field = status.field ?? "status";
       if (!(field in (n.set ?? {}))) return [];
-      return [{ node: n.id, message: `write "${n.id}" sets ${n.entity}.${field} directly: the status machine's transitions are not what decides the new state` }];
+      return [
+        {
+          node: n.id,
+          message: `write "${n.id}" sets ${n.entity}.${field} directly: the status machine's transitions are not what decides the new state`,
+        },
+      ];
     }),
 };

@@ -27,14 +27,20 @@ export const transitionNotListed: ToolRule<"R006"> = {
       if (!status) continue;
       const entering = pairs(status).filter(([, to]) => to === n.to);
       if (entering.length === 0) {
-        hits.push({ node: n.id, message: `write "${n.id}" moves ${n.entity} to "${n.to}", but no listed transition enters "${n.to}": the database refuses it at run time` });
+        hits.push({
+          node: n.id,
+          message: `write "${n.id}" moves ${n.entity} to "${n.to}", but no listed transition enters "${n.to}": the database refuses it at run time`,
+        });
         continue;
       }
       for (const pin of pins(tool, n, status.field ?? "status")) {
         const refused = pin.states.filter((from) => !entering.some(([f]) => f === from));
         if (refused.length === 0) continue;
         const states = refused.map((s) => `"${s}"`).join(", ");
-        hits.push({ node: n.id, message: `write "${n.id}" moves ${n.entity} from ${states} (pinned by ${pin.by}) to "${n.to}", which no listed transition allows: the database refuses it at run time` });
+        hits.push({
+          node: n.id,
+          message: `write "${n.id}" moves ${n.entity} from ${states} (pinned by ${pin.by}) to "${n.to}", which no listed transition allows: the database refuses it at run time`,
+        });
       }
     }
     return hits;
@@ -54,7 +60,14 @@ function pins(tool: CompiledTool, write: NodeOfType<"write">, field: string): Pi
   const result: Pin[] = [];
   const own = write.where?.[field];
   if (own !== undefined) {
-    const states = typeof own === "string" ? statesOf(own) : own.eq !== undefined ? statesOf(own.eq) : own.in !== undefined ? listStates(celAst(own.in)) : undefined;
+    const states =
+      typeof own === "string"
+        ? statesOf(own)
+        : own.eq !== undefined
+          ? statesOf(own.eq)
+          : own.in !== undefined
+            ? listStates(celAst(own.in))
+            : undefined;
     if (states) result.push({ states, by: `its where on ${field}` });
   }
   // Reads of the same entity that the write's where names: their row is the row being moved.

@@ -19,11 +19,17 @@ export const unsafeRetryKey: ToolRule<"R007"> = {
         const attempts = tool.plan.nodes[n.id]!.external!.maxAttempts;
         const keyed = Object.keys(n.headers ?? {}).some((h) => h.toLowerCase() === "idempotency-key");
         if (attempts > 1 && !keyed) {
-          hits.push({ node: n.id, message: `http "${n.id}" may send its ${n.method} ${attempts} times without an Idempotency-Key header: the other side may act on it more than once` });
+          hits.push({
+            node: n.id,
+            message: `http "${n.id}" may send its ${n.method} ${attempts} times without an Idempotency-Key header: the other side may act on it more than once`,
+          });
         }
       }
       if (n.type === "payment" && n.idempotencyKey !== undefined && isConstant(n.idempotencyKey)) {
-        hits.push({ node: n.id, message: `payment "${n.id}" uses the constant idempotency key ${n.idempotencyKey}: every invocation after the first gets the first one's payment` });
+        hits.push({
+          node: n.id,
+          message: `payment "${n.id}" uses the constant idempotency key ${n.idempotencyKey}: every invocation after the first gets the first one's payment`,
+        });
       }
     }
     return hits;

@@ -21,13 +21,19 @@ export const highRowImpact: ToolRule<"Y003"> = {
     };
     for (const n of nodesInOrder(tool)) {
       if (n.type === "read" && n.one !== true && n.limit === undefined && !unique(n.entity, n.where)) {
-        hits.push({ node: n.id, message: `read "${n.id}" has neither one nor limit: it returns every matching ${n.entity} row, however many there are` });
+        hits.push({
+          node: n.id,
+          message: `read "${n.id}" has neither one nor limit: it returns every matching ${n.entity} row, however many there are`,
+        });
       }
       if (n.type !== "write" || n.action === "create") continue;
       const empty = Object.keys(n.where ?? {}).length === 0;
       if (empty && n.action !== "transition") continue; // R004
       if (tool.entities.has(n.entity) && !unique(n.entity, n.where)) {
-        hits.push({ node: n.id, message: `write "${n.id}" is not bound to a unique key of ${n.entity}: one invocation may change many rows` });
+        hits.push({
+          node: n.id,
+          message: `write "${n.id}" is not bound to a unique key of ${n.entity}: one invocation may change many rows`,
+        });
       }
     }
     return hits;

@@ -13,6 +13,8 @@ export const externalInTransaction: ToolRule<"Y004"> = {
       const tx = tool.plan.nodes[n.id]!.transaction;
       if (!isExternal(n) || tx === null) return [];
       const budget = formatMs(tool.plan.nodes[n.id]!.external!.budgetMs);
-      return [{ node: n.id, message: `${label(n)} runs inside transaction ${tx}: its locks stay held for up to ${budget} of network calls` }];
+      return [
+        { node: n.id, message: `${label(n)} runs inside transaction ${tx}: its locks stay held for up to ${budget} of network calls` },
+      ];
     }),
 };

@@ -8,5 +8,7 @@ export const toolWithoutTimeout: ToolRule<"Y005"> = {
   title: "a Tool without timeout",
   hint: "set timeout: on the tool (the deadline of the whole invocation)",
   check: (tool) =>
-    tool.spec.timeout === undefined ? [{ message: `the tool sets no timeout: each invocation may run for the default ${formatMs(tool.plan.deadline.ms)}` }] : [],
+    tool.spec.timeout === undefined
+      ? [{ message: `the tool sets no timeout: each invocation may run for the default ${formatMs(tool.plan.deadline.ms)}` }]
+      : [],
 };

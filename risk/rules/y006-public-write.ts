@@ -9,7 +9,11 @@ export const publicWrite: ToolRule<"Y006"> = {
   hint: "require roles in auth, or acknowledge why anonymous callers may write (e.g. a sign-up form)",
   check: (tool) => {
     if (tool.spec.auth?.public !== true) return [];
-    const writes = nodesInOrder(tool).filter(isWriteNode).map((n) => n.id);
-    return writes.length > 0 ? [{ message: `the tool is public (no authentication) and writes (${formatList(writes)}): anyone can change data` }] : [];
+    const writes = nodesInOrder(tool)
+      .filter(isWriteNode)
+      .map((n) => n.id);
+    return writes.length > 0
+      ? [{ message: `the tool is public (no authentication) and writes (${formatList(writes)}): anyone can change data` }]
+      : [];
   },
 };

@@ -11,7 +11,12 @@ export const rawSqlRead: ToolRule<"Y007"> = {
   check: (tool) =>
     nodesInOrder(tool).flatMap((n) =>
       n.type === "sql" && n.mode === "read" && classifySql(n.query).plainSelect
-        ? [{ node: n.id, message: `sql "${n.id}" reads with raw SQL: its tables and columns are not checked against the entities, so a schema change can break it` }]
+        ? [
+            {
+              node: n.id,
+              message: `sql "${n.id}" reads with raw SQL: its tables and columns are not checked against the entities, so a schema change can break it`,
+            },
+          ]
         : [],
     ),
 };

@@ -11,6 +11,8 @@ export const unkeyedRedelivery: ToolRule<"Y008"> = {
     const trigger = tool.spec.trigger.schedule ? "scheduled" : tool.spec.trigger.webhook ? "webhook" : undefined;
     if (!trigger || tool.spec.idempotency !== "none" || !nodesInOrder(tool).some(isWriteNode)) return [];
     const who = trigger === "scheduled" ? "Cloud Scheduler" : "the webhook's sender";
-    return [{ message: `the ${trigger} tool writes with idempotency: none: ${who} delivers at least once, so a repeated delivery writes again` }];
+    return [
+      { message: `the ${trigger} tool writes with idempotency: none: ${who} delivers at least once, so a repeated delivery writes again` },
+    ];
   },
 };

@@ -20,9 +20,17 @@ export const retryOverDeadline: ToolRule<"Y009"> = {
       if (external.maxAttempts <= 1 || external.budgetMs <= deadline.ms) return [];
       const backoff = external.retry ? ` + ${formatMs(backoffTotalMs(external.retry))} backoff` : "";
       const scopes = tool.plan.nodes[n.id]!.retryScopes.length > 0 ? ` (with its retry scopes: ${external.maxAttempts} attempts)` : "";
-      const timeout = deadline.source === "tool" ? `the tool's ${formatMs(deadline.ms)} timeout` : `the default ${formatMs(deadline.ms)} deadline`;
+      const timeout =
+        deadline.source === "tool" ? `the tool's ${formatMs(deadline.ms)} timeout` : `the default ${formatMs(deadline.ms)} deadline`;
       const retry = external.retry;
-      const own = retry ? `${retry.maxAttempts} × ${formatMs(external.attemptTimeoutMs)}${backoff}` : `${formatMs(external.attemptTimeoutMs)} per attempt`;
-      return [{ node: n.id, message: `${label(n)} may take ${formatMs(external.budgetMs)} (${own})${scopes}, over ${timeout}: the deadline cuts off attempts the policy promises` }];
+      const own = retry
+        ? `${retry.maxAttempts} × ${formatMs(external.attemptTimeoutMs)}${backoff}`
+        : `${formatMs(external.attemptTimeoutMs)} per attempt`;
+      return [
+        {
+          node: n.id,
+          message: `${label(n)} may take ${formatMs(external.budgetMs)} (${own})${scopes}, over ${timeout}: the deadline cuts off attempts the policy promises`,
+        },
+      ];
     }),
 };

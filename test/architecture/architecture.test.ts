@@ -35,7 +35,20 @@ describe("the rules bite", () => {
 
   const cruise = (): { code: number; out: string } => {
     try {
-      const out = execFileSync(process.execPath, [join("node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs"), "language", "--config", ".dependency-cruiser.cjs", "--output-type", "err", "--max-depth", "1"], { encoding: "utf8" });
+      const out = execFileSync(
+        process.execPath,
+        [
+          join("node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs"),
+          "language",
+          "--config",
+          ".dependency-cruiser.cjs",
+          "--output-type",
+          "err",
+          "--max-depth",
+          "1",
+        ],
+        { encoding: "utf8" },
+      );
       return { code: 0, out };
     } catch (error) {
       const e = error as { status: number; stdout: string; stderr: string };

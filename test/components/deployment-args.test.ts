@@ -31,7 +31,13 @@ test("defaults: database, service, pool, project and region from the provider's 
     pitrDays: 7,
   });
   expect(resolved.service).toEqual({ minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" });
-  expect(resolved.service).toEqual({ minInstances: DEFAULTS.minInstances, maxInstances: DEFAULTS.maxInstances, concurrency: DEFAULTS.concurrency, cpu: DEFAULTS.cpu, memory: DEFAULTS.memory });
+  expect(resolved.service).toEqual({
+    minInstances: DEFAULTS.minInstances,
+    maxInstances: DEFAULTS.maxInstances,
+    concurrency: DEFAULTS.concurrency,
+    cpu: DEFAULTS.cpu,
+    memory: DEFAULTS.memory,
+  });
   expect(resolved.pool).toMatchObject({ connectionLimit: 100, poolMax: 9 }); // (100 − 8 reserved) / 10 instances
   expect([resolved.project, resolved.region]).toEqual(["acme", "europe-west1"]);
   expect(resolved.auth).toEqual({});
@@ -53,14 +59,34 @@ test("given values win over the defaults and the provider's configuration; auth 
       image: IMAGE,
       project: "other",
       region: "us-central1",
-      database: { tier: "db-custom-2-7680", maxConnections: 200, availabilityType: "REGIONAL", diskSizeGb: 50, deletionProtection: false, privateNetwork: "net", privateSubnetwork: "sub", backupStartTime: "01:30", pitrDays: 3 },
+      database: {
+        tier: "db-custom-2-7680",
+        maxConnections: 200,
+        availabilityType: "REGIONAL",
+        diskSizeGb: 50,
+        deletionProtection: false,
+        privateNetwork: "net",
+        privateSubnetwork: "sub",
+        backupStartTime: "01:30",
+        pitrDays: 3,
+      },
       service: { minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi", invokers: ["group:ops@acme.example"] },
       auth: { issuer: "https://auth.acme.example", audience: undefined },
       paymentsBaseUrl: "http://127.0.0.1:9000",
     },
     PROVIDER,
   );
-  expect(resolved.database).toEqual({ tier: "db-custom-2-7680", maxConnections: 200, availabilityType: "REGIONAL", diskSizeGb: 50, deletionProtection: false, privateNetwork: "net", privateSubnetwork: "sub", backupStartTime: "01:30", pitrDays: 3 });
+  expect(resolved.database).toEqual({
+    tier: "db-custom-2-7680",
+    maxConnections: 200,
+    availabilityType: "REGIONAL",
+    diskSizeGb: 50,
+    deletionProtection: false,
+    privateNetwork: "net",
+    privateSubnetwork: "sub",
+    backupStartTime: "01:30",
+    pitrDays: 3,
+  });
   expect(resolved.service).toEqual({ minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi" });
   expect(resolved.pool).toMatchObject({ connectionLimit: 200, poolMax: 20 });
   expect(resolved.exposure.invokers).toEqual(["group:ops@acme.example"]);
@@ -71,23 +97,37 @@ test("given values win over the defaults and the provider's configuration; auth 
 
 test("the plan hash changes with the image", () => {
   const other = `${IMAGE.slice(0, -64)}${"ef".repeat(32)}`;
-  expect(resolveArgs("shop", { specs, image: IMAGE }, PROVIDER).planHash).not.toBe(resolveArgs("shop", { specs, image: other }, PROVIDER).planHash);
+  expect(resolveArgs("shop", { specs, image: IMAGE }, PROVIDER).planHash).not.toBe(
+    resolveArgs("shop", { specs, image: other }, PROVIDER).planHash,
+  );
 });
 
 test("conflicting inputs are named in backticks", () => {
-  expect(refusal({ specs, specDir: "examples/reservations", image: IMAGE })).toEqual({ path: "specs", reason: "FasciaDeployment shop: give exactly one of `specs` or `specDir`" });
+  expect(refusal({ specs, specDir: "examples/reservations", image: IMAGE })).toEqual({
+    path: "specs",
+    reason: "FasciaDeployment shop: give exactly one of `specs` or `specDir`",
+  });
   expect(refusal({ specs, image: IMAGE, database: { privateNetwork: "net" } })).toEqual({
     path: "database.privateSubnetwork",
     reason: "FasciaDeployment shop: a private-IP database needs `privateSubnetwork` for the service's direct VPC egress",
   });
-  expect(refusal({ specs, image: IMAGE, secrets: { NOPE: "x" } })).toEqual({ path: "secrets", reason: "FasciaDeployment shop: `NOPE` is named by no spec (a typo?)" });
+  expect(refusal({ specs, image: IMAGE, secrets: { NOPE: "x" } })).toEqual({
+    path: "secrets",
+    reason: "FasciaDeployment shop: `NOPE` is named by no spec (a typo?)",
+  });
 });
 
 test("missing inputs are named: specs, image, project and region without the provider's configuration", () => {
   expect(refusal({ image: IMAGE })).toEqual({ path: "specs", reason: "FasciaDeployment shop: give exactly one of `specs` or `specDir`" });
   expect(refusal({ specs } as FasciaDeploymentArgs)).toEqual({ path: "image", reason: "FasciaDeployment shop: `image` is required" });
-  expect(refusal({ specs, image: IMAGE }, {})).toEqual({ path: "project", reason: "FasciaDeployment shop: set `project` or `pulumi config set gcp:project …`" });
-  expect(refusal({ specs, image: IMAGE, project: "acme" }, {})).toEqual({ path: "region", reason: "FasciaDeployment shop: set `region` or `pulumi config set gcp:region …`" });
+  expect(refusal({ specs, image: IMAGE }, {})).toEqual({
+    path: "project",
+    reason: "FasciaDeployment shop: set `project` or `pulumi config set gcp:project …`",
+  });
+  expect(refusal({ specs, image: IMAGE, project: "acme" }, {})).toEqual({
+    path: "region",
+    reason: "FasciaDeployment shop: set `region` or `pulumi config set gcp:region …`",
+  });
 });
 
 test("a value that decides which resources exist must be known when the program runs", () => {

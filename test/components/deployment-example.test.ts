@@ -6,10 +6,24 @@
 import * as pulumi from "@pulumi/pulumi";
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
 import { FasciaDeployment } from "../../components/fascia-deployment";
-import { createRecordingMocks, isSecretWrapper, MOCK_DB_PASSWORD, parentTypes, RECORD_TYPE, settle, unwrap, valueOf, type Registered } from "./support/recording-mocks";
+import {
+  createRecordingMocks,
+  isSecretWrapper,
+  MOCK_DB_PASSWORD,
+  parentTypes,
+  RECORD_TYPE,
+  settle,
+  unwrap,
+  valueOf,
+  type Registered,
+} from "./support/recording-mocks";
 
 const { mocks, resources } = createRecordingMocks();
-const SECRETS = { PAYMENTS_API_KEY: "sk_live_7Hq2Vb9RkL", PAYMENTS_WEBHOOK_SECRET: "whsec_Pp41MnTz0q", OPS_WEBHOOK_TOKEN: "ops-tok-9f8e7d6c" };
+const SECRETS = {
+  PAYMENTS_API_KEY: "sk_live_7Hq2Vb9RkL",
+  PAYMENTS_WEBHOOK_SECRET: "whsec_Pp41MnTz0q",
+  OPS_WEBHOOK_TOKEN: "ops-tok-9f8e7d6c",
+};
 const IMAGE = `europe-west1-docker.pkg.dev/acme-prod/fascia/executor@sha256:${"ab".repeat(32)}`;
 
 let deployment: FasciaDeployment;
@@ -38,7 +52,10 @@ const one = (name: string): Registered => {
 const plain = (r: Registered) => unwrap(r.inputs) as Record<string, any>;
 
 test("the full resource set, by type and logical name", () => {
-  const names = (type: string) => byType(type).map((r) => r.name).sort();
+  const names = (type: string) =>
+    byType(type)
+      .map((r) => r.name)
+      .sort();
   expect(names("fascia:index:FasciaDeployment")).toEqual(["reservations"]);
   expect(names("gcp:projects/service:Service")).toEqual(
     ["artifactregistry", "cloudscheduler", "iam", "run", "secretmanager", "sqladmin"].map((a) => `reservations-api-${a}`),
@@ -52,14 +69,28 @@ test("the full resource set, by type and logical name", () => {
   const secretKeys = ["db-password", "OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"];
   expect(names("gcp:secretmanager/secret:Secret")).toEqual(secretKeys.map((k) => `reservations-secret-${k}`).sort());
   expect(names("gcp:secretmanager/secretVersion:SecretVersion")).toEqual(secretKeys.map((k) => `reservations-secret-${k}-version`).sort());
-  expect(names("gcp:secretmanager/secretIamMember:SecretIamMember")).toEqual(secretKeys.map((k) => `reservations-secret-${k}-accessor`).sort());
+  expect(names("gcp:secretmanager/secretIamMember:SecretIamMember")).toEqual(
+    secretKeys.map((k) => `reservations-secret-${k}-accessor`).sort(),
+  );
   expect(names("gcp:artifactregistry/repository:Repository")).toEqual(["reservations-images"]);
   expect(names("gcp:cloudrunv2/job:Job")).toEqual(["reservations-migrate"]);
   expect(names("gcp:cloudrunv2/service:Service")).toEqual(["reservations-executor"]);
-  expect(names("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toEqual(["reservations-invoker-public", "reservations-invoker-scheduler"]);
+  expect(names("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toEqual([
+    "reservations-invoker-public",
+    "reservations-invoker-scheduler",
+  ]);
   expect(names("fascia:index:FasciaEntity")).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}`));
   expect(names(RECORD_TYPE)).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}-record`));
-  const tools = ["cancel-reservation", "complete-stays", "confirm-reservation", "create-reservation", "create-room", "list-reservations", "payment-webhook", "register-customer"];
+  const tools = [
+    "cancel-reservation",
+    "complete-stays",
+    "confirm-reservation",
+    "create-reservation",
+    "create-room",
+    "list-reservations",
+    "payment-webhook",
+    "register-customer",
+  ];
   expect(names("fascia:index:FasciaTool")).toEqual(tools.map((t) => `reservations-tool-${t}`));
   expect(names("gcp:cloudscheduler/job:Job")).toEqual(["reservations-tool-complete-stays-schedule"]);
   expect(resources).toHaveLength(46); // exactly the resources listed above, nothing else
@@ -93,12 +124,16 @@ test("the runtime account holds cloudsql.client on the project and secretAccesso
       ["reservations-db-password", "roles/secretmanager.secretAccessor", runtime],
     ].sort(),
   );
-  const secretIds = byType("gcp:secretmanager/secret:Secret").map((s) => plain(s).secretId).sort();
+  const secretIds = byType("gcp:secretmanager/secret:Secret")
+    .map((s) => plain(s).secretId)
+    .sort();
   expect(secretIds).toEqual(secretGrants.map((g) => g.secretId).sort());
 });
 
 test("invokers: the service is public (it has HTTP tools and a webhook), the scheduler account may invoke", () => {
-  const invokers = byType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember").map(plain).map((m) => [m.role, m.member, m.name]);
+  const invokers = byType("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")
+    .map(plain)
+    .map((m) => [m.role, m.member, m.name]);
   expect(invokers.sort()).toEqual([
     ["roles/run.invoker", "allUsers", "reservations-executor-a1b2c3"],
     ["roles/run.invoker", "serviceAccount:reservations-sched@acme-prod.iam.gserviceaccount.com", "reservations-executor-a1b2c3"],
@@ -113,7 +148,9 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
   expect(template.scaling).toEqual({ minInstanceCount: 0, maxInstanceCount: 10 });
   expect(template.maxInstanceRequestConcurrency).toBe(40);
   expect(template.timeout).toBe("130s"); // completeStays' 2m + 10 s
-  expect(template.volumes).toEqual([{ name: "cloudsql", cloudSqlInstance: { instances: ["acme-prod:europe-west1:reservations-db-a1b2c3"] } }]);
+  expect(template.volumes).toEqual([
+    { name: "cloudsql", cloudSqlInstance: { instances: ["acme-prod:europe-west1:reservations-db-a1b2c3"] } },
+  ]);
   const container = template.containers[0];
   expect(container.image).toBe(IMAGE);
   expect(container.volumeMounts).toEqual([{ name: "cloudsql", mountPath: "/cloudsql" }]);
@@ -141,7 +178,11 @@ test("migrations: one job, one task, no retries, run to completion once per plan
   const job = plain(one("reservations-migrate"));
   const hash = await valueOf(deployment.planHash);
   expect(job).toMatchObject({ name: "reservations-migrate", location: "europe-west1", runExecutionToken: hash!.slice(0, 16) });
-  expect(job.template).toMatchObject({ taskCount: 1, parallelism: 1, template: { maxRetries: 0, serviceAccount: "reservations-run@acme-prod.iam.gserviceaccount.com" } });
+  expect(job.template).toMatchObject({
+    taskCount: 1,
+    parallelism: 1,
+    template: { maxRetries: 0, serviceAccount: "reservations-run@acme-prod.iam.gserviceaccount.com" },
+  });
   const env = Object.fromEntries(job.template.template.containers[0].envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
   expect(env).toMatchObject({ FASCIA_RUN: "migrate", FASCIA_DB_POOL_MAX: "1" });
   expect(job.name.length + job.runExecutionToken.length).toBeLessThan(63);
@@ -150,7 +191,14 @@ test("migrations: one job, one task, no retries, run to completion once per plan
 test("Cloud Scheduler: the scheduled tool posts to its route with an OIDC token, audience = service URL", async () => {
   const url = await valueOf(deployment.serviceUrl);
   const job = plain(one("reservations-tool-complete-stays-schedule"));
-  expect(job).toMatchObject({ region: "europe-west1", project: "acme-prod", schedule: "0 3 * * *", timeZone: "Europe/Berlin", attemptDeadline: "130s", retryConfig: { retryCount: 0 } });
+  expect(job).toMatchObject({
+    region: "europe-west1",
+    project: "acme-prod",
+    schedule: "0 3 * * *",
+    timeZone: "Europe/Berlin",
+    attemptDeadline: "130s",
+    retryConfig: { retryCount: 0 },
+  });
   expect(job.httpTarget).toEqual({
     uri: `${url}/_fascia/scheduled/completeStays`,
     httpMethod: "POST",
@@ -165,10 +213,13 @@ test("parent/child structure: the URN of every child names its parent component"
   expect(parents.size).toBe(resources.length);
   for (const r of resources) {
     const expected =
-      r.name === "reservations" ? undefined
-      : r.type === RECORD_TYPE ? "fascia:index:FasciaEntity"
-      : r.type === "gcp:cloudscheduler/job:Job" ? "fascia:index:FasciaTool"
-      : "fascia:index:FasciaDeployment";
+      r.name === "reservations"
+        ? undefined
+        : r.type === RECORD_TYPE
+          ? "fascia:index:FasciaEntity"
+          : r.type === "gcp:cloudscheduler/job:Job"
+            ? "fascia:index:FasciaTool"
+            : "fascia:index:FasciaDeployment";
     expect([r.name, parents.get(r.name)]).toEqual([r.name, expected]);
     // Names derive from the component's: a second deployment in the stack never collides.
     expect(r.name.startsWith("reservations")).toBe(true);
@@ -189,7 +240,14 @@ test("stack outputs: URL, endpoints, risk levels, connection name, report, migra
     paymentWebhook: `POST ${url}/webhooks/payments`,
   });
   expect(await valueOf(deployment.riskLevels)).toEqual({
-    cancelReservation: "yellow", completeStays: "yellow", confirmReservation: "yellow", createReservation: "yellow", createRoom: "green", listReservations: "green", paymentWebhook: "green", registerCustomer: "green",
+    cancelReservation: "yellow",
+    completeStays: "yellow",
+    confirmReservation: "yellow",
+    createReservation: "yellow",
+    createRoom: "green",
+    listReservations: "green",
+    paymentWebhook: "green",
+    registerCustomer: "green",
   });
   expect(await valueOf(deployment.connectionName)).toBe("acme-prod:europe-west1:reservations-db-a1b2c3");
   const report = await valueOf(deployment.riskReport);

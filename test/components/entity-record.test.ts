@@ -55,7 +55,11 @@ test("a spec unknown at preview is not judged then (check runs again with the re
 });
 
 test("diff: a change of spec is an in-place update; reordered keys are no change", async () => {
-  const reordered = { fields: { qty: ITEM.fields.qty, note: ITEM.fields.note, title: ITEM.fields.title }, name: "Item", kind: "Entity" } as EntitySpec;
+  const reordered = {
+    fields: { qty: ITEM.fields.qty, note: ITEM.fields.note, title: ITEM.fields.title },
+    name: "Item",
+    kind: "Entity",
+  } as EntitySpec;
   expect(await entitySpecRecordProvider.diff("Item", inputs(ITEM), inputs(reordered))).toMatchObject({ changes: false, replaces: [] });
   expect(await entitySpecRecordProvider.diff("Item", inputs(ITEM), inputs(withoutNote))).toMatchObject({ changes: true, replaces: [] });
 });

@@ -25,9 +25,23 @@ test("every environment the deployment writes is one the executor starts with, v
         databaseUser: word,
         poolMax: fc.integer({ min: 1, max: 100 }),
         secrets: fc.uniqueArray(secretName, { maxLength: 4 }),
-        auth: fc.option(fc.record({ issuer: word.map((w) => `https://${w}`), audience: word, jwksUrl: word.map((w) => `https://${w}/jwks`), rolesClaim: word }), { nil: undefined }),
-        scheduler: fc.option(word.map((w) => `${w}@p.iam.gserviceaccount.com`), { nil: undefined }),
-        paymentsBaseUrl: fc.option(word.map((w) => `https://${w}`), { nil: undefined }),
+        auth: fc.option(
+          fc.record({
+            issuer: word.map((w) => `https://${w}`),
+            audience: word,
+            jwksUrl: word.map((w) => `https://${w}/jwks`),
+            rolesClaim: word,
+          }),
+          { nil: undefined },
+        ),
+        scheduler: fc.option(
+          word.map((w) => `${w}@p.iam.gserviceaccount.com`),
+          { nil: undefined },
+        ),
+        paymentsBaseUrl: fc.option(
+          word.map((w) => `https://${w}`),
+          { nil: undefined },
+        ),
         run: fc.constantFrom("serve" as const, "migrate" as const),
       }),
       (args) => {

@@ -63,15 +63,26 @@ test("a deployment with a Red tool throws before creating any cloud resource, li
   await settle();
   const before = resources.length;
   expect(
-    () => new FasciaDeployment("shop", { specs: [ITEM, RED_TOOL, YELLOW_TOOL, GREEN_TOOL], image: IMAGE, project: "acme", region: "europe-west1" }),
-  ).toThrow(/2 of 3 tools may not deploy:\ntool addItem may not deploy: it is RED \(R001\)[\s\S]*tool addItemNoTimeout may not deploy[\s\S]*Y005/);
+    () =>
+      new FasciaDeployment("shop", {
+        specs: [ITEM, RED_TOOL, YELLOW_TOOL, GREEN_TOOL],
+        image: IMAGE,
+        project: "acme",
+        region: "europe-west1",
+      }),
+  ).toThrow(
+    /2 of 3 tools may not deploy:\ntool addItem may not deploy: it is RED \(R001\)[\s\S]*tool addItemNoTimeout may not deploy[\s\S]*Y005/,
+  );
   await settle();
   // Only the component itself was registered, no child.
   expect(resources.slice(before).map((r) => r.type)).toEqual(["fascia:index:FasciaDeployment"]);
 });
 
 test("invalid specs throw with every diagnostic, file:line:col code message", () => {
-  const broken = { ...GREEN_TOOL, flow: { nodes: [{ id: "create", type: "write", entity: "Itme", action: "create", set: { title: "input.title" } }] } };
+  const broken = {
+    ...GREEN_TOOL,
+    flow: { nodes: [{ id: "create", type: "write", entity: "Itme", action: "create", set: { title: "input.title" } }] },
+  };
   expect(() => new FasciaTool("broken", { spec: broken as never, entities: [ITEM] })).toThrow(
     /FasciaTool broken has 1 spec error:\n\s+FasciaTool broken \(Tool addItemGreen\):\d+:\d+: error FS009: unknown entity "Itme"; did you mean "Item"\?/,
   );
@@ -79,10 +90,24 @@ test("invalid specs throw with every diagnostic, file:line:col code message", ()
 
 test("argument errors name the input: image by digest, missing secrets, pool that cannot fit", () => {
   const specs = [ITEM, GREEN_TOOL];
-  expect(() => new FasciaDeployment("a", { specs, image: "gcr.io/acme/executor:latest", project: "acme", region: "europe-west1" })).toThrow(/`image` must name the executor image by digest/);
-  expect(() => new FasciaDeployment("b", { specs, image: IMAGE, project: "acme", region: "europe-west1", secrets: { NOPE: "x" } })).toThrow(/`NOPE` is named by no spec/);
-  expect(() => new FasciaDeployment("c", { specs, image: IMAGE, project: "acme", region: "europe-west1", database: { tier: "db-f1-micro" }, service: { maxInstances: 50 } })).toThrow(
-    /`service.maxInstances` = 50 leaves no database connection per instance: the instance allows 25 connections/,
+  expect(() => new FasciaDeployment("a", { specs, image: "gcr.io/acme/executor:latest", project: "acme", region: "europe-west1" })).toThrow(
+    /`image` must name the executor image by digest/,
   );
-  expect(() => new FasciaDeployment("d", { specs, specDir: "examples/reservations", image: IMAGE, project: "acme", region: "europe-west1" })).toThrow(/exactly one of `specs` or `specDir`/);
+  expect(() => new FasciaDeployment("b", { specs, image: IMAGE, project: "acme", region: "europe-west1", secrets: { NOPE: "x" } })).toThrow(
+    /`NOPE` is named by no spec/,
+  );
+  expect(
+    () =>
+      new FasciaDeployment("c", {
+        specs,
+        image: IMAGE,
+        project: "acme",
+        region: "europe-west1",
+        database: { tier: "db-f1-micro" },
+        service: { maxInstances: 50 },
+      }),
+  ).toThrow(/`service.maxInstances` = 50 leaves no database connection per instance: the instance allows 25 connections/);
+  expect(
+    () => new FasciaDeployment("d", { specs, specDir: "examples/reservations", image: IMAGE, project: "acme", region: "europe-west1" }),
+  ).toThrow(/exactly one of `specs` or `specDir`/);
 });

@@ -28,10 +28,15 @@ describe("boundedId", () => {
   });
   test("long bases that share a prefix stay distinct", () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z]{30,40}$/), fc.stringMatching(/^[a-z]{1,5}$/), fc.stringMatching(/^[a-z]{1,5}$/), (prefix, a, b) => {
-        fc.pre(a !== b);
-        expect(boundedId(prefix + a, "run", SERVICE_ACCOUNT_ID)).not.toBe(boundedId(prefix + b, "run", SERVICE_ACCOUNT_ID));
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z]{30,40}$/),
+        fc.stringMatching(/^[a-z]{1,5}$/),
+        fc.stringMatching(/^[a-z]{1,5}$/),
+        (prefix, a, b) => {
+          fc.pre(a !== b);
+          expect(boundedId(prefix + a, "run", SERVICE_ACCOUNT_ID)).not.toBe(boundedId(prefix + b, "run", SERVICE_ACCOUNT_ID));
+        },
+      ),
     );
   });
   test("examples", () => {
@@ -46,49 +51,71 @@ describe("boundedId", () => {
 describe("sizePool", () => {
   test("maxInstances × pool never exceeds the connection limit minus what is reserved", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 12, max: 4000 }), fc.integer({ min: 1, max: 1000 }), fc.integer({ min: 1, max: 1000 }), (maxConnections, maxInstances, concurrency) => {
-        let size;
-        try {
-          size = sizePool({ tier: "db-custom-1-3840", maxConnections, maxInstances, concurrency });
-        } catch (error) {
-          // Refused only when not even one connection per instance fits.
-          expect(maxInstances).toBeGreaterThan(maxConnections - RESERVED_CONNECTIONS - SPARE_CONNECTIONS);
-          expect((error as Error).message).toContain("`service.maxInstances`");
-          return;
-        }
-        expect(size.poolMax).toBeGreaterThanOrEqual(1);
-        expect(size.poolMax).toBeLessThanOrEqual(concurrency);
-        expect(size.used).toBe(size.poolMax * maxInstances);
-        expect(size.used + RESERVED_CONNECTIONS + SPARE_CONNECTIONS).toBeLessThanOrEqual(maxConnections);
-        // And it is the largest pool that fits.
-        if (size.poolMax < concurrency) expect((size.poolMax + 1) * maxInstances + RESERVED_CONNECTIONS + SPARE_CONNECTIONS).toBeGreaterThan(maxConnections);
-      }),
+      fc.property(
+        fc.integer({ min: 12, max: 4000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (maxConnections, maxInstances, concurrency) => {
+          let size;
+          try {
+            size = sizePool({ tier: "db-custom-1-3840", maxConnections, maxInstances, concurrency });
+          } catch (error) {
+            // Refused only when not even one connection per instance fits.
+            expect(maxInstances).toBeGreaterThan(maxConnections - RESERVED_CONNECTIONS - SPARE_CONNECTIONS);
+            expect((error as Error).message).toContain("`service.maxInstances`");
+            return;
+          }
+          expect(size.poolMax).toBeGreaterThanOrEqual(1);
+          expect(size.poolMax).toBeLessThanOrEqual(concurrency);
+          expect(size.used).toBe(size.poolMax * maxInstances);
+          expect(size.used + RESERVED_CONNECTIONS + SPARE_CONNECTIONS).toBeLessThanOrEqual(maxConnections);
+          // And it is the largest pool that fits.
+          if (size.poolMax < concurrency)
+            expect((size.poolMax + 1) * maxInstances + RESERVED_CONNECTIONS + SPARE_CONNECTIONS).toBeGreaterThan(maxConnections);
+        },
+      ),
     );
   });
   test("tiers: the default limit follows Cloud SQL's table; unknown tiers need maxConnections", () => {
     expect(sizePool({ tier: "db-f1-micro", maxInstances: 2, concurrency: 80 })).toEqual({ connectionLimit: 25, poolMax: 8, used: 16 });
-    expect(sizePool({ tier: "db-custom-2-7680", maxInstances: 10, concurrency: 80 })).toEqual({ connectionLimit: 400, poolMax: 39, used: 390 });
+    expect(sizePool({ tier: "db-custom-2-7680", maxInstances: 10, concurrency: 80 })).toEqual({
+      connectionLimit: 400,
+      poolMax: 39,
+      used: 390,
+    });
     expect(tierMemoryGb("db-n1-standard-4")).toBe(15);
     expect(() => sizePool({ tier: "db-perf-optimized-N-2", maxInstances: 1, concurrency: 1 })).toThrow(/set `database.maxConnections`/);
   });
 });
 
-const http = (name: string, extra: Partial<ToolSpec> = {}) => ({ kind: "Tool", name, trigger: { http: { method: "GET", path: `/${name}` } }, flow: { nodes: [] }, ...extra }) as unknown as ToolSpec;
-const scheduled = (name: string) => ({ kind: "Tool", name, trigger: { schedule: { cron: "0 * * * *" } }, timeout: "2m", flow: { nodes: [] } }) as unknown as ToolSpec;
+const http = (name: string, extra: Partial<ToolSpec> = {}) =>
+  ({ kind: "Tool", name, trigger: { http: { method: "GET", path: `/${name}` } }, flow: { nodes: [] }, ...extra }) as unknown as ToolSpec;
+const scheduled = (name: string) =>
+  ({ kind: "Tool", name, trigger: { schedule: { cron: "0 * * * *" } }, timeout: "2m", flow: { nodes: [] } }) as unknown as ToolSpec;
 
 describe("serviceExposure", () => {
   test("scheduled tools only: internal ingress, no public invoker", () => {
     expect(serviceExposure([scheduled("nightly")])).toEqual({ ingress: "INGRESS_TRAFFIC_INTERNAL_ONLY", invokers: [], publicTools: [] });
   });
   test("an HTTP or webhook tool makes the service reachable, allUsers by default or the given invokers", () => {
-    expect(serviceExposure([scheduled("nightly"), http("list")])).toEqual({ ingress: "INGRESS_TRAFFIC_ALL", invokers: ["allUsers"], publicTools: ["list"] });
+    expect(serviceExposure([scheduled("nightly"), http("list")])).toEqual({
+      ingress: "INGRESS_TRAFFIC_ALL",
+      invokers: ["allUsers"],
+      publicTools: ["list"],
+    });
     expect(serviceExposure([http("list")], ["group:callers@acme.example"]).invokers).toEqual(["group:callers@acme.example"]);
     expect(() => serviceExposure([http("list")], ["callers@acme.example"])).toThrow(/is not an IAM member/);
   });
 });
 
 test("routes and deadlines", () => {
-  expect(toolRoute(scheduled("nightly"))).toEqual({ kind: "schedule", method: "POST", path: "/_fascia/scheduled/nightly", cron: "0 * * * *", timezone: "UTC" });
+  expect(toolRoute(scheduled("nightly"))).toEqual({
+    kind: "schedule",
+    method: "POST",
+    path: "/_fascia/scheduled/nightly",
+    cron: "0 * * * *",
+    timezone: "UTC",
+  });
   expect(requestTimeoutSeconds([scheduled("nightly"), http("list", { timeout: "5s" })])).toBe(130);
   expect(requestTimeoutSeconds([http("list", { timeout: "5s" })])).toBe(70);
   expect(attemptDeadline(scheduled("nightly"))).toBe("130s");
@@ -111,8 +138,16 @@ test("executor env: exactly the contract's names, secrets only as references, so
     (s) => s,
   );
   expect(env.map((e) => e.name)).toEqual([
-    "FASCIA_AUTH_ISSUER", "FASCIA_DB_NAME", "FASCIA_DB_PASSWORD", "FASCIA_DB_POOL_MAX", "FASCIA_DB_SOCKET_DIR", "FASCIA_DB_USER",
-    "FASCIA_GCP_PROJECT", "FASCIA_PLAN_HASH", "FASCIA_RUN", "FASCIA_SECRET_API_KEY",
+    "FASCIA_AUTH_ISSUER",
+    "FASCIA_DB_NAME",
+    "FASCIA_DB_PASSWORD",
+    "FASCIA_DB_POOL_MAX",
+    "FASCIA_DB_SOCKET_DIR",
+    "FASCIA_DB_USER",
+    "FASCIA_GCP_PROJECT",
+    "FASCIA_PLAN_HASH",
+    "FASCIA_RUN",
+    "FASCIA_SECRET_API_KEY",
   ]);
   expect(env.filter((e) => "secretRef" in e).map((e) => e.name)).toEqual(["FASCIA_DB_PASSWORD", "FASCIA_SECRET_API_KEY"]);
 });

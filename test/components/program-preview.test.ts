@@ -46,7 +46,10 @@ beforeAll(async () => {
 
 test("Pulumi.yaml is a TypeScript project whose main is this program", () => {
   const project = parse(readFileSync("Pulumi.yaml", "utf8"));
-  expect(project).toMatchObject({ runtime: { name: "nodejs", options: { typescript: true } }, main: "examples/reservations-stack/index.ts" });
+  expect(project).toMatchObject({
+    runtime: { name: "nodejs", options: { typescript: true } },
+    main: "examples/reservations-stack/index.ts",
+  });
   expect(Object.keys(project.config)).toContain("fascia:image");
 });
 

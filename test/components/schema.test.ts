@@ -20,7 +20,11 @@ interface SchemaResource {
   properties: Record<string, unknown>;
   required: string[];
 }
-const schema = JSON.parse(readFileSync("schema.json", "utf8")) as { name: string; resources: Record<string, SchemaResource>; types: Record<string, { properties: Record<string, unknown> }> };
+const schema = JSON.parse(readFileSync("schema.json", "utf8")) as {
+  name: string;
+  resources: Record<string, SchemaResource>;
+  types: Record<string, { properties: Record<string, unknown> }>;
+};
 
 beforeAll(async () => {
   await pulumi.runtime.setMocks(createRecordingMocks("acme", "europe-west1").mocks, "fascia", "schema", true);
@@ -57,7 +61,12 @@ test("outputs: the schema's properties are exactly what each class registers", a
   const instances: Record<string, pulumi.Resource> = {
     "fascia:index:FasciaTool": new FasciaTool("t", { spec: GREEN_TOOL, entities: [ITEM] }),
     "fascia:index:FasciaEntity": new FasciaEntity("e", { spec: ITEM }),
-    "fascia:index:FasciaDeployment": new FasciaDeployment("d", { specs: [ITEM, GREEN_TOOL], image: IMAGE, project: "acme", region: "europe-west1" }),
+    "fascia:index:FasciaDeployment": new FasciaDeployment("d", {
+      specs: [ITEM, GREEN_TOOL],
+      image: IMAGE,
+      project: "acme",
+      region: "europe-west1",
+    }),
   };
   // Let the entity records finish registering (their provider is serialized) before the test ends.
   await valueOf((instances["fascia:index:FasciaDeployment"] as FasciaDeployment).migrationPlan);

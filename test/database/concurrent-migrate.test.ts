@@ -12,7 +12,10 @@ const onPostgres = testDrivers().includes("pg") ? describe : describe.skip;
 
 function runCli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: "" } });
+    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
+      cwd: process.cwd(),
+      env: { ...process.env, NODE_OPTIONS: "" },
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -34,11 +37,16 @@ onPostgres("two fascia migrate processes at once [pg]", () => {
     const holder = new Client({ connectionString: target.url });
     await holder.connect();
     await holder.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
-    const runs = [runCli(["migrate", "examples/reservations", "--db", target.url]), runCli(["migrate", "examples/reservations", "--db", target.url])];
+    const runs = [
+      runCli(["migrate", "examples/reservations", "--db", target.url]),
+      runCli(["migrate", "examples/reservations", "--db", target.url]),
+    ];
     try {
       // Wait until both processes are blocked on the lock.
       for (let waited = 0; ; waited += 100) {
-        const { rows } = await holder.query<{ n: string }>("SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted");
+        const { rows } = await holder.query<{ n: string }>(
+          "SELECT count(*) AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+        );
         if (Number(rows[0]!.n) === 2) break;
         if (waited > 30_000) throw new Error("the two migrate processes never queued on the migration lock");
         await new Promise((r) => setTimeout(r, 100));

@@ -18,13 +18,26 @@ function entities(objects: unknown[]): EntitySpec[] {
   return entityList(loaded.specs);
 }
 
-const tag = (extra: Record<string, unknown> = {}) => ({ kind: "Entity", name: "Tag", fields: { label: { type: "string", maxLength: 20 } }, ...extra });
+const tag = (extra: Record<string, unknown> = {}) => ({
+  kind: "Entity",
+  name: "Tag",
+  fields: { label: { type: "string", maxLength: 20 } },
+  ...extra,
+});
 
 async function reset(db: Database): Promise<void> {
   await db.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
 }
 
-const step = (sql: string): MigrationStep => ({ phase: "transaction", entity: "", summary: sql, sql: [sql], lock: "none", rewrite: false, findings: [] });
+const step = (sql: string): MigrationStep => ({
+  phase: "transaction",
+  entity: "",
+  summary: sql,
+  sql: [sql],
+  lock: "none",
+  rewrite: false,
+  findings: [],
+});
 
 describeEachDriver("applying migrations", (driver) => {
   const test = useTestDatabase(driver);
@@ -57,12 +70,17 @@ describeEachDriver("applying migrations", (driver) => {
   it("is all or nothing: a failing step leaves no table and no ledger row behind", async () => {
     const m = buildMigration(1, { steps: [step('CREATE TABLE "t1" ("a" integer)'), step("SELECT 1 / 0")] }, []);
     await expect(applyMigrations(db(), [m])).rejects.toThrow(MigrationStepError);
-    const { rows } = await db().query<{ t1: string | null; ledger: string | null }>("SELECT to_regclass('t1')::text AS t1, to_regclass('fascia_migrations')::text AS ledger");
+    const { rows } = await db().query<{ t1: string | null; ledger: string | null }>(
+      "SELECT to_regclass('t1')::text AS t1, to_regclass('fascia_migrations')::text AS ledger",
+    );
     expect(rows[0]).toEqual({ t1: null, ledger: null });
   });
 
   it("touches nothing when the plan is blocked by a Red change", async () => {
-    await migrateToSpecs(db(), entities([tag({ fields: { label: { type: "string", maxLength: 20 }, note: { type: "string", optional: true } } })]));
+    await migrateToSpecs(
+      db(),
+      entities([tag({ fields: { label: { type: "string", maxLength: 20 }, note: { type: "string", optional: true } } })]),
+    );
     const before = await readCatalog(db());
     const outcome = await migrateToSpecs(db(), entities([tag()]));
     expect(outcome.status).toBe("blocked");
@@ -72,7 +90,10 @@ describeEachDriver("applying migrations", (driver) => {
   });
 
   it("applies the same change once allowDataLoss acknowledges it", async () => {
-    await migrateToSpecs(db(), entities([tag({ fields: { label: { type: "string", maxLength: 20 }, note: { type: "string", optional: true } } })]));
+    await migrateToSpecs(
+      db(),
+      entities([tag({ fields: { label: { type: "string", maxLength: 20 }, note: { type: "string", optional: true } } })]),
+    );
     const outcome = await migrateToSpecs(db(), entities([tag({ allowDataLoss: { reason: "notes were never shown" } })]));
     expect(outcome.status).toBe("applied");
     expect(Object.keys((await readCatalog(db())).tables.tag!.columns)).not.toContain("note");
@@ -95,6 +116,9 @@ describeEachDriver("applying migrations", (driver) => {
     await migrateToSpecs(db(), example);
     expect(await detectDrift(db(), example)).toEqual([]);
     await db().exec('ALTER TABLE room DROP CONSTRAINT "room__capacity__max"; ALTER TABLE room ADD COLUMN extra text;');
-    expect((await detectDrift(db(), example)).map((d) => d.path)).toEqual(["tables.room.columns.extra", "tables.room.constraints.room__capacity__max"]);
+    expect((await detectDrift(db(), example)).map((d) => d.path)).toEqual([
+      "tables.room.columns.extra",
+      "tables.room.constraints.room__capacity__max",
+    ]);
   });
 });

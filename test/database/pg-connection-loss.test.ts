@@ -24,7 +24,9 @@ import { createPgDatabase, testDrivers, type TestDatabase } from "../support/dat
       });
       await expect(outcome).rejects.toThrow(/terminat|not queryable/i);
     }
-    const { rows } = await test.db.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()");
+    const { rows } = await test.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()",
+    );
     expect(rows[0]!.n).toBeGreaterThanOrEqual(1);
   });
 });

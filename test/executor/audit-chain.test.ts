@@ -32,7 +32,11 @@ describe("audit hash chain", () => {
   it("names the first record that was changed, removed or reordered", () => {
     const changed = chain(10);
     changed[4] = { ...changed[4]!, outcome: { status: 500 } };
-    expect(verifyChain(changed)).toEqual({ seq: 5, invocationId: "inv-4", reason: "its content does not match its hash (the record was changed)" });
+    expect(verifyChain(changed)).toEqual({
+      seq: 5,
+      invocationId: "inv-4",
+      reason: "its content does not match its hash (the record was changed)",
+    });
 
     const removed = chain(10);
     removed.splice(6, 1);
@@ -58,7 +62,12 @@ describe("audit hash chain", () => {
   });
 
   it("masks pii input fields and hashes content independently of key order", () => {
-    expect(maskPii({ email: "a@b.c", guests: 2, phone: null }, { email: { type: "string", pii: true }, guests: { type: "integer" }, phone: { type: "string", pii: true, optional: true } })).toEqual({
+    expect(
+      maskPii(
+        { email: "a@b.c", guests: 2, phone: null },
+        { email: { type: "string", pii: true }, guests: { type: "integer" }, phone: { type: "string", pii: true, optional: true } },
+      ),
+    ).toEqual({
       email: "***",
       guests: 2,
       phone: null,
@@ -81,8 +90,21 @@ describe("canonical JSON", () => {
 
   it("is byte for byte the reference definition on any JSON-like value", () => {
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.constant(undefined), fc.boolean(), fc.double(), fc.integer(), fc.string({ unit: "binary" }), fc.array(tie("value")), fc.dictionary(fc.string({ unit: "binary" }), tie("value"))),
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.boolean(),
+        fc.double(),
+        fc.integer(),
+        fc.string({ unit: "binary" }),
+        fc.array(tie("value")),
+        fc.dictionary(fc.string({ unit: "binary" }), tie("value")),
+      ),
     })).value;
-    fc.assert(fc.property(json, (v) => expect(canonicalJson(v)).toBe(reference(v))), { numRuns: 2000 });
+    fc.assert(
+      fc.property(json, (v) => expect(canonicalJson(v)).toBe(reference(v))),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -31,7 +31,8 @@ function useLocalKeys(): { readonly dir: string; readonly keys: LocalKeys } {
 
 describe("step 1: JWT callers (local mode keys)", () => {
   const local = useLocalKeys();
-  const authenticate = () => createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: local.keys.publicKey } });
+  const authenticate = () =>
+    createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: local.keys.publicKey } });
 
   it("accepts a minted token and reads sub and roles", async () => {
     const token = await mintLocalToken(local.keys, { sub: "cust-1", roles: ["customer"] });
@@ -43,14 +44,22 @@ describe("step 1: JWT callers (local mode keys)", () => {
   it("keeps the same key across restarts, so earlier tokens stay valid", async () => {
     const token = await mintLocalToken(local.keys, { sub: "a", roles: [] });
     const again = await loadOrCreateLocalKeys(local.dir);
-    const caller = await createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: again.publicKey } })(`Bearer ${token}`);
+    const caller = await createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: again.publicKey } })(
+      `Bearer ${token}`,
+    );
     expect(caller.id).toBe("a");
   });
 
   it("refuses a missing header, an expired token, a wrong audience and a foreign signature", async () => {
     expect(await refusal(() => authenticate()(undefined))).toBe("no Authorization header");
     expect(await refusal(() => authenticate()("Basic abc"))).toMatch(/not `Bearer <token>`/);
-    const expired = await new SignJWT({ roles: [] }).setProtectedHeader({ alg: "ES256" }).setSubject("x").setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime(Math.floor(Date.now() / 1000) - 120).sign(local.keys.privateKey);
+    const expired = await new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: "ES256" })
+      .setSubject("x")
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 120)
+      .sign(local.keys.privateKey);
     expect(await refusal(() => authenticate()(`Bearer ${expired}`))).toBe("the token has expired");
     const otherAudience = await mintLocalToken(local.keys, { sub: "x", roles: [], audience: "someone-else" });
     expect(await refusal(() => authenticate()(`Bearer ${otherAudience}`))).toBe("the token's aud claim is not accepted");
@@ -70,10 +79,16 @@ describe("step 1: webhook signatures", () => {
   });
 
   it("refuses a changed body, a wrong secret, a missing header and a replay outside the window", async () => {
-    expect(await refusal(() => verifyWebhookSignature(secret, signWebhook(secret, body, now), body.replace("failed", "succeeded"), now))).toBe("the signature does not match the body");
-    expect(await refusal(() => verifyWebhookSignature(secret, signWebhook("other", body, now), body, now))).toBe("the signature does not match the body");
+    expect(
+      await refusal(() => verifyWebhookSignature(secret, signWebhook(secret, body, now), body.replace("failed", "succeeded"), now)),
+    ).toBe("the signature does not match the body");
+    expect(await refusal(() => verifyWebhookSignature(secret, signWebhook("other", body, now), body, now))).toBe(
+      "the signature does not match the body",
+    );
     expect(await refusal(() => verifyWebhookSignature(secret, undefined, body, now))).toBe("no signature header");
-    expect(await refusal(() => verifyWebhookSignature(secret, signWebhook(secret, body, now - 301), body, now))).toMatch(/outside the 300s window/);
+    expect(await refusal(() => verifyWebhookSignature(secret, signWebhook(secret, body, now - 301), body, now))).toMatch(
+      /outside the 300s window/,
+    );
     expect(await refusal(() => verifyWebhookSignature(secret, "v1=abc", body, now))).toMatch(/not `t=<seconds>,v1=<hex>`/);
   });
 });
@@ -98,7 +113,14 @@ describe("step 1: verified tokens are remembered, never beyond their validity", 
     });
     return { authenticate, clock, counter };
   }
-  const token = (exp: number, sub = "cust-1") => new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256" }).setSubject(sub).setIssuer(LOCAL_ISSUER).setAudience(LOCAL_AUDIENCE).setExpirationTime(exp).sign(local.keys.privateKey);
+  const token = (exp: number, sub = "cust-1") =>
+    new SignJWT({ roles: ["customer"] })
+      .setProtectedHeader({ alg: "ES256" })
+      .setSubject(sub)
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE)
+      .setExpirationTime(exp)
+      .sign(local.keys.privateKey);
 
   it("verifies a token once and then answers from memory, with the same caller", async () => {
     const { authenticate, clock, counter } = counting();

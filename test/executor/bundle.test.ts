@@ -100,7 +100,9 @@ describe("fascia build", () => {
   it("in an installed package (no sources to bundle) copies the prebuilt bundle and its map, or says it is missing", async () => {
     const installed = mkdtempSync(join(tmpdir(), "fascia-installed-"));
     const out = join(installed, "out");
-    await expect(provideExecutorBundle(out, installed)).rejects.toThrow(/dist\/executor\/executor\.js is missing and there are no sources to bundle/);
+    await expect(provideExecutorBundle(out, installed)).rejects.toThrow(
+      /dist\/executor\/executor\.js is missing and there are no sources to bundle/,
+    );
     mkdirSync(join(installed, "dist", "executor"), { recursive: true });
     writeFileSync(join(installed, "dist", "executor", "executor.js"), "/* prebuilt */\n");
     writeFileSync(join(installed, "dist", "executor", "executor.js.map"), "{}");
@@ -161,7 +163,9 @@ describe("fascia build", () => {
 
   it("is one file with its source map and a Dockerfile that copies exactly what the image needs", () => {
     expect(readFileSync(join(image, "executor.js"), "utf8")).toMatch(/^\/\* Fascia executor bundle/);
-    expect(JSON.parse(readFileSync(join(image, "executor.js.map"), "utf8")).sources).toEqual(expect.arrayContaining([expect.stringMatching(/executor\/main\.ts$/)]));
+    expect(JSON.parse(readFileSync(join(image, "executor.js.map"), "utf8")).sources).toEqual(
+      expect.arrayContaining([expect.stringMatching(/executor\/main\.ts$/)]),
+    );
     const dockerfile = readFileSync(join(image, "Dockerfile"), "utf8");
     expect(dockerfile).toMatch(/^FROM node:20-/m);
     expect(dockerfile).toMatch(/^COPY executor\.js executor\.js\.map manifest\.json \.\/$/m);
@@ -178,7 +182,9 @@ describe("fascia build", () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toMatchObject({ error: { code: "UNAVAILABLE", message: "no migration has been applied to this database" } });
+      expect(await ready.json()).toMatchObject({
+        error: { code: "UNAVAILABLE", message: "no migration has been applied to this database" },
+      });
     } finally {
       run.child.kill("SIGTERM");
       expect(await run.exit).toBe(0);
@@ -190,8 +196,16 @@ describe("fascia build", () => {
     const migrateEnv = Object.fromEntries(Object.entries(serveEnv).filter(([name]) => /^FASCIA_(DB_|APP_MANIFEST|PLAN_HASH)/.test(name)));
     const first = spawnBundle(image, { ...migrateEnv, FASCIA_RUN: "migrate" });
     expect(await first.exit).toBe(0);
-    expect(first.lines).toEqual([expect.objectContaining({ severity: "INFO", app: expect.stringMatching(/^applied 0001_/), executor: ["0001_idempotency_and_audit"], planHash: "0123abcd" })]);
-    const ledger = async () => (await test.db.query<{ id: string; state: string }>(`SELECT "id", "state" FROM "fascia_migrations" ORDER BY "seq"`)).rows;
+    expect(first.lines).toEqual([
+      expect.objectContaining({
+        severity: "INFO",
+        app: expect.stringMatching(/^applied 0001_/),
+        executor: ["0001_idempotency_and_audit"],
+        planHash: "0123abcd",
+      }),
+    ]);
+    const ledger = async () =>
+      (await test.db.query<{ id: string; state: string }>(`SELECT "id", "state" FROM "fascia_migrations" ORDER BY "seq"`)).rows;
     const applied = await ledger();
     expect(applied).toEqual([{ id: expect.stringMatching(/^0001_/), state: "applied" }]);
 
@@ -208,7 +222,14 @@ describe("fascia build", () => {
     };
     const customer = await seed("Customer", { name: "Ada", email: "ada@example.com" });
     const room = await seed("Room", { number: "101", capacity: 2, nightlyRate: "80.00", active: true });
-    const token = await new SignJWT({ roles: ["customer"] }).setProtectedHeader({ alg: "ES256", kid: "k1" }).setSubject(customer).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime("5m").sign(signingKey);
+    const token = await new SignJWT({ roles: ["customer"] })
+      .setProtectedHeader({ alg: "ES256", kid: "k1" })
+      .setSubject(customer)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(signingKey);
 
     const run = spawnBundle(image, serveEnv);
     try {
@@ -236,7 +257,11 @@ describe("fascia build", () => {
       // unauthenticated calls are refused by the tool (401), never ROUTE_NOT_FOUND.
       for (const spec of manifest.specs.tools) {
         const route = toolRoute(spec);
-        const answer = await fetch(`${base}${route.path.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000")}`, { method: route.method, ...(route.method === "GET" ? {} : { body: "{}" }), headers: { "content-type": "application/json" } });
+        const answer = await fetch(`${base}${route.path.replace(/\{[^}]+\}/g, "00000000-0000-4000-8000-000000000000")}`, {
+          method: route.method,
+          ...(route.method === "GET" ? {} : { body: "{}" }),
+          headers: { "content-type": "application/json" },
+        });
         expect({ tool: spec.name, status: answer.status }).toEqual({ tool: spec.name, status: 401 });
       }
       const metrics = await (await fetch(`${base}/metrics`)).text();

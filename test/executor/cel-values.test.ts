@@ -28,7 +28,10 @@ describe("CEL values at runtime follow the checked types", () => {
   const entities = [...specs.entities.values()].map((e) => e.spec);
   const reservation = specs.entities.get("Reservation")!.spec;
   const types = new Map(entities.map((e) => [rowTypeName(e.name), rowFields(e)]));
-  const env = createToolEnvironment(createBaseEnvironment(entities), { input: { guests: "int" }, nodes: { load: rowTypeName("Reservation") } });
+  const env = createToolEnvironment(createBaseEnvironment(entities), {
+    input: { guests: "int" },
+    nodes: { load: rowTypeName("Reservation") },
+  });
   const context = (extra: object = {}) => ({
     input: toCel({ guests: 2 }, "tool.Input", new Map([["tool.Input", { guests: "int" }]])),
     caller: { id: "c1", roles: ["customer"], claims: {} },
@@ -39,7 +42,10 @@ describe("CEL values at runtime follow the checked types", () => {
 
   it("evaluates the example's expressions over a database row", () => {
     expect(fromCel(env.evaluate("minorUnits(nodes.load.totalPrice, 'eur')", context()))).toBe(29750);
-    expect(fromCel(env.evaluate("{'total': nodes.load.totalPrice, 'twice': nodes.load.totalPrice * 2}", context()))).toEqual({ total: "297.50", twice: "595.00" });
+    expect(fromCel(env.evaluate("{'total': nodes.load.totalPrice, 'twice': nodes.load.totalPrice * 2}", context()))).toEqual({
+      total: "297.50",
+      twice: "595.00",
+    });
     expect(env.evaluate("nodes.load.status == 'pending' && nodes.load.notes == null", context())).toBe(true);
     expect(env.evaluate("nodes.load.version + input.guests", context())).toBe(5n);
     expect(env.evaluate("nodes.load.endDate < date(now)", context())).toBe(true);
@@ -69,7 +75,8 @@ describe("CEL values at runtime follow the checked types", () => {
 describe("fromCel", () => {
   // The first, allocation-heavy definition: the loop version must give the same JSON.
   const reference = (value: unknown): unknown => {
-    if (typeof value === "bigint") return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
+    if (typeof value === "bigint")
+      return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
     if (value instanceof CelDecimal) return value.value.toFixed(value.scale);
     if (value instanceof Date) return value.toISOString();
     if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), reference(v)]));
@@ -95,7 +102,10 @@ describe("fromCel", () => {
         fc.array(fc.tuple(key, tie("value"))).map((entries) => Object.fromEntries(entries)),
       ),
     })).value;
-    fc.assert(fc.property(cel, (v) => expect(JSON.stringify(fromCel(v))).toBe(JSON.stringify(reference(v)))), { numRuns: 1000 });
+    fc.assert(
+      fc.property(cel, (v) => expect(JSON.stringify(fromCel(v))).toBe(JSON.stringify(reference(v)))),
+      { numRuns: 1000 },
+    );
     expect(Object.keys(fromCel(new Map([["__proto__", 1]])) as object)).toEqual(["__proto__"]);
   });
 });

@@ -38,7 +38,10 @@ describeEachDriver("compensations and flow control", (driver) => {
     const before = await h.snapshot();
     const response = await post("/orders", { item: "desk", amount: 9000 });
     expect(response.statusCode).toBe(402);
-    expect(response.json().error).toMatchObject({ code: "PAYMENT_DECLINED", details: [{ node: "charge", declineCode: "generic_decline" }] });
+    expect(response.json().error).toMatchObject({
+      code: "PAYMENT_DECLINED",
+      details: [{ node: "charge", declineCode: "generic_decline" }],
+    });
     expect(await h.snapshot()).toEqual(before);
   });
 
@@ -54,11 +57,22 @@ describeEachDriver("compensations and flow control", (driver) => {
     expect(newCharge.amount).toBe(700);
     expect(h.payments.refunds()).toMatchObject([{ paymentIntent: newCharge.id, amount: 700 }]);
     const record = (await h.audit()).find((r) => r.invocationId === duplicate.headers["x-fascia-invocation-id"]);
-    expect(record).toMatchObject({ outcome: { status: 409, code: "CONFLICT" }, rowsChanged: [], effects: [{ node: "charge", kind: "charge", id: newCharge.id }], compensations: [{ node: "charge", kind: "refund", ok: true }] });
+    expect(record).toMatchObject({
+      outcome: { status: 409, code: "CONFLICT" },
+      rowsChanged: [],
+      effects: [{ node: "charge", kind: "charge", id: newCharge.id }],
+      compensations: [{ node: "charge", kind: "refund", ok: true }],
+    });
     // App rows unchanged; the key stays (generation counted up) so a retry gets a fresh payment key.
     const after = await h.snapshot();
     expect(after.order).toEqual(before.order);
-    expect(after.fascia_idempotency).toContainEqual({ tool: "chargeThenRecord", caller_id: "clerk-1", key: "chair-2", state: "failed", response_status: null });
+    expect(after.fascia_idempotency).toContainEqual({
+      tool: "chargeThenRecord",
+      caller_id: "clerk-1",
+      key: "chair-2",
+      state: "failed",
+      response_status: null,
+    });
     const retried = await post("/orders/paid", { item: "stool", amount: 700 }, "chair-2");
     expect(retried.statusCode).toBe(200);
     expect(retried.json<{ payment: string }>().payment).not.toBe(newCharge.id);
@@ -70,7 +84,11 @@ describeEachDriver("compensations and flow control", (driver) => {
     const before = await h.snapshot();
     const shipped = await post(`/orders/${id}/ship`, {});
     expect(shipped.statusCode).toBe(422);
-    expect(shipped.json().error).toMatchObject({ code: "INVALID_TRANSITION", message: "Order: no transition from open to shipped", details: [{ rule: "status status: transitions", node: "ship" }] });
+    expect(shipped.json().error).toMatchObject({
+      code: "INVALID_TRANSITION",
+      message: "Order: no transition from open to shipped",
+      details: [{ rule: "status status: transitions", node: "ship" }],
+    });
     expect(await h.snapshot()).toEqual(before);
   });
 
@@ -101,8 +119,13 @@ describeEachDriver("compensations and flow control", (driver) => {
   (driver === "pg" ? it : it.skip)("the deadline reaches into the database: a statement still running is cancelled (504)", async () => {
     const response = await post("/reports/slow", {});
     expect(response.statusCode).toBe(504);
-    expect(response.json().error).toMatchObject({ code: "DEADLINE_EXCEEDED", details: [{ node: "report", message: "the database statement was cancelled at the deadline" }] });
-    const { rows } = await h.test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'`);
+    expect(response.json().error).toMatchObject({
+      code: "DEADLINE_EXCEEDED",
+      details: [{ node: "report", message: "the database statement was cancelled at the deadline" }],
+    });
+    const { rows } = await h.test.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(3)%' AND state = 'active'`,
+    );
     expect(rows[0]!.n).toBe(0);
   });
 });

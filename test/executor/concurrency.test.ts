@@ -49,13 +49,25 @@ function percentile(values: number[], p: number): number {
     return { status: response.status, body: (await response.json()) as Answer["body"], ms: performance.now() - started };
   }
 
-  const statusCounts = (answers: Answer[]) => answers.reduce<Record<string, number>>((acc, a) => ({ ...acc, [`${a.status} ${a.body.error?.code ?? ""}`.trim()]: (acc[`${a.status} ${a.body.error?.code ?? ""}`.trim()] ?? 0) + 1 }), {});
+  const statusCounts = (answers: Answer[]) =>
+    answers.reduce<Record<string, number>>(
+      (acc, a) => ({
+        ...acc,
+        [`${a.status} ${a.body.error?.code ?? ""}`.trim()]: (acc[`${a.status} ${a.body.error?.code ?? ""}`.trim()] ?? 0) + 1,
+      }),
+      {},
+    );
 
   it("100 concurrent confirmations of one pending reservation: one 200, 99 × 409, one charge", async () => {
     const customer = await h.seedCustomer("Ada");
     const room = await h.seedRoom("301", { capacity: 2, nightlyRate: "120.00" });
     const token = await h.token(customer, ["customer"]);
-    const created = await call("POST", "/reservations", { authorization: `Bearer ${token}`, "idempotency-key": "race-create" }, { roomId: room, startDate: "2026-06-01", endDate: "2026-06-03", guests: 2 });
+    const created = await call(
+      "POST",
+      "/reservations",
+      { authorization: `Bearer ${token}`, "idempotency-key": "race-create" },
+      { roomId: room, startDate: "2026-06-01", endDate: "2026-06-03", guests: 2 },
+    );
     expect(created.status).toBe(200);
     const id = created.body.id!;
     const charges = h.payments.charges().length;
@@ -63,7 +75,12 @@ function percentile(values: number[], p: number): number {
 
     const started = performance.now();
     const answers = await Promise.all(
-      Array.from({ length: 100 }, (_, i) => call("POST", `/reservations/${id}/confirm`, { authorization: `Bearer ${token}`, ...(i % 2 ? { "idempotency-key": `race-${i}` } : {}) })),
+      Array.from({ length: 100 }, (_, i) =>
+        call("POST", `/reservations/${id}/confirm`, {
+          authorization: `Bearer ${token}`,
+          ...(i % 2 ? { "idempotency-key": `race-${i}` } : {}),
+        }),
+      ),
     );
     const wallMs = performance.now() - started;
 
@@ -76,10 +93,24 @@ function percentile(values: number[], p: number): number {
     // One audit record per invocation, on one unbroken chain; the refused keys were freed.
     expect((await h.audit()).length - audited).toBe(100);
     expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
-    const keys = await h.test.db.query<{ key: string; state: string }>(`SELECT "key", "state" FROM "fascia_idempotency" WHERE "tool" = 'confirmReservation'`);
+    const keys = await h.test.db.query<{ key: string; state: string }>(
+      `SELECT "key", "state" FROM "fascia_idempotency" WHERE "tool" = 'confirmReservation'`,
+    );
     const winner = answers.findIndex((a) => a.status === 200);
     expect(keys.rows).toEqual(winner % 2 ? [{ key: `race-${winner}`, state: "done" }] : []);
-    console.log(`100 concurrent confirmations: ${Math.round(wallMs)} ms wall, latency p50 ${Math.round(percentile(answers.map((a) => a.ms), 50))} ms, p99 ${Math.round(percentile(answers.map((a) => a.ms), 99))} ms`);
+    console.log(
+      `100 concurrent confirmations: ${Math.round(wallMs)} ms wall, latency p50 ${Math.round(
+        percentile(
+          answers.map((a) => a.ms),
+          50,
+        ),
+      )} ms, p99 ${Math.round(
+        percentile(
+          answers.map((a) => a.ms),
+          99,
+        ),
+      )} ms`,
+    );
   });
 
   it("200 concurrent overlapping bookings of one room: no double booking, every refusal names noOverlap", async () => {
@@ -94,7 +125,14 @@ function percentile(values: number[], p: number): number {
 
     const started = performance.now();
     const answers = await Promise.all(
-      stays.map((stay, i) => call("POST", "/reservations", { authorization: `Bearer ${tokens[i % tokens.length]}`, "idempotency-key": `book-${i}` }, { roomId: room, ...stay, guests: 1 })),
+      stays.map((stay, i) =>
+        call(
+          "POST",
+          "/reservations",
+          { authorization: `Bearer ${tokens[i % tokens.length]}`, "idempotency-key": `book-${i}` },
+          { roomId: room, ...stay, guests: 1 },
+        ),
+      ),
     );
     const wallMs = performance.now() - started;
 
@@ -102,20 +140,42 @@ function percentile(values: number[], p: number): number {
     const refused = answers.flatMap((a, i) => (a.status === 200 ? [] : [{ answer: a, ...stays[i]! }]));
     expect(accepted.length).toBeGreaterThan(0);
     for (const { answer } of refused) {
-      expect({ status: answer.status, code: answer.body.error?.code, rule: answer.body.error?.details[0]?.rule }).toEqual({ status: 409, code: "CONFLICT", rule: "noOverlap noDoubleBooking" });
+      expect({ status: answer.status, code: answer.body.error?.code, rule: answer.body.error?.details[0]?.rule }).toEqual({
+        status: 409,
+        code: "CONFLICT",
+        rule: "noOverlap noDoubleBooking",
+      });
     }
     // The table: exactly the accepted bookings, pairwise disjoint.
-    const { rows } = await h.test.db.query<{ id: string; start_date: string; end_date: string }>(`SELECT "id", "start_date", "end_date" FROM "reservation" WHERE "room_id" = $1 AND "status" <> 'cancelled' ORDER BY "start_date"`, [room]);
+    const { rows } = await h.test.db.query<{ id: string; start_date: string; end_date: string }>(
+      `SELECT "id", "start_date", "end_date" FROM "reservation" WHERE "room_id" = $1 AND "status" <> 'cancelled' ORDER BY "start_date"`,
+      [room],
+    );
     expect(rows.map((r) => r.id).sort()).toEqual(accepted.map((a) => a.id).sort());
     for (let i = 1; i < rows.length; i++) expect(rows[i]!.start_date >= rows[i - 1]!.end_date).toBe(true);
     // Each refusal was right: its stay overlaps an accepted one.
-    const overlaps = (a: { startDate: string; endDate: string }, b: { startDate: string; endDate: string }) => a.startDate < b.endDate && b.startDate < a.endDate;
+    const overlaps = (a: { startDate: string; endDate: string }, b: { startDate: string; endDate: string }) =>
+      a.startDate < b.endDate && b.startDate < a.endDate;
     for (const r of refused) expect(accepted.some((a) => overlaps(a, r))).toBe(true);
     // Keys: the accepted ones answered and stored, the refused ones freed.
-    const keys = await h.test.db.query<{ key: string; state: string }>(`SELECT "key", "state" FROM "fascia_idempotency" WHERE "tool" = 'createReservation' AND "key" LIKE 'book-%'`);
+    const keys = await h.test.db.query<{ key: string; state: string }>(
+      `SELECT "key", "state" FROM "fascia_idempotency" WHERE "tool" = 'createReservation' AND "key" LIKE 'book-%'`,
+    );
     expect(keys.rows.map((k) => k.key).sort()).toEqual(answers.flatMap((a, i) => (a.status === 200 ? [`book-${i}`] : [])).sort());
     expect(new Set(keys.rows.map((k) => k.state))).toEqual(new Set(["done"]));
     expect(h.mail.messages().length - emailsBefore).toBe(accepted.length);
-    console.log(`200 concurrent bookings: ${accepted.length} accepted, ${refused.length} refused (409 noOverlap), ${Math.round(wallMs)} ms wall, latency p50 ${Math.round(percentile(answers.map((a) => a.ms), 50))} ms, p99 ${Math.round(percentile(answers.map((a) => a.ms), 99))} ms`);
+    console.log(
+      `200 concurrent bookings: ${accepted.length} accepted, ${refused.length} refused (409 noOverlap), ${Math.round(wallMs)} ms wall, latency p50 ${Math.round(
+        percentile(
+          answers.map((a) => a.ms),
+          50,
+        ),
+      )} ms, p99 ${Math.round(
+        percentile(
+          answers.map((a) => a.ms),
+          99,
+        ),
+      )} ms`,
+    );
   });
 });

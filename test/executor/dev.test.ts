@@ -16,7 +16,13 @@ describe("fascia dev on the example app", () => {
   const events: string[] = [];
   beforeAll(async () => {
     cpSync("examples/reservations", app, { recursive: true, filter: (src) => !src.includes(".fascia") });
-    dev = await startDevApp({ dir: app, port: 0, cron: false, logDestination: new Writable({ write: (_c, _e, done) => done() }), onEvent: (line) => events.push(line) });
+    dev = await startDevApp({
+      dir: app,
+      port: 0,
+      cron: false,
+      logDestination: new Writable({ write: (_c, _e, done) => done() }),
+      onEvent: (line) => events.push(line),
+    });
   });
   afterAll(async () => {
     await dev?.close();

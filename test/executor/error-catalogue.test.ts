@@ -59,5 +59,4 @@ describe("executor error catalogue", () => {
     const raised = new Set(RAISED.map((r) => r.code));
     expect(Object.keys(EXECUTOR_ERRORS).filter((code) => !raised.has(code))).toEqual([]);
   });
-
 });

@@ -22,7 +22,12 @@ describeEachDriver("the example app through the executor", (driver) => {
   const auth = async (roles = ["customer"]) => ({ authorization: `Bearer ${await h.token(customer, roles)}` });
 
   it("create → confirm → cancel: the charge and the refund reach the payments server, the rows follow", async () => {
-    const created = await h.server.inject({ method: "POST", url: "/reservations", headers: { ...(await auth()), "idempotency-key": "book-1" }, payload: { roomId: room, startDate: "2026-04-01", endDate: "2026-04-04", guests: 2, notes: "late arrival" } });
+    const created = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { ...(await auth()), "idempotency-key": "book-1" },
+      payload: { roomId: room, startDate: "2026-04-01", endDate: "2026-04-04", guests: 2, notes: "late arrival" },
+    });
     expect(created.statusCode).toBe(200);
     const { id, status, totalPrice } = created.json<{ id: string; status: string; totalPrice: string }>();
     expect({ status, totalPrice }).toEqual({ status: "pending", totalPrice: "298.50" });
@@ -34,7 +39,12 @@ describeEachDriver("the example app through the executor", (driver) => {
     expect(charge).toMatchObject({ amount: 29850, currency: "eur", customer });
     expect(charge!.idempotencyKey).toMatch(/^fascia_.+:charge$/);
 
-    const cancelled = await h.server.inject({ method: "POST", url: `/reservations/${id}/cancel`, headers: await auth(), payload: { reason: "plans changed" } });
+    const cancelled = await h.server.inject({
+      method: "POST",
+      url: `/reservations/${id}/cancel`,
+      headers: await auth(),
+      payload: { reason: "plans changed" },
+    });
     expect(cancelled.json()).toEqual({ id, status: "cancelled", refunded: true });
     expect(h.payments.refunds()).toMatchObject([{ paymentIntent: charge!.id, amount: 29850 }]);
     const row = (await h.rows("reservation")).find((r) => r.id === id)!;
@@ -42,15 +52,30 @@ describeEachDriver("the example app through the executor", (driver) => {
 
     const audit = await h.audit();
     const byTool = (tool: string) => audit.filter((r) => r.tool === tool).at(-1)!;
-    expect(byTool("createReservation")).toMatchObject({ outcome: { status: 200 }, rowsChanged: [{ entity: "Reservation", id, action: "create" }], effects: [{ node: "sendConfirmation", kind: "email" }] });
-    expect(byTool("confirmReservation")).toMatchObject({ rowsChanged: [{ entity: "Reservation", id, action: "transition" }], effects: [{ node: "charge", kind: "charge", id: charge!.id, amount: 29850 }] });
+    expect(byTool("createReservation")).toMatchObject({
+      outcome: { status: 200 },
+      rowsChanged: [{ entity: "Reservation", id, action: "create" }],
+      effects: [{ node: "sendConfirmation", kind: "email" }],
+    });
+    expect(byTool("confirmReservation")).toMatchObject({
+      rowsChanged: [{ entity: "Reservation", id, action: "transition" }],
+      effects: [{ node: "charge", kind: "charge", id: charge!.id, amount: 29850 }],
+    });
     expect(byTool("cancelReservation").effects).toMatchObject([{ node: "refund", kind: "refund" }]);
     expect(await verifyAuditChain(h.test.db)).toMatchObject({ records: audit.length });
   });
 
   it("lists the caller's reservations, newest stay first", async () => {
-    for (const [start, end] of [["2026-09-01", "2026-09-02"], ["2026-10-01", "2026-10-03"]]) {
-      const r = await h.server.inject({ method: "POST", url: "/reservations", headers: { ...(await auth()), "idempotency-key": `list-${start}` }, payload: { roomId: room, startDate: start, endDate: end, guests: 1 } });
+    for (const [start, end] of [
+      ["2026-09-01", "2026-09-02"],
+      ["2026-10-01", "2026-10-03"],
+    ]) {
+      const r = await h.server.inject({
+        method: "POST",
+        url: "/reservations",
+        headers: { ...(await auth()), "idempotency-key": `list-${start}` },
+        payload: { roomId: room, startDate: start, endDate: end, guests: 1 },
+      });
       expect(r.statusCode).toBe(200);
     }
     const listed = await h.server.inject({ method: "GET", url: "/reservations", headers: await auth() });
@@ -58,12 +83,21 @@ describeEachDriver("the example app through the executor", (driver) => {
     const starts = listed.json<{ reservations: { startDate: string; room: string }[] }>().reservations.map((r) => r.startDate);
     expect(starts).toEqual(["2026-10-01", "2026-09-01", "2026-04-01"]);
     const stranger = await h.seedCustomer("Eve");
-    const none = await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${await h.token(stranger, ["customer"])}` } });
+    const none = await h.server.inject({
+      method: "GET",
+      url: "/reservations",
+      headers: { authorization: `Bearer ${await h.token(stranger, ["customer"])}` },
+    });
     expect(none.json()).toEqual({ reservations: [] });
   });
 
   it("a signed webhook cancels the reservation of a failed payment; a redelivery replays; a bad signature is 401", async () => {
-    const created = await h.server.inject({ method: "POST", url: "/reservations", headers: { ...(await auth()), "idempotency-key": "hook" }, payload: { roomId: room, startDate: "2026-12-01", endDate: "2026-12-02", guests: 1 } });
+    const created = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { ...(await auth()), "idempotency-key": "hook" },
+      payload: { roomId: room, startDate: "2026-12-01", endDate: "2026-12-02", guests: 1 },
+    });
     const reservationId = created.json<{ id: string }>().id;
     const body = JSON.stringify({ id: "evt_1", type: "payment.failed", reservationId, paymentId: "pi_x" });
     const delivered = await h.server.inject({ method: "POST", url: "/webhooks/payments", headers: h.signed(body), payload: body });
@@ -80,26 +114,55 @@ describeEachDriver("the example app through the executor", (driver) => {
     expect(other.json()).toEqual({ received: "evt_2", action: "payment.succeeded" });
 
     const before = await h.snapshot();
-    const forged = await h.server.inject({ method: "POST", url: "/webhooks/payments", headers: { ...h.signed(body), "content-type": "application/json" }, payload: body.replace("evt_1", "evt_3") });
+    const forged = await h.server.inject({
+      method: "POST",
+      url: "/webhooks/payments",
+      headers: { ...h.signed(body), "content-type": "application/json" },
+      payload: body.replace("evt_1", "evt_3"),
+    });
     expect(forged.statusCode).toBe(401);
-    expect(forged.json().error.details[0]).toMatchObject({ path: "header.fascia-signature", message: "the signature does not match the body" });
-    const stale = await h.server.inject({ method: "POST", url: "/webhooks/payments", headers: h.signed(body, Math.floor(Date.now() / 1000) - 3600), payload: body });
+    expect(forged.json().error.details[0]).toMatchObject({
+      path: "header.fascia-signature",
+      message: "the signature does not match the body",
+    });
+    const stale = await h.server.inject({
+      method: "POST",
+      url: "/webhooks/payments",
+      headers: h.signed(body, Math.floor(Date.now() / 1000) - 3600),
+      payload: body,
+    });
     expect(stale.statusCode).toBe(401);
     expect(await h.snapshot()).toEqual(before);
   });
 
   it("the nightly job runs with the scheduler's OIDC token, once per scheduled time", async () => {
-    const id = await h.seed("Reservation", { customerId: customer, roomId: room, startDate: "2026-01-10", endDate: "2026-01-12", guests: 1, totalPrice: "199.00", email: "ada@example.com" });
+    const id = await h.seed("Reservation", {
+      customerId: customer,
+      roomId: room,
+      startDate: "2026-01-10",
+      endDate: "2026-01-12",
+      guests: 1,
+      totalPrice: "199.00",
+      email: "ada@example.com",
+    });
     await h.test.db.query(`UPDATE "reservation" SET "status" = 'confirmed', "payment_id" = 'pi_old' WHERE "id" = $1`, [id]);
     const call = async (audience?: string, scheduled = "2026-11-24T02:00:00Z") =>
       h.server.inject({
         method: "POST",
         url: "/_fascia/scheduled/completeStays",
-        headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.schedulerToken(audience ? { audience } : {})}`, "x-cloudscheduler-scheduletime": scheduled },
+        headers: {
+          host: SERVICE_HOST,
+          authorization: `Bearer ${await h.schedulerToken(audience ? { audience } : {})}`,
+          "x-cloudscheduler-scheduletime": scheduled,
+        },
       });
     const wrong = await call("https://other-service.a.run.app");
     expect(wrong.statusCode).toBe(401);
-    const user = await h.server.inject({ method: "POST", url: "/_fascia/scheduled/completeStays", headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` } });
+    const user = await h.server.inject({
+      method: "POST",
+      url: "/_fascia/scheduled/completeStays",
+      headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` },
+    });
     expect(user.statusCode).toBe(401);
 
     const ran = await call();
@@ -114,6 +177,11 @@ describeEachDriver("the example app through the executor", (driver) => {
     expect(redelivered.headers["idempotent-replayed"]).toBe("true");
     expect(h.ops.received).toHaveLength(1);
     const record = (await h.audit()).find((r) => r.invocationId === ran.headers["x-fascia-invocation-id"]);
-    expect(record).toMatchObject({ trigger: "schedule", callerId: "scheduler@proj.iam.gserviceaccount.com", callerRoles: ["scheduler"], rowsChanged: [{ entity: "Reservation", id, action: "transition" }] });
+    expect(record).toMatchObject({
+      trigger: "schedule",
+      callerId: "scheduler@proj.iam.gserviceaccount.com",
+      callerRoles: ["scheduler"],
+      rowsChanged: [{ entity: "Reservation", id, action: "transition" }],
+    });
   });
 });

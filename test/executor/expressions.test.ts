@@ -21,7 +21,11 @@ function celOnly(env: Environment, expression: string, context: Record<string, u
   }
 }
 
-function viaSet(set: ReturnType<typeof createExpressionSet>, expression: string, context: Record<string, unknown>): { value: unknown } | { error: true } {
+function viaSet(
+  set: ReturnType<typeof createExpressionSet>,
+  expression: string,
+  context: Record<string, unknown>,
+): { value: unknown } | { error: true } {
   try {
     return { value: set.evaluate(expression, context, "test") };
   } catch (error) {
@@ -36,12 +40,27 @@ describe("field paths evaluate as CEL evaluates them", () => {
     const env = new Environment({ unlistedVariablesAreDyn: true });
     const set = createExpressionSet(env);
     const key = fc.constantFrom("a", "b", "id", "email", "n");
-    const leaf = fc.oneof(fc.integer().map(BigInt), fc.double({ noNaN: true }), fc.string(), fc.boolean(), fc.constant(null), fc.date({ noInvalidDate: true }));
+    const leaf = fc.oneof(
+      fc.integer().map(BigInt),
+      fc.double({ noNaN: true }),
+      fc.string(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.date({ noInvalidDate: true }),
+    );
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: "small" }, leaf, fc.dictionary(key, tie("node"), { maxKeys: 3 }), fc.dictionary(key, tie("node"), { maxKeys: 3 }).map((o) => new Map(Object.entries(o))), fc.array(tie("node"), { maxLength: 2 })),
+      node: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        fc.dictionary(key, tie("node"), { maxKeys: 3 }),
+        fc.dictionary(key, tie("node"), { maxKeys: 3 }).map((o) => new Map(Object.entries(o))),
+        fc.array(tie("node"), { maxLength: 2 }),
+      ),
     })).node;
     const context = fc.record({ input: value, nodes: value, caller: value });
-    const path = fc.tuple(fc.constantFrom("input", "nodes", "caller", "missing"), fc.array(key, { maxLength: 3 })).map(([root, rest]) => [root, ...rest].join("."));
+    const path = fc
+      .tuple(fc.constantFrom("input", "nodes", "caller", "missing"), fc.array(key, { maxLength: 3 }))
+      .map(([root, rest]) => [root, ...rest].join("."));
     fc.assert(
       fc.property(context, path, (ctx, expression) => {
         expect(viaSet(set, expression, ctx)).toEqual(celOnly(env, expression, ctx));
@@ -53,16 +72,36 @@ describe("field paths evaluate as CEL evaluates them", () => {
   it("with the checker's typed environment: input and node fields, optional nulls, skipped nodes", () => {
     const { specs } = loadSpecDir("examples/reservations");
     const entities = [...specs.entities.values()].map((e) => e.spec);
-    const env = createToolEnvironment(createBaseEnvironment(entities), { input: { guests: "int", notes: "dyn<string>" }, nodes: { load: rowTypeName("Customer") } });
+    const env = createToolEnvironment(createBaseEnvironment(entities), {
+      input: { guests: "int", notes: "dyn<string>" },
+      nodes: { load: rowTypeName("Customer") },
+    });
     const set = createExpressionSet(env);
-    const customer = { id: "c1", name: "Ada", email: "ada@example.com", phone: null, createdAt: new Date(0), updatedAt: new Date(0), version: 1n };
+    const customer = {
+      id: "c1",
+      name: "Ada",
+      email: "ada@example.com",
+      phone: null,
+      createdAt: new Date(0),
+      updatedAt: new Date(0),
+      version: 1n,
+    };
     const ran = { input: { guests: 2n, notes: null }, nodes: { load: customer } };
-    for (const expression of ["input.guests", "input.notes", "nodes.load.email", "nodes.load.phone", "nodes.load.createdAt", "nodes.load.version"]) {
+    for (const expression of [
+      "input.guests",
+      "input.notes",
+      "nodes.load.email",
+      "nodes.load.phone",
+      "nodes.load.createdAt",
+      "nodes.load.version",
+    ]) {
       expect(viaSet(set, expression, ran)).toEqual(celOnly(env, expression, ran));
     }
     expect(set.evaluate("nodes.load.email", ran, "x")).toBe("ada@example.com");
     // A skipped node's output is absent: CEL's error, named where it happened.
-    expect(() => set.evaluate("nodes.load.email", { input: ran.input, nodes: {} }, "flow.send.to")).toThrow(expect.objectContaining({ code: "EXPRESSION_FAILED", status: 422 }));
+    expect(() => set.evaluate("nodes.load.email", { input: ran.input, nodes: {} }, "flow.send.to")).toThrow(
+      expect.objectContaining({ code: "EXPRESSION_FAILED", status: 422 }),
+    );
     expect(viaSet(set, "true", ran)).toEqual({ value: true });
   });
 
@@ -70,22 +109,43 @@ describe("field paths evaluate as CEL evaluates them", () => {
     const env = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false });
     const set = createExpressionSet(env);
     const key = fc.constantFrom("a", "b", "id");
-    const leaf = fc.oneof(fc.integer({ min: -3, max: 3 }).map(BigInt), fc.constantFrom(0, 1.5, -2, Number.NaN), fc.constantFrom("x", "y", "admin"), fc.boolean(), fc.constant(null), fc.date({ noInvalidDate: true }));
+    const leaf = fc.oneof(
+      fc.integer({ min: -3, max: 3 }).map(BigInt),
+      fc.constantFrom(0, 1.5, -2, Number.NaN),
+      fc.constantFrom("x", "y", "admin"),
+      fc.boolean(),
+      fc.constant(null),
+      fc.date({ noInvalidDate: true }),
+    );
     const value = fc.letrec((tie) => ({
-      node: fc.oneof({ depthSize: "small" }, leaf, fc.dictionary(key, tie("node"), { maxKeys: 3 }), fc.dictionary(key, tie("node"), { maxKeys: 3 }).map((o) => new Map(Object.entries(o))), fc.array(tie("node"), { maxLength: 3 })),
+      node: fc.oneof(
+        { depthSize: "small" },
+        leaf,
+        fc.dictionary(key, tie("node"), { maxKeys: 3 }),
+        fc.dictionary(key, tie("node"), { maxKeys: 3 }).map((o) => new Map(Object.entries(o))),
+        fc.array(tie("node"), { maxLength: 3 }),
+      ),
     })).node;
     const context = fc.record({ input: value, nodes: value, caller: value });
-    const path = fc.tuple(fc.constantFrom("input", "nodes", "caller", "missing"), fc.array(key, { maxLength: 2 })).map(([root, rest]) => [root, ...rest].join("."));
+    const path = fc
+      .tuple(fc.constantFrom("input", "nodes", "caller", "missing"), fc.array(key, { maxLength: 2 }))
+      .map(([root, rest]) => [root, ...rest].join("."));
     const literal = fc.constantFrom("1", "2", "1.5", "'x'", "'admin'", "true", "false", "null", "['x', 'admin']", "[1, 2]");
     const expression: fc.Arbitrary<string> = fc.letrec((tie) => ({
       e: fc.oneof(
         { depthSize: "small", withCrossShrink: true },
         path,
         literal,
-        fc.tuple(tie("e"), fc.constantFrom("==", "!=", "<", "<=", ">", ">=", "&&", "||", "in"), tie("e")).map(([a, op, b]) => `(${a}) ${op} (${b})`),
+        fc
+          .tuple(tie("e"), fc.constantFrom("==", "!=", "<", "<=", ">", ">=", "&&", "||", "in"), tie("e"))
+          .map(([a, op, b]) => `(${a}) ${op} (${b})`),
         tie("e").map((a) => `!(${a})`),
-        fc.array(fc.tuple(fc.constantFrom("'a'", "'b'", "'id'"), tie("e")), { minLength: 1, maxLength: 3 }).map((entries) => `{${entries.map(([k, v]) => `${k}: ${v}`).join(", ")}}`),
-        fc.tuple(path, fc.constantFrom("r.a", "r", "{'id': r.id, 'a': r.a}", "r.a == 'x'")).map(([list, body]) => `(${list}).map(r, ${body})`),
+        fc
+          .array(fc.tuple(fc.constantFrom("'a'", "'b'", "'id'"), tie("e")), { minLength: 1, maxLength: 3 })
+          .map((entries) => `{${entries.map(([k, v]) => `${k}: ${v}`).join(", ")}}`),
+        fc
+          .tuple(path, fc.constantFrom("r.a", "r", "{'id': r.id, 'a': r.a}", "r.a == 'x'"))
+          .map(([list, body]) => `(${list}).map(r, ${body})`),
       ),
     })).e;
     fc.assert(
@@ -98,7 +158,8 @@ describe("field paths evaluate as CEL evaluates them", () => {
         const cel = celOnly(env, text, ctx);
         const fast = viaSet(set, text, ctx);
         expect(fast).toEqual(cel);
-        if ("value" in fast && fast.value !== null && typeof fast.value === "object" && "value" in cel) expect(Object.getPrototypeOf(fast.value)).toBe(Object.getPrototypeOf(cel.value));
+        if ("value" in fast && fast.value !== null && typeof fast.value === "object" && "value" in cel)
+          expect(Object.getPrototypeOf(fast.value)).toBe(Object.getPrototypeOf(cel.value));
       }),
       { numRuns: 3000 },
     );
@@ -120,7 +181,16 @@ describe("field paths evaluate as CEL evaluates them", () => {
       }
     }
     expect(compared).toBe(9 * values.length * values.length);
-    for (const text of ["!input.x", "{'a': input.x, 'b': input.y}", "input.l.map(r, r == 'a')", "'a' in input.l", "input.x == null", "null != input.x", "input.x in ['a', 'b']", "[input.x, input.y]"]) {
+    for (const text of [
+      "!input.x",
+      "{'a': input.x, 'b': input.y}",
+      "input.l.map(r, r == 'a')",
+      "'a' in input.l",
+      "input.x == null",
+      "null != input.x",
+      "input.x in ['a', 'b']",
+      "[input.x, input.y]",
+    ]) {
       for (const x of values) {
         const ctx = { input: { x, y: x, l: Array.isArray(x) ? x : [x] } };
         expect(viaSet(set, text, ctx)).toEqual(celOnly(env, text, ctx));
@@ -128,4 +198,3 @@ describe("field paths evaluate as CEL evaluates them", () => {
     }
   });
 });
-

@@ -38,7 +38,11 @@ async function auditSince(h: Harness, count: number): Promise<AuditBody[]> {
   return (await h.audit()).slice(count);
 }
 
-function expectStructuredError(response: LightMyRequestResponse, status: number, code: string): { code: string; message: string; details: Record<string, unknown>[] } {
+function expectStructuredError(
+  response: LightMyRequestResponse,
+  status: number,
+  code: string,
+): { code: string; message: string; details: Record<string, unknown>[] } {
   expect({ status: response.statusCode, code: response.json<{ error?: { code?: string } }>().error?.code }).toEqual({ status, code });
   const body = response.json<{ error: { code: string; message: string; details: Record<string, unknown>[] } }>();
   expect(Object.keys(body)).toEqual(["error"]);
@@ -71,13 +75,22 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(await h.snapshot()).toEqual(before);
     const records = await auditSince(h, audited);
     expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({ invocationId: response.headers["x-fascia-invocation-id"], tool: "recordThenCharge", outcome: { status: 502, code: "UPSTREAM_FAILED" }, rowsChanged: [], effects: [], compensations: [] });
+    expect(records[0]).toMatchObject({
+      invocationId: response.headers["x-fascia-invocation-id"],
+      tool: "recordThenCharge",
+      outcome: { status: 502, code: "UPSTREAM_FAILED" },
+      rowsChanged: [],
+      effects: [],
+      compensations: [],
+    });
   });
 
   it("the COMMIT refused after the charge (a deferred unique constraint): 409 naming the rule, the charge refunded", async () => {
     // The spec's unique constraint on Order.item, re-declared DEFERRABLE INITIALLY DEFERRED under
     // its own name: PostgreSQL accepts the INSERT and refuses the COMMIT.
-    await h.test.db.exec(`ALTER TABLE "order" DROP CONSTRAINT "order__item__key", ADD CONSTRAINT "order__item__key" UNIQUE ("item") DEFERRABLE INITIALLY DEFERRED`);
+    await h.test.db.exec(
+      `ALTER TABLE "order" DROP CONSTRAINT "order__item__key", ADD CONSTRAINT "order__item__key" UNIQUE ("item") DEFERRABLE INITIALLY DEFERRED`,
+    );
     const first = await post("/orders/paid", { item: "clock", amount: 300 }, "clock-1");
     expect(first.statusCode).toBe(200);
     const charges = h.payments.charges().length;
@@ -95,7 +108,10 @@ describeEachDriver("faults between the database and the payments provider", (dri
 
     const after = await h.snapshot();
     expect(after.order).toEqual(before.order);
-    expect(after.fascia_idempotency).toEqual([...before.fascia_idempotency!, { tool: "chargeThenRecord", caller_id: "clerk-1", key: "clock-2", state: "failed", response_status: null }]);
+    expect(after.fascia_idempotency).toEqual([
+      ...before.fascia_idempotency!,
+      { tool: "chargeThenRecord", caller_id: "clerk-1", key: "clock-2", state: "failed", response_status: null },
+    ]);
     const records = await auditSince(h, audited);
     expect(records).toHaveLength(1); // the success's record went down with the refused commit
     expect(records[0]).toMatchObject({
@@ -137,7 +153,11 @@ describeEachDriver("faults between the database and the payments provider", (dri
   afterAll(() => h?.close());
 
   const confirm = async (id: string, key: string) =>
-    h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}`, "idempotency-key": key } });
+    h.server.inject({
+      method: "POST",
+      url: `/reservations/${id}/confirm`,
+      headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}`, "idempotency-key": key },
+    });
 
   async function pendingReservation(startDate: string, endDate: string): Promise<string> {
     const created = await h.server.inject({
@@ -194,13 +214,21 @@ describeEachDriver("faults between the database and the payments provider", (dri
 
   it("the pool exhausted: a request that cannot get a connection within its deadline is 503, not queued without end", async () => {
     const id = await pendingReservation("2026-02-10", "2026-02-11");
-    const listing = async () => h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}` } });
+    const listing = async () =>
+      h.server.inject({
+        method: "GET",
+        url: "/reservations",
+        headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}` },
+      });
     h.payments.stallNext(1, 1_800);
     const holding = confirm(id, "holding"); // holds the executor's only connection for 1.8 s
     await invocationBackend("idle in transaction", "%FOR UPDATE%");
     const refused = await listing();
     const error = expectStructuredError(refused, 503, "UNAVAILABLE");
-    expect(error).toMatchObject({ message: "no database connection became free within 1000 ms; retry later", details: [{ message: "database connection pool exhausted" }] });
+    expect(error).toMatchObject({
+      message: "no database connection became free within 1000 ms; retry later",
+      details: [{ message: "database connection pool exhausted" }],
+    });
     expect((await holding).statusCode).toBe(200);
     // Its audit record waited for the freed connection.
     const record = (await h.audit()).find((r) => r.invocationId === refused.headers["x-fascia-invocation-id"]);
@@ -233,9 +261,22 @@ describeEachDriver("faults between the database and the payments provider", (dri
     // (a refunded charge moves its generation on, so the retry's payment key is a new one).
     const after = await h.snapshot();
     expect(after.reservation).toEqual(before.reservation);
-    expect(after.fascia_idempotency).toContainEqual({ tool: "confirmReservation", caller_id: customer, key: "kill-charge", state: "failed", response_status: null });
+    expect(after.fascia_idempotency).toContainEqual({
+      tool: "confirmReservation",
+      caller_id: customer,
+      key: "kill-charge",
+      state: "failed",
+      response_status: null,
+    });
     const records = await auditSince(h, audited);
-    expect(records).toMatchObject([{ outcome: { status: 503, code: "UNAVAILABLE" }, rowsChanged: [], effects: [{ kind: "charge", id: charge!.id }], compensations: [{ kind: "refund", ok: true }] }]);
+    expect(records).toMatchObject([
+      {
+        outcome: { status: 503, code: "UNAVAILABLE" },
+        rowsChanged: [],
+        effects: [{ kind: "charge", id: charge!.id }],
+        compensations: [{ kind: "refund", ok: true }],
+      },
+    ]);
 
     const retried = await confirm(id, "kill-charge");
     expect(retried.statusCode).toBe(200);
@@ -244,7 +285,10 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(again.headers["idempotent-replayed"]).toBe("true");
 
     // Exactly one charge for this reservation net of refunds, and it is the one on its row.
-    const kept = h.payments.charges().slice(charges).filter((c) => !h.payments.refunds().some((r) => r.paymentIntent === c.id));
+    const kept = h.payments
+      .charges()
+      .slice(charges)
+      .filter((c) => !h.payments.refunds().some((r) => r.paymentIntent === c.id));
     expect(kept).toHaveLength(1);
     expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: kept[0]!.id });
   });
@@ -282,7 +326,10 @@ describeEachDriver("faults between the database and the payments provider", (dri
     const retried = await confirm(id, "kill-lock");
     expect(retried.statusCode).toBe(200);
     expect(h.payments.charges()).toHaveLength(charges + 1);
-    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: h.payments.charges()[charges]!.id });
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({
+      status: "confirmed",
+      payment_id: h.payments.charges()[charges]!.id,
+    });
   });
 });
 
@@ -306,9 +353,15 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 
   const headers = async (key: string) => ({ authorization: `Bearer ${await h.token(customer, ["customer"])}`, "idempotency-key": key });
-  const confirm = async (id: string, key: string) => h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: await headers(key) });
+  const confirm = async (id: string, key: string) =>
+    h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: await headers(key) });
   async function pendingReservation(startDate: string, endDate: string): Promise<string> {
-    const created = await h.server.inject({ method: "POST", url: "/reservations", headers: await headers(`create-${startDate}`), payload: { roomId: room, startDate, endDate, guests: 1 } });
+    const created = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: await headers(`create-${startDate}`),
+      payload: { roomId: room, startDate, endDate, guests: 1 },
+    });
     expect(created.statusCode).toBe(200);
     return created.json<{ id: string }>().id;
   }
@@ -332,7 +385,9 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(h.payments.refunds()).toHaveLength(refunds);
     expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: charge.id });
     const records = await auditSince(h, audited);
-    expect(records).toMatchObject([{ invocationId: response.headers["x-fascia-invocation-id"], outcome: { status: 200 }, compensations: [] }]);
+    expect(records).toMatchObject([
+      { invocationId: response.headers["x-fascia-invocation-id"], outcome: { status: 200 }, compensations: [] },
+    ]);
     const again = await confirm(id, "lost-ack");
     expect({ status: again.statusCode, replayed: again.headers["idempotent-replayed"] }).toEqual({ status: 200, replayed: "true" });
   });
@@ -357,7 +412,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   it("the connection cut under the idempotency claim: 503 (not a 500), nothing written, the retry confirms", async () => {
     const id = await pendingReservation("2026-08-01", "2026-08-03");
     const before = await h.snapshot();
-    const cut = proxy.cut((chunk) => chunk.includes("INSERT INTO \"fascia_idempotency\""), "before-forwarding");
+    const cut = proxy.cut((chunk) => chunk.includes('INSERT INTO "fascia_idempotency"'), "before-forwarding");
     const response = await confirm(id, "lost-claim");
     await cut;
     expectStructuredError(response, 503, "UNAVAILABLE");
@@ -385,10 +440,15 @@ describeEachDriver("faults between the database and the payments provider", (dri
     expect(h.payments.refunds().slice(refunds)).toMatchObject([{ paymentIntent: charge.id }]);
     const after = await h.snapshot();
     expect(after.reservation).toEqual(before.reservation);
-    expect(await auditSince(h, audited)).toMatchObject([{ outcome: { status: 503, code: "UNAVAILABLE" }, compensations: [{ kind: "refund", ok: true }] }]);
+    expect(await auditSince(h, audited)).toMatchObject([
+      { outcome: { status: 503, code: "UNAVAILABLE" }, compensations: [{ kind: "refund", ok: true }] },
+    ]);
     // The retry confirms once, with a new charge.
     const retried = await confirm(id, "lost-commit");
     expect(retried.statusCode).toBe(200);
-    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "confirmed", payment_id: h.payments.charges()[charges + 1]!.id });
+    expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({
+      status: "confirmed",
+      payment_id: h.payments.charges()[charges + 1]!.id,
+    });
   });
 });

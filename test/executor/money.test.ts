@@ -34,7 +34,12 @@ describeEachDriver("money through the example app", (driver) => {
   it("charges and refunds every price to the cent; the response shows totalPrice as a string", async () => {
     const bookings: { id: string; cents: number; totalPrice: string }[] = [];
     for (const [i, price] of PRICES.entries()) {
-      const room = await h.server.inject({ method: "POST", url: "/rooms", headers: await as(["staff"]), payload: { number: `M${i}`, capacity: 2, nightlyRate: price.rate } });
+      const room = await h.server.inject({
+        method: "POST",
+        url: "/rooms",
+        headers: await as(["staff"]),
+        payload: { number: `M${i}`, capacity: 2, nightlyRate: price.rate },
+      });
       expect(room.statusCode).toBe(200);
       const payload = { roomId: room.json<{ id: string }>().id, startDate: "2027-03-01", endDate: "2027-03-02", guests: 1 };
       const headers = { ...(await as(["customer"])), "idempotency-key": `money-${i}` };
@@ -58,7 +63,12 @@ describeEachDriver("money through the example app", (driver) => {
     expect(h.payments.charges().map((c) => [c.amount, c.currency])).toEqual(PRICES.map((p) => [p.cents, "eur"]));
 
     for (const { id } of bookings) {
-      const cancelled = await h.server.inject({ method: "POST", url: `/reservations/${id}/cancel`, headers: await as(["customer"]), payload: {} });
+      const cancelled = await h.server.inject({
+        method: "POST",
+        url: `/reservations/${id}/cancel`,
+        headers: await as(["customer"]),
+        payload: {},
+      });
       expect(cancelled.json()).toEqual({ id, status: "cancelled", refunded: true });
     }
     const charges = h.payments.charges();
@@ -78,7 +88,12 @@ describeEachDriver("money through the example app", (driver) => {
   });
 
   it("prices a longer stay exactly: three nights at 0.29 are 0.87, charged as 87 cents", async () => {
-    const room = await h.server.inject({ method: "POST", url: "/rooms", headers: await as(["staff"]), payload: { number: "M-long", capacity: 2, nightlyRate: "0.29" } });
+    const room = await h.server.inject({
+      method: "POST",
+      url: "/rooms",
+      headers: await as(["staff"]),
+      payload: { number: "M-long", capacity: 2, nightlyRate: "0.29" },
+    });
     const created = await h.server.inject({
       method: "POST",
       url: "/reservations",
@@ -94,14 +109,30 @@ describeEachDriver("money through the example app", (driver) => {
 
 /** A till beside the example: decimal input, arithmetic stored back, and a switch on a price. */
 function tillSpecs(): unknown[] {
-  const tool = (name: string, path: string, extra: Record<string, unknown>) => ({ kind: "Tool", name, trigger: { http: { method: "POST", path } }, auth: { roles: ["clerk"] }, timeout: "5s", ...extra });
+  const tool = (name: string, path: string, extra: Record<string, unknown>) => ({
+    kind: "Tool",
+    name,
+    trigger: { http: { method: "POST", path } },
+    auth: { roles: ["clerk"] },
+    timeout: "5s",
+    ...extra,
+  });
   const refuse = (id: string, code: string) => ({ id, type: "assert", condition: "false", error: { code, status: 409, message: code } });
   return [
-    { kind: "Entity", name: "Item", fields: { name: { type: "string", maxLength: 20 }, price: { type: "decimal", precision: 10, scale: 2, min: 0 } } },
+    {
+      kind: "Entity",
+      name: "Item",
+      fields: { name: { type: "string", maxLength: 20 }, price: { type: "decimal", precision: 10, scale: 2, min: 0 } },
+    },
     tool("addItem", "/items", {
       input: { name: { type: "string", maxLength: 20 }, price: { type: "decimal", precision: 10, scale: 2, min: 0 } },
       output: "{'id': nodes.add.id, 'price': nodes.add.price, 'cents': minorUnits(nodes.add.price, 'eur')}",
-      flow: { nodes: [{ id: "add", type: "write", entity: "Item", action: "create", set: { name: "input.name", price: "input.price" } }, { id: "tx", type: "transaction", nodes: ["add"] }] },
+      flow: {
+        nodes: [
+          { id: "add", type: "write", entity: "Item", action: "create", set: { name: "input.name", price: "input.price" } },
+          { id: "tx", type: "transaction", nodes: ["add"] },
+        ],
+      },
     }),
     tool("markUp", "/items/{itemId}/markup", {
       input: { itemId: { type: "uuid" }, factor: { type: "decimal", precision: 6, scale: 3 }, rounded: { type: "boolean" } },
@@ -109,11 +140,18 @@ function tillSpecs(): unknown[] {
       flow: {
         nodes: [
           { id: "load", type: "read", entity: "Item", where: { id: "input.itemId" }, one: true },
-          { id: "price", type: "transform", value: "input.rounded ? round(nodes.load.price * input.factor, 2) : nodes.load.price * input.factor" },
+          {
+            id: "price",
+            type: "transform",
+            value: "input.rounded ? round(nodes.load.price * input.factor, 2) : nodes.load.price * input.factor",
+          },
           { id: "save", type: "write", entity: "Item", action: "update", where: { id: "nodes.load.id" }, set: { price: "nodes.price" } },
           { id: "tx", type: "transaction", nodes: ["load", "price", "save"] },
         ],
-        edges: [{ from: "load", to: "price" }, { from: "price", to: "save" }],
+        edges: [
+          { from: "load", to: "price" },
+          { from: "price", to: "save" },
+        ],
       },
     }),
     tool("band", "/items/{itemId}/band", {
@@ -127,7 +165,12 @@ function tillSpecs(): unknown[] {
           refuse("low", "BAND_0_29"),
           { id: "other", type: "transform", value: "'other'" },
         ],
-        edges: [{ from: "load", to: "band" }, { from: "band", to: "high", when: 19.99 }, { from: "band", to: "low", when: 0.29 }, { from: "band", to: "other", when: "default" }],
+        edges: [
+          { from: "load", to: "band" },
+          { from: "band", to: "high", when: 19.99 },
+          { from: "band", to: "low", when: 0.29 },
+          { from: "band", to: "other", when: "default" },
+        ],
       },
     }),
   ];
@@ -139,15 +182,20 @@ describeEachDriver("money in a till of its own", (driver) => {
     h = await startHarness(driver, { manifest: () => manifestOf(tillSpecs(), "till") });
   }, 60_000);
   afterAll(() => h?.close());
-  const post = async (url: string, payload: Record<string, unknown>) => h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}` }, payload });
-  const add = async (price: string | number) => (await post("/items", { name: "tea", price })).json<{ id: string; price: string; cents: number }>();
+  const post = async (url: string, payload: Record<string, unknown>) =>
+    h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}` }, payload });
+  const add = async (price: string | number) =>
+    (await post("/items", { name: "tea", price })).json<{ id: string; price: string; cents: number }>();
 
   it("stores a computed price only when it fits the column: rounding is written, never done by PostgreSQL", async () => {
     const item = await add("19.99");
     expect(item).toMatchObject({ price: "19.99", cents: 1999 });
     const exact = await post(`/items/${item.id}/markup`, { factor: "1.5", rounded: false });
     expect(exact.statusCode).toBe(422);
-    expect(exact.json().error).toMatchObject({ code: "EXPRESSION_FAILED", details: [{ path: "flow.save.set.price", message: expect.stringContaining("29.98500 has more than 2 digits after the point") }] });
+    expect(exact.json().error).toMatchObject({
+      code: "EXPRESSION_FAILED",
+      details: [{ path: "flow.save.set.price", message: expect.stringContaining("29.98500 has more than 2 digits after the point") }],
+    });
     expect((await h.rows("item")).find((r) => r.id === item.id)!.price).toBe("19.99");
 
     const rounded = await post(`/items/${item.id}/markup`, { factor: "1.5", rounded: true });
@@ -182,7 +230,12 @@ describe("storing a decimal", () => {
       expect.objectContaining({
         code: "EXPRESSION_FAILED",
         status: 422,
-        details: [{ path: "flow.room.set.nightlyRate", message: "29.985 has more than 2 digits after the point, which nightlyRate keeps; round it explicitly, e.g. round(x, 2)" }],
+        details: [
+          {
+            path: "flow.room.set.nightlyRate",
+            message: "29.985 has more than 2 digits after the point, which nightlyRate keeps; round it explicitly, e.g. round(x, 2)",
+          },
+        ],
       }),
     );
   });

@@ -35,9 +35,13 @@ describe("payments client against the local Stripe-compatible server", () => {
 
   it("does not retry a decline, and classifies a stall as a timeout", async () => {
     server.failNext(1, 402);
-    await expect(client().charge({ amount: 100, currency: "eur", idempotencyKey: "k-decline" }, 1000)).rejects.toBeInstanceOf(PaymentDeclined);
+    await expect(client().charge({ amount: 100, currency: "eur", idempotencyKey: "k-decline" }, 1000)).rejects.toBeInstanceOf(
+      PaymentDeclined,
+    );
     server.stallNext(1, 300);
-    const error = await client().charge({ amount: 100, currency: "eur", idempotencyKey: "k-slow" }, 50).catch((e: unknown) => e);
+    const error = await client()
+      .charge({ amount: 100, currency: "eur", idempotencyKey: "k-slow" }, 50)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AttemptError);
     expect((error as AttemptError).failure).toBe("timeout");
   });

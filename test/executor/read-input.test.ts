@@ -30,7 +30,12 @@ function problems(run: () => unknown) {
 
 describe("tool input (step 2)", () => {
   it("merges path and body, normalizes decimals and applies defaults and nulls", () => {
-    const value = reader.read({ params: { reservationId: id.toUpperCase() }, query: {}, fromQuery: false, body: { guests: 2, price: 12.5, startDate: "2026-02-28" } });
+    const value = reader.read({
+      params: { reservationId: id.toUpperCase() },
+      query: {},
+      fromQuery: false,
+      body: { guests: 2, price: 12.5, startDate: "2026-02-28" },
+    });
     // A decimal arrives as text with its field's scale, whether sent as a JSON number or a string.
     expect(value).toEqual({ reservationId: id, guests: 2, price: "12.50", startDate: "2026-02-28", notes: null, status: "pending" });
   });
@@ -38,7 +43,12 @@ describe("tool input (step 2)", () => {
   it("reports every problem with its field path", () => {
     expect(
       problems(() =>
-        reader.read({ params: { reservationId: "nope" }, query: {}, fromQuery: false, body: { guests: 13, price: "1.234", startDate: "2026-02-30", notes: "too long", colour: "red" } }),
+        reader.read({
+          params: { reservationId: "nope" },
+          query: {},
+          fromQuery: false,
+          body: { guests: 13, price: "1.234", startDate: "2026-02-30", notes: "too long", colour: "red" },
+        }),
       ),
     ).toEqual([
       "body.colour: is not an input field of this tool",
@@ -60,34 +70,65 @@ describe("tool input (step 2)", () => {
   });
 
   it("reads GET input from the query string, converting numbers", () => {
-    const value = reader.read({ params: { reservationId: id }, query: { guests: "3", price: "10", startDate: "2026-01-01" }, fromQuery: true, body: undefined });
+    const value = reader.read({
+      params: { reservationId: id },
+      query: { guests: "3", price: "10", startDate: "2026-01-01" },
+      fromQuery: true,
+      body: undefined,
+    });
     expect(value.guests).toBe(3);
-    expect(problems(() => reader.read({ params: { reservationId: id }, query: { guests: "three", price: "1", startDate: "2026-01-01" }, fromQuery: true, body: undefined }))).toEqual([
-      "query.guests: must be an integer",
-    ]);
+    expect(
+      problems(() =>
+        reader.read({
+          params: { reservationId: id },
+          query: { guests: "three", price: "1", startDate: "2026-01-01" },
+          fromQuery: true,
+          body: undefined,
+        }),
+      ),
+    ).toEqual(["query.guests: must be an integer"]);
   });
 
   it("rejects a body that is not an object and a field given twice with different values", () => {
     expect(problems(() => reader.read({ params: {}, query: {}, fromQuery: false, body: [1, 2] }))).toContain("body: must be a JSON object");
     expect(
-      problems(() => reader.read({ params: { reservationId: id }, query: {}, fromQuery: false, body: { reservationId: "8b1d6a9e-2f4c-4b6a-9a51-000000000000", guests: 1, price: "1", startDate: "2026-01-01" } })),
+      problems(() =>
+        reader.read({
+          params: { reservationId: id },
+          query: {},
+          fromQuery: false,
+          body: { reservationId: "8b1d6a9e-2f4c-4b6a-9a51-000000000000", guests: 1, price: "1", startDate: "2026-01-01" },
+        }),
+      ),
     ).toEqual(["body.reservationId: also given in the path with another value"]);
   });
 
   it("refuses a __proto__ key as an unknown field instead of taking input fields from it", () => {
     const body = JSON.parse(`{"reservationId": "${id}", "price": "1", "startDate": "2026-01-01", "__proto__": {"guests": 2}}`) as unknown;
-    expect(problems(() => reader.read({ params: {}, query: {}, fromQuery: false, body }))).toEqual(["body.__proto__: is not an input field of this tool", "body.guests: is required"]);
+    expect(problems(() => reader.read({ params: {}, query: {}, fromQuery: false, body }))).toEqual([
+      "body.__proto__: is not an input field of this tool",
+      "body.guests: is required",
+    ]);
   });
 });
 
 describe("date input", () => {
   // The Date-based definition the fast check replaces: the text names a real calendar day.
-  const viaDate = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
+  const viaDate = (v: string) =>
+    /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+    !Number.isNaN(new Date(`${v}T00:00:00Z`).getTime()) &&
+    new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
   it("accepts exactly the real calendar days", () => {
-    const text = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(([y, m, d]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`);
-    fc.assert(fc.property(fc.oneof(text, fc.string()), (v) => expect(isDate(v)).toBe(viaDate(v))), { numRuns: 5000 });
+    const text = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .map(([y, m, d]) => `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`);
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (v) => expect(isDate(v)).toBe(viaDate(v))),
+      { numRuns: 5000 },
+    );
     for (const v of ["2024-02-29", "2000-02-29", "1900-02-28", "0000-02-29"]) expect(isDate(v)).toBe(true);
-    for (const v of ["2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-1-01", " 2024-01-01"]) expect(isDate(v)).toBe(false);
+    for (const v of ["2023-02-29", "1900-02-29", "2024-04-31", "2024-13-01", "2024-00-10", "2024-1-01", " 2024-01-01"])
+      expect(isDate(v)).toBe(false);
   });
 });

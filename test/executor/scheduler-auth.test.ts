@@ -28,7 +28,13 @@ describe("step 1: Cloud Scheduler OIDC tokens", () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   const token = (claims: Record<string, unknown>, aud = audience) =>
-    new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "k1" }).setIssuer("https://accounts.google.com").setAudience(aud).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: "k1" })
+      .setIssuer("https://accounts.google.com")
+      .setAudience(aud)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
   const authenticate = () => createSchedulerAuthenticator({ audience, serviceAccountEmail: email, jwksUrl });
 
   it("accepts the scheduler's token and gives the scheduler role", async () => {
@@ -40,7 +46,9 @@ describe("step 1: Cloud Scheduler OIDC tokens", () => {
     const wrongAudience = await authenticate()(`Bearer ${await token({ email }, "https://elsewhere.run.app")}`).catch((e: unknown) => e);
     expect(wrongAudience).toBeInstanceOf(ToolError);
     expect((wrongAudience as ToolError).status).toBe(401);
-    const stranger = await authenticate()(`Bearer ${await token({ email: "someone@proj.iam.gserviceaccount.com" })}`).catch((e: unknown) => e);
+    const stranger = await authenticate()(`Bearer ${await token({ email: "someone@proj.iam.gserviceaccount.com" })}`).catch(
+      (e: unknown) => e,
+    );
     expect((stranger as ToolError).details[0]!.message).toBe("the token is not from the scheduler's service account");
   });
 });
@@ -68,25 +76,49 @@ describeEachDriver("auth that admits the trigger's own caller", (driver) => {
   it("a scheduled tool with auth.roles [scheduler] runs with Cloud Scheduler's token", async () => {
     const customer = await h.seedCustomer("Ada");
     const room = await h.seedRoom("1");
-    const id = await h.seed("Reservation", { customerId: customer, roomId: room, startDate: "2026-01-10", endDate: "2026-01-12", guests: 1, totalPrice: "199.00", email: "ada@example.com" });
+    const id = await h.seed("Reservation", {
+      customerId: customer,
+      roomId: room,
+      startDate: "2026-01-10",
+      endDate: "2026-01-12",
+      guests: 1,
+      totalPrice: "199.00",
+      email: "ada@example.com",
+    });
     await h.test.db.query(`UPDATE "reservation" SET "status" = 'confirmed', "payment_id" = 'pi_old' WHERE "id" = $1`, [id]);
     const ran = await h.server.inject({
       method: "POST",
       url: "/_fascia/scheduled/completeStays",
-      headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.schedulerToken()}`, "x-cloudscheduler-scheduletime": "2026-11-24T02:00:00Z" },
+      headers: {
+        host: SERVICE_HOST,
+        authorization: `Bearer ${await h.schedulerToken()}`,
+        "x-cloudscheduler-scheduletime": "2026-11-24T02:00:00Z",
+      },
     });
     expect(ran.statusCode).toBe(200);
     expect(ran.json()).toEqual({ completed: 1, stillConfirmed: 0 });
     expect((await h.audit()).at(-1)).toMatchObject({ tool: "completeStays", callerRoles: ["scheduler"], outcome: { status: 200 } });
     // The role alone is not the caller: a user's token claiming it still fails step 1.
-    const user = await h.server.inject({ method: "POST", url: "/_fascia/scheduled/completeStays", headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` } });
+    const user = await h.server.inject({
+      method: "POST",
+      url: "/_fascia/scheduled/completeStays",
+      headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` },
+    });
     expect(user.statusCode).toBe(401);
   });
 
   it("a webhook tool with auth.roles [webhook, staff] takes a signed delivery", async () => {
     const customer = await h.seedCustomer("Bo");
     const room = await h.seedRoom("2");
-    const reservationId = await h.seed("Reservation", { customerId: customer, roomId: room, startDate: "2026-02-10", endDate: "2026-02-12", guests: 1, totalPrice: "99.00", email: "bo@example.com" });
+    const reservationId = await h.seed("Reservation", {
+      customerId: customer,
+      roomId: room,
+      startDate: "2026-02-10",
+      endDate: "2026-02-12",
+      guests: 1,
+      totalPrice: "99.00",
+      email: "bo@example.com",
+    });
     const body = JSON.stringify({ id: "evt_auth", type: "payment.failed", reservationId, paymentId: "pi_x" });
     const delivered = await h.server.inject({ method: "POST", url: "/webhooks/payments", headers: h.signed(body), payload: body });
     expect(delivered.statusCode).toBe(200);
@@ -95,7 +127,11 @@ describeEachDriver("auth that admits the trigger's own caller", (driver) => {
   });
 
   it("an auth that would refuse every run or delivery is refused when the specs load", () => {
-    expect(() => withAuth(["staff"], ["webhook"])("http://127.0.0.1:9/")).toThrow(/FS029 a scheduled tool is called by Cloud Scheduler with the role `scheduler`; auth\.roles \[staff\] would refuse every run/);
-    expect(() => withAuth(["scheduler"], ["staff"])("http://127.0.0.1:9/")).toThrow(/FS029 a webhook tool is called by signed deliveries with the role `webhook`; auth\.roles \[staff\] would refuse every delivery/);
+    expect(() => withAuth(["staff"], ["webhook"])("http://127.0.0.1:9/")).toThrow(
+      /FS029 a scheduled tool is called by Cloud Scheduler with the role `scheduler`; auth\.roles \[staff\] would refuse every run/,
+    );
+    expect(() => withAuth(["scheduler"], ["staff"])("http://127.0.0.1:9/")).toThrow(
+      /FS029 a webhook tool is called by signed deliveries with the role `webhook`; auth\.roles \[staff\] would refuse every delivery/,
+    );
   });
 });

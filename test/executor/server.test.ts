@@ -48,17 +48,30 @@ describe("the compiled app manifest", () => {
     const manifest = compileApp("examples/reservations");
     const other = structuredClone(manifest) as unknown as { plans: Record<string, { planVersion: number }> };
     other.plans.createReservation!.planVersion = 2;
-    expect(() => prepareApp(other)).toThrow(new ManifestError("manifest: the plan of createReservation has planVersion 2; this executor runs version 1"));
+    expect(() => prepareApp(other)).toThrow(
+      new ManifestError("manifest: the plan of createReservation has planVersion 2; this executor runs version 1"),
+    );
     expect(() => prepareApp({ ...manifest, planVersion: 7 })).toThrow(/planVersion 7/);
     expect(() => readManifest("/nonexistent/manifest.json")).toThrow(/cannot read the app manifest/);
   });
 });
 
 describe("configuration from the environment", () => {
-  const base = { FASCIA_AUTH_ISSUER: ISSUER, FASCIA_AUTH_AUDIENCE: AUDIENCE, FASCIA_AUTH_JWKS_URL: "https://issuer.test/jwks", FASCIA_DB_NAME: "app", FASCIA_DB_USER: "executor", FASCIA_DB_PASSWORD: "p@ss" };
+  const base = {
+    FASCIA_AUTH_ISSUER: ISSUER,
+    FASCIA_AUTH_AUDIENCE: AUDIENCE,
+    FASCIA_AUTH_JWKS_URL: "https://issuer.test/jwks",
+    FASCIA_DB_NAME: "app",
+    FASCIA_DB_USER: "executor",
+    FASCIA_DB_PASSWORD: "p@ss",
+  };
 
   it("builds the Cloud SQL socket URL and applies defaults", () => {
-    const config = loadExecutorConfig({ ...base, FASCIA_DB_SOCKET_DIR: "/cloudsql/proj:eu:db", FASCIA_SCHEDULER_SERVICE_ACCOUNT: "sched@p.iam.gserviceaccount.com" });
+    const config = loadExecutorConfig({
+      ...base,
+      FASCIA_DB_SOCKET_DIR: "/cloudsql/proj:eu:db",
+      FASCIA_SCHEDULER_SERVICE_ACCOUNT: "sched@p.iam.gserviceaccount.com",
+    });
     expect(config).toMatchObject({
       manifestPath: "/app/manifest.json",
       databaseUrl: "postgresql://executor:p%40ss@localhost/app?host=%2Fcloudsql%2Fproj%3Aeu%3Adb",
@@ -70,8 +83,17 @@ describe("configuration from the environment", () => {
   });
 
   it("sizes the verified-token cache, or turns it off", () => {
-    expect(loadExecutorConfig({ ...base, FASCIA_DB_URL: "postgres://x/y", FASCIA_AUTH_TOKEN_CACHE_SIZE: "0", FASCIA_AUTH_TOKEN_CACHE_SECONDS: "5" }).auth?.tokenCache).toEqual({ maxEntries: 0, maxAgeSeconds: 5 });
-    expect(() => loadExecutorConfig({ ...base, FASCIA_DB_URL: "postgres://x/y", FASCIA_AUTH_TOKEN_CACHE_SECONDS: "0" })).toThrow(/FASCIA_AUTH_TOKEN_CACHE_SECONDS must be an integer ≥ 1/);
+    expect(
+      loadExecutorConfig({
+        ...base,
+        FASCIA_DB_URL: "postgres://x/y",
+        FASCIA_AUTH_TOKEN_CACHE_SIZE: "0",
+        FASCIA_AUTH_TOKEN_CACHE_SECONDS: "5",
+      }).auth?.tokenCache,
+    ).toEqual({ maxEntries: 0, maxAgeSeconds: 5 });
+    expect(() => loadExecutorConfig({ ...base, FASCIA_DB_URL: "postgres://x/y", FASCIA_AUTH_TOKEN_CACHE_SECONDS: "0" })).toThrow(
+      /FASCIA_AUTH_TOKEN_CACHE_SECONDS must be an integer ≥ 1/,
+    );
   });
 
   it("names every missing variable at once", () => {
@@ -100,13 +122,26 @@ describe("startup refusals", () => {
   it("a missing secret stops the server, naming it", async () => {
     const db = await openPglite();
     try {
-      const build = () => buildServer({ app: compileApp("examples/reservations"), db, auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) }, env: { FASCIA_SECRET_PAYMENTS_API_KEY: "k" }, logger: silent });
+      const build = () =>
+        buildServer({
+          app: compileApp("examples/reservations"),
+          db,
+          auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) },
+          env: { FASCIA_SECRET_PAYMENTS_API_KEY: "k" },
+          logger: silent,
+        });
       expect(build).toThrow(MissingSecretsError);
       expect(build).toThrow("missing secrets: FASCIA_SECRET_OPS_WEBHOOK_TOKEN, FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET");
       const env = { FASCIA_SECRET_PAYMENTS_API_KEY: "k", FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "t", FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w" };
-      expect(() => buildServer({ app: compileApp("examples/reservations"), db, auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) }, env, logger: silent })).toThrow(
-        "email node createReservation.sendConfirmation names no secret, so FASCIA_SMTP_URL must be set",
-      );
+      expect(() =>
+        buildServer({
+          app: compileApp("examples/reservations"),
+          db,
+          auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) },
+          env,
+          logger: silent,
+        }),
+      ).toThrow("email node createReservation.sendConfirmation names no secret, so FASCIA_SMTP_URL must be set");
     } finally {
       await db.close();
     }
@@ -117,10 +152,20 @@ describe("startup refusals", () => {
     try {
       const manifest = compileApp("examples/reservations");
       const env = { FASCIA_SECRET_PAYMENTS_API_KEY: "k", FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "t", FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w" };
-      const server = buildServer({ app: manifest, db, auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) }, env, email: { smtpUrl: "smtp://127.0.0.1:9" }, logger: silent });
-      const ready = async () => (await server.inject({ method: "GET", url: "/readyz" })).json<{ status?: string; error?: { code: string; message: string } }>();
+      const server = buildServer({
+        app: manifest,
+        db,
+        auth: { authenticate: async () => ({ id: "x", roles: [], claims: {} }) },
+        env,
+        email: { smtpUrl: "smtp://127.0.0.1:9" },
+        logger: silent,
+      });
+      const ready = async () =>
+        (await server.inject({ method: "GET", url: "/readyz" })).json<{ status?: string; error?: { code: string; message: string } }>();
       expect((await server.inject({ method: "GET", url: "/healthz" })).json()).toEqual({ status: "ok" });
-      expect(await ready()).toEqual({ error: { code: "UNAVAILABLE", message: "no migration has been applied to this database", details: [] } });
+      expect(await ready()).toEqual({
+        error: { code: "UNAVAILABLE", message: "no migration has been applied to this database", details: [] },
+      });
       await migrateToSpecs(db, manifest.specs.entities.slice(0, 1));
       expect((await ready()).error?.message).toBe("the database's schema is not the one of this app's entities: apply its migration");
       await migrateToSpecs(db, manifest.specs.entities);
@@ -149,7 +194,12 @@ describe("the server's own limits and endpoints", () => {
   });
 
   it("a body over the limit is 413, audited", async () => {
-    const response = await h.server.inject({ method: "POST", url: "/reservations", headers: { "content-type": "application/json" }, payload: JSON.stringify({ notes: "x".repeat(4096) }) });
+    const response = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { "content-type": "application/json" },
+      payload: JSON.stringify({ notes: "x".repeat(4096) }),
+    });
     expect(response.statusCode).toBe(413);
     expect(response.json().error.code).toBe("PAYLOAD_TOO_LARGE");
     const record = (await h.audit()).find((r) => r.invocationId === response.headers["x-fascia-invocation-id"]);
@@ -160,11 +210,16 @@ describe("the server's own limits and endpoints", () => {
     const customer = await h.seedCustomer();
     const token = await h.token(customer, ["customer"]);
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${token}` } })).statusCode);
+    for (let i = 0; i < 5; i++)
+      statuses.push(
+        (await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${token}` } })).statusCode,
+      );
     expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
     expect(statuses.slice(3)).toEqual([429, 429]);
     const other = await h.token(await h.seedCustomer("Bob"), ["customer"]);
-    expect((await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(200);
+    expect((await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(
+      200,
+    );
   });
 
   it("serves per-tool metrics in Prometheus text", async () => {
@@ -184,7 +239,6 @@ describe("the server's own limits and endpoints", () => {
   });
 });
 
-
 describe("starting from the environment", () => {
   it("reads the manifest, opens the database and listens on PORT", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fascia-start-"));
@@ -202,9 +256,13 @@ describe("starting from the environment", () => {
       FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w",
       PORT: "0",
     };
-    await expect(startExecutor({ ...env, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "" })).rejects.toThrow("missing secrets: FASCIA_SECRET_OPS_WEBHOOK_TOKEN");
+    await expect(startExecutor({ ...env, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "" })).rejects.toThrow(
+      "missing secrets: FASCIA_SECRET_OPS_WEBHOOK_TOKEN",
+    );
     // The example has HTTP tools, so it cannot start without bearer-token settings.
-    await expect(startExecutor({ ...env, FASCIA_AUTH_ISSUER: "", FASCIA_AUTH_AUDIENCE: "", FASCIA_AUTH_JWKS_URL: "" })).rejects.toThrow("must be set: the app has HTTP tools (cancelReservation,");
+    await expect(startExecutor({ ...env, FASCIA_AUTH_ISSUER: "", FASCIA_AUTH_AUDIENCE: "", FASCIA_AUTH_JWKS_URL: "" })).rejects.toThrow(
+      "must be set: the app has HTTP tools (cancelReservation,",
+    );
     const running = await startExecutor(env, "127.0.0.1");
     try {
       expect(await (await fetch(`${running.address}/healthz`)).json()).toEqual({ status: "ok" });
@@ -219,11 +277,20 @@ describe("an app with no HTTP tool", () => {
   it("starts without bearer-token settings (only scheduled and webhook tools)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fascia-noauth-"));
     const manifestPath = join(dir, "manifest.json");
-    const nightly = { kind: "Tool", name: "nightly", trigger: { schedule: { cron: "0 3 * * *" } }, timeout: "5s", flow: { nodes: [{ id: "t", type: "transform", value: "1" }] } };
+    const nightly = {
+      kind: "Tool",
+      name: "nightly",
+      trigger: { schedule: { cron: "0 3 * * *" } },
+      timeout: "5s",
+      flow: { nodes: [{ id: "t", type: "transform", value: "1" }] },
+    };
     const loaded = loadSpecObjects([nightly]);
     expect(loaded.ok).toBe(true);
     writeManifest(manifestPath, compileSpecSet(loaded.specs, "nightly"));
-    const running = await startExecutor({ FASCIA_APP_MANIFEST: manifestPath, FASCIA_DB_URL: `pglite:${join(dir, "db")}`, PORT: "0" }, "127.0.0.1");
+    const running = await startExecutor(
+      { FASCIA_APP_MANIFEST: manifestPath, FASCIA_DB_URL: `pglite:${join(dir, "db")}`, PORT: "0" },
+      "127.0.0.1",
+    );
     try {
       expect((await fetch(`${running.address}/healthz`)).status).toBe(200);
     } finally {

@@ -44,7 +44,11 @@ describeEachDriver("the executor's stores", (driver) => {
   it("appends a chain that verifies, and refuses UPDATE, DELETE and TRUNCATE of it", async () => {
     for (let i = 1; i <= 5; i++) await db().session((conn) => appendAuditAlone(conn, body(i)));
     expect(await verifyAuditChain(db())).toMatchObject({ records: 5, head: { seq: 5 } });
-    for (const sql of [`UPDATE "fascia_audit" SET "status" = 500`, `DELETE FROM "fascia_audit" WHERE "seq" = 5`, `TRUNCATE "fascia_audit"`]) {
+    for (const sql of [
+      `UPDATE "fascia_audit" SET "status" = 500`,
+      `DELETE FROM "fascia_audit" WHERE "seq" = 5`,
+      `TRUNCATE "fascia_audit"`,
+    ]) {
       await expect(db().query(sql)).rejects.toMatchObject({ code: "42501", message: expect.stringContaining("append-only") });
     }
     expect(await verifyAuditChain(db())).toMatchObject({ records: 5 });
@@ -56,7 +60,11 @@ describeEachDriver("the executor's stores", (driver) => {
       const original = await db().query<{ body: unknown }>(`SELECT "body" FROM "fascia_audit" WHERE "seq" = 3`);
       const changed = { ...body(3), outcome: { status: 500 } };
       await db().query(`UPDATE "fascia_audit" SET "body" = $1 WHERE "seq" = 3`, [JSON.stringify(changed)]);
-      expect((await verifyAuditChain(db())).broken).toEqual({ seq: 3, invocationId: "inv-3", reason: "its content does not match its hash (the record was changed)" });
+      expect((await verifyAuditChain(db())).broken).toEqual({
+        seq: 3,
+        invocationId: "inv-3",
+        reason: "its content does not match its hash (the record was changed)",
+      });
       if (driver === "pg") {
         const io = capture();
         expect(await runCli(["audit", "verify", "--db", database.current.url], io)).toBe(1);
@@ -65,7 +73,10 @@ describeEachDriver("the executor's stores", (driver) => {
       await db().query(`UPDATE "fascia_audit" SET "body" = $1 WHERE "seq" = 3`, [JSON.stringify(original.rows[0]!.body)]);
       expect((await verifyAuditChain(db())).broken).toBeUndefined();
       await db().query(`DELETE FROM "fascia_audit" WHERE "seq" = 5`);
-      expect((await verifyAuditChain(db())).broken).toMatchObject({ seq: 5, reason: expect.stringContaining("records were removed from the end") });
+      expect((await verifyAuditChain(db())).broken).toMatchObject({
+        seq: 5,
+        reason: expect.stringContaining("records were removed from the end"),
+      });
     } finally {
       await db().exec(`ALTER TABLE "fascia_audit" ENABLE TRIGGER USER`);
     }
@@ -75,7 +86,9 @@ describeEachDriver("the executor's stores", (driver) => {
     const fresh = await db().session((conn) => conn.query<{ seq: string }>(`SELECT "seq" FROM "fascia_audit_head"`));
     const start = Number(fresh.rows[0]!.seq);
     // Rebuild a clean chain first (the previous test removed the tail while triggers were off).
-    await db().exec(`ALTER TABLE "fascia_audit" DISABLE TRIGGER USER; DELETE FROM "fascia_audit"; UPDATE "fascia_audit_head" SET "seq" = 0, "hash" = '${GENESIS_HASH}'; ALTER TABLE "fascia_audit" ENABLE TRIGGER USER`);
+    await db().exec(
+      `ALTER TABLE "fascia_audit" DISABLE TRIGGER USER; DELETE FROM "fascia_audit"; UPDATE "fascia_audit_head" SET "seq" = 0, "hash" = '${GENESIS_HASH}'; ALTER TABLE "fascia_audit" ENABLE TRIGGER USER`,
+    );
     expect(start).toBeGreaterThan(0);
     // Through the executor's connection provider: a pooled connection each on PostgreSQL, turns on PGlite's one.
     const withConnection = connectionProvider(db());
@@ -91,11 +104,18 @@ describeEachDriver("the executor's stores", (driver) => {
     expect(first).toEqual({ kind: "claimed", generation: 0 });
     await new Promise((r) => setTimeout(r, 20));
     expect(await db().session((conn) => claimKey(conn, scope, "f", "inv-b", 60_000))).toEqual({ kind: "claimed", generation: 0 });
-    const late = await db().session((conn) => storeResponse(conn, scope, "inv-a", 200, {})).catch((e: unknown) => e);
+    const late = await db()
+      .session((conn) => storeResponse(conn, scope, "inv-a", 200, {}))
+      .catch((e: unknown) => e);
     expect(late).toBeInstanceOf(ToolError);
     expect((late as ToolError).code).toBe("IDEMPOTENCY_IN_FLIGHT");
     await db().session((conn) => storeResponse(conn, scope, "inv-b", 200, { ok: true }));
-    expect(await db().session((conn) => claimKey(conn, scope, "f", "inv-c", 60_000))).toEqual({ kind: "replay", status: 200, body: { ok: true }, invocationId: "inv-b" });
+    expect(await db().session((conn) => claimKey(conn, scope, "f", "inv-c", 60_000))).toEqual({
+      kind: "replay",
+      status: 200,
+      body: { ok: true },
+      invocationId: "inv-b",
+    });
   });
 });
 

@@ -22,7 +22,9 @@ describe("fascia token", () => {
     const token = run.out.join("").trim();
     expect(decodeJwt(token)).toMatchObject({ sub: "cust-7", roles: ["customer", "staff"], iss: LOCAL_ISSUER });
     const keys = await loadOrCreateLocalKeys(dir);
-    const caller = await createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: keys.publicKey } })(`Bearer ${token}`);
+    const caller = await createJwtAuthenticator({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: keys.publicKey } })(
+      `Bearer ${token}`,
+    );
     expect(caller).toMatchObject({ id: "cust-7", roles: ["customer", "staff"] });
   });
 

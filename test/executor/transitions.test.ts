@@ -25,10 +25,14 @@ type Edge = { from: string; to: string; when?: unknown };
 /** The example app whose cancelReservation goes owner → wasPaid with no status assert between. */
 function withoutCancellableAssert(opsUrl: string) {
   const objects: Record<string, unknown>[] = exampleObjects(opsUrl);
-  const cancel = objects.find((o) => o.kind === "Tool" && o.name === "cancelReservation")! as unknown as { flow: { nodes: Node[]; edges: Edge[] } };
+  const cancel = objects.find((o) => o.kind === "Tool" && o.name === "cancelReservation")! as unknown as {
+    flow: { nodes: Node[]; edges: Edge[] };
+  };
   cancel.flow.nodes = cancel.flow.nodes.filter((n) => n.id !== "cancellable");
   for (const n of cancel.flow.nodes) if (n.nodes) n.nodes = n.nodes.filter((id) => id !== "cancellable");
-  cancel.flow.edges = cancel.flow.edges.filter((e) => e.to !== "cancellable").map((e) => (e.from === "cancellable" ? { ...e, from: "owner" } : e));
+  cancel.flow.edges = cancel.flow.edges
+    .filter((e) => e.to !== "cancellable")
+    .map((e) => (e.from === "cancellable" ? { ...e, from: "owner" } : e));
   // The same cancel with its read outside the transaction: the plan then checks the version read
   // instead of locking the row, and the write must still tell a wrong state from a moved version.
   objects.push({
@@ -57,7 +61,12 @@ function withoutCancellableAssert(opsUrl: string) {
     auth: { roles: ["customer"] },
     timeout: "5s",
     output: "{'id': nodes.cancel.id, 'status': nodes.cancel.status}",
-    flow: { nodes: [{ id: "cancel", type: "write", entity: "Reservation", action: "transition", where: { id: "input.reservationId" }, to: "cancelled" }, { id: "tx", type: "transaction", nodes: ["cancel"] }] },
+    flow: {
+      nodes: [
+        { id: "cancel", type: "write", entity: "Reservation", action: "transition", where: { id: "input.reservationId" }, to: "cancelled" },
+        { id: "tx", type: "transaction", nodes: ["cancel"] },
+      ],
+    },
   });
   // A transition of every row that matches (no unique key in the where): one statement, all or nothing.
   objects.push({
@@ -70,7 +79,14 @@ function withoutCancellableAssert(opsUrl: string) {
     output: "{'cancelled': size(nodes.cancelAll)}",
     flow: {
       nodes: [
-        { id: "cancelAll", type: "write", entity: "Reservation", action: "transition", where: { customer: "input.customerId" }, to: "cancelled" },
+        {
+          id: "cancelAll",
+          type: "write",
+          entity: "Reservation",
+          action: "transition",
+          where: { customer: "input.customerId" },
+          to: "cancelled",
+        },
         { id: "tx", type: "transaction", nodes: ["cancelAll"] },
       ],
     },
@@ -81,7 +97,12 @@ function withoutCancellableAssert(opsUrl: string) {
 /** A reservation confirmed through the app (so it has a real charge to refund); returns its id. */
 async function confirmedReservation(h: Harness, headers: Record<string, string>, startDate: string, endDate: string): Promise<string> {
   const room = await h.seedRoom(startDate.slice(5), { capacity: 2, nightlyRate: "80.00" });
-  const created = await h.server.inject({ method: "POST", url: "/reservations", headers: { ...headers, "idempotency-key": `book-${startDate}` }, payload: { roomId: room, startDate, endDate, guests: 1 } });
+  const created = await h.server.inject({
+    method: "POST",
+    url: "/reservations",
+    headers: { ...headers, "idempotency-key": `book-${startDate}` },
+    payload: { roomId: room, startDate, endDate, guests: 1 },
+  });
   expect(created.statusCode).toBe(200);
   const id = created.json<{ id: string }>().id;
   const confirmed = await h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers });
@@ -92,7 +113,14 @@ async function confirmedReservation(h: Harness, headers: Record<string, string>,
 const REFUSAL = {
   code: "INVALID_TRANSITION",
   message: "Reservation: no transition from cancelled to cancelled",
-  details: [{ message: "Reservation: no transition from cancelled to cancelled", node: "cancel", entity: "Reservation", rule: "status status: transitions" }],
+  details: [
+    {
+      message: "Reservation: no transition from cancelled to cancelled",
+      node: "cancel",
+      entity: "Reservation",
+      rule: "status status: transitions",
+    },
+  ],
 };
 
 describeEachDriver("a transition into the row's own state is refused unless listed", (driver) => {
@@ -105,7 +133,8 @@ describeEachDriver("a transition into the row's own state is refused unless list
   }, 60_000);
   afterAll(() => h?.close());
 
-  const cancel = (id: string): Promise<LightMyRequestResponse> => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel`, headers, payload: {} });
+  const cancel = (id: string): Promise<LightMyRequestResponse> =>
+    h.server.inject({ method: "POST", url: `/reservations/${id}/cancel`, headers, payload: {} });
 
   it("cancelling twice: the first refunds and answers 200, the second is 422 and changes nothing", async () => {
     const id = await confirmedReservation(h, headers, "2026-05-01", "2026-05-03");
@@ -123,13 +152,22 @@ describeEachDriver("a transition into the row's own state is refused unless list
     // The refusal is audited like any failure: no rows changed, on the unbroken chain.
     const records = await h.audit();
     expect(records).toHaveLength(audited + 1);
-    expect(records.at(-1)).toMatchObject({ tool: "cancelReservation", outcome: { status: 422, code: "INVALID_TRANSITION" }, rowsChanged: [] });
+    expect(records.at(-1)).toMatchObject({
+      tool: "cancelReservation",
+      outcome: { status: 422, code: "INVALID_TRANSITION" },
+      rowsChanged: [],
+    });
     expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
   });
 
   it("a listed transition still passes, and a write on a row that does not exist is still 404", async () => {
     const room = await h.seedRoom("p1", { capacity: 2, nightlyRate: "80.00" });
-    const created = await h.server.inject({ method: "POST", url: "/reservations", headers: { ...headers, "idempotency-key": "book-pending" }, payload: { roomId: room, startDate: "2026-06-01", endDate: "2026-06-02", guests: 1 } });
+    const created = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { ...headers, "idempotency-key": "book-pending" },
+      payload: { roomId: room, startDate: "2026-06-01", endDate: "2026-06-02", guests: 1 },
+    });
     const id = created.json<{ id: string }>().id;
     expect((await cancel(id)).json()).toEqual({ id, status: "cancelled", refunded: false });
     expect((await cancel(id)).json().error.code).toBe("INVALID_TRANSITION");
@@ -142,14 +180,29 @@ describeEachDriver("a transition into the row's own state is refused unless list
     const customer = await h.seedCustomer("Cy");
     const token = { authorization: `Bearer ${await h.token(customer, ["customer"])}` };
     const room = await h.seedRoom("m1", { capacity: 2, nightlyRate: "80.00" });
-    const book = (startDate: string, endDate: string) => h.server.inject({ method: "POST", url: "/reservations", headers: { ...token, "idempotency-key": `many-${startDate}` }, payload: { roomId: room, startDate, endDate, guests: 1 } });
-    const ids = [(await book("2026-09-01", "2026-09-02")).json<{ id: string }>().id, (await book("2026-09-05", "2026-09-06")).json<{ id: string }>().id];
+    const book = (startDate: string, endDate: string) =>
+      h.server.inject({
+        method: "POST",
+        url: "/reservations",
+        headers: { ...token, "idempotency-key": `many-${startDate}` },
+        payload: { roomId: room, startDate, endDate, guests: 1 },
+      });
+    const ids = [
+      (await book("2026-09-01", "2026-09-02")).json<{ id: string }>().id,
+      (await book("2026-09-05", "2026-09-06")).json<{ id: string }>().id,
+    ];
     const cancelAll = () => h.server.inject({ method: "POST", url: `/customers/${customer}/cancel-all`, headers: token, payload: {} });
-    expect((await h.server.inject({ method: "POST", url: `/reservations/${ids[0]}/cancel`, headers: token, payload: {} })).statusCode).toBe(200);
+    expect((await h.server.inject({ method: "POST", url: `/reservations/${ids[0]}/cancel`, headers: token, payload: {} })).statusCode).toBe(
+      200,
+    );
     const before = await h.snapshot();
     const refused = await cancelAll();
     expect(refused.statusCode).toBe(422);
-    expect(refused.json().error).toMatchObject({ code: "INVALID_TRANSITION", message: "Reservation: no transition from cancelled to cancelled", details: [{ node: "cancelAll", rule: "status status: transitions" }] });
+    expect(refused.json().error).toMatchObject({
+      code: "INVALID_TRANSITION",
+      message: "Reservation: no transition from cancelled to cancelled",
+      details: [{ node: "cancelAll", rule: "status status: transitions" }],
+    });
     expect(await h.snapshot()).toEqual(before);
   });
 
@@ -203,7 +256,9 @@ describeEachDriver("a transition into the row's own state is refused unless list
     const charge = h.payments.charges().at(-1)!;
     const audited = (await h.audit()).length;
 
-    const answers = await Promise.all(Array.from({ length: 50 }, () => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel`, headers, payload: {} })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel`, headers, payload: {} })),
+    );
 
     const counts = answers.reduce<Record<string, number>>((acc, a) => {
       const key = `${a.statusCode} ${a.json().error?.code ?? ""}`.trim();
@@ -221,9 +276,15 @@ describeEachDriver("a transition into the row's own state is refused unless list
 
   it("with no read and no lock before the transition, the UPDATE alone lets exactly one of 50 through", async () => {
     const id = await confirmedReservation(h, headers, "2026-10-01", "2026-10-03");
-    const answers = await Promise.all(Array.from({ length: 50 }, () => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel-direct`, headers, payload: {} })));
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel-direct`, headers, payload: {} })),
+    );
     expect(answers.filter((a) => a.statusCode === 200).map((a) => a.json())).toEqual([{ id, status: "cancelled" }]);
-    for (const a of answers.filter((x) => x.statusCode !== 200)) expect({ status: a.statusCode, error: a.json().error }).toEqual({ status: 422, error: { ...REFUSAL, details: [{ ...REFUSAL.details[0], node: "cancel" }] } });
+    for (const a of answers.filter((x) => x.statusCode !== 200))
+      expect({ status: a.statusCode, error: a.json().error }).toEqual({
+        status: 422,
+        error: { ...REFUSAL, details: [{ ...REFUSAL.details[0], node: "cancel" }] },
+      });
     expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "cancelled", version: 3 });
   });
 });

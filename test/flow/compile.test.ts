@@ -12,14 +12,46 @@ const note = (id: string): Obj => ({ id, type: "transform", value: "'x'" });
 describe("run order", () => {
   it("keeps a transaction contiguous even when declaration order would interleave an outside node", () => {
     // Declared r, x, w: a plain topological sort by declaration gives s, r, x, w, splitting tx.
-    const c = compileOne(tool([note("s"), loadOrder("r", { where: { id: "input.orderId" } }), note("x"), updateOrder("w", { where: { id: "nodes.r.id" } }), tx(["r", "w"])], [...chain("s", "r", "w"), { from: "s", to: "x" }]));
+    const c = compileOne(
+      tool(
+        [
+          note("s"),
+          loadOrder("r", { where: { id: "input.orderId" } }),
+          note("x"),
+          updateOrder("w", { where: { id: "nodes.r.id" } }),
+          tx(["r", "w"]),
+        ],
+        [...chain("s", "r", "w"), { from: "s", to: "x" }],
+      ),
+    );
     expect(runs(c.plan.steps)).toEqual(["s", "begin:tx", "r", "w", "commit:tx", "x"]);
   });
 
   it("places a retry scope with the same nodes as a transaction outside it, and a retry inside a transaction on a savepoint", () => {
-    const outer = compileOne(tool([loadOrder(), updateOrder(), tx(["load", "save"]), { id: "again", type: "retry", nodes: ["load", "save"], policy: { maxAttempts: 2, retryOn: ["conflict"] } }], chain("load", "save")));
+    const outer = compileOne(
+      tool(
+        [
+          loadOrder(),
+          updateOrder(),
+          tx(["load", "save"]),
+          { id: "again", type: "retry", nodes: ["load", "save"], policy: { maxAttempts: 2, retryOn: ["conflict"] } },
+        ],
+        chain("load", "save"),
+      ),
+    );
     expect(runs(outer.plan.steps)).toEqual(["retryStart:again", "begin:tx", "load", "save", "commit:tx", "retryEnd:again"]);
-    const inner = compileOne(tool([loadOrder(), http(), updateOrder(), { id: "again", type: "retry", nodes: ["call"], policy: { maxAttempts: 2 } }, tx(["load", "again", "save"])], chain("load", "call", "save")));
+    const inner = compileOne(
+      tool(
+        [
+          loadOrder(),
+          http(),
+          updateOrder(),
+          { id: "again", type: "retry", nodes: ["call"], policy: { maxAttempts: 2 } },
+          tx(["load", "again", "save"]),
+        ],
+        chain("load", "call", "save"),
+      ),
+    );
     expect(runs(inner.plan.steps)).toEqual(["begin:tx", "load", "retryStart:again", "call", "retryEnd:again", "save", "commit:tx"]);
     expect(inner.plan.retryScopes[0]).toEqual(expect.objectContaining({ transaction: "tx", savepoint: true }));
     expect(inner.plan.nodes.call!.retryScopes).toEqual(["again"]);
@@ -29,7 +61,12 @@ describe("run order", () => {
 
 describe("joins: a node runs iff at least one incoming edge is live", () => {
   it("a diamond after an if always runs the join", () => {
-    const c = compileOne(tool([note("a"), ifFlag("b"), note("yes"), note("no"), note("d")], [...chain("a", "b"), when("b", "yes", true), when("b", "no", false), ...chain("yes", "d"), ...chain("no", "d")]));
+    const c = compileOne(
+      tool(
+        [note("a"), ifFlag("b"), note("yes"), note("no"), note("d")],
+        [...chain("a", "b"), when("b", "yes", true), when("b", "no", false), ...chain("yes", "d"), ...chain("no", "d")],
+      ),
+    );
     expect(c.plan.nodes.d!.canBeSkipped).toBe(false);
     expect(c.plan.nodes.d!.maySkip).toEqual(["yes", "no"]);
     expect([c.plan.nodes.yes!.canBeSkipped, c.plan.nodes.no!.canBeSkipped]).toEqual([true, true]);
@@ -42,7 +79,9 @@ describe("joins: a node runs iff at least one incoming edge is live", () => {
   });
 
   it("a node whose every incoming edge is dead is skipped, and so is what only it leads to", () => {
-    const c = compileOne(tool([ifFlag("b"), note("t"), note("after"), note("f")], [when("b", "t", true), ...chain("t", "after"), when("b", "f", false)]));
+    const c = compileOne(
+      tool([ifFlag("b"), note("t"), note("after"), note("f")], [when("b", "t", true), ...chain("t", "after"), when("b", "f", false)]),
+    );
     expect(c.plan.branches[0]!.outcomes).toEqual([
       { when: true, to: ["t"], skips: ["f"] },
       { when: false, to: ["f"], skips: ["t", "after"] },
@@ -64,7 +103,12 @@ describe("joins: a node runs iff at least one incoming edge is live", () => {
 describe("concurrency strategy", () => {
   it("adds FOR UPDATE to a single-row read that a write in the same transaction modifies", () => {
     const c = compileOne(tool([loadOrder(), updateOrder(), tx(["load", "save"])], chain("load", "save")));
-    expect(c.plan.nodes.load!.lock).toEqual({ mode: "update", source: "concurrency", transaction: "tx", reason: "save writes the row this read returns" });
+    expect(c.plan.nodes.load!.lock).toEqual({
+      mode: "update",
+      source: "concurrency",
+      transaction: "tx",
+      reason: "save writes the row this read returns",
+    });
     expect(c.plan.concurrency.strategy).toBe("rowLock");
     expect(c.plan.concurrency.reason).toContain("(added by the compiler)");
   });
@@ -77,19 +121,44 @@ describe("concurrency strategy", () => {
 
   it("checks the version when the read and the write are not in one transaction", () => {
     const c = compileOne(tool([loadOrder(), email(), updateOrder(), tx(["save"])], chain("load", "mail", "save")));
-    expect(c.plan.nodes.save!.versionCheck).toEqual({ node: "load", reason: expect.stringContaining("save updates it only if the row's version is still the one load read") });
+    expect(c.plan.nodes.save!.versionCheck).toEqual({
+      node: "load",
+      reason: expect.stringContaining("save updates it only if the row's version is still the one load read"),
+    });
     expect(c.plan.nodes.load!.lock).toBeUndefined();
     expect(c.plan.concurrency.strategy).toBe("optimisticVersion");
   });
 
   it("runs a check-then-act over many rows serializable with a bounded retry", () => {
-    const c = compileOne(tool([
-      { id: "existing", type: "read", entity: "Order", where: { total: "0" }, limit: 10 },
-      { id: "make", type: "write", entity: "Order", action: "create", set: { total: "size(nodes.existing)", code: "'c'", account: "input.orderId" } },
-      tx(["existing", "make"]),
-    ], chain("existing", "make")));
-    expect(c.plan.transactions[0]).toEqual(expect.objectContaining({ isolation: "serializable", isolationSource: "concurrency", conflictRetry: { implicit: IMPLICIT_CONFLICT_RETRY } }));
-    expect(c.plan.concurrency).toEqual(expect.objectContaining({ strategy: "serializableRetry", reason: expect.stringContaining("make writes after existing read a set of rows (check, then act)") }));
+    const c = compileOne(
+      tool(
+        [
+          { id: "existing", type: "read", entity: "Order", where: { total: "0" }, limit: 10 },
+          {
+            id: "make",
+            type: "write",
+            entity: "Order",
+            action: "create",
+            set: { total: "size(nodes.existing)", code: "'c'", account: "input.orderId" },
+          },
+          tx(["existing", "make"]),
+        ],
+        chain("existing", "make"),
+      ),
+    );
+    expect(c.plan.transactions[0]).toEqual(
+      expect.objectContaining({
+        isolation: "serializable",
+        isolationSource: "concurrency",
+        conflictRetry: { implicit: IMPLICIT_CONFLICT_RETRY },
+      }),
+    );
+    expect(c.plan.concurrency).toEqual(
+      expect.objectContaining({
+        strategy: "serializableRetry",
+        reason: expect.stringContaining("make writes after existing read a set of rows (check, then act)"),
+      }),
+    );
     expect(c.plan.concurrency.reason).toContain("raised from the default readCommitted");
   });
 
@@ -110,10 +179,18 @@ describe("deadlines and compensations", () => {
   });
 
   it("arms a compensation only where the charge may have happened", () => {
-    const c = compileOne(tool(
-      [loadOrder(), ifFlag("paid"), charge(), email("other"), email("after")],
-      [...chain("load", "paid"), when("paid", "charge", true), when("paid", "other", false), ...chain("charge", "after"), ...chain("other", "after")],
-    ));
+    const c = compileOne(
+      tool(
+        [loadOrder(), ifFlag("paid"), charge(), email("other"), email("after")],
+        [
+          ...chain("load", "paid"),
+          when("paid", "charge", true),
+          when("paid", "other", false),
+          ...chain("charge", "after"),
+          ...chain("other", "after"),
+        ],
+      ),
+    );
     expect([c.plan.nodes.charge!.armed, c.plan.nodes.other!.armed, c.plan.nodes.after!.armed]).toEqual([["charge"], [], ["charge"]]);
   });
 });

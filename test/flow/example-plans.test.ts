@@ -26,13 +26,29 @@ describe("execution plans of examples/reservations", () => {
       { op: "commit", transaction: "tx" },
     ]);
     expect(p.transactions).toEqual([
-      { id: "tx", isolation: "readCommitted", isolationSource: "default", members: ["load", "owner", "mustBePending", "charge", "confirm"], beginsBefore: "load", commitsAfter: "confirm", writes: ["confirm"], locks: ["load"], conflictRetry: null },
+      {
+        id: "tx",
+        isolation: "readCommitted",
+        isolationSource: "default",
+        members: ["load", "owner", "mustBePending", "charge", "confirm"],
+        beginsBefore: "load",
+        commitsAfter: "confirm",
+        writes: ["confirm"],
+        locks: ["load"],
+        conflictRetry: null,
+      },
     ]);
     expect(p.nodes.load!.lock).toEqual({ mode: "update", source: "spec", transaction: "tx", reason: "the spec asks for FOR UPDATE" });
     expect(p.nodes.charge!.external).toEqual({
       attemptTimeoutMs: 5000,
       timeoutSource: "node",
-      retry: { maxAttempts: 3, initialIntervalMs: 200, backoffCoefficient: 2, maxIntervalMs: 30_000, retryOn: ["timeout", "unavailable", "rateLimited"] },
+      retry: {
+        maxAttempts: 3,
+        initialIntervalMs: 200,
+        backoffCoefficient: 2,
+        maxIntervalMs: 30_000,
+        retryOn: ["timeout", "unavailable", "rateLimited"],
+      },
       maxAttempts: 3,
       budgetMs: 3 * 5000 + 200 + 400,
     });
@@ -41,17 +57,29 @@ describe("execution plans of examples/reservations", () => {
     expect(p.nodes.confirm!.sees).toEqual(["load", "charge"]); // owner and mustBePending have no output
     expect(p.deadline).toEqual({ ms: 20_000, source: "tool" });
     expect(p.concurrency.strategy).toBe("rowLock");
-    expect(p.concurrency.reason).toBe("load reads the Reservation row FOR UPDATE inside transaction tx and confirm moves it to confirmed: a racing invocation waits for the commit, then sees the new row");
+    expect(p.concurrency.reason).toBe(
+      "load reads the Reservation row FOR UPDATE inside transaction tx and confirm moves it to confirmed: a racing invocation waits for the commit, then sees the new row",
+    );
   });
 
   it("cancelReservation: the refund branch and the join after it", () => {
     const p = plan("cancelReservation");
     expect(p.branches).toEqual([
-      { node: "wasPaid", kind: "if", outcomes: [{ when: true, to: ["refund"], skips: [] }, { when: false, to: ["cancel"], skips: ["refund"] }] },
+      {
+        node: "wasPaid",
+        kind: "if",
+        outcomes: [
+          { when: true, to: ["refund"], skips: [] },
+          { when: false, to: ["cancel"], skips: ["refund"] },
+        ],
+      },
     ]);
     const cancel = p.nodes.cancel!;
     expect(cancel.join).toBe("anyLiveEdge");
-    expect(cancel.incoming).toEqual([{ from: "wasPaid", to: "cancel", when: false }, { from: "refund", to: "cancel" }]);
+    expect(cancel.incoming).toEqual([
+      { from: "wasPaid", to: "cancel", when: false },
+      { from: "refund", to: "cancel" },
+    ]);
     expect(cancel.canBeSkipped).toBe(false); // either outcome reaches it
     expect(p.nodes.refund!.canBeSkipped).toBe(true);
     expect(cancel.maySkip).toEqual(["refund"]);
@@ -69,9 +97,17 @@ describe("execution plans of examples/reservations", () => {
       { op: "run", node: "occupancy" },
       { op: "run", node: "notifyOps" },
     ]);
-    expect(p.transactions[0]).toEqual(expect.objectContaining({ isolation: "serializable", isolationSource: "spec", conflictRetry: { scope: "retryConflicts" } }));
+    expect(p.transactions[0]).toEqual(
+      expect.objectContaining({ isolation: "serializable", isolationSource: "spec", conflictRetry: { scope: "retryConflicts" } }),
+    );
     expect(p.retryScopes).toEqual([
-      { id: "retryConflicts", policy: { maxAttempts: 3, initialIntervalMs: 50, backoffCoefficient: 2, maxIntervalMs: 30_000, retryOn: ["conflict"] }, members: ["complete"], transaction: null, savepoint: false },
+      {
+        id: "retryConflicts",
+        policy: { maxAttempts: 3, initialIntervalMs: 50, backoffCoefficient: 2, maxIntervalMs: 30_000, retryOn: ["conflict"] },
+        members: ["complete"],
+        transaction: null,
+        savepoint: false,
+      },
     ]);
     expect(p.concurrency.strategy).toBe("serializableRetry");
     expect(p.nodes.notifyOps!.transaction).toBeNull();
@@ -89,14 +125,29 @@ describe("execution plans of examples/reservations", () => {
       ],
     });
     expect(p.nodes.load!.incoming.map((e) => e.when)).toEqual(["payment.failed", "payment.refunded"]);
-    expect(p.steps.map((s) => (s.op === "run" ? s.node : s.op))).toEqual(["route", "begin", "load", "stillOpen", "cancel", "commit", "ignore"]);
+    expect(p.steps.map((s) => (s.op === "run" ? s.node : s.op))).toEqual([
+      "route",
+      "begin",
+      "load",
+      "stillOpen",
+      "cancel",
+      "commit",
+      "ignore",
+    ]);
     expect(p.output.maySkip).toEqual(["load", "stillOpen", "cancel", "ignore"]);
   });
 
   it("createReservation: inserts need no concurrency measure; the email runs after the commit", () => {
     const p = plan("createReservation");
-    expect(p.concurrency).toEqual({ strategy: "none", reason: "plain inserts: the database's unique and noOverlap constraints reject a racing duplicate (409)", measures: [] });
-    expect(p.steps.slice(-2)).toEqual([{ op: "commit", transaction: "tx" }, { op: "run", node: "sendConfirmation" }]);
+    expect(p.concurrency).toEqual({
+      strategy: "none",
+      reason: "plain inserts: the database's unique and noOverlap constraints reject a racing duplicate (409)",
+      measures: [],
+    });
+    expect(p.steps.slice(-2)).toEqual([
+      { op: "commit", transaction: "tx" },
+      { op: "run", node: "sendConfirmation" },
+    ]);
     expect(p.nodes.sendConfirmation!.external!.maxAttempts).toBe(1);
   });
 

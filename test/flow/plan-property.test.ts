@@ -16,35 +16,107 @@ const ITEM = {
   kind: "Entity",
   name: "Item",
   fields: { name: { type: "string" }, qty: { type: "integer" } },
-  status: { initial: "draft", states: ["draft", "active", "archived"], transitions: [{ from: "draft", to: "active" }, { from: "active", to: "archived" }] },
+  status: {
+    initial: "draft",
+    states: ["draft", "active", "archived"],
+    transitions: [
+      { from: "draft", to: "active" },
+      { from: "active", to: "archived" },
+    ],
+  },
 };
 
-const KINDS = ["read", "update", "create", "transition", "delete", "transform", "if", "switch", "assert", "policyCheck", "email", "http", "payment", "sqlRead", "sqlWrite"] as const;
+const KINDS = [
+  "read",
+  "update",
+  "create",
+  "transition",
+  "delete",
+  "transform",
+  "if",
+  "switch",
+  "assert",
+  "policyCheck",
+  "email",
+  "http",
+  "payment",
+  "sqlRead",
+  "sqlWrite",
+] as const;
 type Kind = (typeof KINDS)[number];
 
 function makeNode(id: string, kind: Kind, variant: number): Obj {
   const retry = variant % 2 === 0 ? { retry: { maxAttempts: 1 + (variant % 4), initialInterval: "50ms" } } : {};
   const timeout = variant % 3 === 0 ? {} : { timeout: `${1 + (variant % 5)}s` };
   switch (kind) {
-    case "read": return { id, type: "read", entity: "Item", where: { id: "input.id" }, one: true, ...(variant % 3 === 1 ? { lock: "update" } : {}) };
-    case "update": return { id, type: "write", entity: "Item", action: "update", where: variant % 4 === 0 ? { qty: "input.qty" } : { id: "input.id" }, set: { qty: "1" } };
-    case "create": return { id, type: "write", entity: "Item", action: "create", set: { name: "'n'", qty: "1" } };
-    case "transition": return { id, type: "write", entity: "Item", action: "transition", where: { id: "input.id" }, to: variant % 2 ? "active" : "archived" };
-    case "delete": return { id, type: "write", entity: "Item", action: "delete", where: { id: "input.id" } };
-    case "transform": return { id, type: "transform", value: "input.qty + 1" };
-    case "if": return { id, type: "if", condition: "input.flag" };
-    case "switch": return { id, type: "switch", value: "input.kind", cases: ["a", "b"] };
-    case "assert": return { id, type: "assert", condition: "input.qty > 0", error: { code: "BAD", status: 422, message: "bad" } };
-    case "policyCheck": return { id, type: "policyCheck", rule: "'staff' in caller.roles" };
-    case "email": return { id, type: "email", to: "'a@example.com'", subject: "'s'", body: "'b'", ...retry, ...timeout };
-    case "http": return { id, type: "http", method: (["GET", "POST", "PUT", "PATCH"] as const)[variant % 4], url: "'https://example.com'", ...(variant % 5 === 0 ? { headers: { "Idempotency-Key": "input.id" } } : {}), ...retry, ...timeout };
-    case "payment": return { id, type: "payment", action: "charge", amount: "100", currency: "'eur'", ...(variant % 2 ? { compensate: "refund" } : {}), ...retry, ...timeout };
-    case "sqlRead": return { id, type: "sql", mode: "read", query: variant % 2 ? "SELECT 1 AS one" : "SELECT id FROM item FOR UPDATE" };
-    case "sqlWrite": return { id, type: "sql", mode: "write", query: "UPDATE item SET qty = 0 WHERE id = $1", params: ["input.id"] };
+    case "read":
+      return { id, type: "read", entity: "Item", where: { id: "input.id" }, one: true, ...(variant % 3 === 1 ? { lock: "update" } : {}) };
+    case "update":
+      return {
+        id,
+        type: "write",
+        entity: "Item",
+        action: "update",
+        where: variant % 4 === 0 ? { qty: "input.qty" } : { id: "input.id" },
+        set: { qty: "1" },
+      };
+    case "create":
+      return { id, type: "write", entity: "Item", action: "create", set: { name: "'n'", qty: "1" } };
+    case "transition":
+      return {
+        id,
+        type: "write",
+        entity: "Item",
+        action: "transition",
+        where: { id: "input.id" },
+        to: variant % 2 ? "active" : "archived",
+      };
+    case "delete":
+      return { id, type: "write", entity: "Item", action: "delete", where: { id: "input.id" } };
+    case "transform":
+      return { id, type: "transform", value: "input.qty + 1" };
+    case "if":
+      return { id, type: "if", condition: "input.flag" };
+    case "switch":
+      return { id, type: "switch", value: "input.kind", cases: ["a", "b"] };
+    case "assert":
+      return { id, type: "assert", condition: "input.qty > 0", error: { code: "BAD", status: 422, message: "bad" } };
+    case "policyCheck":
+      return { id, type: "policyCheck", rule: "'staff' in caller.roles" };
+    case "email":
+      return { id, type: "email", to: "'a@example.com'", subject: "'s'", body: "'b'", ...retry, ...timeout };
+    case "http":
+      return {
+        id,
+        type: "http",
+        method: (["GET", "POST", "PUT", "PATCH"] as const)[variant % 4],
+        url: "'https://example.com'",
+        ...(variant % 5 === 0 ? { headers: { "Idempotency-Key": "input.id" } } : {}),
+        ...retry,
+        ...timeout,
+      };
+    case "payment":
+      return {
+        id,
+        type: "payment",
+        action: "charge",
+        amount: "100",
+        currency: "'eur'",
+        ...(variant % 2 ? { compensate: "refund" } : {}),
+        ...retry,
+        ...timeout,
+      };
+    case "sqlRead":
+      return { id, type: "sql", mode: "read", query: variant % 2 ? "SELECT 1 AS one" : "SELECT id FROM item FOR UPDATE" };
+    case "sqlWrite":
+      return { id, type: "sql", mode: "write", query: "UPDATE item SET qty = 0 WHERE id = $1", params: ["input.id"] };
   }
 }
 
-interface Interval { start: number; end: number }
+interface Interval {
+  start: number;
+  end: number;
+}
 
 const flowArbitrary = fc
   .integer({ min: 1, max: 12 })
@@ -100,12 +172,19 @@ const flowArbitrary = fc
     for (const [a, b] of g.extra) if (a !== b) addEdge(Math.min(a, b), Math.max(a, b));
     const span = (s: Interval) => ids.slice(s.start, s.end + 1);
     const nodes: Obj[] = g.kinds.map((k, i) => makeNode(ids[i]!, k, g.variants[i]!));
-    txs.forEach((t, i) => nodes.push({ id: `tx${i}`, type: "transaction", nodes: span(t), ...(i === 1 ? { isolation: "serializable" } : {}) }));
+    txs.forEach((t, i) =>
+      nodes.push({ id: `tx${i}`, type: "transaction", nodes: span(t), ...(i === 1 ? { isolation: "serializable" } : {}) }),
+    );
     if (retry) {
       const [, , attempts, conflict] = g.retry!;
       // A retry scope that covers a transaction exactly lists the transaction by name.
       const same = txs.findIndex((t) => t.start === retry!.start && t.end === retry!.end);
-      nodes.push({ id: "again", type: "retry", nodes: same >= 0 ? [`tx${same}`] : span(retry), policy: { maxAttempts: attempts, ...(conflict ? { retryOn: ["conflict"] } : {}) } });
+      nodes.push({
+        id: "again",
+        type: "retry",
+        nodes: same >= 0 ? [`tx${same}`] : span(retry),
+        policy: { maxAttempts: attempts, ...(conflict ? { retryOn: ["conflict"] } : {}) },
+      });
     }
     const spec = {
       kind: "Tool",
@@ -124,7 +203,10 @@ describe("compiling random valid flows", () => {
     fc.assert(
       fc.property(flowArbitrary, ({ spec, txMembers }) => {
         const loaded = loadSpecObjects([ITEM, spec]);
-        if (!loaded.ok) throw new Error(`generator produced an invalid spec:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}\n${JSON.stringify(spec)}`);
+        if (!loaded.ok)
+          throw new Error(
+            `generator produced an invalid spec:\n${loaded.diagnostics.map(formatDiagnostic).join("\n")}\n${JSON.stringify(spec)}`,
+          );
         const compiled = compileTool(loaded.specs.tools.get("generated")!.spec, entityMap(loaded.specs));
         const assessment = assessTool(compiled);
         const { plan } = compiled;

@@ -18,20 +18,26 @@ const tool = (scopes: unknown[]) => ({
 
 describe("transactions never share nodes (PostgreSQL transactions do not nest)", () => {
   it("rejects two transactions whose nodes overlap by containment", () => {
-    const result = loadSpecObjects([entity, tool([
-      { id: "outer", type: "transaction", nodes: ["load", "save"] },
-      { id: "inner", type: "transaction", nodes: ["save"] },
-    ])]);
+    const result = loadSpecObjects([
+      entity,
+      tool([
+        { id: "outer", type: "transaction", nodes: ["load", "save"] },
+        { id: "inner", type: "transaction", nodes: ["save"] },
+      ]),
+    ]);
     expect(result.diagnostics.map((d) => `${d.code} ${d.message}`)).toEqual([
       'FS021 transactions "outer" and "inner" both contain save; PostgreSQL transactions do not nest',
     ]);
   });
 
   it("accepts a retry scope around a transaction with the same nodes", () => {
-    const result = loadSpecObjects([entity, tool([
-      { id: "tx", type: "transaction", nodes: ["load", "save"] },
-      { id: "again", type: "retry", nodes: ["load", "save"], policy: { maxAttempts: 3 } },
-    ])]);
+    const result = loadSpecObjects([
+      entity,
+      tool([
+        { id: "tx", type: "transaction", nodes: ["load", "save"] },
+        { id: "again", type: "retry", nodes: ["load", "save"], policy: { maxAttempts: 3 } },
+      ]),
+    ]);
     expect(result.diagnostics).toEqual([]);
   });
 });

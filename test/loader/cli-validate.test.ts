@@ -25,7 +25,11 @@ const lines = (text: string) => text.split("\n").filter((l) => l.trim() !== "");
 describe("fascia validate (in process)", () => {
   it("exits 0 on the example app and says what it found", async () => {
     const result = await run("validate", "examples/reservations");
-    expect(result).toEqual({ code: 0, out: expect.stringMatching(/^examples\/reservations: valid \(3 entities, 8 tools, 2 policies\)/), err: "" });
+    expect(result).toEqual({
+      code: 0,
+      out: expect.stringMatching(/^examples\/reservations: valid \(3 entities, 8 tools, 2 policies\)/),
+      err: "",
+    });
   });
 
   it("exits 1 on a broken spec directory with one file:line:col line per problem, sorted", async () => {
@@ -43,19 +47,31 @@ describe("fascia validate (in process)", () => {
     expect(errLines).toContain(
       `${BROKEN}/b-entities.yaml:4:27: error FS004: fields.number.maxLenght: unknown key "maxLenght"; did you mean "maxLength"? (expected one of "type", "optional", "pii", "description", "unique", "immutable", "renamedFrom", "default", "minLength", "maxLength", "pattern", "format")`,
     );
-    expect(errLines[0]).toMatch(/^test\/loader\/corpus\/many-errors-sorted\/a-tools\.yaml:4:31: error FS022: path parameter "\{roomId\}" is not an input field/);
+    expect(errLines[0]).toMatch(
+      /^test\/loader\/corpus\/many-errors-sorted\/a-tools\.yaml:4:31: error FS022: path parameter "\{roomId\}" is not an input field/,
+    );
   });
 
   it("also validates a single spec file", async () => {
     const result = await run("validate", `${BROKEN}/b-entities.yaml`);
     expect(result.code).toBe(1);
-    expect(lines(result.err).map((l) => DIAGNOSTIC_LINE.exec(l)?.[4] ?? l)).toEqual(["FS004", "FS006", `2 errors in ${BROKEN}/b-entities.yaml`]);
+    expect(lines(result.err).map((l) => DIAGNOSTIC_LINE.exec(l)?.[4] ?? l)).toEqual([
+      "FS004",
+      "FS006",
+      `2 errors in ${BROKEN}/b-entities.yaml`,
+    ]);
   });
 
   it("--json prints every diagnostic with its position for tools", async () => {
     const result = await run("validate", "--json", BROKEN);
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.out) as { valid: boolean; entities: number; tools: number; policies: number; diagnostics: Record<string, unknown>[] };
+    const report = JSON.parse(result.out) as {
+      valid: boolean;
+      entities: number;
+      tools: number;
+      policies: number;
+      diagnostics: Record<string, unknown>[];
+    };
     expect(report.valid).toBe(false);
     expect([report.entities, report.tools, report.policies]).toEqual([1, 1, 0]);
     expect(report.diagnostics).toHaveLength(8);

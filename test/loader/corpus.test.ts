@@ -67,7 +67,11 @@ describe("broken-spec corpus", () => {
     it("reports exactly the expected diagnostics, in order", () => {
       // A message citing another place (FS007) names it by its path; expectations use the case's own.
       const prefix = `${relative(process.cwd(), dir).split(sep).join("/")}/`;
-      const actual = result.diagnostics.map((d) => ({ at: `${caseFile(dir, d.file)}:${d.line}:${d.col}`, code: d.code, message: shown(d).split(prefix).join("") }));
+      const actual = result.diagnostics.map((d) => ({
+        at: `${caseFile(dir, d.file)}:${d.line}:${d.col}`,
+        code: d.code,
+        message: shown(d).split(prefix).join(""),
+      }));
       const wanted = expected.map((e) => ({ at: `${e.file}:${e.line}:${e.col}`, code: e.code, message: expect.stringContaining(e.text) }));
       expect(actual).toEqual(wanted);
       expect(result.ok).toBe(false);
@@ -76,7 +80,9 @@ describe("broken-spec corpus", () => {
     it("points each diagnostic at the text it names", () => {
       for (const e of expected.filter((x) => x.token !== undefined)) {
         const source = readFileSync(join(dir, e.file), "utf8").split("\n")[e.line - 1] ?? "";
-        expect(`${e.file}:${e.line}:${e.col} ${source.slice(e.col - 1, e.col - 1 + e.token!.length)}`).toBe(`${e.file}:${e.line}:${e.col} ${e.token}`);
+        expect(`${e.file}:${e.line}:${e.col} ${source.slice(e.col - 1, e.col - 1 + e.token!.length)}`).toBe(
+          `${e.file}:${e.line}:${e.col} ${e.token}`,
+        );
       }
     });
 
@@ -96,7 +102,11 @@ describe("broken-spec corpus", () => {
     const fromSources = loadSpecSources(sources).diagnostics;
     // Messages that cite another place (FS007) name it by the path they were given.
     const prefix = `${relative(process.cwd(), dir).split(sep).join("/")}/`;
-    const fromDir = loadSpecDir(dir).diagnostics.map((d) => ({ ...d, file: caseFile(dir, d.file), message: d.message.split(prefix).join("") }));
+    const fromDir = loadSpecDir(dir).diagnostics.map((d) => ({
+      ...d,
+      file: caseFile(dir, d.file),
+      message: d.message.split(prefix).join(""),
+    }));
     expect(fromSources).toEqual(fromDir);
   });
 });

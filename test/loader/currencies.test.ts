@@ -26,9 +26,13 @@ describe("currency exponents", () => {
   });
 
   it("refuses exactly the codes ISO 4217 gives no minor unit", () => {
-    const none = [...iso].filter(([, units]) => units === "N.A.").map(([code]) => code).sort();
+    const none = [...iso]
+      .filter(([, units]) => units === "N.A.")
+      .map(([code]) => code)
+      .sort();
     expect([...NO_MINOR_UNIT].sort()).toEqual(none);
-    for (const code of none) expect(currencyExponent(code)).toEqual({ error: `${code} has no minor unit in ISO 4217 and cannot be paid in` });
+    for (const code of none)
+      expect(currencyExponent(code)).toEqual({ error: `${code} has no minor unit in ISO 4217 and cannot be paid in` });
   });
 
   it("gives every other listed code ISO's exponent", () => {
@@ -40,7 +44,17 @@ describe("currency exponents", () => {
   });
 
   it.each([
-    ["EUR", 2], ["eur", 2], ["USD", 2], ["JPY", 0], ["KRW", 0], ["ISK", 0], ["KWD", 3], ["BHD", 3], ["TND", 3], ["CLF", 4], ["UYW", 4],
+    ["EUR", 2],
+    ["eur", 2],
+    ["USD", 2],
+    ["JPY", 0],
+    ["KRW", 0],
+    ["ISK", 0],
+    ["KWD", 3],
+    ["BHD", 3],
+    ["TND", 3],
+    ["CLF", 4],
+    ["UYW", 4],
   ])("%s has %i decimal places", (code, exponent) => {
     expect(currencyExponent(code)).toEqual({ exponent });
   });

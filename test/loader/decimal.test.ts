@@ -10,7 +10,12 @@ import { currencyExponent } from "../../loader/cel/currencies";
 import { CelDecimal } from "../../loader/cel/decimal";
 
 const env = createToolEnvironment(createBaseEnvironment([]), { input: { a: "string", b: "string", currency: "string", n: "int" } });
-const evaluate = (expression: string, input: Record<string, unknown> = {}) => env.evaluate(expression, { input: { a: "0", b: "0", currency: "EUR", n: 0n, ...input }, caller: { id: "c", roles: [], claims: {} }, now: new Date() });
+const evaluate = (expression: string, input: Record<string, unknown> = {}) =>
+  env.evaluate(expression, {
+    input: { a: "0", b: "0", currency: "EUR", n: 0n, ...input },
+    caller: { id: "c", roles: [], claims: {} },
+    now: new Date(),
+  });
 const text = (expression: string, input?: Record<string, unknown>) => String(evaluate(`string(${expression})`, input));
 const failure = (expression: string, input?: Record<string, unknown>) => {
   try {
@@ -53,11 +58,19 @@ describe("decimal arithmetic is exact", () => {
       fc.property(scaled, scaled, (a, b) => {
         const input = { a: scaledText(a), b: scaledText(b) };
         const sumScale = Math.max(a.scale, b.scale);
-        expect(text("decimal(input.a) + decimal(input.b)", input)).toBe(scaledText({ units: rescale(a, sumScale) + rescale(b, sumScale), scale: sumScale }));
-        expect(text("decimal(input.a) - decimal(input.b)", input)).toBe(scaledText({ units: rescale(a, sumScale) - rescale(b, sumScale), scale: sumScale }));
+        expect(text("decimal(input.a) + decimal(input.b)", input)).toBe(
+          scaledText({ units: rescale(a, sumScale) + rescale(b, sumScale), scale: sumScale }),
+        );
+        expect(text("decimal(input.a) - decimal(input.b)", input)).toBe(
+          scaledText({ units: rescale(a, sumScale) - rescale(b, sumScale), scale: sumScale }),
+        );
         expect(text("decimal(input.a) * decimal(input.b)", input)).toBe(scaledText({ units: a.units * b.units, scale: a.scale + b.scale }));
         const order = Math.sign(Number(rescale(a, sumScale) - rescale(b, sumScale)));
-        expect([evaluate("decimal(input.a) < decimal(input.b)", input), evaluate("decimal(input.a) == decimal(input.b)", input), evaluate("decimal(input.a) > decimal(input.b)", input)]).toEqual([order < 0, order === 0, order > 0]);
+        expect([
+          evaluate("decimal(input.a) < decimal(input.b)", input),
+          evaluate("decimal(input.a) == decimal(input.b)", input),
+          evaluate("decimal(input.a) > decimal(input.b)", input),
+        ]).toEqual([order < 0, order === 0, order > 0]);
       }),
     );
   });
@@ -68,8 +81,12 @@ describe("decimal arithmetic is exact", () => {
         const input = { a: scaledText(a), n };
         expect(text("decimal(input.a) * input.n", input)).toBe(scaledText({ units: a.units * n, scale: a.scale }));
         expect(text("input.n * decimal(input.a)", input)).toBe(scaledText({ units: a.units * n, scale: a.scale }));
-        expect(text("decimal(input.a) + input.n", input)).toBe(scaledText({ units: a.units + rescale({ units: n, scale: 0 }, a.scale), scale: a.scale }));
-        expect(text("input.n - decimal(input.a)", input)).toBe(scaledText({ units: rescale({ units: n, scale: 0 }, a.scale) - a.units, scale: a.scale }));
+        expect(text("decimal(input.a) + input.n", input)).toBe(
+          scaledText({ units: a.units + rescale({ units: n, scale: 0 }, a.scale), scale: a.scale }),
+        );
+        expect(text("input.n - decimal(input.a)", input)).toBe(
+          scaledText({ units: rescale({ units: n, scale: 0 }, a.scale) - a.units, scale: a.scale }),
+        );
         expect(evaluate("decimal(input.a) >= input.n", input)).toBe(a.units >= rescale({ units: n, scale: 0 }, a.scale));
       }),
     );
@@ -85,13 +102,18 @@ describe("decimal arithmetic is exact", () => {
         const [whole, rest] = [magnitude / drop, magnitude % drop];
         const sign = a.units < 0n ? -1n : 1n;
         const rounded = sign * (rest * 2n >= drop && rest > 0n ? whole + 1n : whole) * up;
-        const toward = (positive: boolean) => sign * (rest > 0n && (sign > 0n) === positive ? whole + 1n : whole) * up;
+        const toward = (positive: boolean) => sign * (rest > 0n && sign > 0n === positive ? whole + 1n : whole) * up;
         expect(text("round(decimal(input.a), input.n)", input)).toBe(scaledText({ units: rounded, scale: to }));
         expect(text("ceil(decimal(input.a), input.n)", input)).toBe(scaledText({ units: toward(true), scale: to }));
         expect(text("floor(decimal(input.a), input.n)", input)).toBe(scaledText({ units: toward(false), scale: to }));
       }),
     );
-    expect([text("round(decimal('0.125'), 2)"), text("round(decimal('-0.125'), 2)"), text("round(decimal('19.995'), 2)"), text("round(decimal('2.5'), 0)")]).toEqual(["0.13", "-0.13", "20.00", "3"]);
+    expect([
+      text("round(decimal('0.125'), 2)"),
+      text("round(decimal('-0.125'), 2)"),
+      text("round(decimal('19.995'), 2)"),
+      text("round(decimal('2.5'), 0)"),
+    ]).toEqual(["0.13", "-0.13", "20.00", "3"]);
     expect(failure("round(decimal('1.5'), -1)")).toContain("the scale must be between 0 and 1000");
   });
 
@@ -118,7 +140,13 @@ describe("decimal arithmetic is exact", () => {
 
 describe("decimal conversions are explicit and exact", () => {
   it("converts from strings in plain notation, ints and doubles (their shortest text)", () => {
-    expect([text("decimal('-12.50')"), text("decimal(7)"), text("decimal(0.1)"), text("decimal(0.1 + 0.2)"), text("decimal(decimal('1.0'))")]).toEqual(["-12.50", "7", "0.1", "0.30000000000000004", "1.0"]);
+    expect([
+      text("decimal('-12.50')"),
+      text("decimal(7)"),
+      text("decimal(0.1)"),
+      text("decimal(0.1 + 0.2)"),
+      text("decimal(decimal('1.0'))"),
+    ]).toEqual(["-12.50", "7", "0.1", "0.30000000000000004", "1.0"]);
     expect(failure("decimal('1e3')")).toContain(`expected digits with an optional point and sign`);
     expect(failure("decimal('twelve')")).toContain(`expected digits with an optional point and sign`);
     expect(failure("decimal(1.0 / 0.0)")).toContain("not a finite number");
@@ -167,7 +195,8 @@ describe("minorUnits", () => {
         }
         if (!("exponent" in found)) return expect(actual).toBe(`minorUnits: ${found.error}`);
         const expected = shiftPoint(value, found.exponent);
-        if (expected === "too many digits") expect(actual).toContain(`${code} has ${found.exponent} decimal places; round the amount first`);
+        if (expected === "too many digits")
+          expect(actual).toContain(`${code} has ${found.exponent} decimal places; round the amount first`);
         else expect(actual).toBe(expected);
       }),
       { numRuns: 2000 },
@@ -176,12 +205,24 @@ describe("minorUnits", () => {
   });
 
   it("charges the example's prices to the cent", () => {
-    const cases = [["19.99", "EUR", 1999n], ["0.29", "eur", 29n], ["1.15", "EUR", 115n], ["1234567.89", "EUR", 123456789n], ["500", "JPY", 500n], ["1.234", "KWD", 1234n], ["19.990", "EUR", 1999n], ["0.0001", "CLF", 1n]] as const;
-    for (const [a, currency, units] of cases) expect([a, currency, evaluate("minorUnits(decimal(input.a), input.currency)", { a, currency })]).toEqual([a, currency, units]);
+    const cases = [
+      ["19.99", "EUR", 1999n],
+      ["0.29", "eur", 29n],
+      ["1.15", "EUR", 115n],
+      ["1234567.89", "EUR", 123456789n],
+      ["500", "JPY", 500n],
+      ["1.234", "KWD", 1234n],
+      ["19.990", "EUR", 1999n],
+      ["0.0001", "CLF", 1n],
+    ] as const;
+    for (const [a, currency, units] of cases)
+      expect([a, currency, evaluate("minorUnits(decimal(input.a), input.currency)", { a, currency })]).toEqual([a, currency, units]);
   });
 
   it("refuses a fraction of a minor unit, an unknown code and a currency without minor unit", () => {
-    expect(failure("minorUnits(decimal('19.995'), 'eur')")).toBe("minorUnits(19.995, 'eur'): EUR has 2 decimal places; round the amount first, e.g. round(x, 2)");
+    expect(failure("minorUnits(decimal('19.995'), 'eur')")).toBe(
+      "minorUnits(19.995, 'eur'): EUR has 2 decimal places; round the amount first, e.g. round(x, 2)",
+    );
     expect(failure("minorUnits(decimal('1.5'), 'JPY')")).toContain("JPY has 0 decimal places");
     expect(failure("minorUnits(decimal('1'), 'ZZZ')")).toBe(`minorUnits: "ZZZ" is not an ISO 4217 currency code`);
     expect(failure("minorUnits(decimal('1'), 'xau')")).toBe("minorUnits: XAU has no minor unit in ISO 4217 and cannot be paid in");

@@ -31,7 +31,9 @@ describe("InvalidSpecsError", () => {
     expect(new InvalidSpecsError("specs/", diagnostics).message).toBe(
       [`specs/ has ${diagnostics.length} spec errors:`, ...diagnostics.map((d) => `  ${formatDiagnostic(d)}`)].join("\n"),
     );
-    expect(new InvalidSpecsError("specs/", loadSpecDir(ONE).diagnostics).message).toMatch(/^specs\/ has 1 spec error:\n {2}test\/loader\/corpus\/fs018-cycle\/tool\.yaml:13:7: error FS018: /);
+    expect(new InvalidSpecsError("specs/", loadSpecDir(ONE).diagnostics).message).toMatch(
+      /^specs\/ has 1 spec error:\n {2}test\/loader\/corpus\/fs018-cycle\/tool\.yaml:13:7: error FS018: /,
+    );
   });
 
   it("is what fascia build and the components throw, with the loader's diagnostics", () => {
@@ -50,7 +52,9 @@ describe("InvalidSpecsError", () => {
 
   it("is what the executor throws for a manifest whose specs no longer check", () => {
     const manifest = compileApp("examples/reservations");
-    const tools = manifest.specs.tools.map((t, i) => (i === 0 ? { ...t, flow: { ...t.flow, nodes: [...t.flow.nodes, { id: "lost", type: "read", entity: "Nowhere", where: {} }] } } : t));
+    const tools = manifest.specs.tools.map((t, i) =>
+      i === 0 ? { ...t, flow: { ...t.flow, nodes: [...t.flow.nodes, { id: "lost", type: "read", entity: "Nowhere", where: {} }] } } : t,
+    );
     const error = refusal(() => prepareApp({ ...manifest, specs: { ...manifest.specs, tools } }));
     expect(error.source).toBe("the app manifest of examples/reservations");
     expect(error.diagnostics.map((d) => d.code)).toContain("FS009");

@@ -90,13 +90,15 @@ describe("fascia-spec.schema.json", () => {
     const check = (where: string, value: Json, def: Json) => {
       for (const key of Object.keys(value)) if (!keysOf(def).includes(key)) problems.push(`${where}.${key}`);
       const name = (def.properties as Record<string, Json>).name;
-      if (typeof value.name === "string" && name?.pattern && !new RegExp(name.pattern as string).test(value.name)) problems.push(`${where}.name`);
+      if (typeof value.name === "string" && name?.pattern && !new RegExp(name.pattern as string).test(value.name))
+        problems.push(`${where}.name`);
     };
     for (const file of findSpecFiles("examples/reservations")) {
       for (const doc of parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS() as Json)) {
         const def = kinds.get(doc.kind)!;
         check(file, doc, def);
-        for (const [name, field] of Object.entries((doc.fields ?? {}) as Record<string, Json>)) check(`${file}.fields.${name}`, field, fieldTypes.get(field.type)!);
+        for (const [name, field] of Object.entries((doc.fields ?? {}) as Record<string, Json>))
+          check(`${file}.fields.${name}`, field, fieldTypes.get(field.type)!);
         const flowNodes = ((doc.flow as Json | undefined)?.nodes ?? []) as Json[];
         flowNodes.forEach((node, i) => check(`${file}.flow.nodes[${i}]`, node, nodeTypes.get(node.type)!));
       }

@@ -79,7 +79,8 @@ function asFiles(c: Choices, set: GeneratedSpecs): SpecSource[] {
     else c.pick(yamlFiles).push(serializeSpec(doc));
   }
   yamlFiles.forEach((docs, i) => {
-    if (docs.length) files.push({ file: `specs/part${i}.yaml`, text: (c.chance(30) ? "---\n" : "") + docs.join(c.pick(["---\n", "\n---\n\n"])) });
+    if (docs.length)
+      files.push({ file: `specs/part${i}.yaml`, text: (c.chance(30) ? "---\n" : "") + docs.join(c.pick(["---\n", "\n---\n\n"])) });
   });
   return files;
 }
@@ -117,7 +118,9 @@ describe("damaged spec sets (property)", () => {
       const shown = formatDiagnostic(d);
       expect(codes.has(d.code) ? "known code" : `unknown code in ${shown}`).toBe("known code");
       expect(typeof d.message === "string" && d.message.length > 0 ? "message" : `empty message: ${shown}`).toBe("message");
-      expect(Number.isInteger(d.line) && d.line >= 1 && Number.isInteger(d.col) && d.col >= 1 ? "position" : `bad position: ${shown}`).toBe("position");
+      expect(Number.isInteger(d.line) && d.line >= 1 && Number.isInteger(d.col) && d.col >= 1 ? "position" : `bad position: ${shown}`).toBe(
+        "position",
+      );
       const known = [...files.keys()].find((f) => d.file === f || d.file.startsWith(`${f} (`));
       expect(known ? "file" : `unknown file: ${shown}`).toBe("file");
       const text = files.get(known!);
@@ -143,7 +146,8 @@ describe("damaged spec sets (property)", () => {
         }
         for (const [result, files] of results) {
           expectWellFormed(result, files);
-          if (mutation.mustFail) expect(result.diagnostics.length > 0 ? "invalid" : `no diagnostic after: ${mutation.label}`).toBe("invalid");
+          if (mutation.mustFail)
+            expect(result.diagnostics.length > 0 ? "invalid" : `no diagnostic after: ${mutation.label}`).toBe("invalid");
         }
       }),
       options(400),

@@ -38,22 +38,26 @@ const runs = CASES.filter((c) => c.level !== "Red" || c.rule === "S011");
 describeEachDriver("rows valid before the change, migrated to each case of the table", (driver) => {
   const database = useTestDatabase(driver);
 
-  it.each(runs.map((c) => [c.change, c] as const))("%s", async (_change, c: Case) => {
-    const db = database.current.db;
-    await db.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-    const { deployed, next } = specsOf(c, true);
-    expect((await migrateToSpecs(db, entities(deployed))).status).toBe("applied");
-    if (c.before !== null) await fill(db);
-    const outcome = migrateToSpecs(db, entities(next));
-    if (c.level !== "Red" || c.conservative) {
-      await expect(outcome).resolves.toMatchObject({ status: "applied" });
-      return;
-    }
-    const error = await outcome.then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(MigrationStepError);
-    expect((error as MigrationStepError).step).toMatchObject({ phase: "validate", summary: expect.stringMatching(/^validate /) });
-  }, 60_000);
+  it.each(runs.map((c) => [c.change, c] as const))(
+    "%s",
+    async (_change, c: Case) => {
+      const db = database.current.db;
+      await db.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+      const { deployed, next } = specsOf(c, true);
+      expect((await migrateToSpecs(db, entities(deployed))).status).toBe("applied");
+      if (c.before !== null) await fill(db);
+      const outcome = migrateToSpecs(db, entities(next));
+      if (c.level !== "Red" || c.conservative) {
+        await expect(outcome).resolves.toMatchObject({ status: "applied" });
+        return;
+      }
+      const error = await outcome.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(MigrationStepError);
+      expect((error as MigrationStepError).step).toMatchObject({ phase: "validate", summary: expect.stringMatching(/^validate /) });
+    },
+    60_000,
+  );
 });

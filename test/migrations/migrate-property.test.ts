@@ -25,13 +25,24 @@ async function reset(db: Database): Promise<void> {
   await db.exec("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
 }
 
-const alpha = (type: "number" | "integer") => ({ kind: "Entity", name: "Alpha", fields: { f2: { type, optional: true, min: -1 } }, allowDataLoss: { reason: "property test" } });
+const alpha = (type: "number" | "integer") => ({
+  kind: "Entity",
+  name: "Alpha",
+  fields: { f2: { type, optional: true, min: -1 } },
+  allowDataLoss: { reason: "property test" },
+});
 type SpecPair = typeof specPair extends fc.Arbitrary<infer T> ? T : never;
 const RETYPED_CHECK = { a: [alpha("number")], b: [alpha("integer")] } as unknown as SpecPair;
 // The guard's status trigger (BEFORE UPDATE OF the status column) depends on the column and on the
 // guard function: it must go before either is dropped or renamed away, and come back with the guard.
 const machine = { initial: "draft", states: ["draft", "live"], transitions: [{ from: "draft", to: "live" }] };
-const beta = (status: boolean) => ({ kind: "Entity", name: "Beta", fields: { f1: { type: "string", optional: true } }, ...(status ? { status: machine } : {}), allowDataLoss: { reason: "property test" } });
+const beta = (status: boolean) => ({
+  kind: "Entity",
+  name: "Beta",
+  fields: { f1: { type: "string", optional: true } },
+  ...(status ? { status: machine } : {}),
+  allowDataLoss: { reason: "property test" },
+});
 const STATUS_ADDED = { a: [beta(false)], b: [beta(true)] } as unknown as SpecPair;
 const STATUS_DROPPED = { a: [beta(true)], b: [beta(false)] } as unknown as SpecPair;
 const STATUS_TABLE_RENAMED = { a: [beta(true)], b: [{ ...beta(true), name: "Gamma", renamedFrom: "Beta" }] } as unknown as SpecPair;

@@ -41,8 +41,12 @@ describe("planMigration", () => {
 
   it("builds indexes on existing tables CONCURRENTLY, outside the transaction", () => {
     const plan = planMigration(entities(room()), entities(room({ indexes: [["capacity"]] })));
-    expect(plan.steps.map((s) => [s.phase, s.sql.join(" ")])).toEqual([["concurrent", 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "room__capacity__idx" ON "room" USING btree ("capacity");']]);
-    expect(renderPlanSql(plan)).toMatch(/outside any transaction[\s\S]*SET lock_timeout = '5s';\nSET statement_timeout = '15min';\n[\s\S]*CONCURRENTLY/);
+    expect(plan.steps.map((s) => [s.phase, s.sql.join(" ")])).toEqual([
+      ["concurrent", 'CREATE INDEX CONCURRENTLY IF NOT EXISTS "room__capacity__idx" ON "room" USING btree ("capacity");'],
+    ]);
+    expect(renderPlanSql(plan)).toMatch(
+      /outside any transaction[\s\S]*SET lock_timeout = '5s';\nSET statement_timeout = '15min';\n[\s\S]*CONCURRENTLY/,
+    );
   });
 
   it("adds checks NOT VALID in the transaction and validates them in a second one (S011 when old rows may violate it)", () => {
@@ -58,13 +62,33 @@ describe("planMigration", () => {
     const added = planMigration(entities(room()), entities(room({}, { floor: { type: "integer", optional: true, max: 8 } })));
     expect(rules(added)).toEqual(["S009"]);
     expect(added.blocked).toBe(false);
-    expect(renderPlanSql(plan)).toMatch(/^-- phase 1[^\n]*\nBEGIN;\nSET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = '15min';/);
+    expect(renderPlanSql(plan)).toMatch(
+      /^-- phase 1[^\n]*\nBEGIN;\nSET LOCAL lock_timeout = '5s';\nSET LOCAL statement_timeout = '15min';/,
+    );
   });
 
   it.each([
-    ["dropping a field", room(), room({}, {}), "S002", (p: Record<string, unknown>) => ({ ...p, fields: { number: { type: "string", maxLength: 10 } } })],
-    ["narrowing a type", room(), room({}, { capacity: { type: "integer", min: 1 } }), "S003", (p: Record<string, unknown>) => ({ ...p, fields: { number: { type: "integer" }, capacity: { type: "integer", min: 1 } } })],
-    ["a required field without default", room(), room(), "S006", (p: Record<string, unknown>) => ({ ...p, fields: { ...(p.fields as object), floor: { type: "integer" } } })],
+    [
+      "dropping a field",
+      room(),
+      room({}, {}),
+      "S002",
+      (p: Record<string, unknown>) => ({ ...p, fields: { number: { type: "string", maxLength: 10 } } }),
+    ],
+    [
+      "narrowing a type",
+      room(),
+      room({}, { capacity: { type: "integer", min: 1 } }),
+      "S003",
+      (p: Record<string, unknown>) => ({ ...p, fields: { number: { type: "integer" }, capacity: { type: "integer", min: 1 } } }),
+    ],
+    [
+      "a required field without default",
+      room(),
+      room(),
+      "S006",
+      (p: Record<string, unknown>) => ({ ...p, fields: { ...(p.fields as object), floor: { type: "integer" } } }),
+    ],
     ["a unique on an existing table", room(), room(), "S007", (p: Record<string, unknown>) => ({ ...p, unique: [["number"]] })],
   ])("blocks %s unless allowDataLoss acknowledges it", (_label, a, b, rule, edit) => {
     const next = edit(b as Record<string, unknown>);
@@ -77,15 +101,27 @@ describe("planMigration", () => {
   });
 
   it("flags removed enum values and states (S004, S005) and dropped entities (S001, acknowledged by the deployed version)", () => {
-    const before = { kind: "Entity", name: "Job", fields: { kind: { type: "enum", values: ["a", "b"] } }, status: { initial: "new", states: ["new", "done"] } };
+    const before = {
+      kind: "Entity",
+      name: "Job",
+      fields: { kind: { type: "enum", values: ["a", "b"] } },
+      status: { initial: "new", states: ["new", "done"] },
+    };
     const after = { ...before, fields: { kind: { type: "enum", values: ["a"] } }, status: { initial: "new", states: ["new"] } };
     expect(rules(planMigration(entities(before, room()), entities(after, room())))).toEqual(expect.arrayContaining(["S004", "S005"]));
     expect(rules(planMigration(entities(before, room()), entities(room())))).toEqual(["S001"]);
-    expect(rules(planMigration(entities({ ...before, allowDataLoss: { reason: "retired" } }, room()), entities(room())))).toEqual(["S001+"]);
+    expect(rules(planMigration(entities({ ...before, allowDataLoss: { reason: "retired" } }, room()), entities(room())))).toEqual([
+      "S001+",
+    ]);
   });
 
   it("renames only with renamedFrom: RENAME statements, no data loss (S012 Yellow: the serving revision uses the old names)", () => {
-    const renamed = { kind: "Entity", name: "Chamber", renamedFrom: "Room", fields: { label: { type: "string", maxLength: 10, renamedFrom: "number" }, capacity: { type: "integer", min: 1 } } };
+    const renamed = {
+      kind: "Entity",
+      name: "Chamber",
+      renamedFrom: "Room",
+      fields: { label: { type: "string", maxLength: 10, renamedFrom: "number" }, capacity: { type: "integer", min: 1 } },
+    };
     const plan = planMigration(entities(room()), entities(renamed));
     expect(rules(plan)).toEqual(["S012", "S012"]);
     expect(plan.blocked).toBe(false);
@@ -99,11 +135,17 @@ describe("planMigration", () => {
 
   it("does not take a widened bound as proof when a narrowing type change converts the values first (S003 and S011)", () => {
     // 10.6 passes max 10.6, and becomes 11 as an integer, which fails max 10.7.
-    const plan = planMigration(entities(room({}, { rate: { type: "number", max: 10.6 } })), entities(room({}, { rate: { type: "integer", max: 10.7 } })));
+    const plan = planMigration(
+      entities(room({}, { rate: { type: "number", max: 10.6 } })),
+      entities(room({}, { rate: { type: "integer", max: 10.7 } })),
+    );
     expect(rules(plan).sort()).toEqual(["S003", "S011"]);
     expect(plan.findings.find((f) => f.rule === "S011")?.message).toContain("converted from double precision to integer");
     // The same widening over a type that keeps every value is Yellow, S010 for the rewrite.
-    const widening = planMigration(entities(room({}, { rate: { type: "integer", max: 10 } })), entities(room({}, { rate: { type: "number", max: 11 } })));
+    const widening = planMigration(
+      entities(room({}, { rate: { type: "integer", max: 10 } })),
+      entities(room({}, { rate: { type: "number", max: 11 } })),
+    );
     expect(rules(widening).sort()).toEqual(["S009", "S010"]);
   });
 
@@ -139,7 +181,10 @@ describe("planMigration", () => {
   });
 
   it("lists invariants outside the SQL subset as executor-enforced, never dropping them", () => {
-    const plan = planMigration([], entities(room({ invariants: [{ name: "weekday", rule: "timestamp('2020-01-01T00:00:00Z').getDayOfWeek() >= 0", message: "m" }] })));
+    const plan = planMigration(
+      [],
+      entities(room({ invariants: [{ name: "weekday", rule: "timestamp('2020-01-01T00:00:00Z').getDayOfWeek() >= 0", message: "m" }] })),
+    );
     expect(plan.executorInvariants.map((e) => e.invariant.name)).toEqual(["weekday"]);
   });
 });

@@ -28,8 +28,11 @@ describe.each([false, true])("schema-change levels (allowDataLoss: %s)", (allowD
   it.each(CASES.map((c) => [c.change, c] as const))("%s", (_change, c) => {
     const p = plan(c, allowDataLoss);
     expect(p.problems).toEqual([]);
-    const findings = p.findings.filter((f) => f.entity === "Room").map((f) => ({ rule: f.rule, level: f.level, acknowledged: f.acknowledged }));
-    const expected = c.level === "Green" ? [] : [{ rule: c.rule, level: c.level.toLowerCase(), acknowledged: c.level === "Red" && allowDataLoss }];
+    const findings = p.findings
+      .filter((f) => f.entity === "Room")
+      .map((f) => ({ rule: f.rule, level: f.level, acknowledged: f.acknowledged }));
+    const expected =
+      c.level === "Green" ? [] : [{ rule: c.rule, level: c.level.toLowerCase(), acknowledged: c.level === "Red" && allowDataLoss }];
     expect(findings).toEqual(expected);
     expect(p.blocked).toBe(c.level === "Red" && !allowDataLoss);
   });
@@ -37,7 +40,10 @@ describe.each([false, true])("schema-change levels (allowDataLoss: %s)", (allowD
 
 describe("the SQL of a check existing rows may violate", () => {
   it("stays safe: added NOT VALID in the transaction, validated in the second one", () => {
-    const p = plan(CASES.find((c) => c.change === "`maxLength` lowered")!, true);
+    const p = plan(
+      CASES.find((c) => c.change === "`maxLength` lowered")!,
+      true,
+    );
     expect(p.steps.map((s) => [s.phase, s.sql.join(" ")])).toEqual([
       ["transaction", 'ALTER TABLE "room" DROP CONSTRAINT IF EXISTS "room__code__max_length";'],
       ["transaction", 'ALTER TABLE "room" ADD CONSTRAINT "room__code__max_length" CHECK (char_length("code") <= 10) NOT VALID;'],
@@ -49,7 +55,10 @@ describe("the SQL of a check existing rows may violate", () => {
 describe("docs/schema.md", () => {
   it("has the same table of cases, row for row", () => {
     const docs = readFileSync("docs/schema.md", "utf8");
-    const section = docs.split("#### Which level a change gets")[1]?.split("\n\n").find((block) => block.startsWith("| change"));
+    const section = docs
+      .split("#### Which level a change gets")[1]
+      ?.split("\n\n")
+      .find((block) => block.startsWith("| change"));
     expect(section).toBeDefined();
     const rows = section!
       .split("\n")

@@ -10,8 +10,23 @@ type FieldType = "string" | "integer" | "bigint" | "decimal" | "number" | "boole
 const TYPES: FieldType[] = ["string", "integer", "bigint", "decimal", "number", "boolean", "date", "datetime", "uuid", "enum"];
 const RANGE_TYPES = new Set<FieldType>(["date", "datetime", "integer", "bigint", "decimal", "number"]);
 
-interface GField { name: string; type: FieldType; optional: boolean; unique: boolean; immutable: boolean; withDefault: boolean; bound: number; renamedFrom?: string }
-interface GRel { name: string; target: string; optional: boolean; onDelete: "restrict" | "cascade" | "setNull"; renamedFrom?: string }
+interface GField {
+  name: string;
+  type: FieldType;
+  optional: boolean;
+  unique: boolean;
+  immutable: boolean;
+  withDefault: boolean;
+  bound: number;
+  renamedFrom?: string;
+}
+interface GRel {
+  name: string;
+  target: string;
+  optional: boolean;
+  onDelete: "restrict" | "cascade" | "setNull";
+  renamedFrom?: string;
+}
 interface GEntity {
   name: string;
   renamedFrom?: string;
@@ -44,7 +59,15 @@ let counter = 0;
 const fresh = (prefix: string) => `${prefix}${++counter}`;
 
 function newField(c: Choices, name = fresh("f")): GField {
-  return { name, type: c.pick(TYPES), optional: c.chance(40), unique: c.chance(15), immutable: c.chance(15), withDefault: c.chance(40), bound: c.next(3) };
+  return {
+    name,
+    type: c.pick(TYPES),
+    optional: c.chance(40),
+    unique: c.chance(15),
+    immutable: c.chance(15),
+    withDefault: c.chance(40),
+    bound: c.next(3),
+  };
 }
 
 function newEntity(c: Choices, name: string, others: string[]): GEntity {
@@ -63,7 +86,12 @@ const columnsOf = (e: GEntity) => [...e.fields.map((f) => f.name), ...e.rels.map
 
 function addRel(c: Choices, e: GEntity, targets: string[]): void {
   const optional = c.chance(50);
-  e.rels.push({ name: fresh("rel"), target: c.pick(targets), optional, onDelete: optional ? c.pick(["restrict", "cascade", "setNull"] as const) : c.pick(["restrict", "cascade"] as const) });
+  e.rels.push({
+    name: fresh("rel"),
+    target: c.pick(targets),
+    optional,
+    onDelete: optional ? c.pick(["restrict", "cascade", "setNull"] as const) : c.pick(["restrict", "cascade"] as const),
+  });
 }
 
 function addUnique(c: Choices, e: GEntity): void {
@@ -84,7 +112,14 @@ function addNoOverlap(c: Choices, e: GEntity): void {
 export function generateA(c: Choices): GEntity[] {
   const names = ["Alpha", "Beta", "Gamma"].slice(0, 1 + c.next(3));
   const entities: GEntity[] = [];
-  for (const name of names) entities.push(newEntity(c, name, entities.map((e) => e.name)));
+  for (const name of names)
+    entities.push(
+      newEntity(
+        c,
+        name,
+        entities.map((e) => e.name),
+      ),
+    );
   return entities;
 }
 
@@ -121,7 +156,12 @@ const MUTATIONS: Mutation[] = [
   },
   (c, b) => {
     const e = b.length ? c.pick(b) : undefined;
-    if (e && b.length > 1) addRel(c, e, b.filter((x) => x !== e).map((x) => x.name));
+    if (e && b.length > 1)
+      addRel(
+        c,
+        e,
+        b.filter((x) => x !== e).map((x) => x.name),
+      );
   },
   (c, b) => {
     const e = b.length ? c.pick(b) : undefined;
@@ -131,7 +171,16 @@ const MUTATIONS: Mutation[] = [
     const e = b.length ? c.pick(b) : undefined;
     if (!e) return;
     if (e.status && c.chance(40)) delete e.status;
-    else e.status = { states: c.chance(50) ? ["draft", "live", "done", "gone"] : ["draft", "live"], transitions: c.chance(50) ? [["draft", "live"], ["live", "draft"]] : [] };
+    else
+      e.status = {
+        states: c.chance(50) ? ["draft", "live", "done", "gone"] : ["draft", "live"],
+        transitions: c.chance(50)
+          ? [
+              ["draft", "live"],
+              ["live", "draft"],
+            ]
+          : [],
+      };
   },
   (c, b) => {
     const e = b.length ? c.pick(b) : undefined;
@@ -172,7 +221,14 @@ const MUTATIONS: Mutation[] = [
     const [gone] = b.splice(c.next(b.length), 1);
     for (const e of b) e.rels = e.rels.filter((r) => r.target !== gone!.name);
   },
-  (c, b) => b.push(newEntity(c, `New${fresh("")}`, b.map((e) => e.name))),
+  (c, b) =>
+    b.push(
+      newEntity(
+        c,
+        `New${fresh("")}`,
+        b.map((e) => e.name),
+      ),
+    ),
 ];
 
 function renameColumn(e: GEntity, from: string, to: string): void {
@@ -189,7 +245,18 @@ export function mutate(a: GEntity[], c: Choices, steps: number): GEntity[] {
   return b;
 }
 
-const DEFAULTS: Record<FieldType, unknown> = { string: "x", integer: 0, bigint: 0, decimal: "0", number: 0, boolean: false, date: "2020-01-01", datetime: "now", uuid: "random", enum: "a" };
+const DEFAULTS: Record<FieldType, unknown> = {
+  string: "x",
+  integer: 0,
+  bigint: 0,
+  decimal: "0",
+  number: 0,
+  boolean: false,
+  date: "2020-01-01",
+  datetime: "now",
+  uuid: "random",
+  enum: "a",
+};
 
 function fieldSpec(f: GField): Record<string, unknown> {
   const spec: Record<string, unknown> = { type: f.type };
@@ -236,7 +303,9 @@ export function render(entities: GEntity[]): Record<string, unknown>[] {
     const columns = new Set([...fields.keys(), ...rels.map((r) => r.name)]);
     const lists = (ls: string[][]) => {
       const seen = new Set<string>();
-      return ls.map((l) => [...new Set(l)].filter((x) => columns.has(x))).filter((l) => l.length && !seen.has(l.join()) && seen.add(l.join()));
+      return ls
+        .map((l) => [...new Set(l)].filter((x) => columns.has(x)))
+        .filter((l) => l.length && !seen.has(l.join()) && seen.add(l.join()));
     };
     const invariants = [...new Set(e.invariants)].flatMap((name) => {
       const f = fields.get(name);
@@ -255,9 +324,32 @@ export function render(entities: GEntity[]): Record<string, unknown>[] {
       ...(e.renamedFrom ? { renamedFrom: e.renamedFrom } : {}),
       fields: Object.fromEntries(e.fields.map((f) => [f.name, fieldSpec(f)])),
       ...(rels.length
-        ? { relationships: Object.fromEntries(rels.map((r) => [r.name, { kind: "belongsTo", entity: r.target, ...(r.optional ? { optional: true } : {}), onDelete: r.onDelete, ...(r.renamedFrom ? { renamedFrom: r.renamedFrom } : {}) }])) }
+        ? {
+            relationships: Object.fromEntries(
+              rels.map((r) => [
+                r.name,
+                {
+                  kind: "belongsTo",
+                  entity: r.target,
+                  ...(r.optional ? { optional: true } : {}),
+                  onDelete: r.onDelete,
+                  ...(r.renamedFrom ? { renamedFrom: r.renamedFrom } : {}),
+                },
+              ]),
+            ),
+          }
         : {}),
-      ...(e.status ? { status: { initial: e.status.states[0], states: e.status.states, transitions: e.status.transitions.filter(([f, t]) => e.status!.states.includes(f) && e.status!.states.includes(t)).map(([from, to]) => ({ from, to })) } } : {}),
+      ...(e.status
+        ? {
+            status: {
+              initial: e.status.states[0],
+              states: e.status.states,
+              transitions: e.status.transitions
+                .filter(([f, t]) => e.status!.states.includes(f) && e.status!.states.includes(t))
+                .map(([from, to]) => ({ from, to })),
+            },
+          }
+        : {}),
       ...(invariants.length ? { invariants } : {}),
       ...(lists(e.unique).length ? { unique: lists(e.unique) } : {}),
       ...(lists(e.indexes).length ? { indexes: lists(e.indexes) } : {}),
@@ -268,10 +360,16 @@ export function render(entities: GEntity[]): Record<string, unknown>[] {
 }
 
 /** Pairs (A, B) of entity specs. */
-export const specPair = fc.tuple(fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.array(fc.nat(), { minLength: 40, maxLength: 40 }), fc.integer({ min: 1, max: 6 })).map(([seedA, seedB, steps]) => {
-  counter = 0;
-  const a = generateA(new Choices(seedA));
-  const b = mutate(a, new Choices(seedB), steps);
-  // renamedFrom hints of A are history: A is a first deployment.
-  return { a: render(a), b: render(b) };
-});
+export const specPair = fc
+  .tuple(
+    fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+    fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
+    fc.integer({ min: 1, max: 6 }),
+  )
+  .map(([seedA, seedB, steps]) => {
+    counter = 0;
+    const a = generateA(new Choices(seedA));
+    const b = mutate(a, new Choices(seedB), steps);
+    // renamedFrom hints of A are history: A is a first deployment.
+    return { a: render(a), b: render(b) };
+  });

@@ -27,11 +27,17 @@ import { specPair } from "./spec-generator";
 const SAFETY: Record<string, { readonly fascia: readonly string[]; readonly why: string }> = {
   "ban-drop-table": { fascia: ["S001"], why: "the table and its rows are deleted" },
   "ban-drop-column": { fascia: ["S002"], why: "the column and its values are deleted" },
-  "changing-column-type": { fascia: ["S003", "S010"], why: "values may not convert (S003), or the table is rewritten under an exclusive lock (S010)" },
+  "changing-column-type": {
+    fascia: ["S003", "S010"],
+    why: "values may not convert (S003), or the table is rewritten under an exclusive lock (S010)",
+  },
   "adding-required-field": { fascia: ["S006"], why: "a NOT NULL column without a default fails on a table with rows" },
   "adding-not-nullable-field": { fascia: ["S006"], why: "SET NOT NULL / NOT NULL column over rows that may hold NULL" },
   "adding-field-with-default": { fascia: ["S010"], why: "a volatile default rewrites the table" },
-  "constraint-missing-not-valid": { fascia: ["S007", "S008", "S009", "S011"], why: "a constraint validated under a lock that blocks writes (the exclusion of a noOverlap cannot be NOT VALID)" },
+  "constraint-missing-not-valid": {
+    fascia: ["S007", "S008", "S009", "S011"],
+    why: "a constraint validated under a lock that blocks writes (the exclusion of a noOverlap cannot be NOT VALID)",
+  },
   "adding-foreign-key-constraint": { fascia: ["S009", "S011"], why: "a reference validated against existing rows" },
   "disallowed-unique-constraint": { fascia: ["S007"], why: "a unique built under a lock that blocks reads and writes" },
   // Fascia has no finding that could excuse these: its SQL must never raise them.
@@ -43,7 +49,10 @@ const SAFETY: Record<string, { readonly fascia: readonly string[]; readonly why:
   "require-timeout-settings": { fascia: [], why: "lock_timeout and statement_timeout are set in every phase" },
   "require-lock-timeout": { fascia: [], why: "lock_timeout is set in every phase" },
   "require-statement-timeout": { fascia: [], why: "statement_timeout is set in every phase" },
-  "prefer-robust-stmts": { fascia: [], why: "phase 2, the only statements outside a transaction, must be rerunnable (IF [NOT] EXISTS) so a failed migration resumes" },
+  "prefer-robust-stmts": {
+    fascia: [],
+    why: "phase 2, the only statements outside a transaction, must be rerunnable (IF [NOT] EXISTS) so a failed migration resumes",
+  },
   "identifier-too-long": { fascia: [], why: "names over 63 bytes are cut with a hash suffix, never truncated by PostgreSQL" },
   "adding-serial-primary-key-field": { fascia: [], why: "primary keys are uuid columns of new tables" },
   "ban-drop-database": { fascia: [], why: "never planned" },
@@ -137,12 +146,16 @@ const CANARY_SQL = 'CREATE INDEX "t__c__idx" ON "t" ("c");\nALTER TABLE "t" DROP
 
 function squawk(dir: string, files: string[]): Warning[] {
   const bin = require.resolve("squawk-cli/js/bin/squawk");
-  const result = spawnSync(process.execPath, [bin, "--reporter", "json", "--pg-version", "15", "--include", "require-timeout-settings,identifier-too-long", ...files], {
-    cwd: dir,
-    encoding: "utf8",
-    timeout: 60_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    process.execPath,
+    [bin, "--reporter", "json", "--pg-version", "15", "--include", "require-timeout-settings,identifier-too-long", ...files],
+    {
+      cwd: dir,
+      encoding: "utf8",
+      timeout: 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (result.error) throw result.error;
   // Exit 1 means "warnings found"; anything else without JSON is a failed run.
   if (!result.stdout.trim().startsWith("[")) throw new Error(`squawk did not run (exit ${result.status}): ${result.stderr}`);
@@ -162,7 +175,11 @@ describe("Squawk over the migrations Fascia plans", () => {
     fc.sample(specPair, 150).forEach(({ a, b }, i) => {
       const before = entities(a, "A");
       const after = entities(b, "B");
-      migrations.push(migration(`pair ${i}: ∅ → A`, planMigration([], before)), migration(`pair ${i}: A → B`, planMigration(before, after)), migration(`pair ${i}: ∅ → B`, planMigration([], after)));
+      migrations.push(
+        migration(`pair ${i}: ∅ → A`, planMigration([], before)),
+        migration(`pair ${i}: A → B`, planMigration(before, after)),
+        migration(`pair ${i}: ∅ → B`, planMigration([], after)),
+      );
     });
     for (const c of CASES) {
       const { deployed, next } = specsOf(c, true);
@@ -177,7 +194,9 @@ describe("Squawk over the migrations Fascia plans", () => {
     const warnings = squawk(dir, [...files, CANARY]);
 
     const canary = new Set(warnings.filter((w) => w.file.endsWith(CANARY)).map((w) => w.rule_name));
-    expect([...canary].sort()).toEqual(expect.arrayContaining(["ban-drop-column", "require-concurrent-index-creation", "require-lock-timeout", "require-statement-timeout"]));
+    expect([...canary].sort()).toEqual(
+      expect.arrayContaining(["ban-drop-column", "require-concurrent-index-creation", "require-lock-timeout", "require-statement-timeout"]),
+    );
 
     const unclassified = new Set<string>();
     const unmatched: string[] = [];
@@ -199,7 +218,15 @@ describe("Squawk over the migrations Fascia plans", () => {
       if (!matched && allowed) excused.add(w.rule_name);
       if (!matched && !allowed) {
         const line = m.sql.split("\n")[w.line];
-        unmatched.push(`${m.label}: ${w.rule_name} on \`${line}\` (step: ${step?.summary ?? "none"}; Fascia: ${step ? changeFindings(m.plan, step).map((f) => f.rule).join(", ") || "Green" : "?"})`);
+        unmatched.push(
+          `${m.label}: ${w.rule_name} on \`${line}\` (step: ${step?.summary ?? "none"}; Fascia: ${
+            step
+              ? changeFindings(m.plan, step)
+                  .map((f) => f.rule)
+                  .join(", ") || "Green"
+              : "?"
+          })`,
+        );
       }
     }
     expect([...unclassified]).toEqual([]);

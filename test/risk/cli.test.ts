@@ -55,7 +55,11 @@ describe("fascia plan", () => {
   });
 
   it("is a usage error (2) with both --json and --markdown, or a missing directory", async () => {
-    expect(await run(["plan", SHOP, "--json", "--markdown"])).toEqual({ code: 2, out: "", err: "fascia plan: choose one of --json and --markdown" });
+    expect(await run(["plan", SHOP, "--json", "--markdown"])).toEqual({
+      code: 2,
+      out: "",
+      err: "fascia plan: choose one of --json and --markdown",
+    });
     expect(await run(["plan", "no/such/dir"])).toEqual({ code: 2, out: "", err: "fascia plan: no/such/dir does not exist" });
   });
 
@@ -87,7 +91,9 @@ describe("fascia graph", () => {
   it("names the tools when the one asked for does not exist (usage error)", async () => {
     const { code, err } = await run(["graph", SHOP, "shipOrdr"]);
     expect(code).toBe(2);
-    expect(err).toBe('fascia graph: no tool "shipOrdr" in test/risk/fixtures/shop; did you mean "shipOrder"? (tools: placeOrder, resetTotals, shipOrder)');
+    expect(err).toBe(
+      'fascia graph: no tool "shipOrdr" in test/risk/fixtures/shop; did you mean "shipOrder"? (tools: placeOrder, resetTotals, shipOrder)',
+    );
   });
 
   it("has --help", async () => {

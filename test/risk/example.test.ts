@@ -12,7 +12,8 @@ import { assessSpecs } from "../../risk/engine";
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const EXAMPLE = "examples/reservations";
-const exampleDocs = (): Doc[] => findSpecFiles(EXAMPLE).flatMap((f) => parseAllDocuments(readFileSync(f, "utf8")).map((d) => d.toJS() as Doc));
+const exampleDocs = (): Doc[] =>
+  findSpecFiles(EXAMPLE).flatMap((f) => parseAllDocuments(readFileSync(f, "utf8")).map((d) => d.toJS() as Doc));
 
 /** The example's documents with one tool changed by `edit`; the result must still be valid specs. */
 function assessVariant(toolName: string, edit: (tool: Doc) => void) {
@@ -26,8 +27,13 @@ function assessVariant(toolName: string, edit: (tool: Doc) => void) {
 }
 const node = (tool: Doc, id: string): Doc => tool.flow.nodes.find((n: Doc) => n.id === id);
 const withoutNode = (tool: Doc, id: string) => (tool.flow.nodes = tool.flow.nodes.filter((n: Doc) => n.id !== id));
-const redRules = (a: { findings: { rule: string; level: string }[] }) => [...new Set(a.findings.filter((f) => f.level === "red").map((f) => f.rule))].sort();
-const unacknowledged = (a: { findings: { rule: string; acknowledged: boolean }[] }) => a.findings.filter((f) => !f.acknowledged).map((f) => f.rule).sort();
+const redRules = (a: { findings: { rule: string; level: string }[] }) =>
+  [...new Set(a.findings.filter((f) => f.level === "red").map((f) => f.rule))].sort();
+const unacknowledged = (a: { findings: { rule: string; acknowledged: boolean }[] }) =>
+  a.findings
+    .filter((f) => !f.acknowledged)
+    .map((f) => f.rule)
+    .sort();
 
 describe("examples/reservations under the Risk Engine", () => {
   const assessments = assessSpecs(loadSpecDir(EXAMPLE).specs);
@@ -65,12 +71,17 @@ describe("broken variants of the example tools turn Red", () => {
   });
 
   it("a cancellation written as a status update → R005", () => {
-    const a = assessVariant("cancelReservation", (t) => Object.assign(node(t, "cancel"), { action: "update", to: undefined, set: { status: "'cancelled'" } }));
+    const a = assessVariant("cancelReservation", (t) =>
+      Object.assign(node(t, "cancel"), { action: "update", to: undefined, set: { status: "'cancelled'" } }),
+    );
     expect(redRules(a)).toEqual(["R005"]);
   });
 
   it("a confirmation that also accepts cancelled reservations → R006", () => {
-    const a = assessVariant("confirmReservation", (t) => (node(t, "mustBePending").condition = "nodes.load.status in ['pending', 'cancelled']"));
+    const a = assessVariant(
+      "confirmReservation",
+      (t) => (node(t, "mustBePending").condition = "nodes.load.status in ['pending', 'cancelled']"),
+    );
     expect(redRules(a)).toEqual(["R006"]);
     expect(a.findings.find((f) => f.rule === "R006")!.message).toContain('from "cancelled" (pinned by assert "mustBePending")');
   });
@@ -86,7 +97,10 @@ describe("broken variants of the example tools turn Red", () => {
   });
 
   it("the occupancy query turned into a write in read mode → R002, its Y007 acknowledgment stale", () => {
-    const a = assessVariant("completeStays", (t) => (node(t, "occupancy").query = "UPDATE reservation SET notes = NULL RETURNING 1 AS confirmed"));
+    const a = assessVariant(
+      "completeStays",
+      (t) => (node(t, "occupancy").query = "UPDATE reservation SET notes = NULL RETURNING 1 AS confirmed"),
+    );
     expect(redRules(a)).toEqual(["R002"]);
     expect(unacknowledged(a)).toContain("A001");
   });

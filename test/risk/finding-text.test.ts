@@ -14,18 +14,48 @@ import type { SchemaFinding } from "../../risk/schema-changes";
 import type { EntitySpec } from "../../language/entity";
 import { loadSpecDir } from "../../loader/load";
 
-const atNode: Finding = { rule: "R001", level: "red", node: "save", message: "it stays committed", hint: "put it in a transaction", acknowledged: false };
-const atTool: Finding = { rule: "Y005", level: "yellow", message: "no timeout", hint: "set timeout", acknowledged: true, reason: "the caller bounds it" };
-const schema: SchemaFinding = { rule: "S002", level: "red", entity: "Room", message: "dropping Room.floor deletes its values", hint: "keep the field", acknowledged: true, reason: "never filled in" };
+const atNode: Finding = {
+  rule: "R001",
+  level: "red",
+  node: "save",
+  message: "it stays committed",
+  hint: "put it in a transaction",
+  acknowledged: false,
+};
+const atTool: Finding = {
+  rule: "Y005",
+  level: "yellow",
+  message: "no timeout",
+  hint: "set timeout",
+  acknowledged: true,
+  reason: "the caller bounds it",
+};
+const schema: SchemaFinding = {
+  rule: "S002",
+  level: "red",
+  entity: "Room",
+  message: "dropping Room.floor deletes its values",
+  hint: "keep the field",
+  acknowledged: true,
+  reason: "never filled in",
+};
 
 describe("findingLines", () => {
   it("says the rule, level and where, then the hint and, when acknowledged, the reason", () => {
     expect(findingLines(atNode)).toEqual(["  R001 red at node save: it stays committed", "      hint: put it in a transaction"]);
-    expect(findingLines(atTool)).toEqual(["  Y005 yellow at the tool: no timeout [acknowledged]", "      hint: set timeout", "      reason: the caller bounds it"]);
+    expect(findingLines(atTool)).toEqual([
+      "  Y005 yellow at the tool: no timeout [acknowledged]",
+      "      hint: set timeout",
+      "      reason: the caller bounds it",
+    ]);
   });
 
   it("shows a schema change without a place (its message names it) and accepted by allowDataLoss", () => {
-    expect(findingLines(schema, { indent: "    " })).toEqual(["    S002 red: dropping Room.floor deletes its values [allowDataLoss]", "        hint: keep the field", "        reason: never filled in"]);
+    expect(findingLines(schema, { indent: "    " })).toEqual([
+      "    S002 red: dropping Room.floor deletes its values [allowDataLoss]",
+      "        hint: keep the field",
+      "        reason: never filled in",
+    ]);
   });
 
   it("paints only the rule with its level and the acknowledgment mark", () => {
@@ -34,7 +64,16 @@ describe("findingLines", () => {
   });
 
   it("gives Markdown and JSON the same fields; a reason only with an acknowledgment", () => {
-    expect(findingFields(atNode)).toEqual({ rule: "R001", level: "red", where: "at node save", node: "save", message: "it stays committed", hint: "put it in a transaction", acknowledged: false, acknowledgedBy: "acknowledged" });
+    expect(findingFields(atNode)).toEqual({
+      rule: "R001",
+      level: "red",
+      where: "at node save",
+      node: "save",
+      message: "it stays committed",
+      hint: "put it in a transaction",
+      acknowledged: false,
+      acknowledgedBy: "acknowledged",
+    });
     expect(findingFields({ ...atTool, acknowledged: false })).not.toHaveProperty("reason");
   });
 });
@@ -57,13 +96,22 @@ describe("every text output shows findings through it", () => {
   });
 
   it("the schema-change report and the entity record's refusal", () => {
-    const room: EntitySpec = { kind: "Entity", name: "Room", fields: { number: { type: "string", maxLength: 10 }, floor: { type: "integer", optional: true } } } as never;
+    const room: EntitySpec = {
+      kind: "Entity",
+      name: "Room",
+      fields: { number: { type: "string", maxLength: 10 }, floor: { type: "integer", optional: true } },
+    } as never;
     const dropped = { ...room, fields: { number: room.fields.number } } as EntitySpec;
     const judgement = judgeEntityChange({ spec: room, related: [] }, { spec: dropped, related: [] });
     expect(judgement.refused).toBe(true);
     expect(judgement.summary.findings.map((f) => f.rule)).toEqual(["S002"]);
     expect(judgement.message).toContain(`\n${findingsText(judgement.summary.findings)}\n`);
-    const text = schemaChangesText({ available: true, entities: [{ entity: "Room", steps: [], sql: [], findings: judgement.summary.findings }], problems: [], deployable: false });
+    const text = schemaChangesText({
+      available: true,
+      entities: [{ entity: "Room", steps: [], sql: [], findings: judgement.summary.findings }],
+      problems: [],
+      deployable: false,
+    });
     expect(text).toContain(`\n${findingsText(judgement.summary.findings, { indent: "    " })}\n`);
   });
 });

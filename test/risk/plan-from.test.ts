@@ -35,7 +35,9 @@ describe("fascia plan --from", () => {
     const { code, out } = await run(["plan", next, "--from", deployed]);
     expect(code).toBe(1);
     expect(out).toContain("8 tools: 4 green, 4 yellow, 0 red (every tool may deploy)");
-    expect(out).toContain("migrations:\n  Room\n    drop column room.floor\n    S002 red: dropping Room.floor deletes the column room.floor and its values");
+    expect(out).toContain(
+      "migrations:\n  Room\n    drop column room.floor\n    S002 red: dropping Room.floor deletes the column room.floor and its values",
+    );
     expect(out).toContain("migration: BLOCKED");
   });
 
@@ -51,7 +53,12 @@ describe("fascia plan --from", () => {
     const json = JSON.parse((await run(["plan", next, "--from", deployed, "--json"])).out);
     expect(json.migrations.deployable).toBe(false);
     expect(json.migrations.entities).toEqual([
-      expect.objectContaining({ entity: "Room", steps: ["drop column room.floor"], sql: [expect.stringContaining("DROP COLUMN")], findings: [expect.objectContaining({ rule: "S002", level: "red", acknowledged: false })] }),
+      expect.objectContaining({
+        entity: "Room",
+        steps: ["drop column room.floor"],
+        sql: [expect.stringContaining("DROP COLUMN")],
+        findings: [expect.objectContaining({ rule: "S002", level: "red", acknowledged: false })],
+      }),
     ]);
     const md = (await run(["plan", next, "--from", deployed, "--markdown"])).out;
     expect(md).toContain("### Migrations\n\n#### `Room`\n\n- drop column room.floor\n- **S002** red:");
@@ -60,15 +67,22 @@ describe("fascia plan --from", () => {
   it("rates a narrowed check Red (S011) and blocks; a widened one is Yellow (S009) and does not", async () => {
     // Only Room.number's maxLength differs between the two versions.
     writeFileSync(join(deployed, "entities", "room.yaml"), readFileSync(room(), "utf8"));
-    writeFileSync(room(), readFileSync(room(), "utf8").replace("number:      { type: string, maxLength: 10,", "number:      { type: string, maxLength: 8,"));
+    writeFileSync(
+      room(),
+      readFileSync(room(), "utf8").replace("number:      { type: string, maxLength: 10,", "number:      { type: string, maxLength: 8,"),
+    );
     const narrowed = await run(["plan", next, "--from", deployed]);
     expect(narrowed.code).toBe(1);
-    expect(narrowed.out).toContain("S011 red: field number: maxLength on Room makes the migration fail if a row already in room violates it (maxLength of number lowered from 10 to 8)");
+    expect(narrowed.out).toContain(
+      "S011 red: field number: maxLength on Room makes the migration fail if a row already in room violates it (maxLength of number lowered from 10 to 8)",
+    );
     expect(narrowed.out).toContain("migration: BLOCKED");
     writeFileSync(room(), readFileSync(room(), "utf8").replace("maxLength: 8,", "maxLength: 12,"));
     const widened = await run(["plan", next, "--from", deployed]);
     expect(widened.code).toBe(0);
-    expect(widened.out).toContain("S009 yellow: field number: maxLength on Room is validated against the rows already in room; they cannot violate it (maxLength of number raised from 10 to 12)");
+    expect(widened.out).toContain(
+      "S009 yellow: field number: maxLength on Room is validated against the rows already in room; they cannot violate it (maxLength of number raised from 10 to 12)",
+    );
     expect(widened.out).toContain("migration: allowed");
   });
 

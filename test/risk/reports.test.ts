@@ -38,7 +38,12 @@ describe("risk reports", () => {
     const json = riskReportJson(assessments);
     for (const t of json.tools) {
       expect(Object.keys(t)).toEqual(["name", "risk", "deployable", "findings"]);
-      for (const f of t.findings) expect(Object.keys(f)).toEqual(f.node === undefined ? ["rule", "level", "message", "hint", "acknowledged"] : ["rule", "level", "node", "message", "hint", "acknowledged"]);
+      for (const f of t.findings)
+        expect(Object.keys(f)).toEqual(
+          f.node === undefined
+            ? ["rule", "level", "message", "hint", "acknowledged"]
+            : ["rule", "level", "node", "message", "hint", "acknowledged"],
+        );
     }
     expect(json).toMatchSnapshot();
   });

@@ -16,7 +16,11 @@ export const ENTITIES = [
       field: "state",
       initial: "open",
       states: ["open", "frozen", "closed"],
-      transitions: [{ from: "open", to: "frozen" }, { from: "frozen", to: "open" }, { from: ["open", "frozen"], to: "closed" }],
+      transitions: [
+        { from: "open", to: "frozen" },
+        { from: "frozen", to: "open" },
+        { from: ["open", "frozen"], to: "closed" },
+      ],
     },
   },
   {
@@ -27,7 +31,11 @@ export const ENTITIES = [
     status: {
       initial: "pending",
       states: ["pending", "paid", "shipped", "cancelled"],
-      transitions: [{ from: "pending", to: "paid" }, { from: "paid", to: "shipped" }, { from: ["pending", "paid"], to: "cancelled" }],
+      transitions: [
+        { from: "pending", to: "paid" },
+        { from: "paid", to: "shipped" },
+        { from: ["pending", "paid"], to: "cancelled" },
+      ],
     },
   },
   { kind: "Entity", name: "Tag", fields: { label: { type: "string" }, status: { type: "enum", values: ["a", "b"] } } },
@@ -55,15 +63,61 @@ export function chain(...ids: string[]): Obj[] {
   return ids.slice(1).map((to, i) => ({ from: ids[i], to }));
 }
 
-export const loadOrder = (id = "load", extra: Obj = {}): Obj => ({ id, type: "read", entity: "Order", where: { id: "input.orderId" }, one: true, ...extra });
+export const loadOrder = (id = "load", extra: Obj = {}): Obj => ({
+  id,
+  type: "read",
+  entity: "Order",
+  where: { id: "input.orderId" },
+  one: true,
+  ...extra,
+});
 export const tx = (nodes: string[], extra: Obj = {}): Obj => ({ id: "tx", type: "transaction", nodes, ...extra });
-export const updateOrder = (id = "save", extra: Obj = {}): Obj => ({ id, type: "write", entity: "Order", action: "update", where: { id: "nodes.load.id" }, set: { note: "'seen'" }, ...extra });
-export const transitionOrder = (id: string, to: string, where: Obj = { id: "nodes.load.id" }): Obj => ({ id, type: "write", entity: "Order", action: "transition", where, to });
-export const email = (id = "mail", extra: Obj = {}): Obj => ({ id, type: "email", to: "'ops@example.com'", subject: "'s'", body: "'b'", timeout: "5s", retry: { maxAttempts: 3, initialInterval: "100ms" }, ...extra });
-export const http = (id = "call", extra: Obj = {}): Obj => ({ id, type: "http", method: "GET", url: "'https://example.com/x'", timeout: "5s", retry: { maxAttempts: 3, initialInterval: "100ms" }, ...extra });
+export const updateOrder = (id = "save", extra: Obj = {}): Obj => ({
+  id,
+  type: "write",
+  entity: "Order",
+  action: "update",
+  where: { id: "nodes.load.id" },
+  set: { note: "'seen'" },
+  ...extra,
+});
+export const transitionOrder = (id: string, to: string, where: Obj = { id: "nodes.load.id" }): Obj => ({
+  id,
+  type: "write",
+  entity: "Order",
+  action: "transition",
+  where,
+  to,
+});
+export const email = (id = "mail", extra: Obj = {}): Obj => ({
+  id,
+  type: "email",
+  to: "'ops@example.com'",
+  subject: "'s'",
+  body: "'b'",
+  timeout: "5s",
+  retry: { maxAttempts: 3, initialInterval: "100ms" },
+  ...extra,
+});
+export const http = (id = "call", extra: Obj = {}): Obj => ({
+  id,
+  type: "http",
+  method: "GET",
+  url: "'https://example.com/x'",
+  timeout: "5s",
+  retry: { maxAttempts: 3, initialInterval: "100ms" },
+  ...extra,
+});
 export const charge = (id = "charge", extra: Obj = {}): Obj => ({
-  id, type: "payment", action: "charge", amount: "nodes.load.total", currency: "'eur'", compensate: "refund", timeout: "5s",
-  retry: { maxAttempts: 3, initialInterval: "100ms" }, ...extra,
+  id,
+  type: "payment",
+  action: "charge",
+  amount: "nodes.load.total",
+  currency: "'eur'",
+  compensate: "refund",
+  timeout: "5s",
+  retry: { maxAttempts: 3, initialInterval: "100ms" },
+  ...extra,
 });
 export const sql = (id: string, mode: "read" | "write", query: string): Obj => ({ id, type: "sql", mode, query });
 

@@ -3,7 +3,15 @@ import { loadSpecDir } from "../../loader/load";
 import { entityList } from "../../loader/model";
 import { compileEntities } from "../../compiler/schema/compile";
 import { tableByEntity } from "../../compiler/schema/model";
-import { deleteStatement, getByIdStatement, insertStatement, listStatement, transitionSources, transitionStatement, updateStatement } from "../../compiler/schema/crud";
+import {
+  deleteStatement,
+  getByIdStatement,
+  insertStatement,
+  listStatement,
+  transitionSources,
+  transitionStatement,
+  updateStatement,
+} from "../../compiler/schema/crud";
 import type { Statement } from "../../database/types";
 import { migrateToSpecs } from "../../migrate/apply";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
@@ -18,7 +26,12 @@ describe("CRUD statements are parameterized", () => {
     const hostile = "x'); DROP TABLE room; --";
     const statements: Statement[] = [
       insertStatement(room, { number: hostile, capacity: 2, nightlyRate: "1" }),
-      listStatement(room, { where: [{ field: "number", op: "eq", value: hostile }], orderBy: [{ field: "number", direction: "desc" }], limit: 10, after: { number: hostile, id: "00000000-0000-4000-8000-000000000000" } }),
+      listStatement(room, {
+        where: [{ field: "number", op: "eq", value: hostile }],
+        orderBy: [{ field: "number", direction: "desc" }],
+        limit: 10,
+        after: { number: hostile, id: "00000000-0000-4000-8000-000000000000" },
+      }),
       updateStatement(room, "00000000-0000-4000-8000-000000000000", 1, { number: hostile }),
     ];
     for (const s of statements) {
@@ -55,7 +68,9 @@ describeEachDriver("CRUD statements", (driver) => {
   });
 
   it("inserts, reads, updates at a version, and deletes, with rows under their spec names", async () => {
-    const [created] = await run<{ id: string; nightlyRate: string; version: number; createdAt: Date }>(insertStatement(room, { number: "201", capacity: 2, nightlyRate: "99.50" }));
+    const [created] = await run<{ id: string; nightlyRate: string; version: number; createdAt: Date }>(
+      insertStatement(room, { number: "201", capacity: 2, nightlyRate: "99.50" }),
+    );
     expect(created).toMatchObject({ number: "201", capacity: 2, nightlyRate: "99.50", active: true, version: 1 });
     expect(await run(getByIdStatement(room, created!.id))).toEqual([created]);
     const [updated] = await run<{ version: number }>(updateStatement(room, created!.id, 1, { capacity: 3 }));
@@ -70,7 +85,10 @@ describeEachDriver("CRUD statements", (driver) => {
     const values = [3, 1, 2, 2, 5, 1, 4];
     for (const [i, capacity] of values.entries()) await run(insertStatement(room, { number: `p${i}`, capacity, nightlyRate: "10" }));
     const where = [{ field: "number", op: "in" as const, value: values.map((_, i) => `p${i}`) }];
-    const orderBy = [{ field: "capacity", direction: "desc" as const }, { field: "number", direction: "asc" as const }];
+    const orderBy = [
+      { field: "capacity", direction: "desc" as const },
+      { field: "number", direction: "asc" as const },
+    ];
     const all = await run<{ id: string; number: string; capacity: number }>(listStatement(room, { where, orderBy }));
     const pages: string[] = [];
     type Row = { id: string; number: string; capacity: number };
@@ -94,7 +112,9 @@ describeEachDriver("CRUD statements", (driver) => {
     const seen: (string | null)[] = [];
     let after: Row | undefined;
     for (;;) {
-      const page: Row[] = await run<Row>(listStatement(customer, { where, orderBy: [{ field: "phone", direction: "asc" }], limit: 2, ...(after ? { after } : {}) }));
+      const page: Row[] = await run<Row>(
+        listStatement(customer, { where, orderBy: [{ field: "phone", direction: "asc" }], limit: 2, ...(after ? { after } : {}) }),
+      );
       if (page.length === 0) break;
       seen.push(...page.map((r) => r.phone));
       after = page.at(-1)!;
@@ -103,10 +123,22 @@ describeEachDriver("CRUD statements", (driver) => {
   });
 
   it("transitions through the status machine; the database refuses an unlisted one", async () => {
-    const [customer] = await run<{ id: string }>(insertStatement(tableByEntity(model, "Customer")!, { name: "Ada", email: "ada@example.com" }));
-    const [r] = await run<{ id: string }>(insertStatement(tableByEntity(model, "Room")!, { number: "301", capacity: 2, nightlyRate: "10" }));
+    const [customer] = await run<{ id: string }>(
+      insertStatement(tableByEntity(model, "Customer")!, { name: "Ada", email: "ada@example.com" }),
+    );
+    const [r] = await run<{ id: string }>(
+      insertStatement(tableByEntity(model, "Room")!, { number: "301", capacity: 2, nightlyRate: "10" }),
+    );
     const [booking] = await run<{ id: string; status: string; version: number }>(
-      insertStatement(reservation, { startDate: "2030-01-01", endDate: "2030-01-03", guests: 2, totalPrice: "20.00", email: "ada@example.com", customerId: customer!.id, roomId: r!.id }),
+      insertStatement(reservation, {
+        startDate: "2030-01-01",
+        endDate: "2030-01-03",
+        guests: 2,
+        totalPrice: "20.00",
+        email: "ada@example.com",
+        customerId: customer!.id,
+        roomId: r!.id,
+      }),
     );
     expect(booking).toMatchObject({ status: "pending", startDate: "2030-01-01" });
     await expect(run(transitionStatement(reservation, booking!.id, "completed"))).rejects.toMatchObject({ code: "23514" });

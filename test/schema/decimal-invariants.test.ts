@@ -44,7 +44,13 @@ describe("invariants over decimals", () => {
   });
 
   it("leaves to the executor what PostgreSQL would compute differently, saying why", () => {
-    const { executor } = compile(["decimal(rate) < amount", "minorUnits(amount, 'eur') > 0", "round(amount, qty) > 0", "decimal('1e3') > amount", "int(amount) > 0"]);
+    const { executor } = compile([
+      "decimal(rate) < amount",
+      "minorUnits(amount, 'eur') > 0",
+      "round(amount, qty) > 0",
+      "decimal('1e3') > amount",
+      "int(amount) > 0",
+    ]);
     expect(executor).toEqual([
       ["decimal(rate) < amount", "decimal() of double"],
       ["minorUnits(amount, 'eur') > 0", "the function minorUnits() is outside the SQL subset"],

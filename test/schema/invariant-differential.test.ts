@@ -123,9 +123,14 @@ const decimal = fc.oneof(
 // BMP only: the evaluator compares strings by UTF-16 unit, PostgreSQL ("C") by code point; they agree below U+10000.
 const text = fc.oneof(
   fc.constantFrom("", "a", "b", "ab", "a\nb", "axb", "a.b", "aéb", "1 ", "7\t", "x_1"),
-  fc.string({ unit: fc.constantFrom("a", "b", "z", "A", "1", "7", " ", "\n", "\t", "é", "ß", "中", "\uff5e", "_", ".", "@"), maxLength: 5 }),
+  fc.string({
+    unit: fc.constantFrom("a", "b", "z", "A", "1", "7", " ", "\n", "\t", "é", "ß", "中", "\uff5e", "_", ".", "@"),
+    maxLength: 5,
+  }),
 );
-const date = fc.date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2040-12-31T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const date = fc
+  .date({ min: new Date("1990-01-01T00:00:00Z"), max: new Date("2040-12-31T00:00:00Z"), noInvalidDate: true })
+  .map((d) => d.toISOString().slice(0, 10));
 const row = fc.record({
   i: optional(int),
   j: int,

@@ -60,7 +60,10 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`PostgreSQL at ${redactUrl(SERVER_URL)} is unreachable${process.env.CI ? " and CI is set: database tests must run on it" : ""}: ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `PostgreSQL at ${redactUrl(SERVER_URL)} is unreachable${process.env.CI ? " and CI is set: database tests must run on it" : ""}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
   try {
     return await fn(client);

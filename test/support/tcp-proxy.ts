@@ -63,7 +63,8 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
   return {
     port: (server.address() as AddressInfo).port,
     chunks,
-    cut: (match, mode, serverGraceMs = 500) => new Promise<void>((resolve) => (armed = { match, mode, graceMs: serverGraceMs, done: resolve })),
+    cut: (match, mode, serverGraceMs = 500) =>
+      new Promise<void>((resolve) => (armed = { match, mode, graceMs: serverGraceMs, done: resolve })),
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

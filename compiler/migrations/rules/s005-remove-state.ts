@@ -5,5 +5,6 @@ export const S005: SchemaChangeRule = {
   level: "red",
   title: "a status state is removed: rows in that state make the migration fail",
   hint: "transition rows out of the state first, then remove it with `allowDataLoss: { reason }`",
-  check: (c) => (c.kind === "removeStates" ? `removing state ${c.states.join(", ")} from ${c.entity} fails if a row is still in it` : undefined),
+  check: (c) =>
+    c.kind === "removeStates" ? `removing state ${c.states.join(", ")} from ${c.entity} fails if a row is still in it` : undefined,
 };

@@ -12,8 +12,10 @@ export const S012: SchemaChangeRule = {
   title: "a table or column is renamed: the revision still serving uses the old name until the new revision takes over",
   hint: "expect errors from this entity's tools between the migration and the switch to the new revision; for no gap, add a new field, copy the values in a tool, and drop the old field in a later deploy",
   check: (c) => {
-    if (c.kind === "renameTable") return `renaming table ${c.from} to ${c.table} breaks the queries of the revision still serving until the new revision takes over`;
-    if (c.kind === "renameColumn") return `renaming ${c.table}.${c.from} to ${c.to} breaks the queries of the revision still serving until the new revision takes over`;
+    if (c.kind === "renameTable")
+      return `renaming table ${c.from} to ${c.table} breaks the queries of the revision still serving until the new revision takes over`;
+    if (c.kind === "renameColumn")
+      return `renaming ${c.table}.${c.from} to ${c.to} breaks the queries of the revision still serving until the new revision takes over`;
     return undefined;
   },
 };

@@ -30,7 +30,8 @@ export function decimalCall(name: string, args: readonly CelNode[], translate: (
     const value = translate(args[0]!);
     if (value.kind !== "decimal") fail(`${name}() of ${value.kind}`);
     const scale = literalScale(args[1]!, name);
-    const sql = name === "round" ? `round(${value.sql}, ${scale})` : `(${name}((${value.sql}) * ${powerOfTen(scale)}) * ${powerOfTen(-scale)})`;
+    const sql =
+      name === "round" ? `round(${value.sql}, ${scale})` : `(${name}((${value.sql}) * ${powerOfTen(scale)}) * ${powerOfTen(-scale)})`;
     return { sql, kind: "decimal", nulls: errorIfAnyNull(value) };
   }
   return undefined;
@@ -49,7 +50,8 @@ function toDecimal(arg: CelNode, translate: (node: CelNode) => SqlValue): SqlVal
 
 function literalScale(node: CelNode, name: string): number {
   const scale = node.op === "value" ? node.args : undefined;
-  if (typeof scale !== "bigint" || scale < 0n || scale > BigInt(MAX_DIGITS)) fail(`${name}() with a scale that is not an int literal from 0 to ${MAX_DIGITS}`);
+  if (typeof scale !== "bigint" || scale < 0n || scale > BigInt(MAX_DIGITS))
+    fail(`${name}() with a scale that is not an int literal from 0 to ${MAX_DIGITS}`);
   return Number(scale);
 }
 

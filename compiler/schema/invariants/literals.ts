@@ -31,7 +31,13 @@ const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
  */
 export function coerceToDate(value: SqlValue, literalText: unknown): SqlValue {
   if (value.kind === "date" || value.kind === "null") return value;
-  if (value.kind === "string" && typeof literalText === "string" && ISO_DATE.test(literalText) && !literalText.startsWith("0000") && validDate(literalText)) {
+  if (
+    value.kind === "string" &&
+    typeof literalText === "string" &&
+    ISO_DATE.test(literalText) &&
+    !literalText.startsWith("0000") &&
+    validDate(literalText)
+  ) {
     return { sql: `${quoteLiteral(literalText)}::date`, kind: "date", nulls: "never" };
   }
   return fail("a date compared with something other than a date field or a YYYY-MM-DD literal");

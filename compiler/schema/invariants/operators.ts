@@ -32,7 +32,8 @@ function equality(negate: boolean): Handler {
     }
     // CEL: null == null is true, null == value is false — SQL's IS NOT DISTINCT FROM.
     const [a, b] = l.kind === "null" ? [r, l] : [l, r];
-    const test = b.kind === "null" ? `(${a.sql} IS ${negate ? "NOT " : ""}NULL)` : `(${a.sql} IS ${negate ? "" : "NOT "}DISTINCT FROM ${b.sql})`;
+    const test =
+      b.kind === "null" ? `(${a.sql} IS ${negate ? "NOT " : ""}NULL)` : `(${a.sql} IS ${negate ? "" : "NOT "}DISTINCT FROM ${b.sql})`;
     const errors = [a, b].filter((v) => v.nulls === "error");
     if (errors.length === 0) return { sql: test, kind: "bool", nulls: "never" };
     // A side whose NULL means an error makes the comparison an error, not false.
@@ -72,7 +73,8 @@ function arithmetic(op: "+" | "-" | "*" | "/" | "%"): Handler {
     const [ln, rn] = pair(node);
     const l = translate(ln);
     const r = translate(rn);
-    if (op === "+" && l.kind === "string" && r.kind === "string") return { sql: `(${l.sql} || ${r.sql})`, kind: "string", nulls: errorIfAnyNull(l, r) };
+    if (op === "+" && l.kind === "string" && r.kind === "string")
+      return { sql: `(${l.sql} || ${r.sql})`, kind: "string", nulls: errorIfAnyNull(l, r) };
     if (l.kind === "decimal" || r.kind === "decimal") {
       // numeric + - * is exact, as the CEL decimal is; an int operand joins as a bigint. CEL
       // decimals have no / or % (the checker refuses them), so neither is translated.
@@ -118,7 +120,12 @@ const membership: Handler = (node, translate) => {
     return x.kind === "date" ? coerceToDate(value, raw) : value;
   });
   if (items.some((i) => i.kind !== x.kind)) fail("`in` over a list whose items differ in type from the value");
-  if (items.length === 0) return { sql: x.nulls === "error" ? `(CASE WHEN ${x.sql} IS NULL THEN NULL ELSE false END)` : "false", kind: "bool", nulls: x.nulls === "error" ? "error" : "never" };
+  if (items.length === 0)
+    return {
+      sql: x.nulls === "error" ? `(CASE WHEN ${x.sql} IS NULL THEN NULL ELSE false END)` : "false",
+      kind: "bool",
+      nulls: x.nulls === "error" ? "error" : "never",
+    };
   const test = `(${x.sql} IN (${items.map((i) => i.sql).join(", ")}))`;
   // CEL: null in [..] is false (membership is equality); SQL gives NULL. An error stays NULL.
   if (x.nulls === "null") return { sql: `COALESCE(${test}, false)`, kind: "bool", nulls: "never" };

@@ -19,7 +19,9 @@ export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const MOCK_DB_PASSWORD = "mock-db-password-Zq8Xv2";
 
 export function isSecretWrapper(value: unknown): value is { value: unknown } {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG;
+  return (
+    typeof value === "object" && value !== null && (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === SECRET_SIG
+  );
 }
 
 /** The value with secret wrappers removed (for asserting on what a secret contains). */

@@ -24,13 +24,18 @@ function tool(name: string, path: string, extra: Record<string, unknown>): ToolS
 /** R001: a write outside every transaction. */
 export const RED_TOOL = tool("addItem", "/items", { timeout: "5s", flow: { nodes: [create] } });
 /** Y005: no timeout, not acknowledged. */
-export const YELLOW_TOOL = tool("addItemNoTimeout", "/items/slow", { flow: { nodes: [create, { id: "tx", type: "transaction", nodes: ["create"] }] } });
+export const YELLOW_TOOL = tool("addItemNoTimeout", "/items/slow", {
+  flow: { nodes: [create, { id: "tx", type: "transaction", nodes: ["create"] }] },
+});
 /** Y005 acknowledged at tool level. */
 export const ACKED_TOOL = tool("addItemAcked", "/items/acked", {
   acknowledge: [{ rule: "Y005", reason: "the caller's own deadline bounds it" }],
   flow: { nodes: [create, { id: "tx", type: "transaction", nodes: ["create"] }] },
 });
 /** Green. */
-export const GREEN_TOOL = tool("addItemGreen", "/items/green", { timeout: "5s", flow: { nodes: [create, { id: "tx", type: "transaction", nodes: ["create"] }] } });
+export const GREEN_TOOL = tool("addItemGreen", "/items/green", {
+  timeout: "5s",
+  flow: { nodes: [create, { id: "tx", type: "transaction", nodes: ["create"] }] },
+});
 
 export const IMAGE = `europe-west1-docker.pkg.dev/acme/fascia/executor@sha256:${"cd".repeat(32)}`;

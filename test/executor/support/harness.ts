@@ -32,12 +32,17 @@ export const SERVICE_HOST = "reservations-abc-ew.a.run.app";
 export const SCHEDULER_ACCOUNT = "scheduler@proj.iam.gserviceaccount.com";
 export const WEBHOOK_SECRET = "whsec_test_secret";
 
-type SpecObject = { kind: string; name: string; timeout?: string; flow?: { nodes: { id: string; url?: string }[] } } & Record<string, unknown>;
+type SpecObject = { kind: string; name: string; timeout?: string; flow?: { nodes: { id: string; url?: string }[] } } & Record<
+  string,
+  unknown
+>;
 
 /** The example app's spec objects, the nightly job's ops webhook pointed at `opsUrl`. */
 export function exampleObjects(opsUrl = "http://127.0.0.1:9/hooks/nightly"): SpecObject[] {
   const { specs } = loadSpecDir("examples/reservations");
-  const objects = [...specs.entities.values(), ...specs.tools.values(), ...specs.policies.values()].map((l) => structuredClone(l.spec) as SpecObject);
+  const objects = [...specs.entities.values(), ...specs.tools.values(), ...specs.policies.values()].map(
+    (l) => structuredClone(l.spec) as SpecObject,
+  );
   const nightly = objects.find((o) => o.kind === "Tool" && o.name === "completeStays")!;
   nightly.flow!.nodes.find((n) => n.id === "notifyOps")!.url = `'${opsUrl}'`;
   return objects;
@@ -74,7 +79,12 @@ async function startOps(): Promise<OpsEndpoint> {
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/nightly`, received, answer, close: () => new Promise((r) => server.close(() => r())) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/nightly`,
+    received,
+    answer,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
 }
 
 export interface Harness {
@@ -128,7 +138,11 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
   });
   await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
   const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
-  const env = { FASCIA_SECRET_PAYMENTS_API_KEY: payments.apiKey, FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: WEBHOOK_SECRET, FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops-token" };
+  const env = {
+    FASCIA_SECRET_PAYMENTS_API_KEY: payments.apiKey,
+    FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops-token",
+  };
   const ownPool = (options.poolSize || options.dbUrl) && test.driver === "pg";
   const serverDb = ownPool ? openPg(options.dbUrl ? options.dbUrl(test.url) : test.url, { max: options.poolSize ?? 4 }) : test.db;
   const server = buildServer({
@@ -144,7 +158,8 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     ...overrides,
   });
   await server.ready();
-  const sign = (key: CryptoKey, alg: string, kid: string) => (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg, kid });
+  const sign = (key: CryptoKey, alg: string, kid: string) => (claims: Record<string, unknown>) =>
+    new SignJWT(claims).setProtectedHeader({ alg, kid });
   const table = (entity: string) => tableByEntity(manifest.schema, entity)!;
   const seed = async (entity: string, row: Record<string, unknown>) => {
     const s = insertStatement(table(entity), row);
@@ -157,7 +172,11 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     mail,
     ops,
     token: (sub, roles, options = {}) =>
-      sign(userKeys.privateKey, "ES256", "u1")({ roles })
+      sign(
+        userKeys.privateKey,
+        "ES256",
+        "u1",
+      )({ roles })
         .setSubject(sub)
         .setIssuer(ISSUER)
         .setAudience(options.audience ?? AUDIENCE)
@@ -165,16 +184,25 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
         .setExpirationTime(options.expiresIn ?? "5m")
         .sign(userKeys.privateKey),
     schedulerToken: (options = {}) =>
-      sign(googleKeys.privateKey, "RS256", "g1")({ email: options.email ?? SCHEDULER_ACCOUNT, email_verified: true })
+      sign(
+        googleKeys.privateKey,
+        "RS256",
+        "g1",
+      )({ email: options.email ?? SCHEDULER_ACCOUNT, email_verified: true })
         .setIssuer("https://accounts.google.com")
         .setAudience(options.audience ?? `https://${SERVICE_HOST}`)
         .setIssuedAt()
         .setExpirationTime("5m")
         .sign(googleKeys.privateKey),
-    signed: (body, at = Math.floor(Date.now() / 1000)) => ({ "fascia-signature": signWebhook(WEBHOOK_SECRET, body, at), "content-type": "application/json" }),
+    signed: (body, at = Math.floor(Date.now() / 1000)) => ({
+      "fascia-signature": signWebhook(WEBHOOK_SECRET, body, at),
+      "content-type": "application/json",
+    }),
     seed,
-    seedCustomer: (name = "Ada") => seed("Customer", { name, email: `${name.toLowerCase()}.${Math.random().toString(36).slice(2)}@example.com` }),
-    seedRoom: (number, o = {}) => seed("Room", { number, capacity: o.capacity ?? 2, nightlyRate: o.nightlyRate ?? "99.50", active: o.active ?? true }),
+    seedCustomer: (name = "Ada") =>
+      seed("Customer", { name, email: `${name.toLowerCase()}.${Math.random().toString(36).slice(2)}@example.com` }),
+    seedRoom: (number, o = {}) =>
+      seed("Room", { number, capacity: o.capacity ?? 2, nightlyRate: o.nightlyRate ?? "99.50", active: o.active ?? true }),
     async count(name) {
       const { rows } = await test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${name}"`);
       return Number(rows[0]!.n);
@@ -185,7 +213,9 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     async snapshot() {
       const out: Record<string, unknown[]> = {};
       for (const t of manifest.schema.tables) out[t.name] = (await test.db.query(`SELECT * FROM "${t.name}" ORDER BY "id"`)).rows;
-      out.fascia_idempotency = (await test.db.query(`SELECT "tool", "caller_id", "key", "state", "response_status" FROM "fascia_idempotency" ORDER BY 1, 2, 3`)).rows;
+      out.fascia_idempotency = (
+        await test.db.query(`SELECT "tool", "caller_id", "key", "state", "response_status" FROM "fascia_idempotency" ORDER BY 1, 2, 3`)
+      ).rows;
       return out;
     },
     async audit() {

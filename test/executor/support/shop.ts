@@ -17,18 +17,46 @@ export function shopSpecs(opsUrl: string): unknown[] {
       amount: { type: "integer", min: 1 },
       paymentId: { type: "string", optional: true },
     },
-    status: { initial: "open", states: ["open", "paid", "shipped"], transitions: [{ from: "open", to: "paid" }, { from: "paid", to: "shipped" }] },
+    status: {
+      initial: "open",
+      states: ["open", "paid", "shipped"],
+      transitions: [
+        { from: "open", to: "paid" },
+        { from: "paid", to: "shipped" },
+      ],
+    },
   };
   const input = { item: { type: "string", maxLength: 50 }, amount: { type: "integer", min: 1 } };
-  const charge = { id: "charge", type: "payment", action: "charge", amount: "input.amount", currency: "'eur'", compensate: "refund", secret: "PAYMENTS_API_KEY", timeout: "1s", retry: { maxAttempts: 2, initialInterval: "10ms" } };
-  const tool = (name: string, path: string, extra: Record<string, unknown>) => ({ kind: "Tool", name, trigger: { http: { method: "POST", path } }, auth: { roles: ["clerk"] }, timeout: "5s", ...extra });
+  const charge = {
+    id: "charge",
+    type: "payment",
+    action: "charge",
+    amount: "input.amount",
+    currency: "'eur'",
+    compensate: "refund",
+    secret: "PAYMENTS_API_KEY",
+    timeout: "1s",
+    retry: { maxAttempts: 2, initialInterval: "10ms" },
+  };
+  const tool = (name: string, path: string, extra: Record<string, unknown>) => ({
+    kind: "Tool",
+    name,
+    trigger: { http: { method: "POST", path } },
+    auth: { roles: ["clerk"] },
+    timeout: "5s",
+    ...extra,
+  });
   return [
     order,
     tool("recordThenCharge", "/orders", {
       input,
       output: "{'id': nodes.record.id}",
       flow: {
-        nodes: [{ id: "record", type: "write", entity: "Order", action: "create", set: { item: "input.item", amount: "input.amount" } }, charge, { id: "tx", type: "transaction", nodes: ["record", "charge"] }],
+        nodes: [
+          { id: "record", type: "write", entity: "Order", action: "create", set: { item: "input.item", amount: "input.amount" } },
+          charge,
+          { id: "tx", type: "transaction", nodes: ["record", "charge"] },
+        ],
         edges: [{ from: "record", to: "charge" }],
       },
     }),
@@ -36,14 +64,29 @@ export function shopSpecs(opsUrl: string): unknown[] {
       input,
       output: "{'id': nodes.record.id, 'payment': nodes.charge.id}",
       flow: {
-        nodes: [charge, { id: "record", type: "write", entity: "Order", action: "create", set: { item: "input.item", amount: "input.amount", paymentId: "nodes.charge.id" } }, { id: "tx", type: "transaction", nodes: ["charge", "record"] }],
+        nodes: [
+          charge,
+          {
+            id: "record",
+            type: "write",
+            entity: "Order",
+            action: "create",
+            set: { item: "input.item", amount: "input.amount", paymentId: "nodes.charge.id" },
+          },
+          { id: "tx", type: "transaction", nodes: ["charge", "record"] },
+        ],
         edges: [{ from: "charge", to: "record" }],
       },
     }),
     tool("ship", "/orders/{orderId}/ship", {
       input: { orderId: { type: "uuid" } },
       output: "{'status': nodes.ship.status}",
-      flow: { nodes: [{ id: "ship", type: "write", entity: "Order", action: "transition", where: { id: "input.orderId" }, to: "shipped" }, { id: "tx", type: "transaction", nodes: ["ship"] }] },
+      flow: {
+        nodes: [
+          { id: "ship", type: "write", entity: "Order", action: "transition", where: { id: "input.orderId" }, to: "shipped" },
+          { id: "tx", type: "transaction", nodes: ["ship"] },
+        ],
+      },
     }),
     tool("slowReport", "/reports/slow", {
       timeout: "300ms",
@@ -82,6 +125,11 @@ export function startShop(driver: DriverName): Promise<Harness> {
 export function clerkPost(harness: () => Harness): (url: string, payload: unknown, key?: string) => Promise<LightMyRequestResponse> {
   return async (url, payload, key) => {
     const h = harness();
-    return h.server.inject({ method: "POST", url, headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}`, ...(key ? { "idempotency-key": key } : {}) }, payload: payload as Record<string, unknown> });
+    return h.server.inject({
+      method: "POST",
+      url,
+      headers: { authorization: `Bearer ${await h.token("clerk-1", ["clerk"])}`, ...(key ? { "idempotency-key": key } : {}) },
+      payload: payload as Record<string, unknown>,
+    });
   };
 }

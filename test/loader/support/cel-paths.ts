@@ -34,12 +34,24 @@ function walk(schema: Schema, value: unknown, path: (string | number)[], found: 
       const discriminator = def.discriminator as string | undefined;
       if (discriminator) {
         const tag = (value as Record<string, unknown> | null)?.[discriminator];
-        const option = options.find((o) => ((o._zod.def as unknown as { shape?: Record<string, Schema> }).shape?.[discriminator]?._zod.def as { values?: unknown[] } | undefined)?.values?.includes(tag));
+        const option = options.find((o) =>
+          (
+            (o._zod.def as unknown as { shape?: Record<string, Schema> }).shape?.[discriminator]?._zod.def as
+              { values?: unknown[] } | undefined
+          )?.values?.includes(tag),
+        );
         if (option) walk(option, value, path, found);
         return;
       }
       // Plain unions (a where value is CEL or a comparison): the branch that fits the data's shape.
-      const wanted = typeof value === "string" ? "string" : Array.isArray(value) ? "array" : typeof value === "object" && value !== null ? "object" : "other";
+      const wanted =
+        typeof value === "string"
+          ? "string"
+          : Array.isArray(value)
+            ? "array"
+            : typeof value === "object" && value !== null
+              ? "object"
+              : "other";
       const option = options.find((o) => (o === Cel ? wanted === "string" : kindOf(o) === wanted));
       if (option) walk(option, value, path, found);
       return;

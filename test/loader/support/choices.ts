@@ -61,7 +61,34 @@ export class Choices {
   text(minLength = 0): string {
     const kind = this.int(0, 3);
     if (kind === 0) return this.g(fc.string, { unit: "binary-ascii", minLength, maxLength: 16 });
-    if (kind === 1) return this.pick(["a: b", "# not a comment", "- item", "{ x }", "'quoted'", '"double"', "yes", "null", "123", "1e3", " padded ", "multi\nline", "tab\there", "~", "&anchor", "*alias", "!tag", "%directive", "@at", "`tick`", "", "---", "..."].filter((t) => t.length >= minLength));
+    if (kind === 1)
+      return this.pick(
+        [
+          "a: b",
+          "# not a comment",
+          "- item",
+          "{ x }",
+          "'quoted'",
+          '"double"',
+          "yes",
+          "null",
+          "123",
+          "1e3",
+          " padded ",
+          "multi\nline",
+          "tab\there",
+          "~",
+          "&anchor",
+          "*alias",
+          "!tag",
+          "%directive",
+          "@at",
+          "`tick`",
+          "",
+          "---",
+          "...",
+        ].filter((t) => t.length >= minLength),
+      );
     return this.g(fc.string, { unit: "grapheme", minLength, maxLength: 20 });
   }
 

@@ -8,7 +8,19 @@ import type { Choices } from "./choices";
 import { canName, Expressions, fieldTerm, type Term } from "./expressions";
 import type { NameSource } from "./names";
 
-const FIELD_TYPES: readonly FieldSpec["type"][] = ["string", "integer", "bigint", "decimal", "number", "boolean", "date", "datetime", "uuid", "enum", "json"];
+const FIELD_TYPES: readonly FieldSpec["type"][] = [
+  "string",
+  "integer",
+  "bigint",
+  "decimal",
+  "number",
+  "boolean",
+  "date",
+  "datetime",
+  "uuid",
+  "enum",
+  "json",
+];
 const RANGE_TYPES = new Set<FieldSpec["type"]>(["date", "datetime", "integer", "bigint", "decimal", "number"]);
 const SYSTEM_COLUMNS = ["id", "createdAt", "updatedAt", "version"];
 const PATTERNS = ["^[a-z]+$", "^\\+[0-9]{6,15}$", "[A-Z]", "^(a|b)*$", "\\d{3}-\\d{4}", "^[^@]+@[^@]+$"];
@@ -35,29 +47,63 @@ export function genField(c: Choices, names: NameSource, column: boolean, type: F
       const pattern = c.chance(20) ? c.pick(PATTERNS) : undefined;
       const format = c.chance(15) ? c.pick(["email", "url"] as const) : undefined;
       const fits = pattern === undefined && format === undefined;
-      return { type, ...common, ...opt({ minLength, maxLength, pattern, format, default: withDefault && fits ? "v".repeat(Math.max(minLength ?? 0, Math.min(maxLength ?? 3, 3))) : undefined }) } as FieldSpec;
+      return {
+        type,
+        ...common,
+        ...opt({
+          minLength,
+          maxLength,
+          pattern,
+          format,
+          default: withDefault && fits ? "v".repeat(Math.max(minLength ?? 0, Math.min(maxLength ?? 3, 3))) : undefined,
+        }),
+      } as FieldSpec;
     }
     case "integer":
     case "bigint":
-      return { type, ...common, ...(bounded ? { min: lo, max: hi } : {}), ...opt({ default: withDefault ? (bounded ? lo : c.int(-5, 5)) : undefined }) } as FieldSpec;
+      return {
+        type,
+        ...common,
+        ...(bounded ? { min: lo, max: hi } : {}),
+        ...opt({ default: withDefault ? (bounded ? lo : c.int(-5, 5)) : undefined }),
+      } as FieldSpec;
     case "decimal": {
       const precision = c.chance(60) ? c.int(6, 38) : undefined;
       const scale = precision !== undefined && c.chance(70) ? c.int(2, Math.min(10, precision - 4)) : undefined;
       const value = (n: number) => n / 4;
-      return { type, ...common, ...(bounded ? { min: value(lo), max: value(hi) } : {}), ...opt({ precision, scale, default: withDefault ? (c.chance(50) ? value(bounded ? hi : 0) : "12.50") : undefined }) } as FieldSpec;
+      return {
+        type,
+        ...common,
+        ...(bounded ? { min: value(lo), max: value(hi) } : {}),
+        ...opt({ precision, scale, default: withDefault ? (c.chance(50) ? value(bounded ? hi : 0) : "12.50") : undefined }),
+      } as FieldSpec;
     }
     case "number": {
       const [a, b] = [c.anyDouble(), c.anyDouble()].sort((x, y) => x - y) as [number, number];
-      return { type, ...common, ...(bounded ? { min: a, max: b } : {}), ...opt({ default: withDefault ? (bounded ? b : c.anyDouble()) : undefined }) } as FieldSpec;
+      return {
+        type,
+        ...common,
+        ...(bounded ? { min: a, max: b } : {}),
+        ...opt({ default: withDefault ? (bounded ? b : c.anyDouble()) : undefined }),
+      } as FieldSpec;
     }
     case "boolean":
       return { type, ...common, ...opt({ default: withDefault ? c.chance(50) : undefined }) } as FieldSpec;
     case "date": {
       const [a, b] = [isoDate(c), isoDate(c)].sort();
-      return { type, ...common, ...(bounded ? { min: a, max: b } : {}), ...opt({ default: withDefault ? (bounded ? a : c.pick(["today", "2024-02-29"])) : undefined }) } as FieldSpec;
+      return {
+        type,
+        ...common,
+        ...(bounded ? { min: a, max: b } : {}),
+        ...opt({ default: withDefault ? (bounded ? a : c.pick(["today", "2024-02-29"])) : undefined }),
+      } as FieldSpec;
     }
     case "datetime":
-      return { type, ...common, ...opt({ default: withDefault ? c.pick(["now", "2024-02-29T12:00:00Z", "2024-02-29T12:00:00.123+02:00"]) : undefined }) } as FieldSpec;
+      return {
+        type,
+        ...common,
+        ...opt({ default: withDefault ? c.pick(["now", "2024-02-29T12:00:00Z", "2024-02-29T12:00:00.123+02:00"]) : undefined }),
+      } as FieldSpec;
     case "uuid":
       return { type, ...common, ...opt({ default: withDefault ? (c.chance(50) ? "random" : c.uuid()) : undefined }) } as FieldSpec;
     case "enum": {
@@ -105,7 +151,12 @@ function genEntityShape(c: Choices, names: NameSource, name: string): Draft {
   const fields: Record<string, FieldSpec> = {};
   const count = c.int(1, 6);
   for (let i = 0; i < count; i++) fields[c.chance(70) ? names.referable(taken) : names.camel(taken)] = genField(c, names, true);
-  const spec: EntitySpec = { kind: "Entity", name, fields, ...opt({ description: c.chance(30) ? c.text() : undefined, renamedFrom: c.chance(10) ? `${name}Old` : undefined }) };
+  const spec: EntitySpec = {
+    kind: "Entity",
+    name,
+    fields,
+    ...opt({ description: c.chance(30) ? c.text() : undefined, renamedFrom: c.chance(10) ? `${name}Old` : undefined }),
+  };
   if (c.chance(50)) spec.status = genStatus(c, names, taken);
   if (c.chance(10)) spec.allowDataLoss = { reason: c.text(1) };
   return { spec, taken };
@@ -140,7 +191,9 @@ function addBelongsTo(c: Choices, names: NameSource, draft: Draft, all: readonly
       kind: "belongsTo",
       entity: c.pick(all).spec.name,
       ...opt({
-        onDelete: c.chance(50) ? c.pick(optional ? ["restrict", "cascade", "setNull"] as const : ["restrict", "cascade"] as const) : undefined,
+        onDelete: c.chance(50)
+          ? c.pick(optional ? (["restrict", "cascade", "setNull"] as const) : (["restrict", "cascade"] as const))
+          : undefined,
         optional: optional ? true : c.chance(10) ? false : undefined,
         immutable: c.chance(20) ? true : undefined,
         description: c.chance(10) ? c.text() : undefined,
@@ -165,7 +218,9 @@ function addHasMany(c: Choices, names: NameSource, draft: Draft, all: readonly D
 function addConstraints(c: Choices, names: NameSource, draft: Draft): void {
   const { spec } = draft;
   const fields = Object.entries(spec.fields);
-  const belongsTo = Object.entries(spec.relationships ?? {}).filter(([, r]) => r.kind === "belongsTo").map(([n]) => n);
+  const belongsTo = Object.entries(spec.relationships ?? {})
+    .filter(([, r]) => r.kind === "belongsTo")
+    .map(([n]) => n);
   const statusField = spec.status ? [spec.status.field ?? "status"] : [];
   const indexable = [...fields.filter(([, f]) => f.type !== "json").map(([n]) => n), ...belongsTo, ...statusField];
   const columnLists = () => {
@@ -183,17 +238,28 @@ function addConstraints(c: Choices, names: NameSource, draft: Draft): void {
 
   const constraintNames = new Set<string>();
   const row = new Expressions(c, rowTerms(spec), { now: false, caller: false });
-  const invariants = Array.from({ length: c.int(0, 2) }, () => ({ name: names.camel(constraintNames), rule: row.of("bool"), message: c.text(1) }));
+  const invariants = Array.from({ length: c.int(0, 2) }, () => ({
+    name: names.camel(constraintNames),
+    rule: row.of("bool"),
+    message: c.text(1),
+  }));
   if (invariants.length) spec.invariants = invariants;
 
   const rangeFields = fields.filter(([, f]) => RANGE_TYPES.has(f.type) && !f.optional);
-  const pairs = rangeFields.flatMap(([a, fa]) => rangeFields.filter(([b, fb]) => b !== a && fb.type === fa.type).map(([b]) => [a, b] as [string, string]));
+  const pairs = rangeFields.flatMap(([a, fa]) =>
+    rangeFields.filter(([b, fb]) => b !== a && fb.type === fa.type).map(([b]) => [a, b] as [string, string]),
+  );
   if (pairs.length && c.chance(50)) {
-    spec.noOverlap = [{
-      name: names.camel(constraintNames),
-      range: c.pick(pairs),
-      ...opt({ per: c.chance(50) && belongsTo.length ? c.some(belongsTo, 2, 70) : undefined, where: c.chance(50) ? row.of("bool", 1) : undefined }),
-    }];
+    spec.noOverlap = [
+      {
+        name: names.camel(constraintNames),
+        range: c.pick(pairs),
+        ...opt({
+          per: c.chance(50) && belongsTo.length ? c.some(belongsTo, 2, 70) : undefined,
+          where: c.chance(50) ? row.of("bool", 1) : undefined,
+        }),
+      },
+    ];
     if (spec.noOverlap[0]!.per?.length === 0) delete spec.noOverlap[0]!.per;
   }
 }
@@ -209,7 +275,8 @@ export function rowTerms(spec: EntitySpec, prefix = ""): Term[] {
   const bare = prefix === "";
   for (const [name, field] of Object.entries(spec.fields)) if (canName(name, bare)) terms.push(fieldTerm(`${prefix}${name}`, field));
   for (const [name, rel] of Object.entries(spec.relationships ?? {})) {
-    if (rel.kind === "belongsTo" && canName(`${name}Id`, bare)) terms.push({ text: `${prefix}${name}Id`, cel: "string", meaning: "uuid", nullable: rel.optional === true });
+    if (rel.kind === "belongsTo" && canName(`${name}Id`, bare))
+      terms.push({ text: `${prefix}${name}Id`, cel: "string", meaning: "uuid", nullable: rel.optional === true });
   }
   if (spec.status) {
     const field = spec.status.field ?? "status";

@@ -19,12 +19,30 @@ export interface Term {
 }
 
 const KIND_OF: Record<FieldSpec["type"], CelKind | "dyn"> = {
-  string: "string", uuid: "string", date: "string", enum: "string", integer: "int", bigint: "int",
-  decimal: "decimal", number: "double", boolean: "bool", datetime: "timestamp", json: "dyn",
+  string: "string",
+  uuid: "string",
+  date: "string",
+  enum: "string",
+  integer: "int",
+  bigint: "int",
+  decimal: "decimal",
+  number: "double",
+  boolean: "bool",
+  datetime: "timestamp",
+  json: "dyn",
 };
 const MEANING_OF: Record<FieldSpec["type"], Meaning> = {
-  string: "string", uuid: "uuid", date: "date", enum: "enum", integer: "int", bigint: "int",
-  decimal: "decimal", number: "double", boolean: "bool", datetime: "timestamp", json: "json",
+  string: "string",
+  uuid: "uuid",
+  date: "date",
+  enum: "enum",
+  integer: "int",
+  bigint: "int",
+  decimal: "decimal",
+  number: "double",
+  boolean: "bool",
+  datetime: "timestamp",
+  json: "json",
 };
 const STRING_CHARS = ["a", "Z", "0", " ", "_", ".", ":", "/", "-", "#", '"', "é", "🙂", "\\", "'"];
 const CEL_KINDS: readonly CelKind[] = ["string", "int", "double", "decimal", "bool", "timestamp"];
@@ -131,7 +149,11 @@ export class Expressions {
           ...this.nullableGuard("int"),
         ])();
       case "double":
-        return this.c.pick([() => `(${sub("double")} + ${sub("double")})`, () => `double(${sub("int")})`, () => `double(${sub("decimal")})`])();
+        return this.c.pick([
+          () => `(${sub("double")} + ${sub("double")})`,
+          () => `double(${sub("int")})`,
+          () => `double(${sub("decimal")})`,
+        ])();
       case "decimal":
         // Decimals mix with ints, never with doubles without a conversion.
         return this.c.pick([
@@ -152,7 +174,9 @@ export class Expressions {
           () => `${sub("string")}.startsWith(${this.literal("string")})`,
           () => `${sub("string")}.matches('^[a-z]*$')`,
           ...this.nullChecks(),
-          ...(this.opts.caller ? [() => `(${this.literal("string")} in caller.roles)`, () => `(size(caller.roles) > ${this.c.int(0, 3)})`] : []),
+          ...(this.opts.caller
+            ? [() => `(${this.literal("string")} in caller.roles)`, () => `(size(caller.roles) > ${this.c.int(0, 3)})`]
+            : []),
         ])();
       case "timestamp":
         return `(${sub("timestamp")} + duration('${this.c.int(1, 48)}h'))`;
@@ -183,10 +207,12 @@ export class Expressions {
   private nullableGuard(kind: CelKind): (() => string)[] {
     const nullable = this.terms.filter((t) => t.nullable && t.cel === kind);
     if (!nullable.length) return [];
-    return [() => {
-      const t = this.c.pick(nullable).text;
-      return `(${t} == null ? ${this.literal(kind)} : ${t})`;
-    }];
+    return [
+      () => {
+        const t = this.c.pick(nullable).text;
+        return `(${t} == null ? ${this.literal(kind)} : ${t})`;
+      },
+    ];
   }
 }
 

@@ -51,7 +51,11 @@ export function genFlow(c: Choices, names: NameSource, ctx: FlowContext): Genera
   if (builder.spare() > 0 && c.chance(50)) builder.block(exits, 2, false);
   builder.extraEdges();
   const ordered = c.chance(30) ? c.shuffle(builder.nodes) : builder.nodes;
-  return { nodes: ordered, edges: c.chance(20) ? c.shuffle(builder.edges) : builder.edges, outputTerms: [...builder.outputs.values()].flat() };
+  return {
+    nodes: ordered,
+    edges: c.chance(20) ? c.shuffle(builder.edges) : builder.edges,
+    outputTerms: [...builder.outputs.values()].flat(),
+  };
 }
 
 class FlowBuilder {
@@ -134,7 +138,9 @@ class FlowBuilder {
       : this.node(preds, (id, e) => {
           const numeric = this.c.chance(30);
           this.valueKinds.set(id, numeric ? "int" : "string");
-          const cases: (string | number)[] = numeric ? this.c.some([1, 2, 3, 10], 3, 60) : this.c.some(["a", "gold", "x y", "true", "1"], 3, 60);
+          const cases: (string | number)[] = numeric
+            ? this.c.some([1, 2, 3, 10], 3, 60)
+            : this.c.some(["a", "gold", "x y", "true", "1"], 3, 60);
           if (cases.length === 0) cases.push(numeric ? 0 : "only");
           return { id, type: "switch", value: e.of(numeric ? "int" : "string"), cases };
         });
@@ -166,7 +172,14 @@ class FlowBuilder {
     const base = { id, ...opt({ description: this.c.chance(10) ? this.c.text() : undefined }) };
     const spec: FlowNodeSpec =
       type === "transaction"
-        ? { ...base, type, nodes: members, ...opt({ isolation: this.c.chance(40) ? this.c.pick(["readCommitted", "repeatableRead", "serializable"] as const) : undefined }) }
+        ? {
+            ...base,
+            type,
+            nodes: members,
+            ...opt({
+              isolation: this.c.chance(40) ? this.c.pick(["readCommitted", "repeatableRead", "serializable"] as const) : undefined,
+            }),
+          }
         : { ...base, type, nodes: members, policy: this.retryPolicy() };
     this.nodes.push(spec);
     this.scopeStack[this.scopeStack.length - 1]?.push(id);
@@ -202,8 +215,17 @@ class FlowBuilder {
   }
 
   private execNode(id: string, e: Expressions): FlowNodeSpec {
-    const base = { id, ...opt({ description: this.c.chance(10) ? this.c.text() : undefined, timeout: this.c.chance(15) ? this.duration() : undefined }) };
-    const external = () => ({ ...base, ...opt({ retry: this.c.chance(20) ? this.retryPolicy() : undefined, secret: this.c.chance(20) ? this.names.secret(new Set()) : undefined }) });
+    const base = {
+      id,
+      ...opt({ description: this.c.chance(10) ? this.c.text() : undefined, timeout: this.c.chance(15) ? this.duration() : undefined }),
+    };
+    const external = () => ({
+      ...base,
+      ...opt({
+        retry: this.c.chance(20) ? this.retryPolicy() : undefined,
+        secret: this.c.chance(20) ? this.names.secret(new Set()) : undefined,
+      }),
+    });
     const kinds: (() => FlowNodeSpec)[] = [
       () => ({ ...base, ...this.read(e) }),
       () => ({ ...base, ...this.write(e) }),
@@ -217,7 +239,13 @@ class FlowBuilder {
       () => ({ ...external(), ...this.http(e) }),
       () => ({ ...base, ...this.policyCheck(e) }),
       () => ({ ...base, type: "assert", condition: e.of("bool"), error: this.nodeError() }),
-      () => ({ ...base, type: "sql", query: this.c.text(1), mode: this.c.pick(["read", "write"] as const), ...opt({ params: this.c.chance(50) ? Array.from({ length: this.c.int(0, 3) }, () => e.any(1).text) : undefined }) }),
+      () => ({
+        ...base,
+        type: "sql",
+        query: this.c.text(1),
+        mode: this.c.pick(["read", "write"] as const),
+        ...opt({ params: this.c.chance(50) ? Array.from({ length: this.c.int(0, 3) }, () => e.any(1).text) : undefined }),
+      }),
     ];
     return this.c.pick(kinds)();
   }
@@ -233,7 +261,11 @@ class FlowBuilder {
         where: this.c.chance(70) ? this.where(entity, e) : undefined,
         one: one ? true : this.c.chance(20) ? false : undefined,
         limit: !one && this.c.chance(30) ? this.c.int(1, 10_000) : undefined,
-        orderBy: this.c.chance(30) ? this.c.some(columns, 2).map((field) => ({ field, ...opt({ direction: this.c.chance(50) ? this.c.pick(["asc", "desc"] as const) : undefined }) })) : undefined,
+        orderBy: this.c.chance(30)
+          ? this.c
+              .some(columns, 2)
+              .map((field) => ({ field, ...opt({ direction: this.c.chance(50) ? this.c.pick(["asc", "desc"] as const) : undefined }) }))
+          : undefined,
         lock: this.c.chance(30) ? this.c.pick(["update", "share"] as const) : undefined,
       }),
     };
@@ -247,7 +279,9 @@ class FlowBuilder {
       else {
         const ops = this.c.some(["eq", "ne", "lt", "lte", "gt", "gte", "in"] as const, 2);
         if (ops.length === 0) ops.push("eq");
-        where[name] = Object.fromEntries(ops.map((op) => [op, op === "in" ? `[${e.valueFor(field)}, ${e.valueFor(field)}]` : e.valueFor(field)]));
+        where[name] = Object.fromEntries(
+          ops.map((op) => [op, op === "in" ? `[${e.valueFor(field)}, ${e.valueFor(field)}]` : e.valueFor(field)]),
+        );
       }
     }
     return where;
@@ -255,7 +289,9 @@ class FlowBuilder {
 
   private write(e: Expressions): Omit<NodeOfType<"write">, "id"> {
     const entity = this.c.pick(this.ctx.entities);
-    const settable = Object.entries(columnFields(entity)).filter(([name, f]) => !SYSTEM.has(name) && name !== statusField(entity) && !f.immutable);
+    const settable = Object.entries(columnFields(entity)).filter(
+      ([name, f]) => !SYSTEM.has(name) && name !== statusField(entity) && !f.immutable,
+    );
     const actions = ["create", "delete", ...(settable.length ? ["update"] : []), ...(entity.status ? ["transition"] : [])] as const;
     const action = this.c.pick(actions as readonly NodeOfType<"write">["action"][]);
     const set = (pairs: [string, FieldSpec][]) => Object.fromEntries(pairs.map(([n, f]) => [n, e.valueFor(f)]));
@@ -264,7 +300,11 @@ class FlowBuilder {
       case "create": {
         const all = Object.entries(columnFields(entity)).filter(([name]) => !SYSTEM.has(name) && name !== statusField(entity));
         const required = all.filter(([, f]) => !f.optional && f.default === undefined);
-        const optional = this.c.some(all.filter((p) => !required.includes(p)), 3, 30);
+        const optional = this.c.some(
+          all.filter((p) => !required.includes(p)),
+          3,
+          30,
+        );
         return { type: "write", entity: entity.name, action, set: set([...required, ...optional]) };
       }
       case "update": {
@@ -288,9 +328,20 @@ class FlowBuilder {
     const idempotencyKey = this.c.chance(20) ? e.of("string") : undefined;
     const customer = this.c.chance(50) ? e.of("string") : undefined;
     if (this.c.chance(60)) {
-      return { type: "payment", action: "charge", amount: e.of("int"), currency: this.c.chance(50) ? "'eur'" : e.of("string"), ...opt({ customer, idempotencyKey, compensate: this.c.chance(50) ? this.c.pick(["refund", "none"] as const) : undefined }) };
+      return {
+        type: "payment",
+        action: "charge",
+        amount: e.of("int"),
+        currency: this.c.chance(50) ? "'eur'" : e.of("string"),
+        ...opt({ customer, idempotencyKey, compensate: this.c.chance(50) ? this.c.pick(["refund", "none"] as const) : undefined }),
+      };
     }
-    return { type: "payment", action: "refund", payment: e.of("string"), ...opt({ amount: this.c.chance(50) ? e.of("int") : undefined, customer, idempotencyKey }) };
+    return {
+      type: "payment",
+      action: "refund",
+      payment: e.of("string"),
+      ...opt({ amount: this.c.chance(50) ? e.of("int") : undefined, customer, idempotencyKey }),
+    };
   }
 
   private http(e: Expressions): Omit<NodeOfType<"http">, "id"> {
@@ -310,7 +361,8 @@ class FlowBuilder {
 
   private policyCheck(e: Expressions): Omit<NodeOfType<"policyCheck">, "id"> {
     const error = this.c.chance(40) ? this.nodeError() : undefined;
-    if (this.ctx.policies.length && this.c.chance(50)) return { type: "policyCheck", policy: this.c.pick(this.ctx.policies), ...opt({ error }) };
+    if (this.ctx.policies.length && this.c.chance(50))
+      return { type: "policyCheck", policy: this.c.pick(this.ctx.policies), ...opt({ error }) };
     return { type: "policyCheck", rule: e.of("bool"), ...opt({ error }) };
   }
 
@@ -339,7 +391,12 @@ class FlowBuilder {
       case "if":
         return [scalar(self, "bool")];
       case "payment":
-        return [scalar(`${self}.id`, "string"), scalar(`${self}.status`, "string"), scalar(`${self}.amount`, "int"), scalar(`${self}.currency`, "string")];
+        return [
+          scalar(`${self}.id`, "string"),
+          scalar(`${self}.status`, "string"),
+          scalar(`${self}.amount`, "int"),
+          scalar(`${self}.currency`, "string"),
+        ];
       case "email":
         return [scalar(`${self}.messageId`, "string")];
       case "http":
@@ -363,7 +420,12 @@ function statusField(entity: EntitySpec): string | undefined {
 
 /** Every column a where/set/orderBy may name, as a field definition (relationships are uuids). */
 export function columnFields(entity: EntitySpec): Record<string, FieldSpec> {
-  const columns: Record<string, FieldSpec> = { id: { type: "uuid" }, createdAt: { type: "datetime" }, updatedAt: { type: "datetime" }, version: { type: "integer" } };
+  const columns: Record<string, FieldSpec> = {
+    id: { type: "uuid" },
+    createdAt: { type: "datetime" },
+    updatedAt: { type: "datetime" },
+    version: { type: "integer" },
+  };
   for (const [name, field] of Object.entries(entity.fields)) columns[name] = field;
   for (const [name, rel] of Object.entries(entity.relationships ?? {})) {
     if (rel.kind === "belongsTo") columns[name] = { type: "uuid", ...opt({ optional: rel.optional, immutable: rel.immutable }) };

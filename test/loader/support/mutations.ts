@@ -16,14 +16,59 @@ type Doc = Record<string, unknown>;
 
 /** Keys whose removal always breaks a document ("*" matches any one segment). */
 const REQUIRED: readonly (readonly string[])[] = [
-  ["kind"], ["name"], ["fields"], ["trigger"], ["flow"], ["rule"], ["flow", "nodes"],
-  ["flow", "nodes", "*", "id"], ["flow", "nodes", "*", "type"], ["fields", "*", "type"], ["input", "*", "type"],
-  ["relationships", "*", "kind"], ["relationships", "*", "entity"], ["invariants", "*", "rule"],
-  ["status", "initial"], ["status", "states"], ["flow", "edges", "*", "from"], ["flow", "edges", "*", "to"],
+  ["kind"],
+  ["name"],
+  ["fields"],
+  ["trigger"],
+  ["flow"],
+  ["rule"],
+  ["flow", "nodes"],
+  ["flow", "nodes", "*", "id"],
+  ["flow", "nodes", "*", "type"],
+  ["fields", "*", "type"],
+  ["input", "*", "type"],
+  ["relationships", "*", "kind"],
+  ["relationships", "*", "entity"],
+  ["invariants", "*", "rule"],
+  ["status", "initial"],
+  ["status", "states"],
+  ["flow", "edges", "*", "from"],
+  ["flow", "edges", "*", "to"],
 ];
 
 /** Text that YAML gives a meaning to, for the byte-level mutations. */
-const YAML_NOISE = ["&a ", "*a", "*", "!!binary ", "!!int ", "? ", "<<: *x\n", "\t", "\u0000", "\ufeff", "%YAML 1.1\n", "---\n", "...\n", "[{", "}}", '"', "'", "#", "@", "`", "|", ">-", ": ", "- ", "\r\n", "\\", "\ud800", "🙂", "{a: 1, a: 2}", "&x [*x]"];
+const YAML_NOISE = [
+  "&a ",
+  "*a",
+  "*",
+  "!!binary ",
+  "!!int ",
+  "? ",
+  "<<: *x\n",
+  "\t",
+  "\u0000",
+  "\ufeff",
+  "%YAML 1.1\n",
+  "---\n",
+  "...\n",
+  "[{",
+  "}}",
+  '"',
+  "'",
+  "#",
+  "@",
+  "`",
+  "|",
+  ">-",
+  ": ",
+  "- ",
+  "\r\n",
+  "\\",
+  "\ud800",
+  "🙂",
+  "{a: 1, a: 2}",
+  "&x [*x]",
+];
 
 export function mutate(c: Choices, documents: readonly Doc[]): Mutation {
   const docs = structuredClone(documents) as Doc[];
@@ -35,7 +80,10 @@ export function mutate(c: Choices, documents: readonly Doc[]): Mutation {
       const path = c.pick(keyPaths(doc));
       if (!path) return objects("nothing to delete", false);
       removeAt(doc, path);
-      return objects(`delete ${show(path)}`, REQUIRED.some((p) => matches(path, p)));
+      return objects(
+        `delete ${show(path)}`,
+        REQUIRED.some((p) => matches(path, p)),
+      );
     },
     () => {
       const path = c.pick(keyPaths(doc));
@@ -95,22 +143,29 @@ export function mutate(c: Choices, documents: readonly Doc[]): Mutation {
       const [from, to] = [c.pick(ids), c.pick(ids)];
       (flow.edges ??= []).push({ from, to });
       const kind = (id: string) => flow.nodes.find((n) => n.id === id)?.type;
-      const bad = from === "ghostNode" || to === "ghostNode" || from === to || ["if", "switch", "transaction", "retry"].includes(kind(from)!) || ["transaction", "retry"].includes(kind(to)!);
+      const bad =
+        from === "ghostNode" ||
+        to === "ghostNode" ||
+        from === to ||
+        ["if", "switch", "transaction", "retry"].includes(kind(from)!) ||
+        ["transaction", "retry"].includes(kind(to)!);
       return objects(`edge ${from} -> ${to}`, bad);
     },
     () => textMutation(c, docs, "truncate", (text) => text.slice(0, c.int(0, text.length))),
     () => textMutation(c, docs, "insert noise", (text) => insert(c, text, c.pick(YAML_NOISE))),
     () => textMutation(c, docs, "insert random", (text) => insert(c, text, c.text())),
-    () => textMutation(c, docs, "replace a byte", (text) => {
-      const at = c.int(0, Math.max(0, text.length - 1));
-      return text.slice(0, at) + String.fromCharCode(c.int(0, 0x7f)) + text.slice(at + 1);
-    }),
-    () => textMutation(c, docs, "indent a line", (text) => {
-      const lines = text.split("\n");
-      const at = c.int(0, lines.length - 1);
-      lines[at] = `${c.pick([" ", "  ", "\t", "- "])}${lines[at]}`;
-      return lines.join("\n");
-    }),
+    () =>
+      textMutation(c, docs, "replace a byte", (text) => {
+        const at = c.int(0, Math.max(0, text.length - 1));
+        return text.slice(0, at) + String.fromCharCode(c.int(0, 0x7f)) + text.slice(at + 1);
+      }),
+    () =>
+      textMutation(c, docs, "indent a line", (text) => {
+        const lines = text.split("\n");
+        const at = c.int(0, lines.length - 1);
+        lines[at] = `${c.pick([" ", "  ", "\t", "- "])}${lines[at]}`;
+        return lines.join("\n");
+      }),
   ];
   return c.pick(kinds)();
 }
@@ -129,7 +184,13 @@ function insert(c: Choices, text: string, piece: string): string {
 }
 
 function isTool(doc: Doc): boolean {
-  return doc.kind === "Tool" && typeof doc.flow === "object" && doc.flow !== null && Array.isArray((doc.flow as { nodes?: unknown }).nodes) && (doc.flow as { nodes: unknown[] }).nodes.length > 0;
+  return (
+    doc.kind === "Tool" &&
+    typeof doc.flow === "object" &&
+    doc.flow !== null &&
+    Array.isArray((doc.flow as { nodes?: unknown }).nodes) &&
+    (doc.flow as { nodes: unknown[] }).nodes.length > 0
+  );
 }
 
 /** Paths to every value in the document, the document itself included. */

@@ -13,16 +13,80 @@ export const CEL_KEYWORDS = new Set(["true", "false", "null", "in"]);
  * words and the built-in type constants. After a dot (`input.type`) they are fine.
  */
 export const NOT_BARE = new Set([
-  ...CEL_KEYWORDS, "as", "break", "const", "continue", "else", "for", "function", "if", "import", "let",
-  "loop", "package", "namespace", "return", "var", "void", "while", "prototype",
-  "string", "bool", "int", "uint", "double", "map", "list", "bytes", "type",
+  ...CEL_KEYWORDS,
+  "as",
+  "break",
+  "const",
+  "continue",
+  "else",
+  "for",
+  "function",
+  "if",
+  "import",
+  "let",
+  "loop",
+  "package",
+  "namespace",
+  "return",
+  "var",
+  "void",
+  "while",
+  "prototype",
+  "string",
+  "bool",
+  "int",
+  "uint",
+  "double",
+  "map",
+  "list",
+  "bytes",
+  "type",
 ]);
 
 const CAMEL = [
-  "name", "email", "amount", "startDate", "note", "count", "total", "active", "kind", "type", "status",
-  "constructor", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf", "size", "int", "string",
-  "now", "input", "nodes", "caller", "in", "null", "true", "yes", "no", "on", "x", "e1", "prototype",
-  "map", "list", "bytes", "double", "bool", "as", "if", "for", "while", "return", "package",
+  "name",
+  "email",
+  "amount",
+  "startDate",
+  "note",
+  "count",
+  "total",
+  "active",
+  "kind",
+  "type",
+  "status",
+  "constructor",
+  "toString",
+  "valueOf",
+  "hasOwnProperty",
+  "isPrototypeOf",
+  "size",
+  "int",
+  "string",
+  "now",
+  "input",
+  "nodes",
+  "caller",
+  "in",
+  "null",
+  "true",
+  "yes",
+  "no",
+  "on",
+  "x",
+  "e1",
+  "prototype",
+  "map",
+  "list",
+  "bytes",
+  "double",
+  "bool",
+  "as",
+  "if",
+  "for",
+  "while",
+  "return",
+  "package",
 ];
 const PASCAL = ["Customer", "Room", "Reservation", "Invoice", "Object", "Function", "Map", "String", "Null", "True", "Row", "A"];
 const STATES = ["pending", "active", "done", "cancelled", "on_hold", "b_2", "null", "true", "in", "yes"];
@@ -52,7 +116,9 @@ export class NameSource {
 
   /** Node ids are named in expressions (`nodes.<id>`), so never a CEL keyword. */
   nodeId(taken: Set<string>): string {
-    let id = this.c.chance(50) ? this.c.pick(["load", "check", "save", "charge", "notify", "tx", "size", "constructor", "input"]) : this.c.matching(/^[a-z][A-Za-z0-9_]{0,7}$/);
+    let id = this.c.chance(50)
+      ? this.c.pick(["load", "check", "save", "charge", "notify", "tx", "size", "constructor", "input"])
+      : this.c.matching(/^[a-z][A-Za-z0-9_]{0,7}$/);
     if (NOT_BARE.has(id)) id = `${id}_`;
     return unique(taken, id);
   }

@@ -48,7 +48,9 @@ function buildSpecSet(c: Choices): GeneratedSpecs {
     rule: `nodes.${c.pick(["load", "x"])}.customerId == caller.id || input.${c.pick(["a", "size"])} == ${quote(c.text())}`,
   }));
   const toolNames = new Set<string>();
-  const tools = Array.from({ length: c.int(1, 3) }, (_, index) => genTool(c, names, { entities, callerPolicies: callerOnly.map((p) => p.name), toolNames, index }));
+  const tools = Array.from({ length: c.int(1, 3) }, (_, index) =>
+    genTool(c, names, { entities, callerPolicies: callerOnly.map((p) => p.name), toolNames, index }),
+  );
   return { entities, policies: [...callerOnly, ...free], tools };
 }
 
@@ -78,7 +80,12 @@ function genTool(c: Choices, names: NameSource, ctx: ToolContext): ToolSpec {
     if (c.chance(30)) path += "/";
     trigger = { http: { method: c.pick(["GET", "POST", "PUT", "PATCH", "DELETE"] as const), path } };
   } else if (kind === "schedule") {
-    trigger = { schedule: { cron: cron(c), ...opt({ timezone: c.chance(50) ? c.pick(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]) : undefined }) } };
+    trigger = {
+      schedule: {
+        cron: cron(c),
+        ...opt({ timezone: c.chance(50) ? c.pick(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]) : undefined }),
+      },
+    };
   } else {
     trigger = { webhook: { path: `/hooks/t${ctx.index}`, secret: names.secret(new Set()) } };
   }
@@ -88,13 +95,19 @@ function genTool(c: Choices, names: NameSource, ctx: ToolContext): ToolSpec {
     if (kind === "schedule") field.optional = true;
     input[names.camel(inputNames)] = field;
   }
-  const inputTerms = Object.entries(input).filter(([n]) => canName(n, false)).map(([n, f]) => fieldTerm(`input.${n}`, f));
+  const inputTerms = Object.entries(input)
+    .filter(([n]) => canName(n, false))
+    .map(([n, f]) => fieldTerm(`input.${n}`, f));
   if (kind === "webhook" && c.chance(50)) {
     trigger.webhook!.eventId = new Expressions(c, [...inputTerms, CALLER], { now: true, caller: true }).of("string");
   }
   const secretNames = new Set<string>();
   const secrets = c.chance(30) ? Array.from({ length: c.int(1, 2) }, () => names.secret(secretNames)) : [];
-  const terms: Term[] = [...inputTerms, CALLER, ...secrets.map((s) => ({ text: `secrets.${s}`, cel: "string" as const, meaning: "string" as const, nullable: false }))];
+  const terms: Term[] = [
+    ...inputTerms,
+    CALLER,
+    ...secrets.map((s) => ({ text: `secrets.${s}`, cel: "string" as const, meaning: "string" as const, nullable: false })),
+  ];
 
   const flow = genFlow(c, names, { entities: ctx.entities, policies: ctx.callerPolicies, terms, budget: c.int(1, 8) });
   const full = new Expressions(c, [...terms, ...flow.outputTerms], { now: true, caller: true });
@@ -127,7 +140,9 @@ function genTool(c: Choices, names: NameSource, ctx: ToolContext): ToolSpec {
       timeout: c.chance(40) ? `${c.int(1, 60)}s` : undefined,
       idempotency: c.chance(40) ? c.pick(["required", "optional", "none"] as const) : undefined,
       secrets: secrets.length ? secrets : undefined,
-      acknowledge: c.chance(20) ? [{ rule: `Y00${c.int(1, 9)}`, reason: c.text(1), ...opt({ node: c.chance(50) ? c.pick(nodeIds) : undefined }) }] : undefined,
+      acknowledge: c.chance(20)
+        ? [{ rule: `Y00${c.int(1, 9)}`, reason: c.text(1), ...opt({ node: c.chance(50) ? c.pick(nodeIds) : undefined }) }]
+        : undefined,
       output,
     }),
     flow: { nodes: flow.nodes, ...(flow.edges.length || c.chance(20) ? { edges: flow.edges } : {}) },
@@ -135,6 +150,13 @@ function genTool(c: Choices, names: NameSource, ctx: ToolContext): ToolSpec {
 }
 
 function cron(c: Choices): string {
-  const part = (lo: number, hi: number) => c.pick([() => "*", () => String(c.int(lo, hi)), () => `*/${c.int(1, hi)}`, () => `${lo}-${hi}`, () => `${c.int(lo, hi)},${c.int(lo, hi)}`])();
+  const part = (lo: number, hi: number) =>
+    c.pick([
+      () => "*",
+      () => String(c.int(lo, hi)),
+      () => `*/${c.int(1, hi)}`,
+      () => `${lo}-${hi}`,
+      () => `${c.int(lo, hi)},${c.int(lo, hi)}`,
+    ])();
   return [part(0, 59), part(0, 23), part(1, 31), part(1, 12), part(0, 7)].join(" ");
 }
