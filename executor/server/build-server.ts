@@ -154,13 +154,7 @@ function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyL
     // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
     frameworkErrors: (_error, request, reply) => {
       const error = ToolError.of("INVALID_INPUT", "the URL is not valid", [{ path: "path", message: "has a malformed percent-encoding" }]);
-      return respond(request, reply, "", {
-        status: 400,
-        body: error.toBody(),
-        headers: { [INVOCATION_HEADER]: newInvocationId() },
-        code: error.code,
-        durationMs: 0,
-      });
+      return refuseBeforeAnyTool(respond, request, reply, error);
     },
   }) as unknown as ExecutorServer;
   Object.assign(server, { executor, metrics });
@@ -169,6 +163,17 @@ function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyL
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   return server;
+}
+
+/** A refusal before any tool is known (no route, an undecodable URL): the structured body under a fresh invocation id. */
+function refuseBeforeAnyTool(respond: Respond, request: FastifyRequest, reply: FastifyReply, error: ToolError) {
+  return respond(request, reply, "", {
+    status: error.status,
+    body: error.toBody(),
+    headers: { [INVOCATION_HEADER]: newInvocationId() },
+    code: error.code,
+    durationMs: 0,
+  });
 }
 
 /** One route per tool, then health, readiness and metrics. */
@@ -197,13 +202,7 @@ function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiri
 function registerErrorHandlers(server: ExecutorServer, { app, executor }: Wiring, respond: Respond, bodyLimit: number): void {
   server.setNotFoundHandler(async (request, reply) => {
     const error = ToolError.of("ROUTE_NOT_FOUND", `no tool serves ${request.method} ${request.url.split("?")[0]}`);
-    return respond(request, reply, "", {
-      status: 404,
-      body: error.toBody(),
-      headers: { [INVOCATION_HEADER]: newInvocationId() },
-      code: error.code,
-      durationMs: 0,
-    });
+    return refuseBeforeAnyTool(respond, request, reply, error);
   });
   server.setErrorHandler(async (error: Error & { code?: string; statusCode?: number }, request, reply) => {
     const toolName = (request.routeOptions.config as { tool?: string } | undefined)?.tool ?? NO_ROUTE.tool;
