@@ -19,7 +19,7 @@ import type { CliIO } from "../../cli/io";
 import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
 import { toolRoute } from "../../contracts/routes";
-import { readManifest, type AppManifest } from "../../executor/app/manifest";
+import { manifestPlanHash, readManifest, type AppManifest } from "../../executor/app/manifest";
 import { provideExecutorBundle } from "../../build/bundle-executor";
 import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
@@ -152,7 +152,8 @@ describe("fascia build", () => {
       FASCIA_SECRET_PAYMENTS_API_KEY: "sk_test_bundle",
       FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "whsec_bundle",
       FASCIA_SMTP_URL: mail.url,
-      FASCIA_PLAN_HASH: "0123abcd",
+      // What the deployment of these specs sets (test/components/plan-hash.test.ts checks that it does).
+      FASCIA_PLAN_HASH: manifestPlanHash(manifest),
       PORT: "0",
     };
   }, 60_000);
@@ -177,7 +178,12 @@ describe("fascia build", () => {
     const run = spawnBundle(image, serveEnv);
     try {
       const started = await run.line((l) => typeof l.address === "string");
-      expect(started).toMatchObject({ severity: "INFO", planHash: "0123abcd", tools: manifest.specs.tools.length });
+      expect(started).toMatchObject({
+        severity: "INFO",
+        planHash: serveEnv.FASCIA_PLAN_HASH,
+        planChecked: true,
+        tools: manifest.specs.tools.length,
+      });
       const base = started.address as string;
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${base}/readyz`);
@@ -201,7 +207,8 @@ describe("fascia build", () => {
         severity: "INFO",
         app: expect.stringMatching(/^applied 0001_/),
         executor: ["0001_idempotency_and_audit"],
-        planHash: "0123abcd",
+        planHash: serveEnv.FASCIA_PLAN_HASH,
+        planChecked: true,
       }),
     ]);
     const ledger = async () =>
@@ -280,6 +287,22 @@ describe("fascia build", () => {
     const failure = JSON.parse(run.stderr().trim()) as { severity: string; message: string };
     expect(failure.severity).toBe("ERROR");
     expect(failure.message).toMatch(/^the executor cannot start: missing secrets: FASCIA_SECRET_PAYMENTS_API_KEY \(/);
+  });
+
+  it("refuses to serve or migrate under another FASCIA_PLAN_HASH (exit 3), naming both hashes", async () => {
+    const other = "0".repeat(64);
+    for (const mode of ["serve", "migrate"]) {
+      const run = spawnBundle(image, { ...serveEnv, FASCIA_RUN: mode, FASCIA_PLAN_HASH: other });
+      expect(await run.exit).toBe(3);
+      expect(run.lines).toEqual([]);
+      expect(JSON.parse(run.stderr().trim())).toMatchObject({
+        severity: "ERROR",
+        mode,
+        planHash: other,
+        manifestPlanHash: serveEnv.FASCIA_PLAN_HASH,
+        message: expect.stringMatching(/refuse/),
+      });
+    }
   });
 
   it("says why when it cannot run: unknown FASCIA_RUN (2), unreachable database (1), a pglite: URL in the image (1)", async () => {
