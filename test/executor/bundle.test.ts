@@ -23,6 +23,10 @@ import { manifestPlanHash, readManifest, type AppManifest } from "../../executor
 import { provideExecutorBundle } from "../../build/bundle-executor";
 import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
+import { specsFromObjects } from "../../components/spec-input";
+import { assessSpecs } from "../../risk/engine";
+import { findingsText } from "../../risk/report/finding";
+import { GREEN_TOOL, ITEM, RED_TOOL, YELLOW_TOOL } from "../components/support/small-app";
 
 const ISSUER = "https://issuer.bundle.test";
 const AUDIENCE = "https://reservations.bundle.test";
@@ -95,6 +99,31 @@ describe("fascia build", () => {
     expect(existsSync(join(out, "manifest.json"))).toBe(false);
     rmSync(out, { recursive: true, force: true });
     rmSync(specs, { recursive: true, force: true });
+  });
+
+  it("refuses, writing nothing, when a tool may not deploy (Red, or Yellow unacknowledged), with the findings", async () => {
+    const work = mkdtempSync(join(tmpdir(), "fascia-build-refused-"));
+    for (const [label, tool] of [
+      ["red", RED_TOOL],
+      ["yellow", YELLOW_TOOL],
+    ] as const) {
+      const specs = join(work, label);
+      mkdirSync(specs);
+      for (const spec of [ITEM, GREEN_TOOL, tool]) writeFileSync(join(specs, `${spec.name}.json`), JSON.stringify(spec));
+      const out = join(work, `${label}-image`);
+      const io = captureIO();
+      expect(await runCli(["build", specs, "--out", out], io)).toBe(1);
+      expect(existsSync(out)).toBe(false);
+      expect(io.stdout).toEqual([]);
+      const [refused] = assessSpecs(specsFromObjects([ITEM, GREEN_TOOL, tool], label)).filter((a) => a.name === tool.name);
+      const stderr = io.stderr.join("\n");
+      expect(stderr).toMatch(/^fascia build: 1 of 2 tools may not deploy, so no image was built:\n/);
+      expect(stderr).toContain(`tool ${tool.name} may not deploy: it is ${label.toUpperCase()}`);
+      // The shared renderer's lines, every finding with its hint.
+      expect(stderr).toContain(findingsText(refused!.findings));
+      expect(stderr).not.toContain(GREEN_TOOL.name);
+    }
+    rmSync(work, { recursive: true, force: true });
   });
 
   it("in an installed package (no sources to bundle) copies the prebuilt bundle and its map, or says it is missing", async () => {
