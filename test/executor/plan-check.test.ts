@@ -105,6 +105,14 @@ describe("the plan hash of a manifest", () => {
       expect(message).toContain(`governed plan ${OTHER_HASH} (FASCIA_PLAN_HASH)`);
       expect(message).toMatch(/Rebuild it with `fascia build <specDir> --out <folder>` from the specs the deployment names/);
       expect(await ledgerExists()).toBe(false);
+      // Decided before connecting: an unreachable database makes no difference.
+      const unreachable = {
+        ...serveEnv,
+        FASCIA_DB_URL: "postgres://postgres@127.0.0.1:1/none",
+        FASCIA_RUN: mode,
+        FASCIA_PLAN_HASH: OTHER_HASH,
+      };
+      expect(await main(unreachable, { log: capture(), failures: capture(), stop })).toBe(EXIT.refused);
     },
   );
 
