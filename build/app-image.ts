@@ -6,8 +6,11 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileApp } from "./compile-app";
-import { writeManifest, type AppManifest } from "../executor/app/manifest";
+import { compileSpecSet } from "./compile-app";
+import { validSpecs } from "../loader/invalid-specs";
+import { loadSpecDir } from "../loader/load";
+import { assessSpecs, type ToolAssessment } from "../risk/engine";
+import { manifestPlanHash, writeManifest, type AppManifest } from "../executor/app/manifest";
 import { BUNDLE_FILE, provideExecutorBundle, type BundleResult } from "./bundle-executor";
 
 export const MANIFEST_FILE = "manifest.json";
@@ -41,18 +44,44 @@ CMD ["node", "${BUNDLE_FILE}"]
 
 export interface AppImage {
   manifest: AppManifest;
+  /** The manifest's plan hash: the FASCIA_PLAN_HASH a deployment of the same specs sets. */
+  planHash: string;
   manifestFile: string;
   bundle: BundleResult;
   dockerfile: string;
 }
 
-/** Compiles the specs below `specDir` (throws InvalidSpecsError listing every diagnostic, or ManifestError) and writes the image folder. */
+/**
+ * Some tool may not deploy (Red, or Yellow with an unacknowledged finding), so no image is built:
+ * an image the deployment would refuse is of no use, and one that could run without the
+ * deployment's governance must not exist. Carries the whole judgement for the message.
+ */
+export class NotDeployableError extends Error {
+  constructor(
+    readonly specDir: string,
+    readonly refused: readonly ToolAssessment[],
+    readonly tools: number,
+  ) {
+    super(`${specDir}: ${refused.length} of ${tools} tools may not deploy: ${refused.map((a) => `${a.name} (${a.risk})`).join(", ")}`);
+    this.name = "NotDeployableError";
+  }
+}
+
+/**
+ * Compiles the specs below `specDir` and writes the image folder. Throws, having written nothing:
+ * InvalidSpecsError listing every diagnostic, NotDeployableError when a tool may not deploy (the
+ * rule `pulumi preview` applies), or ManifestError.
+ */
 export async function writeAppImage(specDir: string, outDir: string): Promise<AppImage> {
-  const manifest = compileApp(specDir);
+  const specs = validSpecs(loadSpecDir(specDir), specDir);
+  const assessments = assessSpecs(specs);
+  const refused = assessments.filter((a) => !a.deployable);
+  if (refused.length > 0) throw new NotDeployableError(specDir, refused, assessments.length);
+  const manifest = compileSpecSet(specs, specDir, assessments);
   const bundle = await provideExecutorBundle(outDir);
   const manifestFile = join(outDir, MANIFEST_FILE);
   writeManifest(manifestFile, manifest);
   const dockerfile = join(outDir, DOCKERFILE);
   writeFileSync(dockerfile, dockerfileText(manifest.source));
-  return { manifest, manifestFile, bundle, dockerfile };
+  return { manifest, planHash: manifestPlanHash(manifest), manifestFile, bundle, dockerfile };
 }

@@ -1,6 +1,6 @@
 /** A spec directory → the compiled app manifest (specs, plans, schema, risk), or the reasons it cannot be built. */
 import { compileEntities } from "../compiler/schema/compile";
-import { assessSpecs } from "../risk/engine";
+import { assessSpecs, type ToolAssessment } from "../risk/engine";
 import { validSpecs } from "../loader/invalid-specs";
 import { loadSpecDir } from "../loader/load";
 import { entityList, type SpecSet } from "../loader/model";
@@ -12,7 +12,8 @@ export function compileApp(dir: string): AppManifest {
   return compileSpecSet(validSpecs(loadSpecDir(dir), dir), dir);
 }
 
-export function compileSpecSet(specs: SpecSet, source: string): AppManifest {
+/** `assessments` when the caller has judged the specs already (`assessSpecs(specs)`), so they are not judged twice. */
+export function compileSpecSet(specs: SpecSet, source: string, assessments: readonly ToolAssessment[] = assessSpecs(specs)): AppManifest {
   const entities = entityList(specs);
   const schema = compileEntities(entities);
   if (schema.problems.length > 0) {
@@ -20,7 +21,6 @@ export function compileSpecSet(specs: SpecSet, source: string): AppManifest {
       `${source}: the schema cannot be compiled:\n${schema.problems.map((p) => `${p.entity} ${p.path.join(".")}: ${p.message}`).join("\n")}`,
     );
   }
-  const assessments = assessSpecs(specs);
   return {
     manifestVersion: MANIFEST_VERSION,
     planVersion: PLAN_VERSION,

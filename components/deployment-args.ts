@@ -14,7 +14,7 @@ import { riskReportJson, type RiskReportJson } from "../risk/report/json";
 import { serviceExposure, type Exposure } from "./exposure";
 import { governTool } from "./governance";
 import { knownNow } from "./inputs";
-import { checkImageByDigest, planHash } from "./plan-hash";
+import { checkImageByDigest, migrationRunToken, specsPlanHash } from "./plan-hash";
 import { sizePool, type PoolSize } from "./pool-sizing";
 import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
 
@@ -128,8 +128,10 @@ export interface ResolvedDeployment {
   /** The auth arguments given, without undefined members. */
   auth: FasciaAuthArgs;
   paymentsBaseUrl?: pulumi.Input<string>;
-  /** sha256 of the target schema, the risk report and the image. */
+  /** The plan hash of the app manifest compiled from these specs: FASCIA_PLAN_HASH, which the executor checks. */
   planHash: string;
+  /** The migration job's run token: changes with the plan hash or the image. */
+  migrationToken: string;
 }
 
 /** What resolveArgs reads besides the args: the provider's configuration, the resource errors name. */
@@ -200,7 +202,13 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
 
   const project = args.project ?? context.providerConfig?.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`");
   const region = args.region ?? context.providerConfig?.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`");
-  const hash = planHash({ schema: Object.fromEntries(entities.map((e) => [e.name, e])), risk: report, image });
+  let hash: string;
+  try {
+    hash = specsPlanHash(specs, `FasciaDeployment ${name} specs`, assessments);
+  } catch (error) {
+    // Specs that load but whose schema cannot be compiled (ManifestError): no image could be built from them either.
+    throw new pulumi.ResourceError((error as Error).message, context.resource, true);
+  }
 
   const authArgs = known(args.auth, "auth", fail) ?? {};
   const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
@@ -239,6 +247,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     auth,
     ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
     planHash: hash,
+    migrationToken: migrationRunToken(hash, image),
   };
 }
 

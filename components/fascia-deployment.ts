@@ -57,7 +57,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
   public readonly riskReport: pulumi.Output<RiskReportJson>;
   /** Per entity: the planned change against the spec recorded at the last deploy. */
   public readonly migrationPlan: pulumi.Output<Record<string, EntityMigrationSummary | undefined>>;
-  /** sha256 of the target schema, the risk report and the image. */
+  /** The plan hash of the app manifest compiled from the specs: the executor refuses to run another (FASCIA_PLAN_HASH). */
   public readonly planHash: pulumi.Output<string>;
   public readonly databasePoolMax: pulumi.Output<number>;
   public readonly entities: Record<string, FasciaEntity> = {};
@@ -340,7 +340,7 @@ function executorWorkload(
 }
 
 /**
- * Migrations: a Cloud Run job executed once per plan (the token is the plan hash), to
+ * Migrations: a Cloud Run job executed once per plan and image (the token hashes both), to
  * completion, before the service may change; one task, no parallelism, no retries.
  */
 function createMigrationJob(
@@ -357,7 +357,7 @@ function createMigrationJob(
       location: region,
       name: boundedId(base, "migrate", MIGRATION_JOB_ID),
       deletionProtection: false,
-      runExecutionToken: resolved.planHash.slice(0, 16),
+      runExecutionToken: resolved.migrationToken,
       template: {
         taskCount: 1,
         parallelism: 1,

@@ -1,24 +1,31 @@
 /**
- * One hash of everything a deploy decides: the target schema (the entity specs the migration job
- * converges the database to), the risk report, and the image digest. Keys are sorted before
- * hashing, so the hash changes only when a decision does, never with the order specs were written
- * in. Pure: no Pulumi imports.
+ * What ties a deployment to what runs. The plan hash is the plan hash of the app manifest compiled
+ * from the specs the deployment governs (`manifestPlanHash`, the function the executor uses on the
+ * manifest in its image): it goes to FASCIA_PLAN_HASH, and the executor refuses any other
+ * (docs/executor-config.md, "The plan hash"). The image, which the executor cannot know from
+ * inside, is pinned by digest instead: Cloud Run runs exactly the digest the deployment names.
+ * Pure: no Pulumi imports.
  */
 import { createHash } from "node:crypto";
+import { compileSpecSet } from "../build/compile-app";
 import { canonicalJson } from "../contracts/canonical-json";
+import { manifestPlanHash } from "../executor/app/manifest";
+import type { SpecSet } from "../loader/model";
+import type { ToolAssessment } from "../risk/engine";
 
-export interface PlanParts {
-  /** Entity specs by name (the schema the migration converges to). */
-  schema: unknown;
-  /** The risk report JSON. */
-  risk: unknown;
-  image: string;
+/** The plan hash of `specs`: equal to what `fascia build` prints for, and the executor computes from, the same specs. */
+export function specsPlanHash(specs: SpecSet, label: string, assessments?: readonly ToolAssessment[]): string {
+  // The label becomes the manifest's `source`, which the hash leaves out: any label gives the same hash.
+  return manifestPlanHash(compileSpecSet(specs, label, assessments));
 }
 
-export function planHash(parts: PlanParts): string {
-  return createHash("sha256")
-    .update(canonicalJson({ schema: parts.schema, risk: parts.risk, image: parts.image }))
-    .digest("hex");
+/**
+ * The migration job's `runExecutionToken`: a new execution whenever the plan or the image changes.
+ * The image counts although the plan does not name it: a new executor version in the same app
+ * may bring new executor tables, which only the migration job creates.
+ */
+export function migrationRunToken(planHash: string, image: string): string {
+  return createHash("sha256").update(canonicalJson({ planHash, image })).digest("hex").slice(0, 16);
 }
 
 /** The image must be named by digest, so a deploy is reproducible and the hash means something. */

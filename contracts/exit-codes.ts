@@ -10,6 +10,13 @@ export const EXIT = {
   failed: 1,
   /** The command was called wrongly (unknown option or command, a missing folder, an unknown `FASCIA_RUN`). */
   usage: 2,
+  /**
+   * The executor's process only: it refused to run a manifest other than the one the deployment
+   * governed (FASCIA_PLAN_HASH differs from the plan hash of the manifest in the image). Its own
+   * code because retrying cannot help, unlike a database that is down (1): the image must be
+   * rebuilt from the deployed specs, or the deployment pointed at the right image.
+   */
+  refused: 3,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,13 +1,17 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { writeAppImage } from "../../build/app-image";
+import { NotDeployableError, writeAppImage } from "../../build/app-image";
+import { governTool } from "../../components/governance";
+import { ENV } from "../../contracts/environment";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
 
 export function registerBuild(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
     .command("build")
-    .description("Compile the app below <dir> into an image folder: manifest.json, the executor bundle (executor.js) and a Dockerfile")
+    .description(
+      "Compile the app below <dir> into an image folder: manifest.json, the executor bundle (executor.js) and a Dockerfile; exit 1, writing nothing, when a tool may not deploy",
+    )
     .argument("<dir>", "spec directory (YAML/JSON, searched recursively)")
     .requiredOption("--out <dir>", "folder to write into (created when missing; its files of the same names are replaced)")
     .action(async (dir: string, options: { out: string }) => {
@@ -17,19 +21,20 @@ export function registerBuild(program: Command, io: CliIO, setExit: (code: ExitC
       }
       try {
         const image = await writeAppImage(dir, options.out);
-        const { specs, risk } = image.manifest;
-        const notDeployable = Object.entries(risk)
-          .filter(([, r]) => !r.deployable)
-          .map(([name, r]) => `${name} (${r.level})`);
+        const { specs } = image.manifest;
         io.out(`${image.manifestFile}: ${specs.entities.length} entities, ${specs.tools.length} tools, ${specs.policies.length} policies`);
         io.out(`${image.bundle.file}: ${(image.bundle.bytes / 1024 / 1024).toFixed(1)} MiB, ${image.bundle.how}`);
         io.out(`${image.dockerfile}: docker build -t <registry>/executor:<tag> ${options.out}`);
-        if (notDeployable.length)
-          io.err(
-            `fascia build: warning: the deployment will refuse these tools until their findings are fixed or acknowledged: ${notDeployable.join(", ")}`,
-          );
+        // The executor refuses to run under any other FASCIA_PLAN_HASH; `pulumi stack output planHash` shows the deployment's.
+        io.out(`plan hash ${image.planHash}: the ${ENV.planHash} of a deployment of these specs`);
         setExit(EXIT.ok);
       } catch (error) {
+        if (error instanceof NotDeployableError) {
+          // The same judgement and words as the deployment's refusal (components/governance.ts), findings by the shared renderer.
+          io.err(`fascia build: ${error.refused.length} of ${error.tools} tools may not deploy, so no image was built:`);
+          for (const assessment of error.refused) io.err(governTool(assessment).message!);
+          return setExit(EXIT.failed);
+        }
         io.err(`fascia build: ${(error as Error).message}`);
         setExit(EXIT.failed);
       }

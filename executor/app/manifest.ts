@@ -4,7 +4,9 @@
  * `compileApp(dir)` builds it from a spec directory; the bundle and the Cloud Run image carry it;
  * `readManifest` loads it back and refuses a manifest or plan version this executor does not know.
  */
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import { canonicalJson } from "../../contracts/canonical-json";
 import { PLAN_VERSION, type ExecutionPlan } from "../../compiler/flow/plan";
 import type { RelationalModel } from "../../compiler/schema/model";
 import type { RiskLevel } from "../../risk/rule";
@@ -18,7 +20,7 @@ export interface AppManifest {
   manifestVersion: typeof MANIFEST_VERSION;
   /** The plan format every plan below follows (docs/execution-plan.md). */
   planVersion: typeof PLAN_VERSION;
-  /** Where the specs came from (a directory), for messages only. */
+  /** Where the specs came from (a directory), for messages only: not part of the plan hash. */
   source: string;
   specs: { entities: EntitySpec[]; tools: ToolSpec[]; policies: PolicySpec[] };
   plans: Record<string, ExecutionPlan>;
@@ -78,4 +80,23 @@ export function readManifest(path: string): AppManifest {
 
 export function writeManifest(path: string, manifest: AppManifest): void {
   writeFileSync(path, `${JSON.stringify(manifest)}\n`);
+}
+
+/**
+ * The plan hash of a manifest: sha256 (hex) of the canonical JSON of everything in it but
+ * `source`. It is what the deployment writes to FASCIA_PLAN_HASH (compiled from the specs it
+ * governs) and what the executor recomputes from the manifest in its image, so both sides call
+ * this one function (docs/executor-config.md, "The plan hash").
+ *
+ * `source` is left out because it is the path the specs were compiled from, which differs between
+ * the machine that ran `fascia build` and the one running `pulumi up` for the same specs. The
+ * manifest goes through JSON first so an in-memory manifest (the deployment's) hashes exactly as
+ * the same manifest read back from manifest.json (the executor's): JSON drops undefined members,
+ * turns non-finite numbers into null and calls toJSON, which canonicalJson alone would not.
+ */
+export function manifestPlanHash(manifest: AppManifest): string {
+  const { source: _machineSpecific, ...governed } = manifest;
+  return createHash("sha256")
+    .update(canonicalJson(JSON.parse(JSON.stringify(governed))))
+    .digest("hex");
 }

@@ -7,6 +7,7 @@ import type { Database } from "../../database/types";
 import { readManifest } from "../app/manifest";
 import { buildServer, type ExecutorServer } from "./build-server";
 import { ConfigError, loadExecutorConfig } from "./config";
+import { checkPlanHash, type PlanCheck } from "./plan-check";
 import { unauthenticated } from "../auth/jwt-authenticator";
 
 /** Without bearer-token settings no HTTP tool exists (checked above); anything else is refused. */
@@ -18,6 +19,8 @@ import { openExecutorDatabase } from "./open-database";
 export interface RunningExecutor {
   server: ExecutorServer;
   address: string;
+  /** The manifest's plan hash, and whether FASCIA_PLAN_HASH was there to compare it with. */
+  plan: PlanCheck;
   /** Stops taking requests, lets running invocations finish, closes the pool. */
   close(): Promise<void>;
 }
@@ -25,6 +28,8 @@ export interface RunningExecutor {
 export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host = "0.0.0.0"): Promise<RunningExecutor> {
   const config = loadExecutorConfig(env);
   const manifest = readManifest(config.manifestPath);
+  // Before anything else: a manifest the deployment did not govern must not even reach the database.
+  const plan = checkPlanHash(manifest, config.manifestPath, env);
   const httpTools = manifest.specs.tools.filter((t) => t.trigger.http).map((t) => t.name);
   if (!config.auth && httpTools.length > 0) {
     throw new ConfigError([
@@ -65,6 +70,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
   return {
     server,
     address,
+    plan,
     async close() {
       await server.close();
       await db.close();

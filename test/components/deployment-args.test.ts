@@ -95,11 +95,21 @@ test("given values win over the defaults and the provider's configuration; auth 
   expect(resolved.paymentsBaseUrl).toBe("http://127.0.0.1:9000");
 });
 
-test("the plan hash changes with the image", () => {
+test("the plan hash names the specs, not the image (pinned by digest); the migration token changes with either", () => {
   const other = `${IMAGE.slice(0, -64)}${"ef".repeat(32)}`;
-  expect(resolveArgs("shop", { specs, image: IMAGE }, PROVIDER).planHash).not.toBe(
-    resolveArgs("shop", { specs, image: other }, PROVIDER).planHash,
+  const base = resolveArgs("shop", { specs, image: IMAGE }, PROVIDER);
+  const newImage = resolveArgs("shop", { specs, image: other }, PROVIDER);
+  const newSpecs = resolveArgs(
+    "shop",
+    { specs: [{ ...ITEM, fields: { ...ITEM.fields, sku: { type: "string", maxLength: 20, optional: true } } }, GREEN_TOOL], image: IMAGE },
+    PROVIDER,
   );
+  expect(newImage.planHash).toBe(base.planHash);
+  expect(newSpecs.planHash).not.toBe(base.planHash);
+  expect(newImage.migrationToken).not.toBe(base.migrationToken);
+  expect(newSpecs.migrationToken).not.toBe(base.migrationToken);
+  // The component's name only labels the specs in messages: another name, the same plan.
+  expect(resolveArgs("other-name", { specs, image: IMAGE }, PROVIDER).planHash).toBe(base.planHash);
 });
 
 test("conflicting inputs are named in backticks", () => {

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
 import { FasciaDeployment } from "../../components/fascia-deployment";
+import { migrationRunToken } from "../../components/plan-hash";
 import {
   createRecordingMocks,
   isSecretWrapper,
@@ -174,10 +175,10 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
   });
 });
 
-test("migrations: one job, one task, no retries, run to completion once per plan hash", async () => {
+test("migrations: one job, one task, no retries, run to completion once per plan hash and image", async () => {
   const job = plain(one("reservations-migrate"));
   const hash = await valueOf(deployment.planHash);
-  expect(job).toMatchObject({ name: "reservations-migrate", location: "europe-west1", runExecutionToken: hash!.slice(0, 16) });
+  expect(job).toMatchObject({ name: "reservations-migrate", location: "europe-west1", runExecutionToken: migrationRunToken(hash!, IMAGE) });
   expect(job.template).toMatchObject({
     taskCount: 1,
     parallelism: 1,

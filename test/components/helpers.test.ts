@@ -4,7 +4,7 @@ import { requestTimeoutSeconds, attemptDeadline } from "../../components/duratio
 import { executorEnv } from "../../components/env";
 import { serviceExposure } from "../../components/exposure";
 import { boundedId, pgIdentifier, SERVICE_ACCOUNT_ID, MIGRATION_JOB_ID, specSecretId } from "../../components/naming";
-import { checkImageByDigest, planHash } from "../../components/plan-hash";
+import { checkImageByDigest, migrationRunToken } from "../../components/plan-hash";
 import { canonicalJson } from "../../contracts/canonical-json";
 import { RESERVED_CONNECTIONS, SPARE_CONNECTIONS, sizePool, tierMemoryGb } from "../../components/pool-sizing";
 import { toolRoute } from "../../contracts/routes";
@@ -152,7 +152,7 @@ test("executor env: exactly the contract's names, secrets only as references, so
   expect(env.filter((e) => "secretRef" in e).map((e) => e.name)).toEqual(["FASCIA_DB_PASSWORD", "FASCIA_SECRET_API_KEY"]);
 });
 
-test("plan hash: key order does not matter, every part does; images must be by digest", () => {
+test("canonical JSON ignores key order; the migration token follows the plan hash and the image; images must be by digest", () => {
   fc.assert(
     fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (object) => {
       const reversed = Object.fromEntries(Object.entries(object).reverse());
@@ -160,10 +160,11 @@ test("plan hash: key order does not matter, every part does; images must be by d
     }),
   );
   const image = `r.example/p/x@sha256:${"0".repeat(64)}`;
-  const parts = { schema: { A: 1 }, risk: { tools: [] }, image };
-  expect(planHash(parts)).toBe(planHash({ ...parts }));
-  expect(planHash({ ...parts, schema: { A: 2 } })).not.toBe(planHash(parts));
-  expect(planHash({ ...parts, image: image.replace(/0$/, "1") })).not.toBe(planHash(parts));
+  const plan = "a".repeat(64);
+  expect(migrationRunToken(plan, image)).toMatch(/^[0-9a-f]{16}$/);
+  expect(migrationRunToken(plan, image)).toBe(migrationRunToken(plan, `${image}`));
+  expect(migrationRunToken("b".repeat(64), image)).not.toBe(migrationRunToken(plan, image));
+  expect(migrationRunToken(plan, image.replace(/0$/, "1"))).not.toBe(migrationRunToken(plan, image));
   expect(() => checkImageByDigest(image)).not.toThrow();
   expect(() => checkImageByDigest("r.example/p/x:latest")).toThrow(/by digest/);
 });

@@ -19,10 +19,14 @@ import type { CliIO } from "../../cli/io";
 import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
 import { toolRoute } from "../../contracts/routes";
-import { readManifest, type AppManifest } from "../../executor/app/manifest";
+import { manifestPlanHash, readManifest, type AppManifest } from "../../executor/app/manifest";
 import { provideExecutorBundle } from "../../build/bundle-executor";
 import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
+import { specsFromObjects } from "../../components/spec-input";
+import { assessSpecs } from "../../risk/engine";
+import { findingsText } from "../../risk/report/finding";
+import { GREEN_TOOL, ITEM, RED_TOOL, YELLOW_TOOL } from "../components/support/small-app";
 
 const ISSUER = "https://issuer.bundle.test";
 const AUDIENCE = "https://reservations.bundle.test";
@@ -97,6 +101,31 @@ describe("fascia build", () => {
     rmSync(specs, { recursive: true, force: true });
   });
 
+  it("refuses, writing nothing, when a tool may not deploy (Red, or Yellow unacknowledged), with the findings", async () => {
+    const work = mkdtempSync(join(tmpdir(), "fascia-build-refused-"));
+    for (const [label, tool] of [
+      ["red", RED_TOOL],
+      ["yellow", YELLOW_TOOL],
+    ] as const) {
+      const specs = join(work, label);
+      mkdirSync(specs);
+      for (const spec of [ITEM, GREEN_TOOL, tool]) writeFileSync(join(specs, `${spec.name}.json`), JSON.stringify(spec));
+      const out = join(work, `${label}-image`);
+      const io = captureIO();
+      expect(await runCli(["build", specs, "--out", out], io)).toBe(1);
+      expect(existsSync(out)).toBe(false);
+      expect(io.stdout).toEqual([]);
+      const [refused] = assessSpecs(specsFromObjects([ITEM, GREEN_TOOL, tool], label)).filter((a) => a.name === tool.name);
+      const stderr = io.stderr.join("\n");
+      expect(stderr).toMatch(/^fascia build: 1 of 2 tools may not deploy, so no image was built:\n/);
+      expect(stderr).toContain(`tool ${tool.name} may not deploy: it is ${label.toUpperCase()}`);
+      // The shared renderer's lines, every finding with its hint.
+      expect(stderr).toContain(findingsText(refused!.findings));
+      expect(stderr).not.toContain(GREEN_TOOL.name);
+    }
+    rmSync(work, { recursive: true, force: true });
+  });
+
   it("in an installed package (no sources to bundle) copies the prebuilt bundle and its map, or says it is missing", async () => {
     const installed = mkdtempSync(join(tmpdir(), "fascia-installed-"));
     const out = join(installed, "out");
@@ -152,7 +181,8 @@ describe("fascia build", () => {
       FASCIA_SECRET_PAYMENTS_API_KEY: "sk_test_bundle",
       FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "whsec_bundle",
       FASCIA_SMTP_URL: mail.url,
-      FASCIA_PLAN_HASH: "0123abcd",
+      // What the deployment of these specs sets (test/components/plan-hash.test.ts checks that it does).
+      FASCIA_PLAN_HASH: manifestPlanHash(manifest),
       PORT: "0",
     };
   }, 60_000);
@@ -177,7 +207,12 @@ describe("fascia build", () => {
     const run = spawnBundle(image, serveEnv);
     try {
       const started = await run.line((l) => typeof l.address === "string");
-      expect(started).toMatchObject({ severity: "INFO", planHash: "0123abcd", tools: manifest.specs.tools.length });
+      expect(started).toMatchObject({
+        severity: "INFO",
+        planHash: serveEnv.FASCIA_PLAN_HASH,
+        planChecked: true,
+        tools: manifest.specs.tools.length,
+      });
       const base = started.address as string;
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${base}/readyz`);
@@ -201,7 +236,8 @@ describe("fascia build", () => {
         severity: "INFO",
         app: expect.stringMatching(/^applied 0001_/),
         executor: ["0001_idempotency_and_audit"],
-        planHash: "0123abcd",
+        planHash: serveEnv.FASCIA_PLAN_HASH,
+        planChecked: true,
       }),
     ]);
     const ledger = async () =>
@@ -280,6 +316,22 @@ describe("fascia build", () => {
     const failure = JSON.parse(run.stderr().trim()) as { severity: string; message: string };
     expect(failure.severity).toBe("ERROR");
     expect(failure.message).toMatch(/^the executor cannot start: missing secrets: FASCIA_SECRET_PAYMENTS_API_KEY \(/);
+  });
+
+  it("refuses to serve or migrate under another FASCIA_PLAN_HASH (exit 3), naming both hashes", async () => {
+    const other = "0".repeat(64);
+    for (const mode of ["serve", "migrate"]) {
+      const run = spawnBundle(image, { ...serveEnv, FASCIA_RUN: mode, FASCIA_PLAN_HASH: other });
+      expect(await run.exit).toBe(3);
+      expect(run.lines).toEqual([]);
+      expect(JSON.parse(run.stderr().trim())).toMatchObject({
+        severity: "ERROR",
+        mode,
+        planHash: other,
+        manifestPlanHash: serveEnv.FASCIA_PLAN_HASH,
+        message: expect.stringMatching(/refuse/),
+      });
+    }
   });
 
   it("says why when it cannot run: unknown FASCIA_RUN (2), unreachable database (1), a pglite: URL in the image (1)", async () => {
