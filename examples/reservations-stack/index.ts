@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { FasciaDeployment, secretNames, specsFromDir } from "../../components";
+import { FasciaDeployment, secretNames, specsFromDir } from "@fascia/pulumi";
 
 const config = new pulumi.Config("fascia");
 const specDir = join(__dirname, "..", "reservations");
