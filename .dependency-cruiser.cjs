@@ -2,7 +2,8 @@
  * The map of the house. Fascia is a pipeline: each folder below may import only the folders
  * listed before it, never one after it. `npm run arch` checks every import of the product's code
  * against this table (CI runs it), and README's pipeline table lists the same folders in the
- * same order. Tests, benchmarks and scripts may import anything; examples only the package root.
+ * same order. Tests, benchmarks and scripts may import anything; examples only the package, by its
+ * name (`@fascia/pulumi`), as a user's program does.
  *
  * To add a folder: put it in LAYERS where its imports allow, with one line on what it is for.
  */
@@ -24,6 +25,8 @@ const LAYERS = [
   ["provider", "the dynamic resource that remembers deployed entity specs"],
   ["components", "the Pulumi components: FasciaEntity, FasciaTool, FasciaDeployment"],
   ["cli", "the `fascia` command line over every stage"],
+  // Last, so nothing inside the product can import the public surface: it is what users import.
+  ["index\\.ts", "the package entry: what `@fascia/pulumi` exports (package.json `exports`)"],
 ];
 
 /** Inside the executor, the same rule: lowest first. */
@@ -72,10 +75,11 @@ module.exports = {
     ...layerRules(EXECUTOR_LAYERS, "executor"),
     {
       name: "examples-use-the-package",
-      comment: "an example is what a user's program looks like: it imports the package's public entry, not its insides",
+      comment:
+        "an example is what a user's program looks like: it imports `@fascia/pulumi` by name (a self-reference through package.json `exports`), never the product's files by path",
       severity: "error",
       from: { path: "^examples/" },
-      to: { path: `^(${PRODUCT.filter((p) => p !== "components").join("|")})/` },
+      to: { path: `^(${PRODUCT.join("|")})(/|$)` },
     },
     {
       name: "product-code-does-not-import-tests",

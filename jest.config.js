@@ -9,6 +9,11 @@ module.exports = {
     // cel-js, jose and cookie (via fastify inject) ship ESM only; Jest's module system needs it as CommonJS.
     "^.+\\.[tj]s$": ["ts-jest", { tsconfig: { isolatedModules: true, allowJs: true, module: "commonjs" }, diagnostics: false }],
   },
+  // The example stack imports the package by name, as a user's program does. Node and tsc resolve
+  // that self-reference through package.json `exports` (to dist/, and back to the sources for
+  // tsc); Jest's resolver does not, and tests run on the sources, so the name maps to the entry.
+  // What the published package resolves to is test/package/pack.test.ts's business.
+  moduleNameMapper: { "^@fascia/pulumi$": "<rootDir>/index.ts" },
   transformIgnorePatterns: ["/node_modules/(?!(@marcbachmann/cel-js|jose|cookie)/)"],
   testTimeout: 60000,
 };

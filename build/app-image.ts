@@ -23,7 +23,7 @@ export function dockerfileText(source: string): string {
 # Build and push it, then deploy it by digest (a tag is refused):
 #   docker build -t REGION-docker.pkg.dev/PROJECT/REPO/executor:TAG .
 #   docker push REGION-docker.pkg.dev/PROJECT/REPO/executor:TAG
-#   pulumi config set fascia:image REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:DIGEST
+#   pulumi config set image REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:DIGEST
 # The same image serves (FASCIA_RUN=serve, the default) and runs the migration job (FASCIA_RUN=migrate);
 # every other setting comes from the environment (docs/executor-config.md).
 FROM ${BASE_IMAGE}

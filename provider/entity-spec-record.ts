@@ -10,12 +10,13 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Judge from "../risk/entity-migration";
 import type { EntityMigrationSummary, RecordedEntity } from "../risk/entity-migration";
 import type { EntitySpec } from "../language/entity";
-import { canonicalJson } from "../contracts/canonical-json";
 
 /**
  * Pulumi serializes a dynamic provider's functions with everything they capture, and runs them
  * in a separate plain-Node process. The planner (zod, CEL, the schema compiler) cannot be
- * serialized, so the functions capture only the module's absolute path and require it there:
+ * serialized, and a module of an installed package would be captured as a require of its package
+ * subpath, which package.json `exports` refuses (test/package/pack.test.ts runs it installed). So
+ * the functions capture no module, only the judge's absolute path, and require it there:
  * the module itself, or, when the program runs from TypeScript sources, its build under dist/
  * (`npm run build`), since that process has no TypeScript loader.
  */
@@ -72,6 +73,7 @@ export const entitySpecRecordProvider = {
     return { inputs: { ...news, migration: judgement.summary } };
   },
   async diff(_id: string, olds: EntitySpecRecordInputs, news: EntitySpecRecordInputs): Promise<pulumi.dynamic.DiffResult> {
+    const { canonicalJson } = loadJudge();
     const changed = (["spec", "related"] as const).filter((key) => canonicalJson(olds[key]) !== canonicalJson(news[key]));
     return { changes: changed.length > 0 || olds.entity !== news.entity, replaces: [], deleteBeforeReplace: false };
   },

@@ -11,6 +11,14 @@ import type { EntitySpec } from "../language/entity";
 import { loadSpecObjects } from "../loader/load";
 import type { SpecSet } from "../loader/model";
 
+/**
+ * Re-exported for the entity record's dynamic provider (provider/entity-spec-record.ts), whose
+ * functions Pulumi serializes: a module they capture from an installed package is written as a
+ * require of its package subpath, which package.json `exports` does not open, so they capture no
+ * module and load this one by its absolute path instead.
+ */
+export { canonicalJson } from "../contracts/canonical-json";
+
 /** What the record stores: the entity and the entities its relationships name (to compile it). */
 export interface RecordedEntity {
   spec: EntitySpec;

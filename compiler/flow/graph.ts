@@ -19,8 +19,10 @@ export interface FlowGraph {
   readonly edges: readonly PlanEdge[];
   readonly incoming: ReadonlyMap<string, readonly PlanEdge[]>;
   readonly outgoing: ReadonlyMap<string, readonly PlanEdge[]>;
-  /** Simple directed graph over executable nodes (parallel labelled edges collapsed). */
-  readonly graph: graphlib.Graph;
+  // No graphlib.Graph here: this type reaches the package's public declarations (through
+  // RiskReportJson and the risk engine), and graphlib's types are a devDependency, so a consumer
+  // compiling without skipLibCheck would fail on it (TS7016). The graph only serves to compute
+  // `ancestors` below and stays inside buildFlowGraph.
   readonly ancestors: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
@@ -34,6 +36,7 @@ export function buildFlowGraph(tool: ToolSpec): FlowGraph {
     if (isScopeNode(node)) scopes.set(node.id, node);
     else nodes.set(node.id, node);
   });
+  // Simple directed graph over executable nodes (parallel labelled edges collapsed).
   const graph = new graphlib.Graph({ directed: true });
   for (const id of nodes.keys()) graph.setNode(id);
   const edges: PlanEdge[] = [];
@@ -48,7 +51,7 @@ export function buildFlowGraph(tool: ToolSpec): FlowGraph {
     outgoing.get(edge.from)!.push(planEdge);
     graph.setEdge(edge.from, edge.to);
   }
-  return { nodes, scopes, declIndex, edges, incoming, outgoing, graph, ancestors: ancestorSets(graph) };
+  return { nodes, scopes, declIndex, edges, incoming, outgoing, ancestors: ancestorSets(graph) };
 }
 
 /** Descendants of `id` (nodes reachable from it), computed on demand. */

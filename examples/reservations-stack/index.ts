@@ -1,19 +1,23 @@
 /**
- * The Pulumi program of the root Pulumi.yaml: the reservations example on GCP.
+ * The Pulumi program of this folder's Pulumi.yaml (project `fascia-reservations`): the
+ * reservations example on GCP, written as a user's program is — it imports the package by name.
  *
+ *   cd examples/reservations-stack && pulumi stack init dev
  *   pulumi config set gcp:project my-project
  *   pulumi config set gcp:region europe-west1
- *   pulumi config set fascia:image europe-west1-docker.pkg.dev/my-project/fascia/executor@sha256:…
- *   pulumi config set --secret fascia:PAYMENTS_API_KEY …   (one per secret the specs name)
+ *   pulumi config set image europe-west1-docker.pkg.dev/my-project/fascia/executor@sha256:…
+ *   pulumi config set --secret PAYMENTS_API_KEY …   (one per secret the specs name)
  *   pulumi up
  *
- * See docs/deploy.md for every step and option.
+ * Every setting is in the project's namespace (`fascia-reservations:…`; Pulumi.yaml explains
+ * why). See docs/deploy.md for every step and option.
  */
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { FasciaDeployment, secretNames, specsFromDir } from "../../components";
+import { FasciaDeployment, secretNames, specsFromDir } from "@fascia/pulumi";
 
-const config = new pulumi.Config("fascia");
+// The project's own namespace: the one Pulumi.yaml may declare types and defaults for.
+const config = new pulumi.Config();
 const specDir = join(__dirname, "..", "reservations");
 
 // Every secret the specs name must have a secret config value: requireSecret fails with its key.

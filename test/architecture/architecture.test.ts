@@ -16,8 +16,9 @@ const NOT_PRODUCT = new Set(["node_modules", "dist", "test", "bench", "scripts",
 test("README's pipeline table lists the layers in order", () => {
   const readme = readFileSync("README.md", "utf8");
   const section = readme.slice(readme.indexOf("## The pipeline"), readme.indexOf("## Using the CLI"));
-  const folders = [...section.matchAll(/^\| `([a-z/]+?)\/?` \|/gm)].map((m) => m[1]);
-  expect(folders).toEqual(LAYERS.map(([path]) => path));
+  const folders = [...section.matchAll(/^\| `([a-z/.]+?)\/?` \|/gm)].map((m) => m[1]);
+  // A layer is a path pattern: the package entry is written `index\\.ts` there, `index.ts` here.
+  expect(folders).toEqual(LAYERS.map(([path]) => path.replace(/\\\./g, ".")));
 });
 
 test("every top-level folder with TypeScript is a layer (or a layer's parent)", () => {
@@ -31,15 +32,18 @@ test("every top-level folder with TypeScript is a layer (or a layer's parent)", 
 
 describe("the rules bite", () => {
   const probe = join("language", "__probe_against_the_pipeline.ts");
-  afterEach(() => existsSync(probe) && rmSync(probe));
+  const exampleProbe = join("examples", "__probe_by_path.ts");
+  afterEach(() => {
+    for (const file of [probe, exampleProbe]) if (existsSync(file)) rmSync(file);
+  });
 
-  const cruise = (): { code: number; out: string } => {
+  const cruise = (folder = "language"): { code: number; out: string } => {
     try {
       const out = execFileSync(
         process.execPath,
         [
           join("node_modules", "dependency-cruiser", "bin", "dependency-cruise.mjs"),
-          "language",
+          folder,
           "--config",
           ".dependency-cruiser.cjs",
           "--output-type",
@@ -67,5 +71,17 @@ describe("the rules bite", () => {
     expect(code).not.toBe(0);
     expect(out).toContain("pipeline-language-imports-upward-only");
     expect(out).toContain("__probe_against_the_pipeline.ts");
+  });
+
+  test("the example stack, which imports `@fascia/pulumi` by name, passes", () => {
+    expect(cruise("examples")).toMatchObject({ code: 0 });
+  });
+
+  test("an example reaching into the product by path is refused, even into components/", () => {
+    writeFileSync(exampleProbe, 'import { FasciaDeployment } from "../components";\nexport const probe = FasciaDeployment;\n');
+    const { code, out } = cruise("examples");
+    expect(code).not.toBe(0);
+    expect(out).toContain("examples-use-the-package");
+    expect(out).toContain("__probe_by_path.ts");
   });
 });
