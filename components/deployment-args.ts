@@ -63,9 +63,12 @@ export interface FasciaDeploymentArgs {
   specDir?: pulumi.Input<string>;
   /** The executor image by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`. */
   image: pulumi.Input<string>;
-  /** Default: the provider's `gcp:project`. */
+  /**
+   * Set on every child that takes a project. Default: none is set, so the gcp provider in effect
+   * supplies it — an explicit provider's `project`, or `gcp:project` for the default provider.
+   */
   project?: pulumi.Input<string>;
-  /** Default: the provider's `gcp:region`. */
+  /** Like `project`: default the provider's `region` (an explicit provider's, or `gcp:region`). */
   region?: pulumi.Input<string>;
   /** A value for every secret the specs name (use `config.requireSecret`). */
   secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -123,8 +126,9 @@ export interface ResolvedDeployment {
   service: ResolvedService;
   pool: PoolSize;
   exposure: Exposure;
-  project: pulumi.Input<string>;
-  region: pulumi.Input<string>;
+  /** The args' project and region only: when absent, children leave them to their gcp provider. */
+  project?: pulumi.Input<string>;
+  region?: pulumi.Input<string>;
   /** The auth arguments given, without undefined members. */
   auth: FasciaAuthArgs;
   paymentsBaseUrl?: pulumi.Input<string>;
@@ -134,8 +138,17 @@ export interface ResolvedDeployment {
 
 /** What resolveArgs reads besides the args: the provider's configuration, the resource errors name. */
 export interface ResolveContext {
-  /** The provider's `gcp:project` and `gcp:region` (`@pulumi/gcp/config`), read only when `project` or `region` is not given. */
+  /**
+   * The default provider's `gcp:project` and `gcp:region` (`@pulumi/gcp/config`), checked only
+   * when `project` or `region` is not given and no explicit gcp provider is in effect: a missing
+   * one then fails here, naming the setting, rather than once per child at the provider.
+   */
   providerConfig?: { readonly project?: string; readonly region?: string };
+  /**
+   * An explicit gcp provider reaches the children (`provider`/`providers` on the component or a
+   * parent): its own project and region apply, and `gcp:project`/`gcp:region` are not read at all.
+   */
+  explicitProvider?: boolean;
   /** The resource a ResourceError (invalid specs, a refused tool) is reported on. */
   resource?: pulumi.Resource;
 }
@@ -198,8 +211,12 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   if (privateNetwork !== undefined && database.privateSubnetwork === undefined)
     fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
 
-  const project = args.project ?? context.providerConfig?.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`");
-  const region = args.region ?? context.providerConfig?.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`");
+  if (!context.explicitProvider) {
+    if (args.project === undefined && context.providerConfig?.project === undefined)
+      fail("project", "set `project`, `pulumi config set gcp:project …`, or pass an explicit gcp provider");
+    if (args.region === undefined && context.providerConfig?.region === undefined)
+      fail("region", "set `region`, `pulumi config set gcp:region …`, or pass an explicit gcp provider");
+  }
   const hash = planHash({ schema: Object.fromEntries(entities.map((e) => [e.name, e])), risk: report, image });
 
   const authArgs = known(args.auth, "auth", fail) ?? {};
@@ -234,8 +251,8 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     },
     pool,
     exposure,
-    project,
-    region,
+    ...(args.project !== undefined ? { project: args.project } : {}),
+    ...(args.region !== undefined ? { region: args.region } : {}),
     auth,
     ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
     planHash: hash,

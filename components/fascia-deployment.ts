@@ -65,16 +65,28 @@ export class FasciaDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: FasciaDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(FASCIA_DEPLOYMENT_TYPE, name, {}, opts);
-    // 1. Validate and normalise everything before the first child.
-    const resolved = resolveArgs(name, args, { providerConfig: gcpConfig, resource: this });
+    // 1. Validate and normalise everything before the first child. An explicit gcp provider (on
+    // this component or inherited from a parent) reaches every child through `parent: this`; the
+    // config's project and region are then never read, so they cannot override the provider's.
+    const explicitProvider = this.getProvider(GCP_TYPE_PROBE) !== undefined;
+    const resolved = resolveArgs(name, args, { providerConfig: gcpConfig, explicitProvider, resource: this });
     const { report, planHash: hash, pool } = resolved;
-    const project = pulumi.output(resolved.project);
-    const region = pulumi.output(resolved.region);
     const child = { parent: this };
+    // Project and region go on children only when the args give them; otherwise the provider in
+    // effect supplies both, and what this component needs of them is read from children's outputs.
+    const inProject = resolved.project !== undefined ? { project: resolved.project } : {};
 
     // 2. APIs.
-    const apis = createApis(name, project, child, resolved);
-    const at: Scope = { name, base: slug(name), parent: this, project, region, child, afterApis: { parent: this, dependsOn: apis } };
+    const apis = createApis(name, inProject, child, resolved);
+    const at: Scope = {
+      name,
+      base: slug(name),
+      parent: this,
+      inProject,
+      ...(resolved.region !== undefined ? { region: resolved.region } : {}),
+      child,
+      afterApis: { parent: this, dependsOn: apis },
+    };
 
     // 3. Identities.
     const identities = createIdentities(at, resolved);
@@ -85,7 +97,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     // 6. Artifact Registry for the executor images.
     createImageRepository(at);
     // 7. The executor's environment, shared by the migration job and the service.
-    const workload = executorWorkload(at, resolved, identities, database, secrets);
+    const workload = executorWorkload(resolved, identities, database, secrets);
     // 8. Migrations, run to completion before the service may change.
     const migrate = createMigrationJob(at, resolved, identities, workload);
     // 9. The executor service and who may invoke it.
@@ -125,6 +137,9 @@ export class FasciaDeployment extends pulumi.ComponentResource {
   }
 }
 
+/** Any gcp resource type: `getProvider` looks a provider up by the type's package. */
+const GCP_TYPE_PROBE = "gcp:sql/databaseInstance:DatabaseInstance";
+
 /** What every child shares: its name's prefix, the project and region, its parent and resource options. */
 interface Scope {
   /** The component's logical name, which every child's name starts with. */
@@ -132,16 +147,19 @@ interface Scope {
   /** The name as a slug, the prefix of GCP ids and the `fascia-app` label. */
   base: string;
   parent: pulumi.Resource;
-  project: pulumi.Output<string>;
-  region: pulumi.Output<string>;
+  /** `{ project }` when the args give one, spread into every child that takes it; else empty (the provider's). */
+  inProject: { project?: pulumi.Input<string> };
+  /** The args' region; when absent, children take the provider's (Cloud Run's required location: the instance's region). */
+  region?: pulumi.Input<string>;
   child: { parent: pulumi.Resource };
   /** For the children that need the project's APIs enabled first. */
   afterApis: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
 }
 
-function createApis(name: string, project: pulumi.Output<string>, child: Scope["child"], resolved: ResolvedDeployment): ProjectService[] {
+function createApis(name: string, inProject: Scope["inProject"], child: Scope["child"], resolved: ResolvedDeployment): ProjectService[] {
   return requiredApis({ scheduled: resolved.scheduled, privateNetwork: resolved.database.privateNetwork !== undefined }).map(
-    (api) => new ProjectService(childName(name, `api-${apiShortName(api)}`), { project, service: api, disableOnDestroy: false }, child),
+    (api) =>
+      new ProjectService(childName(name, `api-${apiShortName(api)}`), { ...inProject, service: api, disableOnDestroy: false }, child),
   );
 }
 
@@ -153,10 +171,10 @@ interface Identities {
   scheduler: Account | undefined;
 }
 
-function createIdentities({ name, base, project, child, afterApis }: Scope, resolved: ResolvedDeployment): Identities {
+function createIdentities({ name, base, inProject, child, afterApis }: Scope, resolved: ResolvedDeployment): Identities {
   const runtime = new Account(
     childName(name, "runtime-sa"),
-    { project, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` },
+    { ...inProject, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` },
     afterApis,
   );
   const runtimeMember = runtime.email.apply(serviceAccountMember);
@@ -164,14 +182,15 @@ function createIdentities({ name, base, project, child, afterApis }: Scope, reso
     (role) =>
       new IAMMember(
         childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`),
-        { project, role, member: runtimeMember },
+        // A project IAM member needs its project: the runtime account's, which its provider decided.
+        { project: runtime.project, role, member: runtimeMember },
         child,
       ),
   );
   const scheduler = resolved.scheduled
     ? new Account(
         childName(name, "scheduler-sa"),
-        { project, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` },
+        { ...inProject, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` },
         afterApis,
       )
     : undefined;
@@ -186,7 +205,7 @@ interface DatabaseResources {
 }
 
 function createDatabase(
-  { name, base, project, region, child, afterApis }: Scope,
+  { name, base, inProject, region, child, afterApis }: Scope,
   { database, pool }: ResolvedDeployment,
 ): DatabaseResources {
   const privateNetwork = database.privateNetwork;
@@ -194,8 +213,8 @@ function createDatabase(
   const instance = new DatabaseInstance(
     childName(name, "db"),
     {
-      project,
-      region,
+      ...inProject,
+      ...(region !== undefined ? { region } : {}),
       databaseVersion: "POSTGRES_15",
       deletionProtection,
       settings: {
@@ -225,9 +244,13 @@ function createDatabase(
   );
   const dbName = pgIdentifier(name);
   const dbUser = `${dbName}_executor`.slice(0, 63);
-  const databaseRes = new Database(childName(name, "database"), { project, instance: instance.name, name: dbName }, child);
+  const databaseRes = new Database(childName(name, "database"), { ...inProject, instance: instance.name, name: dbName }, child);
   const password = new RandomPassword(childName(name, "db-password"), { length: 32, special: false }, child);
-  const user = new User(childName(name, "db-user"), { project, instance: instance.name, name: dbUser, password: password.result }, child);
+  const user = new User(
+    childName(name, "db-user"),
+    { ...inProject, instance: instance.name, name: dbUser, password: password.result },
+    child,
+  );
   return { instance, database: databaseRes, password, user };
 }
 
@@ -240,7 +263,7 @@ interface SecretResources {
 }
 
 function createSecrets(
-  { name, base, project, child, afterApis }: Scope,
+  { name, base, inProject, child, afterApis }: Scope,
   resolved: ResolvedDeployment,
   runtimeMember: pulumi.Output<string>,
   password: RandomPassword,
@@ -250,7 +273,7 @@ function createSecrets(
   const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
     const secret = new Secret(
       childName(name, `secret-${key}`),
-      { project, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } },
+      { ...inProject, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } },
       afterApis,
     );
     const version = new SecretVersion(
@@ -260,7 +283,7 @@ function createSecrets(
     );
     const grant = new SecretIamMember(
       childName(name, `secret-${key}-accessor`),
-      { project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember },
+      { project: secret.project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember },
       child,
     );
     secretResources.push(version, grant);
@@ -275,12 +298,12 @@ function createSecrets(
   return { passwordRef, secretRefs, resources: secretResources };
 }
 
-function createImageRepository({ name, base, project, region, afterApis }: Scope): Repository {
+function createImageRepository({ name, base, inProject, region, afterApis }: Scope): Repository {
   return new Repository(
     childName(name, "images"),
     {
-      project,
-      location: region,
+      ...inProject,
+      ...(region !== undefined ? { location: region } : {}),
       repositoryId: boundedId(base, "images", REPOSITORY_ID),
       format: "DOCKER",
       description: `Executor images of Fascia app ${name}`,
@@ -297,17 +320,12 @@ interface Workload {
   vpcAccess:
     { networkInterfaces: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string> | undefined }[]; egress: string } | undefined;
   runsAfter: pulumi.Resource[];
+  location: pulumi.Output<string>;
 }
 
-function executorWorkload(
-  { project }: Scope,
-  resolved: ResolvedDeployment,
-  identities: Identities,
-  db: DatabaseResources,
-  secrets: SecretResources,
-): Workload {
+function executorWorkload(resolved: ResolvedDeployment, identities: Identities, db: DatabaseResources, secrets: SecretResources): Workload {
   const { instance, database: databaseRes, user } = db;
-  const { scheduler, projectGrants } = identities;
+  const { runtime, scheduler, projectGrants } = identities;
   const privateNetwork = resolved.database.privateNetwork;
   const envFor = (run: "serve" | "migrate", poolMax: number) =>
     toRunEnv(
@@ -322,7 +340,8 @@ function executorWorkload(
           auth: resolved.auth,
           ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
           ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
-          project,
+          // The project the executor runs in: its runtime account's, whichever provider decided it.
+          project: runtime.project,
           planHash: resolved.planHash,
           run,
         },
@@ -336,7 +355,8 @@ function executorWorkload(
       ? { networkInterfaces: [{ network: privateNetwork, subnetwork: resolved.database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" }
       : undefined;
   const runsAfter = [user, databaseRes, ...projectGrants, ...secrets.resources];
-  return { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter };
+  // Cloud Run requires a location: the args' region, else the instance's (its provider's region).
+  return { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter, location: instance.region };
 }
 
 /**
@@ -344,7 +364,7 @@ function executorWorkload(
  * completion, before the service may change; one task, no parallelism, no retries.
  */
 function createMigrationJob(
-  { name, base, project, region, parent }: Scope,
+  { name, base, inProject, region, parent }: Scope,
   resolved: ResolvedDeployment,
   { runtime }: Identities,
   workload: Workload,
@@ -353,8 +373,8 @@ function createMigrationJob(
   return new RunJob(
     childName(name, "migrate"),
     {
-      project,
-      location: region,
+      ...inProject,
+      location: region ?? workload.location,
       name: boundedId(base, "migrate", MIGRATION_JOB_ID),
       deletionProtection: false,
       runExecutionToken: resolved.planHash.slice(0, 16),
@@ -376,7 +396,7 @@ function createMigrationJob(
 }
 
 function createService(
-  { name, project, region, parent }: Scope,
+  { name, inProject, region, parent }: Scope,
   resolved: ResolvedDeployment,
   { runtime }: Identities,
   workload: Workload,
@@ -387,8 +407,8 @@ function createService(
   return new RunService(
     childName(name, "executor"),
     {
-      project,
-      location: region,
+      ...inProject,
+      location: region ?? workload.location,
       ingress: exposure.ingress,
       deletionProtection: false,
       template: {
@@ -413,23 +433,24 @@ function createService(
   );
 }
 
-function createInvokers(
-  { name, project, region, child }: Scope,
-  { exposure }: ResolvedDeployment,
-  run: RunService,
-  scheduler: Account | undefined,
-): void {
+function createInvokers({ name, child }: Scope, { exposure }: ResolvedDeployment, run: RunService, scheduler: Account | undefined): void {
   for (const member of exposure.invokers) {
     new ServiceIamMember(
       childName(name, `invoker-${member === "allUsers" ? "public" : slug(member)}`),
-      { project, location: region, name: run.name, role: ROLES.runInvoker, member },
+      { project: run.project, location: run.location, name: run.name, role: ROLES.runInvoker, member },
       child,
     );
   }
   if (scheduler) {
     new ServiceIamMember(
       childName(name, "invoker-scheduler"),
-      { project, location: region, name: run.name, role: ROLES.runInvoker, member: scheduler.email.apply(serviceAccountMember) },
+      {
+        project: run.project,
+        location: run.location,
+        name: run.name,
+        role: ROLES.runInvoker,
+        member: scheduler.email.apply(serviceAccountMember),
+      },
       child,
     );
   }
@@ -437,7 +458,7 @@ function createInvokers(
 
 /** One FasciaEntity per entity (after the migration ran) and one FasciaTool per tool (with its schedule). */
 function createComponents(
-  { name, project, region, parent }: Scope,
+  { name, parent }: Scope,
   { entities, tools, policies }: ResolvedDeployment,
   migrate: RunJob,
   run: RunService,
@@ -460,7 +481,9 @@ function createComponents(
         entities,
         policies,
         serviceUrl: run.uri,
-        ...(scheduler && tool.trigger.schedule ? { scheduler: { serviceAccountEmail: scheduler.email, region, project } } : {}),
+        ...(scheduler && tool.trigger.schedule
+          ? { scheduler: { serviceAccountEmail: scheduler.email, region: run.location, project: run.project } }
+          : {}),
       },
       { parent },
     );

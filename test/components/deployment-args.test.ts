@@ -20,7 +20,7 @@ function refusal(args: FasciaDeploymentArgs, context: ResolveContext = PROVIDER)
   throw new Error("resolveArgs accepted the args");
 }
 
-test("defaults: database, service, pool, project and region from the provider's configuration", () => {
+test("defaults: database, service, pool; project and region left to the provider", () => {
   const resolved = resolveArgs("shop", { specs, image: IMAGE }, PROVIDER);
   expect(resolved.database).toEqual({
     tier: "db-custom-1-3840",
@@ -39,7 +39,9 @@ test("defaults: database, service, pool, project and region from the provider's 
     memory: DEFAULTS.memory,
   });
   expect(resolved.pool).toMatchObject({ connectionLimit: 100, poolMax: 9 }); // (100 − 8 reserved) / 10 instances
-  expect([resolved.project, resolved.region]).toEqual(["acme", "europe-west1"]);
+  // Checked against gcp:project/gcp:region, but not copied: the provider itself supplies them to each child.
+  expect(resolved).not.toHaveProperty("project");
+  expect(resolved).not.toHaveProperty("region");
   expect(resolved.auth).toEqual({});
   expect(resolved).not.toHaveProperty("paymentsBaseUrl");
   expect(resolved.secretNames).toEqual([]);
@@ -122,12 +124,21 @@ test("missing inputs are named: specs, image, project and region without the pro
   expect(refusal({ specs } as FasciaDeploymentArgs)).toEqual({ path: "image", reason: "FasciaDeployment shop: `image` is required" });
   expect(refusal({ specs, image: IMAGE }, {})).toEqual({
     path: "project",
-    reason: "FasciaDeployment shop: set `project` or `pulumi config set gcp:project …`",
+    reason: "FasciaDeployment shop: set `project`, `pulumi config set gcp:project …`, or pass an explicit gcp provider",
   });
   expect(refusal({ specs, image: IMAGE, project: "acme" }, {})).toEqual({
     path: "region",
-    reason: "FasciaDeployment shop: set `region` or `pulumi config set gcp:region …`",
+    reason: "FasciaDeployment shop: set `region`, `pulumi config set gcp:region …`, or pass an explicit gcp provider",
   });
+});
+
+test("with an explicit gcp provider the configuration is not consulted: neither required nor copied", () => {
+  const resolved = resolveArgs("shop", { specs, image: IMAGE }, { explicitProvider: true, providerConfig: { project: "config-project" } });
+  expect(resolved).not.toHaveProperty("project");
+  expect(resolved).not.toHaveProperty("region");
+  // Given args still win over the provider's project and region.
+  const given = resolveArgs("shop", { specs, image: IMAGE, project: "p3", region: "us-east1" }, { explicitProvider: true });
+  expect([given.project, given.region]).toEqual(["p3", "us-east1"]);
 });
 
 test("a value that decides which resources exist must be known when the program runs", () => {
