@@ -23,6 +23,7 @@ import { CLOUDSQL_MOUNT_PATH, executorEnv, type EnvEntry, type SecretRef } from 
 import { resolveArgs, type FasciaDeploymentArgs, type ResolvedDeployment } from "./deployment-args";
 import { FasciaEntity } from "./fascia-entity";
 import { FasciaTool } from "./fascia-tool";
+import { EXECUTOR_PORT, executorProbes } from "./probes";
 import { ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
 import {
   boundedId,
@@ -421,7 +422,8 @@ function createService(
         containers: [
           {
             image,
-            ports: { containerPort: 8080 },
+            ports: { containerPort: EXECUTOR_PORT },
+            ...executorProbes(EXECUTOR_PORT),
             resources: { limits: { cpu: service.cpu, memory: service.memory } },
             envs: envFor("serve", pool.poolMax),
             volumeMounts: [cloudSqlMount],

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
 import { FasciaDeployment } from "../../components/fascia-deployment";
+import { HEALTH_PATH, READINESS_PATH } from "../../contracts/routes";
 import {
   createRecordingMocks,
   isSecretWrapper,
@@ -154,6 +155,12 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
   const container = template.containers[0];
   expect(container.image).toBe(IMAGE);
   expect(container.volumeMounts).toEqual([{ name: "cloudsql", mountPath: "/cloudsql" }]);
+  // Startup gates traffic on the database and schema; liveness asks only the process (components/probes.ts).
+  expect(container.startupProbe).toMatchObject({ httpGet: { path: READINESS_PATH, port: 8080 } });
+  expect(container.livenessProbe).toMatchObject({ httpGet: { path: HEALTH_PATH, port: 8080 } });
+  expect(container.ports).toEqual({ containerPort: 8080 });
+  for (const probe of [container.startupProbe, container.livenessProbe]) expect(probe.timeoutSeconds).toBeLessThan(probe.periodSeconds);
+  expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeLessThanOrEqual(240);
   const env = Object.fromEntries(container.envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
   expect(env).toEqual({
     FASCIA_AUTH_AUDIENCE: "reservations-api",
