@@ -14,6 +14,8 @@ import { riskReportJson, type RiskReportJson } from "../risk/report/json";
 import { serviceExposure, type Exposure } from "./exposure";
 import { governTool } from "./governance";
 import { knownNow } from "./inputs";
+import { childLabels } from "./labels";
+import { slug } from "./naming";
 import { checkImageByDigest, planHash } from "./plan-hash";
 import { sizePool, type PoolSize } from "./pool-sizing";
 import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
@@ -76,6 +78,11 @@ export interface FasciaDeploymentArgs {
   service?: pulumi.Input<FasciaServiceArgs>;
   auth?: pulumi.Input<FasciaAuthArgs>;
   paymentsBaseUrl?: pulumi.Input<string>;
+  /**
+   * Labels for every child GCP lets carry labels (instance, secrets, repository, migration job,
+   * service), next to Fascia's own `managed-by: fascia` and `fascia-app: <name>`.
+   */
+  labels?: pulumi.Input<Record<string, string>>;
 }
 
 export interface DeploymentDefaults {
@@ -131,6 +138,8 @@ export interface ResolvedDeployment {
   region?: pulumi.Input<string>;
   /** The auth arguments given, without undefined members. */
   auth: FasciaAuthArgs;
+  /** The args' labels and Fascia's, checked against GCP's rules (components/labels.ts). */
+  labels: Record<string, string>;
   paymentsBaseUrl?: pulumi.Input<string>;
   /** sha256 of the target schema, the risk report and the image. */
   planHash: string;
@@ -219,6 +228,8 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   }
   const hash = planHash({ schema: Object.fromEntries(entities.map((e) => [e.name, e])), risk: report, image });
 
+  const givenLabels = known(args.labels, "labels", fail);
+  const labels = checkOr(() => childLabels(slug(name), givenLabels), "labels", fail);
   const authArgs = known(args.auth, "auth", fail) ?? {};
   const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
 
@@ -254,6 +265,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     ...(args.project !== undefined ? { project: args.project } : {}),
     ...(args.region !== undefined ? { region: args.region } : {}),
     auth,
+    labels,
     ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
     planHash: hash,
   };

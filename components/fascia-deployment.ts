@@ -96,7 +96,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
     const secrets = createSecrets(at, resolved, identities.runtimeMember, database.password);
     // 6. Artifact Registry for the executor images.
-    createImageRepository(at);
+    createImageRepository(at, resolved);
     // 7. The executor's environment, shared by the migration job and the service.
     const workload = executorWorkload(resolved, identities, database, secrets);
     // 8. Migrations, run to completion before the service may change.
@@ -206,8 +206,8 @@ interface DatabaseResources {
 }
 
 function createDatabase(
-  { name, base, inProject, region, child, afterApis }: Scope,
-  { database, pool }: ResolvedDeployment,
+  { name, inProject, region, child, afterApis }: Scope,
+  { database, pool, labels }: ResolvedDeployment,
 ): DatabaseResources {
   const privateNetwork = database.privateNetwork;
   const deletionProtection = database.deletionProtection;
@@ -238,7 +238,7 @@ function createDatabase(
             : // Public IP without authorized networks: reachable only through the Cloud SQL connector (IAM-checked).
               { ipv4Enabled: true, authorizedNetworks: [], sslMode: "ENCRYPTED_ONLY" },
         databaseFlags: [{ name: "max_connections", value: String(pool.connectionLimit) }],
-        userLabels: { "managed-by": "fascia", "fascia-app": base },
+        userLabels: labels,
       },
     },
     afterApis,
@@ -274,7 +274,7 @@ function createSecrets(
   const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
     const secret = new Secret(
       childName(name, `secret-${key}`),
-      { ...inProject, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } },
+      { ...inProject, secretId, replication: { auto: {} }, labels: resolved.labels },
       afterApis,
     );
     const version = new SecretVersion(
@@ -299,7 +299,7 @@ function createSecrets(
   return { passwordRef, secretRefs, resources: secretResources };
 }
 
-function createImageRepository({ name, base, inProject, region, afterApis }: Scope): Repository {
+function createImageRepository({ name, base, inProject, region, afterApis }: Scope, { labels }: ResolvedDeployment): Repository {
   return new Repository(
     childName(name, "images"),
     {
@@ -307,6 +307,7 @@ function createImageRepository({ name, base, inProject, region, afterApis }: Sco
       ...(region !== undefined ? { location: region } : {}),
       repositoryId: boundedId(base, "images", REPOSITORY_ID),
       format: "DOCKER",
+      labels,
       description: `Executor images of Fascia app ${name}`,
     },
     afterApis,
@@ -377,6 +378,7 @@ function createMigrationJob(
       ...inProject,
       location: region ?? workload.location,
       name: boundedId(base, "migrate", MIGRATION_JOB_ID),
+      labels: resolved.labels,
       deletionProtection: false,
       runExecutionToken: resolved.planHash.slice(0, 16),
       template: {
@@ -411,6 +413,7 @@ function createService(
       ...inProject,
       location: region ?? workload.location,
       ingress: exposure.ingress,
+      labels: resolved.labels,
       deletionProtection: false,
       template: {
         serviceAccount: runtime.email,

@@ -35,6 +35,7 @@ export const COMPONENTS = {
       "service",
       "auth",
       "paymentsBaseUrl",
+      "labels",
     ]),
   },
   "fascia:index:FasciaEntity": { component: FasciaEntity, inputs: keysOf<FasciaEntityArgs>()(["spec", "entities"]) },

@@ -162,3 +162,24 @@ test("invalid specs and refused tools are ResourceErrors on the given resource",
   expect((refused as Error).message).toMatch(/^1 of 1 tools may not deploy:\ntool addItem may not deploy: it is RED \(R001\)/);
   expect(() => resolveArgs("shop", { specs: [{ kind: "Entity" }], image: IMAGE }, PROVIDER)).toThrow(/FasciaDeployment shop specs/);
 });
+
+test("labels: Fascia's own are added; keys and values GCP would refuse are named", () => {
+  expect(resolveArgs("shop", { specs, image: IMAGE }, PROVIDER).labels).toEqual({ "fascia-app": "shop", "managed-by": "fascia" });
+  expect(resolveArgs("shop", { specs, image: IMAGE, labels: { team: "ops", env: "" } }, PROVIDER).labels).toEqual({
+    env: "",
+    "fascia-app": "shop",
+    "managed-by": "fascia",
+    team: "ops",
+  });
+  expect(refusal({ specs, image: IMAGE, labels: { "managed-by": "terraform" } })).toEqual({
+    path: "labels",
+    reason: "FasciaDeployment shop: label `managed-by` is set by Fascia on every resource and cannot be given in `labels`",
+  });
+  expect(refusal({ specs, image: IMAGE, labels: { Team: "ops" } }).reason).toMatch(/label key `Team` is not a GCP label key/);
+  expect(refusal({ specs, image: IMAGE, labels: { "goog-x": "1" } }).reason).toMatch(/label key `goog-x`/);
+  expect(refusal({ specs, image: IMAGE, labels: { team: "Ops Team" } }).reason).toMatch(
+    /label `team`: value "Ops Team" is not a GCP label value/,
+  );
+  const many = Object.fromEntries(Array.from({ length: 63 }, (_, i) => [`k${i}`, "v"]));
+  expect(refusal({ specs, image: IMAGE, labels: many }).reason).toMatch(/63 labels plus Fascia's 2 exceed GCP's 64/);
+});

@@ -7,6 +7,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { FasciaDeployment } from "../../components/fascia-deployment";
 import { createRecordingMocks, recordRegistrations, settle, unwrap, valueOf, type Registration } from "./support/recording-mocks";
 import { GREEN_TOOL, IMAGE, ITEM } from "./support/small-app";
@@ -16,6 +18,7 @@ const CONFIG_PROJECT = "p1-config";
 const { mocks, resources } = createRecordingMocks(CONFIG_PROJECT, "europe-west1");
 const SECRETS = { PAYMENTS_API_KEY: "k", PAYMENTS_WEBHOOK_SECRET: "w", OPS_WEBHOOK_TOKEN: "t" };
 const small = { specs: [ITEM, GREEN_TOOL], image: IMAGE };
+const USER_LABELS = { team: "payments", "cost-center": "cc-42" };
 
 let registrations: Registration[];
 let p2: GcpProvider;
@@ -44,6 +47,7 @@ beforeAll(async () => {
       },
     ],
   });
+  new FasciaDeployment("tagged", { specDir: "examples/reservations", image: IMAGE, secrets: SECRETS, labels: USER_LABELS });
   new FasciaDeployment("before", small);
   new FasciaDeployment("after", small, { aliases: [{ name: "before" }] });
   await valueOf(viaProviders.endpoints);
@@ -145,4 +149,31 @@ test("renamed with an alias to its old name, every child keeps its old URN as an
     }
   }
   expect(grandchildren).toBeGreaterThan(0);
+});
+
+/** Whether the gcp SDK's args of a resource type declare `labels` (read from its .d.ts, not from a list kept here). */
+function takesLabels(type: string): boolean {
+  const [, module, resource] = /^gcp:([^/]+)\/([^:]+):/.exec(type)!;
+  const dir = join("node_modules/@pulumi/gcp", module!);
+  const file = readdirSync(dir).find((f) => f.toLowerCase() === `${resource!.toLowerCase()}.d.ts`)!;
+  const args = /export interface \w+Args \{([\s\S]*?)\n\}/.exec(readFileSync(join(dir, file), "utf8"))!;
+  return /^\s+labels\?:/m.test(args[1]!);
+}
+
+test("labels: every child that takes labels carries the user's and Fascia's own", () => {
+  const expected = { ...USER_LABELS, "managed-by": "fascia", "fascia-app": "tagged" };
+  const gcpChildren = childrenOf("tagged").filter((r) => r.type.startsWith("gcp:"));
+  const labelled = gcpChildren.filter((r) => takesLabels(r.type));
+  expect([...new Set(labelled.map((r) => r.type))].sort()).toEqual([
+    "gcp:artifactregistry/repository:Repository",
+    "gcp:cloudrunv2/job:Job",
+    "gcp:cloudrunv2/service:Service",
+    "gcp:secretmanager/secret:Secret",
+  ]);
+  for (const r of labelled) expect([r.name, plain(r.inputs).labels]).toEqual([r.name, expected]);
+  // Cloud SQL takes its labels in settings.userLabels.
+  const instance = gcpChildren.find((r) => r.type === "gcp:sql/databaseInstance:DatabaseInstance")!;
+  expect(plain(instance.inputs).settings.userLabels).toEqual(expected);
+  // The rest have no labels to set (accounts, IAM members, APIs, database, user, versions, scheduler jobs).
+  for (const r of gcpChildren.filter((r) => !labelled.includes(r) && r !== instance)) expect(plain(r.inputs)).not.toHaveProperty("labels");
 });
