@@ -38,6 +38,11 @@ export interface FasciaDatabaseArgs {
   backupStartTime?: pulumi.Input<string>;
   /** Days of write-ahead log kept for point-in-time recovery (default 7). */
   pitrDays?: pulumi.Input<number>;
+  /**
+   * PostgreSQL major version, `POSTGRES_15` (default) to `POSTGRES_18`. Raising it upgrades the
+   * instance in place (a few minutes of downtime); Cloud SQL cannot downgrade.
+   */
+  version?: pulumi.Input<string>;
 }
 
 export interface FasciaServiceArgs {
@@ -85,6 +90,19 @@ export interface FasciaDeploymentArgs {
   labels?: pulumi.Input<Record<string, string>>;
 }
 
+/**
+ * The PostgreSQL major versions Cloud SQL offers that the generated SQL is known to run on: it is
+ * tested on PostgreSQL 15 (the oldest) and on PGlite's 18 (the newest).
+ */
+export const POSTGRES_VERSIONS = ["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"] as const;
+export type PostgresVersion = (typeof POSTGRES_VERSIONS)[number];
+/**
+ * The default stays 15: a newer default would upgrade every existing deployment's instance in
+ * place on its first `pulumi up` after a package update — downtime and no way back, without the
+ * operator having asked. New apps choose a newer one with `database.version`.
+ */
+export const DEFAULT_POSTGRES_VERSION: PostgresVersion = "POSTGRES_15";
+
 export interface DeploymentDefaults {
   tier: string;
   minInstances: number;
@@ -107,8 +125,10 @@ export const DEFAULTS: DeploymentDefaults = {
  * The database arguments with their defaults applied (a new optional argument does not compile
  * until resolveArgs gives it one); the sizing ones are known values.
  */
-export type ResolvedDatabase = Required<Omit<FasciaDatabaseArgs, "tier" | "maxConnections" | "privateNetwork" | "privateSubnetwork">> &
-  Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number };
+export type ResolvedDatabase = Required<
+  Omit<FasciaDatabaseArgs, "tier" | "maxConnections" | "privateNetwork" | "privateSubnetwork" | "version">
+> &
+  Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number; version: PostgresVersion };
 
 /** The service arguments with their defaults applied, the sizing ones known (the invokers are in `exposure`). */
 export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers">> & {
@@ -209,6 +229,9 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const maxInstances = known(service.maxInstances, "service.maxInstances", fail) ?? DEFAULTS.maxInstances;
   const concurrency = known(service.concurrency, "service.concurrency", fail) ?? DEFAULTS.concurrency;
   const maxConnections = known(database.maxConnections, "database.maxConnections", fail);
+  const version = known(database.version, "database.version", fail) ?? DEFAULT_POSTGRES_VERSION;
+  if (!(POSTGRES_VERSIONS as readonly string[]).includes(version))
+    fail("database.version", `"${version}" is not one of ${POSTGRES_VERSIONS.map((v) => `\`${v}\``).join(", ")}`);
   const pool = checkOr(
     () => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }),
     "service.maxInstances",
@@ -252,6 +275,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
       ...(privateNetwork !== undefined ? { privateNetwork, privateSubnetwork: database.privateSubnetwork } : {}),
       backupStartTime: database.backupStartTime ?? "03:00",
       pitrDays: database.pitrDays ?? 7,
+      version: version as PostgresVersion,
     },
     service: {
       minInstances: service.minInstances ?? DEFAULTS.minInstances,

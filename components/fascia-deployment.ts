@@ -216,7 +216,7 @@ function createDatabase(
     {
       ...inProject,
       ...(region !== undefined ? { region } : {}),
-      databaseVersion: "POSTGRES_15",
+      databaseVersion: database.version,
       deletionProtection,
       settings: {
         tier: database.tier,

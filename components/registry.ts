@@ -56,6 +56,7 @@ export const ARGUMENT_TYPES = {
     "privateSubnetwork",
     "backupStartTime",
     "pitrDays",
+    "version",
   ]),
   "fascia:index:ServiceArgs": keysOf<FasciaServiceArgs>()(["minInstances", "maxInstances", "concurrency", "cpu", "memory", "invokers"]),
   "fascia:index:AuthArgs": keysOf<FasciaAuthArgs>()(["issuer", "audience", "jwksUrl", "rolesClaim"]),

@@ -29,6 +29,7 @@ test("defaults: database, service, pool; project and region left to the provider
     deletionProtection: true,
     backupStartTime: "03:00",
     pitrDays: 7,
+    version: "POSTGRES_15",
   });
   expect(resolved.service).toEqual({ minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" });
   expect(resolved.service).toEqual({
@@ -71,6 +72,7 @@ test("given values win over the defaults and the provider's configuration; auth 
         privateSubnetwork: "sub",
         backupStartTime: "01:30",
         pitrDays: 3,
+        version: "POSTGRES_17",
       },
       service: { minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi", invokers: ["group:ops@acme.example"] },
       auth: { issuer: "https://auth.acme.example", audience: undefined },
@@ -88,6 +90,7 @@ test("given values win over the defaults and the provider's configuration; auth 
     privateSubnetwork: "sub",
     backupStartTime: "01:30",
     pitrDays: 3,
+    version: "POSTGRES_17",
   });
   expect(resolved.service).toEqual({ minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi" });
   expect(resolved.pool).toMatchObject({ connectionLimit: 200, poolMax: 20 });
@@ -182,4 +185,14 @@ test("labels: Fascia's own are added; keys and values GCP would refuse are named
   );
   const many = Object.fromEntries(Array.from({ length: 63 }, (_, i) => [`k${i}`, "v"]));
   expect(refusal({ specs, image: IMAGE, labels: many }).reason).toMatch(/63 labels plus Fascia's 2 exceed GCP's 64/);
+});
+
+test("database.version: POSTGRES_15 to POSTGRES_18; anything else is named", () => {
+  for (const version of ["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"])
+    expect(resolveArgs("shop", { specs, image: IMAGE, database: { version } }, PROVIDER).database.version).toBe(version);
+  expect(refusal({ specs, image: IMAGE, database: { version: "POSTGRES_14" } })).toEqual({
+    path: "database.version",
+    reason: 'FasciaDeployment shop: "POSTGRES_14" is not one of `POSTGRES_15`, `POSTGRES_16`, `POSTGRES_17`, `POSTGRES_18`',
+  });
+  expect(refusal({ specs, image: IMAGE, database: { version: "MYSQL_8_0" } }).path).toBe("database.version");
 });

@@ -47,7 +47,13 @@ beforeAll(async () => {
       },
     ],
   });
-  new FasciaDeployment("tagged", { specDir: "examples/reservations", image: IMAGE, secrets: SECRETS, labels: USER_LABELS });
+  new FasciaDeployment("tagged", {
+    specDir: "examples/reservations",
+    image: IMAGE,
+    secrets: SECRETS,
+    labels: USER_LABELS,
+    database: { version: "POSTGRES_17" },
+  });
   new FasciaDeployment("before", small);
   new FasciaDeployment("after", small, { aliases: [{ name: "before" }] });
   await valueOf(viaProviders.endpoints);
@@ -176,4 +182,9 @@ test("labels: every child that takes labels carries the user's and Fascia's own"
   expect(plain(instance.inputs).settings.userLabels).toEqual(expected);
   // The rest have no labels to set (accounts, IAM members, APIs, database, user, versions, scheduler jobs).
   for (const r of gcpChildren.filter((r) => !labelled.includes(r) && r !== instance)) expect(plain(r.inputs)).not.toHaveProperty("labels");
+});
+
+test("database.version reaches the instance (the default, 15, is in deployment-example.test.ts)", () => {
+  const instance = childrenOf("tagged").find((r) => r.type === "gcp:sql/databaseInstance:DatabaseInstance")!;
+  expect(plain(instance.inputs).databaseVersion).toBe("POSTGRES_17");
 });
