@@ -54,6 +54,12 @@ export interface FasciaServiceArgs {
   memory?: pulumi.Input<string>;
   /** Replace `allUsers` as invoker of an internet-facing service with these IAM members. */
   invokers?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * An internet-facing service without an `allUsers` binding, for organisations whose policy
+   * (Domain Restricted Sharing) forbids it while callers hold no Google identity (webhooks): Cloud
+   * Run's invoker IAM check is switched off and the executor's own checks guard every call.
+   */
+  invokerIamDisabled?: pulumi.Input<boolean>;
 }
 
 export interface FasciaAuthArgs {
@@ -131,9 +137,10 @@ export type ResolvedDatabase = Required<
   Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number; version: PostgresVersion };
 
 /** The service arguments with their defaults applied, the sizing ones known (the invokers are in `exposure`). */
-export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers">> & {
+export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers" | "invokerIamDisabled">> & {
   maxInstances: number;
   concurrency: number;
+  invokerIamDisabled: boolean;
 };
 
 /** Everything FasciaDeployment needs to create its children, checked. */
@@ -238,7 +245,17 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     fail,
   );
   const invokers = known(service.invokers, "service.invokers", fail);
-  const exposure = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
+  const exposed = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
+  const invokerIamDisabled = known(service.invokerIamDisabled, "service.invokerIamDisabled", fail) ?? false;
+  if (invokerIamDisabled && invokers !== undefined)
+    fail("service.invokerIamDisabled", "give only one of `service.invokers` or `service.invokerIamDisabled`");
+  if (invokerIamDisabled && exposed.publicTools.length === 0)
+    fail(
+      "service.invokerIamDisabled",
+      "the service is internal (no HTTP or webhook tool): switching its invoker IAM check off would only drop the scheduler's IAM check",
+    );
+  // No IAM check, so no allUsers binding: the public tools reach the executor as before.
+  const exposure = invokerIamDisabled ? { ...exposed, invokers: [] } : exposed;
   const privateNetwork = database.privateNetwork;
   if (privateNetwork !== undefined && database.privateSubnetwork === undefined)
     fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
@@ -283,6 +300,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
       concurrency,
       cpu: service.cpu ?? DEFAULTS.cpu,
       memory: service.memory ?? DEFAULTS.memory,
+      invokerIamDisabled,
     },
     pool,
     exposure,

@@ -413,6 +413,7 @@ function createService(
       ...inProject,
       location: region ?? workload.location,
       ingress: exposure.ingress,
+      ...(service.invokerIamDisabled ? { invokerIamDisabled: true } : {}),
       labels: resolved.labels,
       deletionProtection: false,
       template: {

@@ -58,7 +58,15 @@ export const ARGUMENT_TYPES = {
     "pitrDays",
     "version",
   ]),
-  "fascia:index:ServiceArgs": keysOf<FasciaServiceArgs>()(["minInstances", "maxInstances", "concurrency", "cpu", "memory", "invokers"]),
+  "fascia:index:ServiceArgs": keysOf<FasciaServiceArgs>()([
+    "minInstances",
+    "maxInstances",
+    "concurrency",
+    "cpu",
+    "memory",
+    "invokers",
+    "invokerIamDisabled",
+  ]),
   "fascia:index:AuthArgs": keysOf<FasciaAuthArgs>()(["issuer", "audience", "jwksUrl", "rolesClaim"]),
   "fascia:index:ToolSchedulerArgs": keysOf<FasciaToolSchedulerArgs>()(["serviceAccountEmail", "region", "project"]),
 } as const;

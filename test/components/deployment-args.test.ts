@@ -31,13 +31,21 @@ test("defaults: database, service, pool; project and region left to the provider
     pitrDays: 7,
     version: "POSTGRES_15",
   });
-  expect(resolved.service).toEqual({ minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" });
+  expect(resolved.service).toEqual({
+    minInstances: 0,
+    maxInstances: 10,
+    concurrency: 40,
+    cpu: "1",
+    memory: "512Mi",
+    invokerIamDisabled: false,
+  });
   expect(resolved.service).toEqual({
     minInstances: DEFAULTS.minInstances,
     maxInstances: DEFAULTS.maxInstances,
     concurrency: DEFAULTS.concurrency,
     cpu: DEFAULTS.cpu,
     memory: DEFAULTS.memory,
+    invokerIamDisabled: false,
   });
   expect(resolved.pool).toMatchObject({ connectionLimit: 100, poolMax: 9 }); // (100 − 8 reserved) / 10 instances
   // Checked against gcp:project/gcp:region, but not copied: the provider itself supplies them to each child.
@@ -92,7 +100,14 @@ test("given values win over the defaults and the provider's configuration; auth 
     pitrDays: 3,
     version: "POSTGRES_17",
   });
-  expect(resolved.service).toEqual({ minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi" });
+  expect(resolved.service).toEqual({
+    minInstances: 1,
+    maxInstances: 4,
+    concurrency: 20,
+    cpu: "2",
+    memory: "1Gi",
+    invokerIamDisabled: false,
+  });
   expect(resolved.pool).toMatchObject({ connectionLimit: 200, poolMax: 20 });
   expect(resolved.exposure.invokers).toEqual(["group:ops@acme.example"]);
   expect([resolved.project, resolved.region]).toEqual(["other", "us-central1"]);
@@ -195,4 +210,15 @@ test("database.version: POSTGRES_15 to POSTGRES_18; anything else is named", () 
     reason: 'FasciaDeployment shop: "POSTGRES_14" is not one of `POSTGRES_15`, `POSTGRES_16`, `POSTGRES_17`, `POSTGRES_18`',
   });
   expect(refusal({ specs, image: IMAGE, database: { version: "MYSQL_8_0" } }).path).toBe("database.version");
+});
+
+test("service.invokerIamDisabled: public without allUsers; not with `invokers`, not for an internal service", () => {
+  const resolved = resolveArgs("shop", { specs, image: IMAGE, service: { invokerIamDisabled: true } }, PROVIDER);
+  expect(resolved.service.invokerIamDisabled).toBe(true);
+  expect(resolved.exposure).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invokers: [], publicTools: ["addItemGreen"] });
+  expect(refusal({ specs, image: IMAGE, service: { invokerIamDisabled: true, invokers: ["group:a@acme.example"] } })).toEqual({
+    path: "service.invokerIamDisabled",
+    reason: "FasciaDeployment shop: give only one of `service.invokers` or `service.invokerIamDisabled`",
+  });
+  expect(refusal({ specs: [ITEM], image: IMAGE, service: { invokerIamDisabled: true } }).reason).toMatch(/the service is internal/);
 });

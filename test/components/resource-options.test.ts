@@ -54,6 +54,8 @@ beforeAll(async () => {
     labels: USER_LABELS,
     database: { version: "POSTGRES_17" },
   });
+  new FasciaDeployment("members", { ...small, service: { invokers: ["group:callers@acme.example"] } });
+  new FasciaDeployment("noiam", { ...small, service: { invokerIamDisabled: true } });
   new FasciaDeployment("before", small);
   new FasciaDeployment("after", small, { aliases: [{ name: "before" }] });
   await valueOf(viaProviders.endpoints);
@@ -187,4 +189,20 @@ test("labels: every child that takes labels carries the user's and Fascia's own"
 test("database.version reaches the instance (the default, 15, is in deployment-example.test.ts)", () => {
   const instance = childrenOf("tagged").find((r) => r.type === "gcp:sql/databaseInstance:DatabaseInstance")!;
   expect(plain(instance.inputs).databaseVersion).toBe("POSTGRES_17");
+});
+
+test("organisations that forbid allUsers: named invokers, or Cloud Run's invoker IAM check off", () => {
+  const invokers = (name: string) =>
+    childrenOf(name)
+      .filter((r) => r.type === "gcp:cloudrunv2/serviceIamMember:ServiceIamMember")
+      .map((r) => plain(r.inputs).member);
+  const service = (name: string) => plain(childrenOf(name).find((r) => r.type === "gcp:cloudrunv2/service:Service")!.inputs);
+  expect(invokers("before")).toEqual(["allUsers"]);
+  expect(service("before")).not.toHaveProperty("invokerIamDisabled");
+  expect(invokers("members")).toEqual(["group:callers@acme.example"]);
+  expect(service("members")).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL" });
+  expect(invokers("noiam")).toEqual([]);
+  expect(service("noiam")).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invokerIamDisabled: true });
+  // No resource anywhere in those two grants allUsers.
+  for (const name of ["members", "noiam"]) expect(childrenOf(name).flatMap((r) => strings(plain(r.inputs)))).not.toContain("allUsers");
 });
