@@ -24,7 +24,7 @@ import { resolveArgs, type FasciaDeploymentArgs, type ResolvedDeployment } from 
 import { FasciaEntity } from "./fascia-entity";
 import { FasciaTool } from "./fascia-tool";
 import { EXECUTOR_PORT, executorProbes } from "./probes";
-import { ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
+import { instanceCondition, ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
 import {
   boundedId,
   childName,
@@ -89,10 +89,10 @@ export class FasciaDeployment extends pulumi.ComponentResource {
       afterApis: { parent: this, dependsOn: apis },
     };
 
-    // 3. Identities.
-    const identities = createIdentities(at, resolved);
-    // 4. Database.
+    // 3. Database (first: the runtime account's Cloud SQL grant is conditioned on its instance).
     const database = createDatabase(at, resolved);
+    // 4. Identities.
+    const identities = createIdentities(at, resolved, database.instance);
     // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
     const secrets = createSecrets(at, resolved, identities.runtimeMember, database.password);
     // 6. Artifact Registry for the executor images.
@@ -172,7 +172,11 @@ interface Identities {
   scheduler: Account | undefined;
 }
 
-function createIdentities({ name, base, inProject, child, afterApis }: Scope, resolved: ResolvedDeployment): Identities {
+function createIdentities(
+  { name, base, inProject, child, afterApis }: Scope,
+  resolved: ResolvedDeployment,
+  instance: DatabaseInstance,
+): Identities {
   const runtime = new Account(
     childName(name, "runtime-sa"),
     { ...inProject, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` },
@@ -184,7 +188,12 @@ function createIdentities({ name, base, inProject, child, afterApis }: Scope, re
       new IAMMember(
         childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`),
         // A project IAM member needs its project: the runtime account's, which its provider decided.
-        { project: runtime.project, role, member: runtimeMember },
+        {
+          project: runtime.project,
+          role,
+          member: runtimeMember,
+          condition: pulumi.all([instance.project, instance.name]).apply(([p, i]) => instanceCondition(p, i)),
+        },
         child,
       ),
   );

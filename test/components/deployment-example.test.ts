@@ -112,10 +112,16 @@ test("Cloud SQL: PostgreSQL 15, backups with point-in-time recovery, deletion pr
   expect(plain(one("reservations-db-user")).name).toBe("reservations_executor");
 });
 
-test("the runtime account holds cloudsql.client on the project and secretAccessor on exactly its own secrets", () => {
+test("the runtime account holds cloudsql.client on its instance and secretAccessor on exactly its own secrets", () => {
   const runtime = "serviceAccount:reservations-run@acme-prod.iam.gserviceaccount.com";
   const projectGrants = byType("gcp:projects/iAMMember:IAMMember").map(plain);
   expect(projectGrants).toEqual([expect.objectContaining({ project: "acme-prod", role: "roles/cloudsql.client", member: runtime })]);
+  // Limited to the app's own instance by an IAM condition on its resource name.
+  expect(projectGrants[0]!.condition).toEqual({
+    title: "only reservations-db-a1b2c3",
+    description: "Fascia: the executor connects to its own Cloud SQL instance reservations-db-a1b2c3 only",
+    expression: 'resource.name == "projects/acme-prod/instances/reservations-db-a1b2c3" && resource.service == "sqladmin.googleapis.com"',
+  });
   const secretGrants = byType("gcp:secretmanager/secretIamMember:SecretIamMember").map(plain);
   expect(secretGrants.map((g) => [g.secretId, g.role, g.member]).sort()).toEqual(
     [

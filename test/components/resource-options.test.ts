@@ -96,6 +96,7 @@ test("what the component computes comes from its children: the provider's projec
   const one = (n: string) => plain(resources.find((r) => r.name === n)!.inputs);
   const runtime = "serviceAccount:viap-run@p2.iam.gserviceaccount.com";
   expect(one("viap-runtime-cloudsql-client")).toMatchObject({ project: "p2", member: runtime });
+  expect(one("viap-runtime-cloudsql-client").condition.expression).toContain('"projects/p2/instances/viap-db-a1b2c3"');
   const service = one("viap-executor");
   expect(service.location).toBe("us-east1");
   const env = Object.fromEntries(service.template.containers[0].envs.map((e: any) => [e.name, e.value]));
