@@ -138,6 +138,9 @@ export class FasciaDeployment extends pulumi.ComponentResource {
   }
 }
 
+/** Superseded secret versions stay enabled, so a rollback to an older revision still starts (see createSecrets). */
+const SECRET_VERSION_DELETION_POLICY = "ABANDON";
+
 /** Any gcp resource type: `getProvider` looks a provider up by the type's package. */
 const GCP_TYPE_PROBE = "gcp:sql/databaseInstance:DatabaseInstance";
 
@@ -286,10 +289,15 @@ function createSecrets(
       { ...inProject, secretId, replication: { auto: {} }, labels: resolved.labels },
       afterApis,
     );
+    // A rotation (a new value) replaces the version. The revisions still serving, and any an
+    // operator rolls back to, name the old version by number: ABANDON leaves it enabled in Secret
+    // Manager, where DELETE would destroy it and DISABLE would make those revisions fail to start.
+    // Dropping the resource from the state then loses nothing, so it is never protected — a
+    // protected component (protect: true) would otherwise refuse every rotation.
     const version = new SecretVersion(
       childName(name, `secret-${key}-version`),
-      { secret: secret.id, secretData: pulumi.secret(value) },
-      child,
+      { secret: secret.id, secretData: pulumi.secret(value), deletionPolicy: SECRET_VERSION_DELETION_POLICY },
+      { ...child, protect: false },
     );
     const grant = new SecretIamMember(
       childName(name, `secret-${key}-accessor`),

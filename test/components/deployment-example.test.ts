@@ -304,3 +304,15 @@ test("no secret value appears in plain text in any resource's inputs or in the s
   const versions = byType("gcp:secretmanager/secretVersion:SecretVersion");
   for (const v of versions) expect(isSecretWrapper(v.inputs.secretData)).toBe(true);
 });
+
+test("secret versions: pinned by number in the env, and left enabled when a rotation replaces them", () => {
+  const versions = byType("gcp:secretmanager/secretVersion:SecretVersion");
+  expect(versions).toHaveLength(4);
+  // ABANDON: a replaced version stays enabled, so the revisions naming it (and rollbacks to them) still start.
+  for (const v of versions) expect(v.inputs.deletionPolicy).toBe("ABANDON");
+  const refs = plain(one("reservations-executor"))
+    .template.containers[0].envs.filter((e: any) => e.valueSource)
+    .map((e: any) => e.valueSource.secretKeyRef.version);
+  expect(refs).toHaveLength(4);
+  expect(refs.every((v: string) => /^[0-9]+$/.test(v))).toBe(true); // never "latest"
+});
