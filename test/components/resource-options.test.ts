@@ -10,6 +10,8 @@ import { Provider as GcpProvider } from "@pulumi/gcp/provider";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { FasciaDeployment } from "../../components/fascia-deployment";
+import { FasciaTool } from "../../components/fascia-tool";
+import { entitiesOf, specsFromDir, toolsOf } from "../../components/spec-input";
 import { createRecordingMocks, recordRegistrations, settle, unwrap, valueOf, type Registration } from "./support/recording-mocks";
 import { GREEN_TOOL, IMAGE, ITEM } from "./support/small-app";
 
@@ -56,6 +58,18 @@ beforeAll(async () => {
   });
   new FasciaDeployment("members", { ...small, service: { invokers: ["group:callers@acme.example"] } });
   new FasciaDeployment("noiam", { ...small, service: { invokerIamDisabled: true } });
+  // FasciaTool alone, with the provider: its scheduler job needs neither project nor region.
+  const example = specsFromDir("examples/reservations");
+  new FasciaTool(
+    "alone",
+    {
+      spec: toolsOf(example).find((t) => t.trigger.schedule)!,
+      entities: entitiesOf(example),
+      serviceUrl: "https://executor.example.run.app",
+      scheduler: { serviceAccountEmail: "sched@p2.iam.gserviceaccount.com" },
+    },
+    { provider: p2 },
+  );
   new FasciaDeployment("before", small);
   new FasciaDeployment("after", small, { aliases: [{ name: "before" }] });
   await valueOf(viaProviders.endpoints);
@@ -210,4 +224,12 @@ test("organisations that forbid allUsers: named invokers, or Cloud Run's invoker
   expect(service("noiam")).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invokerIamDisabled: true });
   // No resource anywhere in those two grants allUsers.
   for (const name of ["members", "noiam"]) expect(childrenOf(name).flatMap((r) => strings(plain(r.inputs)))).not.toContain("allUsers");
+});
+
+test("FasciaTool alone: its scheduler job takes project and region from the explicit provider", async () => {
+  const job = resources.find((r) => r.name === "alone-schedule")!;
+  expect(job.provider).toBe(`${await valueOf(p2.urn)}::${await valueOf(p2.id)}`);
+  expect(plain(job.inputs)).not.toHaveProperty("project");
+  expect(plain(job.inputs)).not.toHaveProperty("region");
+  expect(job.state).toMatchObject({ project: "p2", region: "us-east1" });
 });
