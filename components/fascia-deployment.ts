@@ -1,7 +1,7 @@
 /**
  * FasciaDeployment: a whole Fascia app in the user's GCP project. It validates and governs every
  * spec before creating any child (a Red tool or invalid spec fails the preview with the report),
- * then creates: the APIs, a Cloud SQL PostgreSQL 15 instance with its database and user, the
+ * then creates: the APIs, a Cloud SQL PostgreSQL instance (15 by default) with its database and user, the
  * secrets, a runtime service account holding only what the executor needs, an Artifact Registry
  * repository, the migration job (run once per deploy, before the service changes), the Cloud Run
  * service, one FasciaEntity per entity and one FasciaTool per tool (with Cloud Scheduler jobs).
