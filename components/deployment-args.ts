@@ -14,6 +14,8 @@ import { riskReportJson, type RiskReportJson } from "../risk/report/json";
 import { serviceExposure, type Exposure } from "./exposure";
 import { governTool } from "./governance";
 import { knownNow } from "./inputs";
+import { childLabels } from "./labels";
+import { slug } from "./naming";
 import { checkImageByDigest, migrationRunToken, specsPlanHash } from "./plan-hash";
 import { sizePool, type PoolSize } from "./pool-sizing";
 import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
@@ -36,6 +38,11 @@ export interface FasciaDatabaseArgs {
   backupStartTime?: pulumi.Input<string>;
   /** Days of write-ahead log kept for point-in-time recovery (default 7). */
   pitrDays?: pulumi.Input<number>;
+  /**
+   * PostgreSQL major version, `POSTGRES_15` (default) to `POSTGRES_18`. Raising it upgrades the
+   * instance in place (a few minutes of downtime); Cloud SQL cannot downgrade.
+   */
+  version?: pulumi.Input<string>;
 }
 
 export interface FasciaServiceArgs {
@@ -47,6 +54,12 @@ export interface FasciaServiceArgs {
   memory?: pulumi.Input<string>;
   /** Replace `allUsers` as invoker of an internet-facing service with these IAM members. */
   invokers?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * An internet-facing service without an `allUsers` binding, for organisations whose policy
+   * (Domain Restricted Sharing) forbids it while callers hold no Google identity (webhooks): Cloud
+   * Run's invoker IAM check is switched off and the executor's own checks guard every call.
+   */
+  invokerIamDisabled?: pulumi.Input<boolean>;
 }
 
 export interface FasciaAuthArgs {
@@ -63,9 +76,12 @@ export interface FasciaDeploymentArgs {
   specDir?: pulumi.Input<string>;
   /** The executor image by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`. */
   image: pulumi.Input<string>;
-  /** Default: the provider's `gcp:project`. */
+  /**
+   * Set on every child that takes a project. Default: none is set, so the gcp provider in effect
+   * supplies it — an explicit provider's `project`, or `gcp:project` for the default provider.
+   */
   project?: pulumi.Input<string>;
-  /** Default: the provider's `gcp:region`. */
+  /** Like `project`: default the provider's `region` (an explicit provider's, or `gcp:region`). */
   region?: pulumi.Input<string>;
   /** A value for every secret the specs name (use `config.requireSecret`). */
   secrets?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -73,7 +89,25 @@ export interface FasciaDeploymentArgs {
   service?: pulumi.Input<FasciaServiceArgs>;
   auth?: pulumi.Input<FasciaAuthArgs>;
   paymentsBaseUrl?: pulumi.Input<string>;
+  /**
+   * Labels for every child GCP lets carry labels (instance, secrets, repository, migration job,
+   * service), next to Fascia's own `managed-by: fascia` and `fascia-app: <name>`.
+   */
+  labels?: pulumi.Input<Record<string, string>>;
 }
+
+/**
+ * The PostgreSQL major versions Cloud SQL offers that the generated SQL is known to run on: it is
+ * tested on PostgreSQL 15 (the oldest) and on PGlite's 18 (the newest).
+ */
+export const POSTGRES_VERSIONS = ["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"] as const;
+export type PostgresVersion = (typeof POSTGRES_VERSIONS)[number];
+/**
+ * The default stays 15: a newer default would upgrade every existing deployment's instance in
+ * place on its first `pulumi up` after a package update — downtime and no way back, without the
+ * operator having asked. New apps choose a newer one with `database.version`.
+ */
+export const DEFAULT_POSTGRES_VERSION: PostgresVersion = "POSTGRES_15";
 
 export interface DeploymentDefaults {
   tier: string;
@@ -97,13 +131,16 @@ export const DEFAULTS: DeploymentDefaults = {
  * The database arguments with their defaults applied (a new optional argument does not compile
  * until resolveArgs gives it one); the sizing ones are known values.
  */
-export type ResolvedDatabase = Required<Omit<FasciaDatabaseArgs, "tier" | "maxConnections" | "privateNetwork" | "privateSubnetwork">> &
-  Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number };
+export type ResolvedDatabase = Required<
+  Omit<FasciaDatabaseArgs, "tier" | "maxConnections" | "privateNetwork" | "privateSubnetwork" | "version">
+> &
+  Pick<FasciaDatabaseArgs, "privateNetwork" | "privateSubnetwork"> & { tier: string; maxConnections?: number; version: PostgresVersion };
 
 /** The service arguments with their defaults applied, the sizing ones known (the invokers are in `exposure`). */
-export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers">> & {
+export type ResolvedService = Required<Omit<FasciaServiceArgs, "maxInstances" | "concurrency" | "invokers" | "invokerIamDisabled">> & {
   maxInstances: number;
   concurrency: number;
+  invokerIamDisabled: boolean;
 };
 
 /** Everything FasciaDeployment needs to create its children, checked. */
@@ -123,10 +160,13 @@ export interface ResolvedDeployment {
   service: ResolvedService;
   pool: PoolSize;
   exposure: Exposure;
-  project: pulumi.Input<string>;
-  region: pulumi.Input<string>;
+  /** The args' project and region only: when absent, children leave them to their gcp provider. */
+  project?: pulumi.Input<string>;
+  region?: pulumi.Input<string>;
   /** The auth arguments given, without undefined members. */
   auth: FasciaAuthArgs;
+  /** The args' labels and Fascia's, checked against GCP's rules (components/labels.ts). */
+  labels: Record<string, string>;
   paymentsBaseUrl?: pulumi.Input<string>;
   /** The plan hash of the app manifest compiled from these specs: FASCIA_PLAN_HASH, which the executor checks. */
   planHash: string;
@@ -136,8 +176,17 @@ export interface ResolvedDeployment {
 
 /** What resolveArgs reads besides the args: the provider's configuration, the resource errors name. */
 export interface ResolveContext {
-  /** The provider's `gcp:project` and `gcp:region` (`@pulumi/gcp/config`), read only when `project` or `region` is not given. */
+  /**
+   * The default provider's `gcp:project` and `gcp:region` (`@pulumi/gcp/config`), checked only
+   * when `project` or `region` is not given and no explicit gcp provider is in effect: a missing
+   * one then fails here, naming the setting, rather than once per child at the provider.
+   */
   providerConfig?: { readonly project?: string; readonly region?: string };
+  /**
+   * An explicit gcp provider reaches the children (`provider`/`providers` on the component or a
+   * parent): its own project and region apply, and `gcp:project`/`gcp:region` are not read at all.
+   */
+  explicitProvider?: boolean;
   /** The resource a ResourceError (invalid specs, a refused tool) is reported on. */
   resource?: pulumi.Resource;
 }
@@ -189,19 +238,36 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const maxInstances = known(service.maxInstances, "service.maxInstances", fail) ?? DEFAULTS.maxInstances;
   const concurrency = known(service.concurrency, "service.concurrency", fail) ?? DEFAULTS.concurrency;
   const maxConnections = known(database.maxConnections, "database.maxConnections", fail);
+  const version = known(database.version, "database.version", fail) ?? DEFAULT_POSTGRES_VERSION;
+  if (!(POSTGRES_VERSIONS as readonly string[]).includes(version))
+    fail("database.version", `"${version}" is not one of ${POSTGRES_VERSIONS.map((v) => `\`${v}\``).join(", ")}`);
   const pool = checkOr(
     () => sizePool({ tier, maxInstances, concurrency, ...(maxConnections !== undefined ? { maxConnections } : {}) }),
     "service.maxInstances",
     fail,
   );
   const invokers = known(service.invokers, "service.invokers", fail);
-  const exposure = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
+  const exposed = checkOr(() => serviceExposure(tools, invokers as string[] | undefined), "service.invokers", fail);
+  const invokerIamDisabled = known(service.invokerIamDisabled, "service.invokerIamDisabled", fail) ?? false;
+  if (invokerIamDisabled && invokers !== undefined)
+    fail("service.invokerIamDisabled", "give only one of `service.invokers` or `service.invokerIamDisabled`");
+  if (invokerIamDisabled && exposed.publicTools.length === 0)
+    fail(
+      "service.invokerIamDisabled",
+      "the service is internal (no HTTP or webhook tool): switching its invoker IAM check off would only drop the scheduler's IAM check",
+    );
+  // No IAM check, so no allUsers binding: the public tools reach the executor as before.
+  const exposure = invokerIamDisabled ? { ...exposed, invokers: [] } : exposed;
   const privateNetwork = database.privateNetwork;
   if (privateNetwork !== undefined && database.privateSubnetwork === undefined)
     fail("database.privateSubnetwork", "a private-IP database needs `privateSubnetwork` for the service's direct VPC egress");
 
-  const project = args.project ?? context.providerConfig?.project ?? fail("project", "set `project` or `pulumi config set gcp:project …`");
-  const region = args.region ?? context.providerConfig?.region ?? fail("region", "set `region` or `pulumi config set gcp:region …`");
+  if (!context.explicitProvider) {
+    if (args.project === undefined && context.providerConfig?.project === undefined)
+      fail("project", "set `project`, `pulumi config set gcp:project …`, or pass an explicit gcp provider");
+    if (args.region === undefined && context.providerConfig?.region === undefined)
+      fail("region", "set `region`, `pulumi config set gcp:region …`, or pass an explicit gcp provider");
+  }
   let hash: string;
   try {
     hash = specsPlanHash(specs, `FasciaDeployment ${name} specs`, assessments);
@@ -210,6 +276,8 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     throw new pulumi.ResourceError((error as Error).message, context.resource, true);
   }
 
+  const givenLabels = known(args.labels, "labels", fail);
+  const labels = checkOr(() => childLabels(slug(name), givenLabels), "labels", fail);
   const authArgs = known(args.auth, "auth", fail) ?? {};
   const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
 
@@ -232,6 +300,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
       ...(privateNetwork !== undefined ? { privateNetwork, privateSubnetwork: database.privateSubnetwork } : {}),
       backupStartTime: database.backupStartTime ?? "03:00",
       pitrDays: database.pitrDays ?? 7,
+      version: version as PostgresVersion,
     },
     service: {
       minInstances: service.minInstances ?? DEFAULTS.minInstances,
@@ -239,12 +308,14 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
       concurrency,
       cpu: service.cpu ?? DEFAULTS.cpu,
       memory: service.memory ?? DEFAULTS.memory,
+      invokerIamDisabled,
     },
     pool,
     exposure,
-    project,
-    region,
+    ...(args.project !== undefined ? { project: args.project } : {}),
+    ...(args.region !== undefined ? { region: args.region } : {}),
     auth,
+    labels,
     ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
     planHash: hash,
     migrationToken: migrationRunToken(hash, image),

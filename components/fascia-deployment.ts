@@ -1,7 +1,7 @@
 /**
  * FasciaDeployment: a whole Fascia app in the user's GCP project. It validates and governs every
  * spec before creating any child (a Red tool or invalid spec fails the preview with the report),
- * then creates: the APIs, a Cloud SQL PostgreSQL 15 instance with its database and user, the
+ * then creates: the APIs, a Cloud SQL PostgreSQL instance (15 by default) with its database and user, the
  * secrets, a runtime service account holding only what the executor needs, an Artifact Registry
  * repository, the migration job (run once per deploy, before the service changes), the Cloud Run
  * service, one FasciaEntity per entity and one FasciaTool per tool (with Cloud Scheduler jobs).
@@ -23,7 +23,8 @@ import { CLOUDSQL_MOUNT_PATH, executorEnv, type EnvEntry, type SecretRef } from 
 import { resolveArgs, type FasciaDeploymentArgs, type ResolvedDeployment } from "./deployment-args";
 import { FasciaEntity } from "./fascia-entity";
 import { FasciaTool } from "./fascia-tool";
-import { ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
+import { EXECUTOR_PORT, executorProbes } from "./probes";
+import { instanceCondition, ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
 import {
   boundedId,
   childName,
@@ -65,27 +66,39 @@ export class FasciaDeployment extends pulumi.ComponentResource {
 
   constructor(name: string, args: FasciaDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
     super(FASCIA_DEPLOYMENT_TYPE, name, {}, opts);
-    // 1. Validate and normalise everything before the first child.
-    const resolved = resolveArgs(name, args, { providerConfig: gcpConfig, resource: this });
+    // 1. Validate and normalise everything before the first child. An explicit gcp provider (on
+    // this component or inherited from a parent) reaches every child through `parent: this`; the
+    // config's project and region are then never read, so they cannot override the provider's.
+    const explicitProvider = this.getProvider(GCP_TYPE_PROBE) !== undefined;
+    const resolved = resolveArgs(name, args, { providerConfig: gcpConfig, explicitProvider, resource: this });
     const { report, planHash: hash, pool } = resolved;
-    const project = pulumi.output(resolved.project);
-    const region = pulumi.output(resolved.region);
     const child = { parent: this };
+    // Project and region go on children only when the args give them; otherwise the provider in
+    // effect supplies both, and what this component needs of them is read from children's outputs.
+    const inProject = resolved.project !== undefined ? { project: resolved.project } : {};
 
     // 2. APIs.
-    const apis = createApis(name, project, child, resolved);
-    const at: Scope = { name, base: slug(name), parent: this, project, region, child, afterApis: { parent: this, dependsOn: apis } };
+    const apis = createApis(name, inProject, child, resolved);
+    const at: Scope = {
+      name,
+      base: slug(name),
+      parent: this,
+      inProject,
+      ...(resolved.region !== undefined ? { region: resolved.region } : {}),
+      child,
+      afterApis: { parent: this, dependsOn: apis },
+    };
 
-    // 3. Identities.
-    const identities = createIdentities(at, resolved);
-    // 4. Database.
+    // 3. Database (first: the runtime account's Cloud SQL grant is conditioned on its instance).
     const database = createDatabase(at, resolved);
+    // 4. Identities.
+    const identities = createIdentities(at, resolved, database.instance);
     // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
     const secrets = createSecrets(at, resolved, identities.runtimeMember, database.password);
     // 6. Artifact Registry for the executor images.
-    createImageRepository(at);
+    createImageRepository(at, resolved);
     // 7. The executor's environment, shared by the migration job and the service.
-    const workload = executorWorkload(at, resolved, identities, database, secrets);
+    const workload = executorWorkload(resolved, identities, database, secrets);
     // 8. Migrations, run to completion before the service may change.
     const migrate = createMigrationJob(at, resolved, identities, workload);
     // 9. The executor service and who may invoke it.
@@ -125,6 +138,12 @@ export class FasciaDeployment extends pulumi.ComponentResource {
   }
 }
 
+/** Superseded secret versions stay enabled, so a rollback to an older revision still starts (see createSecrets). */
+const SECRET_VERSION_DELETION_POLICY = "ABANDON";
+
+/** Any gcp resource type: `getProvider` looks a provider up by the type's package. */
+const GCP_TYPE_PROBE = "gcp:sql/databaseInstance:DatabaseInstance";
+
 /** What every child shares: its name's prefix, the project and region, its parent and resource options. */
 interface Scope {
   /** The component's logical name, which every child's name starts with. */
@@ -132,16 +151,19 @@ interface Scope {
   /** The name as a slug, the prefix of GCP ids and the `fascia-app` label. */
   base: string;
   parent: pulumi.Resource;
-  project: pulumi.Output<string>;
-  region: pulumi.Output<string>;
+  /** `{ project }` when the args give one, spread into every child that takes it; else empty (the provider's). */
+  inProject: { project?: pulumi.Input<string> };
+  /** The args' region; when absent, children take the provider's (Cloud Run's required location: the instance's region). */
+  region?: pulumi.Input<string>;
   child: { parent: pulumi.Resource };
   /** For the children that need the project's APIs enabled first. */
   afterApis: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] };
 }
 
-function createApis(name: string, project: pulumi.Output<string>, child: Scope["child"], resolved: ResolvedDeployment): ProjectService[] {
+function createApis(name: string, inProject: Scope["inProject"], child: Scope["child"], resolved: ResolvedDeployment): ProjectService[] {
   return requiredApis({ scheduled: resolved.scheduled, privateNetwork: resolved.database.privateNetwork !== undefined }).map(
-    (api) => new ProjectService(childName(name, `api-${apiShortName(api)}`), { project, service: api, disableOnDestroy: false }, child),
+    (api) =>
+      new ProjectService(childName(name, `api-${apiShortName(api)}`), { ...inProject, service: api, disableOnDestroy: false }, child),
   );
 }
 
@@ -153,10 +175,14 @@ interface Identities {
   scheduler: Account | undefined;
 }
 
-function createIdentities({ name, base, project, child, afterApis }: Scope, resolved: ResolvedDeployment): Identities {
+function createIdentities(
+  { name, base, inProject, child, afterApis }: Scope,
+  resolved: ResolvedDeployment,
+  instance: DatabaseInstance,
+): Identities {
   const runtime = new Account(
     childName(name, "runtime-sa"),
-    { project, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` },
+    { ...inProject, accountId: boundedId(base, "run", SERVICE_ACCOUNT_ID), displayName: `Fascia executor of ${name}` },
     afterApis,
   );
   const runtimeMember = runtime.email.apply(serviceAccountMember);
@@ -164,14 +190,20 @@ function createIdentities({ name, base, project, child, afterApis }: Scope, reso
     (role) =>
       new IAMMember(
         childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`),
-        { project, role, member: runtimeMember },
+        // A project IAM member needs its project: the runtime account's, which its provider decided.
+        {
+          project: runtime.project,
+          role,
+          member: runtimeMember,
+          condition: pulumi.all([instance.project, instance.name]).apply(([p, i]) => instanceCondition(p, i)),
+        },
         child,
       ),
   );
   const scheduler = resolved.scheduled
     ? new Account(
         childName(name, "scheduler-sa"),
-        { project, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` },
+        { ...inProject, accountId: boundedId(base, "sched", SERVICE_ACCOUNT_ID), displayName: `Fascia scheduler of ${name}` },
         afterApis,
       )
     : undefined;
@@ -186,17 +218,17 @@ interface DatabaseResources {
 }
 
 function createDatabase(
-  { name, base, project, region, child, afterApis }: Scope,
-  { database, pool }: ResolvedDeployment,
+  { name, inProject, region, child, afterApis }: Scope,
+  { database, pool, labels }: ResolvedDeployment,
 ): DatabaseResources {
   const privateNetwork = database.privateNetwork;
   const deletionProtection = database.deletionProtection;
   const instance = new DatabaseInstance(
     childName(name, "db"),
     {
-      project,
-      region,
-      databaseVersion: "POSTGRES_15",
+      ...inProject,
+      ...(region !== undefined ? { region } : {}),
+      databaseVersion: database.version,
       deletionProtection,
       settings: {
         tier: database.tier,
@@ -218,16 +250,20 @@ function createDatabase(
             : // Public IP without authorized networks: reachable only through the Cloud SQL connector (IAM-checked).
               { ipv4Enabled: true, authorizedNetworks: [], sslMode: "ENCRYPTED_ONLY" },
         databaseFlags: [{ name: "max_connections", value: String(pool.connectionLimit) }],
-        userLabels: { "managed-by": "fascia", "fascia-app": base },
+        userLabels: labels,
       },
     },
     afterApis,
   );
   const dbName = pgIdentifier(name);
   const dbUser = `${dbName}_executor`.slice(0, 63);
-  const databaseRes = new Database(childName(name, "database"), { project, instance: instance.name, name: dbName }, child);
+  const databaseRes = new Database(childName(name, "database"), { ...inProject, instance: instance.name, name: dbName }, child);
   const password = new RandomPassword(childName(name, "db-password"), { length: 32, special: false }, child);
-  const user = new User(childName(name, "db-user"), { project, instance: instance.name, name: dbUser, password: password.result }, child);
+  const user = new User(
+    childName(name, "db-user"),
+    { ...inProject, instance: instance.name, name: dbUser, password: password.result },
+    child,
+  );
   return { instance, database: databaseRes, password, user };
 }
 
@@ -240,7 +276,7 @@ interface SecretResources {
 }
 
 function createSecrets(
-  { name, base, project, child, afterApis }: Scope,
+  { name, base, inProject, child, afterApis }: Scope,
   resolved: ResolvedDeployment,
   runtimeMember: pulumi.Output<string>,
   password: RandomPassword,
@@ -250,17 +286,22 @@ function createSecrets(
   const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
     const secret = new Secret(
       childName(name, `secret-${key}`),
-      { project, secretId, replication: { auto: {} }, labels: { "managed-by": "fascia", "fascia-app": base } },
+      { ...inProject, secretId, replication: { auto: {} }, labels: resolved.labels },
       afterApis,
     );
+    // A rotation (a new value) replaces the version. The revisions still serving, and any an
+    // operator rolls back to, name the old version by number: ABANDON leaves it enabled in Secret
+    // Manager, where DELETE would destroy it and DISABLE would make those revisions fail to start.
+    // Dropping the resource from the state then loses nothing, so it is never protected — a
+    // protected component (protect: true) would otherwise refuse every rotation.
     const version = new SecretVersion(
       childName(name, `secret-${key}-version`),
-      { secret: secret.id, secretData: pulumi.secret(value) },
-      child,
+      { secret: secret.id, secretData: pulumi.secret(value), deletionPolicy: SECRET_VERSION_DELETION_POLICY },
+      { ...child, protect: false },
     );
     const grant = new SecretIamMember(
       childName(name, `secret-${key}-accessor`),
-      { project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember },
+      { project: secret.project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember },
       child,
     );
     secretResources.push(version, grant);
@@ -275,14 +316,15 @@ function createSecrets(
   return { passwordRef, secretRefs, resources: secretResources };
 }
 
-function createImageRepository({ name, base, project, region, afterApis }: Scope): Repository {
+function createImageRepository({ name, base, inProject, region, afterApis }: Scope, { labels }: ResolvedDeployment): Repository {
   return new Repository(
     childName(name, "images"),
     {
-      project,
-      location: region,
+      ...inProject,
+      ...(region !== undefined ? { location: region } : {}),
       repositoryId: boundedId(base, "images", REPOSITORY_ID),
       format: "DOCKER",
+      labels,
       description: `Executor images of Fascia app ${name}`,
     },
     afterApis,
@@ -297,17 +339,12 @@ interface Workload {
   vpcAccess:
     { networkInterfaces: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string> | undefined }[]; egress: string } | undefined;
   runsAfter: pulumi.Resource[];
+  location: pulumi.Output<string>;
 }
 
-function executorWorkload(
-  { project }: Scope,
-  resolved: ResolvedDeployment,
-  identities: Identities,
-  db: DatabaseResources,
-  secrets: SecretResources,
-): Workload {
+function executorWorkload(resolved: ResolvedDeployment, identities: Identities, db: DatabaseResources, secrets: SecretResources): Workload {
   const { instance, database: databaseRes, user } = db;
-  const { scheduler, projectGrants } = identities;
+  const { runtime, scheduler, projectGrants } = identities;
   const privateNetwork = resolved.database.privateNetwork;
   const envFor = (run: "serve" | "migrate", poolMax: number) =>
     toRunEnv(
@@ -322,7 +359,8 @@ function executorWorkload(
           auth: resolved.auth,
           ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
           ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
-          project,
+          // The project the executor runs in: its runtime account's, whichever provider decided it.
+          project: runtime.project,
           planHash: resolved.planHash,
           run,
         },
@@ -336,7 +374,8 @@ function executorWorkload(
       ? { networkInterfaces: [{ network: privateNetwork, subnetwork: resolved.database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" }
       : undefined;
   const runsAfter = [user, databaseRes, ...projectGrants, ...secrets.resources];
-  return { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter };
+  // Cloud Run requires a location: the args' region, else the instance's (its provider's region).
+  return { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter, location: instance.region };
 }
 
 /**
@@ -344,7 +383,7 @@ function executorWorkload(
  * completion, before the service may change; one task, no parallelism, no retries.
  */
 function createMigrationJob(
-  { name, base, project, region, parent }: Scope,
+  { name, base, inProject, region, parent }: Scope,
   resolved: ResolvedDeployment,
   { runtime }: Identities,
   workload: Workload,
@@ -353,9 +392,10 @@ function createMigrationJob(
   return new RunJob(
     childName(name, "migrate"),
     {
-      project,
-      location: region,
+      ...inProject,
+      location: region ?? workload.location,
       name: boundedId(base, "migrate", MIGRATION_JOB_ID),
+      labels: resolved.labels,
       deletionProtection: false,
       runExecutionToken: resolved.migrationToken,
       template: {
@@ -376,7 +416,7 @@ function createMigrationJob(
 }
 
 function createService(
-  { name, project, region, parent }: Scope,
+  { name, inProject, region, parent }: Scope,
   resolved: ResolvedDeployment,
   { runtime }: Identities,
   workload: Workload,
@@ -387,9 +427,11 @@ function createService(
   return new RunService(
     childName(name, "executor"),
     {
-      project,
-      location: region,
+      ...inProject,
+      location: region ?? workload.location,
       ingress: exposure.ingress,
+      ...(service.invokerIamDisabled ? { invokerIamDisabled: true } : {}),
+      labels: resolved.labels,
       deletionProtection: false,
       template: {
         serviceAccount: runtime.email,
@@ -401,7 +443,8 @@ function createService(
         containers: [
           {
             image,
-            ports: { containerPort: 8080 },
+            ports: { containerPort: EXECUTOR_PORT },
+            ...executorProbes(EXECUTOR_PORT),
             resources: { limits: { cpu: service.cpu, memory: service.memory } },
             envs: envFor("serve", pool.poolMax),
             volumeMounts: [cloudSqlMount],
@@ -413,23 +456,24 @@ function createService(
   );
 }
 
-function createInvokers(
-  { name, project, region, child }: Scope,
-  { exposure }: ResolvedDeployment,
-  run: RunService,
-  scheduler: Account | undefined,
-): void {
+function createInvokers({ name, child }: Scope, { exposure }: ResolvedDeployment, run: RunService, scheduler: Account | undefined): void {
   for (const member of exposure.invokers) {
     new ServiceIamMember(
       childName(name, `invoker-${member === "allUsers" ? "public" : slug(member)}`),
-      { project, location: region, name: run.name, role: ROLES.runInvoker, member },
+      { project: run.project, location: run.location, name: run.name, role: ROLES.runInvoker, member },
       child,
     );
   }
   if (scheduler) {
     new ServiceIamMember(
       childName(name, "invoker-scheduler"),
-      { project, location: region, name: run.name, role: ROLES.runInvoker, member: scheduler.email.apply(serviceAccountMember) },
+      {
+        project: run.project,
+        location: run.location,
+        name: run.name,
+        role: ROLES.runInvoker,
+        member: scheduler.email.apply(serviceAccountMember),
+      },
       child,
     );
   }
@@ -437,7 +481,7 @@ function createInvokers(
 
 /** One FasciaEntity per entity (after the migration ran) and one FasciaTool per tool (with its schedule). */
 function createComponents(
-  { name, project, region, parent }: Scope,
+  { name, parent }: Scope,
   { entities, tools, policies }: ResolvedDeployment,
   migrate: RunJob,
   run: RunService,
@@ -460,7 +504,9 @@ function createComponents(
         entities,
         policies,
         serviceUrl: run.uri,
-        ...(scheduler && tool.trigger.schedule ? { scheduler: { serviceAccountEmail: scheduler.email, region, project } } : {}),
+        ...(scheduler && tool.trigger.schedule
+          ? { scheduler: { serviceAccountEmail: scheduler.email, region: run.location, project: run.project } }
+          : {}),
       },
       { parent },
     );

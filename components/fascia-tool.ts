@@ -25,8 +25,9 @@ export const FASCIA_TOOL_TYPE = "fascia:index:FasciaTool";
 export interface FasciaToolSchedulerArgs {
   /** The scheduler's service account: the only identity allowed to run scheduled tools. */
   serviceAccountEmail: pulumi.Input<string>;
-  /** Cloud Scheduler region (the service's region). */
-  region: pulumi.Input<string>;
+  /** Cloud Scheduler region (the service's); default the gcp provider's region, like `project`. */
+  region?: pulumi.Input<string>;
+  /** Default: the gcp provider's project (an explicit provider given to this component, or `gcp:project`). */
   project?: pulumi.Input<string>;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The IAM the deployment grants, as data: the runtime account gets `roles/cloudsql.client` on the
- * project and `secretAccessor` on exactly its own secrets (secret-level bindings, never
+ * project, conditioned on the app's own instance, and `secretAccessor` on exactly its own secrets (secret-level bindings, never
  * project-level); invokers come from the exposure decision; the scheduler's account may only
  * invoke the service. Additive members only (never authoritative bindings or policies), so the
  * deployment never removes a grant someone else made. Pure: no Pulumi imports.
@@ -12,8 +12,27 @@ export const ROLES = {
   runInvoker: "roles/run.invoker",
 } as const;
 
-/** The only project-level roles the runtime account holds. */
+/** The only project-level roles the runtime account holds, each limited to the app's instance by `instanceCondition`. */
 export const RUNTIME_PROJECT_ROLES: readonly string[] = [ROLES.cloudSqlClient];
+
+export interface IamCondition {
+  title: string;
+  description: string;
+  expression: string;
+}
+
+/**
+ * Cloud SQL roles are granted on the project (Cloud SQL has no instance-level IAM policy), so an
+ * IAM condition on the instance's resource name is what keeps the runtime account from reaching
+ * the project's other instances — the form Cloud SQL documents for IAM Conditions.
+ */
+export function instanceCondition(project: string, instance: string): IamCondition {
+  return {
+    title: `only ${instance}`.slice(0, 100),
+    description: `Fascia: the executor connects to its own Cloud SQL instance ${instance} only`,
+    expression: `resource.name == "projects/${project}/instances/${instance}" && resource.service == "sqladmin.googleapis.com"`,
+  };
+}
 
 export function serviceAccountMember(email: string): string {
   return `serviceAccount:${email}`;

@@ -20,7 +20,7 @@ function refusal(args: FasciaDeploymentArgs, context: ResolveContext = PROVIDER)
   throw new Error("resolveArgs accepted the args");
 }
 
-test("defaults: database, service, pool, project and region from the provider's configuration", () => {
+test("defaults: database, service, pool; project and region left to the provider", () => {
   const resolved = resolveArgs("shop", { specs, image: IMAGE }, PROVIDER);
   expect(resolved.database).toEqual({
     tier: "db-custom-1-3840",
@@ -29,17 +29,28 @@ test("defaults: database, service, pool, project and region from the provider's 
     deletionProtection: true,
     backupStartTime: "03:00",
     pitrDays: 7,
+    version: "POSTGRES_15",
   });
-  expect(resolved.service).toEqual({ minInstances: 0, maxInstances: 10, concurrency: 40, cpu: "1", memory: "512Mi" });
+  expect(resolved.service).toEqual({
+    minInstances: 0,
+    maxInstances: 10,
+    concurrency: 40,
+    cpu: "1",
+    memory: "512Mi",
+    invokerIamDisabled: false,
+  });
   expect(resolved.service).toEqual({
     minInstances: DEFAULTS.minInstances,
     maxInstances: DEFAULTS.maxInstances,
     concurrency: DEFAULTS.concurrency,
     cpu: DEFAULTS.cpu,
     memory: DEFAULTS.memory,
+    invokerIamDisabled: false,
   });
   expect(resolved.pool).toMatchObject({ connectionLimit: 100, poolMax: 9 }); // (100 − 8 reserved) / 10 instances
-  expect([resolved.project, resolved.region]).toEqual(["acme", "europe-west1"]);
+  // Checked against gcp:project/gcp:region, but not copied: the provider itself supplies them to each child.
+  expect(resolved).not.toHaveProperty("project");
+  expect(resolved).not.toHaveProperty("region");
   expect(resolved.auth).toEqual({});
   expect(resolved).not.toHaveProperty("paymentsBaseUrl");
   expect(resolved.secretNames).toEqual([]);
@@ -69,6 +80,7 @@ test("given values win over the defaults and the provider's configuration; auth 
         privateSubnetwork: "sub",
         backupStartTime: "01:30",
         pitrDays: 3,
+        version: "POSTGRES_17",
       },
       service: { minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi", invokers: ["group:ops@acme.example"] },
       auth: { issuer: "https://auth.acme.example", audience: undefined },
@@ -86,8 +98,16 @@ test("given values win over the defaults and the provider's configuration; auth 
     privateSubnetwork: "sub",
     backupStartTime: "01:30",
     pitrDays: 3,
+    version: "POSTGRES_17",
   });
-  expect(resolved.service).toEqual({ minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi" });
+  expect(resolved.service).toEqual({
+    minInstances: 1,
+    maxInstances: 4,
+    concurrency: 20,
+    cpu: "2",
+    memory: "1Gi",
+    invokerIamDisabled: false,
+  });
   expect(resolved.pool).toMatchObject({ connectionLimit: 200, poolMax: 20 });
   expect(resolved.exposure.invokers).toEqual(["group:ops@acme.example"]);
   expect([resolved.project, resolved.region]).toEqual(["other", "us-central1"]);
@@ -132,12 +152,21 @@ test("missing inputs are named: specs, image, project and region without the pro
   expect(refusal({ specs } as FasciaDeploymentArgs)).toEqual({ path: "image", reason: "FasciaDeployment shop: `image` is required" });
   expect(refusal({ specs, image: IMAGE }, {})).toEqual({
     path: "project",
-    reason: "FasciaDeployment shop: set `project` or `pulumi config set gcp:project …`",
+    reason: "FasciaDeployment shop: set `project`, `pulumi config set gcp:project …`, or pass an explicit gcp provider",
   });
   expect(refusal({ specs, image: IMAGE, project: "acme" }, {})).toEqual({
     path: "region",
-    reason: "FasciaDeployment shop: set `region` or `pulumi config set gcp:region …`",
+    reason: "FasciaDeployment shop: set `region`, `pulumi config set gcp:region …`, or pass an explicit gcp provider",
   });
+});
+
+test("with an explicit gcp provider the configuration is not consulted: neither required nor copied", () => {
+  const resolved = resolveArgs("shop", { specs, image: IMAGE }, { explicitProvider: true, providerConfig: { project: "config-project" } });
+  expect(resolved).not.toHaveProperty("project");
+  expect(resolved).not.toHaveProperty("region");
+  // Given args still win over the provider's project and region.
+  const given = resolveArgs("shop", { specs, image: IMAGE, project: "p3", region: "us-east1" }, { explicitProvider: true });
+  expect([given.project, given.region]).toEqual(["p3", "us-east1"]);
 });
 
 test("a value that decides which resources exist must be known when the program runs", () => {
@@ -160,4 +189,46 @@ test("invalid specs and refused tools are ResourceErrors on the given resource",
   expect(pulumi.ResourceError.isInstance(refused)).toBe(true);
   expect((refused as Error).message).toMatch(/^1 of 1 tools may not deploy:\ntool addItem may not deploy: it is RED \(R001\)/);
   expect(() => resolveArgs("shop", { specs: [{ kind: "Entity" }], image: IMAGE }, PROVIDER)).toThrow(/FasciaDeployment shop specs/);
+});
+
+test("labels: Fascia's own are added; keys and values GCP would refuse are named", () => {
+  expect(resolveArgs("shop", { specs, image: IMAGE }, PROVIDER).labels).toEqual({ "fascia-app": "shop", "managed-by": "fascia" });
+  expect(resolveArgs("shop", { specs, image: IMAGE, labels: { team: "ops", env: "" } }, PROVIDER).labels).toEqual({
+    env: "",
+    "fascia-app": "shop",
+    "managed-by": "fascia",
+    team: "ops",
+  });
+  expect(refusal({ specs, image: IMAGE, labels: { "managed-by": "terraform" } })).toEqual({
+    path: "labels",
+    reason: "FasciaDeployment shop: label `managed-by` is set by Fascia on every resource and cannot be given in `labels`",
+  });
+  expect(refusal({ specs, image: IMAGE, labels: { Team: "ops" } }).reason).toMatch(/label key `Team` is not a GCP label key/);
+  expect(refusal({ specs, image: IMAGE, labels: { "goog-x": "1" } }).reason).toMatch(/label key `goog-x`/);
+  expect(refusal({ specs, image: IMAGE, labels: { team: "Ops Team" } }).reason).toMatch(
+    /label `team`: value "Ops Team" is not a GCP label value/,
+  );
+  const many = Object.fromEntries(Array.from({ length: 63 }, (_, i) => [`k${i}`, "v"]));
+  expect(refusal({ specs, image: IMAGE, labels: many }).reason).toMatch(/63 labels plus Fascia's 2 exceed GCP's 64/);
+});
+
+test("database.version: POSTGRES_15 to POSTGRES_18; anything else is named", () => {
+  for (const version of ["POSTGRES_15", "POSTGRES_16", "POSTGRES_17", "POSTGRES_18"])
+    expect(resolveArgs("shop", { specs, image: IMAGE, database: { version } }, PROVIDER).database.version).toBe(version);
+  expect(refusal({ specs, image: IMAGE, database: { version: "POSTGRES_14" } })).toEqual({
+    path: "database.version",
+    reason: 'FasciaDeployment shop: "POSTGRES_14" is not one of `POSTGRES_15`, `POSTGRES_16`, `POSTGRES_17`, `POSTGRES_18`',
+  });
+  expect(refusal({ specs, image: IMAGE, database: { version: "MYSQL_8_0" } }).path).toBe("database.version");
+});
+
+test("service.invokerIamDisabled: public without allUsers; not with `invokers`, not for an internal service", () => {
+  const resolved = resolveArgs("shop", { specs, image: IMAGE, service: { invokerIamDisabled: true } }, PROVIDER);
+  expect(resolved.service.invokerIamDisabled).toBe(true);
+  expect(resolved.exposure).toMatchObject({ ingress: "INGRESS_TRAFFIC_ALL", invokers: [], publicTools: ["addItemGreen"] });
+  expect(refusal({ specs, image: IMAGE, service: { invokerIamDisabled: true, invokers: ["group:a@acme.example"] } })).toEqual({
+    path: "service.invokerIamDisabled",
+    reason: "FasciaDeployment shop: give only one of `service.invokers` or `service.invokerIamDisabled`",
+  });
+  expect(refusal({ specs: [ITEM], image: IMAGE, service: { invokerIamDisabled: true } }).reason).toMatch(/the service is internal/);
 });

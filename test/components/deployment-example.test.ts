@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
 import { FasciaDeployment } from "../../components/fascia-deployment";
 import { migrationRunToken } from "../../components/plan-hash";
+import { HEALTH_PATH, READINESS_PATH } from "../../contracts/routes";
 import {
   createRecordingMocks,
   isSecretWrapper,
@@ -112,10 +113,16 @@ test("Cloud SQL: PostgreSQL 15, backups with point-in-time recovery, deletion pr
   expect(plain(one("reservations-db-user")).name).toBe("reservations_executor");
 });
 
-test("the runtime account holds cloudsql.client on the project and secretAccessor on exactly its own secrets", () => {
+test("the runtime account holds cloudsql.client on its instance and secretAccessor on exactly its own secrets", () => {
   const runtime = "serviceAccount:reservations-run@acme-prod.iam.gserviceaccount.com";
   const projectGrants = byType("gcp:projects/iAMMember:IAMMember").map(plain);
   expect(projectGrants).toEqual([expect.objectContaining({ project: "acme-prod", role: "roles/cloudsql.client", member: runtime })]);
+  // Limited to the app's own instance by an IAM condition on its resource name.
+  expect(projectGrants[0]!.condition).toEqual({
+    title: "only reservations-db-a1b2c3",
+    description: "Fascia: the executor connects to its own Cloud SQL instance reservations-db-a1b2c3 only",
+    expression: 'resource.name == "projects/acme-prod/instances/reservations-db-a1b2c3" && resource.service == "sqladmin.googleapis.com"',
+  });
   const secretGrants = byType("gcp:secretmanager/secretIamMember:SecretIamMember").map(plain);
   expect(secretGrants.map((g) => [g.secretId, g.role, g.member]).sort()).toEqual(
     [
@@ -155,6 +162,12 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
   const container = template.containers[0];
   expect(container.image).toBe(IMAGE);
   expect(container.volumeMounts).toEqual([{ name: "cloudsql", mountPath: "/cloudsql" }]);
+  // Startup gates traffic on the database and schema; liveness asks only the process (components/probes.ts).
+  expect(container.startupProbe).toMatchObject({ httpGet: { path: READINESS_PATH, port: 8080 } });
+  expect(container.livenessProbe).toMatchObject({ httpGet: { path: HEALTH_PATH, port: 8080 } });
+  expect(container.ports).toEqual({ containerPort: 8080 });
+  for (const probe of [container.startupProbe, container.livenessProbe]) expect(probe.timeoutSeconds).toBeLessThan(probe.periodSeconds);
+  expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeLessThanOrEqual(240);
   const env = Object.fromEntries(container.envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
   expect(env).toEqual({
     FASCIA_AUTH_AUDIENCE: "reservations-api",
@@ -291,4 +304,16 @@ test("no secret value appears in plain text in any resource's inputs or in the s
   expect(secretInputs).toBe(5);
   const versions = byType("gcp:secretmanager/secretVersion:SecretVersion");
   for (const v of versions) expect(isSecretWrapper(v.inputs.secretData)).toBe(true);
+});
+
+test("secret versions: pinned by number in the env, and left enabled when a rotation replaces them", () => {
+  const versions = byType("gcp:secretmanager/secretVersion:SecretVersion");
+  expect(versions).toHaveLength(4);
+  // ABANDON: a replaced version stays enabled, so the revisions naming it (and rollbacks to them) still start.
+  for (const v of versions) expect(v.inputs.deletionPolicy).toBe("ABANDON");
+  const refs = plain(one("reservations-executor"))
+    .template.containers[0].envs.filter((e: any) => e.valueSource)
+    .map((e: any) => e.valueSource.secretKeyRef.version);
+  expect(refs).toHaveLength(4);
+  expect(refs.every((v: string) => /^[0-9]+$/.test(v))).toBe(true); // never "latest"
 });

@@ -1,7 +1,10 @@
 /**
- * Pulumi mocks that record every registered resource (type, logical name, inputs, parent type
- * from the URN) and return the few computed outputs the real providers would (emails, URLs,
- * connection names). Inputs keep the SDK's secret wrappers, so tests can tell a secret reference
+ * Pulumi mocks that record every registered resource (type, logical name, inputs, provider
+ * reference, parent type from the URN) and return the few computed outputs the real providers
+ * would (emails, URLs, connection names). Like the real gcp provider, a resource without a
+ * `project` (or region) input gets its provider's: an explicit `pulumi:providers:gcp` resource's
+ * inputs, or for the default provider the project and region the mocks were created with (the
+ * stack's `gcp:project`/`gcp:region`). Inputs keep the SDK's secret wrappers, so tests can tell a secret reference
  * from a plain value. The dynamic entity record runs its real `check`, as the engine would.
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -12,6 +15,8 @@ export interface Registered {
   name: string;
   inputs: Record<string, unknown>;
   state: Record<string, unknown>;
+  /** The provider reference the SDK sent (`urn::id`), empty for the default provider. */
+  provider: string | undefined;
 }
 
 export const RECORD_TYPE = "pulumi-nodejs:dynamic/fascia:EntitySpecRecord";
@@ -34,18 +39,35 @@ export function unwrap(value: unknown): unknown {
 
 export function createRecordingMocks(project = "acme-prod", region = "europe-west1") {
   const resources: Registered[] = [];
+  /** Explicit providers' inputs by the id the mocks gave them (a reference is `urn::id`). */
+  const providers = new Map<string, { project?: string; region?: string }>();
   const mocks: pulumi.runtime.Mocks = {
     async newResource(args) {
       const inputs = args.inputs as Record<string, unknown>;
       const state: Record<string, unknown> = { ...(unwrap(inputs) as Record<string, unknown>) };
       const name = (inputs.name as string | undefined) ?? `${args.name}-a1b2c3`;
+      const id = `${args.name}-id`;
+      const explicit = args.provider ? providers.get(args.provider.slice(args.provider.lastIndexOf("::") + 2)) : undefined;
+      const fromProvider = explicit ?? { project, region };
+      if (args.type.startsWith("gcp:")) state.project ??= fromProvider.project;
+      const effectiveProject = state.project as string;
       switch (args.type) {
+        case "pulumi:providers:gcp":
+          providers.set(id, unwrap(inputs) as { project?: string; region?: string });
+          break;
         case "gcp:serviceaccount/account:Account":
-          state.email = `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
+          state.email = `${inputs.accountId}@${effectiveProject}.iam.gserviceaccount.com`;
           break;
         case "gcp:sql/databaseInstance:DatabaseInstance":
           state.name = name;
-          state.connectionName = `${project}:${region}:${name}`;
+          state.region ??= fromProvider.region;
+          state.connectionName = `${effectiveProject}:${state.region}:${name}`;
+          break;
+        case "gcp:artifactregistry/repository:Repository":
+          state.location ??= fromProvider.region;
+          break;
+        case "gcp:cloudscheduler/job:Job":
+          state.region ??= fromProvider.region;
           break;
         case "gcp:cloudrunv2/service:Service":
           state.name = name;
@@ -65,9 +87,9 @@ export function createRecordingMocks(project = "acme-prod", region = "europe-wes
         default:
           state.name ??= name;
       }
-      const record = { type: args.type, name: args.name, inputs, state };
+      const record = { type: args.type, name: args.name, inputs, state, provider: args.provider };
       resources.push(record);
-      return { id: `${args.name}-id`, state };
+      return { id, state };
     },
     call(args) {
       return args.inputs;
@@ -98,4 +120,58 @@ export function parentTypes(): Map<string, string | undefined> {
     parents.set(name!, chain.length > 1 ? chain[chain.length - 2] : undefined);
   }
   return parents;
+}
+
+/** What the SDK asked the monitor for one resource: the resource options as registered, not as written. */
+export interface Registration {
+  type: string;
+  name: string;
+  urn: string;
+  /** The parent's URN (empty for the stack's children). */
+  parent: string;
+  /** `urn::id` of the provider, empty for the default provider and components. */
+  provider: string;
+  protect: boolean;
+  /** The URNs this resource used to have, as the SDK computed them (see `recordRegistrations`). */
+  aliasUrns: string[];
+}
+
+/**
+ * Records every RegisterResource request the SDK sends to the mock monitor: the options Pulumi
+ * itself derived (inherited providers, protect, aliases), which the mocks' newResource never sees.
+ * Call after setMocks and before creating resources. Alias specs are switched off so the SDK
+ * computes each child's alias URNs from its parent's aliases itself, as the engine does for a
+ * monitor that takes specs.
+ */
+export function recordRegistrations(): Registration[] {
+  const registrations: Registration[] = [];
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the runtime's store has no public import path
+  const { getStore } = require("@pulumi/pulumi/runtime/state") as { getStore(): { supportsAliasSpecs: boolean } };
+  getStore().supportsAliasSpecs = false;
+  type Request = {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getProvider(): string;
+    getProtect(): boolean | undefined;
+    getAliasurnsList(): string[];
+  };
+  type Callback = (error: unknown, response: { getUrn(): string } | undefined) => void;
+  const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: Request, callback: Callback): void };
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) =>
+    original(req, (error, response) => {
+      if (response)
+        registrations.push({
+          type: req.getType(),
+          name: req.getName(),
+          urn: response.getUrn(),
+          parent: req.getParent(),
+          provider: req.getProvider(),
+          protect: req.getProtect() ?? false,
+          aliasUrns: req.getAliasurnsList(),
+        });
+      callback(error, response);
+    });
+  return registrations;
 }
