@@ -45,14 +45,11 @@ const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger, stop: () => Pro
     return EXIT.ok;
   },
   async migrate(env, log) {
-    const { planHash, planChecked, ...run } = await runMigrations(env);
-    warnUnchecked(log, { planHash, checked: planChecked });
+    const { plan, ...run } = await runMigrations(env);
+    warnUnchecked(log, plan);
     const executor = run.executor.length ? `applied ${run.executor.join(", ")}` : "up to date";
     const resumed = run.resumed.length ? `; finished interrupted ${run.resumed.join(", ")}` : "";
-    log.info(
-      { ...run, ...planFields({ planHash, checked: planChecked }) },
-      `${run.database}: app schema ${run.app}${resumed}; executor tables ${executor}`,
-    );
+    log.info({ ...run, ...planFields(plan) }, `${run.database}: app schema ${run.app}${resumed}; executor tables ${executor}`);
     return EXIT.ok;
   },
 };

@@ -187,6 +187,13 @@ function lockClause(lock: "update" | "share" | undefined): string {
  * never among them (the checker refuses a transition to the same state, FS013): a row already in
  * `to` is refused, not "already done".
  */
+/** The status field as rows carry it (`status`, or the spec's `status.field`). */
+export function statusRowName(table: Table): string {
+  const column = table.status && table.columns.find((c) => c.name === table.status!.column);
+  if (!column) throw new Error(`${table.entity} has no status machine`);
+  return column.rowName;
+}
+
 export function transitionSources(table: Table, to: string): string[] {
   if (!table.status) throw new Error(`${table.entity} has no status machine`);
   return table.status.states.filter((from) => table.status!.transitions.some(([f, t]) => f === from && t === to));

@@ -8,6 +8,7 @@
  * the row's values (PostgreSQL's DETAIL does, so it is not passed on).
  */
 import { guardConstraintName } from "../../compiler/schema/guard";
+import { statusRowName } from "../../compiler/schema/crud";
 import type { Table } from "../../compiler/schema/model";
 import { isConnectionFailure } from "../../database/connection-failure";
 import { databaseErrorFields } from "../../database/types";
@@ -60,7 +61,7 @@ export function buildRefusalIndex(tables: readonly Table[]): RefusalIndex {
       }
     }
     if (table.status) {
-      const field = table.columns.find((c) => c.name === table.status!.column)?.rowName ?? table.status.column;
+      const field = statusRowName(table);
       index.set(guardConstraintName(table.name, table.status.column, "transition"), {
         code: "INVALID_TRANSITION",
         entity: table.entity,

@@ -9,6 +9,7 @@ import {
   deleteWhereStatement,
   insertStatement,
   listStatement,
+  statusRowName,
   transitionSources,
   updateWhereStatement,
   type Filter,
@@ -45,7 +46,7 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
   // refuses the rest; a write over many rows stays all-or-nothing there (docs/schema.md).
   const to = spec.action === "transition" ? spec.to : undefined;
   const sources = to !== undefined && unique ? transitionSources(entity.table, to) : undefined;
-  if (sources) filters.push({ field: statusRowName(entity), op: "in", value: sources });
+  if (sources) filters.push({ field: statusRowName(entity.table), op: "in", value: sources });
   const statement =
     spec.action === "delete" ? deleteWhereStatement(entity.table, filters) : updateWhereStatement(entity.table, filters, values, to);
   const rows = empty ? [] : await ctx.query(node, statement);
@@ -63,7 +64,7 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
       );
     }
     if (found && sources && to !== undefined) {
-      const from = String(found[statusRowName(entity)]);
+      const from = String(found[statusRowName(entity.table)]);
       if (!sources.includes(from)) throw invalidTransition(entity, from, to, node.id);
       // Only under READ COMMITTED: the row entered a state it may leave between the UPDATE and
       // this read (each statement takes a new snapshot). Nothing was written; a retry decides.
@@ -90,16 +91,10 @@ function invalidTransition(entity: EntityRuntime, from: string, to: string, node
   const message = `${entity.spec.name}: no transition from ${from} to ${to}`;
   return FlowError.from(
     ToolError.of("INVALID_TRANSITION", message, [
-      { message, node, entity: entity.spec.name, rule: `status ${statusRowName(entity)}: transitions` },
+      { message, node, entity: entity.spec.name, rule: `status ${statusRowName(entity.table)}: transitions` },
     ]),
     "permanent",
   );
-}
-
-function statusRowName(entity: EntityRuntime): string {
-  const column = entity.table.columns.find((c) => c.origin.kind === "status");
-  if (!column) throw new Error(`${entity.spec.name} has no status machine`);
-  return column.rowName;
 }
 
 /**

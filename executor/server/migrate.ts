@@ -11,7 +11,7 @@ import { findingsText } from "../../risk/report/finding";
 import { readManifest } from "../app/manifest";
 import { applyExecutorMigrations } from "../store/executor-schema";
 import { loadMigrationConfig } from "./config";
-import { checkPlanHash } from "./plan-check";
+import { checkPlanHash, type PlanCheck } from "./plan-check";
 import { openExecutorDatabase } from "./open-database";
 
 export class MigrationRunError extends Error {
@@ -30,10 +30,8 @@ export interface MigrationRun {
   resumed: string[];
   /** Executor migrations applied by this run (empty when already there). */
   executor: string[];
-  /** The manifest's plan hash. */
-  planHash: string;
-  /** False when FASCIA_PLAN_HASH was not set, so the manifest was migrated to unchecked. */
-  planChecked: boolean;
+  /** The manifest's plan hash, and whether FASCIA_PLAN_HASH was there to compare it with. */
+  plan: PlanCheck;
 }
 
 export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promise<MigrationRun> {
@@ -44,17 +42,13 @@ export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promi
   // One connection: the advisory lock is held on it; nothing else runs in this process.
   const db = await openExecutorDatabase(config.databaseUrl, 1);
   try {
-    return { ...(await migrate(db, manifest.specs.entities, manifest.source)), planHash: plan.planHash, planChecked: plan.checked };
+    return { ...(await migrate(db, manifest.specs.entities, manifest.source)), plan };
   } finally {
     await db.close();
   }
 }
 
-async function migrate(
-  db: Database,
-  entities: Parameters<typeof migrateToSpecs>[1],
-  source: string,
-): Promise<Omit<MigrationRun, "planHash" | "planChecked">> {
+async function migrate(db: Database, entities: Parameters<typeof migrateToSpecs>[1], source: string): Promise<Omit<MigrationRun, "plan">> {
   const outcome = await migrateToSpecs(db, entities);
   const resumed = "resumed" in outcome ? outcome.resumed : [];
   let app: string;
