@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
-import { FasciaDeployment } from "../../components/fascia-deployment";
+import type { FasciaDeployment } from "../../components/fascia-deployment";
 import { migrationRunToken } from "../../components/plan-hash";
 import { HEALTH_PATH, READINESS_PATH } from "../../contracts/routes";
 import {
@@ -19,6 +19,7 @@ import {
   valueOf,
   type Registered,
 } from "./support/recording-mocks";
+import { exampleDeployment } from "./support/example-deployment";
 
 const { mocks, resources } = createRecordingMocks();
 const SECRETS = {
@@ -32,14 +33,7 @@ let deployment: FasciaDeployment;
 
 beforeAll(async () => {
   await pulumi.runtime.setMocks(mocks, "fascia", "prod", false);
-  deployment = new FasciaDeployment("reservations", {
-    specDir: "examples/reservations",
-    image: IMAGE,
-    project: "acme-prod",
-    region: "europe-west1",
-    secrets: Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, pulumi.secret(v)])),
-    auth: { issuer: "https://auth.acme.example", audience: "reservations-api", jwksUrl: "https://auth.acme.example/.well-known/jwks.json" },
-  });
+  deployment = exampleDeployment(IMAGE, SECRETS);
   await valueOf(deployment.endpoints);
   await valueOf(deployment.migrationPlan);
   await settle();

@@ -10,10 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 /* eslint-disable @typescript-eslint/no-explicit-any -- assertions read deep provider inputs */
-import { FasciaDeployment } from "../../components/fascia-deployment";
+import type { FasciaDeployment } from "../../components/fascia-deployment";
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
 import { manifestPlanHash, readManifest } from "../../executor/app/manifest";
+import { exampleDeployment } from "./support/example-deployment";
 import { createRecordingMocks, settle, unwrap, valueOf } from "./support/recording-mocks";
 
 const { mocks, resources } = createRecordingMocks();
@@ -37,14 +38,7 @@ beforeAll(async () => {
   builtHash = manifestPlanHash(readManifest(join(work, "image", "manifest.json")));
 
   await pulumi.runtime.setMocks(mocks, "fascia", "prod", false);
-  deployment = new FasciaDeployment("reservations", {
-    specDir: "examples/reservations",
-    image: IMAGE,
-    project: "acme-prod",
-    region: "europe-west1",
-    secrets: Object.fromEntries(Object.entries(SECRETS).map(([k, v]) => [k, pulumi.secret(v)])),
-    auth: { issuer: "https://auth.acme.example", audience: "reservations-api", jwksUrl: "https://auth.acme.example/.well-known/jwks.json" },
-  });
+  deployment = exampleDeployment(IMAGE, SECRETS);
   await valueOf(deployment.endpoints);
   await settle();
 }, 120_000);
