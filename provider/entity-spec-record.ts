@@ -5,41 +5,14 @@
  * The record itself touches no cloud API: create/update store the inputs, delete forgets them
  * (dropping tables is the migration job's business, governed by the same rules).
  */
-import { join, relative } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as Judge from "../risk/entity-migration";
 import type { EntityMigrationSummary, RecordedEntity } from "../risk/entity-migration";
 import type { EntitySpec } from "../language/entity";
+import { loaderByPath, modulePaths } from "./load-by-path";
 
-/**
- * Pulumi serializes a dynamic provider's functions with everything they capture, and runs them
- * in a separate plain-Node process. The planner (zod, CEL, the schema compiler) cannot be
- * serialized, and a module of an installed package would be captured as a require of its package
- * subpath, which package.json `exports` refuses (test/package/pack.test.ts runs it installed). So
- * the functions capture no module, only the judge's absolute path, and require it there:
- * the module itself, or, when the program runs from TypeScript sources, its build under dist/
- * (`npm run build`), since that process has no TypeScript loader.
- */
-const JUDGE_SOURCE = require.resolve("../risk/entity-migration");
-const PACKAGE_ROOT = join(__dirname, "..");
-const JUDGE_PATHS: readonly string[] = JUDGE_SOURCE.endsWith(".ts")
-  ? [JUDGE_SOURCE, join(PACKAGE_ROOT, "dist", relative(PACKAGE_ROOT, JUDGE_SOURCE)).replace(/\.ts$/, ".js")]
-  : [JUDGE_SOURCE];
-
-function loadJudge(): typeof Judge {
-  const errors: string[] = [];
-  for (const path of JUDGE_PATHS) {
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path in the provider process
-      return require(path) as typeof Judge;
-    } catch (error) {
-      errors.push(`${path}: ${(error as Error).message.split("\n")[0]}`);
-    }
-  }
-  throw new Error(
-    `cannot load the Fascia migration judge (run \`npm run build\` when deploying from TypeScript sources): ${errors.join("; ")}`,
-  );
-}
+/** The planner (zod, CEL, the schema compiler) is required by path in the provider process (load-by-path.ts says why). */
+const loadJudge = loaderByPath<typeof Judge>(modulePaths(require.resolve("../risk/entity-migration")), "the Fascia migration judge");
 
 export interface EntitySpecRecordInputs {
   entity: string;
