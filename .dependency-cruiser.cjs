@@ -20,10 +20,10 @@ const LAYERS = [
   ["risk", "the Risk Engine: tool rules over plans, schema-change rules over migrations, reports"],
   ["migrate", "applies planned migrations: ledger, advisory lock, catalog and drift"],
   ["executor", "the runtime: the nine-step Execution Contract over HTTP"],
-  ["build", "specs → the app manifest, the executor bundle, the image folder"],
+  ["build", "specs → the app manifest, the executor bundle, the OCI image (no Docker daemon) and the image folder"],
   ["dev", "`fascia dev`: the app on embedded PGlite with local stand-ins for the outside world"],
-  ["provider", "the dynamic resource that remembers deployed entity specs"],
-  ["components", "the Pulumi components: FasciaEntity, FasciaTool, FasciaDeployment"],
+  ["provider", "the dynamic resources: deployed entity specs remembered, the executor image pushed"],
+  ["components", "the Pulumi components: FasciaEntity, FasciaTool, FasciaExecutorImage, FasciaDeployment"],
   ["cli", "the `fascia` command line over every stage"],
   // Last, so nothing inside the product can import the public surface: it is what users import.
   ["index\\.ts", "the package entry: what `@fascia/pulumi` exports (package.json `exports`)"],

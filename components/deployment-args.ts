@@ -13,10 +13,10 @@ import { assessSpecs } from "../risk/engine";
 import { riskReportJson, type RiskReportJson } from "../risk/report/json";
 import { serviceExposure, type Exposure } from "./exposure";
 import { governTool } from "./governance";
-import { knownNow } from "./inputs";
+import { inputFailure, known, specsArg, type Fail } from "./inputs";
 import { childLabels } from "./labels";
 import { slug } from "./naming";
-import { checkImageByDigest, migrationRunToken, specsPlanHash } from "./plan-hash";
+import { checkImageByDigest, specsPlanHash } from "./plan-hash";
 import { sizePool, type PoolSize } from "./pool-sizing";
 import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
 
@@ -74,8 +74,18 @@ export interface FasciaDeploymentArgs {
   specs?: pulumi.Input<unknown[]>;
   /** A directory of YAML/JSON spec files. */
   specDir?: pulumi.Input<string>;
-  /** The executor image by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`. */
-  image: pulumi.Input<string>;
+  /**
+   * An executor image built elsewhere, by digest: `REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:…`
+   * (a FasciaExecutorImage's `imageRef`, or `fascia image --push`'s last line). Default: the
+   * deployment builds it from the specs (a FasciaExecutorImage child) and pushes it to its own
+   * Artifact Registry repository — no Docker needed.
+   */
+  image?: pulumi.Input<string>;
+  /**
+   * The base of the image the deployment builds, pinned by digest (`REGISTRY/REPO@sha256:…`) or an
+   * OCI image layout (`oci:DIR[:TAG]`). Default: a distroless Node.js 20 image. Not with `image`.
+   */
+  imageBase?: pulumi.Input<string>;
   /**
    * Set on every child that takes a project. Default: none is set, so the gcp provider in effect
    * supplies it — an explicit provider's `project`, or `gcp:project` for the default provider.
@@ -152,7 +162,10 @@ export interface ResolvedDeployment {
   policies: PolicySpec[];
   /** Some tool runs on a schedule: the Cloud Scheduler API, its account and invoker grant. */
   scheduled: boolean;
-  image: string;
+  /** The image given by digest; absent when the deployment builds its own. */
+  image?: string;
+  /** The base of the image the deployment builds (absent: the builder's default). */
+  imageBase?: string;
   /** The secret names the specs use, each with its value in `secretValues`. */
   secretNames: string[];
   secretValues: Record<string, pulumi.Input<string>>;
@@ -170,8 +183,6 @@ export interface ResolvedDeployment {
   paymentsBaseUrl?: pulumi.Input<string>;
   /** The plan hash of the app manifest compiled from these specs: FASCIA_PLAN_HASH, which the executor checks. */
   planHash: string;
-  /** The migration job's run token: changes with the plan hash or the image. */
-  migrationToken: string;
 }
 
 /** What resolveArgs reads besides the args: the provider's configuration, the resource errors name. */
@@ -191,19 +202,14 @@ export interface ResolveContext {
   resource?: pulumi.Resource;
 }
 
-type Fail = (path: string, reason: string) => never;
-
 /**
  * Validates and normalises FasciaDeployment's args. Throws an InputPropertyError naming the
  * input for a bad argument, a ResourceError with every diagnostic for invalid specs or with
  * every refused tool when governance refuses any.
  */
 export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: ResolveContext = {}): ResolvedDeployment {
-  const fail: Fail = (propertyPath, reason) => {
-    throw new pulumi.InputPropertyError({ propertyPath, reason: `FasciaDeployment ${name}: ${reason}` });
-  };
-
-  const specs = loadSpecs(name, args, fail, context.resource);
+  const fail = inputFailure(`FasciaDeployment ${name}`);
+  const specs = specsArg(`FasciaDeployment ${name}`, args, fail, context.resource);
   const assessments = assessSpecs(specs);
   const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
   if (refused.length > 0)
@@ -218,8 +224,11 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const policies = policiesOf(specs);
   const scheduled = tools.some((t) => t.trigger.schedule !== undefined);
 
-  const image = known(args.image, "image", fail) ?? fail("image", "`image` is required");
-  checkOr(() => checkImageByDigest(image), "image", fail);
+  const image = known(args.image, "image", fail);
+  if (image !== undefined) checkOr(() => checkImageByDigest(image), "image", fail);
+  const imageBase = known(args.imageBase, "imageBase", fail);
+  if (image !== undefined && imageBase !== undefined)
+    fail("imageBase", "give `imageBase` only when the deployment builds the image (without `image`)");
   const secretValues = known(args.secrets, "secrets", fail) ?? {};
   const needed = secretNames(specs);
   const missing = needed.filter((n) => !(n in secretValues));
@@ -288,7 +297,8 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     entities,
     policies,
     scheduled,
-    image,
+    ...(image !== undefined ? { image } : {}),
+    ...(imageBase !== undefined ? { imageBase } : {}),
     secretNames: needed,
     secretValues,
     database: {
@@ -318,26 +328,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     labels,
     ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
     planHash: hash,
-    migrationToken: migrationRunToken(hash, image),
   };
-}
-
-function loadSpecs(name: string, args: FasciaDeploymentArgs, fail: Fail, resource: pulumi.Resource | undefined): SpecSet {
-  const inline = known(args.specs, "specs", fail);
-  const dir = known(args.specDir, "specDir", fail);
-  if ((inline === undefined) === (dir === undefined)) fail("specs", "give exactly one of `specs` or `specDir`");
-  try {
-    return dir !== undefined ? specsFromDir(dir) : specsFromObjects(inline!, `FasciaDeployment ${name} specs`);
-  } catch (error) {
-    throw new pulumi.ResourceError((error as Error).message, resource, true);
-  }
-}
-
-/** A value the deployment must know when the program runs (it decides which children exist). */
-function known<T>(input: pulumi.Input<T> | undefined, path: string, fail: Fail): T | undefined {
-  const now = knownNow(input);
-  if (!now.known) return fail(path, `\`${path}\` must be a plain value, known when the program runs: it decides which resources exist`);
-  return now.value;
 }
 
 function checkOr<T>(check: () => T, path: string, fail: Fail): T {

@@ -22,6 +22,9 @@ import { requestTimeoutSeconds } from "./durations";
 import { CLOUDSQL_MOUNT_PATH, executorEnv, type EnvEntry, type SecretRef } from "./env";
 import { resolveArgs, type FasciaDeploymentArgs, type ResolvedDeployment } from "./deployment-args";
 import { FasciaEntity } from "./fascia-entity";
+import { FasciaExecutorImage } from "./fascia-executor-image";
+import { migrationRunToken } from "./plan-hash";
+import { asDocuments } from "./spec-input";
 import { FasciaTool } from "./fascia-tool";
 import { EXECUTOR_PORT, executorProbes } from "./probes";
 import { instanceCondition, ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
@@ -60,6 +63,10 @@ export class FasciaDeployment extends pulumi.ComponentResource {
   public readonly migrationPlan: pulumi.Output<Record<string, EntityMigrationSummary | undefined>>;
   /** The plan hash of the app manifest compiled from the specs: the executor refuses to run another (FASCIA_PLAN_HASH). */
   public readonly planHash: pulumi.Output<string>;
+  /** The executor image Cloud Run runs, `repository@sha256:…`: the one given, or the one built from the specs. */
+  public readonly imageRef: pulumi.Output<string>;
+  /** The image built from the specs; absent when `image` was given. */
+  public readonly executorImage: FasciaExecutorImage | undefined;
   public readonly databasePoolMax: pulumi.Output<number>;
   public readonly entities: Record<string, FasciaEntity> = {};
   public readonly tools: Record<string, FasciaTool> = {};
@@ -95,14 +102,15 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     const identities = createIdentities(at, resolved, database.instance);
     // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
     const secrets = createSecrets(at, resolved, identities.runtimeMember, database.password);
-    // 6. Artifact Registry for the executor images.
-    createImageRepository(at, resolved);
+    // 6. The executor image: given by digest, or built from the specs into the deployment's Artifact Registry repository.
+    const image = executorImage(at, resolved, createImageRepository(at, resolved));
+    this.executorImage = image.built;
     // 7. The executor's environment, shared by the migration job and the service.
     const workload = executorWorkload(resolved, identities, database, secrets);
     // 8. Migrations, run to completion before the service may change.
-    const migrate = createMigrationJob(at, resolved, identities, workload);
+    const migrate = createMigrationJob(at, resolved, identities, workload, image);
     // 9. The executor service and who may invoke it.
-    const run = createService(at, resolved, identities, workload, migrate);
+    const run = createService(at, resolved, identities, workload, migrate, image);
     createInvokers(at, resolved, run, identities.scheduler);
     // 10. One component per entity and tool.
     const components = createComponents(at, resolved, migrate, run, identities.scheduler);
@@ -124,6 +132,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
       .all(Object.entries(this.entities).map(([entityName, e]) => e.migration.apply((m) => [entityName, m] as const)))
       .apply((pairs) => Object.fromEntries(pairs));
     this.planHash = pulumi.output(hash);
+    this.imageRef = pulumi.output(image.ref);
     this.databasePoolMax = pulumi.output(pool.poolMax);
     this.registerOutputs({
       serviceUrl: this.serviceUrl,
@@ -133,6 +142,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
       riskReport: this.riskReport,
       migrationPlan: this.migrationPlan,
       planHash: this.planHash,
+      imageRef: this.imageRef,
       databasePoolMax: this.databasePoolMax,
     });
   }
@@ -316,6 +326,31 @@ function createSecrets(
   return { passwordRef, secretRefs, resources: secretResources };
 }
 
+/** The image the migration job and the service run, and what the migration run token hashes for it. */
+interface ExecutorImageRef {
+  ref: pulumi.Input<string>;
+  /** The image's identity known at preview: the given reference, or the built image's digest. */
+  identity: pulumi.Input<string>;
+  built: FasciaExecutorImage | undefined;
+}
+
+/** The image's name inside the deployment's repository. */
+const EXECUTOR_IMAGE_NAME = "executor";
+
+function executorImage({ name, parent }: Scope, resolved: ResolvedDeployment, repository: Repository): ExecutorImageRef {
+  if (resolved.image !== undefined) return { ref: resolved.image, identity: resolved.image, built: undefined };
+  const built = new FasciaExecutorImage(
+    childName(name, "image"),
+    {
+      specs: asDocuments(resolved.specs),
+      repository: pulumi.interpolate`${repository.registryUri}/${EXECUTOR_IMAGE_NAME}`,
+      ...(resolved.imageBase !== undefined ? { base: resolved.imageBase } : {}),
+    },
+    { parent },
+  );
+  return { ref: built.imageRef, identity: built.digest, built };
+}
+
 function createImageRepository({ name, base, inProject, region, afterApis }: Scope, { labels }: ResolvedDeployment): Repository {
   return new Repository(
     childName(name, "images"),
@@ -387,6 +422,7 @@ function createMigrationJob(
   resolved: ResolvedDeployment,
   { runtime }: Identities,
   workload: Workload,
+  image: ExecutorImageRef,
 ): RunJob {
   const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
   return new RunJob(
@@ -397,7 +433,7 @@ function createMigrationJob(
       name: boundedId(base, "migrate", MIGRATION_JOB_ID),
       labels: resolved.labels,
       deletionProtection: false,
-      runExecutionToken: resolved.migrationToken,
+      runExecutionToken: pulumi.output(image.identity).apply((identity) => migrationRunToken(resolved.planHash, identity)),
       template: {
         taskCount: 1,
         parallelism: 1,
@@ -407,7 +443,7 @@ function createMigrationJob(
           timeout: "900s",
           volumes: [cloudSqlVolume],
           ...(vpcAccess ? { vpcAccess } : {}),
-          containers: [{ image: resolved.image, envs: envFor("migrate", 1), volumeMounts: [cloudSqlMount] }],
+          containers: [{ image: image.ref, envs: envFor("migrate", 1), volumeMounts: [cloudSqlMount] }],
         },
       },
     },
@@ -421,8 +457,9 @@ function createService(
   { runtime }: Identities,
   workload: Workload,
   migrate: RunJob,
+  image: ExecutorImageRef,
 ): RunService {
-  const { service, exposure, pool, tools, image } = resolved;
+  const { service, exposure, pool, tools } = resolved;
   const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
   return new RunService(
     childName(name, "executor"),
@@ -442,7 +479,7 @@ function createService(
         ...(vpcAccess ? { vpcAccess } : {}),
         containers: [
           {
-            image,
+            image: image.ref,
             ports: { containerPort: EXECUTOR_PORT },
             ...executorProbes(EXECUTOR_PORT),
             resources: { limits: { cpu: service.cpu, memory: service.memory } },

@@ -12,6 +12,7 @@ import {
   type FasciaServiceArgs,
 } from "./fascia-deployment";
 import { FasciaEntity, type FasciaEntityArgs } from "./fascia-entity";
+import { FasciaExecutorImage, type FasciaExecutorImageArgs } from "./fascia-executor-image";
 import { FasciaTool, type FasciaToolArgs, type FasciaToolSchedulerArgs } from "./fascia-tool";
 
 /** `keys` when it lists every key of `Args`, `never` otherwise. */
@@ -28,6 +29,7 @@ export const COMPONENTS = {
       "specs",
       "specDir",
       "image",
+      "imageBase",
       "project",
       "region",
       "secrets",
@@ -37,6 +39,10 @@ export const COMPONENTS = {
       "paymentsBaseUrl",
       "labels",
     ]),
+  },
+  "fascia:index:FasciaExecutorImage": {
+    component: FasciaExecutorImage,
+    inputs: keysOf<FasciaExecutorImageArgs>()(["specs", "specDir", "repository", "base"]),
   },
   "fascia:index:FasciaEntity": { component: FasciaEntity, inputs: keysOf<FasciaEntityArgs>()(["spec", "entities"]) },
   "fascia:index:FasciaTool": {

@@ -5,7 +5,6 @@
  *   cd examples/reservations-stack && pulumi stack init dev
  *   pulumi config set gcp:project my-project
  *   pulumi config set gcp:region europe-west1
- *   pulumi config set image europe-west1-docker.pkg.dev/my-project/fascia/executor@sha256:…
  *   pulumi config set --secret PAYMENTS_API_KEY …   (one per secret the specs name)
  *   pulumi up
  *
@@ -25,7 +24,10 @@ const secrets = Object.fromEntries(secretNames(specsFromDir(specDir)).map((name)
 
 const app = new FasciaDeployment("reservations", {
   specDir,
-  image: config.require("image"),
+  // Unset (the usual case): the deployment builds the executor image from the specs and pushes it
+  // to its own Artifact Registry repository, no Docker needed. Set: an image built elsewhere, by digest.
+  image: config.get("image"),
+  imageBase: config.get("imageBase"),
   secrets,
   auth: { issuer: config.get("authIssuer"), audience: config.get("authAudience"), jwksUrl: config.get("authJwksUrl") },
   database: {
@@ -44,3 +46,4 @@ export const connectionName = app.connectionName;
 export const riskReport = app.riskReport;
 export const migrationPlan = app.migrationPlan;
 export const planHash = app.planHash;
+export const imageRef = app.imageRef;

@@ -115,7 +115,7 @@ test("given values win over the defaults and the provider's configuration; auth 
   expect(resolved.paymentsBaseUrl).toBe("http://127.0.0.1:9000");
 });
 
-test("the plan hash names the specs, not the image (pinned by digest); the migration token changes with either", () => {
+test("the plan hash names the specs, not the image (pinned by digest)", () => {
   const other = `${IMAGE.slice(0, -64)}${"ef".repeat(32)}`;
   const base = resolveArgs("shop", { specs, image: IMAGE }, PROVIDER);
   const newImage = resolveArgs("shop", { specs, image: other }, PROVIDER);
@@ -126,8 +126,6 @@ test("the plan hash names the specs, not the image (pinned by digest); the migra
   );
   expect(newImage.planHash).toBe(base.planHash);
   expect(newSpecs.planHash).not.toBe(base.planHash);
-  expect(newImage.migrationToken).not.toBe(base.migrationToken);
-  expect(newSpecs.migrationToken).not.toBe(base.migrationToken);
   // The component's name only labels the specs in messages: another name, the same plan.
   expect(resolveArgs("other-name", { specs, image: IMAGE }, PROVIDER).planHash).toBe(base.planHash);
 });
@@ -147,9 +145,13 @@ test("conflicting inputs are named in backticks", () => {
   });
 });
 
-test("missing inputs are named: specs, image, project and region without the provider's configuration", () => {
+test("missing inputs are named: specs, project and region without the provider's configuration; image without imageBase", () => {
   expect(refusal({ image: IMAGE })).toEqual({ path: "specs", reason: "FasciaDeployment shop: give exactly one of `specs` or `specDir`" });
-  expect(refusal({ specs } as FasciaDeploymentArgs)).toEqual({ path: "image", reason: "FasciaDeployment shop: `image` is required" });
+  expect(resolveArgs("shop", { specs }, PROVIDER).image).toBeUndefined();
+  expect(refusal({ specs, image: IMAGE, imageBase: "oci:/tmp/base" })).toEqual({
+    path: "imageBase",
+    reason: "FasciaDeployment shop: give `imageBase` only when the deployment builds the image (without `image`)",
+  });
   expect(refusal({ specs, image: IMAGE }, {})).toEqual({
     path: "project",
     reason: "FasciaDeployment shop: set `project`, `pulumi config set gcp:project …`, or pass an explicit gcp provider",

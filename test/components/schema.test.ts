@@ -54,7 +54,8 @@ test("inputs: every args key is in the schema and nothing else", () => {
   for (const [token, keys] of Object.entries(ARGUMENT_TYPES)) {
     expect([token, Object.keys(schema.types[token]!.properties).sort()]).toEqual([token, [...keys].sort()]);
   }
-  expect(schema.resources["fascia:index:FasciaDeployment"]!.requiredInputs).toEqual(["image"]);
+  expect(schema.resources["fascia:index:FasciaDeployment"]!.requiredInputs).toEqual([]);
+  expect(schema.resources["fascia:index:FasciaExecutorImage"]!.requiredInputs).toEqual(["repository"]);
 });
 
 test("outputs: the schema's properties are exactly what each class registers", async () => {

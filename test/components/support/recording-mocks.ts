@@ -65,6 +65,7 @@ export function createRecordingMocks(project = "acme-prod", region = "europe-wes
           break;
         case "gcp:artifactregistry/repository:Repository":
           state.location ??= fromProvider.region;
+          state.registryUri = `${state.location as string}-docker.pkg.dev/${effectiveProject}/${inputs.repositoryId as string}`;
           break;
         case "gcp:cloudscheduler/job:Job":
           state.region ??= fromProvider.region;
