@@ -20,6 +20,10 @@ export interface ExecutorEnvInput<V> {
   databaseName: V;
   databaseUser: V;
   passwordSecret: SecretRef<V>;
+  /** The migration job's only: the user it grants row access to (the service's database user). */
+  runtimeUser?: V;
+  /** The service's only: the loopback port of /metrics. */
+  metricsPort?: number;
   poolMax: number;
   /** Spec secret name → its Secret Manager reference. */
   secrets: ReadonlyMap<string, SecretRef<V>>;
@@ -51,6 +55,8 @@ export function executorEnv<V>(input: ExecutorEnvInput<V>, text: (s: string) => 
     [ENV.authRolesClaim, input.auth?.rolesClaim],
     [ENV.schedulerServiceAccount, input.schedulerServiceAccount],
     [ENV.paymentsBaseUrl, input.paymentsBaseUrl],
+    [ENV.dbRuntimeUser, input.runtimeUser],
+    [ENV.metricsPort, input.metricsPort !== undefined ? text(String(input.metricsPort)) : undefined],
   ];
   for (const [name, value] of optional) if (value !== undefined) out.push({ name, value });
   return out.sort((a, b) => a.name.localeCompare(b.name));

@@ -26,7 +26,7 @@ import { FasciaExecutorImage } from "./fascia-executor-image";
 import { migrationRunToken } from "./plan-hash";
 import { asDocuments } from "./spec-input";
 import { FasciaTool } from "./fascia-tool";
-import { EXECUTOR_PORT, executorProbes } from "./probes";
+import { EXECUTOR_PORT, executorProbes, METRICS_PORT } from "./probes";
 import { instanceCondition, ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
 import {
   boundedId,
@@ -101,7 +101,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     // 4. Identities.
     const identities = createIdentities(at, resolved, database.instance);
     // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
-    const secrets = createSecrets(at, resolved, identities.runtimeMember, database.password);
+    const secrets = createSecrets(at, resolved, identities, database);
     // 6. The executor image: given by digest, or built from the specs into the deployment's Artifact Registry repository.
     const image = executorImage(at, resolved, createImageRepository(at, resolved));
     this.executorImage = image.built;
@@ -178,8 +178,12 @@ function createApis(name: string, inProject: Scope["inProject"], child: Scope["c
 }
 
 interface Identities {
+  /** The service's account: the runtime database user's password and the specs' secrets. */
   runtime: Account;
   runtimeMember: pulumi.Output<string>;
+  /** The migration job's account: the migrator's password, nothing the service reads. */
+  migrator: Account;
+  migratorMember: pulumi.Output<string>;
   projectGrants: IAMMember[];
   /** Only when some tool runs on a schedule. */
   scheduler: Account | undefined;
@@ -196,19 +200,32 @@ function createIdentities(
     afterApis,
   );
   const runtimeMember = runtime.email.apply(serviceAccountMember);
-  const projectGrants = RUNTIME_PROJECT_ROLES.map(
-    (role) =>
-      new IAMMember(
-        childName(name, `runtime-${role.replace(/^roles\//, "").replace(/\./g, "-")}`),
-        // A project IAM member needs its project: the runtime account's, which its provider decided.
-        {
-          project: runtime.project,
-          role,
-          member: runtimeMember,
-          condition: pulumi.all([instance.project, instance.name]).apply(([p, i]) => instanceCondition(p, i)),
-        },
-        child,
-      ),
+  const migrator = new Account(
+    childName(name, "migrate-sa"),
+    { ...inProject, accountId: boundedId(base, "mig", SERVICE_ACCOUNT_ID), displayName: `Fascia migrations of ${name}` },
+    afterApis,
+  );
+  const migratorMember = migrator.email.apply(serviceAccountMember);
+  const projectGrants = (
+    [
+      ["runtime", runtime, runtimeMember],
+      ["migrate", migrator, migratorMember],
+    ] as const
+  ).flatMap(([who, account, member]) =>
+    RUNTIME_PROJECT_ROLES.map(
+      (role) =>
+        new IAMMember(
+          childName(name, `${who}-${role.replace(/^roles\//, "").replace(/\./g, "-")}`),
+          // A project IAM member needs its project: the account's, which its provider decided.
+          {
+            project: account.project,
+            role,
+            member,
+            condition: pulumi.all([instance.project, instance.name]).apply(([p, i]) => instanceCondition(p, i)),
+          },
+          child,
+        ),
+    ),
   );
   const scheduler = resolved.scheduled
     ? new Account(
@@ -217,14 +234,18 @@ function createIdentities(
         afterApis,
       )
     : undefined;
-  return { runtime, runtimeMember, projectGrants, scheduler };
+  return { runtime, runtimeMember, migrator, migratorMember, projectGrants, scheduler };
 }
 
 interface DatabaseResources {
   instance: DatabaseInstance;
   database: Database;
+  /** The migrator: owns the schema; only the migration job logs in as it. */
   password: RandomPassword;
   user: User;
+  /** The runtime user: rows only, granted by the migration job (docs/executor-config.md, "Two database users"). */
+  runtimePassword: RandomPassword;
+  runtimeUser: User;
 }
 
 function createDatabase(
@@ -266,19 +287,27 @@ function createDatabase(
     afterApis,
   );
   const dbName = pgIdentifier(name);
-  const dbUser = `${dbName}_executor`.slice(0, 63);
   const databaseRes = new Database(childName(name, "database"), { ...inProject, instance: instance.name, name: dbName }, child);
-  const password = new RandomPassword(childName(name, "db-password"), { length: 32, special: false }, child);
-  const user = new User(
-    childName(name, "db-user"),
-    { ...inProject, instance: instance.name, name: dbUser, password: password.result },
-    child,
-  );
-  return { instance, database: databaseRes, password, user };
+  const dbUser = (key: string, userName: string) => {
+    const password = new RandomPassword(childName(name, `${key}-password`), { length: 32, special: false }, child);
+    const user = new User(
+      childName(name, `${key}-user`),
+      { ...inProject, instance: instance.name, name: userName, password: password.result },
+      child,
+    );
+    return { password, user };
+  };
+  // The migrator keeps the name of the single user earlier versions made, so it stays the owner of existing tables.
+  const migrator = dbUser("db", `${dbName}_executor`.slice(0, 63));
+  const runtime = dbUser("db-runtime", `${dbName}_runtime`.slice(0, 63));
+  return { instance, database: databaseRes, ...migrator, runtimePassword: runtime.password, runtimeUser: runtime.user };
 }
 
 interface SecretResources {
+  /** The migrator's password, readable by the migration job's account. */
   passwordRef: SecretRef<pulumi.Input<string>>;
+  /** The runtime user's password, readable by the service's account. */
+  runtimePasswordRef: SecretRef<pulumi.Input<string>>;
   /** Spec secret name → its Secret Manager reference. */
   secretRefs: Map<string, SecretRef<pulumi.Input<string>>>;
   /** The versions and grants the executor needs in place before it runs. */
@@ -288,12 +317,12 @@ interface SecretResources {
 function createSecrets(
   { name, base, inProject, child, afterApis }: Scope,
   resolved: ResolvedDeployment,
-  runtimeMember: pulumi.Output<string>,
-  password: RandomPassword,
+  { runtimeMember, migratorMember }: Identities,
+  { password, runtimePassword }: DatabaseResources,
 ): SecretResources {
   const secretRefs = new Map<string, SecretRef<pulumi.Input<string>>>();
   const secretResources: pulumi.Resource[] = [];
-  const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>) => {
+  const makeSecret = (key: string, secretId: string, value: pulumi.Input<string>, member: pulumi.Output<string>) => {
     const secret = new Secret(
       childName(name, `secret-${key}`),
       { ...inProject, secretId, replication: { auto: {} }, labels: resolved.labels },
@@ -311,19 +340,23 @@ function createSecrets(
     );
     const grant = new SecretIamMember(
       childName(name, `secret-${key}-accessor`),
-      { project: secret.project, secretId: secret.secretId, role: ROLES.secretAccessor, member: runtimeMember },
+      { project: secret.project, secretId: secret.secretId, role: ROLES.secretAccessor, member },
       child,
     );
     secretResources.push(version, grant);
     return { secret: secret.secretId, version: version.version } as SecretRef<pulumi.Input<string>>;
   };
-  const grants = runtimeSecretGrants(["db-password", ...resolved.secretNames]);
-  const passwordRef = makeSecret("db-password", boundedId(base, "db-password", SECRET_ID), password.result);
-  for (const grant of grants) {
-    if (grant.key === "db-password") continue;
-    secretRefs.set(grant.key, makeSecret(grant.key, specSecretId(base, grant.key), resolved.secretValues[grant.key]!));
+  const passwordRef = makeSecret("db-password", boundedId(base, "db-password", SECRET_ID), password.result, migratorMember);
+  const runtimePasswordRef = makeSecret(
+    "db-runtime-password",
+    boundedId(base, "db-runtime-password", SECRET_ID),
+    runtimePassword.result,
+    runtimeMember,
+  );
+  for (const grant of runtimeSecretGrants(resolved.secretNames)) {
+    secretRefs.set(grant.key, makeSecret(grant.key, specSecretId(base, grant.key), resolved.secretValues[grant.key]!, runtimeMember));
   }
-  return { passwordRef, secretRefs, resources: secretResources };
+  return { passwordRef, runtimePasswordRef, secretRefs, resources: secretResources };
 }
 
 /** The image the migration job and the service run, and what the migration run token hashes for it. */
@@ -378,37 +411,55 @@ interface Workload {
 }
 
 function executorWorkload(resolved: ResolvedDeployment, identities: Identities, db: DatabaseResources, secrets: SecretResources): Workload {
-  const { instance, database: databaseRes, user } = db;
+  const { instance, database: databaseRes, user, runtimeUser } = db;
   const { runtime, scheduler, projectGrants } = identities;
   const privateNetwork = resolved.database.privateNetwork;
-  const envFor = (run: "serve" | "migrate", poolMax: number) =>
-    toRunEnv(
-      executorEnv<pulumi.Input<string>>(
-        {
-          socketDir: pulumi.interpolate`${CLOUDSQL_MOUNT_PATH}/${instance.connectionName}`,
-          databaseName: databaseRes.name,
-          databaseUser: user.name,
-          passwordSecret: secrets.passwordRef,
-          poolMax,
-          secrets: secrets.secretRefs,
-          auth: resolved.auth,
-          ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
-          ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
-          // The project the executor runs in: its runtime account's, whichever provider decided it.
-          project: runtime.project,
-          planHash: resolved.planHash,
-          run,
-        },
-        (s) => s,
-      ),
+  const shared = {
+    socketDir: pulumi.interpolate`${CLOUDSQL_MOUNT_PATH}/${instance.connectionName}`,
+    databaseName: databaseRes.name,
+    // The project the executor runs in: its runtime account's, whichever provider decided it.
+    project: runtime.project,
+    planHash: resolved.planHash,
+  };
+  // The migration job reads the manifest and the database alone, as the migrator, and grants the runtime user;
+  // the service logs in as the runtime user and reads everything serving needs.
+  const migrateEnv = (poolMax: number) =>
+    executorEnv<pulumi.Input<string>>(
+      {
+        ...shared,
+        databaseUser: user.name,
+        passwordSecret: secrets.passwordRef,
+        runtimeUser: runtimeUser.name,
+        poolMax,
+        secrets: new Map(),
+        run: "migrate",
+      },
+      (s) => s,
     );
+  const serveEnv = (poolMax: number) =>
+    executorEnv<pulumi.Input<string>>(
+      {
+        ...shared,
+        databaseUser: runtimeUser.name,
+        passwordSecret: secrets.runtimePasswordRef,
+        poolMax,
+        secrets: secrets.secretRefs,
+        auth: resolved.auth,
+        ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
+        ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
+        metricsPort: METRICS_PORT,
+        run: "serve",
+      },
+      (s) => s,
+    );
+  const envFor = (run: "serve" | "migrate", poolMax: number) => toRunEnv(run === "migrate" ? migrateEnv(poolMax) : serveEnv(poolMax));
   const cloudSqlVolume = { name: "cloudsql", cloudSqlInstance: { instances: [instance.connectionName] } };
   const cloudSqlMount = { name: "cloudsql", mountPath: CLOUDSQL_MOUNT_PATH };
   const vpcAccess =
     privateNetwork !== undefined
       ? { networkInterfaces: [{ network: privateNetwork, subnetwork: resolved.database.privateSubnetwork }], egress: "PRIVATE_RANGES_ONLY" }
       : undefined;
-  const runsAfter = [user, databaseRes, ...projectGrants, ...secrets.resources];
+  const runsAfter = [user, runtimeUser, databaseRes, ...projectGrants, ...secrets.resources];
   // Cloud Run requires a location: the args' region, else the instance's (its provider's region).
   return { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter, location: instance.region };
 }
@@ -420,7 +471,7 @@ function executorWorkload(resolved: ResolvedDeployment, identities: Identities, 
 function createMigrationJob(
   { name, base, inProject, region, parent }: Scope,
   resolved: ResolvedDeployment,
-  { runtime }: Identities,
+  { migrator }: Identities,
   workload: Workload,
   image: ExecutorImageRef,
 ): RunJob {
@@ -438,7 +489,7 @@ function createMigrationJob(
         taskCount: 1,
         parallelism: 1,
         template: {
-          serviceAccount: runtime.email,
+          serviceAccount: migrator.email,
           maxRetries: 0,
           timeout: "900s",
           volumes: [cloudSqlVolume],

@@ -13,6 +13,12 @@ import { HEALTH_PATH, READINESS_PATH } from "../contracts/routes";
 /** The port the executor listens on in its container. */
 export const EXECUTOR_PORT = 8080;
 
+/**
+ * Where the executor serves /metrics, on the instance's loopback only (FASCIA_METRICS_PORT): a
+ * sidecar scrapes it, the internet cannot. 9464 is the port OpenTelemetry's Prometheus exporter uses.
+ */
+export const METRICS_PORT = 9464;
+
 export interface HttpProbe {
   httpGet: { path: string; port: number };
   initialDelaySeconds: number;

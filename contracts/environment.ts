@@ -13,6 +13,7 @@ export const ENV = {
   dbUser: "FASCIA_DB_USER",
   dbPassword: "FASCIA_DB_PASSWORD",
   dbPoolMax: "FASCIA_DB_POOL_MAX",
+  dbRuntimeUser: "FASCIA_DB_RUNTIME_USER",
   authIssuer: "FASCIA_AUTH_ISSUER",
   authAudience: "FASCIA_AUTH_AUDIENCE",
   authJwksUrl: "FASCIA_AUTH_JWKS_URL",
@@ -31,6 +32,7 @@ export const ENV = {
   port: "PORT",
   run: "FASCIA_RUN",
   planHash: "FASCIA_PLAN_HASH",
+  metricsPort: "FASCIA_METRICS_PORT",
 } as const;
 
 /** A secret the specs name reaches the executor as `FASCIA_SECRET_<NAME>` (Secret Manager on Cloud Run). */

@@ -49,7 +49,8 @@ const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger, stop: () => Pro
     warnUnchecked(log, plan);
     const executor = run.executor.length ? `applied ${run.executor.join(", ")}` : "up to date";
     const resumed = run.resumed.length ? `; finished interrupted ${run.resumed.join(", ")}` : "";
-    log.info({ ...run, ...planFields(plan) }, `${run.database}: app schema ${run.app}${resumed}; executor tables ${executor}`);
+    const runtime = run.runtime ? `; ${run.runtime.role} may read and write ${Object.keys(run.runtime.tables).length} tables` : "";
+    log.info({ ...run, ...planFields(plan) }, `${run.database}: app schema ${run.app}${resumed}; executor tables ${executor}${runtime}`);
     return EXIT.ok;
   },
 };

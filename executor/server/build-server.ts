@@ -41,6 +41,8 @@ export interface ServerOptions {
   email?: { smtpUrl?: string; from?: string };
   /** Send every http node to this local recorder instead of its URL (`fascia dev`). */
   httpSink?: string;
+  /** Whether GET /metrics is one of this server's routes; false when a loopback listener serves it (metrics-listener.ts). Default true. */
+  serveMetrics?: boolean;
   /** Largest accepted request body; larger is 413. Default 1 MiB. */
   bodyLimitBytes?: number;
   /** Per-caller token bucket; false disables it. Default 50/s, burst 200. */
@@ -66,7 +68,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   const respond = responder(wiring, options.projectId);
   const server = createHttpServer(wiring, respond, bodyLimit);
-  registerRoutes(server, wiring, respond);
+  registerRoutes(server, wiring, respond, options.serveMetrics ?? true);
   registerErrorHandlers(server, wiring, respond, bodyLimit);
   return server;
 }
@@ -176,8 +178,8 @@ function refuseBeforeAnyTool(respond: Respond, request: FastifyRequest, reply: F
   });
 }
 
-/** One route per tool, then health, readiness and metrics. */
-function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiring, respond: Respond): void {
+/** One route per tool, then health, readiness and (unless served elsewhere) metrics. */
+function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiring, respond: Respond, serveMetrics: boolean): void {
   for (const tool of app.tools.values()) {
     server.route({
       method: tool.route.method,
@@ -195,7 +197,8 @@ function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiri
     if (readiness.ready) return { status: "ready" };
     return reply.code(503).send(ToolError.of("UNAVAILABLE", readiness.reason).toBody());
   });
-  server.get(METRICS_PATH, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+  if (serveMetrics)
+    server.get(METRICS_PATH, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
 }
 
 /** No route, and errors fastify raises (body too large, bad input, anything else): the structured body, through the tool's own rejection when a route matched. */

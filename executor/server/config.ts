@@ -26,6 +26,8 @@ export interface ExecutorConfig {
   emailFrom?: string;
   projectId?: string;
   port: number;
+  /** Where /metrics is served, on 127.0.0.1 only; absent: on `port` with the tools (local runs). */
+  metricsPort?: number;
   bodyLimitBytes: number;
   rateLimit: { perSecond: number; burst: number } | false;
 }
@@ -94,6 +96,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     ...(env[ENV.emailFrom] ? { emailFrom: env[ENV.emailFrom] } : {}),
     ...(env[ENV.gcpProject] ? { projectId: env[ENV.gcpProject] } : {}),
     port: integer(ENV.port, DEFAULTS.port, 0),
+    ...(env[ENV.metricsPort] ? { metricsPort: integer(ENV.metricsPort, 0, 1) } : {}),
     bodyLimitBytes: integer(ENV.bodyLimitBytes, DEFAULTS.bodyLimitBytes, 1),
     rateLimit: perSecond === 0 ? false : { perSecond, burst },
   };
@@ -105,11 +108,17 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
  * What the migration job (FASCIA_RUN=migrate) needs: the manifest and the database. Auth,
  * secrets and effects are not read — migrating must not depend on values only serving needs.
  */
-export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): Pick<ExecutorConfig, "manifestPath" | "databaseUrl"> {
+export function loadMigrationConfig(env: NodeJS.ProcessEnv = process.env): MigrationConfig {
   const problems: string[] = [];
   const databaseUrl = databaseUrlOf(env, problems);
   if (problems.length) throw new ConfigError(problems);
-  return { manifestPath: env[ENV.appManifest] || DEFAULTS.manifestPath, databaseUrl };
+  const runtimeUser = env[ENV.dbRuntimeUser] || undefined;
+  return { manifestPath: env[ENV.appManifest] || DEFAULTS.manifestPath, databaseUrl, ...(runtimeUser ? { runtimeUser } : {}) };
+}
+
+export interface MigrationConfig extends Pick<ExecutorConfig, "manifestPath" | "databaseUrl"> {
+  /** The database user the service runs as, granted row access after the migration (runtime-role.ts); unset locally. */
+  runtimeUser?: string;
 }
 
 /** FASCIA_DB_URL (local runs), else a Cloud SQL socket or a TCP host, with name, user and password. */

@@ -13,6 +13,7 @@ import { applyExecutorMigrations } from "../store/executor-schema";
 import { loadMigrationConfig } from "./config";
 import { checkPlanHash, type PlanCheck } from "./plan-check";
 import { openExecutorDatabase } from "./open-database";
+import { grantRuntimeRole, type RuntimeGrant } from "./runtime-role";
 
 export class MigrationRunError extends Error {
   constructor(message: string) {
@@ -32,6 +33,8 @@ export interface MigrationRun {
   executor: string[];
   /** The manifest's plan hash, and whether FASCIA_PLAN_HASH was there to compare it with. */
   plan: PlanCheck;
+  /** What the service's database user was granted; absent when FASCIA_DB_RUNTIME_USER is unset (one user, locally). */
+  runtime?: RuntimeGrant;
 }
 
 export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promise<MigrationRun> {
@@ -42,7 +45,10 @@ export async function runMigrations(env: NodeJS.ProcessEnv = process.env): Promi
   // One connection: the advisory lock is held on it; nothing else runs in this process.
   const db = await openExecutorDatabase(config.databaseUrl, 1);
   try {
-    return { ...(await migrate(db, manifest.specs.entities, manifest.source)), plan };
+    const run = await migrate(db, manifest.specs.entities, manifest.source);
+    // After the migration, so the tables it just made are granted before the new revision serves.
+    const runtime = config.runtimeUser !== undefined ? await grantRuntimeRole(db, config.runtimeUser) : undefined;
+    return { ...run, plan, ...(runtime ? { runtime } : {}) };
   } finally {
     await db.close();
   }

@@ -15,10 +15,13 @@ const refuseBearerTokens = async (): Promise<never> => {
   throw unauthenticated("this service accepts no bearer tokens");
 };
 import { openExecutorDatabase } from "./open-database";
+import { listenForMetrics, type MetricsListener } from "./metrics-listener";
 
 export interface RunningExecutor {
   server: ExecutorServer;
   address: string;
+  /** Where /metrics is served when FASCIA_METRICS_PORT is set (loopback only); else it is a route of `address`. */
+  metricsAddress?: string;
   /** The manifest's plan hash, and whether FASCIA_PLAN_HASH was there to compare it with. */
   plan: PlanCheck;
   /** Stops taking requests, lets running invocations finish, closes the pool. */
@@ -59,9 +62,17 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       },
       email: { ...(config.smtpUrl ? { smtpUrl: config.smtpUrl } : {}), ...(config.emailFrom ? { from: config.emailFrom } : {}) },
       bodyLimitBytes: config.bodyLimitBytes,
+      serveMetrics: config.metricsPort === undefined,
       rateLimit: config.rateLimit,
       ...(config.projectId ? { projectId: config.projectId } : {}),
     });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  let metrics: MetricsListener | undefined;
+  try {
+    metrics = config.metricsPort !== undefined ? await listenForMetrics(server.metrics, config.metricsPort) : undefined;
   } catch (error) {
     await db.close();
     throw error;
@@ -70,9 +81,11 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
   return {
     server,
     address,
+    ...(metrics ? { metricsAddress: metrics.address } : {}),
     plan,
     async close() {
       await server.close();
+      await metrics?.close();
       await db.close();
     },
   };

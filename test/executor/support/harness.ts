@@ -115,8 +115,10 @@ export interface HarnessOptions {
   server?: Partial<ServerOptions>;
   /** PostgreSQL only: the executor gets a pool of its own of this size (the test's pool has 4). */
   poolSize?: number;
-  /** PostgreSQL only: the executor's own pool opens this URL instead (a proxy in front of the server). */
+  /** PostgreSQL only: the executor's own pool opens this URL instead (a proxy in front of the server, another user). */
   dbUrl?: (url: string) => string;
+  /** After the migrations, before the executor starts: what the migration job does next (grants). */
+  afterMigrate?: (test: TestDatabase) => Promise<void>;
 }
 
 export async function startHarness(driver: DriverName, options: HarnessOptions = {}): Promise<Harness> {
@@ -127,6 +129,7 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
   const migrated = await migrateToSpecs(test.db, manifest.specs.entities);
   if (migrated.status !== "applied") throw new Error(`migration ${migrated.status}`);
   await applyExecutorMigrations(test.db);
+  await options.afterMigrate?.(test);
   const payments = await startLocalPayments();
   const mail = await startLocalMail();
   const userKeys = await generateKeyPair("ES256");
