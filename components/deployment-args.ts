@@ -18,7 +18,7 @@ import { childLabels } from "./labels";
 import { slug } from "./naming";
 import { checkImageByDigest, specsPlanHash } from "./plan-hash";
 import { sizePool, type PoolSize } from "./pool-sizing";
-import { entitiesOf, policiesOf, specsFromDir, specsFromObjects, toolsOf } from "./spec-input";
+import { entitiesOf, policiesOf, toolsOf } from "./spec-input";
 
 export interface FasciaDatabaseArgs {
   /** Cloud SQL tier (default `db-custom-1-3840`: 1 vCPU, 3.75 GB, 100 connections). */
