@@ -6,17 +6,15 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compileSpecSet } from "./compile-app";
+import { governedApp } from "./governed-app";
 import { validSpecs } from "../loader/invalid-specs";
 import { loadSpecDir } from "../loader/load";
-import { assessSpecs, type ToolAssessment } from "../risk/engine";
-import { manifestPlanHash, writeManifest, type AppManifest } from "../executor/app/manifest";
+import { writeManifest, type AppManifest } from "../executor/app/manifest";
 import { BUNDLE_FILE, provideExecutorBundle, type BundleResult } from "./bundle-executor";
+import { DEFAULT_BASE_IMAGE } from "./oci/base-image";
 
 export const MANIFEST_FILE = "manifest.json";
 export const DOCKERFILE = "Dockerfile";
-/** Node 20, matching the bundle's target; the slim Debian image has what Node needs and no more. */
-export const BASE_IMAGE = "node:20-bookworm-slim";
 
 export function dockerfileText(source: string): string {
   return `# The Fascia executor image of ${source}, written by \`fascia build\` (docs/executor.md).
@@ -26,19 +24,20 @@ export function dockerfileText(source: string): string {
 #   pulumi config set image REGION-docker.pkg.dev/PROJECT/REPO/executor@sha256:DIGEST
 # The same image serves (FASCIA_RUN=serve, the default) and runs the migration job (FASCIA_RUN=migrate);
 # every other setting comes from the environment (docs/executor-config.md).
-FROM ${BASE_IMAGE}
+FROM ${DEFAULT_BASE_IMAGE}
 ENV NODE_ENV=production \\
     FASCIA_APP_MANIFEST=/app/${MANIFEST_FILE} \\
     PORT=8080
 WORKDIR /app
 COPY ${BUNDLE_FILE} ${BUNDLE_FILE}.map ${MANIFEST_FILE} ./
-USER node
+USER nonroot
 EXPOSE 8080
+# The base's Entrypoint is node (/nodejs/bin/node; distroless has no shell), so CMD is the program.
 # exec form: node is PID 1 and receives Cloud Run's SIGTERM (the executor drains, then exits).
 # The bundle is not minified, so stack traces are readable as they are; ${BUNDLE_FILE}.map maps them
 # to the TypeScript sources offline, or live with NODE_OPTIONS=--enable-source-maps (which costs
 # about 0.3 s of every cold start: Node parses the whole map at load).
-CMD ["node", "${BUNDLE_FILE}"]
+CMD ["/app/${BUNDLE_FILE}"]
 `;
 }
 
@@ -52,36 +51,16 @@ export interface AppImage {
 }
 
 /**
- * Some tool may not deploy (Red, or Yellow with an unacknowledged finding), so no image is built:
- * an image the deployment would refuse is of no use, and one that could run without the
- * deployment's governance must not exist. Carries the whole judgement for the message.
- */
-export class NotDeployableError extends Error {
-  constructor(
-    readonly specDir: string,
-    readonly refused: readonly ToolAssessment[],
-    readonly tools: number,
-  ) {
-    super(`${specDir}: ${refused.length} of ${tools} tools may not deploy: ${refused.map((a) => `${a.name} (${a.risk})`).join(", ")}`);
-    this.name = "NotDeployableError";
-  }
-}
-
-/**
  * Compiles the specs below `specDir` and writes the image folder. Throws, having written nothing:
  * InvalidSpecsError listing every diagnostic, NotDeployableError when a tool may not deploy (the
  * rule `pulumi preview` applies), or ManifestError.
  */
 export async function writeAppImage(specDir: string, outDir: string): Promise<AppImage> {
-  const specs = validSpecs(loadSpecDir(specDir), specDir);
-  const assessments = assessSpecs(specs);
-  const refused = assessments.filter((a) => !a.deployable);
-  if (refused.length > 0) throw new NotDeployableError(specDir, refused, assessments.length);
-  const manifest = compileSpecSet(specs, specDir, assessments);
+  const { manifest, planHash } = governedApp(validSpecs(loadSpecDir(specDir), specDir), specDir);
   const bundle = await provideExecutorBundle(outDir);
   const manifestFile = join(outDir, MANIFEST_FILE);
   writeManifest(manifestFile, manifest);
   const dockerfile = join(outDir, DOCKERFILE);
   writeFileSync(dockerfile, dockerfileText(manifest.source));
-  return { manifest, planHash: manifestPlanHash(manifest), manifestFile, bundle, dockerfile };
+  return { manifest, planHash, manifestFile, bundle, dockerfile };
 }

@@ -9,8 +9,8 @@
  * esbuild is a development dependency: an installed package uses the bundle `npm run build`
  * produced (dist/executor/executor.js); a clone bundles from its sources.
  */
-import { copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 export const BUNDLE_FILE = "executor.js";
 export const EXTERNAL_MODULES = ["pg-native", "@electric-sql/pglite", "@electric-sql/pglite/*"] as const;
@@ -28,7 +28,9 @@ export function packageRoot(from = __dirname): string {
   throw new Error(`no package.json above ${from}`);
 }
 
-type EsbuildBuild = (options: Record<string, unknown>) => Promise<{ warnings: { text: string }[] }>;
+type EsbuildBuild = (
+  options: Record<string, unknown>,
+) => Promise<{ warnings: { text: string }[]; outputFiles?: { path: string; contents: Uint8Array }[] }>;
 
 function loadEsbuild(): EsbuildBuild | undefined {
   try {
@@ -68,10 +70,15 @@ export async function bundleNodeProgram(options: {
   const build = loadEsbuild();
   if (!build) throw new Error("cannot bundle the executor: esbuild is not installed (npm install in the Fascia folder)");
   mkdirSync(dirname(options.outfile), { recursive: true });
+  // Bundled as if written into the package root, then written where asked: the map's `sources`
+  // are relative to the output's folder, so they read `executor/main.ts` wherever the package and
+  // the output are (the image built from the bundle must not depend on either path).
+  const virtual = join(options.root, basename(options.outfile));
   const result = await build({
     absWorkingDir: options.root,
     entryPoints: [options.entry],
-    outfile: options.outfile,
+    outfile: virtual,
+    write: false,
     bundle: true,
     platform: "node",
     target: "node20",
@@ -87,6 +94,7 @@ export async function bundleNodeProgram(options: {
   });
   if (result.warnings.length)
     throw new Error(`esbuild warned while bundling ${options.entry}:\n${result.warnings.map((w) => `  - ${w.text}`).join("\n")}`);
+  for (const output of result.outputFiles ?? []) writeFileSync(options.outfile + output.path.slice(virtual.length), output.contents);
   return { file: options.outfile, bytes: statSync(options.outfile).size, how: "bundled from sources" };
 }
 

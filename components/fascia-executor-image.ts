@@ -61,7 +61,8 @@ export class FasciaExecutorImage extends pulumi.ComponentResource {
     const documents = asDocuments(specs);
     // The manifest's `source` is the component's name, never a path of the machine that built it.
     const source = who;
-    const plan = pulumi.output(planExecutorImage({ documents, source, base }));
+    // Only the two strings: an Output walks every member of its value, and the plan holds megabytes of Buffers.
+    const plan = pulumi.output(planExecutorImage({ documents, source, base }).then(({ digest, planHash }) => ({ digest, planHash })));
     this.push = new ExecutorImagePush(
       childName(name, "push"),
       { repository: args.repository, digest: plan.digest, base, source, documents },

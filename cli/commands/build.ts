@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { NotDeployableError, writeAppImage } from "../../build/app-image";
+import { writeAppImage } from "../../build/app-image";
+import { NotDeployableError } from "../../build/governed-app";
 import { governTool } from "../../components/governance";
 import { ENV } from "../../contracts/environment";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";

@@ -21,6 +21,7 @@ import { tableByEntity } from "../../compiler/schema/model";
 import { toolRoute } from "../../contracts/routes";
 import { manifestPlanHash, readManifest, type AppManifest } from "../../executor/app/manifest";
 import { provideExecutorBundle } from "../../build/bundle-executor";
+import { DEFAULT_BASE_IMAGE } from "../../build/oci/executor-image";
 import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
 import { specsFromObjects } from "../../components/spec-input";
@@ -197,9 +198,11 @@ describe("fascia build", () => {
       expect.arrayContaining([expect.stringMatching(/executor\/main\.ts$/)]),
     );
     const dockerfile = readFileSync(join(image, "Dockerfile"), "utf8");
-    expect(dockerfile).toMatch(/^FROM node:20-/m);
+    expect(dockerfile).toMatch(/^FROM gcr\.io\/distroless\/nodejs20-debian12@sha256:[0-9a-f]{64}$/m);
+    expect(dockerfile).toContain(`FROM ${DEFAULT_BASE_IMAGE}\n`);
     expect(dockerfile).toMatch(/^COPY executor\.js executor\.js\.map manifest\.json \.\/$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "executor\.js"\]$/m);
+    expect(dockerfile).toMatch(/^USER nonroot$/m);
+    expect(dockerfile).toMatch(/^CMD \["\/app\/executor\.js"\]$/m);
     expect(manifest.source).toBe("examples/reservations");
   });
 
