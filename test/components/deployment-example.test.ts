@@ -56,13 +56,20 @@ test("the full resource set, by type and logical name", () => {
   expect(names("gcp:projects/service:Service")).toEqual(
     ["artifactregistry", "cloudscheduler", "iam", "run", "secretmanager", "sqladmin"].map((a) => `reservations-api-${a}`),
   );
-  expect(names("gcp:serviceaccount/account:Account")).toEqual(["reservations-runtime-sa", "reservations-scheduler-sa"]);
-  expect(names("gcp:projects/iAMMember:IAMMember")).toEqual(["reservations-runtime-cloudsql-client"]);
+  expect(names("gcp:serviceaccount/account:Account")).toEqual([
+    "reservations-migrate-sa",
+    "reservations-runtime-sa",
+    "reservations-scheduler-sa",
+  ]);
+  expect(names("gcp:projects/iAMMember:IAMMember")).toEqual([
+    "reservations-migrate-cloudsql-client",
+    "reservations-runtime-cloudsql-client",
+  ]);
   expect(names("gcp:sql/databaseInstance:DatabaseInstance")).toEqual(["reservations-db"]);
   expect(names("gcp:sql/database:Database")).toEqual(["reservations-database"]);
-  expect(names("gcp:sql/user:User")).toEqual(["reservations-db-user"]);
-  expect(names("random:index/randomPassword:RandomPassword")).toEqual(["reservations-db-password"]);
-  const secretKeys = ["db-password", "OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"];
+  expect(names("gcp:sql/user:User")).toEqual(["reservations-db-runtime-user", "reservations-db-user"]);
+  expect(names("random:index/randomPassword:RandomPassword")).toEqual(["reservations-db-password", "reservations-db-runtime-password"]);
+  const secretKeys = ["db-password", "db-runtime-password", "OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"];
   expect(names("gcp:secretmanager/secret:Secret")).toEqual(secretKeys.map((k) => `reservations-secret-${k}`).sort());
   expect(names("gcp:secretmanager/secretVersion:SecretVersion")).toEqual(secretKeys.map((k) => `reservations-secret-${k}-version`).sort());
   expect(names("gcp:secretmanager/secretIamMember:SecretIamMember")).toEqual(
@@ -89,7 +96,7 @@ test("the full resource set, by type and logical name", () => {
   ];
   expect(names("fascia:index:FasciaTool")).toEqual(tools.map((t) => `reservations-tool-${t}`));
   expect(names("gcp:cloudscheduler/job:Job")).toEqual(["reservations-tool-complete-stays-schedule"]);
-  expect(resources).toHaveLength(46); // exactly the resources listed above, nothing else
+  expect(resources).toHaveLength(53); // exactly the resources listed above, nothing else
 });
 
 test("Cloud SQL: PostgreSQL 15, backups with point-in-time recovery, deletion protection, no open network", () => {
@@ -104,26 +111,53 @@ test("Cloud SQL: PostgreSQL 15, backups with point-in-time recovery, deletion pr
     databaseFlags: [{ name: "max_connections", value: "100" }],
   });
   expect(plain(one("reservations-database"))).toMatchObject({ name: "reservations", instance: "reservations-db-a1b2c3" });
+  // The migrator keeps the single user's old name, so it still owns an existing deployment's tables.
   expect(plain(one("reservations-db-user")).name).toBe("reservations_executor");
+  expect(plain(one("reservations-db-runtime-user")).name).toBe("reservations_runtime");
 });
 
-test("the runtime account holds cloudsql.client on its instance and secretAccessor on exactly its own secrets", () => {
-  const runtime = "serviceAccount:reservations-run@acme-prod.iam.gserviceaccount.com";
-  const projectGrants = byType("gcp:projects/iAMMember:IAMMember").map(plain);
-  expect(projectGrants).toEqual([expect.objectContaining({ project: "acme-prod", role: "roles/cloudsql.client", member: runtime })]);
-  // Limited to the app's own instance by an IAM condition on its resource name.
-  expect(projectGrants[0]!.condition).toEqual({
-    title: "only reservations-db-a1b2c3",
-    description: "Fascia: the executor connects to its own Cloud SQL instance reservations-db-a1b2c3 only",
-    expression: 'resource.name == "projects/acme-prod/instances/reservations-db-a1b2c3" && resource.service == "sqladmin.googleapis.com"',
+test("two database users: the job migrates as the owner and grants the runtime user, the service runs as the runtime user", () => {
+  const envOf = (r: Registered, template: (inputs: any) => any) =>
+    Object.fromEntries(template(plain(r)).containers[0].envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
+  const job = envOf(one("reservations-migrate"), (j) => j.template.template);
+  const service = envOf(one("reservations-executor"), (s) => s.template);
+  expect(job).toMatchObject({
+    FASCIA_DB_USER: "reservations_executor",
+    FASCIA_DB_PASSWORD: { secretKeyRef: { secret: "reservations-db-password", version: "1" } },
+    FASCIA_DB_RUNTIME_USER: "reservations_runtime",
   });
+  // Migrating reads the manifest and the database alone: no spec secret, no auth, nothing to serve with.
+  expect(Object.keys(job).filter((k) => k.startsWith("FASCIA_SECRET_") || k.startsWith("FASCIA_AUTH_"))).toEqual([]);
+  expect(service).toMatchObject({
+    FASCIA_DB_USER: "reservations_runtime",
+    FASCIA_DB_PASSWORD: { secretKeyRef: { secret: "reservations-db-runtime-password", version: "1" } },
+  });
+  expect(service.FASCIA_DB_RUNTIME_USER).toBeUndefined();
+});
+
+test("the runtime and migration accounts hold cloudsql.client on their instance and secretAccessor on exactly their own secrets", () => {
+  const runtime = "serviceAccount:reservations-run@acme-prod.iam.gserviceaccount.com";
+  const migrator = "serviceAccount:reservations-mig@acme-prod.iam.gserviceaccount.com";
+  const projectGrants = byType("gcp:projects/iAMMember:IAMMember").map(plain);
+  expect(projectGrants.map((g) => [g.project, g.role, g.member]).sort()).toEqual([
+    ["acme-prod", "roles/cloudsql.client", migrator],
+    ["acme-prod", "roles/cloudsql.client", runtime],
+  ]);
+  // Limited to the app's own instance by an IAM condition on its resource name.
+  for (const grant of projectGrants)
+    expect(grant.condition).toEqual({
+      title: "only reservations-db-a1b2c3",
+      description: "Fascia: the executor connects to its own Cloud SQL instance reservations-db-a1b2c3 only",
+      expression: 'resource.name == "projects/acme-prod/instances/reservations-db-a1b2c3" && resource.service == "sqladmin.googleapis.com"',
+    });
   const secretGrants = byType("gcp:secretmanager/secretIamMember:SecretIamMember").map(plain);
   expect(secretGrants.map((g) => [g.secretId, g.role, g.member]).sort()).toEqual(
     [
       ["reservations--OPS_WEBHOOK_TOKEN", "roles/secretmanager.secretAccessor", runtime],
       ["reservations--PAYMENTS_API_KEY", "roles/secretmanager.secretAccessor", runtime],
       ["reservations--PAYMENTS_WEBHOOK_SECRET", "roles/secretmanager.secretAccessor", runtime],
-      ["reservations-db-password", "roles/secretmanager.secretAccessor", runtime],
+      ["reservations-db-password", "roles/secretmanager.secretAccessor", migrator],
+      ["reservations-db-runtime-password", "roles/secretmanager.secretAccessor", runtime],
     ].sort(),
   );
   const secretIds = byType("gcp:secretmanager/secret:Secret")
@@ -168,11 +202,12 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
     FASCIA_AUTH_ISSUER: "https://auth.acme.example",
     FASCIA_AUTH_JWKS_URL: "https://auth.acme.example/.well-known/jwks.json",
     FASCIA_DB_NAME: "reservations",
-    FASCIA_DB_PASSWORD: { secretKeyRef: { secret: "reservations-db-password", version: "1" } },
+    FASCIA_DB_PASSWORD: { secretKeyRef: { secret: "reservations-db-runtime-password", version: "1" } },
     FASCIA_DB_POOL_MAX: "9", // (100 − 8 reserved) / 10 instances
     FASCIA_DB_SOCKET_DIR: "/cloudsql/acme-prod:europe-west1:reservations-db-a1b2c3",
-    FASCIA_DB_USER: "reservations_executor",
+    FASCIA_DB_USER: "reservations_runtime",
     FASCIA_GCP_PROJECT: "acme-prod",
+    FASCIA_METRICS_PORT: "9464", // loopback only: the public port answers 404 on /metrics
     FASCIA_PLAN_HASH: expect.stringMatching(/^[0-9a-f]{64}$/),
     FASCIA_RUN: "serve",
     FASCIA_SCHEDULER_SERVICE_ACCOUNT: "reservations-sched@acme-prod.iam.gserviceaccount.com",
@@ -189,7 +224,7 @@ test("migrations: one job, one task, no retries, run to completion once per plan
   expect(job.template).toMatchObject({
     taskCount: 1,
     parallelism: 1,
-    template: { maxRetries: 0, serviceAccount: "reservations-run@acme-prod.iam.gserviceaccount.com" },
+    template: { maxRetries: 0, serviceAccount: "reservations-mig@acme-prod.iam.gserviceaccount.com" },
   });
   const env = Object.fromEntries(job.template.template.containers[0].envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
   expect(env).toMatchObject({ FASCIA_RUN: "migrate", FASCIA_DB_POOL_MAX: "1" });
@@ -294,15 +329,15 @@ test("no secret value appears in plain text in any resource's inputs or in the s
   };
   walk(outputs, "outputs");
   expect(leaks).toEqual([]);
-  // The walk saw the secrets: 3 spec secret versions, the password's version and the SQL user.
-  expect(secretInputs).toBe(5);
+  // The walk saw the secrets: 3 spec secret versions, the two passwords' versions and the two SQL users.
+  expect(secretInputs).toBe(7);
   const versions = byType("gcp:secretmanager/secretVersion:SecretVersion");
   for (const v of versions) expect(isSecretWrapper(v.inputs.secretData)).toBe(true);
 });
 
 test("secret versions: pinned by number in the env, and left enabled when a rotation replaces them", () => {
   const versions = byType("gcp:secretmanager/secretVersion:SecretVersion");
-  expect(versions).toHaveLength(4);
+  expect(versions).toHaveLength(5);
   // ABANDON: a replaced version stays enabled, so the revisions naming it (and rollbacks to them) still start.
   for (const v of versions) expect(v.inputs.deletionPolicy).toBe("ABANDON");
   const refs = plain(one("reservations-executor"))

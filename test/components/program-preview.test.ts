@@ -100,7 +100,7 @@ test("the program reads the settings Pulumi.yaml declares from the project's nam
 });
 
 test("preview registers the whole graph from the gcp:project and gcp:region config", () => {
-  expect(types).toHaveLength(46);
+  expect(types).toHaveLength(53);
   expect(types.filter((t) => t === "gcp:cloudrunv2/service:Service")).toHaveLength(1);
 });
 
