@@ -109,6 +109,20 @@ describe("the executor image's plan", () => {
     expect(plan.planHash).toBe(manifestPlanHash(plan.manifest));
   });
 
+  it("is the same image when Fascia itself is checked out somewhere else (the bundle names no path)", () => {
+    // A second checkout: the sources copied, node_modules hard-linked (a symlink would resolve back here).
+    const checkout = join(work, "elsewhere", "fascia");
+    const root = packageRoot();
+    cpSync(root, checkout, {
+      recursive: true,
+      filter: (from) => !/^\/(node_modules|\.git|dist)(\/|$)|\/\.fascia(\/|$)/.test(from.slice(root.length)),
+    });
+    run("cp", ["-al", join(root, "node_modules"), join(checkout, "node_modules")]);
+    const script = `require("./build/oci/executor-image").planExecutorImage({ specDir: "examples/reservations", base: ${JSON.stringify(base)} }).then((p) => console.log(p.digest))`;
+    const digest = run(join(checkout, "node_modules", ".bin", "tsx"), ["-e", script], { cwd: checkout }).trim();
+    expect(digest).toBe(plan.digest);
+  }, 30_000);
+
   it("holds no path of the machine that built it: the bundle and its map are location-independent", async () => {
     const tar = gunzipSync(plan.appLayer.bytes).toString("latin1");
     // Booleans, so a failure does not print 13 MB.

@@ -24,8 +24,18 @@ export function requireTools(): void {
 }
 
 /** Runs a command, throwing its stderr when it fails. */
-export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string } = {}): string {
-  const result = spawnSync(command, args, { encoding: "utf8", env: options.env ?? process.env, input: options.input, timeout: 60_000 });
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+): string {
+  const result = spawnSync(command, args, {
+    encoding: "utf8",
+    env: options.env ?? process.env,
+    input: options.input,
+    timeout: 60_000,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+  });
   if (result.status !== 0)
     throw new Error(
       `${command} ${args.join(" ")} failed (${result.status ?? result.signal}):\n${result.stderr}${result.error ? String(result.error) : ""}`,
