@@ -5,6 +5,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   setupFiles: ["<rootDir>/test/support/fast-check-seed.ts"],
+  // Installs what the image tests drive (docker-registry, skopeo, umoci, htpasswd): scripts/test-tools.sh.
+  globalSetup: "<rootDir>/test/support/global-setup.ts",
   transform: {
     // cel-js, jose and cookie (via fastify inject) ship ESM only; Jest's module system needs it as CommonJS.
     "^.+\\.[tj]s$": ["ts-jest", { tsconfig: { isolatedModules: true, allowJs: true, module: "commonjs" }, diagnostics: false }],

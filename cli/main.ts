@@ -17,6 +17,7 @@ import { registerMigrate } from "./commands/migrate";
 import { registerDiff } from "./commands/diff";
 import { registerAudit } from "./commands/audit";
 import { registerBuild } from "./commands/build";
+import { registerImage } from "./commands/image";
 
 export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Command {
   const program = new Command("fascia")
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Comm
   registerDiff(program, io, setExit);
   registerAudit(program, io, setExit);
   registerBuild(program, io, setExit);
+  registerImage(program, io, setExit);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

@@ -32,10 +32,10 @@ export interface RepositoryRef {
   repository: string;
 }
 
-export class ReferenceError extends Error {
+export class ImageReferenceError extends Error {
   constructor(message: string) {
     super(message);
-    this.name = "ReferenceError";
+    this.name = "ImageReferenceError";
   }
 }
 
@@ -53,12 +53,12 @@ function splitRegistry(name: string): { registry: string; repository: string } {
 
 function checkRepository(repository: string, text: string): void {
   if (!repository || !repository.split("/").every((c) => PATH_COMPONENT.test(c)))
-    throw new ReferenceError(`${text}: "${repository}" is not a repository name (lower-case components separated by /)`);
+    throw new ImageReferenceError(`${text}: "${repository}" is not a repository name (lower-case components separated by /)`);
 }
 
 export function parseRepository(text: string): RepositoryRef {
   if (/[@]/.test(text) || /:[^/]*$/.test(text.slice(text.indexOf("/") + 1)))
-    throw new ReferenceError(`${text}: a repository to push to is HOST/PATH, without a tag or digest`);
+    throw new ImageReferenceError(`${text}: a repository to push to is HOST/PATH, without a tag or digest`);
   const ref = splitRegistry(text);
   checkRepository(ref.repository, text);
   return ref;
@@ -70,16 +70,17 @@ export function parseImageRef(text: string): ImageRef {
     const colon = rest.lastIndexOf(":");
     // DIR:TAG, unless what follows the last colon is a path (a Windows drive or a folder name with a colon).
     if (colon > 0 && TAG.test(rest.slice(colon + 1))) return { kind: "layout", dir: rest.slice(0, colon), tag: rest.slice(colon + 1) };
-    if (!rest) throw new ReferenceError(`${text}: an OCI layout reference is oci:DIR[:TAG]`);
+    if (!rest) throw new ImageReferenceError(`${text}: an OCI layout reference is oci:DIR[:TAG]`);
     return { kind: "layout", dir: rest };
   }
   const at = text.indexOf("@");
   if (at < 0)
-    throw new ReferenceError(
+    throw new ImageReferenceError(
       `${text}: the base image must be pinned by digest (REGISTRY/REPO[:TAG]@sha256:…): a tag moves, and the image built on it must not`,
     );
   const digest = text.slice(at + 1);
-  if (!isDigest(digest)) throw new ReferenceError(`${text}: "${digest}" is not a sha256 digest (sha256: and 64 lower-case hex digits)`);
+  if (!isDigest(digest))
+    throw new ImageReferenceError(`${text}: "${digest}" is not a sha256 digest (sha256: and 64 lower-case hex digits)`);
   let name = text.slice(0, at);
   let tag: string | undefined;
   const lastSlash = name.lastIndexOf("/");
@@ -87,7 +88,7 @@ export function parseImageRef(text: string): ImageRef {
   if (colon > lastSlash) {
     tag = name.slice(colon + 1);
     name = name.slice(0, colon);
-    if (!TAG.test(tag)) throw new ReferenceError(`${text}: "${tag}" is not a tag`);
+    if (!TAG.test(tag)) throw new ImageReferenceError(`${text}: "${tag}" is not a tag`);
   }
   const { registry, repository } = splitRegistry(name);
   checkRepository(repository, text);

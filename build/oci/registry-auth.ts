@@ -53,18 +53,33 @@ async function applicationDefaultToken(): Promise<string> {
   return token;
 }
 
-/** The credentials for `host`, looked up once when a registry first asks for them. */
-export function credentialSource(host: string, access: RegistryAccess = {}): () => Promise<Credentials | undefined> {
+/**
+ * The credentials for `host`, looked up once when a registry first asks for them. When
+ * Application Default Credentials are not set up, the registry is tried anonymously (a public
+ * base image on gcr.io needs nothing) and `problem` says why, for the refusal that may follow.
+ */
+export interface CredentialSource {
+  (): Promise<Credentials | undefined>;
+  problem?: string;
+}
+
+export function credentialSource(host: string, access: RegistryAccess = {}): CredentialSource {
   let found: Promise<Credentials | undefined> | undefined;
-  return () => {
+  const source: CredentialSource = () => {
     found ??= (async () => {
       if (access.username !== undefined || access.password !== undefined)
         return { username: access.username ?? "", password: access.password ?? "" };
-      if (isGoogleRegistry(host)) return { username: GOOGLE_OAUTH_USER, password: await applicationDefaultToken() };
-      return undefined;
+      if (!isGoogleRegistry(host)) return undefined;
+      try {
+        return { username: GOOGLE_OAUTH_USER, password: await applicationDefaultToken() };
+      } catch (error) {
+        source.problem = `no Application Default Credentials for ${host} (${(error as Error).message}), so it was asked anonymously`;
+        return undefined;
+      }
     })();
     return found;
   };
+  return source;
 }
 
 export function basicAuthorization(credentials: Credentials): string {

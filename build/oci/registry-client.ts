@@ -15,7 +15,7 @@ import {
   parseChallenge,
   tokenOf,
   tokenUrl,
-  type Credentials,
+  type CredentialSource,
   type RegistryAccess,
 } from "./registry-auth";
 import { RegistryError, registryErrors } from "./registry-error";
@@ -39,7 +39,7 @@ function header(sent: Sent, name: string): string | undefined {
 export class RegistryClient {
   readonly origin: string;
   private readonly dispatcher: Agent;
-  private readonly credentials: () => Promise<Credentials | undefined>;
+  private readonly credentials: CredentialSource;
   private authorization: string | undefined;
 
   constructor(
@@ -111,7 +111,14 @@ export class RegistryClient {
       dispatcher: this.dispatcher,
     });
     const body = await res.body.text();
-    if (res.statusCode !== 200) throw new RegistryError("GET", realm, res.statusCode, registryErrors(body), "the token endpoint refused");
+    if (res.statusCode !== 200)
+      throw new RegistryError(
+        "GET",
+        realm,
+        res.statusCode,
+        registryErrors(body),
+        `the token endpoint refused${this.credentials.problem ? ` (${this.credentials.problem})` : ""}`,
+      );
     const token = tokenOf(body);
     if (!token) throw new RegistryError("GET", realm, res.statusCode, [], "the token endpoint answered no token");
     this.authorization = `Bearer ${token}`;
@@ -119,7 +126,14 @@ export class RegistryClient {
 
   private async fail(sent: Sent, method: string, doing: string): Promise<never> {
     const text = method === "HEAD" ? "" : await sent.body.text().catch(() => "");
-    throw new RegistryError(method, sent.url, sent.status, registryErrors(text), doing);
+    const refused = (sent.status === 401 || sent.status === 403) && this.credentials.problem;
+    throw new RegistryError(
+      method,
+      sent.url,
+      sent.status,
+      registryErrors(text),
+      refused ? `${doing} (${this.credentials.problem})` : doing,
+    );
   }
 
   /** A manifest's exact bytes (`reference` a digest or a tag) and its media type. */
