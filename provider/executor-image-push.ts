@@ -3,16 +3,20 @@
  * The program computes the image's digest at preview (the build is deterministic:
  * build/oci/executor-image.ts), so the preview already shows whether the image changes; `create`
  * builds the same image again from the same spec documents, checks it has that digest, and
- * pushes it. Images are content-addressed and never changed in place, so any change is a
- * replacement; delete leaves the image in the registry, where the revisions and migration runs of
- * earlier deploys (and a rollback to them) still need it — the registry's cleanup policy prunes it.
+ * pushes it with the credentials of build/oci/registry-access.ts (the environment, else
+ * Application Default Credentials for Artifact Registry). Images are content-addressed and never
+ * changed in place, so any change is a replacement; delete leaves the image in the registry, where
+ * the revisions and migration runs of earlier deploys (and a rollback to them) still need it — the
+ * registry's cleanup policy prunes it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as Builder from "../build/oci/executor-image";
+import type * as Access from "../build/oci/registry-access";
 import { loaderByPath, modulePaths } from "./load-by-path";
 
 /** The image builder is required by path in the provider process (load-by-path.ts says why). */
 const loadBuilder = loaderByPath<typeof Builder>(modulePaths(require.resolve("../build/oci/executor-image")), "the Fascia image builder");
+const loadAccess = loaderByPath<typeof Access>(modulePaths(require.resolve("../build/oci/registry-access")), "the Fascia registry access");
 
 export interface ExecutorImagePushInputs {
   /** `HOST/PATH` the image is pushed to, e.g. `europe-west1-docker.pkg.dev/acme/app-images/executor`. */
@@ -45,13 +49,20 @@ export const executorImagePushProvider = {
   },
   async create(inputs: ExecutorImagePushInputs): Promise<pulumi.dynamic.CreateResult<ExecutorImagePushOutputs>> {
     const builder = loadBuilder();
-    const plan = await builder.planExecutorImage({ documents: inputs.documents, source: inputs.source, base: inputs.base });
+    // Credentials from the environment of the process the Pulumi CLI started (never from inputs, which the state keeps).
+    const access = loadAccess().registryAccesses(inputs.base, inputs.repository, process.env);
+    const plan = await builder.planExecutorImage({
+      documents: inputs.documents,
+      source: inputs.source,
+      base: inputs.base,
+      access: access.base,
+    });
     if (plan.digest !== inputs.digest)
       throw new Error(
         `the executor image built now is ${plan.digest}, not the ${inputs.digest} the program computed: ` +
           "the specs, the base image or the Fascia package changed while the update ran; run it again",
       );
-    const pushed = await builder.pushExecutorImage(plan, inputs.repository);
+    const pushed = await builder.pushExecutorImage(plan, inputs.repository, { access: access.push, baseAccess: access.base });
     const { documents: _documents, ...kept } = inputs;
     return {
       id: pushed.reference,

@@ -3,7 +3,8 @@
  * built without Docker (build/oci/executor-image.ts) and pushed to a registry or written as an OCI
  * image layout. A push prints its progress, then as its last line exactly `REPOSITORY@sha256:…`,
  * what a deployment's `image` takes. Credentials for the push come from FASCIA_REGISTRY_USERNAME
- * and FASCIA_REGISTRY_PASSWORD, else (Artifact Registry, gcr.io) Application Default Credentials.
+ * and FASCIA_REGISTRY_PASSWORD, else (Artifact Registry, gcr.io) Application Default Credentials
+ * (build/oci/registry-access.ts, shared with the deployment's push).
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
@@ -13,16 +14,13 @@ import {
   planExecutorImage,
   pushExecutorImage,
   writeExecutorImageLayout,
-  type RegistryAccess,
 } from "../../build/oci/executor-image";
-import { parseImageRef, parseRepository, ImageReferenceError } from "../../build/oci/reference";
+import { ImageReferenceError } from "../../build/oci/reference";
+import { REGISTRY_ENV, registryAccesses, type RegistryAccesses } from "../../build/oci/registry-access";
 import { governTool } from "../../components/governance";
 import { ENV } from "../../contracts/environment";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
-
-/** The push's credentials (a service account key's JSON as the password of `_json_key`, a registry token…). */
-export const REGISTRY_ENV = { username: "FASCIA_REGISTRY_USERNAME", password: "FASCIA_REGISTRY_PASSWORD" } as const;
 
 interface ImageOptions {
   base?: string;
@@ -60,22 +58,14 @@ export function registerImage(program: Command, io: CliIO, setExit: (code: ExitC
         ca = readFileSync(options.caFile);
       }
       const base = options.base ?? DEFAULT_BASE_IMAGE;
-      let pushAccess: RegistryAccess | undefined;
-      let baseAccess: RegistryAccess = ca ? { ca } : {};
+      let accesses: RegistryAccesses;
       try {
-        const baseRef = parseImageRef(base);
-        if (options.push) {
-          const target = parseRepository(options.push);
-          const username = process.env[REGISTRY_ENV.username];
-          const password = process.env[REGISTRY_ENV.password];
-          pushAccess = { ...(ca ? { ca } : {}), ...(username || password ? { username: username ?? "", password: password ?? "" } : {}) };
-          // The same registry: the same credentials read the base (and let its layers be mounted).
-          if (baseRef.kind === "registry" && baseRef.registry === target.registry) baseAccess = pushAccess;
-        }
+        accesses = registryAccesses(base, options.push, process.env, ca);
       } catch (error) {
         if (error instanceof ImageReferenceError) return usage(error.message);
         throw error;
       }
+      const { push: pushAccess, base: baseAccess } = accesses;
       try {
         const plan = await planExecutorImage({ specDir: dir, base, access: baseAccess });
         const { specs } = plan.manifest;
@@ -91,7 +81,7 @@ export function registerImage(program: Command, io: CliIO, setExit: (code: ExitC
           return setExit(EXIT.ok);
         }
         const pushed = await pushExecutorImage(plan, options.push!, {
-          ...(pushAccess ? { access: pushAccess } : {}),
+          access: pushAccess,
           baseAccess,
           ...(options.tag ? { tag: options.tag } : {}),
         });

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
 import { packageRoot } from "../../build/bundle-executor";
-import { REGISTRY_ENV } from "../../cli/commands/image";
+import { REGISTRY_ENV } from "../../build/oci/registry-access";
 import { startRegistry, type TestRegistry } from "../support/registry";
 import { startTokenServer, type TokenServer } from "../support/token-server";
 import { makeBaseLayout } from "../support/oci-base";
