@@ -4,10 +4,7 @@ import { FasciaDeployment } from "../../../components/fascia-deployment";
 import type { FasciaDeploymentArgs } from "../../../components/deployment-args";
 
 /** `image` given, or `{ imageBase }`: the deployment builds the image on that base. */
-export function exampleDeployment(
-  image: string | { imageBase: string },
-  secrets: Readonly<Record<string, string>>,
-): FasciaDeployment {
+export function exampleDeployment(image: string | { imageBase: string }, secrets: Readonly<Record<string, string>>): FasciaDeployment {
   const imageArgs: Partial<FasciaDeploymentArgs> = typeof image === "string" ? { image } : { imageBase: image.imageBase };
   return new FasciaDeployment("reservations", {
     specDir: "examples/reservations",
