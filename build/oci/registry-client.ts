@@ -65,19 +65,23 @@ export class RegistryClient {
     options: { headers?: Record<string, string>; body?: () => Body | Promise<Body>; redirects?: boolean } = {},
   ): Promise<Sent> {
     const url = new URL(path, this.origin).toString();
+    let body: Body | undefined;
     const attempt = async (): Promise<Sent> => {
       const headers = { ...options.headers, ...(this.authorization ? { authorization: this.authorization } : {}) };
+      body = options.body ? await options.body() : undefined;
       const res = await request(url, {
         method,
         headers,
         dispatcher: this.dispatcher,
-        ...(options.body ? { body: await options.body() } : {}),
+        ...(body !== undefined ? { body } : {}),
         ...(options.redirects ? { maxRedirections: 5 } : {}),
       });
       return { status: res.statusCode, headers: res.headers, body: res.body, url };
     };
     const first = await attempt();
     if (first.status !== 401) return first;
+    // A streamed body the registry did not take (a base layer from its registry) is let go; the retry opens it afresh.
+    if (body !== undefined && !Buffer.isBuffer(body)) body.destroy();
     const challengeText = header(first, "www-authenticate");
     const errors = registryErrors(await first.body.text());
     const challenge = challengeText ? parseChallenge(challengeText) : undefined;
