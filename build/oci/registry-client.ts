@@ -15,10 +15,11 @@ import {
   parseChallenge,
   tokenOf,
   tokenUrl,
+  type Challenge,
   type CredentialSource,
   type RegistryAccess,
 } from "./registry-auth";
-import { RegistryError, registryErrors } from "./registry-error";
+import { RegistryError, registryErrors, type RegistryErrorDetail } from "./registry-error";
 import { MANIFEST_ACCEPT } from "./media-types";
 import type { Descriptor } from "./descriptor";
 
@@ -93,12 +94,7 @@ export class RegistryClient {
     return attempt();
   }
 
-  private async authenticate(
-    challenge: ReturnType<typeof parseChallenge> & object,
-    method: string,
-    url: string,
-    errors: RegistryErrorList,
-  ): Promise<void> {
+  private async authenticate(challenge: Challenge, method: string, url: string, errors: readonly RegistryErrorDetail[]): Promise<void> {
     const credentials = await this.credentials();
     if (challenge.scheme === "basic") {
       if (!credentials)
@@ -219,5 +215,3 @@ export class RegistryClient {
     return header(sent, "docker-content-digest");
   }
 }
-
-type RegistryErrorList = ConstructorParameters<typeof RegistryError>[3];
