@@ -19,8 +19,6 @@ export interface LayerFile {
 export interface Layer extends Blob {
   /** sha256 of the uncompressed tar: the layer's entry in the config's rootfs.diff_ids. */
   diffId: string;
-  /** The uncompressed tar. */
-  tar: Buffer;
 }
 
 const EPOCH = new Date(0);
@@ -71,5 +69,5 @@ export function deterministicGzip(bytes: Buffer): Buffer {
 
 export async function buildLayer(files: readonly LayerFile[]): Promise<Layer> {
   const tar = await tarOf(files);
-  return { ...blobOf(MEDIA.ociLayerGzip, deterministicGzip(tar)), diffId: sha256Digest(tar), tar };
+  return { ...blobOf(MEDIA.ociLayerGzip, deterministicGzip(tar)), diffId: sha256Digest(tar) };
 }

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { validSpecs } from "../../loader/invalid-specs";
 import { loadSpecDir, loadSpecObjects } from "../../loader/load";
-import { writeManifest, type AppManifest } from "../../executor/app/manifest";
+import { manifestText, type AppManifest } from "../../executor/app/manifest";
 import { BUNDLE_FILE, provideExecutorBundle } from "../bundle-executor";
 import { governedApp } from "../governed-app";
 import { MANIFEST_FILE } from "../app-image";
@@ -76,17 +76,6 @@ function executorBundle(): Promise<{ program: Buffer; map: Buffer }> {
   return bundled;
 }
 
-/** manifest.json's bytes, exactly as writeManifest writes them (the executor reads that file). */
-function manifestBytes(manifest: AppManifest): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), "fascia-image-manifest-"));
-  try {
-    writeManifest(join(dir, MANIFEST_FILE), manifest);
-    return readFileSync(join(dir, MANIFEST_FILE));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
  * Everything about the image but the base's layer bytes. Throws, having built nothing:
  * InvalidSpecsError, NotDeployableError (a tool may not deploy), ManifestError, or the base's
@@ -103,7 +92,7 @@ export async function planExecutorImage(options: ExecutorImageOptions): Promise<
   const appLayer = await buildLayer([
     { path: PROGRAM_PATH, bytes: bundle.program },
     { path: `${PROGRAM_PATH}.map`, bytes: bundle.map },
-    { path: MANIFEST_PATH, bytes: manifestBytes(manifest) },
+    { path: MANIFEST_PATH, bytes: Buffer.from(manifestText(manifest), "utf8") },
   ]);
   const config = configBlob(
     executorConfig(baseImage, appLayer, { program: PROGRAM_PATH, manifest: MANIFEST_PATH, planHash, source: manifest.source }),

@@ -15,10 +15,11 @@ import {
   parseChallenge,
   tokenOf,
   tokenUrl,
+  type Challenge,
   type CredentialSource,
   type RegistryAccess,
 } from "./registry-auth";
-import { RegistryError, registryErrors } from "./registry-error";
+import { RegistryError, registryErrors, type RegistryErrorDetail } from "./registry-error";
 import { MANIFEST_ACCEPT } from "./media-types";
 import type { Descriptor } from "./descriptor";
 
@@ -65,19 +66,23 @@ export class RegistryClient {
     options: { headers?: Record<string, string>; body?: () => Body | Promise<Body>; redirects?: boolean } = {},
   ): Promise<Sent> {
     const url = new URL(path, this.origin).toString();
+    let body: Body | undefined;
     const attempt = async (): Promise<Sent> => {
       const headers = { ...options.headers, ...(this.authorization ? { authorization: this.authorization } : {}) };
+      body = options.body ? await options.body() : undefined;
       const res = await request(url, {
         method,
         headers,
         dispatcher: this.dispatcher,
-        ...(options.body ? { body: await options.body() } : {}),
+        ...(body !== undefined ? { body } : {}),
         ...(options.redirects ? { maxRedirections: 5 } : {}),
       });
       return { status: res.statusCode, headers: res.headers, body: res.body, url };
     };
     const first = await attempt();
     if (first.status !== 401) return first;
+    // A streamed body the registry did not take (a base layer from its registry) is let go; the retry opens it afresh.
+    if (body !== undefined && !Buffer.isBuffer(body)) body.destroy();
     const challengeText = header(first, "www-authenticate");
     const errors = registryErrors(await first.body.text());
     const challenge = challengeText ? parseChallenge(challengeText) : undefined;
@@ -89,12 +94,7 @@ export class RegistryClient {
     return attempt();
   }
 
-  private async authenticate(
-    challenge: ReturnType<typeof parseChallenge> & object,
-    method: string,
-    url: string,
-    errors: RegistryErrorList,
-  ): Promise<void> {
+  private async authenticate(challenge: Challenge, method: string, url: string, errors: readonly RegistryErrorDetail[]): Promise<void> {
     const credentials = await this.credentials();
     if (challenge.scheme === "basic") {
       if (!credentials)
@@ -215,5 +215,3 @@ export class RegistryClient {
     return header(sent, "docker-content-digest");
   }
 }
-
-type RegistryErrorList = ConstructorParameters<typeof RegistryError>[3];

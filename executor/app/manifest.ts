@@ -78,8 +78,13 @@ export function readManifest(path: string): AppManifest {
   return checkManifest(value, path);
 }
 
+/** manifest.json's text: what `fascia build` writes and the executor image carries, byte for byte. */
+export function manifestText(manifest: AppManifest): string {
+  return `${JSON.stringify(manifest)}\n`;
+}
+
 export function writeManifest(path: string, manifest: AppManifest): void {
-  writeFileSync(path, `${JSON.stringify(manifest)}\n`);
+  writeFileSync(path, manifestText(manifest));
 }
 
 /**

@@ -4,7 +4,7 @@
  * skopeo inspects and copies it, umoci unpacks it, and the executor in it answers /healthz on a
  * real PostgreSQL. The base is pushed to the same registry first, so its layers are mounted.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -12,8 +12,11 @@ import {
   RegistryError,
   planExecutorImage,
   pushExecutorImage,
+  writeExecutorImageLayout,
   type ExecutorImagePlan,
 } from "../../build/oci/executor-image";
+import { sha256Digest } from "../../build/oci/descriptor";
+import { blobPath } from "../../build/oci/layout";
 import { startRegistry, type TestRegistry } from "../support/registry";
 import { makeBaseLayout } from "../support/oci-base";
 import { healthOfUnpackedImage } from "../support/run-image";
@@ -107,6 +110,13 @@ describe("pushing the executor image", () => {
     run("umoci", ["unpack", "--rootless", "--image", `${layout}:x`, bundle]);
     const health = await healthOfUnpackedImage(join(bundle, "rootfs"));
     expect(health).toEqual({ status: 200, planHash: plan.planHash });
+  });
+
+  it("writes the same image as a layout, the base's layers streamed from the registry", async () => {
+    const out = join(work, "from-registry");
+    await writeExecutorImageLayout(plan, out, { tag: "x", baseAccess: access() });
+    expect(JSON.parse(run("skopeo", ["inspect", `oci:${out}:x`])).Digest).toBe(plan.digest);
+    for (const layer of plan.baseLayers) expect(sha256Digest(readFileSync(blobPath(out, layer.digest)))).toBe(layer.digest);
   });
 
   it("pushes nothing for specs that may not deploy, and says 401 for a wrong password", async () => {

@@ -94,6 +94,9 @@ export async function startRegistry(options: { token?: TokenAuth; username?: str
   let stderr = "";
   child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // A test process that ends without stop() (a crash, a timeout) takes its registry with it.
+  const orphaned = () => child.kill("SIGKILL");
+  process.once("exit", orphaned);
   const ca = readFileSync(cert, "utf8");
   const dispatcher = new Agent({ connect: { ca } });
   const host = `127.0.0.1:${port}`;
@@ -124,6 +127,7 @@ export async function startRegistry(options: { token?: TokenAuth; username?: str
       return body.repositories;
     },
     async stop() {
+      process.off("exit", orphaned);
       await dispatcher.close();
       if (child.exitCode === null) {
         child.kill("SIGTERM");
