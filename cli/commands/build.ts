@@ -1,11 +1,10 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { writeAppImage } from "../../build/app-image";
-import { NotDeployableError } from "../../build/governed-app";
-import { governTool } from "../../components/governance";
 import { ENV } from "../../contracts/environment";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
+import { reportBuildFailure } from "./image-failure";
 
 export function registerBuild(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
   program
@@ -30,14 +29,7 @@ export function registerBuild(program: Command, io: CliIO, setExit: (code: ExitC
         io.out(`plan hash ${image.planHash}: the ${ENV.planHash} of a deployment of these specs`);
         setExit(EXIT.ok);
       } catch (error) {
-        if (error instanceof NotDeployableError) {
-          // The same judgement and words as the deployment's refusal (components/governance.ts), findings by the shared renderer.
-          io.err(`fascia build: ${error.refused.length} of ${error.tools} tools may not deploy, so no image was built:`);
-          for (const assessment of error.refused) io.err(governTool(assessment).message!);
-          return setExit(EXIT.failed);
-        }
-        io.err(`fascia build: ${(error as Error).message}`);
-        setExit(EXIT.failed);
+        reportBuildFailure("build", error, io, setExit);
       }
     });
 }

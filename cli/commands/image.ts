@@ -8,19 +8,13 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import type { Command } from "commander";
-import {
-  DEFAULT_BASE_IMAGE,
-  NotDeployableError,
-  planExecutorImage,
-  pushExecutorImage,
-  writeExecutorImageLayout,
-} from "../../build/oci/executor-image";
+import { DEFAULT_BASE_IMAGE, planExecutorImage, pushExecutorImage, writeExecutorImageLayout } from "../../build/oci/executor-image";
 import { ImageReferenceError } from "../../build/oci/reference";
 import { REGISTRY_ENV, registryAccesses, type RegistryAccesses } from "../../build/oci/registry-access";
-import { governTool } from "../../components/governance";
 import { ENV } from "../../contracts/environment";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
+import { reportBuildFailure } from "./image-failure";
 
 interface ImageOptions {
   base?: string;
@@ -91,14 +85,7 @@ export function registerImage(program: Command, io: CliIO, setExit: (code: ExitC
         io.out(pushed.reference);
         setExit(EXIT.ok);
       } catch (error) {
-        if (error instanceof NotDeployableError) {
-          // The same judgement and words as `fascia build` and the deployment's refusal (components/governance.ts).
-          io.err(`fascia image: ${error.refused.length} of ${error.tools} tools may not deploy, so no image was built:`);
-          for (const assessment of error.refused) io.err(governTool(assessment).message!);
-          return setExit(EXIT.failed);
-        }
-        io.err(`fascia image: ${(error as Error).message}`);
-        setExit(EXIT.failed);
+        reportBuildFailure("image", error, io, setExit);
       }
     });
 }

@@ -3,31 +3,9 @@
  * the service's own port answers 404 there, and the loopback listener serves the Prometheus text
  * with the invocations the public port counted. Unset (a local run), /metrics is a route of PORT.
  */
-import { mkdtempSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { compileSpecSet } from "../../build/compile-app";
-import { writeManifest } from "../../executor/app/manifest";
 import { startExecutor } from "../../executor/server/start";
-import { loadSpecObjects } from "../../loader/load";
-
-const nightly = {
-  kind: "Tool",
-  name: "nightly",
-  trigger: { schedule: { cron: "0 3 * * *" } },
-  timeout: "5s",
-  flow: { nodes: [{ id: "t", type: "transform", value: "1" }] },
-};
-
-function appEnv(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), "fascia-metrics-"));
-  const manifestPath = join(dir, "manifest.json");
-  const loaded = loadSpecObjects([nightly]);
-  if (!loaded.ok) throw new Error("the nightly spec is invalid");
-  writeManifest(manifestPath, compileSpecSet(loaded.specs, "nightly"));
-  return { FASCIA_APP_MANIFEST: manifestPath, FASCIA_DB_URL: `pglite:${join(dir, "db")}`, PORT: "0" };
-}
+import { nightlyAppEnv } from "./support/nightly-app";
 
 async function freePort(): Promise<number> {
   const probe = createServer();
@@ -40,7 +18,7 @@ async function freePort(): Promise<number> {
 describe("where /metrics is served", () => {
   it("with FASCIA_METRICS_PORT: on 127.0.0.1 at that port only, counting what the public port served", async () => {
     const port = await freePort();
-    const running = await startExecutor({ ...appEnv(), FASCIA_METRICS_PORT: String(port) }, "127.0.0.1");
+    const running = await startExecutor({ ...nightlyAppEnv("fascia-metrics-"), FASCIA_METRICS_PORT: String(port) }, "127.0.0.1");
     try {
       expect(running.metricsAddress).toBe(`http://127.0.0.1:${port}`);
       expect((await fetch(`${running.address}/metrics`)).status).toBe(404);
@@ -58,7 +36,7 @@ describe("where /metrics is served", () => {
   });
 
   it("without it: a route of the service's port, as in local runs", async () => {
-    const running = await startExecutor(appEnv(), "127.0.0.1");
+    const running = await startExecutor(nightlyAppEnv("fascia-metrics-"), "127.0.0.1");
     try {
       expect(running.metricsAddress).toBeUndefined();
       const metrics = await fetch(`${running.address}/metrics`);

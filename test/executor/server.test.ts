@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { migrateToSpecs } from "../../migrate/apply";
 import { openPglite } from "../../database/pglite-driver";
-import { compileApp, compileSpecSet } from "../../build/compile-app";
-import { loadSpecObjects } from "../../loader/load";
+import { compileApp } from "../../build/compile-app";
 import { ManifestError, readManifest, writeManifest } from "../../executor/app/manifest";
 import { prepareApp } from "../../executor/app/runtime-app";
 import { createLogger } from "../../executor/observability/logger";
@@ -17,6 +16,7 @@ import { MissingSecretsError } from "../../executor/secrets";
 import { buildServer } from "../../executor/server/build-server";
 import { ConfigError, loadExecutorConfig } from "../../executor/server/config";
 import { startExecutor } from "../../executor/server/start";
+import { nightlyAppEnv } from "./support/nightly-app";
 import { applyExecutorMigrations } from "../../executor/store/executor-schema";
 import { AUDIENCE, ISSUER, startHarness, type Harness } from "./support/harness";
 import { routerPath } from "../../contracts/routes";
@@ -275,22 +275,7 @@ describe("starting from the environment", () => {
 
 describe("an app with no HTTP tool", () => {
   it("starts without bearer-token settings (only scheduled and webhook tools)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "fascia-noauth-"));
-    const manifestPath = join(dir, "manifest.json");
-    const nightly = {
-      kind: "Tool",
-      name: "nightly",
-      trigger: { schedule: { cron: "0 3 * * *" } },
-      timeout: "5s",
-      flow: { nodes: [{ id: "t", type: "transform", value: "1" }] },
-    };
-    const loaded = loadSpecObjects([nightly]);
-    expect(loaded.ok).toBe(true);
-    writeManifest(manifestPath, compileSpecSet(loaded.specs, "nightly"));
-    const running = await startExecutor(
-      { FASCIA_APP_MANIFEST: manifestPath, FASCIA_DB_URL: `pglite:${join(dir, "db")}`, PORT: "0" },
-      "127.0.0.1",
-    );
+    const running = await startExecutor(nightlyAppEnv("fascia-noauth-"), "127.0.0.1");
     try {
       expect((await fetch(`${running.address}/healthz`)).status).toBe(200);
     } finally {
