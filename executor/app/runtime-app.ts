@@ -1,5 +1,5 @@
 /**
- * A manifest made ready to serve: specs re-checked, CEL environments rebuilt exactly as the
+ * A manifest made ready to serve: specs re-checked (unless the plan hash proved them checked), CEL environments rebuilt exactly as the
  * checker built them, expressions parsed, input validators and step trees built — all once, at
  * startup. Nothing here touches the database.
  */
@@ -12,7 +12,7 @@ import type { EntitySpec } from "../../language/entity";
 import type { PolicySpec } from "../../language/policy";
 import type { ToolSpec } from "../../language/tool";
 import { validSpecs } from "../../loader/invalid-specs";
-import { loadSpecObjects } from "../../loader/load";
+import { checkedSpecSet, loadSpecObjects } from "../../loader/load";
 import type { SpecSet } from "../../loader/model";
 import type { TypeTable } from "../cel/values";
 import { createInputReader, type InputReader } from "../input/read-input";
@@ -63,12 +63,24 @@ export interface RuntimeApp {
   readonly secretNames: readonly string[];
 }
 
-export function prepareApp(value: AppManifest | unknown): RuntimeApp {
+export interface PrepareOptions {
+  /**
+   * The manifest's specs are known to be the ones the compiler checked: its plan hash matched
+   * FASCIA_PLAN_HASH (server/plan-check.ts), so they are not parsed and checked again (the
+   * largest part of a cold start). Otherwise (unset: local runs, tests) they are re-checked.
+   */
+  specsChecked?: boolean;
+}
+
+export function prepareApp(value: AppManifest | unknown, options: PrepareOptions = {}): RuntimeApp {
   const manifest = checkManifest(value);
   const { entities, tools, policies } = manifest.specs;
   const source = manifest.source || "manifest";
-  // Specs that checked when the manifest was built but not with this executor's loader.
-  const specs = validSpecs(loadSpecObjects([...entities, ...tools, ...policies], source), `the app manifest of ${source}`);
+  const objects = [...entities, ...tools, ...policies];
+  // Unchecked: specs that checked when the manifest was built but not with this executor's loader are refused.
+  const specs = options.specsChecked
+    ? checkedSpecSet(objects, source)
+    : validSpecs(loadSpecObjects(objects, source), `the app manifest of ${source}`);
   // As the loader does: no row types in the base (a clone copies them all), each tool adds its own.
   const base = createBaseEnvironment([]);
   const rowTypes: [string, Record<string, CelTypeName>][] = entities.map((e) => [rowTypeName(e.name), rowFields(e)]);

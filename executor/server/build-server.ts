@@ -29,6 +29,8 @@ import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../con
 export interface ServerOptions {
   /** The compiled app: a manifest (checked and prepared here) or an already prepared app. */
   app: AppManifest | RuntimeApp;
+  /** The manifest's plan hash matched FASCIA_PLAN_HASH: its specs are not checked again (prepareApp). */
+  specsChecked?: boolean;
   db: Database;
   /** How bearer tokens are verified: settings for jose, or an authenticator of your own. */
   auth: JwtSettings | { authenticate: Authenticate };
@@ -84,7 +86,10 @@ type Respond = (request: FastifyRequest, reply: FastifyReply, tool: string, resu
 
 /** The app's dependencies: the app prepared, secrets, authenticators, outside services, rate limiter, logger and metrics. */
 function wireExecutor(options: ServerOptions): Wiring {
-  const app = "tools" in options.app && options.app.tools instanceof Map ? (options.app as RuntimeApp) : prepareApp(options.app);
+  const app =
+    "tools" in options.app && options.app.tools instanceof Map
+      ? (options.app as RuntimeApp)
+      : prepareApp(options.app, { specsChecked: options.specsChecked === true });
   const secrets = options.secrets ?? loadSecrets(app.secretNames, options.env ?? process.env);
   checkEffectSettings(app, options);
   const logger = options.logger ?? createLogger(options.projectId ? { projectId: options.projectId } : {});
