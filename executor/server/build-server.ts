@@ -154,6 +154,10 @@ function responder({ logger, metrics }: Wiring, projectId: string | undefined): 
 function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyLimit: number): ExecutorServer {
   const server = Fastify({
     logger: false,
+    // Inputs are validated with zod and routes carry no JSON schema: fastify's ajv and
+    // fast-json-stringify compilers are never needed, so they are not loaded (a cold start's
+    // worth of compiling; the bundle leaves them out, build/executor-stubs.ts).
+    schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
     bodyLimit,
     return503OnClosing: true,
     // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
@@ -168,6 +172,11 @@ function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyL
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   return server;
+}
+
+/** Fastify's compiler factories, for a server whose routes declare no schema: asked for one, they say so. */
+function noSchemaCompiler(): never {
+  throw new Error("the executor's routes declare no fastify schema (inputs are validated with zod): no schema compiler is available");
 }
 
 /** A refusal before any tool is known (no route, an undecodable URL): the structured body under a fresh invocation id. */
