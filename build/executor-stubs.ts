@@ -10,9 +10,16 @@
  *   - zod's error-message locales but English (zod v4 pulls them all through `z.locales`): the
  *     executor's messages are English, set by zod itself at load.
  *
+ * And one probe of pg's, settled for Node: pg/lib/stream.js asks at load whether it runs in a
+ * Cloudflare Worker by building a `Response`, which on Node 20 loads the whole of undici (fetch)
+ * before the first connection (~20 ms of a cold start); the bundle runs on Node only.
+ *
  * ~1.7 MiB of the ~4.4 MiB bundle. An esbuild plugin (esbuild is a development dependency, so this
  * module only describes the plugin; bundle-executor.ts hands it to esbuild).
  */
+
+import { readFileSync } from "node:fs";
+import { dirname } from "node:path";
 
 /** The part of esbuild's plugin interface used here (esbuild's own types, without importing it). */
 export interface EsbuildPlugin {
@@ -55,6 +62,13 @@ export const executorStubs: EsbuildPlugin = {
     const names = STUBBED_MODULES.map((m) => m.replace(/[/@.-]/g, (c) => `\\${c}`)).join("|");
     build.onResolve({ filter: new RegExp(`^(${names})(/.*)?$`) }, (args) => ({ path: args.path, namespace: NAMESPACE }));
     build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({ contents: throwingModule(args.path), loader: "js" }));
+    build.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const probe = "if (isCloudflareRuntime()) {";
+      // A pg upgrade that moves the probe fails the build here, instead of silently keeping it.
+      if (!source.includes(probe)) throw new Error(`${args.path} no longer has \`${probe}\`: review build/executor-stubs.ts`);
+      return { contents: source.replace(probe, "if (false) {"), loader: "js", resolveDir: dirname(args.path) };
+    });
     // zod v4's locales index re-exports every language; only English is used (zod/v4/classic sets it).
     build.onLoad({ filter: /[\\/]node_modules[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/ }, (args) => ({
       contents: 'export { default as en } from "./en.js";\n',
