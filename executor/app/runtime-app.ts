@@ -12,7 +12,8 @@ import type { EntitySpec } from "../../language/entity";
 import type { PolicySpec } from "../../language/policy";
 import type { ToolSpec } from "../../language/tool";
 import { validSpecs } from "../../loader/invalid-specs";
-import { checkedSpecSet, loadSpecObjects } from "../../loader/load";
+import { checkedSpecSet } from "../../loader/checked-specs";
+import type { loadSpecObjects as LoadSpecObjects } from "../../loader/load";
 import type { SpecSet } from "../../loader/model";
 import type { TypeTable } from "../cel/values";
 import { createInputReader, type InputReader } from "../input/read-input";
@@ -72,6 +73,16 @@ export interface PrepareOptions {
   specsChecked?: boolean;
 }
 
+/**
+ * The spec loader, required where the specs are checked, not imported at the top: esbuild then
+ * initializes it (the YAML parser, the spec schemas) only in a process that checks them, never in
+ * a governed one's cold start.
+ */
+function loader(): { loadSpecObjects: typeof LoadSpecObjects } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../../loader/load") as { loadSpecObjects: typeof LoadSpecObjects };
+}
+
 export function prepareApp(value: AppManifest | unknown, options: PrepareOptions = {}): RuntimeApp {
   const manifest = checkManifest(value);
   const { entities, tools, policies } = manifest.specs;
@@ -80,7 +91,7 @@ export function prepareApp(value: AppManifest | unknown, options: PrepareOptions
   // Unchecked: specs that checked when the manifest was built but not with this executor's loader are refused.
   const specs = options.specsChecked
     ? checkedSpecSet(objects, source)
-    : validSpecs(loadSpecObjects(objects, source), `the app manifest of ${source}`);
+    : validSpecs(loader().loadSpecObjects(objects, source), `the app manifest of ${source}`);
   // As the loader does: no row types in the base (a clone copies them all), each tool adds its own.
   const base = createBaseEnvironment([]);
   const rowTypes: [string, Record<string, CelTypeName>][] = entities.map((e) => [rowTypeName(e.name), rowFields(e)]);
