@@ -6,7 +6,7 @@
 import type { ExecutionPlan } from "../../compiler/flow/plan";
 import type { Table } from "../../compiler/schema/model";
 import { createBaseEnvironment, createRowEnvironment, CALLER_TYPE, INPUT_TYPE, NODE_RESULT_TYPES } from "../../loader/cel/environment";
-import { rowFields, rowTypeName, type CelTypeName } from "../../loader/cel/types";
+import { celTypeOfField, rowFields, rowTypeName, type CelTypeName } from "../../loader/cel/types";
 import { toolEnvironments } from "../../loader/check/tools";
 import type { EntitySpec } from "../../language/entity";
 import type { PolicySpec } from "../../language/policy";
@@ -110,7 +110,7 @@ export function prepareApp(value: AppManifest | unknown, options: PrepareOptions
       spec: entity,
       table,
       executorInvariants,
-      invariantExpressions: createExpressionSet(executorInvariants.length ? createRowEnvironment(base, entity) : base),
+      invariantExpressions: createExpressionSet(() => (executorInvariants.length ? createRowEnvironment(base, entity) : base)),
     });
   }
 
@@ -118,7 +118,12 @@ export function prepareApp(value: AppManifest | unknown, options: PrepareOptions
   for (const located of specs.tools.values()) {
     const spec = located.spec;
     const plan = manifest.plans[spec.name]!;
-    const envs = toolEnvironments(located, specs, base);
+    // A tool's CEL environments are built at its first expression, not at startup: ~3 ms a tool,
+    // which only the tools an instance actually serves pay (docs/executor.md, "Cold start").
+    let envs: ReturnType<typeof toolEnvironments> | undefined;
+    const environments = () => (envs ??= toolEnvironments(located, specs, base));
+    // As toolEnvironments types them, without building the environments.
+    const inputTypes = Object.fromEntries(Object.entries(spec.input ?? {}).map(([n, f]) => [n, celTypeOfField(f)]));
     const hasExternal = Object.values(plan.nodes).some((n) => n.external !== undefined);
     const implicitTransaction = plan.transactions.length === 0 && !hasExternal;
     const program = withImplicitTransactions(buildProgram(plan), plan, implicitTransaction);
@@ -131,9 +136,9 @@ export function prepareApp(value: AppManifest | unknown, options: PrepareOptions
       implicitTransaction,
       route: toolRoute(spec),
       input: createInputReader(spec.input ?? {}),
-      types: new Map([...sharedTypes, [INPUT_TYPE, envs.inputTypes]]),
-      preFlow: createExpressionSet(envs.preFlow),
-      flow: createExpressionSet(envs.flow),
+      types: new Map([...sharedTypes, [INPUT_TYPE, inputTypes]]),
+      preFlow: createExpressionSet(() => environments().preFlow),
+      flow: createExpressionSet(() => environments().flow),
       policies: (spec.policies ?? []).map((name) => specs.policies.get(name)!.spec),
     });
   }
