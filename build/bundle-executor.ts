@@ -11,6 +11,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { executorStubs, type EsbuildPlugin } from "./executor-stubs";
 
 export const BUNDLE_FILE = "executor.js";
 export const EXTERNAL_MODULES = ["pg-native", "@electric-sql/pglite", "@electric-sql/pglite/*"] as const;
@@ -55,6 +56,8 @@ export async function bundleExecutor(outDir: string, options: { root?: string; m
     entry,
     outfile: join(outDir, BUNDLE_FILE),
     banner: "/* Fascia executor bundle: see docs/executor.md (The bundle and the image). */",
+    // Dependencies the executor never runs, left out for its cold start (executor-stubs.ts).
+    plugins: [executorStubs],
     ...(options.minify !== undefined ? { minify: options.minify } : {}),
   });
 }
@@ -66,6 +69,7 @@ export async function bundleNodeProgram(options: {
   outfile: string;
   minify?: boolean;
   banner?: string;
+  plugins?: EsbuildPlugin[];
 }): Promise<BundleResult> {
   const build = loadEsbuild();
   if (!build) throw new Error("cannot bundle the executor: esbuild is not installed (npm install in the Fascia folder)");
@@ -90,6 +94,7 @@ export async function bundleNodeProgram(options: {
     keepNames: false,
     external: [...EXTERNAL_MODULES],
     logLevel: "silent",
+    ...(options.plugins ? { plugins: options.plugins } : {}),
     ...(options.banner ? { banner: { js: options.banner } } : {}),
   });
   if (result.warnings.length)

@@ -14,7 +14,7 @@
  */
 import pino, { type DestinationStream, type Logger } from "pino";
 import { createLogger } from "./observability/logger";
-import { runMigrations } from "./server/migrate";
+import type { runMigrations as RunMigrations } from "./server/migrate";
 import { PlanHashMismatchError, type PlanCheck } from "./server/plan-check";
 import { startExecutor } from "./server/start";
 import { ENV, type RunMode } from "../contracts/environment";
@@ -45,6 +45,10 @@ const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger, stop: () => Pro
     return EXIT.ok;
   },
   async migrate(env, log) {
+    // Required here, not imported at the top: esbuild then initializes the migration planner only
+    // in this mode, never in a serving process's cold start (docs/executor.md, "Cold start").
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { runMigrations } = require("./server/migrate") as { runMigrations: typeof RunMigrations };
     const { plan, ...run } = await runMigrations(env);
     warnUnchecked(log, plan);
     const executor = run.executor.length ? `applied ${run.executor.join(", ")}` : "up to date";

@@ -33,7 +33,7 @@ const ComparisonSpec = z.strictObject({
   in: Cel.optional(),
 });
 export const WhereSpec = z.record(CamelName, z.union([Cel, ComparisonSpec]));
-export const COMPARISON_OPERATORS = ["eq", "ne", "lt", "lte", "gt", "gte", "in"] as const;
+export { COMPARISON_OPERATORS, isScopeNode } from "./node-kinds";
 
 const base = { id: NodeId, description: Description.optional(), timeout: Duration.optional() };
 const external = { ...base, retry: RetryPolicySpec.optional(), secret: SecretName.optional() };
@@ -149,8 +149,5 @@ export const EXTERNAL_NODE_TYPES = ["payment", "email", "http"] as const satisfi
 export const BRANCH_NODE_TYPES = ["if", "switch"] as const satisfies readonly NodeType[];
 
 export type ScopeNode = NodeOfType<(typeof SCOPE_NODE_TYPES)[number]>;
-export function isScopeNode(node: FlowNodeSpec): node is ScopeNode {
-  return node.type === "transaction" || node.type === "retry";
-}
 export type RetryPolicySpec = z.infer<typeof RetryPolicySpec>;
 export type WhereSpec = z.infer<typeof WhereSpec>;

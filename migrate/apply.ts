@@ -8,7 +8,7 @@
 import type { EntitySpec } from "../language/entity";
 import { planMigration, type MigrationPlan, type MigrationStep } from "../compiler/migrations/plan";
 import { checksum, DEFAULT_TIMEOUTS, renderPlanSql, stepsOfPhase, timeoutStatements, type Timeouts } from "../compiler/migrations/render";
-import { CREATE_LEDGER, LEDGER_TABLE, MIGRATION_LOCK_KEY, MigrationIntegrityError, readLedger, type LedgerRow } from "./ledger";
+import { CREATE_LEDGER, LEDGER_TABLE, MigrationIntegrityError, readLedger, withMigrationLock, type LedgerRow } from "./ledger";
 import type { Database, Queryable } from "../database/types";
 import { inTransaction } from "../database/transaction";
 import { canonicalJson } from "../contracts/canonical-json";
@@ -120,17 +120,7 @@ async function applyOne(db: Queryable, migration: Migration, timeouts: Timeouts)
   if (later) await finish(db, migration, timeouts);
 }
 
-/** Holds the migration lock for the duration of `fn`, on one connection. */
-export async function withMigrationLock<T>(db: Database, fn: (session: Queryable) => Promise<T>): Promise<T> {
-  return db.session(async (session) => {
-    await session.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
-    try {
-      return await fn(session);
-    } finally {
-      await session.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]);
-    }
-  });
-}
+export { withMigrationLock };
 
 export interface ApplyResult {
   readonly applied: string[];

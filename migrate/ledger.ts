@@ -6,7 +6,7 @@
  */
 import type { EntitySpec } from "../language/entity";
 import { checksum } from "../compiler/migrations/render";
-import type { Queryable } from "../database/types";
+import type { Database, Queryable } from "../database/types";
 
 export const LEDGER_TABLE = "fascia_migrations";
 /** Key of the session advisory lock every deployer takes before reading the ledger. */
@@ -56,5 +56,21 @@ export async function readLedger(db: Queryable): Promise<LedgerRow[]> {
       );
     const entities = typeof r.entities === "string" ? (JSON.parse(r.entities) as EntitySpec[]) : (r.entities as EntitySpec[]);
     return { id: r.id, seq: Number(r.seq), checksum: r.checksum, script: r.script, entities, state: r.state };
+  });
+}
+
+/**
+ * Holds the migration lock for the duration of `fn`, on one connection. Here, not in apply.ts, so
+ * the executor's own tables (executor/store/executor-schema.ts) take the lock without loading the
+ * migration planner into every executor process.
+ */
+export async function withMigrationLock<T>(db: Database, fn: (session: Queryable) => Promise<T>): Promise<T> {
+  return db.session(async (session) => {
+    await session.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY.toString()]);
+    try {
+      return await fn(session);
+    } finally {
+      await session.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY.toString()]);
+    }
   });
 }

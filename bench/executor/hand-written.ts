@@ -157,6 +157,20 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
   };
 
   server.get("/healthz", async () => ({ status: "ok" }));
+  // Ready: the database answers (what the cold start waits for, as it waits for the executor's /readyz).
+  server.get("/readyz", async (_request, reply) => {
+    try {
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT 1");
+      } finally {
+        client.release();
+      }
+      return { status: "ready" };
+    } catch (error) {
+      return reply.code(503).send({ status: "unavailable", reason: (error as Error).message });
+    }
+  });
 
   /**
    * What every route does around its own work: time it, give it an invocation id, authenticate,

@@ -4,7 +4,8 @@
  */
 import graphlib from "graphlib";
 import { ancestorSets } from "../../loader/graph-order";
-import { isScopeNode, type FlowNodeSpec, type ScopeNode } from "../../language/nodes";
+import { isScopeNode } from "../../language/node-kinds";
+import type { FlowNodeSpec, ScopeNode } from "../../language/nodes";
 import type { ToolSpec } from "../../language/tool";
 import type { PlanEdge } from "./plan";
 

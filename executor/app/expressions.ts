@@ -15,11 +15,14 @@ export interface ExpressionSet {
   evaluate(expression: string, context: Record<string, unknown>, where: string): unknown;
 }
 
-export function createExpressionSet(env: Environment): ExpressionSet {
+/** `environment` is called at the first expression compiled, once: startup need not build every environment. */
+export function createExpressionSet(environment: Environment | (() => Environment)): ExpressionSet {
   const compiled = new Map<string, { cel: Evaluate; fast: FastExpression | null }>();
+  let env = typeof environment === "function" ? undefined : environment;
   const compile = (expression: string) => {
     let entry = compiled.get(expression);
     if (!entry) {
+      env ??= (environment as () => Environment)();
       const parsed = env.parse(expression) as unknown as Evaluate & { ast: unknown; check(): { valid: boolean } };
       // Only type-correct expressions get a closure: cel-js refuses the others before evaluating
       // any operand (`true || {'a': 1}`), which a closure would not. The spec checker already

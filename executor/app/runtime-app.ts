@@ -1,18 +1,19 @@
 /**
- * A manifest made ready to serve: specs re-checked, CEL environments rebuilt exactly as the
+ * A manifest made ready to serve: specs re-checked (unless the plan hash proved them checked), CEL environments rebuilt exactly as the
  * checker built them, expressions parsed, input validators and step trees built — all once, at
  * startup. Nothing here touches the database.
  */
 import type { ExecutionPlan } from "../../compiler/flow/plan";
 import type { Table } from "../../compiler/schema/model";
 import { createBaseEnvironment, createRowEnvironment, CALLER_TYPE, INPUT_TYPE, NODE_RESULT_TYPES } from "../../loader/cel/environment";
-import { rowFields, rowTypeName, type CelTypeName } from "../../loader/cel/types";
+import { celTypeOfField, rowFields, rowTypeName, type CelTypeName } from "../../loader/cel/types";
 import { toolEnvironments } from "../../loader/check/tools";
 import type { EntitySpec } from "../../language/entity";
 import type { PolicySpec } from "../../language/policy";
 import type { ToolSpec } from "../../language/tool";
 import { validSpecs } from "../../loader/invalid-specs";
-import { loadSpecObjects } from "../../loader/load";
+import { checkedSpecSet } from "../../loader/checked-specs";
+import type { loadSpecObjects as LoadSpecObjects } from "../../loader/load";
 import type { SpecSet } from "../../loader/model";
 import type { TypeTable } from "../cel/values";
 import { createInputReader, type InputReader } from "../input/read-input";
@@ -63,12 +64,34 @@ export interface RuntimeApp {
   readonly secretNames: readonly string[];
 }
 
-export function prepareApp(value: AppManifest | unknown): RuntimeApp {
+export interface PrepareOptions {
+  /**
+   * The manifest's specs are known to be the ones the compiler checked: its plan hash matched
+   * FASCIA_PLAN_HASH (server/plan-check.ts), so they are not parsed and checked again (the
+   * largest part of a cold start). Otherwise (unset: local runs, tests) they are re-checked.
+   */
+  specsChecked?: boolean;
+}
+
+/**
+ * The spec loader, required where the specs are checked, not imported at the top: esbuild then
+ * initializes it (the YAML parser, the spec schemas) only in a process that checks them, never in
+ * a governed one's cold start.
+ */
+function loader(): { loadSpecObjects: typeof LoadSpecObjects } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("../../loader/load") as { loadSpecObjects: typeof LoadSpecObjects };
+}
+
+export function prepareApp(value: AppManifest | unknown, options: PrepareOptions = {}): RuntimeApp {
   const manifest = checkManifest(value);
   const { entities, tools, policies } = manifest.specs;
   const source = manifest.source || "manifest";
-  // Specs that checked when the manifest was built but not with this executor's loader.
-  const specs = validSpecs(loadSpecObjects([...entities, ...tools, ...policies], source), `the app manifest of ${source}`);
+  const objects = [...entities, ...tools, ...policies];
+  // Unchecked: specs that checked when the manifest was built but not with this executor's loader are refused.
+  const specs = options.specsChecked
+    ? checkedSpecSet(objects, source)
+    : validSpecs(loader().loadSpecObjects(objects, source), `the app manifest of ${source}`);
   // As the loader does: no row types in the base (a clone copies them all), each tool adds its own.
   const base = createBaseEnvironment([]);
   const rowTypes: [string, Record<string, CelTypeName>][] = entities.map((e) => [rowTypeName(e.name), rowFields(e)]);
@@ -87,7 +110,7 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
       spec: entity,
       table,
       executorInvariants,
-      invariantExpressions: createExpressionSet(executorInvariants.length ? createRowEnvironment(base, entity) : base),
+      invariantExpressions: createExpressionSet(() => (executorInvariants.length ? createRowEnvironment(base, entity) : base)),
     });
   }
 
@@ -95,7 +118,12 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
   for (const located of specs.tools.values()) {
     const spec = located.spec;
     const plan = manifest.plans[spec.name]!;
-    const envs = toolEnvironments(located, specs, base);
+    // A tool's CEL environments are built at its first expression, not at startup: ~3 ms a tool,
+    // which only the tools an instance actually serves pay (docs/executor.md, "Cold start").
+    let envs: ReturnType<typeof toolEnvironments> | undefined;
+    const environments = () => (envs ??= toolEnvironments(located, specs, base));
+    // As toolEnvironments types them, without building the environments.
+    const inputTypes = Object.fromEntries(Object.entries(spec.input ?? {}).map(([n, f]) => [n, celTypeOfField(f)]));
     const hasExternal = Object.values(plan.nodes).some((n) => n.external !== undefined);
     const implicitTransaction = plan.transactions.length === 0 && !hasExternal;
     const program = withImplicitTransactions(buildProgram(plan), plan, implicitTransaction);
@@ -108,9 +136,9 @@ export function prepareApp(value: AppManifest | unknown): RuntimeApp {
       implicitTransaction,
       route: toolRoute(spec),
       input: createInputReader(spec.input ?? {}),
-      types: new Map([...sharedTypes, [INPUT_TYPE, envs.inputTypes]]),
-      preFlow: createExpressionSet(envs.preFlow),
-      flow: createExpressionSet(envs.flow),
+      types: new Map([...sharedTypes, [INPUT_TYPE, inputTypes]]),
+      preFlow: createExpressionSet(() => environments().preFlow),
+      flow: createExpressionSet(() => environments().flow),
       policies: (spec.policies ?? []).map((name) => specs.policies.get(name)!.spec),
     });
   }

@@ -3,8 +3,8 @@
  * signed by Google, whose audience is the service URL. Only that service account is accepted;
  * the caller gets the role `scheduler`.
  */
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
-import { bearerToken, unauthenticated } from "./jwt-authenticator";
+import { jwtVerify, type JWTVerifyGetKey } from "jose";
+import { bearerToken, remoteJwks, unauthenticated } from "./jwt-authenticator";
 import type { Caller } from "./caller";
 import { SCHEDULER_ROLE } from "../../contracts/routes";
 
@@ -21,7 +21,7 @@ export interface SchedulerSettings {
 }
 
 export function createSchedulerAuthenticator(settings: SchedulerSettings) {
-  const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(settings.jwksUrl ?? GOOGLE_JWKS_URL));
+  const keys: JWTVerifyGetKey = remoteJwks(settings.jwksUrl ?? GOOGLE_JWKS_URL);
   /** `audience` overrides the settings' one: the executor passes `https://<Host>` per request. */
   return async (authorization: string | undefined, audience: string | undefined = settings.audience): Promise<Caller> => {
     const token = bearerToken(authorization);

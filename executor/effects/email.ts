@@ -1,8 +1,10 @@
 /**
  * The email node's transport: SMTP through nodemailer. The SMTP URL (with credentials) comes
- * from the node's secret; `fascia dev` points it at the local mail catcher.
+ * from the node's secret; `fascia dev` points it at the local mail catcher. nodemailer is loaded
+ * at the first send, not at startup: most instances never send mail, and its modules are a
+ * noticeable part of a cold start (docs/executor.md, "Cold start").
  */
-import nodemailer from "nodemailer";
+import type Nodemailer from "nodemailer";
 import { AttemptError } from "../errors/flow-error";
 
 export interface OutgoingEmail {
@@ -16,13 +18,22 @@ export interface OutgoingEmail {
 
 export type SendEmail = (mail: OutgoingEmail, timeoutMs: number) => Promise<{ messageId: string }>;
 
+let loading: Promise<typeof Nodemailer> | undefined;
+
+/** nodemailer, loaded once, at the first send (the bundle carries it; only its evaluation waits). */
+function loadNodemailer(): Promise<typeof Nodemailer> {
+  loading ??= import("nodemailer").then((m) => m.default);
+  return loading;
+}
+
 export function createSmtpSender(smtpUrl: string): SendEmail {
   return async (mail, timeoutMs) => {
+    const nodemailer = await loadNodemailer();
     const transport = nodemailer.createTransport(smtpUrl, {
       connectionTimeout: timeoutMs,
       greetingTimeout: timeoutMs,
       socketTimeout: timeoutMs,
-    } as Parameters<typeof nodemailer.createTransport>[1]);
+    } as Parameters<typeof Nodemailer.createTransport>[1]);
     try {
       const info = await transport.sendMail({
         from: mail.from,

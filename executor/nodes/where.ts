@@ -5,7 +5,8 @@
  */
 import type { PlanNode } from "../../compiler/flow/plan";
 import type { Filter, FilterOp } from "../../compiler/schema/crud";
-import { COMPARISON_OPERATORS, type WhereSpec } from "../../language/nodes";
+import { COMPARISON_OPERATORS } from "../../language/node-kinds";
+import type { WhereSpec } from "../../language/nodes";
 import type { EntityRuntime } from "../app/runtime-app";
 import { columnOf, comparable, rowNameOf, toParam } from "./db-values";
 import type { NodeContext } from "./node-context";

@@ -29,6 +29,8 @@ import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../con
 export interface ServerOptions {
   /** The compiled app: a manifest (checked and prepared here) or an already prepared app. */
   app: AppManifest | RuntimeApp;
+  /** The manifest's plan hash matched FASCIA_PLAN_HASH: its specs are not checked again (prepareApp). */
+  specsChecked?: boolean;
   db: Database;
   /** How bearer tokens are verified: settings for jose, or an authenticator of your own. */
   auth: JwtSettings | { authenticate: Authenticate };
@@ -86,7 +88,10 @@ type Respond = (request: FastifyRequest, reply: FastifyReply, tool: string, resu
 
 /** The app's dependencies: the app prepared, secrets, authenticators, outside services, rate limiter, logger and metrics. */
 function wireExecutor(options: ServerOptions): Wiring {
-  const app = "tools" in options.app && options.app.tools instanceof Map ? (options.app as RuntimeApp) : prepareApp(options.app);
+  const app =
+    "tools" in options.app && options.app.tools instanceof Map
+      ? (options.app as RuntimeApp)
+      : prepareApp(options.app, { specsChecked: options.specsChecked === true });
   const secrets = options.secrets ?? loadSecrets(app.secretNames, options.env ?? process.env);
   checkEffectSettings(app, options);
   const logger = options.logger ?? createLogger(options.projectId ? { projectId: options.projectId } : {});
@@ -151,6 +156,10 @@ function responder({ logger, metrics }: Wiring, projectId: string | undefined): 
 function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyLimit: number): ExecutorServer {
   const server = Fastify({
     logger: false,
+    // Inputs are validated with zod and routes carry no JSON schema: fastify's ajv and
+    // fast-json-stringify compilers are never needed, so they are not loaded (a cold start's
+    // worth of compiling; the bundle leaves them out, build/executor-stubs.ts).
+    schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
     bodyLimit,
     return503OnClosing: true,
     // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
@@ -165,6 +174,11 @@ function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyL
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   return server;
+}
+
+/** Fastify's compiler factories, for a server whose routes declare no schema: asked for one, they say so. */
+function noSchemaCompiler(): never {
+  throw new Error("the executor's routes declare no fastify schema (inputs are validated with zod): no schema compiler is available");
 }
 
 /** A refusal before any tool is known (no route, an undecodable URL): the structured body under a fresh invocation id. */

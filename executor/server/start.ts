@@ -44,6 +44,8 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
   try {
     server = buildServer({
       app: manifest,
+      // Governed: the plan hash proves these are the specs the compiler checked.
+      specsChecked: plan.checked,
       db,
       auth: config.auth
         ? {

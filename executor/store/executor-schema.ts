@@ -2,10 +2,10 @@
  * The executor's own tables, created by its own migrations: the idempotency store and the
  * append-only, hash-chained audit trail. They live in the app's database (every instance shares
  * them) under the reserved `fascia_` prefix, and are ledgered in `fascia_executor_migrations`,
- * applied under the same advisory lock as the app's migrations (migrate/apply.ts).
+ * applied under the same advisory lock as the app's migrations (migrate/ledger.ts).
  */
 import { createHash } from "node:crypto";
-import { withMigrationLock } from "../../migrate/apply";
+import { withMigrationLock } from "../../migrate/ledger";
 import type { Database, Queryable } from "../../database/types";
 import { inTransaction } from "../../database/transaction";
 import { GENESIS_HASH } from "../audit/audit-chain";

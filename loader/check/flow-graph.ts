@@ -5,7 +5,8 @@
  */
 import graphlib from "graphlib";
 import type { Diagnostic } from "../diagnostics";
-import { isScopeNode, type FlowNodeSpec, type ScopeNode } from "../../language/nodes";
+import { isScopeNode } from "../../language/node-kinds";
+import type { FlowNodeSpec, ScopeNode } from "../../language/nodes";
 import type { ToolSpec } from "../../language/tool";
 import type { SourceDocument, SpecPath } from "../source/yaml-document";
 import { didYouMean, oneOf } from "../suggest";

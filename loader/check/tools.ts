@@ -6,7 +6,7 @@ import type { Environment } from "@marcbachmann/cel-js";
 import type { Diagnostic } from "../diagnostics";
 import type { EntitySpec } from "../../language/entity";
 import type { FlowNodeSpec, NodeOfType, NodeType } from "../../language/nodes";
-import { COMPARISON_OPERATORS } from "../../language/nodes";
+import { COMPARISON_OPERATORS } from "../../language/node-kinds";
 import type { ToolSpec } from "../../language/tool";
 import type { Located, SpecSet } from "../model";
 import type { SourceDocument, SpecPath } from "../source/yaml-document";

@@ -192,6 +192,33 @@ describe("fascia build", () => {
     if (image) rmSync(image, { recursive: true, force: true });
   });
 
+  it("leaves out what the executor never runs, and initializes only on use what serving may never need (its cold start)", () => {
+    const bundle = readFileSync(join(image, "executor.js"), "utf8");
+    // fastify's JSON-schema compilers are stubs that throw; zod's locales are English only.
+    expect(bundle).not.toMatch(/^\/\/ node_modules\/(ajv\/|ajv-formats\/|fast-json-stringify\/index\.js)/m);
+    expect(bundle).toMatch(/^\/\/ fascia-executor-stub:@fastify\/ajv-compiler$/m);
+    expect(bundle.match(/^\/\/ node_modules\/zod\/v4\/locales\/\S+$/gm)?.sort()).toEqual([
+      "// node_modules/zod/v4/locales/en.js",
+      "// node_modules/zod/v4/locales/index.js",
+    ]);
+    // esbuild wraps a module it initializes on first use in __esm (ESM) or __commonJS; one
+    // imported statically would run at startup instead.
+    const initializedOnUse = (module: string) => {
+      const start = bundle.indexOf(`\n// ${module}\n`);
+      expect(start).toBeGreaterThan(0);
+      const end = bundle.indexOf("\n// ", start + module.length + 5);
+      return /= __(esm|commonJS)\(\{/.test(bundle.slice(start, end));
+    };
+    expect(initializedOnUse("node_modules/nodemailer/dist/esm/nodemailer.js")).toBe(true);
+    expect(initializedOnUse("executor/server/migrate.ts")).toBe(true);
+    expect(initializedOnUse("migrate/apply.ts")).toBe(true);
+    // The spec loader (YAML parser, spec schemas) only where specs are checked: not when governed.
+    expect(initializedOnUse("loader/load.ts")).toBe(true);
+    expect(initializedOnUse("node_modules/yaml/dist/index.js")).toBe(true);
+    // …and the check does see a module that runs at startup.
+    expect(initializedOnUse("executor/server/start.ts")).toBe(false);
+  });
+
   it("is one file with its source map and a Dockerfile that copies exactly what the image needs", () => {
     expect(readFileSync(join(image, "executor.js"), "utf8")).toMatch(/^\/\* Fascia executor bundle/);
     expect(JSON.parse(readFileSync(join(image, "executor.js.map"), "utf8")).sources).toEqual(

@@ -3,7 +3,7 @@
  * with a manifest written to a temporary folder. FASCIA_PLAN_HASH other than the manifest's plan
  * hash → exit 3 and one ERROR line naming both hashes and what to do, before the database is
  * touched (serve and migrate); the right hash → it serves / migrates; unset → it runs and a
- * warning says the manifest is unchecked. Also: the plan hash ignores the manifest's `source`
+ * warning says the manifest is unchecked; governed, the specs are not checked again at startup. Also: the plan hash ignores the manifest's `source`
  * (the build folder's path) and changes with anything else.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,6 +15,7 @@ import { specsFromObjects } from "../../components/spec-input";
 import { EXIT } from "../../contracts/exit-codes";
 import { manifestPlanHash, readManifest, writeManifest, type AppManifest } from "../../executor/app/manifest";
 import { main } from "../../executor/main";
+import * as load from "../../loader/load";
 import { GREEN_TOOL, ITEM } from "../components/support/small-app";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
 
@@ -139,8 +140,11 @@ describe("the plan hash of a manifest", () => {
       ready();
       return new Promise<string>((resolve) => (stopNow = resolve));
     };
+    const checks = jest.spyOn(load, "loadSpecObjects");
     const running = main({ ...serveEnv, FASCIA_PLAN_HASH: planHash }, { log, failures, stop });
     await started;
+    const specChecks = checks.mock.calls.length;
+    checks.mockRestore();
     const line = log.lines.find((l) => typeof l.address === "string")!;
     expect(line).toMatchObject({ severity: "INFO", planHash, planChecked: true, tools: 1 });
     expect((await fetch(`${line.address as string}/healthz`)).status).toBe(200);
@@ -148,6 +152,8 @@ describe("the plan hash of a manifest", () => {
     expect(await running).toBe(EXIT.ok);
     expect(failures.lines).toEqual([]);
     expect(log.lines.some((l) => l.severity === "WARNING")).toBe(false);
+    // Governed: the plan hash proves the specs are the ones the compiler checked; they are not checked again.
+    expect(specChecks).toBe(0);
   });
 
   it("unset: serves and migrates unchecked, with a warning naming the manifest's plan hash", async () => {
@@ -155,7 +161,11 @@ describe("the plan hash of a manifest", () => {
     const migrateLog = capture();
     expect(await main({ ...serveEnv, FASCIA_RUN: "migrate" }, { log: migrateLog, failures: capture() })).toBe(EXIT.ok);
     const serveLog = capture();
+    const checks = jest.spyOn(load, "loadSpecObjects");
     expect(await main(serveEnv, { log: serveLog, failures: capture(), stop: () => Promise.resolve("SIGTERM") })).toBe(EXIT.ok);
+    // Unchecked: the specs are checked again, as this executor's loader checks them.
+    expect(checks).toHaveBeenCalledTimes(1);
+    checks.mockRestore();
     for (const lines of [migrateLog.lines, serveLog.lines]) {
       expect(lines[0]).toMatchObject({
         severity: "WARNING",

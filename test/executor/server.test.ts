@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { migrateToSpecs } from "../../migrate/apply";
 import { openPglite } from "../../database/pglite-driver";
 import { compileApp } from "../../build/compile-app";
+import * as load from "../../loader/load";
 import { ManifestError, readManifest, writeManifest } from "../../executor/app/manifest";
 import { prepareApp } from "../../executor/app/runtime-app";
 import { createLogger } from "../../executor/observability/logger";
@@ -42,6 +43,26 @@ describe("the compiled app manifest", () => {
     });
     expect(app.secretNames).toEqual(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"]);
     expect(manifest.risk.listReservations).toEqual({ level: "green", deployable: true });
+  });
+
+  it("governed (specsChecked), prepares the same app without checking the specs again", () => {
+    const manifest = compileApp("examples/reservations");
+    const dir = mkdtempSync(join(tmpdir(), "fascia-manifest-"));
+    writeManifest(join(dir, "manifest.json"), manifest);
+    const checked = prepareApp(readManifest(join(dir, "manifest.json")));
+    const checks = jest.spyOn(load, "loadSpecObjects");
+    const governed = prepareApp(readManifest(join(dir, "manifest.json")), { specsChecked: true });
+    expect(checks).not.toHaveBeenCalled();
+    checks.mockRestore();
+    // The manifest holds the specs as loaded: what a check would return is what it holds.
+    for (const kind of ["entities", "tools", "policies"] as const) {
+      const specsOf = (app: typeof checked) => [...app.specs[kind]].map(([name, located]) => [name, located.spec]);
+      expect(specsOf(governed)).toEqual(specsOf(checked));
+    }
+    expect([...governed.tools.keys()]).toEqual([...checked.tools.keys()]);
+    expect(governed.secretNames).toEqual(checked.secretNames);
+    const plain = (app: typeof checked) => [...app.tools.values()].map((t) => [t.name, t.route, t.program, t.implicitTransaction]);
+    expect(plain(governed)).toEqual(plain(checked));
   });
 
   it("refuses plans of another planVersion, naming the tool", () => {
