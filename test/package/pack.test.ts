@@ -96,7 +96,16 @@ test("the tarball holds what the package needs to run and nothing of the tests",
   // Every file package.json points at, and what the runtime loads by path: the CLI's compiled
   // entry (bin/fascia.js requires it), the executor bundle `fascia build` copies into an image,
   // and the entity record's judge, which the dynamic provider requires by its absolute path.
-  const needed = [...named, "dist/cli/main.js", "dist/executor/executor.js", "dist/risk/entity-migration.js"];
+  const needed = [
+    ...named,
+    "dist/cli/main.js",
+    "dist/executor/executor.js",
+    "dist/risk/entity-migration.js",
+    // The plugin the engine runs (bin/pulumi-resource-fascia) and the schema it serves.
+    "dist/plugin/main.js",
+    "schema.json",
+    "PulumiPlugin.yaml",
+  ];
   expect(needed.filter((path) => !packed.includes(path))).toEqual([]);
   expect(packed).toContain("examples/reservations-stack/Pulumi.yaml");
 
