@@ -6,6 +6,8 @@
  * the whole object a secret Output); an output value the engine sent (`acceptsOutputValues`) as
  * an Output where it sits. The components refuse an Output where a value decides which resources
  * exist (the inputs the schema marks `plain`), so:
+ * - an unknown the engine sent without dependencies (preview) arrives as the SDK's bare `unknown`
+ *   marker, which no component recognises: it becomes an unknown Output where it sits;
  * - a plain input that arrives as a known, non-secret Output is unwrapped, and its dependencies
  *   become dependencies of the component (`dependsOn`);
  * - the `secrets` map, whose values are secret, keeps its names (they decide which Secret Manager
@@ -58,7 +60,8 @@ function isSecretMap(resource: SchemaResource, key: string): boolean {
 export async function componentArgs(resource: SchemaResource, inputs: pulumi.Inputs): Promise<WireArgs> {
   const args: Record<string, unknown> = {};
   const dependsOn: pulumi.Resource[] = [];
-  for (const [key, input] of Object.entries(inputs)) {
+  for (const [key, given] of Object.entries(inputs)) {
+    const input = unknownsAsOutputs(given);
     args[key] = input;
     if (!pulumi.Output.isInstance(input)) continue;
     if (isSecretMap(resource, key)) {
@@ -85,4 +88,13 @@ async function secretMap(input: pulumi.Output<unknown>): Promise<unknown> {
   if (pulumi.isUnknown(value)) return input;
   const map = input as pulumi.Output<Record<string, unknown>>;
   return Object.fromEntries(Object.keys(value).map((name) => [name, pulumi.secret(map.apply((m) => m[name] as string))]));
+}
+
+/** The value with every bare unknown marker (deep in arrays and plain objects) made an unknown Output. */
+function unknownsAsOutputs(value: unknown): unknown {
+  if (pulumi.isUnknown(value)) return pulumi.output(value);
+  if (Array.isArray(value)) return value.some(pulumi.containsUnknowns) ? value.map(unknownsAsOutputs) : value;
+  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype && pulumi.containsUnknowns(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unknownsAsOutputs(v)]));
+  return value;
 }
