@@ -236,6 +236,12 @@ test("an input with dependencies: the children depend on what it came from; a pl
   expect(job.propertyDependencies.httpTarget).toEqual(expect.arrayContaining([service, network]));
   // `entities` decides what is governed (plain): its value is used, its dependencies the component's.
   expect(component.dependencies).toContain(network);
+  // What a resource policy reads: the tool's registration carries its name, risk and report.
+  expect(component.object).toMatchObject({
+    toolName: "completeStays",
+    risk: "yellow",
+    riskReport: { name: "completeStays", deployable: true },
+  });
 }, 30_000);
 
 test("a Red tool fails Construct with the risk report", async () => {
