@@ -7,6 +7,7 @@
  * secret wrappers, values with dependencies.
  */
 import { readFileSync } from "node:fs";
+import { parse } from "yaml";
 import { join } from "node:path";
 import type * as grpc from "@grpc/grpc-js";
 import type { JavaScriptValue } from "google-protobuf/google/protobuf/struct_pb";
@@ -269,3 +270,35 @@ test("a deployment with a Red tool fails Construct before any child exists", asy
   expect(message).toMatch(/1 of 1 tools may not deploy/);
   expect(engine.registered.filter((r) => r.type !== "fascia:index:FasciaDeployment")).toEqual([]);
 });
+
+test("examples/yaml's program, sent as the YAML runtime would: its config resolved, its secrets secret", async () => {
+  const dir = join(REPO, "examples", "yaml");
+  const program = parse(readFileSync(join(dir, "Pulumi.yaml"), "utf8")) as {
+    config: Record<string, { secret?: boolean; default?: string }>;
+    resources: { reservations: { type: string; properties: Record<string, unknown> } };
+  };
+  /** `${pulumi.cwd}` and `${key}` as Pulumi YAML resolves them: secret config values arrive secret. */
+  const resolve = (value: unknown): JavaScriptValue => {
+    if (typeof value === "string") {
+      const whole = value.match(/^\$\{(\w+)\}$/);
+      if (whole) {
+        const setting = program.config[whole[1]!]!;
+        return setting.secret ? secret(`yaml-${whole[1]}`) : setting.default!;
+      }
+      return value.replace("${pulumi.cwd}", dir);
+    }
+    if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    return value as JavaScriptValue;
+  };
+  const { type, properties } = program.resources.reservations;
+  const result = await construct(plugin.client, engine, monitor, {
+    type,
+    name: "reservations",
+    dryRun: true,
+    // project and region come from the stack config (gcp:project, gcp:region) in a real run; an image by digest so none is built here.
+    inputs: { ...(resolve(properties) as Record<string, JavaScriptValue>), project: "acme", region: "europe-west1", image: IMAGE },
+  });
+  expect(result.urn).toBe(urnOf(type, "reservations"));
+  expect(Object.values(result.state.riskLevels as Record<string, string>).every((level) => level !== "red")).toBe(true);
+  expect(engine.descendants(result.urn).filter((c) => c.type === "gcp:secretmanager/secretVersion:SecretVersion")).toHaveLength(5);
+}, 30_000);
