@@ -1,7 +1,7 @@
 """The reservations example on Google Cloud from Python, through Fascia's component provider.
 
     cd examples/python && pulumi stack init dev
-    pulumi package add ../..            # generates pulumi_fascia from the plugin's schema
+    pulumi package add ../../pulumi-plugin   # generates pulumi_fascia from the plugin's schema
     pulumi config set gcp:project my-project && pulumi config set gcp:region europe-west1
     pulumi config set --secret PAYMENTS_API_KEY …   (one per secret the specs name)
     pulumi up

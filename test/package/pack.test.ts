@@ -104,7 +104,9 @@ test("the tarball holds what the package needs to run and nothing of the tests",
     // The plugin the engine runs (bin/pulumi-resource-fascia) and the schema it serves.
     "dist/plugin/main.js",
     "schema.json",
-    "PulumiPlugin.yaml",
+    "pulumi-plugin/PulumiPlugin.yaml",
+    "pulumi-plugin/package.json",
+    "pulumi-plugin/index.js",
   ];
   expect(needed.filter((path) => !packed.includes(path))).toEqual([]);
   expect(packed).toContain("examples/reservations-stack/Pulumi.yaml");

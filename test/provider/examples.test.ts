@@ -27,7 +27,7 @@ test("examples/yaml: a FasciaDeployment with schema inputs, every secret of the 
     resources: Record<string, { type: string; properties: Record<string, unknown> }>;
     outputs: Record<string, string>;
   };
-  expect(program.packages).toEqual({ fascia: "../.." });
+  expect(program.packages).toEqual({ fascia: "../../pulumi-plugin" });
   const { type, properties } = program.resources.reservations!;
   expect(type).toBe("fascia:index:FasciaDeployment");
   for (const key of Object.keys(properties)) expect([key, key in DEPLOYMENT.inputProperties]).toEqual([key, true]);
