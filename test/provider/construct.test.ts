@@ -302,3 +302,20 @@ test("examples/yaml's program, sent as the YAML runtime would: its config resolv
   expect(Object.values(result.state.riskLevels as Record<string, string>).every((level) => level !== "red")).toBe(true);
   expect(engine.descendants(result.urn).filter((c) => c.type === "gcp:secretmanager/secretVersion:SecretVersion")).toHaveLength(5);
 }, 30_000);
+
+test("an explicit gcp provider of the program reaches every gcp child; project and region are then its own", async () => {
+  const provider = "urn:pulumi:dev::shop::pulumi:providers:gcp::europe::0b2f6c8e-provider-id";
+  const result = await construct(plugin.client, engine, monitor, {
+    type: "fascia:index:FasciaDeployment",
+    name: "app",
+    dryRun: true,
+    // No project, no region, no gcp:project config: the provider supplies them.
+    inputs: { specs: [ITEM, GREEN_TOOL] as unknown as JavaScriptValue, image: IMAGE },
+    providers: { gcp: provider },
+  });
+  const gcpChildren = engine.descendants(result.urn).filter((c) => c.type.startsWith("gcp:"));
+  expect(gcpChildren.length).toBeGreaterThan(10);
+  expect(gcpChildren.filter((c) => c.provider !== provider).map((c) => c.type)).toEqual([]);
+  // No project is set from the args: only ones read back from children the provider placed (unknown at preview).
+  expect(gcpChildren.filter((c) => c.object.project !== undefined && c.object.project !== UNKNOWN).map((c) => c.type)).toEqual([]);
+}, 30_000);

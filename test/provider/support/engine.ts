@@ -49,6 +49,8 @@ export interface Registered {
   object: Record<string, JavaScriptValue>;
   dependencies: string[];
   propertyDependencies: Record<string, string[]>;
+  /** The provider reference (`urn::id`) the registration names; empty for the default provider. */
+  provider: string;
 }
 
 export interface LogEntry {
@@ -155,6 +157,7 @@ export class FakeEngine {
       object,
       dependencies: request.getDependenciesList(),
       propertyDependencies,
+      provider: request.getProvider(),
     });
     const response = new resourceproto.RegisterResourceResponse().setUrn(urn);
     if (request.getCustom()) {
@@ -259,6 +262,8 @@ export interface ConstructCall {
   /** Per input: the URNs it depends on (the engine's inputDependencies). */
   inputDependencies?: Record<string, string[]>;
   dependencies?: string[];
+  /** Package → provider reference (`urn::id`): the program's explicit providers. */
+  providers?: Record<string, string>;
   dryRun: boolean;
 }
 
@@ -288,6 +293,7 @@ export function construct(
     .setInputs(Struct.fromJavaScript(call.inputs))
     .setDependenciesList(call.dependencies ?? [])
     .setAcceptsOutputValues(true);
+  for (const [pkg, ref] of Object.entries(call.providers ?? {})) request.getProvidersMap().set(pkg, ref);
   const inputDependencies = request.getInputdependenciesMap();
   for (const [key, urns] of Object.entries(call.inputDependencies ?? {}))
     inputDependencies.set(key, new providerproto.ConstructRequest.PropertyDependencies().setUrnsList(urns));
