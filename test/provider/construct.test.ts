@@ -319,3 +319,27 @@ test("an explicit gcp provider of the program reaches every gcp child; project a
   // No project is set from the args: only ones read back from children the provider placed (unknown at preview).
   expect(gcpChildren.filter((c) => c.object.project !== undefined && c.object.project !== UNKNOWN).map((c) => c.type)).toEqual([]);
 }, 30_000);
+
+test("secrets as output values (secret, with dependencies): each version secret, depending on where its value came from", async () => {
+  const names = secretNames(specsFromDir(RESERVATIONS));
+  const source = "urn:pulumi:dev::shop::random:index/randomPassword:RandomPassword::token";
+  const result = await construct(plugin.client, engine, monitor, {
+    type: "fascia:index:FasciaDeployment",
+    name: "reservations",
+    dryRun: true,
+    inputs: {
+      specDir: RESERVATIONS,
+      image: IMAGE,
+      project: "acme",
+      region: "europe-west1",
+      secrets: Object.fromEntries(names.map((n) => [n, outputValue(`ov-${n}`, [source], true)])),
+    },
+    inputDependencies: { secrets: [source] },
+  });
+  const versions = engine.descendants(result.urn).filter((c) => c.type === "gcp:secretmanager/secretVersion:SecretVersion");
+  for (const name of names) {
+    const version = versions.find((v) => JSON.stringify(v.object).includes(`ov-${name}`))!;
+    expect(version.object.secretData).toEqual(secret(`ov-${name}`));
+    expect(version.propertyDependencies.secretData).toContain(source);
+  }
+}, 30_000);
