@@ -14,9 +14,12 @@
  * Only types are imported from @pulumi/policy: the pack (examples/policy-pack) brings the SDK.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { FASCIA_DEPLOYMENT_TYPE } from "../components/fascia-deployment";
-import { FASCIA_TOOL_TYPE } from "../components/fascia-tool";
+import type { ComponentToken } from "../components/registry";
 import { judgeTool, redTools, type ToolProps } from "./tool-risk";
+
+// The tokens as types only: the pack's process never loads the components (nor @pulumi/gcp) to match them.
+const FASCIA_TOOL_TYPE: ComponentToken = "fascia:index:FasciaTool";
+const FASCIA_DEPLOYMENT_TYPE: ComponentToken = "fascia:index:FasciaDeployment";
 
 export const toolRiskPolicy: ResourceValidationPolicy = {
   name: "fascia-tool-risk",
