@@ -114,9 +114,17 @@ export class FasciaTool extends pulumi.ComponentResource {
       this.schedulerJob = this.scheduleIfNeeded(name, settled.spec, args);
     } else {
       // Known only at deploy time: governed when the value resolves (see docs/deploy.md).
-      governed = pulumi
-        .all([args.spec, args.entities ?? [], args.policies ?? []])
-        .apply(([s, e, p]) => this.settle(assess(name, s as ToolSpec, e as EntitySpec[], p as PolicySpec[])));
+      governed = pulumi.all([args.spec, args.entities ?? [], args.policies ?? []]).apply(([s, e, p]) => {
+        const settled = this.settle(assess(name, s as ToolSpec, e as EntitySpec[], p as PolicySpec[]));
+        // Its Cloud Scheduler job would have to be created from a value known only now: refused, never silently missing.
+        if (settled.spec.trigger.schedule)
+          throw new pulumi.ResourceError(
+            `tool ${settled.spec.name} is scheduled: its \`spec\`, \`entities\` and \`policies\` must be plain values, known when the program runs, to create its Cloud Scheduler job`,
+            this,
+            true,
+          );
+        return settled;
+      });
     }
     this.toolName = governed.apply((g) => g.spec.name);
     this.riskReport = governed.apply((g) => g.report);

@@ -343,3 +343,22 @@ test("secrets as output values (secret, with dependencies): each version secret,
     expect(version.propertyDependencies.secretData).toContain(source);
   }
 }, 30_000);
+
+test("a scheduled tool whose spec arrives secret (so not usable as a plain value) fails Construct: its job is never silently missing", async () => {
+  const specs = specsFromDir(RESERVATIONS);
+  const message = await constructError(
+    construct(plugin.client, engine, monitor, {
+      type: "fascia:index:FasciaTool",
+      name: "nightly",
+      dryRun: false,
+      inputs: {
+        spec: secret(specs.tools.get("completeStays")!.spec as unknown as JavaScriptValue),
+        entities: [...specs.entities.values()].map((e) => e.spec) as unknown as JavaScriptValue,
+        serviceUrl: "https://executor-uc.a.run.app",
+        scheduler: { serviceAccountEmail: "sched@acme.iam.gserviceaccount.com" },
+      },
+    }),
+  );
+  expect(message).toMatch(/tool completeStays is scheduled: its `spec`, `entities` and `policies` must be plain values/);
+  expect(engine.registered.filter((r) => r.type === "gcp:cloudscheduler/job:Job")).toEqual([]);
+}, 30_000);
