@@ -12,8 +12,11 @@
  *   become dependencies of the component (`dependsOn`);
  * - the `secrets` map, whose values are secret, keeps its names (they decide which Secret Manager
  *   secrets exist) and each value stays a secret Output of the original, never read here;
- * - anything else (an unknown plain input at preview, a secret plain input) is left as it came,
- *   and the component refuses it naming the input.
+ * - a plain input that arrives secret is refused here, naming it: its value would decide which
+ *   resources exist, so it cannot stay secret (and a component given it as an Output would judge
+ *   it only when it resolves, failing then with errors that outlive this Construct);
+ * - an unknown plain input (preview) is left as it came: the component refuses it naming the
+ *   input, or (FasciaTool) judges it at the update.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { SchemaResource } from "./package-schema";
@@ -68,7 +71,12 @@ export async function componentArgs(resource: SchemaResource, inputs: pulumi.Inp
       args[key] = await secretMap(input);
     } else if (resource.inputProperties[key]?.plain === true) {
       const peeked = await peek(input);
-      if (peeked.known && !peeked.secret) {
+      if (peeked.secret)
+        throw new pulumi.InputPropertyError({
+          propertyPath: key,
+          reason: `\`${key}\` must be a plain value, not a secret: it decides which resources exist`,
+        });
+      if (peeked.known) {
         args[key] = peeked.value;
         dependsOn.push(...peeked.resources);
       }

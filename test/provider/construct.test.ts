@@ -231,6 +231,8 @@ test("an input with dependencies: the children depend on what it came from; a pl
     inputDependencies: { serviceUrl: [service], scheduler: [network], entities: [network] },
   });
   expect(result.state.endpoint).toBe("https://executor-uc.a.run.app/_fascia/scheduled/completeStays");
+  // The engine learns what the returned outputs depend on: the endpoint, on the service it came from.
+  expect(result.stateDependencies.endpoint).toContain(service);
   const component = engine.registered.find((r) => r.urn === result.urn)!;
   const job = engine.descendants(result.urn).find((c) => c.type === "gcp:cloudscheduler/job:Job")!;
   expect(job.name).toBe("nightly-schedule");
@@ -344,7 +346,7 @@ test("secrets as output values (secret, with dependencies): each version secret,
   }
 }, 30_000);
 
-test("a scheduled tool whose spec arrives secret (so not usable as a plain value) fails Construct: its job is never silently missing", async () => {
+test("a plain input that arrives secret fails Construct naming it, before the component judges anything", async () => {
   const specs = specsFromDir(RESERVATIONS);
   const message = await constructError(
     construct(plugin.client, engine, monitor, {
@@ -359,6 +361,21 @@ test("a scheduled tool whose spec arrives secret (so not usable as a plain value
       },
     }),
   );
-  expect(message).toMatch(/tool completeStays is scheduled: its `spec`, `entities` and `policies` must be plain values/);
+  expect(message).toMatch(/^spec: `spec` must be a plain value, not a secret: it decides which resources exist$/m);
   expect(engine.registered.filter((r) => r.type === "gcp:cloudscheduler/job:Job")).toEqual([]);
+}, 30_000);
+
+test("FasciaEntity: its name and table out, its record a child, its name registered for policies", async () => {
+  const result = await construct(plugin.client, engine, monitor, {
+    type: "fascia:index:FasciaEntity",
+    name: "item",
+    dryRun: false,
+    inputs: { spec: ITEM as unknown as JavaScriptValue },
+  });
+  expect(result.urn).toBe(urnOf("fascia:index:FasciaEntity", "item"));
+  expect(result.state).toMatchObject({ entityName: "Item", tableName: "item" });
+  expect(engine.registered.find((r) => r.urn === result.urn)!.object).toMatchObject({ entityName: "Item" });
+  expect(engine.descendants(result.urn).map((c) => [c.type, c.name])).toEqual([
+    ["pulumi-nodejs:dynamic/fascia:EntitySpecRecord", "item-record"],
+  ]);
 }, 30_000);
