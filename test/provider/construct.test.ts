@@ -379,3 +379,14 @@ test("FasciaEntity: its name and table out, its record a child, its name registe
     ["pulumi-nodejs:dynamic/fascia:EntitySpecRecord", "item-record"],
   ]);
 }, 30_000);
+
+test("an unknown token, or a required input missing, fails Construct saying so", async () => {
+  expect(
+    await constructError(construct(plugin.client, engine, monitor, { type: "fascia:index:Nope", name: "x", dryRun: true, inputs: {} })),
+  ).toMatch(/unknown resource type fascia:index:Nope: this plugin serves fascia:index:FasciaDeployment, /);
+  expect(
+    await constructError(
+      construct(plugin.client, engine, monitor, { type: "fascia:index:FasciaTool", name: "x", dryRun: true, inputs: {} }),
+    ),
+  ).toMatch(/^spec: fascia:index:FasciaTool x: `spec` is required$/m);
+});
