@@ -24,6 +24,8 @@ const LAYERS = [
   ["dev", "`fascia dev`: the app on embedded PGlite with local stand-ins for the outside world"],
   ["provider", "the dynamic resources: deployed entity specs remembered, the executor image pushed"],
   ["components", "the Pulumi components: FasciaEntity, FasciaTool, FasciaExecutorImage, FasciaDeployment"],
+  ["plugin", "the `pulumi-resource-fascia` component provider: the components served to every Pulumi language over gRPC"],
+  ["policy", "the CrossGuard policies: the Risk Engine's verdicts on what the components register"],
   ["cli", "the `fascia` command line over every stage"],
   // Last, so nothing inside the product can import the public surface: it is what users import.
   ["index\\.ts", "the package entry: what `@fascia/pulumi` exports (package.json `exports`)"],

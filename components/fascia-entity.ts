@@ -31,8 +31,10 @@ export class FasciaEntity extends pulumi.ComponentResource {
   public readonly record: EntitySpecRecord;
 
   constructor(name: string, args: FasciaEntityArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(FASCIA_ENTITY_TYPE, name, {}, opts);
     const spec = knownNow(args.spec);
+    // Registered as the component's inputs, for resource policies (CrossGuard): the entity's name and spec.
+    const entityName = spec.known ? (spec.value as { name: string }).name : pulumi.output(args.spec).apply((s) => s.name);
+    super(FASCIA_ENTITY_TYPE, name, { entityName, spec: args.spec }, opts);
     const entities = knownNow(args.entities);
     const validated =
       spec.known && entities.known

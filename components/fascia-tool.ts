@@ -13,7 +13,7 @@ import type { EntitySpec } from "../language/entity";
 import type { PolicySpec } from "../language/policy";
 import type { ToolSpec } from "../language/tool";
 import { attemptDeadline } from "./durations";
-import { assessToolIn, governTool } from "./governance";
+import { assessToolIn, governTool, type ToolGovernance } from "./governance";
 import { knownNow } from "./inputs";
 import { childName } from "./naming";
 import { joinUrl } from "./urls";
@@ -50,6 +50,42 @@ interface Governed {
   route: ToolRoute;
 }
 
+/** A tool assessed in its context, before anything is registered: pure, no resource involved. */
+type Assessed = { kind: "invalid"; message: string } | { kind: "assessed"; spec: ToolSpec; governance: ToolGovernance };
+
+function assess(name: string, spec: ToolSpec, entities: EntitySpec[], policies: PolicySpec[]): Assessed {
+  let specs;
+  try {
+    specs = specInContext(spec, [...entities, ...policies], `FasciaTool ${name}`);
+  } catch (error) {
+    return { kind: "invalid", message: (error as Error).message };
+  }
+  const toolName = (spec as { name: string }).name;
+  const governance = governTool(assessToolIn(specs, toolName));
+  return { kind: "assessed", spec: specs.tools.get(toolName)!.spec, governance };
+}
+
+/**
+ * What the component registers as its inputs, for resource policies (CrossGuard) to read: the
+ * spec in its context, so a central policy can assess it with the same rule catalogue, and, when
+ * the spec is known, the tool's name, risk and report as this component found them.
+ */
+export interface FasciaToolPolicyView {
+  spec: pulumi.Input<ToolSpec>;
+  entities: pulumi.Input<EntitySpec[]>;
+  policies: pulumi.Input<PolicySpec[]>;
+  toolName?: string;
+  risk?: RiskLevel;
+  riskReport?: ToolRiskJson;
+}
+
+function policyView(args: FasciaToolArgs, now: Assessed | undefined): FasciaToolPolicyView {
+  const context = { spec: args.spec, entities: args.entities ?? [], policies: args.policies ?? [] };
+  if (now?.kind !== "assessed") return context;
+  const report = toolRiskJson(now.governance.assessment);
+  return { ...context, toolName: now.spec.name, risk: report.risk, riskReport: report };
+}
+
 export class FasciaTool extends pulumi.ComponentResource {
   public readonly toolName: pulumi.Output<string>;
   /** green, yellow or red (a component that exists is never red: red throws). */
@@ -64,20 +100,31 @@ export class FasciaTool extends pulumi.ComponentResource {
   public readonly schedulerJob?: Job;
 
   constructor(name: string, args: FasciaToolArgs, opts?: pulumi.ComponentResourceOptions) {
-    super(FASCIA_TOOL_TYPE, name, {}, opts);
     const spec = knownNow(args.spec);
     const entities = knownNow(args.entities);
     const policies = knownNow(args.policies);
+    // Assessed before the component registers, so what a resource policy needs goes with its registration.
+    const now =
+      spec.known && entities.known && policies.known ? assess(name, spec.value, entities.value ?? [], policies.value ?? []) : undefined;
+    super(FASCIA_TOOL_TYPE, name, policyView(args, now), opts);
     let governed: pulumi.Output<Governed>;
-    if (spec.known && entities.known && policies.known) {
-      const now = this.govern(name, spec.value, entities.value ?? [], policies.value ?? []);
-      governed = pulumi.output(now);
-      this.schedulerJob = this.scheduleIfNeeded(name, now.spec, args);
+    if (now !== undefined) {
+      const settled = this.settle(now);
+      governed = pulumi.output(settled);
+      this.schedulerJob = this.scheduleIfNeeded(name, settled.spec, args);
     } else {
       // Known only at deploy time: governed when the value resolves (see docs/deploy.md).
-      governed = pulumi
-        .all([args.spec, args.entities ?? [], args.policies ?? []])
-        .apply(([s, e, p]) => this.govern(name, s as ToolSpec, e as EntitySpec[], p as PolicySpec[]));
+      governed = pulumi.all([args.spec, args.entities ?? [], args.policies ?? []]).apply(([s, e, p]) => {
+        const settled = this.settle(assess(name, s as ToolSpec, e as EntitySpec[], p as PolicySpec[]));
+        // Its Cloud Scheduler job would have to be created from a value known only now: refused, never silently missing.
+        if (settled.spec.trigger.schedule)
+          throw new pulumi.ResourceError(
+            `tool ${settled.spec.name} is scheduled: its \`spec\`, \`entities\` and \`policies\` must be plain values, known when the program runs, to create its Cloud Scheduler job`,
+            this,
+            true,
+          );
+        return settled;
+      });
     }
     this.toolName = governed.apply((g) => g.spec.name);
     this.riskReport = governed.apply((g) => g.report);
@@ -97,19 +144,13 @@ export class FasciaTool extends pulumi.ComponentResource {
     });
   }
 
-  private govern(name: string, spec: ToolSpec, entities: EntitySpec[], policies: PolicySpec[]): Governed {
-    let specs;
-    try {
-      specs = specInContext(spec, [...entities, ...policies], `FasciaTool ${name}`);
-    } catch (error) {
-      throw new pulumi.ResourceError((error as Error).message, this, true);
-    }
-    const toolName = (spec as { name: string }).name;
-    const governance = governTool(assessToolIn(specs, toolName));
+  /** The assessment made the component's: a refusal or invalid specs throw on it, an acknowledged Yellow warns on it. */
+  private settle(assessed: Assessed): Governed {
+    if (assessed.kind === "invalid") throw new pulumi.ResourceError(assessed.message, this, true);
+    const { governance, spec } = assessed;
     if (governance.verdict === "refuse") throw new pulumi.ResourceError(governance.message!, this, true);
     if (governance.verdict === "warn") void pulumi.log.warn(governance.message!, this);
-    const validated = specs.tools.get(toolName)!.spec;
-    return { spec: validated, report: toolRiskJson(governance.assessment), route: toolRoute(validated) };
+    return { spec, report: toolRiskJson(governance.assessment), route: toolRoute(spec) };
   }
 
   private scheduleIfNeeded(name: string, spec: ToolSpec, args: FasciaToolArgs): Job | undefined {

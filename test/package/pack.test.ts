@@ -10,7 +10,10 @@
  * Slow by nature (a build, an install from the npm cache, a type check of @pulumi/gcp's
  * declarations): 2–3 minutes on two shared cores (170 s measured), hence the generous timeouts.
  */
-import { execFileSync } from "node:child_process";
+import { credentials } from "@grpc/grpc-js";
+import { ResourceProviderClient } from "@pulumi/pulumi/proto/provider_grpc_pb";
+import { GetSchemaRequest } from "@pulumi/pulumi/proto/provider_pb";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
@@ -96,7 +99,18 @@ test("the tarball holds what the package needs to run and nothing of the tests",
   // Every file package.json points at, and what the runtime loads by path: the CLI's compiled
   // entry (bin/fascia.js requires it), the executor bundle `fascia build` copies into an image,
   // and the entity record's judge, which the dynamic provider requires by its absolute path.
-  const needed = [...named, "dist/cli/main.js", "dist/executor/executor.js", "dist/risk/entity-migration.js"];
+  const needed = [
+    ...named,
+    "dist/cli/main.js",
+    "dist/executor/executor.js",
+    "dist/risk/entity-migration.js",
+    // The plugin the engine runs (bin/pulumi-resource-fascia) and the schema it serves.
+    "dist/plugin/main.js",
+    "schema.json",
+    "pulumi-plugin/PulumiPlugin.yaml",
+    "pulumi-plugin/package.json",
+    "pulumi-plugin/index.js",
+  ];
   expect(needed.filter((path) => !packed.includes(path))).toEqual([]);
   expect(packed).toContain("examples/reservations-stack/Pulumi.yaml");
 
@@ -257,4 +271,57 @@ test("import from ESM finds the same named exports", () => {
     app,
   );
   expect(out.trim()).toBe("function function");
+});
+
+describe("the installed package as a Pulumi plugin", () => {
+  /** Starts `args` in the user's project and returns the port it printed (the engine reads it). */
+  function portOf(args: string[], cwd: string): Promise<{ port: number; stop: () => void }> {
+    const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    return new Promise((resolvePort, reject) => {
+      child.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split("\n").find((l) => /^\d+$/.test(l.trim()));
+        if (line) resolvePort({ port: Number(line), stop: () => child.kill() });
+      });
+      child.on("exit", (code) => reject(new Error(`exited ${code} before printing a port:\n${out}\n${err}`)));
+    });
+  }
+
+  async function schemaAt(port: number): Promise<{ name: string; version: string }> {
+    const client = new ResourceProviderClient(`127.0.0.1:${port}`, credentials.createInsecure());
+    try {
+      return await new Promise((resolveSchema, reject) =>
+        client.getSchema(new GetSchemaRequest().setVersion(0), (error, response) =>
+          error ? reject(error) : resolveSchema(JSON.parse(response.getSchema()) as { name: string; version: string }),
+        ),
+      );
+    } finally {
+      client.close();
+    }
+  }
+
+  const installed = () => join(app, "node_modules", "@fascia", "pulumi");
+
+  test("bin/pulumi-resource-fascia (on PATH or in a plugin directory) serves the package's schema", async () => {
+    const plugin = await portOf([join(installed(), "bin", "pulumi-resource-fascia"), "127.0.0.1:1"], app);
+    try {
+      expect(await schemaAt(plugin.port)).toMatchObject({ name: "fascia", version: "0.1.0" });
+    } finally {
+      plugin.stop();
+    }
+  }, 60_000);
+
+  test("pulumi-plugin/, run as the Node.js language host runs a source plugin, serves it too", async () => {
+    const folder = join(installed(), "pulumi-plugin");
+    const runPlugin = join(app, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
+    const plugin = await portOf([runPlugin, folder, "127.0.0.1:1"], folder);
+    try {
+      expect(await schemaAt(plugin.port)).toMatchObject({ name: "fascia", version: "0.1.0" });
+    } finally {
+      plugin.stop();
+    }
+  }, 60_000);
 });
