@@ -20,6 +20,7 @@ import {
   type Registered,
 } from "./support/recording-mocks";
 import { exampleDeployment } from "./support/example-deployment";
+import { exampleToolComponents } from "../support/example-names";
 
 const { mocks, resources } = createRecordingMocks();
 const SECRETS = {
@@ -84,17 +85,7 @@ test("the full resource set, by type and logical name", () => {
   ]);
   expect(names("fascia:index:FasciaEntity")).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}`));
   expect(names(RECORD_TYPE)).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}-record`));
-  const tools = [
-    "cancel-reservation",
-    "complete-stays",
-    "confirm-reservation",
-    "create-reservation",
-    "create-room",
-    "list-reservations",
-    "payment-webhook",
-    "register-customer",
-  ];
-  expect(names("fascia:index:FasciaTool")).toEqual(tools.map((t) => `reservations-tool-${t}`));
+  expect(names("fascia:index:FasciaTool")).toEqual(exampleToolComponents("reservations"));
   expect(names("gcp:cloudscheduler/job:Job")).toEqual(["reservations-tool-complete-stays-schedule"]);
   expect(resources).toHaveLength(53); // exactly the resources listed above, nothing else
 });

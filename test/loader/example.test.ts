@@ -1,6 +1,7 @@
 import { loadSpecDir } from "../../loader/load";
 import { formatDiagnostic } from "../../loader/diagnostics";
 import { NODE_TYPES } from "../../language/nodes";
+import { EXAMPLE_TOOLS } from "../support/example-names";
 
 describe("examples/reservations", () => {
   const result = loadSpecDir("examples/reservations");
@@ -12,16 +13,7 @@ describe("examples/reservations", () => {
 
   it("has the entities, tools and policies the later issues deploy", () => {
     expect([...result.specs.entities.keys()].sort()).toEqual(["Customer", "Reservation", "Room"]);
-    expect([...result.specs.tools.keys()].sort()).toEqual([
-      "cancelReservation",
-      "completeStays",
-      "confirmReservation",
-      "createReservation",
-      "createRoom",
-      "listReservations",
-      "paymentWebhook",
-      "registerCustomer",
-    ]);
+    expect([...result.specs.tools.keys()].sort()).toEqual([...EXAMPLE_TOOLS]);
   });
 
   it("covers every node type between its tools", () => {

@@ -19,7 +19,7 @@ import { GREEN_TOOL, IMAGE, ITEM, RED_TOOL } from "../components/support/small-a
 import {
   construct,
   ensureBuilt,
-  FakeEngine,
+  PlayedEngine,
   getSchema,
   outputValue,
   REPO,
@@ -30,9 +30,10 @@ import {
   UNKNOWN,
   type RunningPlugin,
 } from "./support/engine";
+import { EXAMPLE_TOOLS, exampleToolComponents } from "../support/example-names";
 
 const RESERVATIONS = join(REPO, "examples", "reservations");
-const engine = new FakeEngine("shop", "dev");
+const engine = new PlayedEngine("shop", "dev");
 let monitor: string;
 let plugin: RunningPlugin;
 
@@ -113,18 +114,7 @@ test("FasciaDeployment from plain inputs and a secret-wrapped secrets map: URN, 
   expect(result.state.planHash).toMatch(/^[0-9a-f]{64}$/);
   expect(result.state.serviceUrl).toBe("https://reservations-executor-uc.a.run.app");
   expect(result.state.connectionName).toBe("acme:europe-west1:reservations-db");
-  expect(Object.keys(result.state.riskLevels as object).sort()).toEqual(
-    [
-      "cancelReservation",
-      "completeStays",
-      "confirmReservation",
-      "createReservation",
-      "createRoom",
-      "listReservations",
-      "paymentWebhook",
-      "registerCustomer",
-    ].sort(),
-  );
+  expect(Object.keys(result.state.riskLevels as object).sort()).toEqual([...EXAMPLE_TOOLS]);
   expect((result.state.endpoints as Record<string, string>).createRoom).toMatch(/^POST https:\/\/reservations-executor-uc\.a\.run\.app\//);
   expect(typeof result.state.databasePoolMax).toBe("number");
 
@@ -151,18 +141,7 @@ test("FasciaDeployment from plain inputs and a secret-wrapped secrets map: URN, 
   // An image was given: none is built.
   expect(types.has("fascia:index:FasciaExecutorImage")).toBe(false);
   const tools = children.filter((c) => c.type === "fascia:index:FasciaTool");
-  expect(tools.map((t) => t.name).sort()).toEqual(
-    [
-      "cancel-reservation",
-      "complete-stays",
-      "confirm-reservation",
-      "create-reservation",
-      "create-room",
-      "list-reservations",
-      "payment-webhook",
-      "register-customer",
-    ].map((n) => `reservations-tool-${n}`),
-  );
+  expect(tools.map((t) => t.name).sort()).toEqual(exampleToolComponents("reservations"));
   for (const tool of tools) expect(tool.parent).toBe(urn);
   expect(tools.every((t) => t.urn === `urn:pulumi:dev::shop::fascia:index:FasciaDeployment$fascia:index:FasciaTool::${t.name}`)).toBe(true);
   const records = children.filter((c) => c.type === "pulumi-nodejs:dynamic/fascia:EntitySpecRecord");

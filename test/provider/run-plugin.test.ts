@@ -11,10 +11,10 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as providerrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
-import { ensureBuilt, FakeEngine, getSchema, REPO } from "./support/engine";
+import { ensureBuilt, PlayedEngine, getSchema, printedPort, REPO } from "./support/engine";
 
 const RUN_PLUGIN = join(REPO, "node_modules", "@pulumi", "pulumi", "cmd", "run-plugin");
-const engine = new FakeEngine("shop", "dev");
+const engine = new PlayedEngine("shop", "dev");
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
@@ -31,17 +31,7 @@ afterAll(async () => {
 async function runAsPlugin(program: string): Promise<providerrpc.ResourceProviderClient> {
   const child = spawn(process.execPath, [RUN_PLUGIN, program, engine.address], { cwd: program, stdio: ["ignore", "pipe", "pipe"] });
   children.push(child);
-  let out = "";
-  let err = "";
-  child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const port = out.split("\n").find((line) => /^\d+$/.test(line.trim()));
-      if (port) resolve(Number(port));
-    });
-    child.on("exit", (code) => reject(new Error(`exited ${code} before printing a port:\n${out}\n${err}`)));
-  });
+  const { port } = await printedPort(child);
   return new providerrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
 }
 

@@ -68,7 +68,7 @@ const OUTPUTS: Record<string, (name: string) => Record<string, JavaScriptValue>>
   "gcp:artifactregistry/repository:Repository": (name) => ({ name, location: "europe-west1", project: "acme" }),
 };
 
-export class FakeEngine {
+export class PlayedEngine {
   readonly registered: Registered[] = [];
   readonly outputs = new Map<string, Record<string, JavaScriptValue>>();
   readonly logs: LogEntry[] = [];
@@ -218,28 +218,34 @@ function newestTs(dir: string): number {
   return newest;
 }
 
-export async function startPlugin(engineAddress: string): Promise<RunningPlugin> {
-  const child = spawn(process.execPath, [join(REPO, "bin", "pulumi-resource-fascia"), engineAddress], {
-    cwd: REPO,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+/** The port a plugin prints on stdout, as the engine reads it (the first line that is a number), and what it wrote. */
+export async function printedPort(child: ChildProcess): Promise<{ port: number; stdout: () => string; stderr: () => string }> {
   let out = "";
   let err = "";
   child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk.toString();
-      const line = out.split("\n")[0]!;
-      if (out.includes("\n")) resolve(Number(line.trim()));
+      const line = out.split("\n").find((l) => /^\d+$/.test(l.trim()));
+      if (line) resolve(Number(line));
     });
-    child.on("exit", (code) => reject(new Error(`the plugin exited (${code}) before printing its port:\n${err}`)));
+    child.on("exit", (code) => reject(new Error(`the plugin exited (${code}) before printing its port:\n${out}\n${err}`)));
   });
+  return { port, stdout: () => out, stderr: () => err };
+}
+
+export async function startPlugin(engineAddress: string): Promise<RunningPlugin> {
+  const child = spawn(process.execPath, [join(REPO, "bin", "pulumi-resource-fascia"), engineAddress], {
+    cwd: REPO,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const { port, stdout, stderr } = await printedPort(child);
   const client = new providerrpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
   return {
     process: child,
     client,
-    stderr: () => err,
-    stdout: () => out,
+    stderr,
+    stdout,
     stop: () => {
       client.close();
       child.kill();
@@ -276,7 +282,7 @@ export interface Constructed {
 /** Construct as the engine sends it: project, stack, monitor endpoint, the inputs Struct, their dependencies. */
 export function construct(
   client: providerrpc.ResourceProviderClient,
-  engine: FakeEngine,
+  engine: PlayedEngine,
   monitorAddress: string,
   call: ConstructCall,
 ): Promise<Constructed> {
