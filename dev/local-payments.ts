@@ -1,8 +1,14 @@
 /**
  * A local payments server speaking the subset of Stripe's API the executor uses. `fascia dev`
  * starts it so payment tools work offline, and tests use it as the real HTTP peer: it keeps
- * every charge and refund, honours Idempotency-Key like Stripe (same key → same response), and
- * can be told to fail or stall the next requests.
+ * every charge and refund and behaves like Stripe where the executor's correctness depends on it:
+ * - an Idempotency-Key replays the first response (same key and same request → the same object,
+ *   with `Idempotent-Replayed: true`); the same key with another path or other parameters is a 400
+ *   `idempotency_error`, as Stripe answers;
+ * - refunds never exceed what was charged: a fully refunded charge answers 400
+ *   `charge_already_refunded`, a refund above what is left answers 400 `amount_too_large`;
+ * - every error has Stripe's shape `{ error: { type, code?, message, param? } }`.
+ * It can be told to fail or stall the next requests.
  */
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -37,7 +43,8 @@ export async function startLocalPayments(
 ): Promise<LocalPayments> {
   const apiKey = options.apiKey ?? "sk_local_fascia";
   const records: RecordedPayment[] = [];
-  const byKey = new Map<string, { status: number; body: string }>();
+  /** Idempotency-Key → the first request (method, path, parameters) and the answer it got. */
+  const byKey = new Map<string, { request: string; status: number; body: string }>();
   const failures: number[] = [];
   const stalls: number[] = [];
   let requests = 0;
@@ -58,13 +65,20 @@ export async function startLocalPayments(
             : { type: "api_error", message: "simulated failure" },
       });
     const key = String(req.headers["idempotency-key"] ?? "");
-    const cacheKey = `${req.url}\u0000${key}`;
-    const replay = key ? byKey.get(cacheKey) : undefined;
+    const form = new URLSearchParams(body);
+    const request = `${req.method} ${req.url}\u0000${canonicalParams(form)}`;
+    const replay = key ? byKey.get(key) : undefined;
+    if (replay && replay.request !== request)
+      return send(res, 400, {
+        error: {
+          type: "idempotency_error",
+          message: `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`,
+        },
+      });
     if (replay) {
       res.writeHead(replay.status, { "content-type": "application/json", "idempotent-replayed": "true" });
       return res.end(replay.body);
     }
-    const form = new URLSearchParams(body);
     let status = 200;
     let answer: Record<string, unknown>;
     if (req.method === "POST" && req.url === "/v1/payment_intents") {
@@ -78,7 +92,14 @@ export async function startLocalPayments(
       };
       if (!Number.isInteger(record.amount) || record.amount <= 0) {
         status = 400;
-        answer = { error: { type: "invalid_request_error", message: "amount must be a positive integer" } };
+        answer = {
+          error: {
+            type: "invalid_request_error",
+            code: "parameter_invalid_integer",
+            param: "amount",
+            message: "amount must be a positive integer",
+          },
+        };
       } else {
         records.push(record);
         answer = {
@@ -96,12 +117,30 @@ export async function startLocalPayments(
       const charge = records.find((r) => r.kind === "charge" && r.id === intent);
       if (!charge) {
         status = 404;
-        answer = { error: { type: "invalid_request_error", message: `No such payment_intent: '${intent}'` } };
+        answer = {
+          error: {
+            type: "invalid_request_error",
+            code: "resource_missing",
+            param: "payment_intent",
+            message: `No such payment_intent: '${intent}'`,
+          },
+        };
       } else {
+        const refunded = records.filter((r) => r.kind === "refund" && r.paymentIntent === intent).reduce((sum, r) => sum + r.amount, 0);
+        const left = charge.amount - refunded;
+        const requested = form.has("amount") ? Number(form.get("amount")) : left;
+        const refusal = refundRefusal(intent, charge.amount, left, requested);
+        if (refusal) {
+          status = 400;
+          answer = { error: refusal };
+          const text = JSON.stringify(answer);
+          if (key) byKey.set(key, { request, status, body: text });
+          return send(res, status, answer);
+        }
         const record: RecordedPayment = {
           id: `re_${randomUUID().replace(/-/g, "").slice(0, 24)}`,
           kind: "refund",
-          amount: Number(form.get("amount") ?? charge.amount),
+          amount: requested,
           currency: charge.currency,
           customer: charge.customer,
           paymentIntent: intent,
@@ -122,7 +161,7 @@ export async function startLocalPayments(
       return send(res, 404, { error: { type: "invalid_request_error", message: `Unrecognized request URL (${req.method}: ${req.url})` } });
     }
     const text = JSON.stringify(answer);
-    if (key && status < 500) byKey.set(cacheKey, { status, body: text });
+    if (key && status < 500) byKey.set(key, { request, status, body: text });
     res.writeHead(status, { "content-type": "application/json" });
     res.end(text);
   });
@@ -142,6 +181,35 @@ export async function startLocalPayments(
         server.close(() => resolve());
       }),
   };
+}
+
+/** Stripe's refusal of a refund, or undefined when `requested` may be refunded. */
+function refundRefusal(intent: string, charged: number, left: number, requested: number): Record<string, string> | undefined {
+  if (left <= 0)
+    return { type: "invalid_request_error", code: "charge_already_refunded", message: `Charge ${intent} has already been refunded.` };
+  if (!Number.isInteger(requested) || requested <= 0)
+    return {
+      type: "invalid_request_error",
+      code: "parameter_invalid_integer",
+      param: "amount",
+      message: "amount must be a positive integer",
+    };
+  if (requested > left)
+    return {
+      type: "invalid_request_error",
+      code: "amount_too_large",
+      param: "amount",
+      message: `Refund amount (${requested}) is greater than unrefunded amount on charge (${left} of ${charged}).`,
+    };
+  return undefined;
+}
+
+/** The request's form parameters in a stable order, so a replay compares parameters, not their order. */
+function canonicalParams(form: URLSearchParams): string {
+  return [...form.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join("&");
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
