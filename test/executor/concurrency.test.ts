@@ -117,7 +117,7 @@ function percentile(values: number[], p: number): number {
     const customers = await Promise.all(["Bea", "Cy", "Di", "Ed", "Flo"].map((n) => h.seedCustomer(n)));
     const tokens = await Promise.all(customers.map((c) => h.token(c, ["customer"])));
     const room = await h.seedRoom("302", { capacity: 4, nightlyRate: "90.00" });
-    // Distinct start dates (so the unique [room, startDate] rule never fires), stays of 2–9
+    // Distinct start dates (so two bookings never start the same day), stays of 2–9
     // nights: each stay overlaps up to 16 others.
     const day = (n: number) => new Date(Date.UTC(2027, 0, 1) + n * 86_400_000).toISOString().slice(0, 10);
     const stays = Array.from({ length: 200 }, (_, i) => ({ startDate: day(i), endDate: day(i + 2 + ((i * 5) % 8)) }));

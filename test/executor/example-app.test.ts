@@ -91,6 +91,39 @@ describeEachDriver("the example app through the executor", (driver) => {
     expect(none.json()).toEqual({ reservations: [] });
   });
 
+  it("?status= keeps the caller's reservations in that state; an unknown state is refused at its path", async () => {
+    const list = async (query: string) => h.server.inject({ method: "GET", url: `/reservations${query}`, headers: await auth() });
+    const all = (await list("")).json<{ reservations: { id: string; status: string }[] }>().reservations;
+    expect(new Set(all.map((r) => r.status))).toEqual(new Set(["cancelled", "pending"]));
+    for (const status of ["pending", "cancelled", "confirmed"]) {
+      const listed = await list(`?status=${status}`);
+      expect(listed.statusCode).toBe(200);
+      const ids = listed.json<{ reservations: { id: string; status: string }[] }>().reservations;
+      expect(ids).toEqual(all.filter((r) => r.status === status));
+    }
+    const unknown = await list("?status=lost");
+    expect(unknown.statusCode).toBe(400);
+    expect(JSON.stringify(unknown.json())).toContain("status");
+  });
+
+  it("a cancelled booking frees its room and dates: booking the same room and start date again is 200", async () => {
+    const book = async (key: string) =>
+      h.server.inject({
+        method: "POST",
+        url: "/reservations",
+        headers: { ...(await auth()), "idempotency-key": key },
+        payload: { roomId: room, startDate: "2026-04-01", endDate: "2026-04-03", guests: 1 },
+      });
+    // The first test cancelled its booking of 2026-04-01 → 04-04 in this room.
+    const again = await book("rebook-1");
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ status: "pending", totalPrice: "199.00" });
+    // A live booking still holds the room: the same dates again is a conflict.
+    const twice = await book("rebook-2");
+    expect(twice.statusCode).toBe(409);
+    await h.server.inject({ method: "POST", url: `/reservations/${again.json<{ id: string }>().id}/cancel`, headers: await auth() });
+  });
+
   it("a signed webhook cancels the reservation of a failed payment; a redelivery replays; a bad signature is 401", async () => {
     const created = await h.server.inject({
       method: "POST",

@@ -203,21 +203,26 @@ describeEachDriver("the database keeps the rules", (driver) => {
     });
   });
 
-  it("rejects duplicates of a unique field and of a composite unique", async () => {
+  it("rejects duplicates of a unique field", async () => {
     await rejects(db(), "INSERT INTO room (number, capacity, nightly_rate) VALUES ('101', 1, 1)", [], {
       code: "23505",
       constraint: "room__number__key",
     });
-    await reservation({ start: "2030-08-01", end: "2030-08-02" });
+  });
+
+  it("a cancelled reservation frees its room and start date: no unique [room, startDate] outlives the status", async () => {
+    const first = await reservation({ start: "2030-08-01", end: "2030-08-02" });
+    // A live booking of the same room and start date is refused by noOverlap, not by a unique index.
     await rejects(
       db(),
       "INSERT INTO reservation (start_date, end_date, guests, total_price, email, customer_id, room_id, status) VALUES ('2030-08-01', '2030-08-02', 1, 1, 'a@b.co', $1, $2, 'pending')",
       [customer, room],
-      {
-        code: "23505",
-        constraint: "reservation__room_id__start_date__key",
-      },
+      { code: "23P01", constraint: "reservation__no_double_booking__excl" },
     );
+    await db().query("UPDATE reservation SET status = 'cancelled' WHERE id = $1", [first.id]);
+    await reservation({ start: "2030-08-01", end: "2030-08-02" });
+    const catalog = await readCatalog(db());
+    expect(Object.keys(catalog.tables.reservation!.constraints).filter((c) => c.endsWith("__key"))).toEqual([]);
   });
 
   it.each(
