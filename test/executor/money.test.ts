@@ -87,6 +87,26 @@ describeEachDriver("money through the example app", (driver) => {
     expect(of("createReservation").filter((r) => r.replayOf !== undefined)).toHaveLength(PRICES.length);
   });
 
+  it("refuses a nightly rate of 0 or below at its field path; one cent is a rate", async () => {
+    for (const [i, nightlyRate] of ["0", "0.00", "-1.50", 0].entries()) {
+      const refused = await h.server.inject({
+        method: "POST",
+        url: "/rooms",
+        headers: await as(["staff"]),
+        payload: { number: `Z${i}`, capacity: 2, nightlyRate },
+      });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json<{ error: { details: { path: string }[] } }>().error.details.map((d) => d.path)).toEqual(["body.nightlyRate"]);
+    }
+    const cent = await h.server.inject({
+      method: "POST",
+      url: "/rooms",
+      headers: await as(["staff"]),
+      payload: { number: "Z-cent", capacity: 2, nightlyRate: "0.01" },
+    });
+    expect(cent.statusCode).toBe(200);
+  });
+
   it("prices a longer stay exactly: three nights at 0.29 are 0.87, charged as 87 cents", async () => {
     const room = await h.server.inject({
       method: "POST",

@@ -210,6 +210,20 @@ describeEachDriver("the database keeps the rules", (driver) => {
     });
   });
 
+  it.each([
+    ["0", "0.00"],
+    ["-5", "-5.00"],
+  ])("rejects a room whose nightly rate is %s (min 0.01), accepts 0.01", async (rate) => {
+    await rejects(db(), "INSERT INTO room (number, capacity, nightly_rate) VALUES ('free', 1, $1)", [rate], {
+      code: "23514",
+      constraint: "room__nightly_rate__min",
+    });
+  });
+
+  it("accepts a room whose nightly rate is one cent", async () => {
+    await db().query("INSERT INTO room (number, capacity, nightly_rate) VALUES ('cent', 1, '0.01')");
+  });
+
   it("a cancelled reservation frees its room and start date: no unique [room, startDate] outlives the status", async () => {
     const first = await reservation({ start: "2030-08-01", end: "2030-08-02" });
     // A live booking of the same room and start date is refused by noOverlap, not by a unique index.
