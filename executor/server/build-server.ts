@@ -22,7 +22,7 @@ import { createLogger, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
 import { connectionProvider, noConnection } from "../store/connection";
-import { DEFAULTS } from "./config";
+import { DEFAULTS, type HttpTimeouts } from "./config";
 import { checkReadiness } from "./readiness";
 import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
 
@@ -49,6 +49,8 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
   /** Per-caller token bucket; false disables it. Default 50/s, burst 200. */
   rateLimit?: RateLimitSettings | false;
+  /** How long a client may take to send its request, or stay idle (config.ts, HttpTimeouts). */
+  timeouts?: Partial<HttpTimeouts>;
   webhookWindowSeconds?: number;
   logger?: Logger;
   projectId?: string;
@@ -69,7 +71,8 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   const wiring = wireExecutor(options);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   const respond = responder(wiring, options.projectId);
-  const server = createHttpServer(wiring, respond, bodyLimit);
+  const timeouts = serverTimeouts(wiring.app, options.timeouts);
+  const server = createHttpServer(wiring, respond, bodyLimit, timeouts);
   registerRoutes(server, wiring, respond, options.serveMetrics ?? true);
   registerErrorHandlers(server, wiring, respond, bodyLimit);
   return server;
@@ -152,10 +155,35 @@ function responder({ logger, metrics }: Wiring, projectId: string | undefined): 
   };
 }
 
+/** A running tool sends nothing on its socket: the idle bound outlasts the longest tool deadline by this. */
+const IDLE_MARGIN_MS = 10_000;
+
+/** The timeouts with their defaults; headers never wait longer than the whole request, idle never less than a tool may run. */
+function serverTimeouts(app: RuntimeApp, given: Partial<HttpTimeouts> = {}): HttpTimeouts {
+  const t = { ...DEFAULTS.httpTimeouts, ...given };
+  const longestTool = Math.max(0, ...[...app.tools.values()].map((tool) => tool.plan.deadline.ms));
+  return {
+    requestMs: t.requestMs,
+    headersMs: Math.min(t.headersMs, t.requestMs),
+    keepAliveMs: t.keepAliveMs,
+    idleMs: Math.max(t.idleMs, longestTool + IDLE_MARGIN_MS),
+  };
+}
+
 /** The fastify instance, carrying the executor and metrics, with bodies kept as text. */
-function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyLimit: number): ExecutorServer {
+function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyLimit: number, timeouts: HttpTimeouts): ExecutorServer {
   const server = Fastify({
     logger: false,
+    // Slow or stalled clients do not hold sockets: Node checks the request and headers bounds
+    // every checking interval (30 s by default, too coarse for a 10 s bound, so a fraction of it).
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionTimeout: timeouts.idleMs,
+    http: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(timeouts.headersMs / 4))),
+    },
     // Inputs are validated with zod and routes carry no JSON schema: fastify's ajv and
     // fast-json-stringify compilers are never needed, so they are not loaded (a cold start's
     // worth of compiling; the bundle leaves them out, build/executor-stubs.ts).

@@ -66,6 +66,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       bodyLimitBytes: config.bodyLimitBytes,
       serveMetrics: config.metricsPort === undefined,
       rateLimit: config.rateLimit,
+      timeouts: config.httpTimeouts,
       ...(config.projectId ? { projectId: config.projectId } : {}),
     });
   } catch (error) {
