@@ -4,6 +4,8 @@
  * POST /_fascia/scheduled/<tool> (routes.ts)), plus GET /healthz, /readyz and /metrics. Every error leaves as the
  * structured body with the invocation id in `x-fascia-invocation-id` and in the log line.
  */
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { Database } from "../../database/types";
@@ -171,7 +173,7 @@ function serverTimeouts(app: RuntimeApp, given: Partial<HttpTimeouts> = {}): Htt
 }
 
 /** The fastify instance, carrying the executor and metrics, with bodies kept as text. */
-function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyLimit: number, timeouts: HttpTimeouts): ExecutorServer {
+function createHttpServer(wiring: Wiring, respond: Respond, bodyLimit: number, timeouts: HttpTimeouts): ExecutorServer {
   const server = Fastify({
     logger: false,
     // Slow or stalled clients do not hold sockets: Node checks the request and headers bounds
@@ -190,18 +192,72 @@ function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyL
     schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
     bodyLimit,
     return503OnClosing: true,
-    // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
-    frameworkErrors: (_error, request, reply) => {
-      const error = ToolError.of("INVALID_INPUT", "the URL is not valid", [{ path: "path", message: "has a malformed percent-encoding" }]);
-      return refuseBeforeAnyTool(respond, request, reply, error);
+    maxParamLength: MAX_PARAM_LENGTH,
+    // A URL the router cannot decode (bad percent-encoding) or take apart (a path parameter over
+    // MAX_PARAM_LENGTH) gets the structured body too, saying which.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        (error as { code?: string }).code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? `has a segment longer than ${MAX_PARAM_LENGTH} characters`
+          : "has a malformed percent-encoding";
+      return refuseBeforeAnyTool(
+        respond,
+        request,
+        reply,
+        ToolError.of("INVALID_INPUT", "the URL is not valid", [{ path: "path", message: problem }]),
+      );
     },
+    clientErrorHandler: refuseBeforeAnyRequest(wiring),
   }) as unknown as ExecutorServer;
-  Object.assign(server, { executor, metrics });
+  Object.assign(server, { executor: wiring.executor, metrics: wiring.metrics });
   // Bodies are kept as text: webhooks sign the exact bytes, and a malformed body is a step-2
   // error (after authentication), not a parser failure.
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   return server;
+}
+
+/** Fastify's default: a path parameter longer than this is not routed (a true 400 rather than a 404). */
+const MAX_PARAM_LENGTH = 100;
+
+/** Node's own refusals of what never became a request, by Node's error code; anything else the parser refuses is a 400. */
+function nodeRefusal(error: Error & { code?: string; reason?: string }): ToolError {
+  switch (error.code) {
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return ToolError.of("REQUEST_TIMEOUT");
+    case "HPE_HEADER_OVERFLOW":
+      return ToolError.of("HEADERS_TOO_LARGE");
+    default:
+      return ToolError.of("INVALID_INPUT", "the request is not valid HTTP", [{ path: "request", message: error.reason ?? error.message }]);
+  }
+}
+
+/**
+ * What Node refuses before fastify sees a request (a stalled request, headers too large, bytes
+ * that are not HTTP): the structured body under a fresh invocation id, logged and counted, then
+ * the connection is closed. Not audited: no tool and no caller is known.
+ */
+function refuseBeforeAnyRequest({ logger, metrics }: Wiring): (error: Error & { code?: string; reason?: string }, socket: Duplex) => void {
+  return (error, socket) => {
+    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    const refusal = nodeRefusal(error);
+    const invocationId = newInvocationId();
+    metrics.observe("(none)", refusal.status, 0);
+    logger.warn(
+      { invocationId, tool: "", status: refusal.status, code: refusal.code, reason: error.code },
+      "request refused before routing",
+    );
+    // A response already under way on this connection cannot be followed by another: only close it.
+    const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (socket.writable && !answering) {
+      const body = JSON.stringify(refusal.toBody());
+      socket.write(
+        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ""}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n${INVOCATION_HEADER}: ${invocationId}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(error);
+  };
 }
 
 /** Fastify's compiler factories, for a server whose routes declare no schema: asked for one, they say so. */

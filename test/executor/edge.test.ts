@@ -1,6 +1,8 @@
 /**
  * The HTTP edge (issue 12, section 4) on a real socket on 127.0.0.1: slow or stalled clients are
- * cut off by the request, headers and keep-alive timeouts.
+ * cut off by the request, headers and keep-alive timeouts; what Node refuses before routing
+ * (408, 431, bytes that are not HTTP) answers the contract's error body with an invocation id;
+ * error details are capped.
  */
 import { connect, type Socket } from "node:net";
 import { loadExecutorConfig } from "../../executor/server/config";
@@ -37,6 +39,16 @@ function exchange(address: string, chunks: string[]): Promise<Exchange> {
   });
 }
 
+/** A raw HTTP/1.1 answer taken apart: status, headers (lower-case names) and the JSON body. */
+function answerOf(raw: string): { status: number; headers: Record<string, string>; body: unknown } {
+  const [head = "", body = ""] = raw.split("\r\n\r\n");
+  const [statusLine = "", ...lines] = head.split("\r\n");
+  const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+  return { status: Number(statusLine.split(" ")[1]), headers, body: JSON.parse(body) as unknown };
+}
+
+const INVOCATION_ID = /^[0-9a-f-]{36}$/;
+
 describe("the HTTP server's timeouts", () => {
   let h: Harness;
   let address: string;
@@ -51,13 +63,16 @@ describe("the HTTP server's timeouts", () => {
     const result = await exchange(address, [head, "{"]);
     expect(result.closedAfterMs).not.toBeNull();
     expect(result.closedAfterMs).toBeGreaterThanOrEqual(TIMEOUTS.headersMs - 50);
-    expect(result.received).toMatch(/^HTTP\/1\.1 408 /);
+    const answer = answerOf(result.received);
+    expect(answer.status).toBe(408);
+    expect(answer.body).toEqual({ error: { code: "REQUEST_TIMEOUT", message: "the request did not arrive in time", details: [] } });
+    expect(answer.headers["x-fascia-invocation-id"]).toMatch(INVOCATION_ID);
   });
 
   it("closes a socket that never finishes its headers", async () => {
     const result = await exchange(address, ["GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "]);
     expect(result.closedAfterMs).not.toBeNull();
-    expect(result.received).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answerOf(result.received)).toMatchObject({ status: 408, body: { error: { code: "REQUEST_TIMEOUT" } } });
   });
 
   it("closes a kept-alive connection left idle after its answer", async () => {
@@ -83,5 +98,83 @@ describe("the HTTP server's timeouts", () => {
     expect(() => loadExecutorConfig({ ...base, FASCIA_HTTP_IDLE_TIMEOUT_MS: "0" })).toThrow(
       "FASCIA_HTTP_IDLE_TIMEOUT_MS must be an integer ≥ 1",
     );
+  });
+});
+
+describe("refusals before routing, in the contract's error body", () => {
+  let h: Harness;
+  let address: string;
+  beforeAll(async () => {
+    h = await startHarness("pglite");
+    address = await h.server.listen({ port: 0, host: "127.0.0.1" });
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  it("headers over Node's limit are 431 HEADERS_TOO_LARGE", async () => {
+    const result = await exchange(address, [`GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`]);
+    const answer = answerOf(result.received);
+    expect(answer.status).toBe(431);
+    expect(answer.body).toEqual({ error: { code: "HEADERS_TOO_LARGE", message: "the request's headers are too large", details: [] } });
+    expect(answer.headers["x-fascia-invocation-id"]).toMatch(INVOCATION_ID);
+    expect(result.closedAfterMs).not.toBeNull();
+  });
+
+  it("bytes that are not HTTP are 400 INVALID_INPUT at `request`", async () => {
+    const result = await exchange(address, ["GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nBad Header: x\r\n\r\n"]);
+    const answer = answerOf(result.received);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      error: {
+        code: "INVALID_INPUT",
+        message: "the request is not valid HTTP",
+        details: [{ path: "request", message: expect.any(String) }],
+      },
+    });
+    expect(answer.headers["x-fascia-invocation-id"]).toMatch(INVOCATION_ID);
+  });
+
+  it("a path parameter over 100 characters is 400 saying so, not a missing route", async () => {
+    const response = await h.server.inject({ method: "POST", url: `/reservations/${"r".repeat(150)}/cancel` });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      error: {
+        code: "INVALID_INPUT",
+        message: "the URL is not valid",
+        details: [{ path: "path", message: "has a segment longer than 100 characters" }],
+      },
+    });
+    expect(response.headers["x-fascia-invocation-id"]).toMatch(INVOCATION_ID);
+  });
+
+  it("60,000 unknown body keys answer 50 details and a count of the rest, in a few kilobytes", async () => {
+    const token = await h.token(await h.seedCustomer(), ["customer"]);
+    const body = Object.fromEntries(Array.from({ length: 60_000 }, (_, i) => [`k${i}`, 1]));
+    const response = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify(body),
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.body.length).toBeLessThan(10_000);
+    const details = response.json<{ error: { details: { path?: string; message: string; omitted?: number }[] } }>().error.details;
+    expect(details).toHaveLength(51);
+    expect(details).toContainEqual({ path: "body.k0", message: "is not an input field of this tool" });
+    expect(details[50]!.omitted).toBeGreaterThanOrEqual(60_000 - 50);
+    expect(details[50]!.message).toBe(`and ${details[50]!.omitted} more problems not listed`);
+  });
+
+  it("a detail's path echoing a very long key is cut", async () => {
+    const token = await h.token(await h.seedCustomer(), ["customer"]);
+    const response = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: JSON.stringify({ ["x".repeat(100_000)]: 1 }),
+    });
+    expect(response.statusCode).toBe(400);
+    const paths = response.json<{ error: { details: { path?: string }[] } }>().error.details.map((d) => d.path ?? "");
+    expect(Math.max(...paths.map((p) => p.length))).toBeLessThanOrEqual(201);
+    expect(paths).toContain(`body.${"x".repeat(195)}…`);
   });
 });
