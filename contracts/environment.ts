@@ -20,6 +20,7 @@ export const ENV = {
   authRolesClaim: "FASCIA_AUTH_ROLES_CLAIM",
   authTokenCacheSize: "FASCIA_AUTH_TOKEN_CACHE_SIZE",
   authTokenCacheSeconds: "FASCIA_AUTH_TOKEN_CACHE_SECONDS",
+  authMaxTokenLifetimeSeconds: "FASCIA_AUTH_MAX_TOKEN_LIFETIME_SECONDS",
   rateLimitPerSecond: "FASCIA_RATE_LIMIT_PER_SECOND",
   rateLimitBurst: "FASCIA_RATE_LIMIT_BURST",
   schedulerServiceAccount: "FASCIA_SCHEDULER_SERVICE_ACCOUNT",

@@ -4,6 +4,7 @@
  * Every missing required variable is reported at once, by name.
  */
 import { DEFAULT_TOKEN_CACHE } from "../auth/verified-tokens";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "../auth/jwt-authenticator";
 import { ENV } from "../../contracts/environment";
 
 export interface ExecutorConfig {
@@ -18,6 +19,8 @@ export interface ExecutorConfig {
     jwksUrl: string;
     rolesClaim: string;
     tokenCache: { maxEntries: number; maxAgeSeconds: number };
+    /** Longest `exp − iat` a bearer token may have; a token without `exp` is refused. */
+    maxTokenLifetimeSeconds: number;
   };
   scheduler?: { serviceAccountEmail: string };
   paymentsBaseUrl: string;
@@ -62,6 +65,7 @@ export const DEFAULTS = {
   paymentsBaseUrl: "https://api.stripe.com",
   rolesClaim: "roles",
   tokenCache: DEFAULT_TOKEN_CACHE,
+  maxTokenLifetimeSeconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   port: 8080,
   poolMax: 10,
   bodyLimitBytes: 1024 * 1024,
@@ -97,6 +101,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
           maxEntries: integer(ENV.authTokenCacheSize, DEFAULTS.tokenCache.maxEntries),
           maxAgeSeconds: integer(ENV.authTokenCacheSeconds, DEFAULTS.tokenCache.maxAgeSeconds, 1),
         },
+        maxTokenLifetimeSeconds: integer(ENV.authMaxTokenLifetimeSeconds, DEFAULTS.maxTokenLifetimeSeconds, 1),
       }
     : undefined;
   const databaseUrl = databaseUrlOf(env, problems);

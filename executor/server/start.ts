@@ -54,6 +54,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
             keys: { jwksUrl: config.auth.jwksUrl },
             rolesClaim: config.auth.rolesClaim,
             tokenCache: config.auth.tokenCache,
+            maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
           }
         : { authenticate: refuseBearerTokens },
       ...(config.scheduler ? { scheduler: config.scheduler } : {}),
