@@ -177,4 +177,25 @@ describe("refusals before routing, in the contract's error body", () => {
     expect(Math.max(...paths.map((p) => p.length))).toBeLessThanOrEqual(201);
     expect(paths).toContain(`body.${"x".repeat(195)}…`);
   });
+
+  it("a NUL in a field is 400 at its path before anything is written; a query parameter of a body tool is refused", async () => {
+    const token = await h.token("staff-1", ["staff"]);
+    const before = await h.count("customer");
+    const post = (url: string, name: string) =>
+      h.server.inject({
+        method: "POST",
+        url,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        payload: JSON.stringify({ name, email: "ada@example.com" }),
+      });
+    const nul = await post("/customers", "Ada\u0000");
+    expect(nul.statusCode).toBe(400);
+    expect(nul.json().error.details).toEqual([{ path: "body.name", message: "contains a NUL character (U+0000), which cannot be stored" }]);
+    const query = await post("/customers?admin=1", "Ada");
+    expect(query.statusCode).toBe(400);
+    expect(query.json().error.details).toEqual([
+      { path: "query.admin", message: "is not an input field of this tool (it reads its input from the body)" },
+    ]);
+    expect(await h.count("customer")).toBe(before);
+  });
 });
