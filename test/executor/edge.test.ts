@@ -81,6 +81,15 @@ describe("the HTTP server's timeouts", () => {
     expect(result.closedAfterMs).not.toBeNull();
   });
 
+  it("never close a socket while the longest tool may still run on it", () => {
+    const longest = Math.max(...[...h.server.executor.app.tools.values()].map((t) => t.plan.deadline.ms));
+    expect(longest).toBeGreaterThan(TIMEOUTS.idleMs);
+    expect(h.server.server.timeout).toBe(longest + 10_000);
+    expect(h.server.server.requestTimeout).toBe(TIMEOUTS.requestMs);
+    expect(h.server.server.headersTimeout).toBe(TIMEOUTS.headersMs);
+    expect(h.server.server.keepAliveTimeout).toBe(TIMEOUTS.keepAliveMs);
+  });
+
   it("are read from the environment, headers never longer than the whole request", () => {
     const base = { FASCIA_DB_URL: "pglite:memory" };
     expect(loadExecutorConfig(base).httpTimeouts).toEqual({ requestMs: 30_000, headersMs: 10_000, keepAliveMs: 65_000, idleMs: 60_000 });
