@@ -15,6 +15,11 @@ export interface JwtSettings {
   keys: { jwksUrl: string } | { publicKey: KeyObject | CryptoKey };
   /** Claim holding the caller's roles: a list of strings, or one space-separated string. Default `roles`. */
   rolesClaim?: string;
+  /**
+   * Longest lifetime a token may claim, in seconds: `exp − iat`, or `exp − now` without `iat`.
+   * A token without `exp` never expires and is refused. Default 24 h (DEFAULT_MAX_TOKEN_LIFETIME_SECONDS).
+   */
+  maxLifetimeSeconds?: number;
   /** Accepted clock difference, in seconds. Default 30. */
   clockToleranceSeconds?: number;
   /** Verified tokens remembered (verified-tokens.ts); `maxEntries: 0` verifies every request. */
@@ -23,6 +28,9 @@ export interface JwtSettings {
   verify?: typeof jwtVerify;
   nowSeconds?: () => number;
 }
+
+/** A bearer token valid for longer than a day is a credential nobody will rotate: refused unless configured. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 
 export type Authenticate = (authorization: string | undefined) => Promise<Caller>;
 
@@ -66,10 +74,20 @@ export function createJwtAuthenticator(settings: JwtSettings): Authenticate {
       throw unauthenticated(reason(error));
     }
     if (typeof payload.sub !== "string" || payload.sub === "") throw unauthenticated("the token has no subject (sub)");
+    checkLifetime(payload, settings.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, now?.() ?? Math.floor(Date.now() / 1000));
     const caller: Caller = { id: payload.sub, roles: rolesOf(payload[rolesClaim]), claims: payload as Record<string, unknown> };
     verified.remember(token, caller, payload.exp);
     return caller;
   };
+}
+
+/** A token must expire, and not later than `maxSeconds` after it was issued (or, without `iat`, after now). */
+function checkLifetime(payload: JWTPayload, maxSeconds: number, nowSeconds: number): void {
+  if (typeof payload.exp !== "number") throw unauthenticated("the token has no expiry (exp); tokens that never expire are not accepted");
+  const from = typeof payload.iat === "number" ? { at: payload.iat, name: "exp − iat" } : { at: nowSeconds, name: "exp − now" };
+  const lifetime = payload.exp - from.at;
+  if (lifetime > maxSeconds)
+    throw unauthenticated(`the token is valid for too long (${from.name} = ${lifetime} s; at most ${maxSeconds} s is accepted)`);
 }
 
 export function bearerToken(authorization: string | undefined): string {

@@ -26,6 +26,8 @@ export const EXECUTOR_ERRORS = {
   INVALID_TRANSITION: { status: 422, step: 7, message: "the status change is not an allowed transition" },
   INVALID_REFERENCE: { status: 422, step: 7, message: "the write refers to a row that does not exist or is still referenced" },
   ROUTE_NOT_FOUND: { status: 404, step: 0, message: "no tool serves this route" },
+  REQUEST_TIMEOUT: { status: 408, step: 0, message: "the request did not arrive in time" },
+  HEADERS_TOO_LARGE: { status: 431, step: 0, message: "the request's headers are too large" },
   UNAVAILABLE: { status: 503, step: 0, message: "the service cannot serve requests right now" },
   INTERNAL: { status: 500, step: 0, message: "an unexpected error; the invocation was rolled back" },
 } as const;
@@ -37,6 +39,27 @@ export interface ErrorDetail {
   path?: string;
   message: string;
   [extra: string]: unknown;
+}
+
+/** At most this many details leave with an error; the rest are counted in one more (capDetails). */
+export const MAX_ERROR_DETAILS = 50;
+/** A path or message in a detail longer than this is cut (a path can echo a client's key of any length). */
+export const MAX_DETAIL_TEXT = 200;
+
+/**
+ * The one place an error's details are bounded: a body with 60,000 unknown keys must not answer
+ * with 60,000 details. The first MAX_ERROR_DETAILS stay, then one detail counts the rest
+ * (`omitted`); long paths and messages are cut with "…".
+ */
+export function capDetails(details: readonly ErrorDetail[]): ErrorDetail[] {
+  const cut = (text: string) => (text.length > MAX_DETAIL_TEXT ? `${text.slice(0, MAX_DETAIL_TEXT)}…` : text);
+  const kept = details.slice(0, MAX_ERROR_DETAILS).map((d) => ({
+    ...d,
+    ...(typeof d.path === "string" ? { path: cut(d.path) } : {}),
+    message: cut(d.message),
+  }));
+  const omitted = details.length - kept.length;
+  return omitted > 0 ? [...kept, { message: `and ${omitted} more problems not listed`, omitted }] : kept;
 }
 
 /** An error a spec declares for its `assert` or `policyCheck` node: its own code and status. */
@@ -53,13 +76,16 @@ export interface DeclaredError {
  * does not compile) or `declared` (the spec's own code, checked by the loader).
  */
 export class ToolError extends Error {
+  readonly details: ErrorDetail[];
+
   protected constructor(
     readonly code: string,
     readonly status: number,
     message: string,
-    readonly details: ErrorDetail[] = [],
+    details: readonly ErrorDetail[] = [],
   ) {
     super(message);
+    this.details = capDetails(details);
     this.name = "ToolError";
   }
 

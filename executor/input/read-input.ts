@@ -43,16 +43,55 @@ export function createInputReader(fields: Record<string, InputFieldSpec> = {}): 
           if (Array.isArray(text)) problems.push({ path: `query.${name}`, message: "given more than once" });
           else if (text !== undefined) put(name, coerceText(fields[name], text), "query");
         }
-      } else if (raw.body !== undefined && raw.body !== null && raw.body !== "") {
-        if (typeof raw.body !== "object" || Array.isArray(raw.body)) problems.push({ path: "body", message: "must be a JSON object" });
-        else for (const [name, v] of Object.entries(raw.body)) put(name, v, "body");
+      } else {
+        // The input comes from the body: a query parameter is no input field, refused like an unknown body field.
+        for (const name of Object.keys(raw.query)) problems.push({ path: `query.${name}`, message: UNKNOWN_QUERY_PARAMETER });
+        if (raw.body !== undefined && raw.body !== null && raw.body !== "") {
+          if (typeof raw.body !== "object" || Array.isArray(raw.body)) problems.push({ path: "body", message: "must be a JSON object" });
+          else for (const [name, v] of Object.entries(raw.body)) put(name, v, "body");
+        }
       }
+      for (const name of Object.keys(fields))
+        if (origin.has(name)) problems.push(...unstorableText(value[name], `${origin.get(name)}.${name}`));
       const parsed = validator.safeParse(value);
       if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => describe(issue, origin, value)));
       if (problems.length > 0) throw ToolError.of("INVALID_INPUT", undefined, problems);
       return parsed.data as Record<string, unknown>;
     },
   };
+}
+
+/** A high surrogate not followed by a low one, or a low one not preceded by a high one (code units: no `u` flag). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+const UNKNOWN_QUERY_PARAMETER = "is not an input field of this tool (it reads its input from the body)";
+
+/**
+ * Text the database would change or refuse, anywhere in a field's value (keys of a json value
+ * included): NUL, which PostgreSQL text cannot hold, and lone surrogates, which become U+FFFD.
+ * Refused at its path rather than stored altered. Walked without recursion: a body may nest deeply.
+ */
+function unstorableText(value: unknown, path: string): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const check = (text: string, at: string) => {
+    if (text.includes("\u0000")) problems.push({ path: at, message: "contains a NUL character (U+0000), which cannot be stored" });
+    if (LONE_SURROGATE.test(text))
+      problems.push({ path: at, message: "contains a lone surrogate (not valid Unicode), which would be stored altered" });
+  };
+  const pending: [unknown, string][] = [[value, path]];
+  while (pending.length > 0) {
+    const [v, at] = pending.pop()!;
+    if (typeof v === "string") check(v, at);
+    else if (Array.isArray(v)) v.forEach((item, i) => pending.push([item, `${at}.${i}`]));
+    else if (v !== null && typeof v === "object")
+      for (const [key, item] of Object.entries(v)) {
+        // The path names the key without the characters it is refused for.
+        const keyPath = `${at}.${key.replaceAll("\u0000", "\\u0000").replace(new RegExp(LONE_SURROGATE.source, "g"), "\uFFFD")}`;
+        check(key, keyPath);
+        pending.push([item, keyPath]);
+      }
+  }
+  return problems;
 }
 
 function describe(issue: z.core.$ZodIssue, origin: Map<string, InputSource>, given: Record<string, unknown>): ErrorDetail[] {

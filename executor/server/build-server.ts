@@ -4,6 +4,8 @@
  * POST /_fascia/scheduled/<tool> (routes.ts)), plus GET /healthz, /readyz and /metrics. Every error leaves as the
  * structured body with the invocation id in `x-fascia-invocation-id` and in the log line.
  */
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { Database } from "../../database/types";
@@ -22,7 +24,7 @@ import { createLogger, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
 import { connectionProvider, noConnection } from "../store/connection";
-import { DEFAULTS } from "./config";
+import { DEFAULTS, type HttpTimeouts } from "./config";
 import { checkReadiness } from "./readiness";
 import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
 
@@ -49,6 +51,8 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
   /** Per-caller token bucket; false disables it. Default 50/s, burst 200. */
   rateLimit?: RateLimitSettings | false;
+  /** How long a client may take to send its request, or stay idle (config.ts, HttpTimeouts). */
+  timeouts?: Partial<HttpTimeouts>;
   webhookWindowSeconds?: number;
   logger?: Logger;
   projectId?: string;
@@ -69,7 +73,8 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   const wiring = wireExecutor(options);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   const respond = responder(wiring, options.projectId);
-  const server = createHttpServer(wiring, respond, bodyLimit);
+  const timeouts = serverTimeouts(wiring.app, options.timeouts);
+  const server = createHttpServer(wiring, respond, bodyLimit, timeouts);
   registerRoutes(server, wiring, respond, options.serveMetrics ?? true);
   registerErrorHandlers(server, wiring, respond, bodyLimit);
   return server;
@@ -152,28 +157,107 @@ function responder({ logger, metrics }: Wiring, projectId: string | undefined): 
   };
 }
 
+/** A running tool sends nothing on its socket: the idle bound outlasts the longest tool deadline by this. */
+const IDLE_MARGIN_MS = 10_000;
+
+/** The timeouts with their defaults; headers never wait longer than the whole request, idle never less than a tool may run. */
+function serverTimeouts(app: RuntimeApp, given: Partial<HttpTimeouts> = {}): HttpTimeouts {
+  const t = { ...DEFAULTS.httpTimeouts, ...given };
+  const longestTool = Math.max(0, ...[...app.tools.values()].map((tool) => tool.plan.deadline.ms));
+  return {
+    requestMs: t.requestMs,
+    headersMs: Math.min(t.headersMs, t.requestMs),
+    keepAliveMs: t.keepAliveMs,
+    idleMs: Math.max(t.idleMs, longestTool + IDLE_MARGIN_MS),
+  };
+}
+
 /** The fastify instance, carrying the executor and metrics, with bodies kept as text. */
-function createHttpServer({ executor, metrics }: Wiring, respond: Respond, bodyLimit: number): ExecutorServer {
+function createHttpServer(wiring: Wiring, respond: Respond, bodyLimit: number, timeouts: HttpTimeouts): ExecutorServer {
   const server = Fastify({
     logger: false,
+    // Slow or stalled clients do not hold sockets: Node checks the request and headers bounds
+    // every checking interval (30 s by default, too coarse for a 10 s bound, so a fraction of it).
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    connectionTimeout: timeouts.idleMs,
+    http: {
+      requestTimeout: timeouts.requestMs,
+      headersTimeout: timeouts.headersMs,
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(timeouts.headersMs / 4))),
+    },
     // Inputs are validated with zod and routes carry no JSON schema: fastify's ajv and
     // fast-json-stringify compilers are never needed, so they are not loaded (a cold start's
     // worth of compiling; the bundle leaves them out, build/executor-stubs.ts).
     schemaController: { compilersFactory: { buildValidator: noSchemaCompiler, buildSerializer: noSchemaCompiler } },
     bodyLimit,
     return503OnClosing: true,
-    // A URL the router cannot decode (bad percent-encoding) gets the structured body too.
-    frameworkErrors: (_error, request, reply) => {
-      const error = ToolError.of("INVALID_INPUT", "the URL is not valid", [{ path: "path", message: "has a malformed percent-encoding" }]);
-      return refuseBeforeAnyTool(respond, request, reply, error);
+    maxParamLength: MAX_PARAM_LENGTH,
+    // A URL the router cannot decode (bad percent-encoding) or take apart (a path parameter over
+    // MAX_PARAM_LENGTH) gets the structured body too, saying which.
+    frameworkErrors: (error, request, reply) => {
+      const problem =
+        (error as { code?: string }).code === "FST_ERR_MAX_PARAM_LENGTH"
+          ? `has a segment longer than ${MAX_PARAM_LENGTH} characters`
+          : "has a malformed percent-encoding";
+      return refuseBeforeAnyTool(
+        respond,
+        request,
+        reply,
+        ToolError.of("INVALID_INPUT", "the URL is not valid", [{ path: "path", message: problem }]),
+      );
     },
+    clientErrorHandler: refuseBeforeAnyRequest(wiring),
   }) as unknown as ExecutorServer;
-  Object.assign(server, { executor, metrics });
+  Object.assign(server, { executor: wiring.executor, metrics: wiring.metrics });
   // Bodies are kept as text: webhooks sign the exact bytes, and a malformed body is a step-2
   // error (after authentication), not a parser failure.
   server.removeAllContentTypeParsers();
   server.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => done(null, body));
   return server;
+}
+
+/** Fastify's default: a path parameter longer than this is not routed (a true 400 rather than a 404). */
+const MAX_PARAM_LENGTH = 100;
+
+/** Node's own refusals of what never became a request, by Node's error code; anything else the parser refuses is a 400. */
+function nodeRefusal(error: Error & { code?: string; reason?: string }): ToolError {
+  switch (error.code) {
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return ToolError.of("REQUEST_TIMEOUT");
+    case "HPE_HEADER_OVERFLOW":
+      return ToolError.of("HEADERS_TOO_LARGE");
+    default:
+      return ToolError.of("INVALID_INPUT", "the request is not valid HTTP", [{ path: "request", message: error.reason ?? error.message }]);
+  }
+}
+
+/**
+ * What Node refuses before fastify sees a request (a stalled request, headers too large, bytes
+ * that are not HTTP): the structured body under a fresh invocation id, logged and counted, then
+ * the connection is closed. Not audited: no tool and no caller is known.
+ */
+function refuseBeforeAnyRequest({ logger, metrics }: Wiring): (error: Error & { code?: string; reason?: string }, socket: Duplex) => void {
+  return (error, socket) => {
+    if (error.code === "ECONNRESET" || socket.destroyed) return;
+    const refusal = nodeRefusal(error);
+    const invocationId = newInvocationId();
+    metrics.observe("(none)", refusal.status, 0);
+    logger.warn(
+      { invocationId, tool: "", status: refusal.status, code: refusal.code, reason: error.code },
+      "request refused before routing",
+    );
+    // A response already under way on this connection cannot be followed by another: only close it.
+    const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+    if (socket.writable && !answering) {
+      const body = JSON.stringify(refusal.toBody());
+      socket.write(
+        `HTTP/1.1 ${refusal.status} ${STATUS_CODES[refusal.status] ?? ""}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n${INVOCATION_HEADER}: ${invocationId}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(error);
+  };
 }
 
 /** Fastify's compiler factories, for a server whose routes declare no schema: asked for one, they say so. */

@@ -4,6 +4,7 @@
  * Every missing required variable is reported at once, by name.
  */
 import { DEFAULT_TOKEN_CACHE } from "../auth/verified-tokens";
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "../auth/jwt-authenticator";
 import { ENV } from "../../contracts/environment";
 
 export interface ExecutorConfig {
@@ -18,6 +19,8 @@ export interface ExecutorConfig {
     jwksUrl: string;
     rolesClaim: string;
     tokenCache: { maxEntries: number; maxAgeSeconds: number };
+    /** Longest `exp − iat` a bearer token may have; a token without `exp` is refused. */
+    maxTokenLifetimeSeconds: number;
   };
   scheduler?: { serviceAccountEmail: string };
   paymentsBaseUrl: string;
@@ -30,6 +33,24 @@ export interface ExecutorConfig {
   metricsPort?: number;
   bodyLimitBytes: number;
   rateLimit: { perSecond: number; burst: number } | false;
+  httpTimeouts: HttpTimeouts;
+}
+
+/**
+ * How long the HTTP server waits on a client (milliseconds). The request and headers bounds cover
+ * receiving the request only, not the tool's run, so they sit well below Cloud Run's request
+ * timeout; the idle bound (a socket that sends and receives nothing) is raised by the server to
+ * the longest tool deadline plus a margin, so a running tool never loses its socket.
+ */
+export interface HttpTimeouts {
+  /** The whole request (headers and body) must arrive within this (Node's `requestTimeout`); else 408. */
+  requestMs: number;
+  /** The headers must arrive within this (Node's `headersTimeout`, at most `requestMs`); else 408. */
+  headersMs: number;
+  /** A kept-alive connection with no request in flight is closed after this (`keepAliveTimeout`). */
+  keepAliveMs: number;
+  /** A socket with no traffic either way is closed after this (fastify's `connectionTimeout`). */
+  idleMs: number;
 }
 
 export class ConfigError extends Error {
@@ -44,10 +65,12 @@ export const DEFAULTS = {
   paymentsBaseUrl: "https://api.stripe.com",
   rolesClaim: "roles",
   tokenCache: DEFAULT_TOKEN_CACHE,
+  maxTokenLifetimeSeconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   port: 8080,
   poolMax: 10,
   bodyLimitBytes: 1024 * 1024,
   rateLimit: { perSecond: 50, burst: 200 },
+  httpTimeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 65_000, idleMs: 60_000 } satisfies HttpTimeouts,
   /** How long an idempotency key's claim outlives the tool's deadline (not read from the environment). */
   leaseMarginMs: 60_000,
 } as const;
@@ -78,12 +101,23 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
           maxEntries: integer(ENV.authTokenCacheSize, DEFAULTS.tokenCache.maxEntries),
           maxAgeSeconds: integer(ENV.authTokenCacheSeconds, DEFAULTS.tokenCache.maxAgeSeconds, 1),
         },
+        maxTokenLifetimeSeconds: integer(ENV.authMaxTokenLifetimeSeconds, DEFAULTS.maxTokenLifetimeSeconds, 1),
       }
     : undefined;
   const databaseUrl = databaseUrlOf(env, problems);
   const perSecond = integer(ENV.rateLimitPerSecond, DEFAULTS.rateLimit.perSecond);
   const burst = integer(ENV.rateLimitBurst, Math.max(DEFAULTS.rateLimit.burst, perSecond), 1);
   const schedulerAccount = env[ENV.schedulerServiceAccount];
+  const httpTimeouts: HttpTimeouts = {
+    requestMs: integer(ENV.httpRequestTimeoutMs, DEFAULTS.httpTimeouts.requestMs, 1),
+    headersMs: integer(ENV.httpHeadersTimeoutMs, DEFAULTS.httpTimeouts.headersMs, 1),
+    keepAliveMs: integer(ENV.httpKeepAliveTimeoutMs, DEFAULTS.httpTimeouts.keepAliveMs, 1),
+    idleMs: integer(ENV.httpIdleTimeoutMs, DEFAULTS.httpTimeouts.idleMs, 1),
+  };
+  if (httpTimeouts.headersMs > httpTimeouts.requestMs)
+    problems.push(
+      `${ENV.httpHeadersTimeoutMs} (${httpTimeouts.headersMs}) must not exceed ${ENV.httpRequestTimeoutMs} (${httpTimeouts.requestMs})`,
+    );
   const config: ExecutorConfig = {
     manifestPath: env[ENV.appManifest] || DEFAULTS.manifestPath,
     databaseUrl,
@@ -99,6 +133,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     ...(env[ENV.metricsPort] ? { metricsPort: integer(ENV.metricsPort, 0, 1) } : {}),
     bodyLimitBytes: integer(ENV.bodyLimitBytes, DEFAULTS.bodyLimitBytes, 1),
     rateLimit: perSecond === 0 ? false : { perSecond, burst },
+    httpTimeouts,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -54,6 +54,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
             keys: { jwksUrl: config.auth.jwksUrl },
             rolesClaim: config.auth.rolesClaim,
             tokenCache: config.auth.tokenCache,
+            maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
           }
         : { authenticate: refuseBearerTokens },
       ...(config.scheduler ? { scheduler: config.scheduler } : {}),
@@ -66,6 +67,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       bodyLimitBytes: config.bodyLimitBytes,
       serveMetrics: config.metricsPort === undefined,
       rateLimit: config.rateLimit,
+      timeouts: config.httpTimeouts,
       ...(config.projectId ? { projectId: config.projectId } : {}),
     });
   } catch (error) {

@@ -75,7 +75,9 @@ test("every environment the deployment writes is one the executor starts with, v
         expect(config.databaseUrl).toContain(`host=${encodeURIComponent("/cloudsql/p:r:i")}`);
         expect(config.poolMax).toBe(args.poolMax);
         expect(config.projectId).toBe("p");
-        expect(config.auth).toEqual(args.auth ? { ...args.auth, tokenCache: expect.any(Object) } : undefined);
+        expect(config.auth).toEqual(
+          args.auth ? { ...args.auth, tokenCache: expect.any(Object), maxTokenLifetimeSeconds: 86_400 } : undefined,
+        );
         expect(config.scheduler?.serviceAccountEmail).toBe(args.scheduler);
         if (args.paymentsBaseUrl) expect(config.paymentsBaseUrl).toBe(args.paymentsBaseUrl);
         const secrets = loadSecrets(args.secrets, env);

@@ -69,6 +69,57 @@ describe("step 1: JWT callers (local mode keys)", () => {
   });
 });
 
+describe("step 1: a bearer token must expire, within the maximum lifetime", () => {
+  const local = useLocalKeys();
+  const NOW = 1_800_000_000;
+  const authenticate = (maxLifetimeSeconds?: number) =>
+    createJwtAuthenticator({
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      keys: { publicKey: local.keys.publicKey },
+      nowSeconds: () => NOW,
+      ...(maxLifetimeSeconds ? { maxLifetimeSeconds } : {}),
+    });
+  const token = (claims: { iat?: number; exp?: number }) => {
+    const jwt = new SignJWT({ roles: [] })
+      .setProtectedHeader({ alg: "ES256" })
+      .setSubject("x")
+      .setIssuer(LOCAL_ISSUER)
+      .setAudience(LOCAL_AUDIENCE);
+    if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+    if (claims.exp !== undefined) jwt.setExpirationTime(claims.exp);
+    return jwt.sign(local.keys.privateKey);
+  };
+  const DAY = 86_400;
+
+  it("refuses a token without exp", async () => {
+    expect(await refusal(async () => authenticate()(`Bearer ${await token({ iat: NOW })}`))).toBe(
+      "the token has no expiry (exp); tokens that never expire are not accepted",
+    );
+    expect(await refusal(async () => authenticate()(`Bearer ${await token({})}`))).toMatch(/no expiry/);
+  });
+
+  it("refuses a token issued for longer than 24 h, by exp − iat", async () => {
+    expect(await refusal(async () => authenticate()(`Bearer ${await token({ iat: NOW - 60, exp: NOW - 60 + DAY + 1 })}`))).toBe(
+      `the token is valid for too long (exp − iat = ${DAY + 1} s; at most ${DAY} s is accepted)`,
+    );
+    expect((await authenticate()(`Bearer ${await token({ iat: NOW - 60, exp: NOW - 60 + DAY })}`)).id).toBe("x");
+  });
+
+  it("without iat, by exp − now", async () => {
+    expect(await refusal(async () => authenticate()(`Bearer ${await token({ exp: NOW + 30 * DAY })}`))).toBe(
+      `the token is valid for too long (exp − now = ${30 * DAY} s; at most ${DAY} s is accepted)`,
+    );
+    expect((await authenticate()(`Bearer ${await token({ exp: NOW + 3600 })}`)).id).toBe("x");
+  });
+
+  it("takes another maximum when configured", async () => {
+    const week = await token({ iat: NOW, exp: NOW + 7 * DAY });
+    expect((await authenticate(7 * DAY)(`Bearer ${week}`)).id).toBe("x");
+    expect(await refusal(() => authenticate(3600)(`Bearer ${week}`))).toMatch(/at most 3600 s is accepted/);
+  });
+});
+
 describe("step 1: webhook signatures", () => {
   const secret = "whsec_test";
   const body = JSON.stringify({ id: "evt_1", type: "payment.failed" });

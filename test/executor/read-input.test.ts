@@ -132,3 +132,38 @@ describe("date input", () => {
       expect(isDate(v)).toBe(false);
   });
 });
+
+describe("input the database would alter is refused at its path", () => {
+  const text = createInputReader({ name: { type: "string" }, data: { type: "json", optional: true } });
+  const body = (b: Record<string, unknown>) => () => text.read({ params: {}, query: {}, body: b, fromQuery: false });
+
+  it("a NUL character, in a string field or anywhere in a json value", () => {
+    expect(problems(body({ name: "Ada\u0000" }))).toEqual(["body.name: contains a NUL character (U+0000), which cannot be stored"]);
+    expect(problems(body({ name: "Ada", data: { list: ["ok", "x\u0000"] } }))).toEqual([
+      "body.data.list.1: contains a NUL character (U+0000), which cannot be stored",
+    ]);
+    expect(problems(body({ name: "Ada", data: { "k\u0000": 1 } }))).toEqual([
+      "body.data.k\\u0000: contains a NUL character (U+0000), which cannot be stored",
+    ]);
+  });
+
+  it("a lone surrogate (not a pair), high or low", () => {
+    const lone = "contains a lone surrogate (not valid Unicode), which would be stored altered";
+    expect(problems(body({ name: "a\ud800b" }))).toEqual([`body.name: ${lone}`]);
+    expect(problems(body({ name: "\udc00" }))).toEqual([`body.name: ${lone}`]);
+    expect(text.read({ params: {}, query: {}, body: { name: "😀 Ada" }, fromQuery: false }).name).toBe("😀 Ada");
+  });
+
+  it("from the path and the query too", () => {
+    const query = createInputReader({ q: { type: "string", optional: true } });
+    expect(problems(() => query.read({ params: {}, query: { q: "a\u0000" }, body: undefined, fromQuery: true }))).toEqual([
+      "query.q: contains a NUL character (U+0000), which cannot be stored",
+    ]);
+  });
+
+  it("a query parameter of a tool that reads its body is refused like an unknown body field", () => {
+    expect(problems(() => text.read({ params: {}, query: { debug: "1" }, body: { name: "Ada" }, fromQuery: false }))).toEqual([
+      "query.debug: is not an input field of this tool (it reads its input from the body)",
+    ]);
+  });
+});

@@ -103,6 +103,15 @@ describe("configuration from the environment", () => {
     });
   });
 
+  it("bounds bearer tokens' lifetime at 24 h unless configured", () => {
+    const env = { ...base, FASCIA_DB_URL: "postgres://x/y" };
+    expect(loadExecutorConfig(env).auth?.maxTokenLifetimeSeconds).toBe(86_400);
+    expect(loadExecutorConfig({ ...env, FASCIA_AUTH_MAX_TOKEN_LIFETIME_SECONDS: "3600" }).auth?.maxTokenLifetimeSeconds).toBe(3600);
+    expect(() => loadExecutorConfig({ ...env, FASCIA_AUTH_MAX_TOKEN_LIFETIME_SECONDS: "0" })).toThrow(
+      /FASCIA_AUTH_MAX_TOKEN_LIFETIME_SECONDS must be an integer ≥ 1/,
+    );
+  });
+
   it("sizes the verified-token cache, or turns it off", () => {
     expect(
       loadExecutorConfig({
