@@ -12,7 +12,7 @@ import { secretNames, type SpecSet } from "../loader/model";
 import { assessSpecs } from "../risk/engine";
 import { riskReportJson, type RiskReportJson } from "../risk/report/json";
 import { serviceExposure, type Exposure } from "./exposure";
-import { governTool } from "./governance";
+import { specSetRefusal } from "./governance";
 import { inputFailure, known, specsArg, type Fail } from "./inputs";
 import { childLabels } from "./labels";
 import { slug } from "./naming";
@@ -211,13 +211,8 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const fail = inputFailure(`FasciaDeployment ${name}`);
   const specs = specsArg(`FasciaDeployment ${name}`, args, fail, context.resource);
   const assessments = assessSpecs(specs);
-  const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
-  if (refused.length > 0)
-    throw new pulumi.ResourceError(
-      `${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`,
-      context.resource,
-      true,
-    );
+  const refusal = specSetRefusal(assessments);
+  if (refusal !== undefined) throw new pulumi.ResourceError(refusal, context.resource, true);
   const report = riskReportJson(assessments);
   const tools = toolsOf(specs);
   const entities = entitiesOf(specs);

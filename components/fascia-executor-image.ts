@@ -14,7 +14,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_BASE_IMAGE, planExecutorImage } from "../build/oci/executor-image";
 import { ExecutorImagePush } from "../provider/executor-image-push";
-import { governTool } from "./governance";
+import { specSetRefusal } from "./governance";
 import { inputFailure, known, specsArg } from "./inputs";
 import { childName } from "./naming";
 import { asDocuments } from "./spec-input";
@@ -52,10 +52,8 @@ export class FasciaExecutorImage extends pulumi.ComponentResource {
     const fail = inputFailure(who);
     const specs = specsArg(who, args, fail, this);
     // The same rule `pulumi preview` applies to a deployment: an image that could run without it must not exist.
-    const refused = assessSpecs(specs)
-      .map(governTool)
-      .filter((g) => g.verdict === "refuse");
-    if (refused.length > 0) throw new pulumi.ResourceError(refused.map((g) => g.message).join("\n"), this, true);
+    const refusal = specSetRefusal(assessSpecs(specs));
+    if (refusal !== undefined) throw new pulumi.ResourceError(refusal, this, true);
     const base = known(args.base, "base", fail) ?? DEFAULT_BASE_IMAGE;
     // The documents, not the directory, travel to the push: it rebuilds from exactly what was planned.
     const documents = asDocuments(specs);

@@ -47,3 +47,13 @@ export function governTool(assessment: ToolAssessment): ToolGovernance {
   }
   return { verdict: "deploy", assessment };
 }
+
+/**
+ * The refusal of a whole spec set, or undefined when every tool may deploy: how many tools may
+ * not, then each one's message. What FasciaDeployment and FasciaExecutorImage throw.
+ */
+export function specSetRefusal(assessments: readonly ToolAssessment[]): string | undefined {
+  const refused = assessments.map(governTool).filter((g) => g.verdict === "refuse");
+  if (refused.length === 0) return undefined;
+  return `${refused.length} of ${assessments.length} tools may not deploy:\n${refused.map((g) => g.message).join("\n")}`;
+}
