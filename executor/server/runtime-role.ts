@@ -54,12 +54,11 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
  */
 export async function grantRuntimeRole(db: Database, role: string): Promise<RuntimeGrant> {
   return inTransaction(db, async (tx) => {
-    const me = await tx.query<{ me: string }>("SELECT current_user AS me");
-    if (me.rows[0]!.me === role)
+    const server = await serverRoles(tx, role);
+    if (server.migrator === role)
       throw new RuntimeRoleError(`the runtime user ${role} is the migrator itself: it would own the schema it must not alter`);
-    const exists = await tx.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [role]);
-    if (exists.rows.length === 0) throw new RuntimeRoleError(`the runtime user ${role} does not exist in the database server`);
-    await stripRole(tx, role);
+    if (!server.roleExists) throw new RuntimeRoleError(`the runtime user ${role} does not exist in the database server`);
+    await stripRole(tx, role, server);
     // Nothing new in `public` but by the migrator: PostgreSQL before 15 lets every role create there.
     await tx.exec(`REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO ${ident(role)}`);
     const owned = await tx.query<{ name: string }>(
@@ -76,16 +75,34 @@ export async function grantRuntimeRole(db: Database, role: string): Promise<Runt
     }
     // Identity and serial columns draw from sequences the inserting role must be able to use.
     await tx.exec(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${ident(role)}`);
-    await checkUnprivileged(tx, role);
+    await checkUnprivileged(tx, role, server);
     return { role, tables };
   });
 }
 
+/** Who runs the grant, and which of the roles it names the server has (pg_has_role fails on a missing one). */
+interface ServerRoles {
+  migrator: string;
+  roleExists: boolean;
+  /** Cloud SQL's `cloudsqlsuperuser` exists: a Cloud SQL server. */
+  cloudSql: boolean;
+}
+
+async function serverRoles(tx: Queryable, role: string): Promise<ServerRoles> {
+  const { rows } = await tx.query<{ migrator: string; role_exists: boolean; cloud_sql: boolean }>(
+    `SELECT current_user AS migrator,
+            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS role_exists,
+            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $2) AS cloud_sql`,
+    [role, CLOUD_SQL_SUPERUSER],
+  );
+  const row = rows[0]!;
+  return { migrator: row.migrator, roleExists: row.role_exists, cloudSql: row.cloud_sql };
+}
+
 /** Takes away what lets a role make roles or databases, or act as another role. */
-async function stripRole(tx: Queryable, role: string): Promise<void> {
-  const cloudSql = await tx.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [CLOUD_SQL_SUPERUSER]);
-  const member = cloudSql.rows.length > 0 && (await isMember(tx, role, CLOUD_SQL_SUPERUSER));
-  if (member) await tx.exec(`REVOKE ${ident(CLOUD_SQL_SUPERUSER)} FROM ${ident(role)}`);
+async function stripRole(tx: Queryable, role: string, server: ServerRoles): Promise<void> {
+  if (server.cloudSql && (await isMember(tx, role, CLOUD_SQL_SUPERUSER)))
+    await tx.exec(`REVOKE ${ident(CLOUD_SQL_SUPERUSER)} FROM ${ident(role)}`);
   const attributes = await roleAttributes(tx, role);
   if (attributes.createrole || attributes.createdb) await tx.exec(`ALTER ROLE ${ident(role)} NOCREATEROLE NOCREATEDB`);
 }
@@ -104,16 +121,14 @@ async function roleAttributes(tx: Queryable, role: string): Promise<{ superuser:
 }
 
 /** The promise of this module, checked rather than assumed: the run fails when the server kept a privilege. */
-async function checkUnprivileged(tx: Queryable, role: string): Promise<void> {
+async function checkUnprivileged(tx: Queryable, role: string, server: ServerRoles): Promise<void> {
   const problems: string[] = [];
   const attributes = await roleAttributes(tx, role);
   if (attributes.superuser) problems.push("is a superuser");
   if (attributes.createrole) problems.push("may create roles");
   if (attributes.createdb) problems.push("may create databases");
-  const me = (await tx.query<{ me: string }>("SELECT current_user AS me")).rows[0]!.me;
-  if (await isMember(tx, role, me)) problems.push(`is a member of the migrator ${me}`);
-  const cloudSql = await tx.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [CLOUD_SQL_SUPERUSER]);
-  if (cloudSql.rows.length > 0 && (await isMember(tx, role, CLOUD_SQL_SUPERUSER))) problems.push(`is still in ${CLOUD_SQL_SUPERUSER}`);
+  if (await isMember(tx, role, server.migrator)) problems.push(`is a member of the migrator ${server.migrator}`);
+  if (server.cloudSql && (await isMember(tx, role, CLOUD_SQL_SUPERUSER))) problems.push(`is still in ${CLOUD_SQL_SUPERUSER}`);
   const owns = await tx.query<{ name: string }>("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' AND tableowner = $1", [
     role,
   ]);
