@@ -14,31 +14,11 @@ import { FasciaExecutorImage, type FasciaExecutorImageArgs } from "../../compone
 import { FasciaEntity } from "../../components/fascia-entity";
 import { FasciaTool } from "../../components/fascia-tool";
 import { ARGUMENT_TYPES, COMPONENTS } from "../../components/registry";
+import type { PackageSchema, SchemaProperty as Property } from "../../plugin/package-schema";
 import { createRecordingMocks, valueOf } from "./support/recording-mocks";
 import { GREEN_TOOL, IMAGE, ITEM } from "./support/small-app";
 
-interface Property {
-  type?: string;
-  $ref?: string;
-  plain?: boolean;
-  secret?: boolean;
-  description?: string;
-  items?: Property;
-  additionalProperties?: Property;
-}
-interface SchemaResource {
-  isComponent: boolean;
-  description: string;
-  inputProperties: Record<string, Property>;
-  requiredInputs: string[];
-  properties: Record<string, Property>;
-  required: string[];
-}
-const schema = JSON.parse(readFileSync("schema.json", "utf8")) as {
-  name: string;
-  resources: Record<string, SchemaResource>;
-  types: Record<string, { type: string; description: string; properties: Record<string, Property>; required?: string[] }>;
-};
+const schema = JSON.parse(readFileSync("schema.json", "utf8")) as PackageSchema;
 
 /** Every property of the schema with where it is: `token.inputs.key`, `token.outputs.key`, `type.key`. */
 function everyProperty(): [string, Property][] {
