@@ -24,6 +24,7 @@ export const ENV = {
   rateLimitPerSecond: "FASCIA_RATE_LIMIT_PER_SECOND",
   rateLimitBurst: "FASCIA_RATE_LIMIT_BURST",
   schedulerServiceAccount: "FASCIA_SCHEDULER_SERVICE_ACCOUNT",
+  schedulerAudience: "FASCIA_SCHEDULER_AUDIENCE",
   paymentsBaseUrl: "FASCIA_PAYMENTS_BASE_URL",
   paymentsSecret: "FASCIA_PAYMENTS_SECRET",
   smtpUrl: "FASCIA_SMTP_URL",

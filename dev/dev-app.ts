@@ -30,6 +30,8 @@ import { startLocalScheduler, type LocalScheduler } from "./local-scheduler";
 import { devSecrets } from "./dev-secrets";
 
 export const DEV_SCHEDULER_ACCOUNT = "scheduler@fascia.local";
+/** The local scheduler's tokens are for this URL, as Cloud Scheduler's are for the service's own (FASCIA_SCHEDULER_AUDIENCE). */
+export const DEV_SCHEDULER_AUDIENCE = "https://executor.fascia.local";
 
 export interface DevOptions {
   dir: string;
@@ -100,7 +102,12 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       app: manifest,
       db,
       auth: { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keys: { publicKey: keys.publicKey } },
-      scheduler: { serviceAccountEmail: DEV_SCHEDULER_ACCOUNT, jwksUrl: http.jwksUrl, issuers: [LOCAL_ISSUER] },
+      scheduler: {
+        serviceAccountEmail: DEV_SCHEDULER_ACCOUNT,
+        audience: DEV_SCHEDULER_AUDIENCE,
+        jwksUrl: http.jwksUrl,
+        issuers: [LOCAL_ISSUER],
+      },
       secrets: loadSecrets(Object.keys(secrets), Object.fromEntries(Object.entries(secrets).map(([k, v]) => [secretEnvName(k), v]))),
       payments: { baseUrl: payments.url },
       email: { smtpUrl: mail.url, from: "dev@fascia.local" },
@@ -115,7 +122,7 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       const token = await new SignJWT({ email: DEV_SCHEDULER_ACCOUNT, email_verified: true })
         .setProtectedHeader({ alg: "ES256", kid: keys.kid })
         .setIssuer(LOCAL_ISSUER)
-        .setAudience(`https://${new URL(base).host}`)
+        .setAudience(DEV_SCHEDULER_AUDIENCE)
         .setIssuedAt()
         .setExpirationTime("5m")
         .sign(keys.privateKey);

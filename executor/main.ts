@@ -35,6 +35,7 @@ const RUN: Record<RunMode, (env: NodeJS.ProcessEnv, log: Logger, stop: () => Pro
     const running = await startExecutor(env);
     const { app } = running.server.executor;
     warnUnchecked(log, running.plan);
+    if (running.schedulerWarning) log.warn(running.schedulerWarning);
     log.info(
       { address: running.address, manifest: app.manifest.source, tools: app.tools.size, ...planFields(running.plan) },
       `the executor serves ${app.tools.size} tools at ${running.address}`,

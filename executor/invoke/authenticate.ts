@@ -9,7 +9,7 @@ import { header, type InvocationRequest } from "./request";
 export interface Authenticators {
   bearer: Authenticate;
   /** Absent when no scheduler service account is configured: scheduled routes then refuse every call. */
-  scheduler?: (authorization: string | undefined, audience: string) => Promise<Caller>;
+  scheduler?: (authorization: string | undefined) => Promise<Caller>;
   secrets: Secrets;
   webhookWindowSeconds: number;
   nowSeconds: () => number;
@@ -27,7 +27,7 @@ const BY_TRIGGER: {
   },
   schedule: async (auth, request) => {
     if (!auth.scheduler) throw unauthenticated("scheduled tools are not enabled here (FASCIA_SCHEDULER_SERVICE_ACCOUNT is not set)");
-    return auth.scheduler(header(request, "authorization"), `https://${request.host}`);
+    return auth.scheduler(header(request, "authorization"));
   },
   webhook: async (auth, request, route) => {
     verifyWebhookSignature(

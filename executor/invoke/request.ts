@@ -15,8 +15,6 @@ export interface InvocationRequest {
   readonly rawBody: string;
   /** Set when the body could not be read as JSON: reported at step 2, after authentication. */
   readonly bodyProblem?: ErrorDetail;
-  /** The Host header: a scheduler token's audience must be `https://<host>`. */
-  readonly host: string;
 }
 
 export interface InvocationResult {

@@ -36,8 +36,8 @@ export interface ServerOptions {
   db: Database;
   /** How bearer tokens are verified: settings for jose, or an authenticator of your own. */
   auth: JwtSettings | { authenticate: Authenticate };
-  /** Cloud Scheduler's service account (and, in tests, a JWKS URL standing in for Google's). */
-  scheduler?: { serviceAccountEmail: string; jwksUrl?: string; issuers?: string[] };
+  /** Cloud Scheduler's service account, the service's own URL its tokens are for (and, in tests, a JWKS URL standing in for Google's). */
+  scheduler?: { serviceAccountEmail: string; audience?: string; jwksUrl?: string; issuers?: string[] };
   /** Default: every secret the specs name, read from FASCIA_SECRET_<NAME> in `env`. */
   secrets?: Secrets;
   env?: NodeJS.ProcessEnv;
@@ -340,7 +340,6 @@ function invocationRequest(tool: RuntimeTool, request: FastifyRequest, invocatio
     body,
     rawBody,
     ...(problem ? { bodyProblem: problem } : {}),
-    host: request.headers.host ?? "",
   };
 }
 

@@ -22,7 +22,8 @@ export interface ExecutorConfig {
     /** Longest `exp − iat` a bearer token may have; a token without `exp` is refused. */
     maxTokenLifetimeSeconds: number;
   };
-  scheduler?: { serviceAccountEmail: string };
+  /** `audience` is the service's own URL; without it every scheduler token is refused (schedulerWarning). */
+  scheduler?: { serviceAccountEmail: string; audience?: string };
   paymentsBaseUrl: string;
   defaultPaymentsSecret?: string;
   smtpUrl?: string;
@@ -108,6 +109,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
   const perSecond = integer(ENV.rateLimitPerSecond, DEFAULTS.rateLimit.perSecond);
   const burst = integer(ENV.rateLimitBurst, Math.max(DEFAULTS.rateLimit.burst, perSecond), 1);
   const schedulerAccount = env[ENV.schedulerServiceAccount];
+  const schedulerAudience = env[ENV.schedulerAudience];
   const httpTimeouts: HttpTimeouts = {
     requestMs: integer(ENV.httpRequestTimeoutMs, DEFAULTS.httpTimeouts.requestMs, 1),
     headersMs: integer(ENV.httpHeadersTimeoutMs, DEFAULTS.httpTimeouts.headersMs, 1),
@@ -123,7 +125,9 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     databaseUrl,
     poolMax: integer(ENV.dbPoolMax, DEFAULTS.poolMax, 1),
     ...(auth ? { auth } : {}),
-    ...(schedulerAccount ? { scheduler: { serviceAccountEmail: schedulerAccount } } : {}),
+    ...(schedulerAccount
+      ? { scheduler: { serviceAccountEmail: schedulerAccount, ...(schedulerAudience ? { audience: schedulerAudience } : {}) } }
+      : {}),
     paymentsBaseUrl: env[ENV.paymentsBaseUrl] || DEFAULTS.paymentsBaseUrl,
     ...(env[ENV.paymentsSecret] ? { defaultPaymentsSecret: env[ENV.paymentsSecret] } : {}),
     ...(env[ENV.smtpUrl] ? { smtpUrl: env[ENV.smtpUrl] } : {}),

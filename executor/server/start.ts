@@ -15,6 +15,7 @@ const refuseBearerTokens = async (): Promise<never> => {
   throw unauthenticated("this service accepts no bearer tokens");
 };
 import { openExecutorDatabase } from "./open-database";
+import { scheduledToolsWarning } from "./scheduler-warning";
 import { listenForMetrics, type MetricsListener } from "./metrics-listener";
 
 export interface RunningExecutor {
@@ -24,6 +25,8 @@ export interface RunningExecutor {
   metricsAddress?: string;
   /** The manifest's plan hash, and whether FASCIA_PLAN_HASH was there to compare it with. */
   plan: PlanCheck;
+  /** Set when the app has scheduled tools this configuration cannot authenticate (scheduler-warning.ts). */
+  schedulerWarning?: string;
   /** Stops taking requests, lets running invocations finish, closes the pool. */
   close(): Promise<void>;
 }
@@ -82,9 +85,11 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
     throw error;
   }
   const address = await server.listen({ port: config.port, host });
+  const schedulerWarning = scheduledToolsWarning(manifest, config.scheduler);
   return {
     server,
     address,
+    ...(schedulerWarning ? { schedulerWarning } : {}),
     ...(metrics ? { metricsAddress: metrics.address } : {}),
     plan,
     async close() {

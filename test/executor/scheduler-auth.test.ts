@@ -1,8 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
-import { createSchedulerAuthenticator } from "../../executor/auth/scheduler-authenticator";
+import { createSchedulerAuthenticator, SCHEDULER_AUDIENCE_UNSET } from "../../executor/auth/scheduler-authenticator";
 import { ToolError } from "../../executor/errors/catalogue";
+import { scheduledToolsWarning } from "../../executor/server/scheduler-warning";
+import { loadExecutorConfig } from "../../executor/server/config";
 import { describeEachDriver } from "../support/databases";
 import { exampleObjects, manifestOf, SERVICE_HOST, startHarness, type Harness } from "./support/harness";
 
@@ -50,6 +52,44 @@ describe("step 1: Cloud Scheduler OIDC tokens", () => {
       (e: unknown) => e,
     );
     expect((stranger as ToolError).details[0]!.message).toBe("the token is not from the scheduler's service account");
+  });
+
+  it("without the service's own URL configured, refuses every token, even one for that URL", async () => {
+    const unconfigured = createSchedulerAuthenticator({ serviceAccountEmail: email, jwksUrl });
+    const refused = await unconfigured(`Bearer ${await token({ email, email_verified: true })}`).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ToolError);
+    expect((refused as ToolError).status).toBe(401);
+    expect((refused as ToolError).details[0]!.message).toBe(SCHEDULER_AUDIENCE_UNSET);
+    expect(SCHEDULER_AUDIENCE_UNSET).toContain("FASCIA_SCHEDULER_AUDIENCE");
+  });
+});
+
+describe("the scheduler's settings from the environment", () => {
+  const env = { FASCIA_DB_URL: "pglite:/tmp/unused" };
+  const manifest = manifestOf(exampleObjects("http://127.0.0.1:9/"), "examples/reservations");
+
+  it("reads the service's own URL from FASCIA_SCHEDULER_AUDIENCE", () => {
+    const config = loadExecutorConfig({
+      ...env,
+      FASCIA_SCHEDULER_SERVICE_ACCOUNT: "s@p.iam.gserviceaccount.com",
+      FASCIA_SCHEDULER_AUDIENCE: "https://svc-123.europe-west1.run.app",
+    });
+    expect(config.scheduler).toEqual({
+      serviceAccountEmail: "s@p.iam.gserviceaccount.com",
+      audience: "https://svc-123.europe-west1.run.app",
+    });
+    expect(scheduledToolsWarning(manifest, config.scheduler)).toBeUndefined();
+  });
+
+  it("warns at start when scheduled tools cannot be authenticated", () => {
+    const accountOnly = loadExecutorConfig({ ...env, FASCIA_SCHEDULER_SERVICE_ACCOUNT: "s@p.iam.gserviceaccount.com" });
+    expect(accountOnly.scheduler).toEqual({ serviceAccountEmail: "s@p.iam.gserviceaccount.com" });
+    expect(scheduledToolsWarning(manifest, accountOnly.scheduler)).toBe(
+      "scheduled tools cannot be authenticated, so every run of completeStays will be refused (401): FASCIA_SCHEDULER_AUDIENCE (this service's own URL) is not set",
+    );
+    expect(scheduledToolsWarning(manifest, undefined)).toMatch(
+      /FASCIA_SCHEDULER_SERVICE_ACCOUNT and FASCIA_SCHEDULER_AUDIENCE .* are not set$/,
+    );
   });
 });
 
@@ -105,6 +145,26 @@ describeEachDriver("auth that admits the trigger's own caller", (driver) => {
       headers: { host: SERVICE_HOST, authorization: `Bearer ${await h.token(customer, ["scheduler"])}` },
     });
     expect(user.statusCode).toBe(401);
+  });
+
+  it("checks the token's audience against the configured service URL, never the Host header", async () => {
+    const run = async (host: string, audience: string) =>
+      h.server.inject({
+        method: "POST",
+        url: "/_fascia/scheduled/completeStays",
+        headers: {
+          host,
+          authorization: `Bearer ${await h.schedulerToken({ audience })}`,
+          "x-cloudscheduler-scheduletime": new Date().toISOString(),
+        },
+      });
+    // A token minted for another service, sent with that service's name as Host: refused.
+    const elsewhere = await run("other-service-xyz-ew.a.run.app", "https://other-service-xyz-ew.a.run.app");
+    expect(elsewhere.statusCode).toBe(401);
+    expect(elsewhere.json()).toMatchObject({ error: { code: "UNAUTHENTICATED" } });
+    // The configured URL passes whatever Host the request carries (a custom domain, a proxy).
+    const configured = await run("hotel.example.com", `https://${SERVICE_HOST}`);
+    expect(configured.statusCode).toBe(200);
   });
 
   it("a webhook tool with auth.roles [webhook, staff] takes a signed delivery", async () => {

@@ -152,7 +152,7 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     app: manifest,
     db: serverDb,
     auth: { issuer: ISSUER, audience: AUDIENCE, keys: { publicKey: userKeys.publicKey } },
-    scheduler: { serviceAccountEmail: SCHEDULER_ACCOUNT, jwksUrl },
+    scheduler: { serviceAccountEmail: SCHEDULER_ACCOUNT, audience: `https://${SERVICE_HOST}`, jwksUrl },
     secrets: loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], env),
     payments: { baseUrl: payments.url },
     email: { smtpUrl: mail.url, from: "hotel@example.com" },
