@@ -29,6 +29,8 @@ export interface ExecutorEnvInput<V> {
   secrets: ReadonlyMap<string, SecretRef<V>>;
   auth?: { issuer?: V; audience?: V; jwksUrl?: V; rolesClaim?: V };
   schedulerServiceAccount?: V;
+  /** The service's own URL, the audience of the scheduler's tokens: the same value as the scheduler jobs' `oidcToken.audience`. */
+  schedulerAudience?: V;
   paymentsBaseUrl?: V;
   project: V;
   planHash: string;
@@ -54,6 +56,7 @@ export function executorEnv<V>(input: ExecutorEnvInput<V>, text: (s: string) => 
     [ENV.authJwksUrl, input.auth?.jwksUrl],
     [ENV.authRolesClaim, input.auth?.rolesClaim],
     [ENV.schedulerServiceAccount, input.schedulerServiceAccount],
+    [ENV.schedulerAudience, input.schedulerAudience],
     [ENV.paymentsBaseUrl, input.paymentsBaseUrl],
     [ENV.dbRuntimeUser, input.runtimeUser],
     [ENV.metricsPort, input.metricsPort !== undefined ? text(String(input.metricsPort)) : undefined],

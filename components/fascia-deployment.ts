@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Repository } from "@pulumi/gcp/artifactregistry";
 import * as gcpConfig from "@pulumi/gcp/config";
 import { Job as RunJob, Service as RunService, ServiceIamMember } from "@pulumi/gcp/cloudrunv2";
+import { getProjectOutput } from "@pulumi/gcp/organizations";
 import { IAMMember, Service as ProjectService } from "@pulumi/gcp/projects";
 import { Secret, SecretIamMember, SecretVersion } from "@pulumi/gcp/secretmanager";
 import { Account } from "@pulumi/gcp/serviceaccount";
@@ -27,10 +28,12 @@ import { migrationRunToken } from "./plan-hash";
 import { asDocuments } from "./spec-input";
 import { FasciaTool } from "./fascia-tool";
 import { EXECUTOR_PORT, executorProbes, METRICS_PORT } from "./probes";
+import { cloudRunServiceUrl } from "./urls";
 import { instanceCondition, ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
 import {
   boundedId,
   childName,
+  CLOUD_RUN_SERVICE_ID,
   MIGRATION_JOB_ID,
   pgIdentifier,
   REPOSITORY_ID,
@@ -105,15 +108,16 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     // 6. The executor image: given by digest, or built from the specs into the deployment's Artifact Registry repository.
     const image = executorImage(at, resolved, createImageRepository(at, resolved));
     this.executorImage = image.built;
-    // 7. The executor's environment, shared by the migration job and the service.
-    const workload = executorWorkload(resolved, identities, database, secrets);
+    // 7. The service's name and own URL, known before it exists; the executor's environment, shared by the migration job and the service.
+    const address = serviceAddress(at, identities, database.instance);
+    const workload = executorWorkload(resolved, identities, database, secrets, address);
     // 8. Migrations, run to completion before the service may change.
     const migrate = createMigrationJob(at, resolved, identities, workload, image);
     // 9. The executor service and who may invoke it.
-    const run = createService(at, resolved, identities, workload, migrate, image);
+    const run = createService(at, resolved, identities, workload, migrate, image, address);
     createInvokers(at, resolved, run, identities.scheduler);
     // 10. One component per entity and tool.
-    const components = createComponents(at, resolved, migrate, run, identities.scheduler);
+    const components = createComponents(at, resolved, migrate, run, identities.scheduler, address);
     Object.assign(this.entities, components.entities);
     Object.assign(this.tools, components.tools);
 
@@ -399,6 +403,31 @@ function createImageRepository({ name, base, inProject, region, afterApis }: Sco
   );
 }
 
+/**
+ * The executor service's name and, when scheduled tools need it, its own URL. The name is set, not
+ * generated, so the URL is known before the service exists: the service cannot take its own `uri`
+ * output as an environment variable, yet the executor must check scheduler tokens against that URL
+ * (FASCIA_SCHEDULER_AUDIENCE), never against a request's Host header. Cloud Run's deterministic
+ * URL is `https://<name>-<project number>.<region>.run.app`; the scheduler jobs use exactly this
+ * string as their tokens' audience.
+ */
+interface ServiceAddress {
+  name: string;
+  /** Absent when no tool is scheduled: then nothing checks it. */
+  url: pulumi.Output<string> | undefined;
+}
+
+function serviceAddress({ base, region, parent }: Scope, { runtime, scheduler }: Identities, instance: DatabaseInstance): ServiceAddress {
+  const name = boundedId(base, "executor", CLOUD_RUN_SERVICE_ID);
+  if (!scheduler) return { name, url: undefined };
+  // The project the service runs in is its runtime account's, whichever provider decided it.
+  const projectNumber = getProjectOutput({ projectId: runtime.project }, { parent }).number;
+  const url = pulumi
+    .all([projectNumber, region ?? instance.region])
+    .apply(([number, location]) => cloudRunServiceUrl(name, number, location));
+  return { name, url };
+}
+
 /** What the migration job and the service share: environment, Cloud SQL volume, VPC egress, what they wait for. */
 interface Workload {
   envFor: (run: "serve" | "migrate", poolMax: number) => ReturnType<typeof toRunEnv>;
@@ -410,7 +439,13 @@ interface Workload {
   location: pulumi.Output<string>;
 }
 
-function executorWorkload(resolved: ResolvedDeployment, identities: Identities, db: DatabaseResources, secrets: SecretResources): Workload {
+function executorWorkload(
+  resolved: ResolvedDeployment,
+  identities: Identities,
+  db: DatabaseResources,
+  secrets: SecretResources,
+  address: ServiceAddress,
+): Workload {
   const { instance, database: databaseRes, user, runtimeUser } = db;
   const { runtime, scheduler, projectGrants } = identities;
   const privateNetwork = resolved.database.privateNetwork;
@@ -446,6 +481,7 @@ function executorWorkload(resolved: ResolvedDeployment, identities: Identities, 
         secrets: secrets.secretRefs,
         auth: resolved.auth,
         ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
+        ...(address.url ? { schedulerAudience: address.url } : {}),
         ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
         metricsPort: METRICS_PORT,
         run: "serve",
@@ -509,6 +545,7 @@ function createService(
   workload: Workload,
   migrate: RunJob,
   image: ExecutorImageRef,
+  address: ServiceAddress,
 ): RunService {
   const { service, exposure, pool, tools } = resolved;
   const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
@@ -516,6 +553,7 @@ function createService(
     childName(name, "executor"),
     {
       ...inProject,
+      name: address.name,
       location: region ?? workload.location,
       ingress: exposure.ingress,
       ...(service.invokerIamDisabled ? { invokerIamDisabled: true } : {}),
@@ -574,6 +612,7 @@ function createComponents(
   migrate: RunJob,
   run: RunService,
   scheduler: Account | undefined,
+  address: ServiceAddress,
 ) {
   const entityComponents: Record<string, FasciaEntity> = {};
   const toolComponents: Record<string, FasciaTool> = {};
@@ -593,7 +632,14 @@ function createComponents(
         policies,
         serviceUrl: run.uri,
         ...(scheduler && tool.trigger.schedule
-          ? { scheduler: { serviceAccountEmail: scheduler.email, region: run.location, project: run.project } }
+          ? {
+              scheduler: {
+                serviceAccountEmail: scheduler.email,
+                region: run.location,
+                project: run.project,
+                ...(address.url ? { audience: address.url } : {}),
+              },
+            }
           : {}),
       },
       { parent },

@@ -3,7 +3,9 @@
  * when the component is constructed; Red, or Yellow with an unacknowledged finding, throws a
  * ResourceError carrying the report (rule ids, nodes, hints), which fails `pulumi preview`;
  * an acknowledged Yellow logs a warning. A scheduled tool gets its Cloud Scheduler job, calling
- * the executor with an OIDC token of the scheduler's service account, audience set explicitly.
+ * the executor with an OIDC token of the scheduler's service account, audience set explicitly:
+ * `scheduler.audience`, the URL the executor checks tokens against (FASCIA_SCHEDULER_AUDIENCE),
+ * else `serviceUrl`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Job } from "@pulumi/gcp/cloudscheduler";
@@ -29,6 +31,12 @@ export interface FasciaToolSchedulerArgs {
   region?: pulumi.Input<string>;
   /** Default: the gcp provider's project (an explicit provider given to this component, or `gcp:project`). */
   project?: pulumi.Input<string>;
+  /**
+   * The audience of the job's OIDC token: exactly the executor's FASCIA_SCHEDULER_AUDIENCE, which
+   * it checks tokens against. Default `serviceUrl`. FasciaDeployment passes the service's
+   * deterministic URL, which it also gives the executor.
+   */
+  audience?: pulumi.Input<string>;
 }
 
 export interface FasciaToolArgs {
@@ -164,6 +172,7 @@ export class FasciaTool extends pulumi.ComponentResource {
     }
     const scheduler = pulumi.output(args.scheduler);
     const url = pulumi.output(args.serviceUrl);
+    const audience = pulumi.all([scheduler.audience, url]).apply(([given, serviceUrl]) => given ?? serviceUrl);
     const route = toolRoute(spec);
     return new Job(
       childName(name, "schedule"),
@@ -181,7 +190,7 @@ export class FasciaTool extends pulumi.ComponentResource {
           httpMethod: route.method,
           headers: { "Content-Type": "application/json" },
           body: Buffer.from("{}").toString("base64"),
-          oidcToken: { serviceAccountEmail: scheduler.serviceAccountEmail, audience: url },
+          oidcToken: { serviceAccountEmail: scheduler.serviceAccountEmail, audience },
         },
       },
       { parent: this },

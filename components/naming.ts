@@ -61,6 +61,11 @@ export const MIGRATION_JOB_ID: IdRule = { maxLength: 40 };
 export const SECRET_ID: IdRule = { maxLength: 60 };
 /** Artifact Registry repository ids: up to 63. */
 export const REPOSITORY_ID: IdRule = { maxLength: 63 };
+/**
+ * Cloud Run service names: up to 49. The deterministic URL's first label, `<name>-<project
+ * number>`, must also fit in 63 (urls.ts), which 49 and a 12-digit project number do.
+ */
+export const CLOUD_RUN_SERVICE_ID: IdRule = { maxLength: 49 };
 /** Cloud Scheduler job names. */
 export const SCHEDULER_JOB_ID: IdRule = { maxLength: 100 };
 

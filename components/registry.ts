@@ -118,7 +118,7 @@ export const ARGUMENT_TYPES = {
     plain: plainOf<FasciaAuthArgs>()([]),
   },
   "fascia:index:ToolSchedulerArgs": {
-    keys: keysOf<FasciaToolSchedulerArgs>()(["serviceAccountEmail", "region", "project"]),
+    keys: keysOf<FasciaToolSchedulerArgs>()(["serviceAccountEmail", "region", "project", "audience"]),
     required: requiredOf<FasciaToolSchedulerArgs>()(["serviceAccountEmail"]),
     plain: plainOf<FasciaToolSchedulerArgs>()([]),
   },

@@ -12,6 +12,7 @@ import {
   createRecordingMocks,
   isSecretWrapper,
   MOCK_DB_PASSWORD,
+  MOCK_PROJECT_NUMBER,
   parentTypes,
   RECORD_TYPE,
   settle,
@@ -28,6 +29,8 @@ const SECRETS = {
   PAYMENTS_WEBHOOK_SECRET: "whsec_Pp41MnTz0q",
   OPS_WEBHOOK_TOKEN: "ops-tok-9f8e7d6c",
 };
+/** The service's deterministic URL: its name, the project's number, its region. */
+const OWN_URL = `https://reservations-executor-${MOCK_PROJECT_NUMBER}.europe-west1.run.app`;
 const IMAGE = `europe-west1-docker.pkg.dev/acme-prod/fascia/executor@sha256:${"ab".repeat(32)}`;
 
 let deployment: FasciaDeployment;
@@ -162,14 +165,20 @@ test("invokers: the service is public (it has HTTP tools and a webhook), the sch
     .map(plain)
     .map((m) => [m.role, m.member, m.name]);
   expect(invokers.sort()).toEqual([
-    ["roles/run.invoker", "allUsers", "reservations-executor-a1b2c3"],
-    ["roles/run.invoker", "serviceAccount:reservations-sched@acme-prod.iam.gserviceaccount.com", "reservations-executor-a1b2c3"],
+    ["roles/run.invoker", "allUsers", "reservations-executor"],
+    ["roles/run.invoker", "serviceAccount:reservations-sched@acme-prod.iam.gserviceaccount.com", "reservations-executor"],
   ]);
 });
 
 test("Cloud Run service: image by digest, service account, ingress, Cloud SQL volume, env and secret references", () => {
   const service = plain(one("reservations-executor"));
-  expect(service).toMatchObject({ project: "acme-prod", location: "europe-west1", ingress: "INGRESS_TRAFFIC_ALL" });
+  // Named, not generated: its deterministic URL is then known before it exists (the scheduler's audience).
+  expect(service).toMatchObject({
+    name: "reservations-executor",
+    project: "acme-prod",
+    location: "europe-west1",
+    ingress: "INGRESS_TRAFFIC_ALL",
+  });
   const template = service.template;
   expect(template.serviceAccount).toBe("reservations-run@acme-prod.iam.gserviceaccount.com");
   expect(template.scaling).toEqual({ minInstanceCount: 0, maxInstanceCount: 10 });
@@ -201,6 +210,7 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
     FASCIA_METRICS_PORT: "9464", // loopback only: the public port answers 404 on /metrics
     FASCIA_PLAN_HASH: expect.stringMatching(/^[0-9a-f]{64}$/),
     FASCIA_RUN: "serve",
+    FASCIA_SCHEDULER_AUDIENCE: OWN_URL,
     FASCIA_SCHEDULER_SERVICE_ACCOUNT: "reservations-sched@acme-prod.iam.gserviceaccount.com",
     FASCIA_SECRET_OPS_WEBHOOK_TOKEN: { secretKeyRef: { secret: "reservations--OPS_WEBHOOK_TOKEN", version: "1" } },
     FASCIA_SECRET_PAYMENTS_API_KEY: { secretKeyRef: { secret: "reservations--PAYMENTS_API_KEY", version: "1" } },
@@ -222,7 +232,7 @@ test("migrations: one job, one task, no retries, run to completion once per plan
   expect(job.name.length + job.runExecutionToken.length).toBeLessThan(63);
 });
 
-test("Cloud Scheduler: the scheduled tool posts to its route with an OIDC token, audience = service URL", async () => {
+test("Cloud Scheduler: the scheduled tool posts to its route with an OIDC token whose audience is the URL the executor checks", async () => {
   const url = await valueOf(deployment.serviceUrl);
   const job = plain(one("reservations-tool-complete-stays-schedule"));
   expect(job).toMatchObject({
@@ -238,8 +248,11 @@ test("Cloud Scheduler: the scheduled tool posts to its route with an OIDC token,
     httpMethod: "POST",
     headers: { "Content-Type": "application/json" },
     body: Buffer.from("{}").toString("base64"),
-    oidcToken: { serviceAccountEmail: "reservations-sched@acme-prod.iam.gserviceaccount.com", audience: url },
+    oidcToken: { serviceAccountEmail: "reservations-sched@acme-prod.iam.gserviceaccount.com", audience: OWN_URL },
   });
+  // The same string the service's executor checks tokens against: one value, two readers.
+  const serviceEnv = plain(one("reservations-executor")).template.containers[0].envs;
+  expect(serviceEnv.find((e: any) => e.name === "FASCIA_SCHEDULER_AUDIENCE").value).toBe(job.httpTarget.oidcToken.audience);
 });
 
 test("parent/child structure: the URN of every child names its parent component", () => {
@@ -262,7 +275,7 @@ test("parent/child structure: the URN of every child names its parent component"
 
 test("stack outputs: URL, endpoints, risk levels, connection name, report, migration plan, plan hash", async () => {
   const url = await valueOf(deployment.serviceUrl);
-  expect(url).toBe("https://reservations-executor-a1b2c3-x7k2p9-ew.a.run.app");
+  expect(url).toBe("https://reservations-executor-x7k2p9-ew.a.run.app");
   expect(await valueOf(deployment.endpoints)).toEqual({
     cancelReservation: `POST ${url}/reservations/{reservationId}/cancel`,
     completeStays: `POST ${url}/_fascia/scheduled/completeStays`,

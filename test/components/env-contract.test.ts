@@ -35,7 +35,10 @@ test("every environment the deployment writes is one the executor starts with, v
           { nil: undefined },
         ),
         scheduler: fc.option(
-          word.map((w) => `${w}@p.iam.gserviceaccount.com`),
+          fc.record({
+            account: word.map((w) => `${w}@p.iam.gserviceaccount.com`),
+            url: word.map((w) => `https://${w}-1234.europe-west1.run.app`),
+          }),
           { nil: undefined },
         ),
         paymentsBaseUrl: fc.option(
@@ -54,7 +57,7 @@ test("every environment the deployment writes is one the executor starts with, v
             poolMax: args.poolMax,
             secrets: new Map(args.secrets.map((name) => [name, { secret: `app--${name}`, version: "1" }])),
             ...(args.auth ? { auth: args.auth } : {}),
-            ...(args.scheduler ? { schedulerServiceAccount: args.scheduler } : {}),
+            ...(args.scheduler ? { schedulerServiceAccount: args.scheduler.account, schedulerAudience: args.scheduler.url } : {}),
             ...(args.paymentsBaseUrl ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
             project: "p",
             planHash: "abc",
@@ -78,7 +81,9 @@ test("every environment the deployment writes is one the executor starts with, v
         expect(config.auth).toEqual(
           args.auth ? { ...args.auth, tokenCache: expect.any(Object), maxTokenLifetimeSeconds: 86_400 } : undefined,
         );
-        expect(config.scheduler?.serviceAccountEmail).toBe(args.scheduler);
+        expect(config.scheduler).toEqual(
+          args.scheduler ? { serviceAccountEmail: args.scheduler.account, audience: args.scheduler.url } : undefined,
+        );
         if (args.paymentsBaseUrl) expect(config.paymentsBaseUrl).toBe(args.paymentsBaseUrl);
         const secrets = loadSecrets(args.secrets, env);
         for (const name of args.secrets) expect(secrets.get(name)).toBe(`value-of:app--${name}@1`);

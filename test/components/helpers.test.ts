@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { requestTimeoutSeconds, attemptDeadline } from "../../components/durations";
 import { executorEnv } from "../../components/env";
 import { serviceExposure } from "../../components/exposure";
-import { boundedId, pgIdentifier, SERVICE_ACCOUNT_ID, MIGRATION_JOB_ID, specSecretId } from "../../components/naming";
+import { boundedId, CLOUD_RUN_SERVICE_ID, pgIdentifier, SERVICE_ACCOUNT_ID, MIGRATION_JOB_ID, specSecretId } from "../../components/naming";
+import { cloudRunServiceUrl } from "../../components/urls";
 import { checkImageByDigest, migrationRunToken } from "../../components/plan-hash";
 import { canonicalJson } from "../../contracts/canonical-json";
 import { RESERVED_CONNECTIONS, SPARE_CONNECTIONS, sizePool, tierMemoryGb } from "../../components/pool-sizing";
@@ -45,6 +46,28 @@ describe("boundedId", () => {
     expect(boundedId("a", "run", SERVICE_ACCOUNT_ID)).toBe("ax-run");
     expect(specSecretId("reservations", "PAYMENTS_API_KEY")).toBe("reservations--PAYMENTS_API_KEY");
     expect(pgIdentifier("My-App 2")).toBe("my_app_2");
+  });
+});
+
+describe("cloudRunServiceUrl", () => {
+  it("is Cloud Run's deterministic URL: name, project number, region", () => {
+    expect(cloudRunServiceUrl("reservations-executor", "123456789012", "europe-west1")).toBe(
+      "https://reservations-executor-123456789012.europe-west1.run.app",
+    );
+  });
+
+  it("fits every service name the deployment gives, with a 12-digit project number, in one DNS label", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 200 }), (base) => {
+        const name = boundedId(base, "executor", CLOUD_RUN_SERVICE_ID);
+        expect(cloudRunServiceUrl(name, "123456789012", "us-central1")).toMatch(/^https:\/\/[a-z0-9-]{1,63}\.us-central1\.run\.app$/);
+      }),
+    );
+  });
+
+  it("refuses what Cloud Run would give no such URL, and an unknown project number", () => {
+    expect(() => cloudRunServiceUrl("x".repeat(51), "123456789012", "us-central1")).toThrow(/no deterministic URL: .* longer than 63/);
+    expect(() => cloudRunServiceUrl("svc", "undefined", "us-central1")).toThrow(/project number of service svc is not known/);
   });
 });
 

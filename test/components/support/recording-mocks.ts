@@ -22,6 +22,8 @@ export interface Registered {
 export const RECORD_TYPE = "pulumi-nodejs:dynamic/fascia:EntitySpecRecord";
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 export const MOCK_DB_PASSWORD = "mock-db-password-Zq8Xv2";
+/** What `gcp.organizations.getProject` answers for any project. */
+export const MOCK_PROJECT_NUMBER = "123456789012";
 
 export function isSecretWrapper(value: unknown): value is { value: unknown } {
   return (
@@ -93,6 +95,7 @@ export function createRecordingMocks(project = "acme-prod", region = "europe-wes
       return { id, state };
     },
     call(args) {
+      if (args.token === "gcp:organizations/getProject:getProject") return { ...args.inputs, number: MOCK_PROJECT_NUMBER };
       return args.inputs;
     },
   };

@@ -68,6 +68,11 @@ const OUTPUTS: Record<string, (name: string) => Record<string, JavaScriptValue>>
   "gcp:artifactregistry/repository:Repository": (name) => ({ name, location: "europe-west1", project: "acme" }),
 };
 
+/** What the update's invokes answer (only what the components read): the project number of the service's own URL. */
+const INVOKE_RESULTS: Record<string, Record<string, JavaScriptValue>> = {
+  "gcp:organizations/getProject:getProject": { number: "123456789012" },
+};
+
 export class PlayedEngine {
   readonly registered: Registered[] = [];
   readonly outputs = new Map<string, Record<string, JavaScriptValue>>();
@@ -115,8 +120,9 @@ export class PlayedEngine {
         callback(null, new Empty());
       },
       invoke: (call: grpc.ServerUnaryCall<resourceproto.ResourceInvokeRequest, unknown>, callback: grpc.sendUnaryData<InvokeResponse>) => {
-        this.invokes.push(call.request.getTok());
-        callback(null, new InvokeResponse().setReturn(Struct.fromJavaScript({})));
+        const token = call.request.getTok();
+        this.invokes.push(token);
+        callback(null, new InvokeResponse().setReturn(Struct.fromJavaScript(INVOKE_RESULTS[token] ?? {})));
       },
     });
     this.server.addService(enginerpc.EngineService, {
