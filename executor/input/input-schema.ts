@@ -4,13 +4,11 @@
  */
 import { z } from "zod";
 import type { InputFieldSpec } from "../../language/field";
-import type { Decimal } from "decimal.js";
-import { CelDecimal, parseDecimal } from "../../loader/cel/decimal";
+import { decimalSchema } from "./decimal-input";
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export type InputSource = "path" | "query" | "body";
 
@@ -32,19 +30,7 @@ const FIELD_SCHEMAS: { [T in InputFieldSpec["type"]]: (f: Extract<InputFieldSpec
       .union([z.int(), z.string().regex(/^-?\d+$/, "must be an integer")])
       .transform((v) => String(v))
       .refine((v) => inBounds(Number(v), f), boundsMessage(f)),
-  decimal: (f) =>
-    z
-      .union([z.number().refine(Number.isFinite), z.string().regex(DECIMAL, "must be a decimal number")])
-      .transform((v) => String(v))
-      .refine(
-        (v) => fitsDecimal(v, f.precision, f.scale),
-        `must have at most ${f.precision ?? "any"} digits, ${f.scale ?? "any"} after the point`,
-      )
-      // Compared exactly: as doubles, 10.000000000000000001 would pass a max of 10.
-      .refine((v) => decimalInBounds(v, f), boundsMessage(f))
-      // With the field's scale, as the database would give it back ("20" → "20.00"): the tool
-      // then sees, echoes and stores the same text. fitsDecimal made sure nothing is rounded.
-      .transform((v) => (f.scale === undefined ? v : new CelDecimal(parseDecimal(v).value, f.scale).toString())),
+  decimal: (f) => decimalSchema(f),
   number: (f) => bounded(z.number().refine(Number.isFinite, "must be a finite number"), f),
   boolean: () => z.boolean(),
   date: (f) =>
@@ -80,34 +66,7 @@ function bounded(schema: z.ZodNumber, f: { min?: number; max?: number }): z.ZodT
 
 const inBounds = (n: number, f: { min?: number; max?: number }) =>
   (f.min === undefined || n >= f.min) && (f.max === undefined || n <= f.max);
-/** The exact value, or undefined for text no decimal can hold (over 1000 digits: fitsDecimal reports it). */
-function exactDecimal(text: string): Decimal | undefined {
-  try {
-    return parseDecimal(text).value;
-  } catch {
-    return undefined;
-  }
-}
-
-function decimalInBounds(text: string, f: { min?: number; max?: number }): boolean {
-  const value = exactDecimal(text);
-  return !value || ((f.min === undefined || value.gte(f.min)) && (f.max === undefined || value.lte(f.max)));
-}
 const boundsMessage = (f: { min?: number; max?: number }) => `must be between ${f.min ?? "-∞"} and ${f.max ?? "∞"}`;
-
-/**
- * Whether the value fits numeric(precision, scale) without PostgreSQL rounding it. Read from the
- * exact value, not the text: a JSON number 5e-324 arrives as "5e-324", whose digits after the
- * point the text does not show; a trailing zero ("1.230" for scale 2) loses nothing.
- */
-function fitsDecimal(value: string, precision?: number, scale?: number): boolean {
-  const exact = exactDecimal(value);
-  if (!exact) return false;
-  if (scale !== undefined && exact.decimalPlaces() > scale) return false;
-  const wholeDigits = exact.abs().lt(1) ? 0 : exact.e + 1;
-  if (precision !== undefined && wholeDigits > precision - (scale ?? 0)) return false;
-  return true;
-}
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

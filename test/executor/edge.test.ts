@@ -207,4 +207,39 @@ describe("refusals before routing, in the contract's error body", () => {
     ]);
     expect(await h.count("customer")).toBe(before);
   });
+
+  it("a decimal with more digits after the point than its scale is 400 at its path, never stored rounded", async () => {
+    const token = await h.token("staff-1", ["staff"]);
+    const before = await h.count("room");
+    // Raw JSON, so the exponent forms reach the server as written.
+    for (const [raw, places] of [
+      ["0.001", 3],
+      ["1e-7", 7],
+      ['"0.001"', 3],
+      ["19.999", 3],
+    ] as const) {
+      const response = await h.server.inject({
+        method: "POST",
+        url: "/rooms",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        payload: `{"number": "D-${places}", "capacity": 2, "nightlyRate": ${raw}}`,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ code: "INVALID_INPUT" });
+      expect(response.json().error.details).toContainEqual({
+        path: "body.nightlyRate",
+        message: `has ${places} digits after the point; at most 2`,
+      });
+    }
+    expect(await h.count("room")).toBe(before);
+    const exponent = await h.server.inject({
+      method: "POST",
+      url: "/rooms",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      payload: `{"number": "D-exp", "capacity": 2, "nightlyRate": 1.5E+2}`,
+    });
+    expect(exponent.statusCode).toBe(200);
+    const stored = await h.test.db.query<{ nightly_rate: string }>(`SELECT "nightly_rate"::text FROM "room" WHERE "number" = 'D-exp'`);
+    expect(stored.rows[0]!.nightly_rate).toBe("150.00");
+  });
 });

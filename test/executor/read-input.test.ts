@@ -54,7 +54,7 @@ describe("tool input (step 2)", () => {
       "body.colour: is not an input field of this tool",
       "body.guests: must be at most 12",
       "body.notes: must be at most 5 characters",
-      "body.price: must have at most 6 digits, 2 after the point",
+      "body.price: has 3 digits after the point; at most 2",
       "body.startDate: must be a date YYYY-MM-DD",
       "path.reservationId: must be a UUID",
     ]);
@@ -87,6 +87,56 @@ describe("tool input (step 2)", () => {
         }),
       ),
     ).toEqual(["query.guests: must be an integer"]);
+  });
+
+  describe("a decimal the database would store altered is refused, by its exact value", () => {
+    const money = createInputReader({ nightlyRate: { type: "decimal", precision: 10, scale: 2, min: 0.01 } });
+    const given = (nightlyRate: unknown) => ({ params: {}, query: {}, fromQuery: false, body: { nightlyRate } });
+
+    it("more digits after the point than the scale, however it is written", () => {
+      for (const [value, places] of [
+        [0.001, 3],
+        ["0.001", 3],
+        [1e-7, 7],
+        ["1e-7", 7],
+        ["1.005E+0", 3],
+        [0.1 + 0.2, 17],
+        [5e-324, 324],
+      ] as const)
+        expect(problems(() => money.read(given(value)))).toEqual([
+          `body.nightlyRate: has ${places} digits after the point; at most 2`,
+          ...(Number(value) < 0.01 ? ["body.nightlyRate: must be between 0.01 and ∞"] : []),
+        ]);
+    });
+
+    it("more digits before the point than precision − scale, and past the 1000 digits any decimal may have", () => {
+      expect(problems(() => money.read(given(123456789.5)))).toEqual(["body.nightlyRate: has 9 digits before the point; at most 8"]);
+      expect(problems(() => money.read(given(1e21)))).toEqual(["body.nightlyRate: has 22 digits before the point; at most 8"]);
+      const free = createInputReader({ x: { type: "decimal" } });
+      expect(problems(() => free.read({ params: {}, query: {}, fromQuery: false, body: { x: "1e-1001" } }))).toEqual([
+        "body.x: has 1001 digits after the point; at most 1000",
+      ]);
+      expect(problems(() => free.read({ params: {}, query: {}, fromQuery: false, body: { x: "1e99999999999999999999" } }))).toEqual([
+        "body.x: has more than 1000 digits before the point",
+      ]);
+    });
+
+    it("a precision without a scale stores whole numbers (numeric(p) is numeric(p,0)), so a fraction is refused", () => {
+      const whole = createInputReader({ n: { type: "decimal", precision: 4 } });
+      expect(problems(() => whole.read({ params: {}, query: {}, fromQuery: false, body: { n: 1.5 } }))).toEqual([
+        "body.n: has 1 digit after the point; at most 0",
+      ]);
+      expect(whole.read({ params: {}, query: {}, fromQuery: false, body: { n: "12" } })).toEqual({ n: "12" });
+    });
+
+    it("exponent forms that fit are taken by their value, in plain notation with the field's scale", () => {
+      expect(money.read(given("1.5E+2"))).toEqual({ nightlyRate: "150.00" });
+      expect(money.read(given(1.5e2))).toEqual({ nightlyRate: "150.00" });
+      expect(money.read(given("1.230"))).toEqual({ nightlyRate: "1.23" }); // a trailing zero loses nothing
+      const free = createInputReader({ x: { type: "decimal" } });
+      expect(free.read({ params: {}, query: {}, fromQuery: false, body: { x: 1e21 } })).toEqual({ x: "1000000000000000000000" });
+      expect(free.read({ params: {}, query: {}, fromQuery: false, body: { x: "12.50" } })).toEqual({ x: "12.50" });
+    });
   });
 
   it("rejects a body that is not an object and a field given twice with different values", () => {
