@@ -63,10 +63,15 @@ export async function tryReservations(
   });
   const guest = await mintLocalToken(keys, { sub: String(customer.id), roles: ["customer"] });
 
-  const stay = { roomId: room.id, startDate: "2031-06-01", endDate: "2031-06-04", guests: 2 };
+  const stay = { roomId: room.id, startDate: "2036-06-01", endDate: "2036-06-04", guests: 2 };
   const booked = await call("the customer books three nights", 200, "POST", "/reservations", {
     token: guest,
     body: stay,
+    headers: { "idempotency-key": randomUUID() },
+  });
+  await call("a stay starting on a day already over is refused (DATE_IN_PAST)", 422, "POST", "/reservations", {
+    token: guest,
+    body: { ...stay, startDate: "2020-01-01", endDate: "2020-01-03" },
     headers: { "idempotency-key": randomUUID() },
   });
   await call("…and confirms: the card is charged", 200, "POST", `/reservations/${String(booked.id)}/confirm`, {
@@ -80,7 +85,7 @@ export async function tryReservations(
   });
   await call("a second booking for the same room", 200, "POST", "/reservations", {
     token: guest,
-    body: { ...stay, startDate: "2031-07-01", endDate: "2031-07-03" },
+    body: { ...stay, startDate: "2036-07-01", endDate: "2036-07-03" },
     headers: { "idempotency-key": randomUUID() },
   }).then(async (second) => {
     const secrets = JSON.parse(readFileSync(join(appDir, ".fascia", DEV_SECRETS_FILE), "utf8")) as Record<string, string>;

@@ -71,7 +71,8 @@ export async function prepareDatabase(db: Database, manifest: AppManifest): Prom
   return { writer, reader, rooms };
 }
 
-const DAY0 = Date.UTC(2030, 0, 1) / 86_400_000;
+/** Bookings start here, far in the future: the example refuses a stay that starts in the past (DATE_IN_PAST). */
+const DAY0 = Date.UTC(2036, 0, 1) / 86_400_000;
 
 function isoDay(day: number): string {
   return new Date(day * 86_400_000).toISOString().slice(0, 10);

@@ -234,6 +234,8 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     }
     await client.query(guarantees === "same" ? SQL.begin(10_000) : "BEGIN");
     try {
+      // The example's notPast: the earliest bookable day is today in UTC-12.
+      if (input.startDate < new Date(Date.now() - 12 * 3_600_000).toISOString().slice(0, 10)) throw new Refused(422, "DATE_IN_PAST");
       const customer = (await client.query(SQL.customer, [caller.id, 1])).rows[0];
       const room = (await client.query(SQL.room, [input.roomId, 1])).rows[0];
       if (!customer || !room) throw new Refused(404, "NOT_FOUND");

@@ -303,7 +303,7 @@ describe("fascia build", () => {
       expect(await (await fetch(`${base}/readyz`)).json()).toEqual({ status: "ready" });
 
       const headers = { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "bundle-1" };
-      const payload = JSON.stringify({ roomId: room, startDate: "2027-05-01", endDate: "2027-05-03", guests: 2 });
+      const payload = JSON.stringify({ roomId: room, startDate: "2037-05-01", endDate: "2037-05-03", guests: 2 });
       const created = await fetch(`${base}/reservations`, { method: "POST", headers, body: payload });
       expect(created.status).toBe(200);
       const booking = (await created.json()) as { id: string; status: string; totalPrice: string };

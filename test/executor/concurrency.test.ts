@@ -66,7 +66,7 @@ function percentile(values: number[], p: number): number {
       "POST",
       "/reservations",
       { authorization: `Bearer ${token}`, "idempotency-key": "race-create" },
-      { roomId: room, startDate: "2026-06-01", endDate: "2026-06-03", guests: 2 },
+      { roomId: room, startDate: "2036-06-01", endDate: "2036-06-03", guests: 2 },
     );
     expect(created.status).toBe(200);
     const id = created.body.id!;

@@ -31,7 +31,7 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
     const created = await post("/reservations", {
       token: await h.token(customer, ["customer"]),
       key: "seed",
-      body: { roomId: room, startDate: "2026-05-01", endDate: "2026-05-04", guests: 2 },
+      body: { roomId: room, startDate: "2036-05-01", endDate: "2036-05-04", guests: 2 },
     });
     expect(created.statusCode).toBe(200);
     pending = created.json<{ id: string }>().id;
@@ -111,7 +111,7 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
         post("/reservations", {
           token: await customerToken(),
           key: "bad-input",
-          body: { roomId: "nope", startDate: "2026-02-30", endDate: "2026-03-01", guests: 0, extra: 1 },
+          body: { roomId: "nope", startDate: "2036-02-30", endDate: "2036-03-01", guests: 0, extra: 1 },
         }),
       400,
       "INVALID_INPUT",
@@ -173,10 +173,10 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
 
   it("step 5: the same Idempotency-Key replays the stored response; another payload is 409", async () => {
     const token = await customerToken();
-    const first = await post("/reservations", { token, key: "replay-1", body: newBooking("2026-06-01", "2026-06-03") });
+    const first = await post("/reservations", { token, key: "replay-1", body: newBooking("2036-06-01", "2036-06-03") });
     expect(first.statusCode).toBe(200);
     const count = await h.count("reservation");
-    const again = await post("/reservations", { token, key: "replay-1", body: newBooking("2026-06-01", "2026-06-03") });
+    const again = await post("/reservations", { token, key: "replay-1", body: newBooking("2036-06-01", "2036-06-03") });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(first.json());
     expect(again.headers["idempotent-replayed"]).toBe("true");
@@ -184,12 +184,12 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
     const replayRecord = (await h.audit()).find((r) => r.invocationId === again.headers["x-fascia-invocation-id"]);
     expect(replayRecord?.replayOf).toBe(first.headers["x-fascia-invocation-id"]);
     const body = await refused(
-      () => post("/reservations", { token, key: "replay-1", body: newBooking("2026-06-10", "2026-06-12") }),
+      () => post("/reservations", { token, key: "replay-1", body: newBooking("2036-06-10", "2036-06-12") }),
       409,
       "IDEMPOTENCY_CONFLICT",
     );
     expect(body.error.details[0]!.path).toBe("header.idempotency-key");
-    await refused(() => post("/reservations", { token, body: newBooking("2026-06-10", "2026-06-12") }), 400, "IDEMPOTENCY_KEY_REQUIRED");
+    await refused(() => post("/reservations", { token, body: newBooking("2036-06-10", "2036-06-12") }), 400, "IDEMPOTENCY_KEY_REQUIRED");
   });
 
   it("step 5: a key still held by a running invocation (another instance) is 409 in flight", async () => {
@@ -228,7 +228,7 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
     const body = await refused(async () => post(`${reservation(pending)}/confirm`, { token: await customerToken() }), 409, "NOT_PENDING");
     expect(body.error).toMatchObject({ message: "reservation is not pending", details: [{ node: "mustBePending" }] });
     await refused(
-      async () => post("/reservations", { token: await customerToken(), key: "crowd", body: newBooking("2026-07-01", "2026-07-02", 5) }),
+      async () => post("/reservations", { token: await customerToken(), key: "crowd", body: newBooking("2036-07-01", "2036-07-02", 5) }),
       422,
       "TOO_MANY_GUESTS",
     );
@@ -247,7 +247,7 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
     const table = tableByEntity(h.server.executor.app.manifest.schema, "Reservation")!;
     expect(table.executorInvariants.map((i) => i.name)).toEqual(["stayAtMostThirtyNights"]);
     let body = await refused(
-      async () => post("/reservations", { token: await customerToken(), key: "long", body: newBooking("2026-08-01", "2026-09-15") }),
+      async () => post("/reservations", { token: await customerToken(), key: "long", body: newBooking("2036-08-01", "2036-09-15") }),
       422,
       "INVARIANT_VIOLATED",
     );
@@ -256,7 +256,7 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
       details: [{ rule: "invariant stayAtMostThirtyNights", entity: "Reservation" }],
     });
     body = await refused(
-      async () => post("/reservations", { token: await customerToken(), key: "backwards", body: newBooking("2026-08-05", "2026-08-01") }),
+      async () => post("/reservations", { token: await customerToken(), key: "backwards", body: newBooking("2036-08-05", "2036-08-01") }),
       422,
       "INVARIANT_VIOLATED",
     );
@@ -269,13 +269,13 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
   it("step 7: unique and noOverlap are 409 naming the rule", async () => {
     const token = await customerToken();
     let body = await refused(
-      () => post("/reservations", { token, key: "overlap", body: newBooking("2026-05-02", "2026-05-06") }),
+      () => post("/reservations", { token, key: "overlap", body: newBooking("2036-05-02", "2036-05-06") }),
       409,
       "CONFLICT",
     );
     expect(body.error.details[0]).toMatchObject({ rule: "noOverlap noDoubleBooking", entity: "Reservation", node: "create" });
     body = await refused(
-      () => post("/reservations", { token, key: "same-start", body: newBooking("2026-05-01", "2026-05-02") }),
+      () => post("/reservations", { token, key: "same-start", body: newBooking("2036-05-01", "2036-05-02") }),
       409,
       "CONFLICT",
     );
@@ -286,7 +286,7 @@ describeEachDriver("the Execution Contract's failures", (driver) => {
     // cancelReservation's writes commit in its final transaction, with the audit append sent
     // together with the COMMIT, unread: the append must fail and take the writes with it.
     const token = await customerToken();
-    const created = await post("/reservations", { token, key: "to-cancel", body: newBooking("2026-10-01", "2026-10-03") });
+    const created = await post("/reservations", { token, key: "to-cancel", body: newBooking("2036-10-01", "2036-10-03") });
     expect(created.statusCode).toBe(200);
     const head = (await h.test.db.query<{ seq: string; hash: string }>(`SELECT "seq"::text AS "seq", "hash" FROM "fascia_audit_head"`))
       .rows[0]!;

@@ -26,7 +26,7 @@ describeEachDriver("the example app through the executor", (driver) => {
       method: "POST",
       url: "/reservations",
       headers: { ...(await auth()), "idempotency-key": "book-1" },
-      payload: { roomId: room, startDate: "2026-04-01", endDate: "2026-04-04", guests: 2, notes: "late arrival" },
+      payload: { roomId: room, startDate: "2036-04-01", endDate: "2036-04-04", guests: 2, notes: "late arrival" },
     });
     expect(created.statusCode).toBe(200);
     const { id, status, totalPrice } = created.json<{ id: string; status: string; totalPrice: string }>();
@@ -67,8 +67,8 @@ describeEachDriver("the example app through the executor", (driver) => {
 
   it("lists the caller's reservations, newest stay first", async () => {
     for (const [start, end] of [
-      ["2026-09-01", "2026-09-02"],
-      ["2026-10-01", "2026-10-03"],
+      ["2036-09-01", "2036-09-02"],
+      ["2036-10-01", "2036-10-03"],
     ]) {
       const r = await h.server.inject({
         method: "POST",
@@ -81,7 +81,7 @@ describeEachDriver("the example app through the executor", (driver) => {
     const listed = await h.server.inject({ method: "GET", url: "/reservations", headers: await auth() });
     expect(listed.statusCode).toBe(200);
     const starts = listed.json<{ reservations: { startDate: string; room: string }[] }>().reservations.map((r) => r.startDate);
-    expect(starts).toEqual(["2026-10-01", "2026-09-01", "2026-04-01"]);
+    expect(starts).toEqual(["2036-10-01", "2036-09-01", "2036-04-01"]);
     const stranger = await h.seedCustomer("Eve");
     const none = await h.server.inject({
       method: "GET",
@@ -112,9 +112,9 @@ describeEachDriver("the example app through the executor", (driver) => {
         method: "POST",
         url: "/reservations",
         headers: { ...(await auth()), "idempotency-key": key },
-        payload: { roomId: room, startDate: "2026-04-01", endDate: "2026-04-03", guests: 1 },
+        payload: { roomId: room, startDate: "2036-04-01", endDate: "2036-04-03", guests: 1 },
       });
-    // The first test cancelled its booking of 2026-04-01 → 04-04 in this room.
+    // The first test cancelled its booking of 2036-04-01 → 04-04 in this room.
     const again = await book("rebook-1");
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ status: "pending", totalPrice: "199.00" });
@@ -129,7 +129,7 @@ describeEachDriver("the example app through the executor", (driver) => {
       method: "POST",
       url: "/reservations",
       headers: { ...(await auth()), "idempotency-key": "hook" },
-      payload: { roomId: room, startDate: "2026-12-01", endDate: "2026-12-02", guests: 1 },
+      payload: { roomId: room, startDate: "2036-12-01", endDate: "2036-12-02", guests: 1 },
     });
     const reservationId = created.json<{ id: string }>().id;
     const body = JSON.stringify({ id: "evt_1", type: "payment.failed", reservationId, paymentId: "pi_x" });
@@ -216,5 +216,36 @@ describeEachDriver("the example app through the executor", (driver) => {
       callerRoles: ["scheduler"],
       rowsChanged: [{ entity: "Reservation", id, action: "transition" }],
     });
+  });
+
+  it("a stay starting on a day already over everywhere is 422 DATE_IN_PAST; today in the latest time zone (UTC-12) is bookable", async () => {
+    const other = await h.seedRoom("102", { capacity: 2, nightlyRate: "80.00" });
+    const utcDate = (msAgo: number) => new Date(Date.now() - msAgo).toISOString().slice(0, 10);
+    const nextDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const book = async (key: string, startDate: string) =>
+      h.server.inject({
+        method: "POST",
+        url: "/reservations",
+        headers: { ...(await auth()), "idempotency-key": key },
+        payload: { roomId: other, startDate, endDate: nextDay(startDate), guests: 1 },
+      });
+    const before = await h.count("reservation");
+    // Two UTC days ago is over even in UTC-12; 2020 long since.
+    for (const [key, startDate] of [
+      ["past-1", utcDate(2 * 86_400_000)],
+      ["past-2", "2020-01-01"],
+    ] as const) {
+      const refused = await book(key, startDate);
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().error).toMatchObject({
+        code: "DATE_IN_PAST",
+        message: "the stay cannot start on a day that is already over everywhere",
+      });
+    }
+    expect(await h.count("reservation")).toBe(before);
+    // A minute's margin, so a run that crosses midnight in UTC-12 books tomorrow there rather than fail.
+    const today = await book("today-utc-12", utcDate(12 * 3_600_000 - 60_000));
+    expect(today.statusCode).toBe(200);
+    expect(today.json()).toMatchObject({ status: "pending", totalPrice: "80.00" });
   });
 });

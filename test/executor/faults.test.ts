@@ -190,7 +190,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   };
 
   it("the database refusing new connections: 503 UNAVAILABLE (not a 500), /readyz 503, and the request runs once it accepts them again", async () => {
-    const id = await pendingReservation("2026-02-01", "2026-02-02");
+    const id = await pendingReservation("2036-02-01", "2036-02-02");
     const database = new URL(h.test.url).pathname.slice(1);
     const before = await h.snapshot();
     const allowConnections = (allow: boolean) => asAdmin(`ALTER DATABASE "${database}" ALLOW_CONNECTIONS ${allow}`);
@@ -213,7 +213,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 
   it("the pool exhausted: a request that cannot get a connection within its deadline is 503, not queued without end", async () => {
-    const id = await pendingReservation("2026-02-10", "2026-02-11");
+    const id = await pendingReservation("2036-02-10", "2036-02-11");
     const listing = async () =>
       h.server.inject({
         method: "GET",
@@ -237,7 +237,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 
   it("killed while the flow waits for a stalled charge: 503, the charge refunded, the retry confirms once", async () => {
-    const id = await pendingReservation("2026-03-01", "2026-03-03");
+    const id = await pendingReservation("2036-03-01", "2036-03-03");
     const before = await h.snapshot();
     const audited = (await h.audit()).length;
     const requests = h.payments.requestCount();
@@ -294,7 +294,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 
   it("killed while the flow waits for the row lock: 503, nothing charged, the key freed, the retry confirms once", async () => {
-    const id = await pendingReservation("2026-04-01", "2026-04-02");
+    const id = await pendingReservation("2036-04-01", "2036-04-02");
     const charges = h.payments.charges().length;
     const refunds = h.payments.refunds().length;
     const before = await h.snapshot();
@@ -369,7 +369,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   const isCommit = (chunk: string) => chunk.includes("COMMIT\u0000");
 
   it("the COMMIT lands but its answer is lost: 200, the charge kept, one success record, the key replays it", async () => {
-    const id = await pendingReservation("2026-06-01", "2026-06-03");
+    const id = await pendingReservation("2036-06-01", "2036-06-03");
     const charges = h.payments.charges().length;
     const refunds = h.payments.refunds().length;
     const audited = (await h.audit()).length;
@@ -393,7 +393,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 
   it("the connection cut mid-flow, its backend left holding the row lock: 503, and the retry is not blocked by that lock", async () => {
-    const id = await pendingReservation("2026-09-01", "2026-09-03");
+    const id = await pendingReservation("2036-09-01", "2036-09-03");
     const before = await h.snapshot();
     const charges = h.payments.charges().length;
     // The read takes the row lock (FOR UPDATE); the proxy keeps the backend's side open for two
@@ -410,7 +410,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 
   it("the connection cut under the idempotency claim: 503 (not a 500), nothing written, the retry confirms", async () => {
-    const id = await pendingReservation("2026-08-01", "2026-08-03");
+    const id = await pendingReservation("2036-08-01", "2036-08-03");
     const before = await h.snapshot();
     const cut = proxy.cut((chunk) => chunk.includes('INSERT INTO "fascia_idempotency"'), "before-forwarding");
     const response = await confirm(id, "lost-claim");
@@ -422,7 +422,7 @@ describeEachDriver("faults between the database and the payments provider", (dri
   });
 
   it("the COMMIT never reaches PostgreSQL: 503, the charge refunded, the reservation still pending", async () => {
-    const id = await pendingReservation("2026-07-01", "2026-07-03");
+    const id = await pendingReservation("2036-07-01", "2036-07-03");
     const charges = h.payments.charges().length;
     const refunds = h.payments.refunds().length;
     const before = await h.snapshot();

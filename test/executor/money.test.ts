@@ -41,7 +41,7 @@ describeEachDriver("money through the example app", (driver) => {
         payload: { number: `M${i}`, capacity: 2, nightlyRate: price.rate },
       });
       expect(room.statusCode).toBe(200);
-      const payload = { roomId: room.json<{ id: string }>().id, startDate: "2027-03-01", endDate: "2027-03-02", guests: 1 };
+      const payload = { roomId: room.json<{ id: string }>().id, startDate: "2037-03-01", endDate: "2037-03-02", guests: 1 };
       const headers = { ...(await as(["customer"])), "idempotency-key": `money-${i}` };
       const created = await h.server.inject({ method: "POST", url: "/reservations", headers, payload });
       expect(created.statusCode).toBe(200);
@@ -118,7 +118,7 @@ describeEachDriver("money through the example app", (driver) => {
       method: "POST",
       url: "/reservations",
       headers: { ...(await as(["customer"])), "idempotency-key": "money-long" },
-      payload: { roomId: room.json<{ id: string }>().id, startDate: "2027-05-01", endDate: "2027-05-04", guests: 1 },
+      payload: { roomId: room.json<{ id: string }>().id, startDate: "2037-05-01", endDate: "2037-05-04", guests: 1 },
     });
     const { id, totalPrice } = created.json<{ id: string; totalPrice: unknown }>();
     expect(totalPrice).toBe("0.87");

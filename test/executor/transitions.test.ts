@@ -137,7 +137,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
     h.server.inject({ method: "POST", url: `/reservations/${id}/cancel`, headers, payload: {} });
 
   it("cancelling twice: the first refunds and answers 200, the second is 422 and changes nothing", async () => {
-    const id = await confirmedReservation(h, headers, "2026-05-01", "2026-05-03");
+    const id = await confirmedReservation(h, headers, "2036-05-01", "2036-05-03");
     const first = await cancel(id);
     expect(first.json()).toEqual({ id, status: "cancelled", refunded: true });
     expect(h.payments.refunds()).toHaveLength(1);
@@ -166,7 +166,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
       method: "POST",
       url: "/reservations",
       headers: { ...headers, "idempotency-key": "book-pending" },
-      payload: { roomId: room, startDate: "2026-06-01", endDate: "2026-06-02", guests: 1 },
+      payload: { roomId: room, startDate: "2036-06-01", endDate: "2036-06-02", guests: 1 },
     });
     const id = created.json<{ id: string }>().id;
     expect((await cancel(id)).json()).toEqual({ id, status: "cancelled", refunded: false });
@@ -188,8 +188,8 @@ describeEachDriver("a transition into the row's own state is refused unless list
         payload: { roomId: room, startDate, endDate, guests: 1 },
       });
     const ids = [
-      (await book("2026-09-01", "2026-09-02")).json<{ id: string }>().id,
-      (await book("2026-09-05", "2026-09-06")).json<{ id: string }>().id,
+      (await book("2036-09-01", "2036-09-02")).json<{ id: string }>().id,
+      (await book("2036-09-05", "2036-09-06")).json<{ id: string }>().id,
     ];
     const cancelAll = () => h.server.inject({ method: "POST", url: `/customers/${customer}/cancel-all`, headers: token, payload: {} });
     expect((await h.server.inject({ method: "POST", url: `/reservations/${ids[0]}/cancel`, headers: token, payload: {} })).statusCode).toBe(
@@ -210,7 +210,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
     const table = tableByEntity(h.server.executor.app.manifest.schema, "Reservation")!;
     await h.test.db.query(`DROP TRIGGER "fascia_guard_status" ON "reservation"`);
     try {
-      const id = await confirmedReservation(h, headers, "2026-11-01", "2026-11-02");
+      const id = await confirmedReservation(h, headers, "2036-11-01", "2036-11-02");
       expect((await cancel(id)).statusCode).toBe(200);
       // The database alone no longer sees a self-transition ...
       await h.test.db.query(`UPDATE "reservation" SET "status" = 'cancelled' WHERE "id" = $1`, [id]);
@@ -226,7 +226,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
 
   it("with the plan's version check instead of a lock: a wrong state at the version read is 422, not 409", async () => {
     expect(h.server.executor.app.tools.get("cancelOptimistic")?.plan.nodes.cancel?.versionCheck).toMatchObject({ node: "load" });
-    const id = await confirmedReservation(h, headers, "2026-08-01", "2026-08-02");
+    const id = await confirmedReservation(h, headers, "2036-08-01", "2036-08-02");
     const optimistic = () => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel-optimistic`, headers, payload: {} });
     expect((await optimistic()).json()).toEqual({ id, status: "cancelled" });
     const before = await h.snapshot();
@@ -252,7 +252,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
   afterAll(() => h?.close());
 
   it("exactly one 200 with one refund; the other 49 are 422 INVALID_TRANSITION", async () => {
-    const id = await confirmedReservation(h, headers, "2026-07-01", "2026-07-04");
+    const id = await confirmedReservation(h, headers, "2036-07-01", "2036-07-04");
     const charge = h.payments.charges().at(-1)!;
     const audited = (await h.audit()).length;
 
@@ -275,7 +275,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
   });
 
   it("with no read and no lock before the transition, the UPDATE alone lets exactly one of 50 through", async () => {
-    const id = await confirmedReservation(h, headers, "2026-10-01", "2026-10-03");
+    const id = await confirmedReservation(h, headers, "2036-10-01", "2036-10-03");
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => h.server.inject({ method: "POST", url: `/reservations/${id}/cancel-direct`, headers, payload: {} })),
     );
