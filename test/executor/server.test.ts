@@ -17,6 +17,8 @@ import { MissingSecretsError } from "../../executor/secrets";
 import { buildServer } from "../../executor/server/build-server";
 import { ConfigError, loadExecutorConfig } from "../../executor/server/config";
 import { startExecutor } from "../../executor/server/start";
+import { main } from "../../executor/main";
+import { EXIT } from "../../contracts/exit-codes";
 import { nightlyAppEnv } from "./support/nightly-app";
 import { applyExecutorMigrations } from "../../executor/store/executor-schema";
 import { AUDIENCE, ISSUER, startHarness, type Harness } from "./support/harness";
@@ -304,6 +306,18 @@ describe("starting from the environment", () => {
 });
 
 describe("an app with no HTTP tool", () => {
+  it("logs at start that its scheduled tool cannot be authenticated without FASCIA_SCHEDULER_AUDIENCE, and not once it is set", async () => {
+    const serve = async (extra: Record<string, string>) => {
+      const lines: Record<string, unknown>[] = [];
+      const log = { write: (text: string) => void lines.push(JSON.parse(text) as Record<string, unknown>) };
+      const env = { ...nightlyAppEnv("fascia-sched-warn-"), FASCIA_SCHEDULER_SERVICE_ACCOUNT: "s@p.iam.gserviceaccount.com", ...extra };
+      expect(await main(env, { log, failures: log, stop: () => Promise.resolve("SIGTERM") })).toBe(EXIT.ok);
+      return lines.filter((l) => l.severity === "WARNING" && String(l.message).startsWith("scheduled tools")).map((l) => l.message);
+    };
+    expect(await serve({})).toEqual([expect.stringMatching(/FASCIA_SCHEDULER_AUDIENCE \(this service's own URL\) is not set$/)]);
+    expect(await serve({ FASCIA_SCHEDULER_AUDIENCE: "https://nightly-123.europe-west1.run.app" })).toEqual([]);
+  });
+
   it("starts without bearer-token settings (only scheduled and webhook tools)", async () => {
     const running = await startExecutor(nightlyAppEnv("fascia-noauth-"), "127.0.0.1");
     try {
