@@ -39,6 +39,7 @@ const EXECUTOR_LAYERS = [
   ["executor/store", "the executor's own tables: idempotency, audit records"],
   ["executor/app", "the manifest prepared to run: expressions, input readers, programs"],
   ["executor/nodes", "one handler per node type"],
+  ["executor/outbox", "effects that wait for their commit: stored, claimed, delivered"],
   ["executor/invoke", "one invocation, the nine steps"],
   ["executor/server", "fastify wiring, configuration, readiness, migrations at start"],
   ["executor/main\\.ts", "the process entry of the bundle"],

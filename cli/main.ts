@@ -16,6 +16,7 @@ import { registerSql } from "./commands/sql";
 import { registerMigrate } from "./commands/migrate";
 import { registerDiff } from "./commands/diff";
 import { registerAudit } from "./commands/audit";
+import { registerOutbox } from "./commands/outbox";
 import { registerBuild } from "./commands/build";
 import { registerImage } from "./commands/image";
 
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Comm
   registerMigrate(program, io, setExit);
   registerDiff(program, io, setExit);
   registerAudit(program, io, setExit);
+  registerOutbox(program, io, setExit);
   registerBuild(program, io, setExit);
   registerImage(program, io, setExit);
   for (const command of program.commands)

@@ -39,6 +39,8 @@ export const ENV = {
   run: "FASCIA_RUN",
   planHash: "FASCIA_PLAN_HASH",
   metricsPort: "FASCIA_METRICS_PORT",
+  outboxPollMs: "FASCIA_OUTBOX_POLL_MS",
+  outboxBatch: "FASCIA_OUTBOX_BATCH",
 } as const;
 
 /** A secret the specs name reaches the executor as `FASCIA_SECRET_<NAME>` (Secret Manager on Cloud Run). */

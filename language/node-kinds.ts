@@ -9,3 +9,28 @@ export const COMPARISON_OPERATORS = ["eq", "ne", "lt", "lte", "gt", "gte", "in"]
 export function isScopeNode<N extends { type: string }>(node: N): node is Extract<N, { type: "transaction" | "retry" }> {
   return node.type === "transaction" || node.type === "retry";
 }
+
+/** When an external node's effect happens: during the flow, or from the outbox once its commit landed. */
+export type EffectTiming = "inFlow" | "afterCommit";
+
+/**
+ * The default timing per external node, the language's decision (docs/spec-language.md, "When an
+ * effect happens"): what cannot be undone waits for the commit — a refund, an email, an http call
+ * that is not a read; what can be undone or only reads runs in the flow — a charge (its
+ * `compensate: refund`, or R003, governs it) and GET/HEAD. A node's own `runs` overrides this.
+ */
+export function effectTiming(node: { type: string; runs?: EffectTiming; action?: string; method?: string }): EffectTiming {
+  if (node.runs) return node.runs;
+  if (node.type === "email") return "afterCommit";
+  if (node.type === "payment") return node.action === "refund" ? "afterCommit" : "inFlow";
+  if (node.type === "http") return node.method === "GET" || node.method === "HEAD" ? "inFlow" : "afterCommit";
+  return "inFlow";
+}
+
+/**
+ * An http header of an after-commit node that is evaluated at delivery, not stored in the outbox:
+ * it reads secrets and nothing of the invocation (the loader refuses a header that reads both).
+ */
+export function deliveryHeader(expression: string): boolean {
+  return /\bsecrets\b/.test(expression) && !/\b(input|nodes|caller|now)\b/.test(expression);
+}

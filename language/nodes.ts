@@ -33,10 +33,18 @@ const ComparisonSpec = z.strictObject({
   in: Cel.optional(),
 });
 export const WhereSpec = z.record(CamelName, z.union([Cel, ComparisonSpec]));
-export { COMPARISON_OPERATORS, isScopeNode } from "./node-kinds";
+export { COMPARISON_OPERATORS, effectTiming, isScopeNode, type EffectTiming } from "./node-kinds";
 
 const base = { id: NodeId, description: Description.optional(), timeout: Duration.optional() };
-const external = { ...base, retry: RetryPolicySpec.optional(), secret: SecretName.optional() };
+const external = {
+  ...base,
+  retry: RetryPolicySpec.optional(),
+  secret: SecretName.optional(),
+  runs: z.enum(["inFlow", "afterCommit"]).optional().meta({
+    description:
+      "When the effect happens: in the flow, or from the outbox after the commit (default: afterCommit for a refund, an email and an http call other than GET/HEAD; inFlow otherwise)",
+  }),
+};
 
 export const ReadNode = z.strictObject({
   ...base,

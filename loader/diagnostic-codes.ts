@@ -36,6 +36,7 @@ export const DIAGNOSTIC_CODES = {
   FS031: "invalid constraint",
   FS032: "invalid write",
   FS033: "duplicate route",
+  FS034: "invalid after-commit effect",
 } as const;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -5,7 +5,7 @@
 import { triggerKind } from "../../contracts/routes";
 import { durationMs } from "../../language/common";
 import type { EntitySpec } from "../../language/entity";
-import { EXTERNAL_NODE_TYPES, type NodeType } from "../../language/nodes";
+import { effectTiming, EXTERNAL_NODE_TYPES, type NodeType } from "../../language/nodes";
 import type { ToolSpec } from "../../language/tool";
 import type { SpecSet } from "../../loader/model";
 import { branchStructure } from "./branches";
@@ -31,6 +31,11 @@ export interface CompiledTool {
 const NO_OUTPUT: ReadonlySet<NodeType> = new Set(["assert", "policyCheck"]);
 const EXTERNAL: ReadonlySet<NodeType> = new Set(EXTERNAL_NODE_TYPES);
 
+/** Whether `nodes.<id>` exists during the flow: not for assert/policyCheck, nor for an effect that waits for the commit. */
+function hasOutput(node: ExecNode): boolean {
+  return !NO_OUTPUT.has(node.type) && !(EXTERNAL.has(node.type) && effectTiming(node) === "afterCommit");
+}
+
 export function compileTool(tool: ToolSpec, entities: ReadonlyMap<string, EntitySpec>): CompiledTool {
   const flow = buildFlowGraph(tool);
   const scopes = buildScopeTree(flow);
@@ -51,7 +56,7 @@ export function compileTool(tool: ToolSpec, entities: ReadonlyMap<string, Entity
   for (const id of order) {
     const node = flow.nodes.get(id)!;
     const incoming = [...(flow.incoming.get(id) ?? [])];
-    const sees = order.filter((a) => flow.ancestors.get(id)?.has(a) && !NO_OUTPUT.has(flow.nodes.get(a)!.type));
+    const sees = order.filter((a) => flow.ancestors.get(id)?.has(a) && hasOutput(flow.nodes.get(a)!));
     const planNode: PlanNode = {
       id,
       type: node.type,
@@ -92,7 +97,7 @@ export function compileTool(tool: ToolSpec, entities: ReadonlyMap<string, Entity
     concurrency: concurrency.plan,
     output: {
       expression: tool.output ?? null,
-      maySkip: order.filter((id) => !NO_OUTPUT.has(flow.nodes.get(id)!.type) && runs.canBeSkipped(id)),
+      maySkip: order.filter((id) => hasOutput(flow.nodes.get(id)!) && runs.canBeSkipped(id)),
     },
     approximate: runs.approximate,
   };
@@ -117,7 +122,8 @@ function externalOf(node: ExecNode, scopes: ScopeTree, deadlineMs: number): Plan
     maxAttempts *= policy.maxAttempts;
     budgetMs = retriedBudgetMs(budgetMs, policy);
   }
-  return { attemptTimeoutMs, timeoutSource: own ? "node" : "default", retry, maxAttempts, budgetMs };
+  const runs = effectTiming(node);
+  return { attemptTimeoutMs, timeoutSource: own ? "node" : "default", retry, maxAttempts, budgetMs, runs };
 }
 
 function transactionsOf(flow: FlowGraph, scopes: ScopeTree, order: readonly string[], decisions: ConcurrencyDecisions): PlanTransaction[] {

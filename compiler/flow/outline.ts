@@ -85,6 +85,7 @@ function annotations(plan: ExecutionPlan, node: PlanNode): string {
   if (node.versionCheck) notes.push(`version = ${node.versionCheck.node}.version`);
   if (node.external) {
     const e = node.external;
+    if (e.runs === "afterCommit") notes.push("after commit (outbox)");
     const attempts = e.maxAttempts === 1 ? "1 attempt" : `${e.maxAttempts} attempts, budget ${formatMs(e.budgetMs)}`;
     notes.push(`timeout ${formatMs(e.attemptTimeoutMs)}${e.timeoutSource === "default" ? " (default)" : ""}, ${attempts}`);
   }

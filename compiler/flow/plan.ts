@@ -5,10 +5,10 @@
  * docs/execution-plan.md describes every field and the semantics the executor must apply.
  */
 import type { TriggerKind } from "../../contracts/routes";
-import type { FlowNodeSpec, NodeType } from "../../language/nodes";
+import type { EffectTiming, FlowNodeSpec, NodeType } from "../../language/nodes";
 
 /** Bumped whenever a field changes meaning; an executor refuses plans of another version. */
-export const PLAN_VERSION = 1 as const;
+export const PLAN_VERSION = 2 as const;
 
 export type BranchLabel = string | number | boolean;
 export type Isolation = "readCommitted" | "repeatableRead" | "serializable";
@@ -98,6 +98,11 @@ export interface PlanExternal {
   maxAttempts: number;
   /** Worst case: every attempt times out and every backoff delay is waited. */
   budgetMs: number;
+  /**
+   * `afterCommit`: the node's fields are evaluated where it stands and stored in the outbox with
+   * the next commit; the call is made from the outbox once that commit landed (no output in the flow).
+   */
+  runs: EffectTiming;
 }
 
 export interface ResolvedRetry {

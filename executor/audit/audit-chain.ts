@@ -27,6 +27,10 @@ export interface AuditBody {
   durationMs: number;
   /** Set when the response was replayed from the idempotency store: the invocation that produced it. */
   replayOf?: string;
+  /** Effects this invocation left in the outbox, made once its commit landed (each gets a record of its own, `delivery`). */
+  queued?: { node: string; kind: string; outboxId: string }[];
+  /** Set on the record of an outbox delivery: the invocation that enqueued it, the entry, the attempts made, the last error. */
+  delivery?: { of: string; outboxId: string; attempts: number; error?: string };
 }
 
 export interface AuditRecord extends AuditBody {

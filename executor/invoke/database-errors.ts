@@ -93,6 +93,9 @@ export function isDatabaseError(error: unknown): boolean {
 }
 
 /** A raw database error → a FlowError; `node` names the node whose statement was refused. */
+/** The message of a lost connection; the invocation adds what committed before it (committed-answer.ts). */
+export const CONNECTION_LOST_MESSAGE = "the database connection was lost";
+
 export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables: readonly Table[], node?: string): FlowError {
   const fields = databaseErrorFields(error);
   const code = fields.code ?? "";
@@ -150,10 +153,7 @@ export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables:
     return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message }]), "permanent");
   }
   if (isConnectionFailure(error)) {
-    return FlowError.from(
-      ToolError.of("UNAVAILABLE", "the database connection was lost; nothing was committed", [{ ...at, message: "connection lost" }]),
-      "unavailable",
-    );
+    return FlowError.from(ToolError.of("UNAVAILABLE", CONNECTION_LOST_MESSAGE, [{ ...at, message: "connection lost" }]), "unavailable");
   }
   return FlowError.from(
     ToolError.of("INTERNAL", undefined, [{ ...at, message: `database error ${code || "without a code"}` }]),

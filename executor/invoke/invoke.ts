@@ -40,7 +40,8 @@ import { startDeadline } from "../errors/deadline";
 import { idempotencyKeyOf } from "./idempotency-key";
 import type { RateLimiter } from "./rate-limit";
 import type { InvocationRequest, InvocationResult } from "./request";
-import { FlowState, runFlow, type RowChange } from "./run-flow";
+import { FlowState, pendingOutboxCommitted, runFlow, writePendingOutbox, type RowChange } from "./run-flow";
+import { admitCommitted } from "./committed-answer";
 
 export interface Executor {
   readonly app: RuntimeApp;
@@ -56,6 +57,8 @@ export interface Executor {
   readonly now: () => Date;
   /** Failures of the audit/idempotency bookkeeping after a failed invocation (logged by the server). */
   readonly onBookkeepingError: (error: unknown, invocationId: string) => void;
+  /** The outbox's drainer, told when a commit left effects to deliver (null: nothing delivers here, e.g. a test harness). */
+  readonly outbox: { poke(): void } | null;
 }
 
 export const INVOCATION_HEADER = "x-fascia-invocation-id";
@@ -144,7 +147,12 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
             callerId: caller.id,
             durationMs: Date.now() - started,
           };
-          return auditAppend(auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }));
+          return auditAppend(
+            auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }, [
+              ...state.queued,
+              ...state.pendingOutbox,
+            ]),
+          );
         };
         await runFlow(
           {
@@ -160,7 +168,8 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
             paymentKeyStem,
             beforeCommit: async (tx, { final, wrote, rows }) => {
               if (final) return finish(tx, rows);
-              if (wrote && scope) await markCommitted(tx, scope, request.invocationId);
+              // Writes or enqueued effects: once this commits, running the invocation again would repeat them.
+              if ((wrote || state.pendingOutbox.length > 0) && scope) await markCommitted(tx, scope, request.invocationId);
               return undefined;
             },
           },
@@ -169,7 +178,12 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
         // Step 9 — audit and respond, in a transaction of its own when nodes ran after the last commit.
         if (!response) {
           deadline.check("the response");
-          await inTransactionEndingWith(conn, (tx) => finish(tx, []));
+          const origin = { invocationId: request.invocationId, tool: tool.name, callerId: caller.id };
+          await inTransactionEndingWith(conn, async (tx) => {
+            await writePendingOutbox(tx, origin, state);
+            return finish(tx, []);
+          });
+          pendingOutboxCommitted(state);
         }
         return response!;
       } catch (error) {
@@ -187,14 +201,50 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       // as { error }, so a rejection here means no connection was handed out.
     }, tool.plan.deadline.ms)
     .catch((error: unknown) => ({ error: noConnection(error) }));
-  if ("status" in outcome) return outcome;
+  if ("status" in outcome) {
+    if (state.queued.length > 0) executor.outbox?.poke();
+    return outcome;
+  }
   // After the connection went back to the pool (asking the database needs one) and before
   // answering, as a client retries at once.
   if ("lost" in outcome && outcome.lost) {
     const waitMs = outcome.lost.finalCommit ? LOST_COMMIT_WAIT_MS : LOST_BACKEND_WAIT_MS;
-    if (await settleLostConnection(executor.db, outcome.lost, waitMs)) return { ...response!, durationMs: Date.now() - started };
+    const settled = await settleLostConnection(executor.db, outcome.lost, waitMs);
+    if (settled === "committed") {
+      pendingOutboxCommitted(state);
+      if (state.queued.length > 0) executor.outbox?.poke();
+      return { ...response!, durationMs: Date.now() - started };
+    }
+    if (settled === "unknown" && outcome.lost.finalCommit) return commitUnknown(executor, request, started, known, state);
   }
   return failed(executor, request, started, known, state, outcome.error);
+}
+
+/**
+ * The final COMMIT was sent and its answer lost, and the database could not tell whether it
+ * landed (its backend outlived the wait, or the database could not be asked). The answer says
+ * exactly that; the idempotency key stays claimed until its lease ends — a retry with the same key
+ * then replays the stored response if the commit landed, or runs again if it did not — and no
+ * failure is stored or audited, since the invocation may have succeeded.
+ */
+function commitUnknown(executor: Executor, request: InvocationRequest, started: number, known: Known, state: FlowState): InvocationResult {
+  const error = ToolError.of(
+    "UNAVAILABLE",
+    "the database connection was lost during the final commit and whether it landed is unknown; retry with the same Idempotency-Key to learn the outcome",
+    [{ message: "commit outcome unknown", invocationId: request.invocationId }],
+  );
+  executor.onBookkeepingError(
+    new Error("the final commit's outcome is unknown: nothing was stored or audited for the failure"),
+    request.invocationId,
+  );
+  return {
+    status: error.status,
+    body: admitCommitted(error.toBody(), state, "unknown"),
+    headers: { [INVOCATION_HEADER]: request.invocationId },
+    code: error.code,
+    ...(known.caller ? { callerId: known.caller.id } : {}),
+    durationMs: Date.now() - started,
+  };
 }
 
 /** How long a lost COMMIT's backend gets to end before the outcome counts as not committed. */
@@ -298,13 +348,15 @@ async function failed(
         ? mapDatabaseError(error, executor.refusals, executor.app.manifest.schema.tables)
         : ToolError.of("INTERNAL");
   const compensations = await compensate(executor.services, state);
-  const body = toolError.toBody();
+  // No answer, and no stored replay, may claim nothing committed when something did (committed-answer.ts).
+  const body = admitCommitted(toolError.toBody(), state, state.committedTransactions.length > 0 ? "committed" : "none");
+  const committedSomething = state.committedWrites || state.queued.length > 0;
   try {
     await executor.withConnection(
       (conn) =>
         inTransactionEndingWith(conn, async (tx) => {
           if (known.key && known.claimed) {
-            if (state.committedWrites) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
+            if (committedSomething) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
             else
               await releaseKey(
                 tx,
@@ -314,10 +366,17 @@ async function failed(
               );
           }
           return auditAppend(
-            auditBody(request, started, known.caller, known.input, state, state.committedRows, compensations, {
-              status: toolError.status,
-              code: toolError.code,
-            }),
+            auditBody(
+              request,
+              started,
+              known.caller,
+              known.input,
+              state,
+              state.committedRows,
+              compensations,
+              { status: toolError.status, code: toolError.code },
+              state.queued,
+            ),
           );
         }),
       request.tool.plan.deadline.ms,
@@ -325,6 +384,7 @@ async function failed(
   } catch (bookkeeping) {
     executor.onBookkeepingError(bookkeeping, request.invocationId);
   }
+  if (state.queued.length > 0) executor.outbox?.poke();
   return {
     status: toolError.status,
     body,
@@ -345,6 +405,7 @@ function auditBody(
   rows: readonly RowChange[],
   compensations: AuditBody["compensations"],
   outcome: AuditBody["outcome"],
+  queued: readonly { id: string; node: string; request: { kind: string } }[] = [],
 ): AuditBody {
   const masked = maskPii(input ?? {}, request.tool.spec.input);
   return {
@@ -361,6 +422,7 @@ function auditBody(
     compensations,
     outcome,
     durationMs: Date.now() - started,
+    ...(queued.length > 0 ? { queued: queued.map((e) => ({ node: e.node, kind: e.request.kind, outboxId: e.id })) } : {}),
   };
 }
 

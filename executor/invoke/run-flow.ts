@@ -26,6 +26,8 @@ import type { NodeContext, RecordedEffect, RowAction } from "../nodes/node-conte
 import { isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
 import type { Deadline } from "../errors/deadline";
 import { failureClassOf, FlowError } from "../errors/flow-error";
+import { randomUUID } from "node:crypto";
+import { enqueueStatement, type DeliveryPolicy, type OutboxEntry } from "../outbox/outbox-store";
 
 export interface RowChange {
   entity: string;
@@ -53,6 +55,29 @@ export class FlowState {
   committedWrites = false;
   /** True once the connection failed under the flow: its backend may still hold the flow's locks. */
   connectionLost = false;
+  /** After-commit effects not yet committed: written with the next commit, dropped if what enqueued them rolls back. */
+  pendingOutbox: OutboxEntry[] = [];
+  /** After-commit effects whose commit landed: the outbox delivers them. */
+  readonly queued: OutboxEntry[] = [];
+  /** Transactions that committed writes or effects, in order: what a failure after them must admit to. */
+  readonly committedTransactions: string[] = [];
+}
+
+/** Writes the pending after-commit effects in the transaction under way (one statement); they stay pending until its commit lands. */
+export async function writePendingOutbox(
+  conn: Queryable,
+  origin: { invocationId: string; tool: string; callerId: string },
+  state: FlowState,
+): Promise<void> {
+  if (state.pendingOutbox.length === 0) return;
+  const { text, values } = enqueueStatement(origin, state.pendingOutbox);
+  await conn.query(text, values);
+}
+
+/** The commit that carried the pending effects landed. */
+export function pendingOutboxCommitted(state: FlowState): void {
+  state.queued.push(...state.pendingOutbox);
+  state.pendingOutbox = [];
 }
 
 export interface CommitHook {
@@ -158,14 +183,20 @@ class Runner {
         await this.items(body);
         await this.checkInvariants(this.open.rows);
         this.run.deadline.check(`the commit of transaction ${id}`);
+        await this.writeOutbox();
         const last = await this.run.beforeCommit(this.run.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
         await this.commit(last);
         this.state.committedRows.push(...this.open.rows);
+        // A transaction that only read leaves nothing behind: no failure after it needs to admit to it.
+        if (this.open.wrote || this.state.pendingOutbox.length > 0) this.state.committedTransactions.push(id);
+        pendingOutboxCommitted(this.state);
         if (this.open.wrote) this.state.committedWrites = true;
         this.open = null;
         return;
       } catch (error) {
         this.open = null;
+        // What this transaction's nodes enqueued rolled back with it; what came before waits for the next commit.
+        this.state.pendingOutbox = this.state.pendingOutbox.filter((e) => e.transaction !== id);
         await this.run.conn.exec("ROLLBACK").catch(() => undefined);
         const failure = this.asFlowError(error);
         if (implicit && failure instanceof FlowError && failure.failure === "conflict" && (await this.waitForRetry(implicit, attempt)))
@@ -180,6 +211,7 @@ class Runner {
     const savepoint = scope.savepoint && this.open ? quoteIdent(`retry_${id}`) : null;
     for (let attempt = 1; ; attempt++) {
       const rowsBefore = this.open?.rows.length ?? 0;
+      const pendingBefore = this.state.pendingOutbox.length;
       if (savepoint) await this.exec(`SAVEPOINT ${savepoint}`);
       try {
         await this.items(body);
@@ -192,6 +224,8 @@ class Runner {
           await this.exec(`ROLLBACK TO SAVEPOINT ${savepoint}`);
           this.open!.rows.length = rowsBefore;
         }
+        // The failed attempt's enqueued effects go; the next attempt enqueues its own.
+        this.state.pendingOutbox = this.state.pendingOutbox.slice(0, pendingBefore);
         if (!(await this.waitForRetry(scope.policy, attempt))) throw error;
       }
     }
@@ -243,6 +277,15 @@ class Runner {
       else await commit(this.run.conn);
     } catch (error) {
       if (error instanceof CommitOutcomeUnknown) throw new CommitOutcomeUnknown(this.asFlowError(error.cause));
+      throw this.asFlowError(error);
+    }
+  }
+
+  private async writeOutbox(): Promise<void> {
+    const run = this.run;
+    try {
+      await writePendingOutbox(run.conn, { invocationId: run.invocationId, tool: run.tool.name, callerId: run.caller.id }, this.state);
+    } catch (error) {
       throw this.asFlowError(error);
     }
   }
@@ -299,8 +342,34 @@ class Runner {
           state.armed.push({ node: effect.node, ...compensation });
       },
       paymentKey: (node) => `${run.paymentKeyStem()}:${node.id}`,
+      enqueue: (node, build, deliveryHeaders) => {
+        const id = randomUUID();
+        state.pendingOutbox.push({
+          id,
+          node: node.id,
+          request: build(`fascia_${id.replace(/-/g, "")}`),
+          policy: deliveryPolicyOf(node),
+          transaction: this.open?.id ?? null,
+          ...(deliveryHeaders ? { deliveryHeaders } : {}),
+        });
+        return undefined;
+      },
     };
   }
+}
+
+/** How the outbox attempts a node's effect: its per-attempt timeout and own retry policy (one attempt without one). */
+function deliveryPolicyOf(node: PlanNode): DeliveryPolicy {
+  const external = node.external!;
+  const retry = external.retry;
+  return {
+    attemptTimeoutMs: external.attemptTimeoutMs,
+    maxAttempts: retry?.maxAttempts ?? 1,
+    initialMs: retry?.initialIntervalMs ?? 100,
+    coefficient: retry?.backoffCoefficient ?? 2,
+    maxMs: retry?.maxIntervalMs ?? 30_000,
+    retryOn: retry?.retryOn ?? [],
+  };
 }
 
 /** The branch an if/switch took: the boolean, or the matched case, or `default`. */

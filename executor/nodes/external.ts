@@ -13,6 +13,17 @@ import { ToolError } from "../errors/catalogue";
 import { deadlineExceeded } from "../errors/deadline";
 import { FlowError } from "../errors/flow-error";
 import type { NodeContext } from "./node-context";
+import { performEffect, type EffectOutcome, type EffectRequest } from "./effect-request";
+
+/** The node's effect waits for the commit (the plan's `external.runs`): the handler enqueues instead of calling. */
+export function runsAfterCommit(node: PlanNode): boolean {
+  return node.external?.runs === "afterCommit";
+}
+
+/** The node's request performed in the flow, attempt by attempt (attemptExternal). */
+export function attemptEffect(ctx: NodeContext, node: PlanNode, request: EffectRequest): Promise<EffectOutcome> {
+  return attemptExternal(ctx, node, (timeoutMs) => performEffect(ctx.services, request, timeoutMs));
+}
 
 export async function attemptExternal<T>(
   ctx: NodeContext,

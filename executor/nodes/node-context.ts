@@ -9,15 +9,11 @@ import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app"
 import type { Caller } from "../auth/caller";
 import type { Deadline } from "../errors/deadline";
 import type { ExternalServices } from "./external-services";
+import type { EffectRequest, RecordedEffect } from "./effect-request";
 
 export type RowAction = "create" | "update" | "delete" | "transition";
 
-export interface RecordedEffect {
-  node: string;
-  kind: "charge" | "refund" | "email" | "http";
-  id: string;
-  amount?: number;
-}
+export type { RecordedEffect } from "./effect-request";
 
 export interface NodeContext {
   readonly app: RuntimeApp;
@@ -37,4 +33,9 @@ export interface NodeContext {
   effect(effect: RecordedEffect, compensation?: { payment: string; idempotencyKey: string; apiKey: string }): void;
   /** The payment idempotency key of a node when its spec gives none: per invocation key and node. */
   paymentKey(node: PlanNode): string;
+  /**
+   * An after-commit effect: stored in the outbox with the next commit, made once it landed.
+   * `build` gets the idempotency key derived from the entry's outbox row. No output in the flow.
+   */
+  enqueue(node: PlanNode, build: (key: string) => EffectRequest, deliveryHeaders?: Record<string, string>): undefined;
 }

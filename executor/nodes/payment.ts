@@ -1,14 +1,34 @@
 /**
  * `payment`: a charge or a refund on the Stripe-compatible API, always with an Idempotency-Key
- * (the spec's, or one derived from the invocation's key and the node id), so a retried attempt
- * never charges twice. A charge with `compensate: refund` arms its refund.
+ * (the spec's; else, in the flow, one derived from the invocation's key and the node id, and after
+ * the commit one derived from the outbox row), so a retried attempt never charges twice. A charge
+ * with `compensate: refund` arms its refund.
  */
+import type { PlanNode } from "../../compiler/flow/plan";
+import type { NodeOfType } from "../../language/nodes";
 import { fromCel, toCel } from "../cel/values";
+import type { EffectRequest } from "./effect-request";
 import { ToolError } from "../errors/catalogue";
-import { attemptExternal } from "./external";
+import { attemptEffect, runsAfterCommit } from "./external";
 import type { NodeHandler } from "./handler";
+import type { NodeContext } from "./node-context";
 
 export const runPayment: NodeHandler<"payment"> = async (node, spec, ctx) => {
+  const { request, given } = paymentRequest(node, spec, ctx);
+  if (runsAfterCommit(node)) return ctx.enqueue(node, (key) => request(given ?? key));
+  const idempotencyKey = given ?? ctx.paymentKey(node);
+  const done = await attemptEffect(ctx, node, request(idempotencyKey));
+  const payment = done.output as { id: string };
+  const armed =
+    spec.action === "charge" && node.compensation
+      ? { payment: payment.id, idempotencyKey: `${idempotencyKey}:refund`, apiKey: ctx.services.paymentsApiKey(spec.secret) }
+      : undefined;
+  ctx.effect({ node: node.id, ...done.effect }, armed);
+  return toCel(done.output, "tool.Payment", ctx.tool.types);
+};
+
+/** The node's request with its expressions evaluated, waiting only for its idempotency key. */
+function paymentRequest(node: PlanNode, spec: NodeOfType<"payment">, ctx: NodeContext) {
   const text = (field: "currency" | "customer" | "payment" | "idempotencyKey") => {
     const expression = spec[field];
     if (expression === undefined) return undefined;
@@ -16,34 +36,37 @@ export const runPayment: NodeHandler<"payment"> = async (node, spec, ctx) => {
     return value === null || value === undefined ? undefined : String(value);
   };
   const amount = spec.amount !== undefined ? minorUnitsOf(ctx.evaluate(node, "amount", spec.amount), `flow.${node.id}.amount`) : undefined;
-  const idempotencyKey = text("idempotencyKey") ?? ctx.paymentKey(node);
-  const apiKey = ctx.services.paymentsApiKey(spec.secret);
-  const client = ctx.services.payments(apiKey);
+  const secret = spec.secret !== undefined ? { secret: spec.secret } : {};
+  const given = text("idempotencyKey");
   if (spec.action === "charge") {
-    const payment = await attemptExternal(ctx, node, (timeoutMs) =>
-      client.charge(
-        {
-          amount: amount!,
-          currency: text("currency")!,
-          customer: text("customer") ?? null,
-          idempotencyKey,
-          description: `${ctx.tool.name}/${node.id}`,
-        },
-        timeoutMs,
-      ),
-    );
-    ctx.effect(
-      { node: node.id, kind: "charge", id: payment.id, amount: payment.amount },
-      node.compensation ? { payment: payment.id, idempotencyKey: `${idempotencyKey}:refund`, apiKey } : undefined,
-    );
-    return toCel(payment, "tool.Payment", ctx.tool.types);
+    const currency = text("currency")!;
+    const customer = text("customer") ?? null;
+    const description = `${ctx.tool.name}/${node.id}`;
+    return {
+      given,
+      request: (idempotencyKey: string): EffectRequest => ({
+        kind: "charge",
+        ...secret,
+        amount: amount!,
+        currency,
+        customer,
+        idempotencyKey,
+        description,
+      }),
+    };
   }
-  const payment = await attemptExternal(ctx, node, (timeoutMs) =>
-    client.refund({ payment: text("payment")!, ...(amount !== undefined ? { amount } : {}), idempotencyKey }, timeoutMs),
-  );
-  ctx.effect({ node: node.id, kind: "refund", id: payment.id, amount: payment.amount });
-  return toCel(payment, "tool.Payment", ctx.tool.types);
-};
+  const payment = text("payment")!;
+  return {
+    given,
+    request: (idempotencyKey: string): EffectRequest => ({
+      kind: "refund",
+      ...secret,
+      payment,
+      ...(amount !== undefined ? { amount } : {}),
+      idempotencyKey,
+    }),
+  };
+}
 
 /**
  * The amount (a CEL int, or a whole number from dyn JSON) as the number the payments API takes.

@@ -20,6 +20,8 @@ import { INVOCATION_HEADER, invoke, newInvocationId, rejected, type Executor } f
 import { createRateLimiter, type RateLimitSettings } from "../invoke/rate-limit";
 import type { InvocationRequest, InvocationResult } from "../invoke/request";
 import { createExternalServices } from "../nodes/external-services";
+import { deliverEntry } from "../outbox/deliver";
+import { startOutboxDrainer, type DrainerSettings, type OutboxDrainer } from "../outbox/drainer";
 import { createLogger, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
@@ -57,6 +59,8 @@ export interface ServerOptions {
   logger?: Logger;
   projectId?: string;
   leaseMarginMs?: number;
+  /** How the outbox is drained (started when the server is ready, stopped when it closes); false: not by this server. */
+  outbox?: DrainerSettings | false;
   now?: () => Date;
 }
 
@@ -70,14 +74,34 @@ export interface ExecutorServer extends FastifyInstance {
 }
 
 export function buildServer(options: ServerOptions): ExecutorServer {
-  const wiring = wireExecutor(options);
+  const drainer = drainerHandle();
+  const wiring = wireExecutor(options, drainer);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   const respond = responder(wiring, options.projectId);
   const timeouts = serverTimeouts(wiring.app, options.timeouts);
   const server = createHttpServer(wiring, respond, bodyLimit, timeouts);
   registerRoutes(server, wiring, respond, options.serveMetrics ?? true);
   registerErrorHandlers(server, wiring, respond, bodyLimit);
+  if (options.outbox !== false) {
+    const settings = options.outbox ?? DEFAULTS.outbox;
+    const { executor, app, logger } = wiring;
+    const deps = { app, withConnection: executor.withConnection, services: executor.services, secrets: executor.secrets };
+    server.addHook("onReady", async () => {
+      drainer.running = startOutboxDrainer(settings, executor.withConnection, (entry) => deliverEntry(deps, entry), logger);
+    });
+    server.addHook("onClose", async () => drainer.running?.stop());
+  }
   return server;
+}
+
+/** The outbox drainer once the server is ready: invocations poke it after a commit that enqueued effects. */
+function drainerHandle(): { running: OutboxDrainer | null; poke(): void } {
+  return {
+    running: null,
+    poke() {
+      this.running?.poke();
+    },
+  };
 }
 
 /** What the HTTP layer serves with: the prepared app and everything an invocation needs. */
@@ -92,7 +116,7 @@ interface Wiring {
 type Respond = (request: FastifyRequest, reply: FastifyReply, tool: string, result: InvocationResult) => FastifyReply;
 
 /** The app's dependencies: the app prepared, secrets, authenticators, outside services, rate limiter, logger and metrics. */
-function wireExecutor(options: ServerOptions): Wiring {
+function wireExecutor(options: ServerOptions, outbox: { poke(): void }): Wiring {
   const app =
     "tools" in options.app && options.app.tools instanceof Map
       ? (options.app as RuntimeApp)
@@ -128,6 +152,7 @@ function wireExecutor(options: ServerOptions): Wiring {
     rateLimiter: options.rateLimit === false ? null : createRateLimiter(options.rateLimit ?? DEFAULTS.rateLimit),
     leaseMarginMs: options.leaseMarginMs ?? DEFAULTS.leaseMarginMs,
     now,
+    outbox,
     onBookkeepingError: (error, invocationId) =>
       logger.error(
         { invocationId, err: describe(error) },

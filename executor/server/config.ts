@@ -35,6 +35,8 @@ export interface ExecutorConfig {
   bodyLimitBytes: number;
   rateLimit: { perSecond: number; burst: number } | false;
   httpTimeouts: HttpTimeouts;
+  /** How this instance drains the outbox (executor/outbox/drainer.ts). */
+  outbox: { pollMs: number; batch: number };
 }
 
 /**
@@ -72,6 +74,7 @@ export const DEFAULTS = {
   bodyLimitBytes: 1024 * 1024,
   rateLimit: { perSecond: 50, burst: 200 },
   httpTimeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 65_000, idleMs: 60_000 } satisfies HttpTimeouts,
+  outbox: { pollMs: 1_000, batch: 10 },
   /** How long an idempotency key's claim outlives the tool's deadline (not read from the environment). */
   leaseMarginMs: 60_000,
 } as const;
@@ -124,6 +127,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     manifestPath: env[ENV.appManifest] || DEFAULTS.manifestPath,
     databaseUrl,
     poolMax: integer(ENV.dbPoolMax, DEFAULTS.poolMax, 1),
+    outbox: { pollMs: integer(ENV.outboxPollMs, DEFAULTS.outbox.pollMs, 10), batch: integer(ENV.outboxBatch, DEFAULTS.outbox.batch, 1) },
     ...(auth ? { auth } : {}),
     ...(schedulerAccount
       ? { scheduler: { serviceAccountEmail: schedulerAccount, ...(schedulerAudience ? { audience: schedulerAudience } : {}) } }

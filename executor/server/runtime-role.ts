@@ -16,13 +16,15 @@ import type { Queryable } from "../../database/types";
 import { inTransaction } from "../../database/transaction";
 import type { Database } from "../../database/types";
 import { LEDGER_TABLE } from "../../migrate/ledger";
-import { AUDIT_HEAD_TABLE, AUDIT_TABLE, EXECUTOR_LEDGER, IDEMPOTENCY_TABLE } from "../store/executor-schema";
+import { AUDIT_HEAD_TABLE, AUDIT_TABLE, EXECUTOR_LEDGER, IDEMPOTENCY_TABLE, OUTBOX_TABLE } from "../store/executor-schema";
 
 /** Row privileges of the executor's own tables; every other table the migrator owns is an entity's (full DML). */
 export const EXECUTOR_TABLE_PRIVILEGES: Readonly<Record<string, readonly string[]>> = {
   [AUDIT_TABLE]: ["SELECT", "INSERT"],
   [AUDIT_HEAD_TABLE]: ["SELECT", "UPDATE"],
   [IDEMPOTENCY_TABLE]: ["SELECT", "INSERT", "UPDATE", "DELETE"],
+  // Delivered rows stay as the record of what was sent; nothing deletes them at run time.
+  [OUTBOX_TABLE]: ["SELECT", "INSERT", "UPDATE"],
   // Readiness reads the ledgers; only migrations write them.
   [LEDGER_TABLE]: ["SELECT"],
   [EXECUTOR_LEDGER]: ["SELECT"],

@@ -71,6 +71,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       serveMetrics: config.metricsPort === undefined,
       rateLimit: config.rateLimit,
       timeouts: config.httpTimeouts,
+      outbox: config.outbox,
       ...(config.projectId ? { projectId: config.projectId } : {}),
     });
   } catch (error) {

@@ -21,24 +21,30 @@ export interface LostConnection {
 
 const POLL_MS = 20;
 
+/** What became of a lost connection's last transaction: committed, rolled back, or not knowable now. */
+export type LostOutcome = "committed" | "rolledBack" | "unknown";
+
 /**
  * Settles a connection that failed under an invocation: ends its backend, then, when the final
- * COMMIT was under way, looks for its audit record. True only when that COMMIT is known to have
- * landed; false also when the backend outlives `waitMs` or the database cannot be asked.
+ * COMMIT was under way, looks for its audit record. `committed` only when that COMMIT is known
+ * to have landed, `rolledBack` when it is known not to have (or no COMMIT was under way: a
+ * transaction whose backend ended uncommitted rolled back), `unknown` when the backend outlives
+ * `waitMs` or the database cannot be asked.
  */
-export async function settleLostConnection(db: Queryable, lost: LostConnection, waitMs: number): Promise<boolean> {
+export async function settleLostConnection(db: Queryable, lost: LostConnection, waitMs: number): Promise<LostOutcome> {
   try {
     const ended = lost.backendPid === undefined || (await endBackend(db, lost.backendPid, waitMs));
-    if (!ended || !lost.finalCommit) return false;
+    if (!ended) return "unknown";
+    if (!lost.finalCommit) return "rolledBack";
     const { invocationId, tool, at } = lost.finalCommit;
     // (tool, at) is indexed; `at` is the invocation's start, so this reads one index entry or two.
     const { rows } = await db.query(
       `SELECT 1 FROM "${AUDIT_TABLE}" WHERE "tool" = $1 AND "at" = $2::timestamptz AND "invocation_id" = $3`,
       [tool, at, invocationId],
     );
-    return rows.length > 0;
+    return rows.length > 0 ? "committed" : "rolledBack";
   } catch {
-    return false;
+    return "unknown";
   }
 }
 

@@ -1,6 +1,6 @@
 /**
- * The executor's own tables, created by its own migrations: the idempotency store and the
- * append-only, hash-chained audit trail. They live in the app's database (every instance shares
+ * The executor's own tables, created by its own migrations: the idempotency store, the
+ * append-only, hash-chained audit trail and the outbox of effects that wait for their commit. They live in the app's database (every instance shares
  * them) under the reserved `fascia_` prefix, and are ledgered in `fascia_executor_migrations`,
  * applied under the same advisory lock as the app's migrations (migrate/ledger.ts).
  */
@@ -14,6 +14,7 @@ export const EXECUTOR_LEDGER = "fascia_executor_migrations";
 export const IDEMPOTENCY_TABLE = "fascia_idempotency";
 export const AUDIT_TABLE = "fascia_audit";
 export const AUDIT_HEAD_TABLE = "fascia_audit_head";
+export const OUTBOX_TABLE = "fascia_outbox";
 
 export interface ExecutorMigration {
   readonly id: string;
@@ -63,6 +64,33 @@ END;
 $fascia$;
 CREATE TRIGGER "fascia_audit_no_change" BEFORE UPDATE OR DELETE ON "${AUDIT_TABLE}" FOR EACH ROW EXECUTE FUNCTION "fascia_audit_append_only"();
 CREATE TRIGGER "fascia_audit_no_truncate" BEFORE TRUNCATE ON "${AUDIT_TABLE}" FOR EACH STATEMENT EXECUTE FUNCTION "fascia_audit_append_only"();
+`,
+  },
+  {
+    // Effects that run after their commit (executor/outbox/): written with the invocation's writes,
+    // delivered by any instance. `request` holds no secret values (docs/executor.md, "The outbox").
+    id: "0002_outbox",
+    sql: `
+CREATE TABLE "${OUTBOX_TABLE}" (
+  "id" uuid PRIMARY KEY,
+  "invocation_id" text NOT NULL,
+  "tool" text NOT NULL,
+  "node" text NOT NULL,
+  "caller_id" text,
+  "kind" text NOT NULL,
+  "request" json NOT NULL,
+  "policy" json NOT NULL,
+  "state" text NOT NULL DEFAULT 'pending' CHECK ("state" IN ('pending', 'done', 'failed')),
+  "attempts" integer NOT NULL DEFAULT 0,
+  "next_attempt_at" timestamp with time zone NOT NULL DEFAULT now(),
+  "lease_until" timestamp with time zone,
+  "last_error" text,
+  "result" json,
+  "created_at" timestamp with time zone NOT NULL DEFAULT now(),
+  "updated_at" timestamp with time zone NOT NULL DEFAULT now()
+);
+CREATE INDEX "fascia_outbox__due__idx" ON "${OUTBOX_TABLE}" ("next_attempt_at") WHERE "state" = 'pending';
+CREATE INDEX "fascia_outbox__invocation__idx" ON "${OUTBOX_TABLE}" ("invocation_id");
 `,
   },
 ];

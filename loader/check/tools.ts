@@ -17,6 +17,7 @@ import { createToolEnvironment, withRowTypes } from "../cel/environment";
 import { celTypeOfField, rowFields, rowTypeName, type CelTypeName } from "../cel/types";
 import { checkFlowGraph, type FlowShape } from "./flow-graph";
 import { checkTrigger } from "./triggers";
+import { AFTER_COMMIT_RESULT_HINT, afterCommitResultMessage, checkAfterCommitNode, runsAfterCommit } from "./after-commit";
 
 export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: Environment, out: Diagnostic[]): void {
   const { spec: tool, doc } = entry;
@@ -74,11 +75,17 @@ export function checkTool(entry: Located<ToolSpec>, specs: SpecSet, loaderBase: 
   const context: NodeContext = { tool, doc, specs, report, out, base, inputTypes, shape, outputs: new Map() };
   inferOutputs(context);
   const fullEnv = toolEnvironment(context);
-  for (const [id, node] of shape.nodes) checkNode(context, fullEnv, node, shape.indexOf.get(id)!);
+  for (const [id, node] of shape.nodes) {
+    checkNode(context, fullEnv, node, shape.indexOf.get(id)!);
+    checkAfterCommitNode(node, ["flow", "nodes", shape.indexOf.get(id)!], report);
+  }
   tool.flow.nodes.forEach((node, i) => {
     if (node.type === "transaction" || node.type === "retry") checkScopeNode(context, node, i);
   });
-  if (tool.output !== undefined) checkExpression(fullEnv, tool.output, doc, ["output"], out);
+  if (tool.output !== undefined) {
+    const checked = checkExpression(fullEnv, tool.output, doc, ["output"], out);
+    reportAfterCommitReads(context, "output", ["output"], checked.nodeRefs);
+  }
   if (tool.trigger.webhook?.eventId !== undefined)
     checkExpression(preFlowEnv, tool.trigger.webhook.eventId, doc, ["trigger", "webhook", "eventId"], out, "string");
 }
@@ -185,6 +192,12 @@ function checkNode(ctx: NodeContext, env: Environment, node: FlowNodeSpec, index
   const cel = (key: SpecPath, expression: string, expected?: CelTypeName) => {
     const result = checkExpression(env, expression, ctx.doc, [...path, ...key], ctx.out, expected);
     const visible = ctx.shape.ancestors.get(node.id) ?? new Set<string>();
+    reportAfterCommitReads(
+      ctx,
+      node.id,
+      [...path, ...key],
+      result.nodeRefs.filter((ref) => visible.has(ref.id)),
+    );
     for (const ref of result.nodeRefs) {
       if (!ctx.shape.nodes.has(ref.id) || visible.has(ref.id)) continue;
       ctx.out.push({
@@ -282,6 +295,20 @@ const NODE_CHECKS: { [T in NodeType]: (node: NodeOfType<T>, at: NodeCheckContext
   transaction: () => undefined,
   retry: () => undefined,
 };
+
+/** FS034 at each read of an after-commit node's result: it does not exist while the flow runs. */
+function reportAfterCommitReads(ctx: NodeContext, reader: string, at: SpecPath, refs: readonly { id: string; offset: number }[]): void {
+  for (const ref of refs) {
+    const target = ctx.shape.nodes.get(ref.id);
+    if (!target || !runsAfterCommit(target)) continue;
+    ctx.out.push({
+      ...ctx.doc.locateInString(at, ref.offset),
+      code: "FS034",
+      message: afterCommitResultMessage(reader, target),
+      expected: AFTER_COMMIT_RESULT_HINT,
+    });
+  }
+}
 
 type CelAt = (key: SpecPath, expression: string, expected?: CelTypeName) => void;
 

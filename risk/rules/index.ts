@@ -12,6 +12,7 @@ import { unboundedWrite } from "./r004-unbounded-write";
 import { statusSetDirectly } from "./r005-status-set-directly";
 import { transitionNotListed } from "./r006-transition-not-listed";
 import { unsafeRetryKey } from "./r007-unsafe-retry-key";
+import { effectBeforeFailure } from "./r008-effect-before-failure";
 import { externalWithoutRetry } from "./y001-external-without-retry";
 import { externalWithoutTimeout } from "./y002-external-without-timeout";
 import { highRowImpact } from "./y003-high-row-impact";
@@ -30,6 +31,7 @@ export const TOOL_RULE_IDS = [
   "R005",
   "R006",
   "R007",
+  "R008",
   "Y001",
   "Y002",
   "Y003",
@@ -50,6 +52,7 @@ export const TOOL_RULES: { readonly [K in ToolRuleId]: ToolRule<K> } = {
   R005: statusSetDirectly,
   R006: transitionNotListed,
   R007: unsafeRetryKey,
+  R008: effectBeforeFailure,
   Y001: externalWithoutRetry,
   Y002: externalWithoutTimeout,
   Y003: highRowImpact,

@@ -1,11 +1,12 @@
 import { isConstant } from "../../language/cel-syntax";
 import type { ToolRule, RuleHit } from "../rule";
-import { nodesInOrder } from "./facts";
+import { nodesInOrder, runsAfterCommit } from "./facts";
 
 /**
  * R007: retried requests that are not idempotent. An `http` POST or PATCH that may be attempted
  * more than once (its own retry or an enclosing retry scope) must send an Idempotency-Key header;
- * a payment's idempotencyKey must not be a constant (every invocation would share one key).
+ * a payment's idempotencyKey must not be a constant (every invocation would share one key). An
+ * after-commit http call gets an Idempotency-Key derived from its outbox row when it sets none.
  */
 export const unsafeRetryKey: ToolRule<"R007"> = {
   id: "R007",
@@ -15,7 +16,7 @@ export const unsafeRetryKey: ToolRule<"R007"> = {
   check: (tool) => {
     const hits: RuleHit[] = [];
     for (const n of nodesInOrder(tool)) {
-      if (n.type === "http" && (n.method === "POST" || n.method === "PATCH")) {
+      if (n.type === "http" && (n.method === "POST" || n.method === "PATCH") && !runsAfterCommit(tool, n)) {
         const attempts = tool.plan.nodes[n.id]!.external!.maxAttempts;
         const keyed = Object.keys(n.headers ?? {}).some((h) => h.toLowerCase() === "idempotency-key");
         if (attempts > 1 && !keyed) {

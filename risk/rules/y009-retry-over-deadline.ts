@@ -1,11 +1,12 @@
 import { backoffTotalMs, formatMs } from "../../compiler/flow/timing";
 import type { ToolRule } from "../rule";
-import { isExternal, label, nodesInOrder } from "./facts";
+import { isExternal, label, nodesInOrder, runsAfterCommit } from "./facts";
 
 /**
  * Y009: the worst case of an external node's retries (attempts × per-attempt timeout + backoff
  * delays, enclosing retry scopes multiplying) is longer than the tool's deadline, so the policy
  * promises attempts the deadline will cut off. Uses the plan's effective numbers (defaults included).
+ * An after-commit node is delivered from the outbox, which the deadline does not bound.
  */
 export const retryOverDeadline: ToolRule<"Y009"> = {
   id: "Y009",
@@ -14,7 +15,7 @@ export const retryOverDeadline: ToolRule<"Y009"> = {
   hint: "lower maxAttempts or the node's timeout, or raise the tool's timeout above the budget",
   check: (tool) =>
     nodesInOrder(tool).flatMap((n) => {
-      if (!isExternal(n)) return [];
+      if (!isExternal(n) || runsAfterCommit(tool, n)) return [];
       const external = tool.plan.nodes[n.id]!.external!;
       const deadline = tool.plan.deadline;
       if (external.maxAttempts <= 1 || external.budgetMs <= deadline.ms) return [];

@@ -287,7 +287,7 @@ test("stack outputs: URL, endpoints, risk levels, connection name, report, migra
     paymentWebhook: `POST ${url}/webhooks/payments`,
   });
   expect(await valueOf(deployment.riskLevels)).toEqual({
-    cancelReservation: "yellow",
+    cancelReservation: "green",
     completeStays: "yellow",
     confirmReservation: "yellow",
     createReservation: "yellow",

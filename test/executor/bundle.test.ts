@@ -24,6 +24,8 @@ import { provideExecutorBundle } from "../../build/bundle-executor";
 import { DEFAULT_BASE_IMAGE } from "../../build/oci/executor-image";
 import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
+import { eventually } from "../support/eventually";
+import { EXECUTOR_MIGRATIONS } from "../../executor/store/executor-schema";
 import { specsFromObjects } from "../../components/spec-input";
 import { assessSpecs } from "../../risk/engine";
 import { findingsText } from "../../risk/report/finding";
@@ -265,7 +267,7 @@ describe("fascia build", () => {
       expect.objectContaining({
         severity: "INFO",
         app: expect.stringMatching(/^applied 0001_/),
-        executor: ["0001_idempotency_and_audit"],
+        executor: EXECUTOR_MIGRATIONS.map((m) => m.id),
         planHash: serveEnv.FASCIA_PLAN_HASH,
         planChecked: true,
       }),
@@ -309,15 +311,22 @@ describe("fascia build", () => {
       const booking = (await created.json()) as { id: string; status: string; totalPrice: string };
       expect(booking).toMatchObject({ status: "pending", totalPrice: "160.00" });
       expect(created.headers.get("x-fascia-invocation-id")).toMatch(/^[0-9a-f-]{36}$/);
-      expect(mail.messages().map((m) => m.to)).toContainEqual(["ada@example.com"]);
+      // The confirmation mail runs after the commit: the outbox delivers it right after the answer.
+      await eventually("the confirmation mail", () => (mail.messages().some((m) => m.to.includes("ada@example.com")) ? true : undefined));
       const replay = await fetch(`${base}/reservations`, { method: "POST", headers, body: payload });
       expect(replay.headers.get("idempotent-replayed")).toBe("true");
       expect(await replay.json()).toEqual(booking);
 
       const listed = await fetch(`${base}/reservations`, { headers: { authorization: `Bearer ${token}` } });
       expect(await listed.json()).toEqual({ reservations: [expect.objectContaining({ id: booking.id, status: "pending" })] });
-      const { rows } = await test.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM "fascia_audit"`);
-      expect(rows[0]!.n).toBe(3);
+      // Three invocations (booking, replay, listing) and the mail's delivery record.
+      const { rows } = await test.db.query<{ trigger: string; n: number }>(
+        `SELECT "body"->>'trigger' AS "trigger", count(*)::int AS n FROM "fascia_audit" GROUP BY 1 ORDER BY 1`,
+      );
+      expect(rows).toEqual([
+        { trigger: "http", n: 3 },
+        { trigger: "outbox", n: 1 },
+      ]);
 
       // Every route the deployment points at (endpoints, Cloud Scheduler's target) reaches a tool:
       // unauthenticated calls are refused by the tool (401), never ROUTE_NOT_FOUND.

@@ -163,6 +163,7 @@ function percentile(values: number[], p: number): number {
     );
     expect(keys.rows.map((k) => k.key).sort()).toEqual(answers.flatMap((a, i) => (a.status === 200 ? [`book-${i}`] : [])).sort());
     expect(new Set(keys.rows.map((k) => k.state))).toEqual(new Set(["done"]));
+    await h.outboxSettled();
     expect(h.mail.messages().length - emailsBefore).toBe(accepted.length);
     console.log(
       `200 concurrent bookings: ${accepted.length} accepted, ${refused.length} refused (409 noOverlap), ${Math.round(wallMs)} ms wall, latency p50 ${Math.round(

@@ -6,6 +6,7 @@ import { runCli } from "../../cli/main";
 import { startDevApp, type DevApp } from "../../dev/dev-app";
 import { verifyAuditChain } from "../../executor/store/audit-store";
 import { tryReservations } from "../../scripts/try-reservations";
+import { eventually } from "../support/eventually";
 
 // `npm start` is `fascia dev examples/reservations`: here the same app on a copy of the example,
 // embedded PGlite in its .fascia/ folder, driven by the walk-through script a user runs.
@@ -36,7 +37,11 @@ describe("fascia dev on the example app", () => {
       ["a stay starting on a day already over is refused (DATE_IN_PAST)", 422, "DATE_IN_PAST"],
     ]);
     expect(steps.find((s) => s.name.includes("cancels"))!.body).toMatchObject({ status: "cancelled", refunded: true });
-    // The local peers saw the effects: one charge refunded, confirmation mails, the ops call.
+    // The local peers saw the effects: one charge refunded, confirmation mails, the ops call. The
+    // refund, the mails and the ops call run after their commits, from the outbox: soon, not at once.
+    await eventually("the outbox's deliveries", () =>
+      dev.payments.refunds().length >= 1 && dev.mail.messages().length >= 2 && dev.http.calls().length >= 1 ? true : undefined,
+    );
     expect(dev.payments.charges()).toHaveLength(1);
     expect(dev.payments.refunds().map((r) => r.paymentIntent)).toEqual([dev.payments.charges()[0]!.id]);
     expect(dev.mail.messages().map((m) => m.subject)).toEqual(["Your reservation is pending", "Your reservation is pending"]);

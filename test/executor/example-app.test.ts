@@ -31,6 +31,8 @@ describeEachDriver("the example app through the executor", (driver) => {
     expect(created.statusCode).toBe(200);
     const { id, status, totalPrice } = created.json<{ id: string; status: string; totalPrice: string }>();
     expect({ status, totalPrice }).toEqual({ status: "pending", totalPrice: "298.50" });
+    // The confirmation mail runs after the commit: the outbox sends it once the booking committed.
+    await h.outboxSettled();
     expect(h.mail.messages().map((m) => m.subject)).toContain("Your reservation is pending");
 
     const confirmed = await h.server.inject({ method: "POST", url: `/reservations/${id}/confirm`, headers: await auth() });
@@ -46,7 +48,12 @@ describeEachDriver("the example app through the executor", (driver) => {
       payload: { reason: "plans changed" },
     });
     expect(cancelled.json()).toEqual({ id, status: "cancelled", refunded: true });
+    // The refund too: stored in the outbox with the cancellation, made once it committed, with a key derived from its row.
+    const outbox = await h.outboxSettled();
     expect(h.payments.refunds()).toMatchObject([{ paymentIntent: charge!.id, amount: 29850 }]);
+    const refundEntry = outbox.find((e) => e.node === "refund")!;
+    expect(refundEntry).toMatchObject({ state: "done", attempts: 1, tool: "cancelReservation" });
+    expect(h.payments.refunds()[0]!.idempotencyKey).toBe(`fascia_${String(refundEntry.id).replace(/-/g, "")}`);
     const row = (await h.rows("reservation")).find((r) => r.id === id)!;
     expect(row).toMatchObject({ status: "cancelled", payment_id: charge!.id, version: 3, notes: "late arrival" });
 
@@ -55,14 +62,24 @@ describeEachDriver("the example app through the executor", (driver) => {
     expect(byTool("createReservation")).toMatchObject({
       outcome: { status: 200 },
       rowsChanged: [{ entity: "Reservation", id, action: "create" }],
-      effects: [{ node: "sendConfirmation", kind: "email" }],
+      effects: [],
+      queued: [{ node: "sendConfirmation", kind: "email" }],
     });
     expect(byTool("confirmReservation")).toMatchObject({
       rowsChanged: [{ entity: "Reservation", id, action: "transition" }],
       effects: [{ node: "charge", kind: "charge", id: charge!.id, amount: 29850 }],
     });
-    expect(byTool("cancelReservation").effects).toMatchObject([{ node: "refund", kind: "refund" }]);
-    expect(await verifyAuditChain(h.test.db)).toMatchObject({ records: audit.length });
+    expect(byTool("cancelReservation").queued).toMatchObject([{ node: "refund", kind: "refund", outboxId: refundEntry.id }]);
+    // Each delivery has a record of its own, pointing at the invocation that enqueued it.
+    const deliveries = await h.deliveries();
+    expect(deliveries.find((d) => d.delivery?.outboxId === refundEntry.id)).toMatchObject({
+      tool: "cancelReservation",
+      trigger: "outbox",
+      outcome: { status: 200 },
+      effects: [{ node: "refund", kind: "refund", amount: 29850 }],
+      delivery: { of: byTool("cancelReservation").invocationId, attempts: 1 },
+    });
+    expect(await verifyAuditChain(h.test.db)).toMatchObject({ records: audit.length + deliveries.length });
   });
 
   it("lists the caller's reservations, newest stay first", async () => {
@@ -202,6 +219,7 @@ describeEachDriver("the example app through the executor", (driver) => {
     expect(ran.statusCode).toBe(200);
     expect(ran.json()).toEqual({ completed: 1, stillConfirmed: 0 });
     expect((await h.rows("reservation")).find((r) => r.id === id)!.status).toBe("completed");
+    await h.outboxSettled();
     expect(h.ops.received).toHaveLength(1);
     expect(h.ops.received[0]!.headers.authorization).toBe("Bearer ops-token");
     expect(JSON.parse(h.ops.received[0]!.body)).toEqual({ completed: 1, confirmed: 0 });

@@ -70,9 +70,9 @@ describe("the compiled app manifest", () => {
   it("refuses plans of another planVersion, naming the tool", () => {
     const manifest = compileApp("examples/reservations");
     const other = structuredClone(manifest) as unknown as { plans: Record<string, { planVersion: number }> };
-    other.plans.createReservation!.planVersion = 2;
+    other.plans.createReservation!.planVersion = 1;
     expect(() => prepareApp(other)).toThrow(
-      new ManifestError("manifest: the plan of createReservation has planVersion 2; this executor runs version 1"),
+      new ManifestError("manifest: the plan of createReservation has planVersion 1; this executor runs version 2"),
     );
     expect(() => prepareApp({ ...manifest, planVersion: 7 })).toThrow(/planVersion 7/);
     expect(() => readManifest("/nonexistent/manifest.json")).toThrow(/cannot read the app manifest/);

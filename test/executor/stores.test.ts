@@ -8,7 +8,7 @@ import { GENESIS_HASH, sha256, type AuditBody } from "../../executor/audit/audit
 import { ToolError } from "../../executor/errors/catalogue";
 import { appendAuditAlone, verifyAuditChain } from "../../executor/store/audit-store";
 import { connectionProvider } from "../../executor/store/connection";
-import { applyExecutorMigrations, executorMigrationsApplied } from "../../executor/store/executor-schema";
+import { applyExecutorMigrations, EXECUTOR_MIGRATIONS, executorMigrationsApplied } from "../../executor/store/executor-schema";
 import { claimKey, storeResponse } from "../../executor/store/idempotency-store";
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
@@ -36,7 +36,7 @@ describeEachDriver("the executor's stores", (driver) => {
 
   it("creates its tables once, ledgered", async () => {
     expect(await executorMigrationsApplied(db())).toBe(false);
-    expect(await applyExecutorMigrations(db())).toEqual(["0001_idempotency_and_audit"]);
+    expect(await applyExecutorMigrations(db())).toEqual(EXECUTOR_MIGRATIONS.map((m) => m.id));
     expect(await applyExecutorMigrations(db())).toEqual([]);
     expect(await executorMigrationsApplied(db())).toBe(true);
   });

@@ -140,6 +140,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
     const id = await confirmedReservation(h, headers, "2036-05-01", "2036-05-03");
     const first = await cancel(id);
     expect(first.json()).toEqual({ id, status: "cancelled", refunded: true });
+    await h.outboxSettled();
     expect(h.payments.refunds()).toHaveLength(1);
 
     const before = await h.snapshot();
@@ -267,6 +268,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
     expect(counts).toEqual({ "200": 1, "422 INVALID_TRANSITION": 49 });
     expect(answers.find((a) => a.statusCode === 200)!.json()).toEqual({ id, status: "cancelled", refunded: true });
     for (const a of answers.filter((x) => x.statusCode !== 200)) expect(a.json().error).toEqual(REFUSAL);
+    await h.outboxSettled();
     expect(h.payments.refunds()).toMatchObject([{ paymentIntent: charge.id }]);
     // Confirmed (2), cancelled once (3): no racer wrote the row again.
     expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "cancelled", version: 3 });

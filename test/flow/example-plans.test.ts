@@ -51,6 +51,7 @@ describe("execution plans of examples/reservations", () => {
       },
       maxAttempts: 3,
       budgetMs: 3 * 5000 + 200 + 400,
+      runs: "inFlow",
     });
     expect(p.nodes.charge!.compensation).toEqual({ action: "refund", payment: "nodes.charge.id" });
     expect([p.nodes.mustBePending!.armed, p.nodes.charge!.armed, p.nodes.confirm!.armed]).toEqual([[], ["charge"], ["charge"]]);
@@ -82,8 +83,11 @@ describe("execution plans of examples/reservations", () => {
     ]);
     expect(cancel.canBeSkipped).toBe(false); // either outcome reaches it
     expect(p.nodes.refund!.canBeSkipped).toBe(true);
-    expect(cancel.maySkip).toEqual(["refund"]);
-    expect(p.output.maySkip).toEqual(["refund"]);
+    // The refund runs after the commit (the default for a refund): it has no output in the flow.
+    expect(p.nodes.refund!.external!.runs).toBe("afterCommit");
+    expect(cancel.sees).toEqual(["load", "wasPaid"]);
+    expect(cancel.maySkip).toEqual([]);
+    expect(p.output.maySkip).toEqual([]);
   });
 
   it("completeStays: a serializable transaction inside the retry scope that retries its conflicts, then the calls after commit", () => {

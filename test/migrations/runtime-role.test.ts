@@ -73,7 +73,7 @@ describePg("the runtime database user (PostgreSQL)", () => {
       method: "POST",
       url: "/reservations",
       headers: { authorization, "idempotency-key": "rt-1" },
-      payload: { roomId: room, startDate: "2026-05-01", endDate: "2026-05-03", guests: 1 },
+      payload: { roomId: room, startDate: "2036-05-01", endDate: "2036-05-03", guests: 1 },
     });
     expect(created.statusCode).toBe(200);
     const { id } = created.json<{ id: string }>();

@@ -1,5 +1,6 @@
 /** `fascia plan` and `fascia graph` as a user runs them, in process with captured output. */
 import { runCli } from "../../cli/main";
+import { PLAN_VERSION } from "../../compiler/flow/plan";
 import type { CliIO } from "../../cli/io";
 
 async function run(argv: string[], isTTY = false): Promise<{ code: number; out: string; err: string }> {
@@ -19,7 +20,7 @@ describe("fascia plan", () => {
     expect(out).toContain("confirmReservation  YELLOW  deployable (1 acknowledged)");
     expect(out).toContain("  concurrency: rowLock — load reads the Reservation row FOR UPDATE");
     expect(out).toContain("      charge         payment charge · timeout 5s, 3 attempts, budget 15.6s · arms refund");
-    expect(out.trimEnd().split("\n").at(-1)).toBe("8 tools: 4 green, 4 yellow, 0 red (every tool may deploy)");
+    expect(out.trimEnd().split("\n").at(-1)).toBe("8 tools: 5 green, 3 yellow, 0 red (every tool may deploy)");
     expect(out).not.toContain("\u001b[");
   });
 
@@ -44,7 +45,7 @@ describe("fascia plan", () => {
       ["shipOrder", "yellow", true],
     ]);
     expect(report.summary).toEqual({ tools: 3, green: 1, yellow: 1, red: 1, deployable: false });
-    expect(report.plans.shipOrder.planVersion).toBe(1);
+    expect(report.plans.shipOrder.planVersion).toBe(PLAN_VERSION);
     expect(report.plans.shipOrder.order).toEqual(["load", "isPaid", "book", "ship"]);
     expect(report.migrations).toBeNull();
   });

@@ -47,7 +47,6 @@ describe("examples/reservations under the Risk Engine", () => {
   it("acknowledges exactly the Yellow findings the example's authors accepted", () => {
     const acked = assessments.flatMap((a) => a.findings.map((f) => `${a.name} ${f.rule} ${f.node ?? "(tool)"}`));
     expect(acked.sort()).toEqual([
-      "cancelReservation Y004 refund",
       "completeStays Y003 complete",
       "completeStays Y007 occupancy",
       "confirmReservation Y004 charge",
@@ -91,9 +90,22 @@ describe("broken variants of the example tools turn Red", () => {
     expect(redRules(a)).toEqual(["R006"]);
   });
 
-  it("the ops notification without its Idempotency-Key → R007", () => {
-    const a = assessVariant("completeStays", (t) => delete node(t, "notifyOps").headers["Idempotency-Key"]);
+  it("the ops notification made in the flow without its Idempotency-Key → R007", () => {
+    const a = assessVariant("completeStays", (t) => {
+      delete node(t, "notifyOps").headers["Idempotency-Key"];
+      node(t, "notifyOps").runs = "inFlow";
+    });
     expect(redRules(a)).toEqual(["R007"]);
+  });
+
+  it("the ops notification after the commit needs no Idempotency-Key of its own: the outbox derives one", () => {
+    const a = assessVariant("completeStays", (t) => delete node(t, "notifyOps").headers["Idempotency-Key"]);
+    expect(redRules(a)).toEqual([]);
+  });
+
+  it("the refund made in the flow, inside the cancellation's transaction → R008", () => {
+    const a = assessVariant("cancelReservation", (t) => (node(t, "refund").runs = "inFlow"));
+    expect(redRules(a)).toEqual(["R008"]);
   });
 
   it("the occupancy query turned into a write in read mode → R002, its Y007 acknowledgment stale", () => {

@@ -34,7 +34,7 @@ describe("fascia plan --from", () => {
   it("prints the migration steps per entity and exits 1 on a Red change without allowDataLoss", async () => {
     const { code, out } = await run(["plan", next, "--from", deployed]);
     expect(code).toBe(1);
-    expect(out).toContain("8 tools: 4 green, 4 yellow, 0 red (every tool may deploy)");
+    expect(out).toContain("8 tools: 5 green, 3 yellow, 0 red (every tool may deploy)");
     expect(out).toContain(
       "migrations:\n  Room\n    drop column room.floor\n    S002 red: dropping Room.floor deletes the column room.floor and its values",
     );

@@ -3,7 +3,7 @@
  * Typed by the rule table, so a rule without cases does not compile.
  */
 import type { ToolRuleId } from "../../risk/rules";
-import { chain, charge, email, http, loadOrder, sql, tool, transitionOrder, tx, updateOrder, type Obj } from "./support";
+import { chain, charge, email, http, loadOrder, refund, sql, tool, transitionOrder, tx, updateOrder, type Obj } from "./support";
 
 export interface RuleCase {
   name: string;
@@ -346,7 +346,7 @@ export const RULE_CASES: Record<ToolRuleId, { triggers: RuleCase[]; nearMisses: 
     triggers: [
       {
         name: "a retried POST without Idempotency-Key",
-        spec: tool([http("notify", { method: "POST", body: "{'a': 1}" })]),
+        spec: tool([http("notify", { method: "POST", body: "{'a': 1}", runs: "inFlow" })]),
         node: "notify",
       },
       {
@@ -354,7 +354,7 @@ export const RULE_CASES: Record<ToolRuleId, { triggers: RuleCase[]; nearMisses: 
         spec: tool(
           [
             loadOrder(),
-            http("patch", { method: "PATCH", retry: undefined }),
+            http("patch", { method: "PATCH", retry: undefined, runs: "inFlow" }),
             { id: "again", type: "retry", nodes: ["load", "patch"], policy: { maxAttempts: 2 } },
           ],
           chain("load", "patch"),
@@ -378,10 +378,66 @@ export const RULE_CASES: Record<ToolRuleId, { triggers: RuleCase[]; nearMisses: 
         spec: tool([http("notify", { method: "POST", headers: { "idempotency-key": "'n-' + input.orderId" } })]),
       },
       { name: "a retried PUT (idempotent by definition)", spec: tool([http("put", { method: "PUT", body: "{'a': 1}" })]) },
-      { name: "a POST attempted once", spec: tool([http("notify", { method: "POST", retry: undefined })]) },
+      { name: "a POST attempted once", spec: tool([http("notify", { method: "POST", retry: undefined, runs: "inFlow" })]) },
+      {
+        name: "a retried POST after the commit (the outbox sends a key derived from its row)",
+        spec: tool([http("notify", { method: "POST", body: "{'a': 1}" })]),
+      },
       {
         name: "a payment key derived from the input",
         spec: tool([loadOrder(), charge("charge", { idempotencyKey: "'order-' + input.orderId" })], chain("load", "charge")),
+      },
+    ],
+  },
+  R008: {
+    triggers: [
+      {
+        name: "a refund in the flow inside a transaction (its commit comes after it)",
+        spec: tool(
+          [loadOrder(), refund("refund", { runs: "inFlow" }), transitionOrder("cancel", "cancelled"), tx(["load", "refund", "cancel"])],
+          chain("load", "refund", "cancel"),
+        ),
+        node: "refund",
+      },
+      {
+        name: "an email in the flow, then a write",
+        spec: tool([loadOrder(), email("mail", { runs: "inFlow" }), updateOrder(), tx(["save"])], chain("load", "mail", "save")),
+        node: "mail",
+      },
+      {
+        name: "a POST in the flow, then an assert that can fail",
+        spec: tool(
+          [
+            http("notify", { method: "POST", runs: "inFlow", headers: { "Idempotency-Key": "input.orderId" } }),
+            assertStatus("ok", "input.flag"),
+          ],
+          chain("notify", "ok"),
+        ),
+        node: "notify",
+      },
+    ],
+    nearMisses: [
+      {
+        name: "a refund after the commit (the default for a refund)",
+        spec: tool(
+          [loadOrder(), refund(), transitionOrder("cancel", "cancelled"), tx(["load", "refund", "cancel"])],
+          chain("load", "refund", "cancel"),
+        ),
+      },
+      {
+        name: "an email in the flow as the last step, outside any transaction",
+        spec: tool([loadOrder(), updateOrder(), email("mail", { runs: "inFlow" }), tx(["load", "save"])], chain("load", "save", "mail")),
+      },
+      {
+        name: "a GET in the flow before a transaction (a read undoes nothing)",
+        spec: tool([http(), loadOrder(), updateOrder(), tx(["load", "save"])], chain("call", "load", "save")),
+      },
+      {
+        name: "an email on the other branch than the write",
+        spec: tool(
+          [loadOrder(), ifFlag(), email("mail", { runs: "inFlow" }), updateOrder(), tx(["save"])],
+          [...chain("load", "check"), { from: "check", to: "mail", when: true }, { from: "check", to: "save", when: false }],
+        ),
       },
     ],
   },
@@ -488,7 +544,10 @@ export const RULE_CASES: Record<ToolRuleId, { triggers: RuleCase[]; nearMisses: 
       },
       {
         name: "an email inside a transaction",
-        spec: tool([loadOrder(), email(), updateOrder(), tx(["load", "mail", "save"])], chain("load", "mail", "save")),
+        spec: tool(
+          [loadOrder(), email("mail", { runs: "inFlow" }), updateOrder(), tx(["load", "mail", "save"])],
+          chain("load", "mail", "save"),
+        ),
         node: "mail",
       },
       {
@@ -510,6 +569,10 @@ export const RULE_CASES: Record<ToolRuleId, { triggers: RuleCase[]; nearMisses: 
       {
         name: "an email after the commit",
         spec: tool([loadOrder(), updateOrder(), email(), tx(["load", "save"])], chain("load", "save", "mail")),
+      },
+      {
+        name: "an email inside a transaction that runs after the commit (the default): only its request is stored there",
+        spec: tool([loadOrder(), email(), updateOrder(), tx(["load", "mail", "save"])], chain("load", "mail", "save")),
       },
       {
         name: "an http call before the transaction",
@@ -660,7 +723,7 @@ export const RULE_CASES: Record<ToolRuleId, { triggers: RuleCase[]; nearMisses: 
     triggers: [
       {
         name: "5 attempts × 5s over a 20s timeout",
-        spec: tool([email("mail", { retry: { maxAttempts: 5, initialInterval: "100ms" } })]),
+        spec: tool([email("mail", { runs: "inFlow", retry: { maxAttempts: 5, initialInterval: "100ms" } })]),
         node: "mail",
       },
       { name: "3 attempts at the default 10s per attempt over 20s", spec: tool([http("call", { timeout: undefined })]), node: "call" },
@@ -680,6 +743,10 @@ export const RULE_CASES: Record<ToolRuleId, { triggers: RuleCase[]; nearMisses: 
     ],
     nearMisses: [
       { name: "3 × 5s + 300ms backoff within 20s", spec: tool([email()]) },
+      {
+        name: "5 attempts × 5s after the commit (the outbox delivers it; the deadline does not bound it)",
+        spec: tool([email("mail", { retry: { maxAttempts: 5, initialInterval: "100ms" } })]),
+      },
       {
         name: "a budget exactly equal to the timeout",
         spec: tool([email("mail", { retry: { maxAttempts: 2, initialInterval: "0ms" } })], [], { timeout: "10s" }),

@@ -119,6 +119,15 @@ export const charge = (id = "charge", extra: Obj = {}): Obj => ({
   retry: { maxAttempts: 3, initialInterval: "100ms" },
   ...extra,
 });
+export const refund = (id = "refund", extra: Obj = {}): Obj => ({
+  id,
+  type: "payment",
+  action: "refund",
+  payment: "nodes.load.code",
+  timeout: "5s",
+  retry: { maxAttempts: 3, initialInterval: "100ms" },
+  ...extra,
+});
 export const sql = (id: string, mode: "read" | "write", query: string): Obj => ({ id, type: "sql", mode, query });
 
 export function load(objects: readonly unknown[]) {

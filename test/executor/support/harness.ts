@@ -12,7 +12,7 @@ import { insertStatement } from "../../../compiler/schema/crud";
 import { tableByEntity } from "../../../compiler/schema/model";
 import { migrateToSpecs } from "../../../migrate/apply";
 import { openPg } from "../../../database/pg-driver";
-import type { DriverName } from "../../../database/types";
+import type { Database, DriverName } from "../../../database/types";
 import { compileSpecSet } from "../../../build/compile-app";
 import type { AppManifest } from "../../../executor/app/manifest";
 import type { AuditBody as AuditRecordBody } from "../../../executor/audit/audit-chain";
@@ -104,8 +104,14 @@ export interface Harness {
   rows(table: string): Promise<Record<string, unknown>[]>;
   /** Every app table's rows, and the idempotency keys: compare before and after a refused request. */
   snapshot(): Promise<Record<string, unknown[]>>;
-  /** The audit records' bodies in chain order. */
+  /** Another executor instance on the same database and peers (a second Cloud Run instance, or one after a restart); the test closes it. */
+  anotherInstance(more?: Partial<ServerOptions>): Promise<ExecutorServer>;
+  /** The audit records of invocations in chain order (outbox deliveries, appended in the background, left out). */
   audit(): Promise<AuditRecordBody[]>;
+  /** The audit records of outbox deliveries, in chain order. */
+  deliveries(): Promise<AuditRecordBody[]>;
+  /** Waits until the outbox holds nothing pending (every after-commit effect delivered or failed); the rows by state. */
+  outboxSettled(timeoutMs?: number): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -148,9 +154,9 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
   };
   const ownPool = (options.poolSize || options.dbUrl) && test.driver === "pg";
   const serverDb = ownPool ? openPg(options.dbUrl ? options.dbUrl(test.url) : test.url, { max: options.poolSize ?? 4 }) : test.db;
-  const server = buildServer({
+  const serverOptions = (db: Database, more: Partial<ServerOptions> = {}): ServerOptions => ({
     app: manifest,
-    db: serverDb,
+    db,
     auth: { issuer: ISSUER, audience: AUDIENCE, keys: { publicKey: userKeys.publicKey } },
     scheduler: { serviceAccountEmail: SCHEDULER_ACCOUNT, audience: `https://${SERVICE_HOST}`, jwksUrl },
     secrets: loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], env),
@@ -159,11 +165,17 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     rateLimit: false,
     logger: silentLogger(),
     ...overrides,
+    ...more,
   });
+  const server = buildServer(serverOptions(serverDb));
   await server.ready();
   const sign = (key: CryptoKey, alg: string, kid: string) => (claims: Record<string, unknown>) =>
     new SignJWT(claims).setProtectedHeader({ alg, kid });
   const table = (entity: string) => tableByEntity(manifest.schema, entity)!;
+  const auditRecords = async (): Promise<AuditRecordBody[]> => {
+    const { rows } = await test.db.query<{ body: AuditRecordBody }>(`SELECT "body" FROM "fascia_audit" ORDER BY "seq"`);
+    return rows.map((r) => (typeof r.body === "string" ? JSON.parse(r.body) : r.body) as AuditRecordBody);
+  };
   const seed = async (entity: string, row: Record<string, unknown>) => {
     const s = insertStatement(table(entity), row);
     return String((await test.db.query<{ id: string }>(s.text, s.values)).rows[0]!.id);
@@ -222,8 +234,24 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
       return out;
     },
     async audit() {
-      const { rows } = await test.db.query<{ body: AuditRecordBody }>(`SELECT "body" FROM "fascia_audit" ORDER BY "seq"`);
-      return rows.map((r) => (typeof r.body === "string" ? JSON.parse(r.body) : r.body) as AuditRecordBody);
+      return (await auditRecords()).filter((r) => r.trigger !== "outbox");
+    },
+    async anotherInstance(more = {}) {
+      const other = buildServer(serverOptions(serverDb, more));
+      await other.ready();
+      return other;
+    },
+    async deliveries() {
+      return (await auditRecords()).filter((r) => r.trigger === "outbox");
+    },
+    async outboxSettled(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const { rows } = await test.db.query(`SELECT * FROM "fascia_outbox" ORDER BY "created_at"`);
+        if (!rows.some((r) => r.state === "pending")) return rows;
+        if (Date.now() > until) throw new Error(`the outbox still has pending entries after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
     },
     async close() {
       await server.close();

@@ -99,7 +99,17 @@ export function shopSpecs(opsUrl: string): unknown[] {
       flow: {
         nodes: [
           { id: "check", type: "if", condition: "input.loud" },
-          { id: "ping", type: "http", method: "POST", url: `'${opsUrl}'`, body: "{'item': input.item}", expectStatus: 200, timeout: "1s" },
+          // In the flow on purpose: these tests are about an http call's retries inside a transaction.
+          {
+            id: "ping",
+            type: "http",
+            method: "POST",
+            url: `'${opsUrl}'`,
+            body: "{'item': input.item}",
+            expectStatus: 200,
+            timeout: "1s",
+            runs: "inFlow",
+          },
           { id: "again", type: "retry", nodes: ["ping"], policy: { maxAttempts: 3, initialInterval: "10ms", retryOn: ["unavailable"] } },
           { id: "quiet", type: "transform", value: "'quiet'" },
           { id: "record", type: "write", entity: "Order", action: "create", set: { item: "input.item", amount: "1" } },

@@ -10,6 +10,7 @@ import type { FieldSpec } from "../../../language/field";
 import type { FlowNodeSpec, NodeOfType, WhereSpec } from "../../../language/nodes";
 import type { EdgeSpec } from "../../../language/tool";
 import { whereIsUnique } from "../../../language/keys";
+import { effectTiming } from "../../../language/node-kinds";
 import type { Choices } from "./choices";
 import { opt, rowTerms } from "./entities";
 import { Expressions, type CelKind, type Term } from "./expressions";
@@ -234,9 +235,9 @@ class FlowBuilder {
         this.valueKinds.set(id, value.kind);
         return { ...base, type: "transform", value: value.text };
       },
-      () => ({ ...external(), ...this.payment(e) }),
-      () => ({ ...external(), type: "email", to: e.of("string"), subject: e.of("string"), body: e.of("string") }),
-      () => ({ ...external(), ...this.http(e) }),
+      () => this.timed({ ...external(), ...this.payment(e) }),
+      () => this.timed({ ...external(), type: "email", to: e.of("string"), subject: e.of("string"), body: e.of("string") }),
+      () => this.timed({ ...external(), ...this.http(e) }),
       () => ({ ...base, ...this.policyCheck(e) }),
       () => ({ ...base, type: "assert", condition: e.of("bool"), error: this.nodeError() }),
       () => ({
@@ -248,6 +249,20 @@ class FlowBuilder {
       }),
     ];
     return this.c.pick(kinds)();
+  }
+
+  /**
+   * When an external node's effect happens: its default, or `runs` chosen at random — kept in the
+   * flow when the node's values read a secret (an after-commit node may not store one) or a charge
+   * arms a refund (nothing to compensate after the commit). outputTerms gives an after-commit node none.
+   */
+  private timed(node: NodeOfType<"payment" | "email" | "http">): FlowNodeSpec {
+    const runs = this.c.chance(30) ? this.c.pick(["inFlow", "afterCommit"] as const) : undefined;
+    const timed = { ...node, ...opt({ runs }) };
+    const compensated = node.type === "payment" && node.action === "charge" && node.compensate === "refund";
+    if (effectTiming(timed) === "afterCommit" && (JSON.stringify(node).includes("secrets.") || compensated))
+      return { ...node, runs: "inFlow" };
+    return timed;
   }
 
   private read(e: Expressions): Omit<NodeOfType<"read">, "id"> {
@@ -373,6 +388,7 @@ class FlowBuilder {
   /** What later nodes may read from this one (`nodes.<id>…`), typed as the loader types it. */
   private outputTerms(node: FlowNodeSpec): Term[] {
     const self = `nodes.${node.id}`;
+    if ((node.type === "payment" || node.type === "email" || node.type === "http") && effectTiming(node) === "afterCommit") return [];
     const scalar = (text: string, cel: CelKind): Term => ({ text, cel, meaning: cel, nullable: false });
     const rowsOf = (entityName: string, single: boolean): Term[] => {
       const entity = this.ctx.entities.find((x) => x.name === entityName)!;

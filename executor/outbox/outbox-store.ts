@@ -1,0 +1,195 @@
+/**
+ * The outbox table's statements. A row is written in the transaction whose commit it waits for
+ * (enqueue), claimed by one instance at a time with a lease (claimDue: FOR UPDATE SKIP LOCKED, so
+ * instances never wait for each other, and a lease that ran out — its instance died mid-call —
+ * makes the row due again), then settled: done with its result, back to pending with a later
+ * attempt time, or failed for an operator to look at and retry (`fascia outbox`).
+ */
+import type { Queryable, Statement } from "../../database/types";
+import type { EffectRequest } from "../nodes/effect-request";
+import type { FailureClass } from "../errors/flow-error";
+import { OUTBOX_TABLE } from "../store/executor-schema";
+
+const T = `"${OUTBOX_TABLE}"`;
+
+/** How an entry is attempted: the node's per-attempt timeout and its own retry policy (one attempt without one). */
+export interface DeliveryPolicy {
+  attemptTimeoutMs: number;
+  maxAttempts: number;
+  initialMs: number;
+  coefficient: number;
+  maxMs: number;
+  retryOn: FailureClass[];
+}
+
+/** An effect waiting for its commit: what the flow evaluated, with where it came from. */
+export interface OutboxEntry {
+  id: string;
+  node: string;
+  request: EffectRequest;
+  policy: DeliveryPolicy;
+  /** The transaction open when the node ran (null: none): a rollback of it drops the entry. */
+  transaction: string | null;
+  /** http: header expressions over secrets alone, evaluated at delivery. */
+  deliveryHeaders?: Record<string, string>;
+}
+
+export interface OutboxOrigin {
+  invocationId: string;
+  tool: string;
+  callerId: string | null;
+}
+
+/** One statement inserting every entry (one round trip however many nodes enqueued). */
+export function enqueueStatement(origin: OutboxOrigin, entries: readonly OutboxEntry[]): Statement {
+  const rows = entries.map((e) => ({
+    id: e.id,
+    invocation_id: origin.invocationId,
+    tool: origin.tool,
+    node: e.node,
+    caller_id: origin.callerId,
+    kind: e.request.kind,
+    request: e.deliveryHeaders ? { ...e.request, deliveryHeaders: e.deliveryHeaders } : e.request,
+    policy: e.policy,
+  }));
+  return {
+    text: `INSERT INTO ${T} ("id", "invocation_id", "tool", "node", "caller_id", "kind", "request", "policy")
+SELECT "id", "invocation_id", "tool", "node", "caller_id", "kind", "request", "policy"
+FROM json_to_recordset($1::json) AS r("id" uuid, "invocation_id" text, "tool" text, "node" text, "caller_id" text, "kind" text, "request" json, "policy" json)`,
+    values: [JSON.stringify(rows)],
+  };
+}
+
+export interface ClaimedEntry {
+  id: string;
+  invocationId: string;
+  tool: string;
+  node: string;
+  callerId: string | null;
+  request: EffectRequest & { deliveryHeaders?: Record<string, string> };
+  policy: DeliveryPolicy;
+  /** This attempt's number (1 for the first). */
+  attempt: number;
+}
+
+/** The lease outlasts an attempt by this much, so a slow attempt's row is not claimed twice. */
+const LEASE_MARGIN_SECONDS = 30;
+
+/** Claims up to `limit` due entries for this instance: attempt counted, leased for one attempt. */
+export async function claimDue(db: Queryable, limit: number): Promise<ClaimedEntry[]> {
+  const { rows } = await db.query<{
+    id: string;
+    invocation_id: string;
+    tool: string;
+    node: string;
+    caller_id: string | null;
+    request: unknown;
+    policy: unknown;
+    attempts: number;
+  }>(
+    `WITH "due" AS (
+  SELECT "id" FROM ${T}
+  WHERE "state" = 'pending' AND "next_attempt_at" <= now() AND ("lease_until" IS NULL OR "lease_until" <= now())
+  ORDER BY "next_attempt_at" LIMIT $1 FOR UPDATE SKIP LOCKED)
+UPDATE ${T} AS o SET "attempts" = o."attempts" + 1, "updated_at" = now(),
+  "lease_until" = now() + make_interval(secs => (o."policy"->>'attemptTimeoutMs')::double precision / 1000 + ${LEASE_MARGIN_SECONDS})
+FROM "due" WHERE o."id" = "due"."id"
+RETURNING o."id", o."invocation_id", o."tool", o."node", o."caller_id", o."request", o."policy", o."attempts"`,
+    [limit],
+  );
+  const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
+  return rows.map((r) => ({
+    id: r.id,
+    invocationId: r.invocation_id,
+    tool: r.tool,
+    node: r.node,
+    callerId: r.caller_id,
+    request: json(r.request),
+    policy: json(r.policy),
+    attempt: Number(r.attempts),
+  }));
+}
+
+/** Done: the result kept. False when the row was no longer this attempt's to settle (settled by another instance). */
+export async function markDone(tx: Queryable, id: string, attempt: number, result: unknown): Promise<boolean> {
+  const { rows } = await tx.query(
+    `UPDATE ${T} SET "state" = 'done', "result" = $3::json, "lease_until" = NULL, "last_error" = NULL, "updated_at" = now()
+WHERE "id" = $1 AND "state" = 'pending' AND "attempts" = $2 RETURNING 1`,
+    [id, attempt, JSON.stringify(result)],
+  );
+  return rows.length > 0;
+}
+
+/** Another attempt later: the lease released, the error kept for operators. */
+export async function markRetry(db: Queryable, id: string, attempt: number, delayMs: number, error: string): Promise<void> {
+  await db.query(
+    `UPDATE ${T} SET "lease_until" = NULL, "next_attempt_at" = now() + make_interval(secs => $3::double precision / 1000),
+  "last_error" = $4, "updated_at" = now()
+WHERE "id" = $1 AND "state" = 'pending' AND "attempts" = $2`,
+    [id, attempt, delayMs, error],
+  );
+}
+
+/** No attempt left, or a failure no attempt can fix: visible to operators, retried only when they say so. */
+export async function markFailed(tx: Queryable, id: string, attempt: number, error: string): Promise<boolean> {
+  const { rows } = await tx.query(
+    `UPDATE ${T} SET "state" = 'failed', "lease_until" = NULL, "last_error" = $3, "updated_at" = now()
+WHERE "id" = $1 AND "state" = 'pending' AND "attempts" = $2 RETURNING 1`,
+    [id, attempt, error],
+  );
+  return rows.length > 0;
+}
+
+export interface OutboxRow {
+  id: string;
+  invocationId: string;
+  tool: string;
+  node: string;
+  kind: string;
+  state: "pending" | "done" | "failed";
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+}
+
+/** Entries for operators, newest first: by state, or all. */
+export async function listOutbox(db: Queryable, state: OutboxRow["state"] | undefined, limit: number): Promise<OutboxRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT "id", "invocation_id", "tool", "node", "kind", "state", "attempts", "next_attempt_at", "last_error", "created_at"
+FROM ${T} WHERE $1::text IS NULL OR "state" = $1 ORDER BY "created_at" DESC LIMIT $2`,
+    [state ?? null, limit],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    invocationId: String(r.invocation_id),
+    tool: String(r.tool),
+    node: String(r.node),
+    kind: String(r.kind),
+    state: r.state as OutboxRow["state"],
+    attempts: Number(r.attempts),
+    nextAttemptAt: new Date(r.next_attempt_at as string).toISOString(),
+    lastError: (r.last_error as string | null) ?? null,
+    createdAt: new Date(r.created_at as string).toISOString(),
+  }));
+}
+
+/** An operator's retry: failed entries (all, or the ids given) become due now, with their attempts counted afresh. */
+export async function retryFailed(db: Queryable, ids: readonly string[] | "all"): Promise<number> {
+  const { rows } = await db.query(
+    `UPDATE ${T} SET "state" = 'pending', "attempts" = 0, "next_attempt_at" = now(), "lease_until" = NULL, "updated_at" = now()
+WHERE "state" = 'failed' AND ($1::boolean OR "id"::text = ANY($2::text[])) RETURNING 1`,
+    [ids === "all", ids === "all" ? [] : [...ids]],
+  );
+  return rows.length;
+}
+
+/** Counts by state, for /metrics and readiness of operators' dashboards. */
+export async function outboxCounts(db: Queryable): Promise<Record<OutboxRow["state"], number>> {
+  const { rows } = await db.query<{ state: OutboxRow["state"]; n: string | number }>(
+    `SELECT "state", count(*) AS "n" FROM ${T} WHERE "state" <> 'done' GROUP BY "state"`,
+  );
+  const counts = { pending: 0, done: 0, failed: 0 };
+  for (const r of rows) counts[r.state] = Number(r.n);
+  return counts;
+}
