@@ -65,6 +65,16 @@ CREATE TRIGGER "fascia_audit_no_change" BEFORE UPDATE OR DELETE ON "${AUDIT_TABL
 CREATE TRIGGER "fascia_audit_no_truncate" BEFORE TRUNCATE ON "${AUDIT_TABLE}" FOR EACH STATEMENT EXECUTE FUNCTION "fascia_audit_append_only"();
 `,
   },
+  // 0002 is another change's (taken in parallel); the ledger applies by id, so the gap is harmless.
+  {
+    // Every column under the hash (audit-chain.ts HASHED_COLUMNS): records carry the rule they were
+    // hashed by. Existing rows, and rows an older executor still appends during a rollout, keep
+    // version 1 (the default); this executor writes version 2. No row is rewritten.
+    id: "0003_audit_whole_record",
+    sql: `
+ALTER TABLE "${AUDIT_TABLE}" ADD COLUMN "hash_version" integer NOT NULL DEFAULT 1;
+`,
+  },
 ];
 
 const checksum = (sql: string) => createHash("sha256").update(sql).digest("hex");

@@ -36,7 +36,7 @@ describeEachDriver("the executor's stores", (driver) => {
 
   it("creates its tables once, ledgered", async () => {
     expect(await executorMigrationsApplied(db())).toBe(false);
-    expect(await applyExecutorMigrations(db())).toEqual(["0001_idempotency_and_audit"]);
+    expect(await applyExecutorMigrations(db())).toEqual(["0001_idempotency_and_audit", "0003_audit_whole_record"]);
     expect(await applyExecutorMigrations(db())).toEqual([]);
     expect(await executorMigrationsApplied(db())).toBe(true);
   });
@@ -63,7 +63,7 @@ describeEachDriver("the executor's stores", (driver) => {
       expect((await verifyAuditChain(db())).broken).toEqual({
         seq: 3,
         invocationId: "inv-3",
-        reason: "its content does not match its hash (the record was changed)",
+        reason: "its content does not match its hash (the record was changed: status differs from the body's copy)",
       });
       if (driver === "pg") {
         const io = capture();
