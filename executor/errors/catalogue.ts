@@ -94,6 +94,21 @@ export class ToolError extends Error {
     return new ToolError(code, entry.status, message ?? entry.message, details);
   }
 
+  /** A 429 that says when to come back: `Retry-After`, whole seconds, from the bucket's refill. */
+  static rateLimited(message: string, retryAfterSeconds: number): ToolError {
+    const error = ToolError.of("RATE_LIMITED", message, [{ message, retryAfterSeconds }]);
+    error.retryAfterSeconds = retryAfterSeconds;
+    return error;
+  }
+
+  /** Set on a 429: sent as its `Retry-After` header. */
+  retryAfterSeconds?: number;
+
+  /** The response headers this error adds to the invocation id's. */
+  headers(): Record<string, string> {
+    return this.retryAfterSeconds === undefined ? {} : { "retry-after": String(this.retryAfterSeconds) };
+  }
+
   static declared(error: DeclaredError, details: ErrorDetail[] = []): ToolError {
     return new ToolError(error.code, error.status, error.message, details);
   }

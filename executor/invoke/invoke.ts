@@ -13,6 +13,7 @@
  *   7 enforce invariants 409 / 422  database constraints + executor-checked invariants, before commit
  *   8 commit or compensate          commit; on failure, roll back and refund newest first
  *   9 audit and respond             one hash-chained record, in the final commit when there is one
+ *                                   (a refusal before a caller is known: counted into its window's aggregate record)
  */
 import { randomUUID } from "node:crypto";
 import type { Statement } from "../../database/types";
@@ -21,6 +22,7 @@ import { CommitOutcomeUnknown, inTransactionEndingWith } from "../../database/tr
 import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import { maskPii, sha256, type AuditBody } from "../audit/audit-chain";
+import type { RefusalTally } from "../audit/refusal-tally";
 import { canonicalJson } from "../../contracts/canonical-json";
 import type { Caller } from "../auth/caller";
 import { deepFreeze } from "../auth/verified-tokens";
@@ -51,6 +53,8 @@ export interface Executor {
   readonly secrets: Secrets;
   readonly services: ExternalServices;
   readonly rateLimiter: RateLimiter | null;
+  /** Refusals before a caller is known: counted into one aggregate audit record per window, not appended one by one. */
+  readonly refusalTally: RefusalTally;
   /** Extra time an idempotency claim stays locked past the deadline (compensations run then). */
   readonly leaseMarginMs: number;
   readonly now: () => Date;
@@ -88,7 +92,10 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
     authorize(tool, known.caller);
     // Step 4 — check policies (and the caller's request rate).
     if (executor.rateLimiter && !executor.rateLimiter.take(known.caller.id))
-      throw ToolError.of("RATE_LIMITED", undefined, [{ message: "this caller's request rate is over the limit; retry later" }]);
+      throw ToolError.rateLimited(
+        "this caller's request rate is over the limit; retry later",
+        executor.rateLimiter.retryAfterSeconds(known.caller.id),
+      );
     celContext = celContextOf(executor, tool, known.caller, known.input);
     checkPolicies(tool, celContext);
     // Step 5 (first half) — which idempotency key this invocation has.
@@ -202,7 +209,7 @@ const LOST_COMMIT_WAIT_MS = 5_000;
 /** How long a failed invocation waits for its lost connection's backend to end before answering. */
 const LOST_BACKEND_WAIT_MS = 2_000;
 
-/** A request refused before its tool could run (a body over the size limit): audited like any failure. */
+/** A request refused before its tool could run (a body over the size limit): no caller is known, so it is counted into the aggregate record. */
 export function rejected(executor: Executor, request: InvocationRequest, error: ToolError): Promise<InvocationResult> {
   return failed(executor, request, Date.now(), {}, new FlowState(), error);
 }
@@ -297,6 +304,7 @@ async function failed(
       : isDatabaseError(error) || isConnectionFailure(error)
         ? mapDatabaseError(error, executor.refusals, executor.app.manifest.schema.tables)
         : ToolError.of("INTERNAL");
+  if (!known.caller) return refusedBeforeAnyCaller(executor, request, started, toolError, error);
   const compensations = await compensate(executor.services, state);
   const body = toolError.toBody();
   try {
@@ -328,9 +336,33 @@ async function failed(
   return {
     status: toolError.status,
     body,
-    headers: { [INVOCATION_HEADER]: request.invocationId },
+    headers: { [INVOCATION_HEADER]: request.invocationId, ...toolError.headers() },
     code: toolError.code,
     ...(known.caller ? { callerId: known.caller.id } : {}),
+    durationMs: Date.now() - started,
+    ...(error instanceof ToolError ? {} : { internal: error }),
+  };
+}
+
+/**
+ * A refusal before a caller was known (step 1, or the server's own refusals before it): nothing
+ * ran and no key was claimed, so there is nothing to undo or free. It is counted into its window's
+ * aggregate record (refusal-tally.ts) instead of a chain append of its own; the log line has it.
+ */
+function refusedBeforeAnyCaller(
+  executor: Executor,
+  request: InvocationRequest,
+  started: number,
+  toolError: ToolError,
+  error: unknown,
+): InvocationResult {
+  executor.refusalTally.count(request.tool.name, toolError.status, toolError.code);
+  return {
+    status: toolError.status,
+    body: toolError.toBody(),
+    headers: { [INVOCATION_HEADER]: request.invocationId, ...toolError.headers() },
+    code: toolError.code,
+    aggregated: true,
     durationMs: Date.now() - started,
     ...(error instanceof ToolError ? {} : { internal: error }),
   };

@@ -67,6 +67,9 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       bodyLimitBytes: config.bodyLimitBytes,
       serveMetrics: config.metricsPort === undefined,
       rateLimit: config.rateLimit,
+      unauthenticatedRateLimit: config.unauthenticatedRateLimit,
+      trustProxyHops: config.trustProxyHops,
+      refusalWindowSeconds: config.refusalWindowSeconds,
       timeouts: config.httpTimeouts,
       ...(config.projectId ? { projectId: config.projectId } : {}),
     });

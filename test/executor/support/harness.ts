@@ -157,6 +157,8 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     payments: { baseUrl: payments.url },
     email: { smtpUrl: mail.url, from: "hotel@example.com" },
     rateLimit: false,
+    // Tests send many refused requests from one address; test/executor/refusals.test.ts turns it on.
+    unauthenticatedRateLimit: false,
     logger: silentLogger(),
     ...overrides,
   });
