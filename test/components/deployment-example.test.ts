@@ -205,6 +205,7 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
     FASCIA_SECRET_OPS_WEBHOOK_TOKEN: { secretKeyRef: { secret: "reservations--OPS_WEBHOOK_TOKEN", version: "1" } },
     FASCIA_SECRET_PAYMENTS_API_KEY: { secretKeyRef: { secret: "reservations--PAYMENTS_API_KEY", version: "1" } },
     FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: { secretKeyRef: { secret: "reservations--PAYMENTS_WEBHOOK_SECRET", version: "1" } },
+    FASCIA_TRUST_PROXY: "1", // the client's address as Cloud Run's front end saw it
   });
 });
 
