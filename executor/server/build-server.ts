@@ -326,12 +326,14 @@ function registerRoutes(
       method: tool.route.method,
       url: routerPath(tool.route.path),
       config: { tool: tool.name },
-      handler: async (request, reply) => {
-        // An address whose requests keep failing authentication is refused before any is verified.
+      // An address whose requests keep failing authentication is refused before its body is read or any token verified.
+      onRequest: async (request, reply) => {
         const refusal = addressLimit.refusal(request.ip);
-        const result = refusal
-          ? await rejected(executor, unreadRequest(tool, request), refusal)
-          : await invoke(executor, invocationRequest(tool, request));
+        if (refusal) return respond(request, reply, tool.name, await rejected(executor, unreadRequest(tool, request), refusal));
+      },
+      handler: async (request, reply) => {
+        const result = await invoke(executor, invocationRequest(tool, request));
+        // A request that ended without a caller costs its address a token (address-limit.ts).
         if (result.callerId === undefined) addressLimit.charge(request.ip);
         return respond(request, reply, tool.name, result);
       },

@@ -21,6 +21,7 @@ import { tableByEntity } from "../../compiler/schema/model";
 import { toolRoute } from "../../contracts/routes";
 import { manifestPlanHash, readManifest, type AppManifest } from "../../executor/app/manifest";
 import { provideExecutorBundle } from "../../build/bundle-executor";
+import { EXECUTOR_MIGRATIONS } from "../../executor/store/executor-schema";
 import { DEFAULT_BASE_IMAGE } from "../../build/oci/executor-image";
 import { startLocalMail, type LocalMail } from "../../dev/local-mail";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
@@ -265,7 +266,7 @@ describe("fascia build", () => {
       expect.objectContaining({
         severity: "INFO",
         app: expect.stringMatching(/^applied 0001_/),
-        executor: ["0001_idempotency_and_audit"],
+        executor: EXECUTOR_MIGRATIONS.map((m) => m.id),
         planHash: serveEnv.FASCIA_PLAN_HASH,
         planChecked: true,
       }),
