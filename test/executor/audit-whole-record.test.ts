@@ -26,6 +26,7 @@ import { applyExecutorMigrations, EXECUTOR_LEDGER, EXECUTOR_MIGRATIONS } from ".
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
+import { startHarness } from "./support/harness";
 
 const body = (i: number, over: Partial<AuditBody> = {}): AuditBody => ({
   invocationId: `inv-${i}`,
@@ -224,6 +225,31 @@ describeEachDriver("an audit trail from before migration 0003", (driver) => {
       async (conn) => (await verifyAuditChain(conn)).broken,
     );
     expect(downgraded).toEqual({ seq: 4, invocationId: "inv-4", reason: CHANGED });
+  });
+});
+
+describeEachDriver("a NUL through the server", (driver) => {
+  it("a caller id with NUL from a token reaches the audit record as the stand-in, and the table stays queryable", async () => {
+    const h = await startHarness(driver);
+    try {
+      const token = await h.token("mal\u0000lory", ["cust\u0000omer"]);
+      const refused = await h.server.inject({
+        method: "POST",
+        url: "/rooms",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        payload: { number: "101", capacity: 2, nightlyRate: "99.00" },
+      });
+      expect(refused.statusCode).toBe(403);
+      const { rows } = await h.test.db.query<{ tool: string; caller: string; role: string }>(
+        `SELECT "body"->>'tool' AS "tool", "body"->>'callerId' AS "caller", "body"->'callerRoles'->>0 AS "role"
+         FROM "fascia_audit" WHERE "invocation_id" = $1`,
+        [refused.headers["x-fascia-invocation-id"]],
+      );
+      expect(rows).toEqual([{ tool: "createRoom", caller: `mal${NUL_STAND_IN}lory`, role: `cust${NUL_STAND_IN}omer` }]);
+      expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+    } finally {
+      await h.close();
+    }
   });
 });
 
