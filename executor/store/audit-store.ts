@@ -87,6 +87,8 @@ export interface AuditVerification {
   records: number;
   head: { seq: number; hash: string };
   broken?: ChainBreak;
+  /** How many intact records each hash version has (set when the whole chain holds): did migration 0003 take? */
+  hashVersions?: Record<number, number>;
 }
 
 interface StoredRow {
@@ -112,6 +114,7 @@ FROM "${AUDIT_TABLE}" WHERE "seq" > $1 ORDER BY "seq" LIMIT $2`;
 export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<AuditVerification> {
   let prev = { seq: 0, hash: GENESIS_HASH };
   let count = 0;
+  const versions: Record<number, number> = {};
   for (;;) {
     const { rows } = await db.query<StoredRow>(STORED_ROWS, [prev.seq, batch]);
     for (const row of rows) {
@@ -120,6 +123,7 @@ export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<Aud
       if (reason) return { records: count, head: prev, broken: { seq, invocationId: row.invocation_id, reason } };
       prev = { seq, hash: row.hash };
       count++;
+      versions[row.hash_version] = (versions[row.hash_version] ?? 0) + 1;
     }
     if (rows.length < batch) break;
   }
@@ -136,7 +140,7 @@ export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<Aud
       },
     };
   }
-  return { records: count, head: prev };
+  return { records: count, head: prev, hashVersions: versions };
 }
 
 function brokenLink(prev: { seq: number; hash: string }, seq: number, row: StoredRow): string | undefined {

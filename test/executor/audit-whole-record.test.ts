@@ -85,7 +85,7 @@ describeEachDriver("the whole audit record under its hash", (driver) => {
     for (let i = 1; i <= 5; i++) inNode.push(chainRecord(inNode.at(-1), body(i)));
     expect(inNode.map((r) => r.hash)).toEqual(appended.map((r) => r.hash));
     expect(verifyChain(inNode)).toBeUndefined();
-    expect(await verifyAuditChain(db())).toEqual({ records: 5, head: { seq: 5, hash: appended[4]!.hash } });
+    expect(await verifyAuditChain(db())).toEqual({ records: 5, head: { seq: 5, hash: appended[4]!.hash }, hashVersions: { 2: 5 } });
     const { rows } = await db().query<{ hash_version: number }>(`SELECT "hash_version" FROM "fascia_audit" ORDER BY "seq"`);
     expect(rows.map((r) => r.hash_version)).toEqual([2, 2, 2, 2, 2]);
     expect(HASHED_COLUMNS).toEqual(["prevHash", "seq", "hashVersion", "invocationId", "at", "tool", "status", "body"]);
@@ -141,7 +141,9 @@ describeEachDriver("the whole audit record under its hash", (driver) => {
         "the chain is broken at record #3 (invocation inv-3): its content does not match its hash (the record was changed: status differs",
       );
       await db().query(`UPDATE "fascia_audit" SET "status" = 401 WHERE "seq" = 3`);
-      expect(await runCli(["audit", "verify", "--db", database.current.url], capture())).toBe(0);
+      const intact = capture();
+      expect(await runCli(["audit", "verify", "--db", database.current.url], intact)).toBe(0);
+      expect(intact.lines.join("\n")).toMatch(/audit chain intact, \d+ record\(s\), last #\d+ [0-9a-f]{16}… \(\d+ of hash version 2\)\./);
     } finally {
       await db().exec(`ALTER TABLE "fascia_audit" ENABLE TRIGGER USER`);
     }
@@ -202,7 +204,7 @@ describeEachDriver("an audit trail from before migration 0003", (driver) => {
     for (let i = 4; i <= 5; i++) await db().session((conn) => appendAuditAlone(conn, body(i)));
     const { rows } = await db().query<{ hash_version: number }>(`SELECT "hash_version" FROM "fascia_audit" ORDER BY "seq"`);
     expect(rows.map((r) => r.hash_version)).toEqual([1, 1, 1, 2, 2]);
-    expect(await verifyAuditChain(db())).toMatchObject({ records: 5, head: { seq: 5 } });
+    expect(await verifyAuditChain(db())).toMatchObject({ records: 5, head: { seq: 5 }, hashVersions: { 1: 3, 2: 2 } });
 
     // Version 1 hashed only the body: its columns are held to the body's copies.
     for (const [set, reason] of [
