@@ -24,6 +24,8 @@ export interface ExecutorEnvInput<V> {
   runtimeUser?: V;
   /** The service's only: the loopback port of /metrics. */
   metricsPort?: number;
+  /** The service's only: how many proxies in front say the client's address (Cloud Run's front end is one). */
+  trustProxyHops?: number;
   poolMax: number;
   /** Spec secret name → its Secret Manager reference. */
   secrets: ReadonlyMap<string, SecretRef<V>>;
@@ -60,6 +62,7 @@ export function executorEnv<V>(input: ExecutorEnvInput<V>, text: (s: string) => 
     [ENV.paymentsBaseUrl, input.paymentsBaseUrl],
     [ENV.dbRuntimeUser, input.runtimeUser],
     [ENV.metricsPort, input.metricsPort !== undefined ? text(String(input.metricsPort)) : undefined],
+    [ENV.trustProxy, input.trustProxyHops !== undefined ? text(String(input.trustProxyHops)) : undefined],
   ];
   for (const [name, value] of optional) if (value !== undefined) out.push({ name, value });
   return out.sort((a, b) => a.name.localeCompare(b.name));

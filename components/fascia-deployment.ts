@@ -484,6 +484,9 @@ function executorWorkload(
         ...(address.url ? { schedulerAudience: address.url } : {}),
         ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
         metricsPort: METRICS_PORT,
+        // The Google front end appends the client's address to X-Forwarded-For: the executor's
+        // per-address limit of failed authentications keys on it (executor/server/address-limit.ts).
+        trustProxyHops: 1,
         run: "serve",
       },
       (s) => s,

@@ -1,10 +1,12 @@
 /**
- * Database connection budget. Every Cloud Run instance opens at most `pool` connections, so
- * `maxInstances × pool` must stay under the instance's `max_connections`, minus what PostgreSQL
+ * Database connection budget. Every Cloud Run instance opens at most `pool` connections for
+ * invocations and EXECUTOR_SIDE_CONNECTIONS beside them (compensation guards), so
+ * `maxInstances × (pool + side)` must stay under the instance's `max_connections`, minus what PostgreSQL
  * keeps for superusers and what the migration job and an operator's session need. The component
  * sets `max_connections` as a database flag to exactly the limit used here, so the arithmetic
  * never depends on Cloud SQL's defaults changing. Pure: no Pulumi imports.
  */
+import { EXECUTOR_SIDE_CONNECTIONS } from "../contracts/environment";
 
 /** Cloud SQL for PostgreSQL's default max_connections by memory (GB), lower bound inclusive. */
 const DEFAULT_LIMITS: readonly { minMemoryGb: number; limit: number }[] = [
@@ -55,7 +57,7 @@ export interface PoolSize {
   connectionLimit: number;
   /** FASCIA_DB_POOL_MAX: connections per Cloud Run instance. */
   poolMax: number;
-  /** What the executor instances can use together: maxInstances × poolMax. */
+  /** What the executor instances can use together: maxInstances × (poolMax + the side connections). */
   used: number;
 }
 
@@ -68,15 +70,15 @@ export function sizePool(input: PoolInput): PoolSize {
   if (!Number.isInteger(connectionLimit) || connectionLimit < 1)
     throw new Error(`\`database.maxConnections\` must be a whole number ≥ 1, got ${connectionLimit}`);
   const available = connectionLimit - RESERVED_CONNECTIONS - SPARE_CONNECTIONS;
-  const poolMax = Math.min(Math.floor(available / input.maxInstances), input.concurrency);
+  const poolMax = Math.min(Math.floor(available / input.maxInstances) - EXECUTOR_SIDE_CONNECTIONS, input.concurrency);
   if (poolMax < 1) {
     throw new Error(
-      `\`service.maxInstances\` = ${input.maxInstances} leaves no database connection per instance: ` +
+      `\`service.maxInstances\` = ${input.maxInstances} leaves no database connection per instance: each needs ${EXECUTOR_SIDE_CONNECTIONS} besides its pool, and ` +
         `the instance allows ${connectionLimit} connections, ${RESERVED_CONNECTIONS + SPARE_CONNECTIONS} of them reserved ` +
-        `(raise \`database.tier\` or \`database.maxConnections\`, or lower \`service.maxInstances\` to at most ${Math.max(available, 0)})`,
+        `(raise \`database.tier\` or \`database.maxConnections\`, or lower \`service.maxInstances\` to at most ${Math.max(Math.floor(available / (EXECUTOR_SIDE_CONNECTIONS + 1)), 0)})`,
     );
   }
-  return { connectionLimit, poolMax, used: poolMax * input.maxInstances };
+  return { connectionLimit, poolMax, used: (poolMax + EXECUTOR_SIDE_CONNECTIONS) * input.maxInstances };
 }
 
 function defaultLimitOf(tier: string): number {

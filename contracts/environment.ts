@@ -23,6 +23,10 @@ export const ENV = {
   authMaxTokenLifetimeSeconds: "FASCIA_AUTH_MAX_TOKEN_LIFETIME_SECONDS",
   rateLimitPerSecond: "FASCIA_RATE_LIMIT_PER_SECOND",
   rateLimitBurst: "FASCIA_RATE_LIMIT_BURST",
+  rateLimitUnauthenticatedPerSecond: "FASCIA_RATE_LIMIT_UNAUTHENTICATED_PER_SECOND",
+  rateLimitUnauthenticatedBurst: "FASCIA_RATE_LIMIT_UNAUTHENTICATED_BURST",
+  trustProxy: "FASCIA_TRUST_PROXY",
+  auditRefusalWindowSeconds: "FASCIA_AUDIT_REFUSAL_WINDOW_SECONDS",
   schedulerServiceAccount: "FASCIA_SCHEDULER_SERVICE_ACCOUNT",
   schedulerAudience: "FASCIA_SCHEDULER_AUDIENCE",
   paymentsBaseUrl: "FASCIA_PAYMENTS_BASE_URL",
@@ -42,6 +46,13 @@ export const ENV = {
   outboxPollMs: "FASCIA_OUTBOX_POLL_MS",
   outboxBatch: "FASCIA_OUTBOX_BATCH",
 } as const;
+
+/**
+ * Connections an executor instance opens beside its FASCIA_DB_POOL_MAX pool: its side pool, for
+ * what an invocation commits outside its own transaction (compensation guards). The component's
+ * connection budget counts them (components/pool-sizing.ts).
+ */
+export const EXECUTOR_SIDE_CONNECTIONS = 2;
 
 /** A secret the specs name reaches the executor as `FASCIA_SECRET_<NAME>` (Secret Manager on Cloud Run). */
 export const SECRET_ENV_PREFIX = "FASCIA_SECRET_";

@@ -33,6 +33,8 @@ export interface LocalPayments {
   failNext(count: number, status: number): void;
   /** Hold the next `count` requests for `ms` before answering. */
   stallNext(count: number, ms: number): void;
+  /** Forget the failures and stalls not yet used: the provider is healthy again. */
+  clearFaults(): void;
   /** Requests received, including failed and replayed ones. */
   requestCount(): number;
   close(): Promise<void>;
@@ -174,6 +176,10 @@ export async function startLocalPayments(
     refunds: () => records.filter((r) => r.kind === "refund"),
     failNext: (count, status) => failures.push(...Array<number>(count).fill(status)),
     stallNext: (count, ms) => stalls.push(...Array<number>(count).fill(ms)),
+    clearFaults: () => {
+      failures.length = 0;
+      stalls.length = 0;
+    },
     requestCount: () => requests,
     close: () =>
       new Promise<void>((resolve) => {

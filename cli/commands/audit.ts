@@ -34,8 +34,11 @@ export function registerAudit(program: Command, io: CliIO, setExit: (code: ExitC
           io.err(`${result.records} record(s) before it are intact.`);
           return setExit(EXIT.failed);
         }
+        const versions = Object.entries(result.hashVersions ?? {})
+          .map(([version, n]) => `${n} of hash version ${version}`)
+          .join(", ");
         io.out(
-          `${db.label}: audit chain intact, ${result.records} record(s)${result.records ? `, last #${result.head.seq} ${result.head.hash.slice(0, 16)}…` : ""}.`,
+          `${db.label}: audit chain intact, ${result.records} record(s)${result.records ? `, last #${result.head.seq} ${result.head.hash.slice(0, 16)}… (${versions})` : ""}.`,
         );
         setExit(EXIT.ok);
       } catch (error) {

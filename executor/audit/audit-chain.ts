@@ -31,12 +31,77 @@ export interface AuditBody {
   queued?: { node: string; kind: string; outboxId: string }[];
   /** Set on the record of an outbox delivery: the invocation that enqueued it, the entry, the attempts made, the last error. */
   delivery?: { of: string; outboxId: string; attempts: number; error?: string };
+  /** Set on an aggregate record (refusal-tally.ts): the refusals of one window, counted. */
+  refusals?: RefusalCounts;
 }
+
+/** What an aggregate record counts: refusals before a caller was known, by tool, status and code, over one window. */
+export interface RefusalCounts {
+  windowStart: string;
+  windowEnd: string;
+  counts: { tool: string; status: number; code: string; count: number }[];
+}
+
+/**
+ * How a record is hashed. 1: the previous hash, seq and the body's canonical JSON (records written
+ * before migration 0003, and by an older executor during a rollout: the column's default). 2: every
+ * column of the record (HASHED_COLUMNS). A record carries its version, and the version is hashed.
+ */
+export type HashVersion = 1 | 2;
+export const HASH_VERSION: HashVersion = 2;
 
 export interface AuditRecord extends AuditBody {
   seq: number;
   prevHash: string;
   hash: string;
+  hashVersion: HashVersion;
+}
+
+/**
+ * A version-2 record's columns as the hash reads them, each as text: `seq`, `hashVersion` and
+ * `status` in decimal, `at` as UTC with microseconds (auditTimestamp), `body` as canonical JSON.
+ */
+export interface HashedColumns {
+  prevHash: string;
+  seq: string;
+  hashVersion: string;
+  invocationId: string;
+  at: string;
+  tool: string;
+  status: string;
+  body: string;
+}
+
+/**
+ * The layout of a version-2 record's hashed text: these columns, in this order, joined by "\n".
+ * The one definition both sides build from: hashedText here, and the APPEND that PostgreSQL hashes
+ * (audit-store.ts), so a record hashed by either verifies on the other. The lines cannot be shifted
+ * from one column to the next: seq, version, at and status are fixed-format, the executor's ids and
+ * tool names hold no line break, and the body — last — is canonical JSON, which never does.
+ */
+export const HASHED_COLUMNS = ["prevHash", "seq", "hashVersion", "invocationId", "at", "tool", "status", "body"] as const;
+
+export function hashedText(columns: HashedColumns): string {
+  return HASHED_COLUMNS.map((column) => columns[column]).join("\n");
+}
+
+/** The text of a record's `at` in its hash: ISO 8601 UTC with microseconds, as PostgreSQL's to_char writes a timestamptz (AUDIT_AT_TEXT). */
+export function auditTimestamp(at: string): string {
+  return `${new Date(at).toISOString().slice(0, -1)}000Z`;
+}
+
+/** The columns a body is stored under (audit-store.ts APPEND writes them from the same fields). */
+export function columnsOf(prevHash: string, seq: number, body: AuditBody): HashedColumns {
+  return {
+    prevHash,
+    seq: String(seq),
+    hashVersion: String(HASH_VERSION),
+    invocationId: body.invocationId,
+    at: auditTimestamp(body.at),
+    tool: body.tool,
+    status: String(body.outcome.status),
+    body: canonicalJson(body),
+  };
 }
 
 export function sha256(text: string): string {
@@ -50,14 +115,50 @@ export function maskPii(input: Record<string, unknown>, fields: Record<string, I
   return masked;
 }
 
-export function hashRecord(prevHash: string, seq: number, body: AuditBody): string {
+/**
+ * What a NUL character (U+0000) in a body's strings and keys becomes: PostgreSQL's json keeps
+ * `\u0000` as written, but no query can then read the record's fields as text (`body->>…` fails
+ * on it), so the stand-in is a visible character that reads as one.
+ */
+export const NUL_STAND_IN = "\u2400";
+
+/**
+ * The body as it is hashed and stored, and its JSON: NUL replaced by NUL_STAND_IN in every string
+ * and key. Applied once, by whoever makes a record of a body (auditAppend, chainRecord); a body
+ * without NUL (all but hostile ones) comes back as it is, found with one search of the JSON the
+ * store needs anyway.
+ */
+export function storableBody(body: AuditBody): { body: AuditBody; json: string } {
+  const json = JSON.stringify(body);
+  if (!json.includes("\\u0000")) return { body, json };
+  const clean = withoutNul(body) as AuditBody;
+  return { body: clean, json: JSON.stringify(clean) };
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll("\u0000", NUL_STAND_IN);
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key.replaceAll("\u0000", NUL_STAND_IN)] = withoutNul(v);
+  return out;
+}
+
+/** The version-1 rule, kept so records written before migration 0003 still verify. */
+export function hashRecordV1(prevHash: string, seq: number, body: AuditBody): string {
   return sha256(`${prevHash}\n${seq}\n${canonicalJson(body)}`);
+}
+
+/** A new record's hash (version 2), from its body: what PostgreSQL computes in the APPEND. */
+export function hashRecord(prevHash: string, seq: number, body: AuditBody): string {
+  return sha256(hashedText(columnsOf(prevHash, seq, body)));
 }
 
 export function chainRecord(prev: { seq: number; hash: string } | undefined, body: AuditBody): AuditRecord {
   const seq = (prev?.seq ?? 0) + 1;
   const prevHash = prev?.hash ?? GENESIS_HASH;
-  return { ...body, seq, prevHash, hash: hashRecord(prevHash, seq, body) };
+  const stored = storableBody(body).body;
+  return { ...stored, seq, prevHash, hash: hashRecord(prevHash, seq, stored), hashVersion: HASH_VERSION };
 }
 
 export interface ChainBreak {
@@ -66,15 +167,27 @@ export interface ChainBreak {
   reason: string;
 }
 
+export const CHANGED = "its content does not match its hash (the record was changed)";
+
+/** CHANGED, naming the columns that no longer match their copies in the record's body, when some do not. */
+export function changedColumns(differing: readonly string[]): string {
+  if (differing.length === 0) return CHANGED;
+  return `${CHANGED.slice(0, -1)}: ${differing.join(", ")} ${differing.length === 1 ? "differs" : "differ"} from the body's copy)`;
+}
+export const RELINKED = "its previous-hash does not match the record before it";
+
+export const removedBefore = (prevSeq: number, seq: number) => `sequence jumps from ${prevSeq} to ${seq} (a record was removed)`;
+
 /** Checks records in `seq` order; returns the first broken one, or undefined when the chain holds. */
 export function verifyChain(records: Iterable<AuditRecord>): ChainBreak | undefined {
   let prev: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   for (const record of records) {
-    const { seq, prevHash, hash, ...body } = record;
+    const { seq, prevHash, hash, hashVersion, ...body } = record;
     const at = { seq, invocationId: record.invocationId };
-    if (seq !== prev.seq + 1) return { ...at, reason: `sequence jumps from ${prev.seq} to ${seq} (a record was removed)` };
-    if (prevHash !== prev.hash) return { ...at, reason: "its previous-hash does not match the record before it" };
-    if (hashRecord(prevHash, seq, body) !== hash) return { ...at, reason: "its content does not match its hash (the record was changed)" };
+    if (seq !== prev.seq + 1) return { ...at, reason: removedBefore(prev.seq, seq) };
+    if (prevHash !== prev.hash) return { ...at, reason: RELINKED };
+    const expected = hashVersion === 1 ? hashRecordV1(prevHash, seq, body) : hashRecord(prevHash, seq, body);
+    if (expected !== hash) return { ...at, reason: CHANGED };
     prev = { seq, hash };
   }
   return undefined;

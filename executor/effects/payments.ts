@@ -43,6 +43,14 @@ export class PaymentDeclined extends Error {
   }
 }
 
+/** Stripe's `charge_already_refunded`: nothing of the charge is left to refund. */
+export class ChargeAlreadyRefunded extends AttemptError {
+  constructor(message: string) {
+    super(message, "permanent");
+    this.name = "ChargeAlreadyRefunded";
+  }
+}
+
 export function createPaymentsClient(config: PaymentsConfig) {
   const post = async (
     path: string,
@@ -67,6 +75,8 @@ export function createPaymentsClient(config: PaymentsConfig) {
     const error = (result.body as { error?: { message?: string; code?: string; decline_code?: string } } | undefined)?.error;
     if (result.status === 402)
       throw new PaymentDeclined(error?.message ?? "the payment was declined", error?.decline_code ?? error?.code ?? "declined");
+    if (error?.code === "charge_already_refunded")
+      throw new ChargeAlreadyRefunded(`payments API answered ${result.status}${error.message ? `: ${error.message}` : ""}`);
     throw new AttemptError(
       `payments API answered ${result.status}${error?.message ? `: ${error.message}` : ""}`,
       classifyStatus(result.status),

@@ -75,6 +75,20 @@ export interface DeclaredError {
  * constructor is protected so every error is made by `of` (a catalogue code, so a misspelt code
  * does not compile) or `declared` (the spec's own code, checked by the loader).
  */
+/**
+ * A ToolError is an answer, not a bug: its stack is never logged (a 500 logs the error behind it),
+ * and capturing one costs more than the rest of refusing an unknown caller (bench/refusal-flood.bench.ts).
+ */
+function withoutStack<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export class ToolError extends Error {
   readonly details: ErrorDetail[];
 
@@ -91,11 +105,26 @@ export class ToolError extends Error {
 
   static of(code: ExecutorErrorCode, message?: string, details: ErrorDetail[] = []): ToolError {
     const entry = EXECUTOR_ERRORS[code];
-    return new ToolError(code, entry.status, message ?? entry.message, details);
+    return withoutStack(() => new ToolError(code, entry.status, message ?? entry.message, details));
+  }
+
+  /** A 429 that says when to come back: `Retry-After`, whole seconds, from the bucket's refill. */
+  static rateLimited(message: string, retryAfterSeconds: number): ToolError {
+    const error = ToolError.of("RATE_LIMITED", message, [{ message, retryAfterSeconds }]);
+    error.retryAfterSeconds = retryAfterSeconds;
+    return error;
+  }
+
+  /** Set on a 429: sent as its `Retry-After` header. */
+  retryAfterSeconds?: number;
+
+  /** The response headers this error adds to the invocation id's. */
+  headers(): Record<string, string> {
+    return this.retryAfterSeconds === undefined ? {} : { "retry-after": String(this.retryAfterSeconds) };
   }
 
   static declared(error: DeclaredError, details: ErrorDetail[] = []): ToolError {
-    return new ToolError(error.code, error.status, error.message, details);
+    return withoutStack(() => new ToolError(error.code, error.status, error.message, details));
   }
 
   toBody(): { error: { code: string; message: string; details: ErrorDetail[] } } {

@@ -13,6 +13,7 @@
  *   7 enforce invariants 409 / 422  database constraints + executor-checked invariants, before commit
  *   8 commit or compensate          commit; on failure, roll back and refund newest first
  *   9 audit and respond             one hash-chained record, in the final commit when there is one
+ *                                   (a refusal before a caller is known: counted into its window's aggregate record)
  */
 import { randomUUID } from "node:crypto";
 import type { Statement } from "../../database/types";
@@ -21,6 +22,7 @@ import { CommitOutcomeUnknown, inTransactionEndingWith } from "../../database/tr
 import type { Database, Queryable } from "../../database/types";
 import type { RuntimeApp, RuntimeTool } from "../app/runtime-app";
 import { maskPii, sha256, type AuditBody } from "../audit/audit-chain";
+import type { RefusalTally } from "../audit/refusal-tally";
 import { canonicalJson } from "../../contracts/canonical-json";
 import type { Caller } from "../auth/caller";
 import { deepFreeze } from "../auth/verified-tokens";
@@ -30,6 +32,7 @@ import { ToolError } from "../errors/catalogue";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { appendAuditAlone, auditAppend } from "../store/audit-store";
+import { guardsDueNow, voidGuards } from "../outbox/outbox-store";
 import { settleLostConnection, type LostConnection } from "../store/commit-outcome";
 import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
@@ -52,6 +55,8 @@ export interface Executor {
   readonly secrets: Secrets;
   readonly services: ExternalServices;
   readonly rateLimiter: RateLimiter | null;
+  /** Refusals before a caller is known: counted into one aggregate audit record per window, not appended one by one. */
+  readonly refusalTally: RefusalTally;
   /** Extra time an idempotency claim stays locked past the deadline (compensations run then). */
   readonly leaseMarginMs: number;
   readonly now: () => Date;
@@ -59,6 +64,13 @@ export interface Executor {
   readonly onBookkeepingError: (error: unknown, invocationId: string) => void;
   /** The outbox's drainer, told when a commit left effects to deliver (null: nothing delivers here, e.g. a test harness). */
   readonly outbox: { poke(): void } | null;
+  /**
+   * A few connections of their own for what an invocation commits outside its transaction: the
+   * compensation guard before an in-flow charge. Absent (PGlite: one connection), no guards are kept.
+   */
+  readonly sideDb?: Queryable;
+  /** When a guard comes due, from its charge (default: the tool's deadline + the lease margin + 30 s, when the invocation is surely over). */
+  readonly guardDelayMs?: number;
 }
 
 export const INVOCATION_HEADER = "x-fascia-invocation-id";
@@ -91,7 +103,10 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
     authorize(tool, known.caller);
     // Step 4 — check policies (and the caller's request rate).
     if (executor.rateLimiter && !executor.rateLimiter.take(known.caller.id))
-      throw ToolError.of("RATE_LIMITED", undefined, [{ message: "this caller's request rate is over the limit; retry later" }]);
+      throw ToolError.rateLimited(
+        "this caller's request rate is over the limit; retry later",
+        executor.rateLimiter.retryAfterSeconds(known.caller.id),
+      );
     celContext = celContextOf(executor, tool, known.caller, known.input);
     checkPolicies(tool, celContext);
     // Step 5 (first half) — which idempotency key this invocation has.
@@ -140,6 +155,12 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
               ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output"))
               : {};
           if (scope) await storeResponse(tx, scope, request.invocationId, 200, body);
+          // The charges stand with this commit: their guards go with it, atomically.
+          await voidGuards(
+            tx,
+            state.guards.map((g) => g.refundKey),
+            "committed",
+          );
           response = {
             status: 200,
             body,
@@ -166,6 +187,12 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
             services: executor.services,
             refusals: executor.refusals,
             paymentKeyStem,
+            ...(executor.sideDb
+              ? {
+                  writeGuard: sideWriter(executor.sideDb),
+                  guardDueInMs: executor.guardDelayMs ?? tool.plan.deadline.ms + executor.leaseMarginMs + GUARD_MARGIN_MS,
+                }
+              : {}),
             beforeCommit: async (tx, { final, wrote, rows }) => {
               if (final) return finish(tx, rows);
               // Writes or enqueued effects: once this commits, running the invocation again would repeat them.
@@ -247,12 +274,42 @@ function commitUnknown(executor: Executor, request: InvocationRequest, started: 
   };
 }
 
+/** A guard comes due this long after the invocation's lease would have ended: by then it is surely over. */
+const GUARD_MARGIN_MS = 30_000;
+
+function sideWriter(db: Queryable): (statement: Statement) => Promise<void> {
+  return async ({ text, values }) => {
+    await db.query(text, values);
+  };
+}
+
+/**
+ * After step 8, what each compensation guard becomes:
+ * - its refund went out, or its charge was declined: done (`done`: refund keys);
+ * - its refund failed: due now, so the outbox makes it (`due`: ids);
+ * - its charge's outcome is unknown (the attempt timed out, the connection died): left to come due
+ *   at its time. A retry with the same Idempotency-Key sends that charge again (the provider
+ *   replays it) and its commit retires this guard; without one, the guard refunds it.
+ */
+function settledGuards(state: FlowState, compensations: AuditBody["compensations"]): { done: string[]; due: string[] } {
+  const refunded = new Set<string>();
+  const failed = new Set<string>();
+  // compensate() runs the armed refunds newest first: its results are the armed list reversed.
+  [...state.armed].reverse().forEach((armed, i) => {
+    if (armed.guard) (compensations[i]?.ok ? refunded : failed).add(armed.guard);
+  });
+  return {
+    done: state.guards.filter((g) => g.declined || refunded.has(g.id)).map((g) => g.refundKey),
+    due: state.guards.filter((g) => failed.has(g.id)).map((g) => g.id),
+  };
+}
+
 /** How long a lost COMMIT's backend gets to end before the outcome counts as not committed. */
 const LOST_COMMIT_WAIT_MS = 5_000;
 /** How long a failed invocation waits for its lost connection's backend to end before answering. */
 const LOST_BACKEND_WAIT_MS = 2_000;
 
-/** A request refused before its tool could run (a body over the size limit): audited like any failure. */
+/** A request refused before its tool could run (a body over the size limit): no caller is known, so it is counted into the aggregate record. */
 export function rejected(executor: Executor, request: InvocationRequest, error: ToolError): Promise<InvocationResult> {
   return failed(executor, request, Date.now(), {}, new FlowState(), error);
 }
@@ -347,7 +404,9 @@ async function failed(
       : isDatabaseError(error) || isConnectionFailure(error)
         ? mapDatabaseError(error, executor.refusals, executor.app.manifest.schema.tables)
         : ToolError.of("INTERNAL");
+  if (!known.caller) return refusedBeforeAnyCaller(executor, request, started, toolError, error);
   const compensations = await compensate(executor.services, state);
+  const guards = settledGuards(state, compensations);
   // No answer, and no stored replay, may claim nothing committed when something did (committed-answer.ts).
   const body = admitCommitted(toolError.toBody(), state, state.committedTransactions.length > 0 ? "committed" : "none");
   const committedSomething = state.committedWrites || state.queued.length > 0;
@@ -355,6 +414,8 @@ async function failed(
     await executor.withConnection(
       (conn) =>
         inTransactionEndingWith(conn, async (tx) => {
+          await voidGuards(tx, guards.done, "compensated");
+          await guardsDueNow(tx, guards.due);
           if (known.key && known.claimed) {
             if (committedSomething) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
             else
@@ -362,7 +423,8 @@ async function failed(
                 tx,
                 known.key,
                 request.invocationId,
-                compensations.some((c) => c.ok),
+                // A refund went out or will (its guard is due): a retry must charge afresh, under new payment keys.
+                compensations.some((c) => c.ok) || guards.due.length > 0,
               );
           }
           return auditAppend(
@@ -388,9 +450,33 @@ async function failed(
   return {
     status: toolError.status,
     body,
-    headers: { [INVOCATION_HEADER]: request.invocationId },
+    headers: { [INVOCATION_HEADER]: request.invocationId, ...toolError.headers() },
     code: toolError.code,
     ...(known.caller ? { callerId: known.caller.id } : {}),
+    durationMs: Date.now() - started,
+    ...(error instanceof ToolError ? {} : { internal: error }),
+  };
+}
+
+/**
+ * A refusal before a caller was known (step 1, or the server's own refusals before it): nothing
+ * ran and no key was claimed, so there is nothing to undo or free. It is counted into its window's
+ * aggregate record (refusal-tally.ts) instead of a chain append of its own; the log line has it.
+ */
+function refusedBeforeAnyCaller(
+  executor: Executor,
+  request: InvocationRequest,
+  started: number,
+  toolError: ToolError,
+  error: unknown,
+): InvocationResult {
+  executor.refusalTally.count(request.tool.name, toolError.status, toolError.code);
+  return {
+    status: toolError.status,
+    body: toolError.toBody(),
+    headers: { [INVOCATION_HEADER]: request.invocationId, ...toolError.headers() },
+    code: toolError.code,
+    aggregated: true,
     durationMs: Date.now() - started,
     ...(error instanceof ToolError ? {} : { internal: error }),
   };

@@ -24,6 +24,8 @@ export interface InvocationResult {
   /** The error code when the invocation failed. */
   readonly code?: string;
   readonly callerId?: string;
+  /** Audited in its window's aggregate record, not by a record of its own (a refusal before a caller was known). */
+  readonly aggregated?: true;
   readonly durationMs: number;
   /** An unexpected error behind a 500, for the log (never sent to the client). */
   readonly internal?: unknown;

@@ -27,7 +27,7 @@ import { isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database
 import type { Deadline } from "../errors/deadline";
 import { failureClassOf, FlowError } from "../errors/flow-error";
 import { randomUUID } from "node:crypto";
-import { enqueueStatement, type DeliveryPolicy, type OutboxEntry } from "../outbox/outbox-store";
+import { enqueueStatement, guardStatement, type DeliveryPolicy, type OutboxEntry } from "../outbox/outbox-store";
 
 export interface RowChange {
   entity: string;
@@ -41,6 +41,8 @@ export interface ArmedCompensation {
   payment: string;
   idempotencyKey: string;
   apiKey: string;
+  /** The compensation guard written before the charge, if any (outbox-store.ts guardStatement). */
+  guard?: string;
 }
 
 /** What the flow did so far; read by step 8 (compensations) and step 9 (the audit record). */
@@ -59,6 +61,8 @@ export class FlowState {
   pendingOutbox: OutboxEntry[] = [];
   /** After-commit effects whose commit landed: the outbox delivers them. */
   readonly queued: OutboxEntry[] = [];
+  /** Compensation guards written before in-flow charges, with their refund keys; `declined`: the charge was refused, nothing to refund. */
+  readonly guards: { id: string; node: string; refundKey: string; declined: boolean }[] = [];
   /** Transactions that committed writes or effects, in order: what a failure after them must admit to. */
   readonly committedTransactions: string[] = [];
 }
@@ -102,6 +106,10 @@ export interface FlowRun {
   /** Stem of the derived payment idempotency keys. */
   readonly paymentKeyStem: () => string;
   readonly beforeCommit: CommitHook;
+  /** Commits a compensation guard at once, outside the invocation's transaction (absent: no guards, e.g. PGlite). */
+  readonly writeGuard?: (statement: Statement) => Promise<void>;
+  /** How long after now a guard comes due: when the invocation is surely over. */
+  readonly guardDueInMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
@@ -342,6 +350,24 @@ class Runner {
           state.armed.push({ node: effect.node, ...compensation });
       },
       paymentKey: (node) => `${run.paymentKeyStem()}:${node.id}`,
+      guard: async (node, request) => {
+        if (!run.writeGuard) return undefined;
+        const id = randomUUID();
+        const origin = { invocationId: run.invocationId, tool: run.tool.name, callerId: run.caller.id };
+        const dueInMs = run.guardDueInMs ?? run.deadline.remaining() + 90_000;
+        try {
+          await run.writeGuard(guardStatement(origin, { id, node: node.id, request, dueInMs }));
+        } catch (error) {
+          throw this.asFlowError(error, node.id);
+        }
+        const refundKey = request.kind === "refundCharge" ? request.refundKey : "";
+        state.guards.push({ id, node: node.id, refundKey, declined: false });
+        return id;
+      },
+      declined: (guard) => {
+        const entry = state.guards.find((g) => g.id === guard);
+        if (entry) entry.declined = true;
+      },
       enqueue: (node, build, deliveryHeaders) => {
         const id = randomUUID();
         state.pendingOutbox.push({

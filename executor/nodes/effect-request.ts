@@ -9,6 +9,7 @@
 import { AttemptError } from "../errors/flow-error";
 import type { ExternalServices } from "./external-services";
 import { callHttp, classifyStatus, hostOf } from "../effects/http-call";
+import { ChargeAlreadyRefunded } from "../effects/payments";
 
 /** An effect that happened, as the audit record lists it. */
 export interface RecordedEffect {
@@ -29,6 +30,12 @@ export type EffectRequest =
       description: string;
     }
   | { kind: "refund"; secret?: string; payment: string; amount?: number; idempotencyKey: string }
+  /**
+   * A compensation guard's refund (executor/outbox/, "guards"): the charge as the flow made it, sent
+   * again with its own idempotency key — the provider answers with the charge it made (or makes it
+   * now, if the first request never arrived) — then refunded in full with `refundKey`.
+   */
+  | { kind: "refundCharge"; charge: Extract<EffectRequest, { kind: "charge" }>; refundKey: string }
   | { kind: "email"; secret?: string; to: string; subject: string; body: string; messageId: string }
   | {
       kind: "http";
@@ -58,6 +65,20 @@ export async function performEffect(services: ExternalServices, request: EffectR
       const { secret, kind, ...refund } = request;
       const payment = await services.payments(services.paymentsApiKey(secret)).refund(refund, timeoutMs);
       return { effect: { kind, id: payment.id, amount: payment.amount }, output: { ...payment } };
+    }
+    case "refundCharge": {
+      const { secret, kind: _charge, ...charge } = request.charge;
+      const client = services.payments(services.paymentsApiKey(secret));
+      const payment = await client.charge(charge, timeoutMs);
+      try {
+        const refund = await client.refund({ payment: payment.id, idempotencyKey: request.refundKey }, timeoutMs);
+        return { effect: { kind: "refund", id: refund.id, amount: refund.amount }, output: { ...refund } };
+      } catch (error) {
+        // Refunded already (a cancellation's refund got there first): the guard's work is done.
+        if (error instanceof ChargeAlreadyRefunded)
+          return { effect: { kind: "refund", id: payment.id, amount: 0 }, output: { alreadyRefunded: payment.id } };
+        throw error;
+      }
     }
     case "email": {
       const { secret, kind, ...mail } = request;

@@ -29,8 +29,15 @@ export interface NodeContext {
   query<R = Record<string, unknown>>(node: PlanNode, statement: Statement): Promise<R[]>;
   /** Rows a write returned: for the audit record and the invariant checks before commit. */
   wrote(node: PlanNode, entity: string, action: RowAction, rows: readonly Record<string, unknown>[]): void;
-  /** An external effect that happened; `refundKey` arms its compensation. */
-  effect(effect: RecordedEffect, compensation?: { payment: string; idempotencyKey: string; apiKey: string }): void;
+  /** An external effect that happened; `compensation` arms its refund (with the guard written for it, if any). */
+  effect(effect: RecordedEffect, compensation?: { payment: string; idempotencyKey: string; apiKey: string; guard?: string }): void;
+  /**
+   * Before an in-flow charge that arms a refund: commits a guard that refunds `request` if this
+   * invocation never finishes (a killed process). Its id, or undefined where guards are not kept.
+   */
+  guard(node: PlanNode, request: EffectRequest): Promise<string | undefined>;
+  /** The guarded charge was declined: nothing was taken, so the guard has nothing to do. */
+  declined(guard: string): void;
   /** The payment idempotency key of a node when its spec gives none: per invocation key and node. */
   paymentKey(node: PlanNode): string;
   /**

@@ -17,12 +17,21 @@ export const runPayment: NodeHandler<"payment"> = async (node, spec, ctx) => {
   const { request, given } = paymentRequest(node, spec, ctx);
   if (runsAfterCommit(node)) return ctx.enqueue(node, (key) => request(given ?? key));
   const idempotencyKey = given ?? ctx.paymentKey(node);
-  const done = await attemptEffect(ctx, node, request(idempotencyKey));
+  const refundKey = `${idempotencyKey}:refund`;
+  const charge = request(idempotencyKey);
+  const compensated = charge.kind === "charge" && node.compensation !== undefined;
+  const guard = compensated && charge.kind === "charge" ? await ctx.guard(node, { kind: "refundCharge", charge, refundKey }) : undefined;
+  let done;
+  try {
+    done = await attemptEffect(ctx, node, charge);
+  } catch (error) {
+    if (guard && error instanceof ToolError && error.code === "PAYMENT_DECLINED") ctx.declined(guard);
+    throw error;
+  }
   const payment = done.output as { id: string };
-  const armed =
-    spec.action === "charge" && node.compensation
-      ? { payment: payment.id, idempotencyKey: `${idempotencyKey}:refund`, apiKey: ctx.services.paymentsApiKey(spec.secret) }
-      : undefined;
+  const armed = compensated
+    ? { payment: payment.id, idempotencyKey: refundKey, apiKey: ctx.services.paymentsApiKey(spec.secret), ...(guard ? { guard } : {}) }
+    : undefined;
   ctx.effect({ node: node.id, ...done.effect }, armed);
   return toCel(done.output, "tool.Payment", ctx.tool.types);
 };

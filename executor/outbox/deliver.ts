@@ -20,7 +20,7 @@ import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { auditAppend } from "../store/audit-store";
 import type { WithConnection } from "../store/connection";
-import { markDone, markFailed, markRetry, type ClaimedEntry } from "./outbox-store";
+import { guardVoided, markDone, markFailed, markRetry, type ClaimedEntry } from "./outbox-store";
 
 export interface DeliveryDeps {
   readonly app: RuntimeApp;
@@ -37,6 +37,14 @@ class NotOurs extends Error {}
 
 export async function deliverEntry(deps: DeliveryDeps, entry: ClaimedEntry): Promise<Delivered> {
   const started = Date.now();
+  // A guard whose invocation committed (or refunded) retired it: nothing to refund, nothing to record.
+  if (entry.request.kind === "refundCharge") {
+    const refundKey = entry.request.refundKey;
+    if (await deps.withConnection((conn) => guardVoided(conn, refundKey))) {
+      await deps.withConnection((conn) => markDone(conn, entry.id, entry.attempt, { voided: true }));
+      return "done";
+    }
+  }
   let outcome: EffectOutcome;
   try {
     outcome = await performEffect(deps.services, resolveDeliveryHeaders(deps, entry), entry.policy.attemptTimeoutMs);

@@ -15,6 +15,8 @@ export interface DrainerSettings {
   pollMs: number;
   /** Entries claimed and delivered at once (each holds a connection only while it is settled). */
   batch: number;
+  /** How long a claim outlasts its attempt (default 30 s): what an instance that died mid-delivery delays its entries by. */
+  leaseMarginMs?: number;
 }
 
 export interface OutboxDrainer {
@@ -53,7 +55,7 @@ export function startOutboxDrainer(
       poked = false;
       let claimed: ClaimedEntry[] = [];
       try {
-        claimed = await withConnection((conn) => claimDue(conn, settings.batch));
+        claimed = await withConnection((conn) => claimDue(conn, settings.batch, settings.leaseMarginMs));
         lastProblem = undefined;
       } catch (error) {
         const message = (error as Error).message;

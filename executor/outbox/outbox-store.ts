@@ -60,6 +60,82 @@ FROM json_to_recordset($1::json) AS r("id" uuid, "invocation_id" text, "tool" te
   };
 }
 
+/**
+ * A compensation guard: written (committed on a side connection) before an in-flow charge with
+ * `compensate: refund` is made, due when the invocation is surely over. The invocation's final
+ * commit voids it in the same transaction; a failure voids it once the refund went out (or makes
+ * it due at once when the refund could not be made). A guard still standing when it comes due
+ * belongs to an invocation that never finished — its process was killed, its commit never landed —
+ * so the drainer refunds the charge (refundCharge). Money is never kept for a booking that did not commit.
+ */
+export function guardStatement(
+  origin: OutboxOrigin,
+  guard: { id: string; node: string; request: EffectRequest; dueInMs: number },
+): Statement {
+  return {
+    text: `INSERT INTO ${T} ("id", "invocation_id", "tool", "node", "caller_id", "kind", "request", "policy", "state", "next_attempt_at")
+VALUES ($1::uuid, $2, $3, $4, $5, $6, $7::json, $8::json, 'guard', now() + make_interval(secs => $9::double precision / 1000))`,
+    values: [
+      guard.id,
+      origin.invocationId,
+      origin.tool,
+      guard.node,
+      origin.callerId,
+      guard.request.kind,
+      JSON.stringify(guard.request),
+      JSON.stringify(GUARD_POLICY),
+      guard.dueInMs,
+    ],
+  };
+}
+
+/** How a guard's refund is attempted: like step 8's compensations, but patient — money must come back. */
+const GUARD_POLICY: DeliveryPolicy = {
+  attemptTimeoutMs: 10_000,
+  maxAttempts: 10,
+  initialMs: 1_000,
+  coefficient: 2,
+  maxMs: 60_000,
+  retryOn: ["timeout", "unavailable", "rateLimited"],
+};
+
+/**
+ * Retires guards, by the refund key they hold: the charge stands (its commit landed), or was
+ * refunded, or declined. By key, not by id: a retry with the same Idempotency-Key sends the same
+ * charge again (the provider replays it) and writes a guard of its own, and its commit must retire
+ * the earlier attempt's guard for that charge too. A marker row is inserted rather than the guard
+ * updated: in a repeatable-read or serializable transaction an UPDATE cannot see a guard committed
+ * after the transaction's snapshot, while an INSERT always lands. The drainer checks for the marker
+ * before it refunds (deliver.ts).
+ */
+export function voidGuardsStatement(refundKeys: readonly string[], why: string): Statement | undefined {
+  if (refundKeys.length === 0) return undefined;
+  return {
+    text: `INSERT INTO ${T} ("id", "invocation_id", "tool", "node", "kind", "request", "policy", "state")
+SELECT gen_random_uuid(), '', '', '', 'guardVoid', json_build_object('refundKey', k, 'why', $2::text), '{}'::json, 'done' FROM unnest($1::text[]) AS k`,
+    values: [refundKeys, why],
+  };
+}
+
+export async function voidGuards(tx: Queryable, refundKeys: readonly string[], why: string): Promise<void> {
+  const statement = voidGuardsStatement(refundKeys, why);
+  if (statement) await tx.query(statement.text, statement.values);
+}
+
+/** Whether a guard for `refundKey` was retired (voidGuards). */
+export async function guardVoided(db: Queryable, refundKey: string): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM ${T} WHERE "kind" = 'guardVoid' AND ("request"->>'refundKey') = $1 LIMIT 1`, [refundKey]);
+  return rows.length > 0;
+}
+
+/** Guards whose refund the invocation could not make itself: the drainer makes it, starting now. */
+export async function guardsDueNow(tx: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(`UPDATE ${T} SET "next_attempt_at" = now(), "updated_at" = now() WHERE "id" = ANY($1::uuid[]) AND "state" = 'guard'`, [
+    ids,
+  ]);
+}
+
 export interface ClaimedEntry {
   id: string;
   invocationId: string;
@@ -72,11 +148,14 @@ export interface ClaimedEntry {
   attempt: number;
 }
 
-/** The lease outlasts an attempt by this much, so a slow attempt's row is not claimed twice. */
-const LEASE_MARGIN_SECONDS = 30;
+/** The lease outlasts an attempt by this much by default, so a slow attempt's row is not claimed twice. */
+export const DEFAULT_LEASE_MARGIN_MS = 30_000;
 
-/** Claims up to `limit` due entries for this instance: attempt counted, leased for one attempt. */
-export async function claimDue(db: Queryable, limit: number): Promise<ClaimedEntry[]> {
+/**
+ * Claims up to `limit` due entries for this instance: attempt counted, leased for one attempt plus
+ * `leaseMarginMs`. An instance that dies holding a lease delays its entries by that much.
+ */
+export async function claimDue(db: Queryable, limit: number, leaseMarginMs = DEFAULT_LEASE_MARGIN_MS): Promise<ClaimedEntry[]> {
   const { rows } = await db.query<{
     id: string;
     invocation_id: string;
@@ -89,13 +168,13 @@ export async function claimDue(db: Queryable, limit: number): Promise<ClaimedEnt
   }>(
     `WITH "due" AS (
   SELECT "id" FROM ${T}
-  WHERE "state" = 'pending' AND "next_attempt_at" <= now() AND ("lease_until" IS NULL OR "lease_until" <= now())
+  WHERE "state" IN ('pending', 'guard') AND "next_attempt_at" <= now() AND ("lease_until" IS NULL OR "lease_until" <= now())
   ORDER BY "next_attempt_at" LIMIT $1 FOR UPDATE SKIP LOCKED)
-UPDATE ${T} AS o SET "attempts" = o."attempts" + 1, "updated_at" = now(),
-  "lease_until" = now() + make_interval(secs => (o."policy"->>'attemptTimeoutMs')::double precision / 1000 + ${LEASE_MARGIN_SECONDS})
+UPDATE ${T} AS o SET "attempts" = o."attempts" + 1, "updated_at" = now(), "state" = 'pending',
+  "lease_until" = now() + make_interval(secs => ((o."policy"->>'attemptTimeoutMs')::double precision + $2) / 1000)
 FROM "due" WHERE o."id" = "due"."id"
 RETURNING o."id", o."invocation_id", o."tool", o."node", o."caller_id", o."request", o."policy", o."attempts"`,
-    [limit],
+    [limit, leaseMarginMs],
   );
   const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
   return rows.map((r) => ({
@@ -146,7 +225,7 @@ export interface OutboxRow {
   tool: string;
   node: string;
   kind: string;
-  state: "pending" | "done" | "failed";
+  state: "pending" | "guard" | "done" | "failed";
   attempts: number;
   nextAttemptAt: string;
   lastError: string | null;
@@ -189,7 +268,7 @@ export async function outboxCounts(db: Queryable): Promise<Record<OutboxRow["sta
   const { rows } = await db.query<{ state: OutboxRow["state"]; n: string | number }>(
     `SELECT "state", count(*) AS "n" FROM ${T} WHERE "state" <> 'done' GROUP BY "state"`,
   );
-  const counts = { pending: 0, done: 0, failed: 0 };
+  const counts = { pending: 0, guard: 0, done: 0, failed: 0 };
   for (const r of rows) counts[r.state] = Number(r.n);
   return counts;
 }

@@ -15,6 +15,7 @@ import { createJwtAuthenticator, type Authenticate, type JwtSettings } from "../
 import { createSchedulerAuthenticator } from "../auth/scheduler-authenticator";
 import { DEFAULT_WINDOW_SECONDS } from "../auth/webhook-signature";
 import { ToolError, type ErrorDetail } from "../errors/catalogue";
+import { createRefusalTally } from "../audit/refusal-tally";
 import { buildRefusalIndex } from "../invoke/database-errors";
 import { INVOCATION_HEADER, invoke, newInvocationId, rejected, type Executor } from "../invoke/invoke";
 import { createRateLimiter, type RateLimitSettings } from "../invoke/rate-limit";
@@ -25,9 +26,11 @@ import { startOutboxDrainer, type DrainerSettings, type OutboxDrainer } from "..
 import { createLogger, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
+import { appendAuditAlone } from "../store/audit-store";
 import { connectionProvider, noConnection } from "../store/connection";
 import { DEFAULTS, type HttpTimeouts } from "./config";
 import { checkReadiness } from "./readiness";
+import { createAddressLimit, type AddressLimit } from "./address-limit";
 import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
 
 export interface ServerOptions {
@@ -53,18 +56,30 @@ export interface ServerOptions {
   bodyLimitBytes?: number;
   /** Per-caller token bucket; false disables it. Default 50/s, burst 200. */
   rateLimit?: RateLimitSettings | false;
+  /** Per-address token bucket of requests that end without a caller (address-limit.ts); false disables it. Default 10/s, burst 50. */
+  unauthenticatedRateLimit?: RateLimitSettings | false;
+  /** How many proxies in front are trusted to say the client's address (X-Forwarded-For); 0: the socket's peer. Default 0. */
+  trustProxyHops?: number;
   /** How long a client may take to send its request, or stay idle (config.ts, HttpTimeouts). */
   timeouts?: Partial<HttpTimeouts>;
   webhookWindowSeconds?: number;
+  /** How often the refusals before a caller is known become one aggregate audit record (refusal-tally.ts). Default 60 s. */
+  refusalWindowSeconds?: number;
   logger?: Logger;
   projectId?: string;
   leaseMarginMs?: number;
+  /** A small pool of its own for commits outside an invocation's transaction (compensation guards); PostgreSQL only. */
+  sideDb?: Database;
+  /** When a compensation guard comes due after its charge (default: when the invocation is surely over; tests shorten it). */
+  guardDelayMs?: number;
   /** How the outbox is drained (started when the server is ready, stopped when it closes); false: not by this server. */
   outbox?: DrainerSettings | false;
   now?: () => Date;
 }
 
 const NO_ROUTE = { tool: "" };
+/** How long an aggregate record waits for a connection before its window's counts carry over to the next. */
+const AGGREGATE_WAIT_MS = 10_000;
 /** A readiness probe does not queue behind invocations for long: an exhausted pool is "not ready". */
 const READINESS_WAIT_MS = 5_000;
 
@@ -79,7 +94,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   const bodyLimit = options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes;
   const respond = responder(wiring, options.projectId);
   const timeouts = serverTimeouts(wiring.app, options.timeouts);
-  const server = createHttpServer(wiring, respond, bodyLimit, timeouts);
+  const server = createHttpServer(wiring, respond, bodyLimit, timeouts, options.trustProxyHops ?? 0);
   registerRoutes(server, wiring, respond, options.serveMetrics ?? true);
   registerErrorHandlers(server, wiring, respond, bodyLimit);
   if (options.outbox !== false) {
@@ -91,6 +106,8 @@ export function buildServer(options: ServerOptions): ExecutorServer {
     });
     server.addHook("onClose", async () => drainer.running?.stop());
   }
+  // After the last request has been answered: the refusals of the unfinished window are appended too.
+  server.addHook("onClose", () => wiring.executor.refusalTally.close());
   return server;
 }
 
@@ -108,6 +125,7 @@ function drainerHandle(): { running: OutboxDrainer | null; poke(): void } {
 interface Wiring {
   app: RuntimeApp;
   executor: Executor;
+  addressLimit: AddressLimit;
   logger: Logger;
   metrics: ToolMetrics;
 }
@@ -126,10 +144,11 @@ function wireExecutor(options: ServerOptions, outbox: { poke(): void }): Wiring 
   const logger = options.logger ?? createLogger(options.projectId ? { projectId: options.projectId } : {});
   const metrics = createToolMetrics();
   const now = options.now ?? (() => new Date());
+  const withConnection = connectionProvider(options.db);
   const executor: Executor = {
     app,
     db: options.db,
-    withConnection: connectionProvider(options.db),
+    withConnection,
     refusals: buildRefusalIndex(app.manifest.schema.tables),
     auth: {
       bearer: "authenticate" in options.auth ? options.auth.authenticate : createJwtAuthenticator(options.auth),
@@ -150,16 +169,30 @@ function wireExecutor(options: ServerOptions, outbox: { poke(): void }): Wiring 
       secrets,
     ),
     rateLimiter: options.rateLimit === false ? null : createRateLimiter(options.rateLimit ?? DEFAULTS.rateLimit),
+    refusalTally: createRefusalTally({
+      windowMs: (options.refusalWindowSeconds ?? DEFAULTS.refusalWindowSeconds) * 1000,
+      append: async (body) => void (await withConnection((conn) => appendAuditAlone(conn, body), AGGREGATE_WAIT_MS)),
+      onError: (error, refusals) =>
+        logger.error(
+          { refusals, err: describe(error) },
+          "the aggregate audit record of refusals could not be appended; its counts carry over to the next window",
+        ),
+      newId: newInvocationId,
+      now,
+    }),
     leaseMarginMs: options.leaseMarginMs ?? DEFAULTS.leaseMarginMs,
     now,
     outbox,
+    ...(options.sideDb ? { sideDb: options.sideDb } : {}),
+    ...(options.guardDelayMs !== undefined ? { guardDelayMs: options.guardDelayMs } : {}),
     onBookkeepingError: (error, invocationId) =>
       logger.error(
         { invocationId, err: describe(error) },
         "the audit record or idempotency key of a failed invocation could not be written",
       ),
   };
-  return { app, executor, logger, metrics };
+  const addressLimit = createAddressLimit(options.unauthenticatedRateLimit ?? DEFAULTS.unauthenticatedRateLimit);
+  return { app, executor, addressLimit, logger, metrics };
 }
 
 function responder({ logger, metrics }: Wiring, projectId: string | undefined): Respond {
@@ -172,6 +205,8 @@ function responder({ logger, metrics }: Wiring, projectId: string | undefined): 
       durationMs: result.durationMs,
       ...(result.code ? { code: result.code } : {}),
       ...(result.callerId ? { callerId: result.callerId } : {}),
+      // No audit record of its own: counted into the window's aggregate record (refusal-tally.ts).
+      ...(result.aggregated ? { audit: "aggregate" } : {}),
       ...traceFields(request.headers, projectId),
     };
     if (result.status >= 500)
@@ -198,9 +233,18 @@ function serverTimeouts(app: RuntimeApp, given: Partial<HttpTimeouts> = {}): Htt
 }
 
 /** The fastify instance, carrying the executor and metrics, with bodies kept as text. */
-function createHttpServer(wiring: Wiring, respond: Respond, bodyLimit: number, timeouts: HttpTimeouts): ExecutorServer {
+function createHttpServer(
+  wiring: Wiring,
+  respond: Respond,
+  bodyLimit: number,
+  timeouts: HttpTimeouts,
+  trustProxyHops: number,
+): ExecutorServer {
   const server = Fastify({
     logger: false,
+    // request.ip: the socket's peer, or the address the trusted hops in front saw (address-limit.ts).
+    // proxy-addr asks about each address from the socket outwards (hop 0 is the socket's peer).
+    trustProxy: trustProxyHops > 0 ? (_address: string, hop: number) => hop < trustProxyHops : false,
     // Slow or stalled clients do not hold sockets: Node checks the request and headers bounds
     // every checking interval (30 s by default, too coarse for a 10 s bound, so a fraction of it).
     requestTimeout: timeouts.requestMs,
@@ -302,13 +346,28 @@ function refuseBeforeAnyTool(respond: Respond, request: FastifyRequest, reply: F
 }
 
 /** One route per tool, then health, readiness and (unless served elsewhere) metrics. */
-function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiring, respond: Respond, serveMetrics: boolean): void {
+function registerRoutes(
+  server: ExecutorServer,
+  { app, executor, addressLimit, metrics }: Wiring,
+  respond: Respond,
+  serveMetrics: boolean,
+): void {
   for (const tool of app.tools.values()) {
     server.route({
       method: tool.route.method,
       url: routerPath(tool.route.path),
       config: { tool: tool.name },
-      handler: async (request, reply) => respond(request, reply, tool.name, await invoke(executor, invocationRequest(tool, request))),
+      // An address whose requests keep failing authentication is refused before its body is read or any token verified.
+      onRequest: async (request, reply) => {
+        const refusal = addressLimit.refusal(request.ip);
+        if (refusal) return respond(request, reply, tool.name, await rejected(executor, unreadRequest(tool, request), refusal));
+      },
+      handler: async (request, reply) => {
+        const result = await invoke(executor, invocationRequest(tool, request));
+        // A request that ended without a caller costs its address a token (address-limit.ts).
+        if (result.callerId === undefined) addressLimit.charge(request.ip);
+        return respond(request, reply, tool.name, result);
+      },
     });
   }
 
@@ -325,7 +384,7 @@ function registerRoutes(server: ExecutorServer, { app, executor, metrics }: Wiri
 }
 
 /** No route, and errors fastify raises (body too large, bad input, anything else): the structured body, through the tool's own rejection when a route matched. */
-function registerErrorHandlers(server: ExecutorServer, { app, executor }: Wiring, respond: Respond, bodyLimit: number): void {
+function registerErrorHandlers(server: ExecutorServer, { app, executor, addressLimit }: Wiring, respond: Respond, bodyLimit: number): void {
   server.setNotFoundHandler(async (request, reply) => {
     const error = ToolError.of("ROUTE_NOT_FOUND", `no tool serves ${request.method} ${request.url.split("?")[0]}`);
     return refuseBeforeAnyTool(respond, request, reply, error);
@@ -340,8 +399,11 @@ function registerErrorHandlers(server: ExecutorServer, { app, executor }: Wiring
           ? ToolError.of("INVALID_INPUT", undefined, [{ message: error.message }])
           : ToolError.of("INTERNAL");
     const invocationId = newInvocationId();
-    if (tool)
+    if (tool) {
+      // Refused before authentication: it costs its address a token, as a failed authentication does.
+      addressLimit.charge(request.ip);
       return respond(request, reply, tool.name, await rejected(executor, invocationRequest(tool, request, invocationId), toolError));
+    }
     return respond(request, reply, "", {
       status: toolError.status,
       body: toolError.toBody(),
@@ -365,6 +427,19 @@ function invocationRequest(tool: RuntimeTool, request: FastifyRequest, invocatio
     body,
     rawBody,
     ...(problem ? { bodyProblem: problem } : {}),
+  };
+}
+
+/** A request refused before its body is read: the tool and the headers, nothing parsed. */
+function unreadRequest(tool: RuntimeTool, request: FastifyRequest): InvocationRequest {
+  return {
+    tool,
+    invocationId: newInvocationId(),
+    headers: request.headers,
+    params: {},
+    query: {},
+    body: undefined,
+    rawBody: "",
   };
 }
 

@@ -34,6 +34,12 @@ export interface ExecutorConfig {
   metricsPort?: number;
   bodyLimitBytes: number;
   rateLimit: { perSecond: number; burst: number } | false;
+  /** Per client address, charged by requests that end without a caller; false when off. */
+  unauthenticatedRateLimit: { perSecond: number; burst: number } | false;
+  /** Proxies in front trusted to say the client's address (X-Forwarded-For); 0: the socket's peer. */
+  trustProxyHops: number;
+  /** Refusals before a caller is known become one aggregate audit record per window of this many seconds. */
+  refusalWindowSeconds: number;
   httpTimeouts: HttpTimeouts;
   /** How this instance drains the outbox (executor/outbox/drainer.ts). */
   outbox: { pollMs: number; batch: number };
@@ -73,8 +79,12 @@ export const DEFAULTS = {
   poolMax: 10,
   bodyLimitBytes: 1024 * 1024,
   rateLimit: { perSecond: 50, burst: 200 },
+  /** Requests that end without a caller, per client address (address-limit.ts). */
+  unauthenticatedRateLimit: { perSecond: 10, burst: 50 },
   httpTimeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 65_000, idleMs: 60_000 } satisfies HttpTimeouts,
   outbox: { pollMs: 1_000, batch: 10 },
+  /** Refusals before a caller is known become one aggregate audit record per window of this length. */
+  refusalWindowSeconds: 60,
   /** How long an idempotency key's claim outlives the tool's deadline (not read from the environment). */
   leaseMarginMs: 60_000,
 } as const;
@@ -111,6 +121,12 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
   const databaseUrl = databaseUrlOf(env, problems);
   const perSecond = integer(ENV.rateLimitPerSecond, DEFAULTS.rateLimit.perSecond);
   const burst = integer(ENV.rateLimitBurst, Math.max(DEFAULTS.rateLimit.burst, perSecond), 1);
+  const unauthenticatedPerSecond = integer(ENV.rateLimitUnauthenticatedPerSecond, DEFAULTS.unauthenticatedRateLimit.perSecond);
+  const unauthenticatedBurst = integer(
+    ENV.rateLimitUnauthenticatedBurst,
+    Math.max(DEFAULTS.unauthenticatedRateLimit.burst, unauthenticatedPerSecond),
+    1,
+  );
   const schedulerAccount = env[ENV.schedulerServiceAccount];
   const schedulerAudience = env[ENV.schedulerAudience];
   const httpTimeouts: HttpTimeouts = {
@@ -141,6 +157,9 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     ...(env[ENV.metricsPort] ? { metricsPort: integer(ENV.metricsPort, 0, 1) } : {}),
     bodyLimitBytes: integer(ENV.bodyLimitBytes, DEFAULTS.bodyLimitBytes, 1),
     rateLimit: perSecond === 0 ? false : { perSecond, burst },
+    unauthenticatedRateLimit: unauthenticatedPerSecond === 0 ? false : { perSecond: unauthenticatedPerSecond, burst: unauthenticatedBurst },
+    trustProxyHops: integer(ENV.trustProxy, 0),
+    refusalWindowSeconds: integer(ENV.auditRefusalWindowSeconds, DEFAULTS.refusalWindowSeconds, 1),
     httpTimeouts,
   };
   if (problems.length) throw new ConfigError(problems);

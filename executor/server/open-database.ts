@@ -5,6 +5,7 @@
  * cannot inline), so a static import would break the bundle at startup.
  */
 import { openPg } from "../../database/pg-driver";
+import { EXECUTOR_SIDE_CONNECTIONS } from "../../contracts/environment";
 import type { openDatabase as openAnyDatabase } from "../../database/open";
 import type { Database } from "../../database/types";
 
@@ -27,4 +28,9 @@ export async function openExecutorDatabase(url: string, poolMax: number): Promis
     throw error;
   }
   return openDatabase(url);
+}
+
+/** The side pool for a PostgreSQL URL; none for PGlite, whose one connection cannot commit beside an open transaction. */
+export function openSideDatabase(url: string): Database | undefined {
+  return /^postgres(ql)?:\/\//.test(url) ? openPg(url, { max: EXECUTOR_SIDE_CONNECTIONS }) : undefined;
 }

@@ -14,7 +14,7 @@ import { unauthenticated } from "../auth/jwt-authenticator";
 const refuseBearerTokens = async (): Promise<never> => {
   throw unauthenticated("this service accepts no bearer tokens");
 };
-import { openExecutorDatabase } from "./open-database";
+import { openExecutorDatabase, openSideDatabase } from "./open-database";
 import { scheduledToolsWarning } from "./scheduler-warning";
 import { listenForMetrics, type MetricsListener } from "./metrics-listener";
 
@@ -43,6 +43,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
     ]);
   }
   const db: Database = await openExecutorDatabase(config.databaseUrl, config.poolMax);
+  const sideDb = openSideDatabase(config.databaseUrl);
   let server: ExecutorServer;
   try {
     server = buildServer({
@@ -70,12 +71,17 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       bodyLimitBytes: config.bodyLimitBytes,
       serveMetrics: config.metricsPort === undefined,
       rateLimit: config.rateLimit,
+      unauthenticatedRateLimit: config.unauthenticatedRateLimit,
+      trustProxyHops: config.trustProxyHops,
+      refusalWindowSeconds: config.refusalWindowSeconds,
       timeouts: config.httpTimeouts,
       outbox: config.outbox,
+      ...(sideDb ? { sideDb } : {}),
       ...(config.projectId ? { projectId: config.projectId } : {}),
     });
   } catch (error) {
     await db.close();
+    await sideDb?.close();
     throw error;
   }
   let metrics: MetricsListener | undefined;
@@ -83,6 +89,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
     metrics = config.metricsPort !== undefined ? await listenForMetrics(server.metrics, config.metricsPort) : undefined;
   } catch (error) {
     await db.close();
+    await sideDb?.close();
     throw error;
   }
   const address = await server.listen({ port: config.port, host });
@@ -97,6 +104,7 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       await server.close();
       await metrics?.close();
       await db.close();
+      await sideDb?.close();
     },
   };
 }

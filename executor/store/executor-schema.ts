@@ -80,7 +80,7 @@ CREATE TABLE "${OUTBOX_TABLE}" (
   "kind" text NOT NULL,
   "request" json NOT NULL,
   "policy" json NOT NULL,
-  "state" text NOT NULL DEFAULT 'pending' CHECK ("state" IN ('pending', 'done', 'failed')),
+  "state" text NOT NULL DEFAULT 'pending' CHECK ("state" IN ('pending', 'guard', 'done', 'failed')),
   "attempts" integer NOT NULL DEFAULT 0,
   "next_attempt_at" timestamp with time zone NOT NULL DEFAULT now(),
   "lease_until" timestamp with time zone,
@@ -89,8 +89,18 @@ CREATE TABLE "${OUTBOX_TABLE}" (
   "created_at" timestamp with time zone NOT NULL DEFAULT now(),
   "updated_at" timestamp with time zone NOT NULL DEFAULT now()
 );
-CREATE INDEX "fascia_outbox__due__idx" ON "${OUTBOX_TABLE}" ("next_attempt_at") WHERE "state" = 'pending';
+CREATE INDEX "fascia_outbox__due__idx" ON "${OUTBOX_TABLE}" ("next_attempt_at") WHERE "state" IN ('pending', 'guard');
 CREATE INDEX "fascia_outbox__invocation__idx" ON "${OUTBOX_TABLE}" ("invocation_id");
+CREATE INDEX "fascia_outbox__void__idx" ON "${OUTBOX_TABLE}" (("request"->>'refundKey')) WHERE "kind" = 'guardVoid';
+`,
+  },
+  {
+    // Every column under the hash (audit-chain.ts HASHED_COLUMNS): records carry the rule they were
+    // hashed by. Existing rows, and rows an older executor still appends during a rollout, keep
+    // version 1 (the default); this executor writes version 2. No row is rewritten.
+    id: "0003_audit_whole_record",
+    sql: `
+ALTER TABLE "${AUDIT_TABLE}" ADD COLUMN "hash_version" integer NOT NULL DEFAULT 1;
 `,
   },
 ];

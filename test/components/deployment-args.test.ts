@@ -47,7 +47,7 @@ test("defaults: database, service, pool; project and region left to the provider
     memory: DEFAULTS.memory,
     invokerIamDisabled: false,
   });
-  expect(resolved.pool).toMatchObject({ connectionLimit: 100, poolMax: 9 }); // (100 − 8 reserved) / 10 instances
+  expect(resolved.pool).toMatchObject({ connectionLimit: 100, poolMax: 7 }); // (100 − 8 reserved) / 10 instances − 2 side connections
   // Checked against gcp:project/gcp:region, but not copied: the provider itself supplies them to each child.
   expect(resolved).not.toHaveProperty("project");
   expect(resolved).not.toHaveProperty("region");

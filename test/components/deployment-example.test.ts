@@ -203,7 +203,7 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
     FASCIA_AUTH_JWKS_URL: "https://auth.acme.example/.well-known/jwks.json",
     FASCIA_DB_NAME: "reservations",
     FASCIA_DB_PASSWORD: { secretKeyRef: { secret: "reservations-db-runtime-password", version: "1" } },
-    FASCIA_DB_POOL_MAX: "9", // (100 − 8 reserved) / 10 instances
+    FASCIA_DB_POOL_MAX: "7", // (100 − 8 reserved) / 10 instances − 2 side connections each
     FASCIA_DB_SOCKET_DIR: "/cloudsql/acme-prod:europe-west1:reservations-db-a1b2c3",
     FASCIA_DB_USER: "reservations_runtime",
     FASCIA_GCP_PROJECT: "acme-prod",
@@ -215,6 +215,7 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
     FASCIA_SECRET_OPS_WEBHOOK_TOKEN: { secretKeyRef: { secret: "reservations--OPS_WEBHOOK_TOKEN", version: "1" } },
     FASCIA_SECRET_PAYMENTS_API_KEY: { secretKeyRef: { secret: "reservations--PAYMENTS_API_KEY", version: "1" } },
     FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: { secretKeyRef: { secret: "reservations--PAYMENTS_WEBHOOK_SECRET", version: "1" } },
+    FASCIA_TRUST_PROXY: "1", // the client's address as Cloud Run's front end saw it
   });
 });
 

@@ -46,6 +46,7 @@ test("every environment the deployment writes is one the executor starts with, v
           { nil: undefined },
         ),
         run: fc.constantFrom("serve" as const, "migrate" as const),
+        trustProxyHops: fc.option(fc.integer({ min: 0, max: 3 }), { nil: undefined }),
       }),
       (args) => {
         const entries = executorEnv<string>(
@@ -61,6 +62,7 @@ test("every environment the deployment writes is one the executor starts with, v
             ...(args.paymentsBaseUrl ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
             project: "p",
             planHash: "abc",
+            ...(args.trustProxyHops !== undefined ? { trustProxyHops: args.trustProxyHops } : {}),
             run: args.run,
           },
           text,
@@ -85,6 +87,7 @@ test("every environment the deployment writes is one the executor starts with, v
           args.scheduler ? { serviceAccountEmail: args.scheduler.account, audience: args.scheduler.url } : undefined,
         );
         if (args.paymentsBaseUrl) expect(config.paymentsBaseUrl).toBe(args.paymentsBaseUrl);
+        expect(config.trustProxyHops).toBe(args.trustProxyHops ?? 0);
         const secrets = loadSecrets(args.secrets, env);
         for (const name of args.secrets) expect(secrets.get(name)).toBe(`value-of:app--${name}@1`);
       },

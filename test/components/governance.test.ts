@@ -106,7 +106,9 @@ test("argument errors name the input: image by digest, missing secrets, pool tha
         database: { tier: "db-f1-micro" },
         service: { maxInstances: 50 },
       }),
-  ).toThrow(/`service.maxInstances` = 50 leaves no database connection per instance: the instance allows 25 connections/);
+  ).toThrow(
+    /`service.maxInstances` = 50 leaves no database connection per instance: each needs 2 besides its pool, and the instance allows 25 connections/,
+  );
   expect(
     () => new FasciaDeployment("d", { specs, specDir: "examples/reservations", image: IMAGE, project: "acme", region: "europe-west1" }),
   ).toThrow(/exactly one of `specs` or `specDir`/);

@@ -8,6 +8,7 @@ import { cloudRunServiceUrl } from "../../components/urls";
 import { checkImageByDigest, migrationRunToken } from "../../components/plan-hash";
 import { canonicalJson } from "../../contracts/canonical-json";
 import { RESERVED_CONNECTIONS, SPARE_CONNECTIONS, sizePool, tierMemoryGb } from "../../components/pool-sizing";
+import { EXECUTOR_SIDE_CONNECTIONS } from "../../contracts/environment";
 import { toolRoute } from "../../contracts/routes";
 import type { ToolSpec } from "../../language/tool";
 
@@ -84,26 +85,30 @@ describe("sizePool", () => {
             size = sizePool({ tier: "db-custom-1-3840", maxConnections, maxInstances, concurrency });
           } catch (error) {
             // Refused only when not even one connection per instance fits.
-            expect(maxInstances).toBeGreaterThan(maxConnections - RESERVED_CONNECTIONS - SPARE_CONNECTIONS);
+            expect(maxInstances * (1 + EXECUTOR_SIDE_CONNECTIONS)).toBeGreaterThan(
+              maxConnections - RESERVED_CONNECTIONS - SPARE_CONNECTIONS,
+            );
             expect((error as Error).message).toContain("`service.maxInstances`");
             return;
           }
           expect(size.poolMax).toBeGreaterThanOrEqual(1);
           expect(size.poolMax).toBeLessThanOrEqual(concurrency);
-          expect(size.used).toBe(size.poolMax * maxInstances);
+          expect(size.used).toBe((size.poolMax + EXECUTOR_SIDE_CONNECTIONS) * maxInstances);
           expect(size.used + RESERVED_CONNECTIONS + SPARE_CONNECTIONS).toBeLessThanOrEqual(maxConnections);
           // And it is the largest pool that fits.
           if (size.poolMax < concurrency)
-            expect((size.poolMax + 1) * maxInstances + RESERVED_CONNECTIONS + SPARE_CONNECTIONS).toBeGreaterThan(maxConnections);
+            expect(
+              (size.poolMax + 1 + EXECUTOR_SIDE_CONNECTIONS) * maxInstances + RESERVED_CONNECTIONS + SPARE_CONNECTIONS,
+            ).toBeGreaterThan(maxConnections);
         },
       ),
     );
   });
   test("tiers: the default limit follows Cloud SQL's table; unknown tiers need maxConnections", () => {
-    expect(sizePool({ tier: "db-f1-micro", maxInstances: 2, concurrency: 80 })).toEqual({ connectionLimit: 25, poolMax: 8, used: 16 });
+    expect(sizePool({ tier: "db-f1-micro", maxInstances: 2, concurrency: 80 })).toEqual({ connectionLimit: 25, poolMax: 6, used: 16 });
     expect(sizePool({ tier: "db-custom-2-7680", maxInstances: 10, concurrency: 80 })).toEqual({
       connectionLimit: 400,
-      poolMax: 39,
+      poolMax: 37,
       used: 390,
     });
     expect(tierMemoryGb("db-n1-standard-4")).toBe(15);

@@ -71,6 +71,27 @@ describeEachDriver("the outbox", (driver) => {
     expect(refund).toMatchObject({ amount: 10000 });
   });
 
+  it("a confirmation's charge is guarded before it is sent, and its commit retires the guard (PostgreSQL)", async () => {
+    if (driver !== "pg") return; // PGlite has one connection: no side pool, no guards
+    const id = await confirmed();
+    await remember(id);
+    const { rows } = await h.test.db.query<{ state: string; result: unknown; request: unknown }>(
+      `SELECT "state", "result", "request" FROM "fascia_outbox" WHERE "kind" = 'refundCharge' ORDER BY "created_at" DESC LIMIT 1`,
+    );
+    const guard = rows[0]!;
+    const request = (typeof guard.request === "string" ? JSON.parse(guard.request) : guard.request) as {
+      charge: { amount: number };
+      refundKey: string;
+    };
+    expect(request.charge.amount).toBe(10000);
+    // Retired by a marker its commit inserted (an UPDATE could miss it under a repeatable-read snapshot).
+    const { rows: voids } = await h.test.db.query(
+      `SELECT "request"->>'why' AS "why" FROM "fascia_outbox" WHERE "kind" = 'guardVoid' AND "request"->>'refundKey' = $1`,
+      [request.refundKey],
+    );
+    expect(voids).toEqual([{ why: "committed" }]);
+  });
+
   it("a failing payments API: retried with the node's backoff, delivered on the third attempt, each attempt counted", async () => {
     const id = await confirmed();
     await remember(id);

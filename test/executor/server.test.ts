@@ -225,7 +225,7 @@ describe("the server's own limits and endpoints", () => {
     expect(response.headers["x-fascia-invocation-id"]).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it("a body over the limit is 413, audited", async () => {
+  it("a body over the limit is 413, counted into the window's aggregate audit record", async () => {
     const response = await h.server.inject({
       method: "POST",
       url: "/reservations",
@@ -234,20 +234,26 @@ describe("the server's own limits and endpoints", () => {
     });
     expect(response.statusCode).toBe(413);
     expect(response.json().error.code).toBe("PAYLOAD_TOO_LARGE");
-    const record = (await h.audit()).find((r) => r.invocationId === response.headers["x-fascia-invocation-id"]);
-    expect(record).toMatchObject({ tool: "createReservation", outcome: { status: 413, code: "PAYLOAD_TOO_LARGE" } });
+    expect((await h.audit()).find((r) => r.invocationId === response.headers["x-fascia-invocation-id"])).toBeUndefined();
+    await h.server.executor.refusalTally.flush();
+    expect((await h.audit()).at(-1)).toMatchObject({
+      tool: "(refusals)",
+      refusals: { counts: [{ tool: "createReservation", status: 413, code: "PAYLOAD_TOO_LARGE", count: 1 }] },
+    });
   });
 
   it("a caller over its rate is 429; another caller is not affected", async () => {
     const customer = await h.seedCustomer();
     const token = await h.token(customer, ["customer"]);
-    const statuses: number[] = [];
+    const responses = [];
     for (let i = 0; i < 5; i++)
-      statuses.push(
-        (await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${token}` } })).statusCode,
-      );
+      responses.push(await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${token}` } }));
+    const statuses = responses.map((r) => r.statusCode);
     expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
     expect(statuses.slice(3)).toEqual([429, 429]);
+    // When to come back, from the bucket's refill: whole seconds, at least one.
+    expect(responses[3]!.headers["retry-after"]).toMatch(/^[1-9][0-9]*$/);
+    expect(responses[0]!.headers["retry-after"]).toBeUndefined();
     const other = await h.token(await h.seedCustomer("Bob"), ["customer"]);
     expect((await h.server.inject({ method: "GET", url: "/reservations", headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(
       200,

@@ -63,7 +63,7 @@ describeEachDriver("the executor's stores", (driver) => {
       expect((await verifyAuditChain(db())).broken).toEqual({
         seq: 3,
         invocationId: "inv-3",
-        reason: "its content does not match its hash (the record was changed)",
+        reason: "its content does not match its hash (the record was changed: status differs from the body's copy)",
       });
       if (driver === "pg") {
         const io = capture();

@@ -188,7 +188,8 @@ const known = (output) => output.isKnown.then((isKnown) => (isKnown ? output.pro
         if (!preview && args.type === "gcp:sql/databaseInstance:DatabaseInstance") state.connectionName = "acme:europe-west1:" + args.name;
         return { id: args.name + "-id", state };
       },
-      call: (args) => args.inputs,
+      // The project number gives the service's deterministic URL (the scheduler's audience).
+      call: (args) => (args.token === "gcp:organizations/getProject:getProject" ? { ...args.inputs, number: "123456789012" } : args.inputs),
     },
     "shop",
     "dev",

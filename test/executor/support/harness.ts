@@ -110,7 +110,7 @@ export interface Harness {
   audit(): Promise<AuditRecordBody[]>;
   /** The audit records of outbox deliveries, in chain order. */
   deliveries(): Promise<AuditRecordBody[]>;
-  /** Waits until the outbox holds nothing pending (every after-commit effect delivered or failed); the rows by state. */
+  /** Waits until the outbox holds nothing pending and no guard is due (every effect delivered or failed); its rows. */
   outboxSettled(timeoutMs?: number): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
@@ -154,8 +154,11 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
   };
   const ownPool = (options.poolSize || options.dbUrl) && test.driver === "pg";
   const serverDb = ownPool ? openPg(options.dbUrl ? options.dbUrl(test.url) : test.url, { max: options.poolSize ?? 4 }) : test.db;
+  // As startExecutor does on PostgreSQL: a side pool for the compensation guards.
+  const sideDb = test.driver === "pg" ? openPg(options.dbUrl ? options.dbUrl(test.url) : test.url, { max: 2 }) : undefined;
   const serverOptions = (db: Database, more: Partial<ServerOptions> = {}): ServerOptions => ({
     app: manifest,
+    ...(sideDb ? { sideDb } : {}),
     db,
     auth: { issuer: ISSUER, audience: AUDIENCE, keys: { publicKey: userKeys.publicKey } },
     scheduler: { serviceAccountEmail: SCHEDULER_ACCOUNT, audience: `https://${SERVICE_HOST}`, jwksUrl },
@@ -163,6 +166,8 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     payments: { baseUrl: payments.url },
     email: { smtpUrl: mail.url, from: "hotel@example.com" },
     rateLimit: false,
+    // Tests send many refused requests from one address; test/executor/refusals.test.ts turns it on.
+    unauthenticatedRateLimit: false,
     logger: silentLogger(),
     ...overrides,
     ...more,
@@ -247,8 +252,8 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     async outboxSettled(timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
-        const { rows } = await test.db.query(`SELECT * FROM "fascia_outbox" ORDER BY "created_at"`);
-        if (!rows.some((r) => r.state === "pending")) return rows;
+        const { rows } = await test.db.query(`SELECT *, "next_attempt_at" <= now() AS "due" FROM "fascia_outbox" ORDER BY "created_at"`);
+        if (!rows.some((r) => r.state === "pending" || (r.state === "guard" && r.due))) return rows;
         if (Date.now() > until) throw new Error(`the outbox still has pending entries after ${timeoutMs} ms: ${JSON.stringify(rows)}`);
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -256,6 +261,7 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
     async close() {
       await server.close();
       if (serverDb !== test.db) await serverDb.close();
+      await sideDb?.close();
       await Promise.all([payments.close(), mail.close(), ops.close(), new Promise<void>((r) => jwks.close(() => r()))]);
       await test.drop();
     },
