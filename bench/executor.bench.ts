@@ -19,16 +19,24 @@
  * are the median of the rounds' paired ratios. About three and a half minutes in all.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon, { type Result } from "autocannon";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
-import { manifestPlanHash, writeManifest } from "../executor/app/manifest";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { writeManifest } from "../executor/app/manifest";
 import { bundleExecutor, bundleNodeProgram, packageRoot } from "../build/bundle-executor";
 import { createPgDatabase, type TestDatabase } from "../test/support/databases";
-import { benchManifest, booking, prepareDatabase, READER_RESERVATIONS, type Seeded } from "./executor/bench-app";
+import {
+  BENCH_AUDIENCE,
+  BENCH_ISSUER,
+  benchExecutorEnv,
+  benchManifest,
+  booking,
+  prepareDatabase,
+  READER_RESERVATIONS,
+  startJwks,
+  type Seeded,
+} from "./executor/bench-app";
 import { coldStart, startServer, type ColdStart, type ServerProcess } from "./executor/processes";
 import { executorStatements, handWrittenStatements, type StatementCounts } from "./executor/statements";
 import { median, type BenchResult } from "./result";
@@ -48,8 +56,8 @@ const MEASURE_S = 3;
 const ROUNDS = Number(process.env.BENCH_EXECUTOR_ROUNDS || 5);
 const SCENARIOS = (["write", "read"] as const).filter((s) => (process.env.BENCH_EXECUTOR_SCENARIOS ?? "write,read").split(",").includes(s));
 const COLD_STARTS = ROUNDS;
-const ISSUER = "https://issuer.bench";
-const AUDIENCE = "https://reservations.bench";
+const ISSUER = BENCH_ISSUER;
+const AUDIENCE = BENCH_AUDIENCE;
 
 /**
  * `uncached` is the executor with its verified-token cache off (FASCIA_AUTH_TOKEN_CACHE_SIZE=0):
@@ -142,20 +150,8 @@ export async function run(): Promise<BenchResult[]> {
         ? {
             file: executorFile,
             env: {
-              FASCIA_APP_MANIFEST: manifestFile,
               // Governed, as every deployment runs it.
-              FASCIA_PLAN_HASH: manifestPlanHash(manifest),
-              FASCIA_DB_URL: t.test.url,
-              FASCIA_DB_POOL_MAX: String(POOL_MAX),
-              FASCIA_AUTH_ISSUER: ISSUER,
-              FASCIA_AUTH_AUDIENCE: AUDIENCE,
-              FASCIA_AUTH_JWKS_URL: jwks.url,
-              FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops",
-              FASCIA_SECRET_PAYMENTS_API_KEY: "sk_bench",
-              FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "whsec_bench",
-              FASCIA_SMTP_URL: "smtp://127.0.0.1:9",
-              // One caller sends everything here; the per-caller limit would answer 429.
-              FASCIA_RATE_LIMIT_PER_SECOND: "0",
+              ...benchExecutorEnv({ manifestFile, manifest, dbUrl: t.test.url, poolMax: POOL_MAX, jwksUrl: jwks.url }),
               ...(t.contender === "uncached" ? { FASCIA_AUTH_TOKEN_CACHE_SIZE: "0" } : {}),
             },
           }
@@ -401,13 +397,4 @@ function report(
     });
   }
   return rows;
-}
-
-async function startJwks(publicKey: CryptoKey): Promise<{ url: string; server: Server }> {
-  const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "ES256", use: "sig" };
-  const server = createServer((_req, res) =>
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })),
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`, server };
 }

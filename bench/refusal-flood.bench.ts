@@ -23,16 +23,15 @@
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { Agent, createServer, request as httpRequest, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { Agent, request as httpRequest } from "node:http";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
-import { manifestPlanHash, writeManifest } from "../executor/app/manifest";
+import { generateKeyPair, SignJWT } from "jose";
+import { writeManifest } from "../executor/app/manifest";
 import { bundleExecutor, packageRoot } from "../build/bundle-executor";
 import { createPgDatabase, type TestDatabase } from "../test/support/databases";
-import { benchManifest, booking, prepareDatabase } from "./executor/bench-app";
+import { BENCH_AUDIENCE, BENCH_ISSUER, benchExecutorEnv, benchManifest, booking, prepareDatabase, startJwks } from "./executor/bench-app";
 import { startServer, type ServerProcess } from "./executor/processes";
 import { median, type BenchResult } from "./result";
 
@@ -60,8 +59,8 @@ const TARGET_RATIO = 1.2;
 const WINDOW_S = 5;
 /** A flood spans at most MEASURE_S / WINDOW_S + 1 windows, one aggregate record each. */
 const TARGET_ROWS = 5;
-const ISSUER = "https://issuer.bench";
-const AUDIENCE = "https://reservations.bench";
+const ISSUER = BENCH_ISSUER;
+const AUDIENCE = BENCH_AUDIENCE;
 
 interface Bookings {
   p50: number;
@@ -100,19 +99,7 @@ export async function run(): Promise<BenchResult[]> {
       .setExpirationTime("2h")
       .sign(keys.privateKey);
     server = await startServer(executorFile, {
-      FASCIA_APP_MANIFEST: manifestFile,
-      FASCIA_PLAN_HASH: manifestPlanHash(manifest),
-      FASCIA_DB_URL: test.url,
-      FASCIA_DB_POOL_MAX: "10",
-      FASCIA_AUTH_ISSUER: ISSUER,
-      FASCIA_AUTH_AUDIENCE: AUDIENCE,
-      FASCIA_AUTH_JWKS_URL: jwks.url,
-      FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops",
-      FASCIA_SECRET_PAYMENTS_API_KEY: "sk_bench",
-      FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "whsec_bench",
-      FASCIA_SMTP_URL: "smtp://127.0.0.1:9",
-      // One caller books everything here; its own per-caller limit would answer 429.
-      FASCIA_RATE_LIMIT_PER_SECOND: "0",
+      ...benchExecutorEnv({ manifestFile, manifest, dbUrl: test.url, poolMax: 10, jwksUrl: jwks.url }),
       FASCIA_AUDIT_REFUSAL_WINDOW_SECONDS: String(WINDOW_S),
     });
     const url = server.url;
@@ -368,13 +355,4 @@ function report(quiet: Bookings[], flooded: Bookings[], floods: Flood[], rowsPer
     },
     ...cpuRows,
   ];
-}
-
-async function startJwks(publicKey: CryptoKey): Promise<{ url: string; server: Server }> {
-  const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "ES256", use: "sig" };
-  const server = createServer((_req, res) =>
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })),
-  );
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`, server };
 }

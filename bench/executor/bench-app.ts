@@ -3,16 +3,49 @@
  * left out (an SMTP round trip per booking would measure the mail server, not the executor), a
  * database per contender migrated and seeded alike, tokens, and the request bodies.
  */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, type CryptoKey } from "jose";
 import { insertStatement } from "../../compiler/schema/crud";
 import { tableByEntity } from "../../compiler/schema/model";
 import { migrateToSpecs } from "../../migrate/apply";
 import type { Database } from "../../database/types";
 import { compileSpecSet } from "../../build/compile-app";
-import type { AppManifest } from "../../executor/app/manifest";
+import { manifestPlanHash, type AppManifest } from "../../executor/app/manifest";
 import { applyExecutorMigrations } from "../../executor/store/executor-schema";
 import { loadSpecDir, loadSpecObjects } from "../../loader/load";
 
 export const ROOMS = 100;
+/** The issuer and audience of the benches' bearer tokens (signed by the bench's own JWKS). */
+export const BENCH_ISSUER = "https://issuer.bench";
+export const BENCH_AUDIENCE = "https://reservations.bench";
+
+/**
+ * The executor's environment under load, as a deployment sets it (governed: FASCIA_PLAN_HASH),
+ * with the bench's secrets and tokens; one caller sends everything, so its per-caller limit is off.
+ */
+export function benchExecutorEnv(o: {
+  manifestFile: string;
+  manifest: AppManifest;
+  dbUrl: string;
+  poolMax: number;
+  jwksUrl: string;
+}): Record<string, string> {
+  return {
+    FASCIA_APP_MANIFEST: o.manifestFile,
+    FASCIA_PLAN_HASH: manifestPlanHash(o.manifest),
+    FASCIA_DB_URL: o.dbUrl,
+    FASCIA_DB_POOL_MAX: String(o.poolMax),
+    FASCIA_AUTH_ISSUER: BENCH_ISSUER,
+    FASCIA_AUTH_AUDIENCE: BENCH_AUDIENCE,
+    FASCIA_AUTH_JWKS_URL: o.jwksUrl,
+    FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "ops",
+    FASCIA_SECRET_PAYMENTS_API_KEY: "sk_bench",
+    FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "whsec_bench",
+    FASCIA_SMTP_URL: "smtp://127.0.0.1:9",
+    FASCIA_RATE_LIMIT_PER_SECOND: "0",
+  };
+}
 export const READER_RESERVATIONS = 10;
 
 type ToolObject = {
@@ -83,4 +116,14 @@ export function booking(seeded: Seeded, n: number): { key: string; body: string 
   const day = DAY0 + 2 * Math.floor(n / seeded.rooms.length);
   const body = { roomId: seeded.rooms[n % seeded.rooms.length], startDate: isoDay(day), endDate: isoDay(day + 1), guests: 2 };
   return { key: `bench-${n}`, body: JSON.stringify(body) };
+}
+
+/** The JWKS the benches' bearer tokens are checked against, on loopback. */
+export async function startJwks(publicKey: CryptoKey): Promise<{ url: string; server: Server }> {
+  const jwk = { ...(await exportJWK(publicKey)), kid: "bench", alg: "ES256", use: "sig" };
+  const server = createServer((_req, res) =>
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ keys: [jwk] })),
+  );
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks`, server };
 }

@@ -38,6 +38,7 @@ import { noConnection, type WithConnection } from "../store/connection";
 import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
 import { compensate } from "./compensate";
+import { guardWriting, settledGuards } from "./compensation-guards";
 import { isDatabaseError, mapDatabaseError, type RefusalIndex } from "./database-errors";
 import { startDeadline } from "../errors/deadline";
 import { idempotencyKeyOf } from "./idempotency-key";
@@ -187,12 +188,7 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
             services: executor.services,
             refusals: executor.refusals,
             paymentKeyStem,
-            ...(executor.sideDb
-              ? {
-                  writeGuard: sideWriter(executor.sideDb),
-                  guardDueInMs: executor.guardDelayMs ?? tool.plan.deadline.ms + executor.leaseMarginMs + GUARD_MARGIN_MS,
-                }
-              : {}),
+            ...guardWriting(executor, tool),
             beforeCommit: async (tx, { final, wrote, rows }) => {
               if (final) return finish(tx, rows);
               // Writes or enqueued effects: once this commits, running the invocation again would repeat them.
@@ -271,36 +267,6 @@ function commitUnknown(executor: Executor, request: InvocationRequest, started: 
     code: error.code,
     ...(known.caller ? { callerId: known.caller.id } : {}),
     durationMs: Date.now() - started,
-  };
-}
-
-/** A guard comes due this long after the invocation's lease would have ended: by then it is surely over. */
-const GUARD_MARGIN_MS = 30_000;
-
-function sideWriter(db: Queryable): (statement: Statement) => Promise<void> {
-  return async ({ text, values }) => {
-    await db.query(text, values);
-  };
-}
-
-/**
- * After step 8, what each compensation guard becomes:
- * - its refund went out, or its charge was declined: done (`done`: refund keys);
- * - its refund failed: due now, so the outbox makes it (`due`: ids);
- * - its charge's outcome is unknown (the attempt timed out, the connection died): left to come due
- *   at its time. A retry with the same Idempotency-Key sends that charge again (the provider
- *   replays it) and its commit retires this guard; without one, the guard refunds it.
- */
-function settledGuards(state: FlowState, compensations: AuditBody["compensations"]): { done: string[]; due: string[] } {
-  const refunded = new Set<string>();
-  const failed = new Set<string>();
-  // compensate() runs the armed refunds newest first: its results are the armed list reversed.
-  [...state.armed].reverse().forEach((armed, i) => {
-    if (armed.guard) (compensations[i]?.ok ? refunded : failed).add(armed.guard);
-  });
-  return {
-    done: state.guards.filter((g) => g.declined || refunded.has(g.id)).map((g) => g.refundKey),
-    due: state.guards.filter((g) => failed.has(g.id)).map((g) => g.id),
   };
 }
 
