@@ -2,6 +2,7 @@
  * Attempts with exponential backoff, for external nodes and retry scopes. Delays never run past
  * the invocation's deadline: an attempt that could not finish in time is not started.
  */
+import type { ResolvedRetry } from "../../compiler/flow/plan";
 import type { RetryPolicySpec } from "../../language/nodes";
 import { durationMs } from "../../language/common";
 import { AttemptError, type FailureClass } from "../errors/flow-error";
@@ -23,6 +24,18 @@ export function backoffFrom(policy: RetryPolicySpec | undefined): Backoff {
     coefficient: policy?.backoffCoefficient ?? 2,
     maxMs: policy?.maxInterval ? durationMs(policy.maxInterval) : 30_000,
     retryOn: policy?.retryOn ?? DEFAULT_RETRY_ON,
+  };
+}
+
+/** A plan's resolved retry policy as a backoff; without one, a single attempt. */
+export function backoffOfPlan(retry: ResolvedRetry | null): Backoff {
+  if (!retry) return { maxAttempts: 1, initialMs: 100, coefficient: 2, maxMs: 30_000, retryOn: [] };
+  return {
+    maxAttempts: retry.maxAttempts,
+    initialMs: retry.initialIntervalMs,
+    coefficient: retry.backoffCoefficient,
+    maxMs: retry.maxIntervalMs,
+    retryOn: retry.retryOn,
   };
 }
 

@@ -17,7 +17,7 @@ import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app"
 import type { Caller } from "../auth/caller";
 import { fromCel } from "../cel/values";
 import { CelDecimal } from "../../loader/cel/decimal";
-import { delayBefore, type Backoff } from "../effects/backoff";
+import { backoffOfPlan, delayBefore } from "../effects/backoff";
 import { ToolError } from "../errors/catalogue";
 import { rowToCel } from "../nodes/db-values";
 import type { ExternalServices } from "../nodes/external-services";
@@ -242,13 +242,7 @@ class Runner {
   /** Waits the backoff before attempt `attempt + 1`; false when no attempt is left or it cannot finish in time. */
   private async waitForRetry(policy: ResolvedRetry, attempt: number): Promise<boolean> {
     if (attempt >= policy.maxAttempts) return false;
-    const backoff: Backoff = {
-      maxAttempts: policy.maxAttempts,
-      initialMs: policy.initialIntervalMs,
-      coefficient: policy.backoffCoefficient,
-      maxMs: policy.maxIntervalMs,
-      retryOn: policy.retryOn,
-    };
+    const backoff = backoffOfPlan(policy);
     const delay = delayBefore(backoff, attempt + 1);
     if (Date.now() + delay >= this.run.deadline.at) return false;
     await (this.run.sleep ?? ((ms) => new Promise<void>((r) => setTimeout(r, ms))))(delay);
@@ -387,15 +381,7 @@ class Runner {
 /** How the outbox attempts a node's effect: its per-attempt timeout and own retry policy (one attempt without one). */
 function deliveryPolicyOf(node: PlanNode): DeliveryPolicy {
   const external = node.external!;
-  const retry = external.retry;
-  return {
-    attemptTimeoutMs: external.attemptTimeoutMs,
-    maxAttempts: retry?.maxAttempts ?? 1,
-    initialMs: retry?.initialIntervalMs ?? 100,
-    coefficient: retry?.backoffCoefficient ?? 2,
-    maxMs: retry?.maxIntervalMs ?? 30_000,
-    retryOn: retry?.retryOn ?? [],
-  };
+  return { attemptTimeoutMs: external.attemptTimeoutMs, ...backoffOfPlan(external.retry) };
 }
 
 /** The branch an if/switch took: the boolean, or the matched case, or `default`. */

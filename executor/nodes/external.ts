@@ -6,7 +6,7 @@
  * payment, 502 otherwise — keeping its failure class for enclosing retry scopes.
  */
 import type { PlanNode } from "../../compiler/flow/plan";
-import { withRetries, type Backoff } from "../effects/backoff";
+import { backoffOfPlan, withRetries } from "../effects/backoff";
 import { AttemptError } from "../errors/flow-error";
 import { PaymentDeclined } from "../effects/payments";
 import { ToolError } from "../errors/catalogue";
@@ -31,16 +31,7 @@ export async function attemptExternal<T>(
   attempt: (timeoutMs: number, n: number) => Promise<T>,
 ): Promise<T> {
   const external = node.external!;
-  const retry = external.retry;
-  const backoff: Backoff = retry
-    ? {
-        maxAttempts: retry.maxAttempts,
-        initialMs: retry.initialIntervalMs,
-        coefficient: retry.backoffCoefficient,
-        maxMs: retry.maxIntervalMs,
-        retryOn: retry.retryOn,
-      }
-    : { maxAttempts: 1, initialMs: 100, coefficient: 2, maxMs: 30_000, retryOn: [] };
+  const backoff = backoffOfPlan(external.retry);
   try {
     return await withRetries(backoff, ctx.deadline.at, async (n) => {
       const left = ctx.deadline.remaining();

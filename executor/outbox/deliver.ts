@@ -52,8 +52,8 @@ export async function deliverEntry(deps: DeliveryDeps, entry: ClaimedEntry): Pro
     const failure = error instanceof AttemptError ? error.failure : "permanent";
     const message = error instanceof Error ? error.message : String(error);
     const policy = entry.policy;
-    if (entry.attempt < policy.maxAttempts && policy.retryOn.includes(failure as never)) {
-      const delay = delayBefore({ ...policy, retryOn: policy.retryOn }, entry.attempt + 1);
+    if (entry.attempt < policy.maxAttempts && policy.retryOn.includes(failure)) {
+      const delay = delayBefore(policy, entry.attempt + 1);
       await deps.withConnection((conn) => markRetry(conn, entry.id, entry.attempt, delay, message));
       return "retry";
     }

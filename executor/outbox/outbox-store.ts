@@ -7,19 +7,14 @@
  */
 import type { Queryable, Statement } from "../../database/types";
 import type { EffectRequest } from "../nodes/effect-request";
-import type { FailureClass } from "../errors/flow-error";
+import type { Backoff } from "../effects/backoff";
 import { OUTBOX_TABLE } from "../store/executor-schema";
 
 const T = `"${OUTBOX_TABLE}"`;
 
 /** How an entry is attempted: the node's per-attempt timeout and its own retry policy (one attempt without one). */
-export interface DeliveryPolicy {
+export interface DeliveryPolicy extends Backoff {
   attemptTimeoutMs: number;
-  maxAttempts: number;
-  initialMs: number;
-  coefficient: number;
-  maxMs: number;
-  retryOn: FailureClass[];
 }
 
 /** An effect waiting for its commit: what the flow evaluated, with where it came from. */
