@@ -22,6 +22,7 @@ const LAYERS = [
   ["executor", "the runtime: the nine-step Execution Contract over HTTP"],
   ["build", "specs → the app manifest, the executor bundle, the OCI image (no Docker daemon) and the image folder"],
   ["dev", "`fascia dev`: the app on embedded PGlite with local stand-ins for the outside world"],
+  ["studio", "`fascia studio`: flows and entities in the browser, edited as YAML, re-checked and re-judged live"],
   ["provider", "the dynamic resources: deployed entity specs remembered, the executor image pushed"],
   ["components", "the Pulumi components: FasciaEntity, FasciaTool, FasciaExecutorImage, FasciaDeployment"],
   ["plugin", "the `pulumi-resource-fascia` component provider: the components served to every Pulumi language over gRPC"],
@@ -83,6 +84,14 @@ module.exports = {
       severity: "error",
       from: { path: "^examples/" },
       to: { path: `^(${PRODUCT.join("|")})(/|$)` },
+    },
+    {
+      name: "studio-web-is-a-view",
+      comment:
+        "the browser app draws what the studio's server answers: it imports studio/protocol.ts (types) and its own files, never the loader, compiler or Risk Engine (one implementation, run by the server)",
+      severity: "error",
+      from: { path: "^studio/web/" },
+      to: { path: `^(${PRODUCT.join("|")})(/|$)`, pathNot: "^studio/(web/|protocol\\.ts$)" },
     },
     {
       name: "product-code-does-not-import-tests",

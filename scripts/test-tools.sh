@@ -3,13 +3,14 @@
 #   docker-registry  a registry (distribution 2.8) on loopback, with TLS and basic auth
 #   skopeo, umoci    clients we did not write, to read back what Fascia pushed and unpack it
 #   apache2-utils    htpasswd, for the registry's basic auth
+#   chromium         the headless browser the studio's browser tests drive (test/studio-web/)
 # Installs whatever is missing (root, or sudo without a password). Called by .ci/run before
 # `npm ci` and by Jest's globalSetup (test/support/global-setup.ts). Exit 0 when every command is
 # there afterwards, 1 otherwise.
 set -euo pipefail
 
-PACKAGES=(docker-registry skopeo umoci apache2-utils)
-COMMANDS=(docker-registry skopeo umoci htpasswd)
+PACKAGES=(docker-registry skopeo umoci apache2-utils chromium)
+COMMANDS=(docker-registry skopeo umoci htpasswd chromium)
 
 missing() {
   local command
