@@ -79,7 +79,8 @@ export function valueAt(text: string, docIndex: number, path: YamlPath): unknown
 
 // ---------------------------------------------------------------- rendering new values
 
-const KEYWORD = /^(true|false|null|yes|no|on|off|y|n|~)$/i;
+// YAML 1.2's keywords, and YAML 1.1's booleans that other tools still read as such.
+const KEYWORD = /^(true|false|null|yes|no|on|off|~)$/i;
 
 /** A scalar as the example files write it: plain when it cannot be misread, else double-quoted. */
 export function renderScalar(value: unknown): string {
