@@ -49,9 +49,8 @@ export function defaultAssetsDir(): string {
 }
 
 export async function startStudio(options: StudioOptions): Promise<Studio> {
-  const dir = resolve(options.dir);
   const previous = options.from !== undefined ? { dir: options.from, load: loadSpecDir(options.from) } : undefined;
-  const session = new StudioSession(AppDocuments.read(dir), previous);
+  const session = new StudioSession(AppDocuments.read(options.dir), previous);
   const assets = resolve(options.assetsDir ?? defaultAssetsDir());
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 
