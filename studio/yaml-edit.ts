@@ -129,7 +129,7 @@ function column(text: string, offset: number): number {
   return offset - lineStart(text, offset);
 }
 
-/** End of a node's own text: its range without trailing blanks, newlines or trailing comment lines. */
+/** End of a node's own text: its range without the blanks and newlines a block node's range ends with. */
 function contentEnd(text: string, node: Node): number {
   let end = node.range![1];
   while (end > node.range![0] && /\s/.test(text[end - 1]!)) end--;
@@ -174,7 +174,10 @@ export function setValue(text: string, docIndex: number, path: YamlPath, value: 
     const colon = text.indexOf(":", pair.key.range[1]);
     return `${text.slice(0, colon + 1)} ${renderFlow(value)}${text.slice(end)}`;
   }
-  return text.slice(0, start) + renderFlow(value) + text.slice(end);
+  // An empty value (`edges:`) starts right after the colon, or before a comment: keep them apart.
+  const space = text[start - 1] === ":" ? " " : "";
+  const gap = text[end] === "#" ? " " : "";
+  return text.slice(0, start) + space + renderFlow(value) + gap + text.slice(end);
 }
 
 /** Adds `key: value` at the end of the map at `mapPath` (refused when the key is there). */

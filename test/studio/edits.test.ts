@@ -135,6 +135,26 @@ describe("edit operations on the example", () => {
     expect(edges(text)!.length).toBe(edges(create)!.length + 1);
   });
 
+  it("paste: branch labels shown as text become an if's booleans and a switch's numbers again", () => {
+    const { text } = edit({
+      op: "paste",
+      tool: "t",
+      nodes: [
+        { id: "check", type: "if", condition: "true" },
+        { id: "pick", type: "switch", value: "1", cases: [1, 2] },
+        { id: "one", type: "transform", value: "1" },
+      ],
+      edges: [
+        { from: "check", to: "pick", when: "true" },
+        { from: "pick", to: "one", when: "2" },
+      ],
+    });
+    expect(edges(text)!.slice(-2)).toEqual([
+      { from: "check", to: "pick", when: true },
+      { from: "pick", to: "one", when: 2 },
+    ]);
+  });
+
   it("an edit leaves a tool's comments and its untouched lines as they were", () => {
     const { text } = edit({ op: "group", tool: "t", ids: ["sendConfirmation"], scope: "retry" });
     const before = create.split("\n");

@@ -56,6 +56,37 @@ describe("studio views", () => {
     expect(s.summary().tools.find((t) => t.name === "createRoom")).toMatchObject({ risk: "invalid", problems: 1 });
   });
 
+  it("still lists a tool whose YAML does not parse, with its text to fix", () => {
+    const s = session();
+    const file = "tools/create-room.yaml";
+    const broken = s.app.text(file).replace("auth: { roles: [staff] }", "auth: { roles: [staff }");
+    s.edit({ op: "setText", file, text: broken });
+    expect(s.summary().tools.find((t) => t.name === "createRoom")).toMatchObject({ risk: "invalid", file });
+    const view = s.tool("createRoom")!;
+    expect(view.yaml).toBe(broken);
+    expect(view.problems[0]).toMatchObject({ file, code: "FS002" });
+    expect(() => s.edit({ op: "addNode", tool: "createRoom", node: { type: "read" } })).toThrow(/does not parse/);
+    s.undo();
+    expect(s.tool("createRoom")!.risk).toBe("green");
+  });
+
+  it("adds nodes and edges to a flow whose lists are empty", () => {
+    const s = session();
+    const file = "tools/create-room.yaml";
+    const text = s.app.text(file);
+    s.edit({ op: "setText", file, text: text.slice(0, text.indexOf("  nodes:")) + "  nodes: # to do\n" });
+    s.edit({ op: "addNode", tool: "createRoom", node: { type: "transform", value: "1" } });
+    s.edit({ op: "addNode", tool: "createRoom", node: { type: "transform", value: "2" } });
+    s.edit({ op: "connect", tool: "createRoom", from: "transform1", to: "transform2" });
+    const view = s.tool("createRoom")!;
+    expect(
+      view.yaml.endsWith(
+        '  nodes: [{ id: transform1, type: transform, value: "1" }, { id: transform2, type: transform, value: "2" }] # to do\n  edges:\n    - { from: transform1, to: transform2 }\n',
+      ),
+    ).toBe(true);
+    expect(view.edges).toEqual([{ from: "transform1", to: "transform2" }]);
+  });
+
   it("refuses malformed edits naming the field", () => {
     const s = session();
     expect(() => s.edit({ op: "removeNodes", tool: "createRoom", ids: "room" })).toThrow(/^ids: expected a list of node ids/);
