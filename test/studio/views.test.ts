@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSpecDir } from "../../loader/load";
 import { AppDocuments } from "../../studio/documents";
+import { defaultAssetsDir } from "../../studio/server";
 import { StudioSession } from "../../studio/session";
 
 const EXAMPLE = join(__dirname, "../../examples/reservations");
@@ -96,5 +97,11 @@ describe("studio views", () => {
     );
     expect(() => s.edit({ op: "setText", file: "../outside.yaml", text: "" })).toThrow(/^file: /);
     expect(s.summary().edits.undo).toBe(0);
+  });
+});
+
+describe("the browser app's files", () => {
+  it("are dist/studio-web, found from the sources and from dist/studio/", () => {
+    expect(defaultAssetsDir()).toBe(join(__dirname, "../../dist/studio-web"));
   });
 });
