@@ -155,6 +155,21 @@ describe("edit operations on the example", () => {
     ]);
   });
 
+  it("keeps a JSON spec file JSON", () => {
+    const json = `${JSON.stringify(valueAt(FILES.get("tools/create-room.yaml")!, 0, []), null, 2)}\n`;
+    let text = json;
+    const step = (e: ToolEdit) => (text = applyToolEdit(text, 0, e).text);
+    step({ op: "addNode", tool: "createRoom", node: { type: "transform", value: "nodes.room.id" } });
+    step({ op: "connect", tool: "createRoom", from: "room", to: "transform1", when: "x" });
+    step({ op: "configure", tool: "createRoom", id: "room", set: { timeout: "2s" }, unset: ["entity"] });
+    step({ op: "group", tool: "createRoom", ids: ["transform1"], scope: "retry" });
+    step({ op: "removeNodes", tool: "createRoom", ids: ["room"] });
+    const parsed = JSON.parse(text) as { flow: { nodes: { id: string }[]; edges?: unknown } };
+    expect(parsed.flow.nodes.map((n) => n.id)).toEqual(["transform1", "retry1"]);
+    expect(parsed.flow.edges).toBeUndefined();
+    expect(text.startsWith(json.slice(0, json.indexOf('"flow"')))).toBe(true);
+  });
+
   it("an edit leaves a tool's comments and its untouched lines as they were", () => {
     const { text } = edit({ op: "group", tool: "t", ids: ["sendConfirmation"], scope: "retry" });
     const before = create.split("\n");
