@@ -76,7 +76,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   server.post("/api/undo", async () => session.undo());
   server.post("/api/redo", async () => session.redo());
   server.post("/api/save", async () => session.save());
-  server.get("/api/*", async (_request, reply) => refuse(reply, 404, "no such route"));
+  server.setNotFoundHandler((request, reply) => refuse(reply, 404, `no route ${request.method} ${request.url}`));
+  server.get("/api/*", async (request, reply) => refuse(reply, 404, `no route GET ${request.url}`));
 
   server.get("/*", async (request, reply) => {
     const path = decodeURIComponent(request.url.split("?")[0]!);

@@ -81,6 +81,8 @@ describe("the studio server", () => {
     expect(await (await fetch(`${studio.url}/app.js`)).text()).toBe("console.log('studio')");
     expect((await fetch(`${studio.url}/../package.json`)).status).toBe(404);
     expect((await fetch(`${studio.url}/api/tools/nope`)).status).toBe(404);
+    const unknown = await fetch(`${studio.url}/api/nothing`, { method: "POST" });
+    expect({ status: unknown.status, body: await unknown.json() }).toEqual({ status: 404, body: { error: "no route POST /api/nothing" } });
   });
 
   it("draws a tool with its plan order, scopes and findings", async () => {
