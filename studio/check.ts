@@ -2,7 +2,8 @@
  * The studio's live check: after each edit, the loader's checks, the flow compiler and the Risk
  * Engine run again on what the edit can affect, and nothing else (loader/workspace.ts for the
  * checks). Verdicts are computed when first asked for and kept per tool until the tool's spec or
- * an entity its compilation looked up changes.
+ * an entity its compilation looked up changes. A kept verdict's `compiled.entities` is the entity
+ * map of when it was made: every entity the plan and the rules consulted is still current in it.
  */
 import type { SpecSource, LoadResult } from "../loader/load";
 import type { EntitySpec } from "../language/entity";

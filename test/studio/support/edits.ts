@@ -51,7 +51,16 @@ export class AppFiles {
       else this.texts.set(file, text);
       changes.push({ file, text });
     };
-    for (const step of steps) EDITS[step.op]!(this, step, set);
+    for (const step of steps) {
+      try {
+        EDITS[step.op]!(this, step, set);
+      } catch (error) {
+        // A damaged document may not have the shape an edit expects (nodes: null, fields: "x"):
+        // the edit is skipped. Only interpreting it can throw here; the checks run later.
+        if (!(error instanceof TypeError)) throw error;
+        this.note(`(skipped: ${error.message})`);
+      }
+    }
     return changes;
   }
 
