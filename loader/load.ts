@@ -4,16 +4,13 @@
  */
 import { relative, isAbsolute } from "node:path";
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from "./diagnostics";
-import { SpecDocument } from "../language/document";
-import type { EntitySpec } from "../language/entity";
-import type { PolicySpec } from "../language/policy";
-import type { ToolSpec } from "../language/tool";
-import type { Located, SpecSet } from "./model";
+import type { Environment } from "@marcbachmann/cel-js";
+import type { SpecSet } from "./model";
 import { findSpecFiles } from "./source/spec-files";
 import { readSpecFile } from "./source/read-spec-file";
 import { parseSpecText, type SourceDocument } from "./source/yaml-document";
 import { objectDocument } from "./source/object-document";
-import { schemaIssuesToDiagnostics } from "./check/schema-issues";
+import { tableDiagnostics, tableSpecs, validateDocument } from "./spec-table";
 import { checkEntity } from "./check/entities";
 import { checkTool } from "./check/tools";
 import { checkPolicy } from "./check/policies";
@@ -79,43 +76,21 @@ export function loadSpecObjects(objects: readonly unknown[], label = "<inline>")
 }
 
 function checkDocuments(documents: readonly SourceDocument[], diagnostics: Diagnostic[]): LoadResult {
-  const entities = new Map<string, Located<EntitySpec>>();
-  const tools = new Map<string, Located<ToolSpec>>();
-  const policies = new Map<string, Located<PolicySpec>>();
-  const invalidNames = new Set<string>();
-  const byKind = { Entity: entities, Tool: tools, Policy: policies } as const;
-
-  for (const doc of documents) {
-    const parsed = SpecDocument.safeParse(doc.value);
-    if (!parsed.success) {
-      diagnostics.push(...schemaIssuesToDiagnostics(doc, SpecDocument, parsed.error.issues));
-      const name = (doc.value as { name?: unknown } | null)?.name;
-      if (typeof name === "string") invalidNames.add(name);
-      continue;
-    }
-    const spec = parsed.data;
-    const table = byKind[spec.kind] as Map<string, Located<typeof spec>>;
-    const earlier = table.get(spec.name);
-    if (earlier) {
-      const first = earlier.doc.locate(["name"]);
-      diagnostics.push({
-        ...doc.locate(["name"]),
-        code: "FS007",
-        message: `${spec.kind} "${spec.name}" is already defined at ${first.file}:${first.line}:${first.col}`,
-      });
-      continue;
-    }
-    table.set(spec.name, { spec, doc });
-  }
-
-  const specs: SpecSet = { entities, tools, policies, invalidNames };
-  // No row types here: each tool adds the few its nodes use (see withRowTypes).
-  const base = createBaseEnvironment([]);
-  for (const entity of entities.values()) checkEntity(entity, specs, base, diagnostics);
-  for (const policy of policies.values()) checkPolicy(policy, base, diagnostics);
-  for (const tool of tools.values()) checkTool(tool, specs, base, diagnostics);
+  const validated = documents.map(validateDocument);
+  const table = tableSpecs(validated);
+  for (const entry of validated) diagnostics.push(...tableDiagnostics(entry, table));
+  const { specs } = table;
+  const base = createCheckBase();
+  for (const entity of specs.entities.values()) checkEntity(entity, specs, base, diagnostics);
+  for (const policy of specs.policies.values()) checkPolicy(policy, base, diagnostics);
+  for (const tool of specs.tools.values()) checkTool(tool, specs, base, diagnostics);
   checkRoutes(specs, diagnostics);
   return finish(specs, diagnostics);
+}
+
+/** The environment every check clones. No row types here: each tool adds the few its nodes use (see withRowTypes). */
+export function createCheckBase(): Environment {
+  return createBaseEnvironment([]);
 }
 
 function finish(specs: SpecSet, diagnostics: Diagnostic[]): LoadResult {
