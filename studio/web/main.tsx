@@ -1,9 +1,11 @@
-/** The studio's browser app: entry point (filled in by the web work). */
+/** The studio's browser app: entry point. */
+import "./app.css";
 import { createRoot } from "react-dom/client";
-import type { AppSummary } from "../protocol";
+import { App } from "./App";
+import { StudioProvider } from "./store";
 
-function Placeholder(props: { summary: AppSummary | null }) {
-  return <div data-testid="studio">{props.summary ? props.summary.dir : "loading"}</div>;
-}
-
-createRoot(document.getElementById("root")!).render(<Placeholder summary={null} />);
+createRoot(document.getElementById("root")!).render(
+  <StudioProvider>
+    <App />
+  </StudioProvider>,
+);
