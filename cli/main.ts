@@ -19,6 +19,7 @@ import { registerAudit } from "./commands/audit";
 import { registerOutbox } from "./commands/outbox";
 import { registerBuild } from "./commands/build";
 import { registerImage } from "./commands/image";
+import { registerStudio } from "./commands/studio";
 
 export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Command {
   const program = new Command("fascia")
@@ -39,6 +40,7 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Comm
   registerOutbox(program, io, setExit);
   registerBuild(program, io, setExit);
   registerImage(program, io, setExit);
+  registerStudio(program, io, setExit);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

@@ -1,0 +1,43 @@
+import { existsSync } from "node:fs";
+import type { Command } from "commander";
+import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import { startStudio, type Studio } from "../../studio/server";
+import type { CliIO } from "../io";
+
+export function registerStudio(program: Command, io: CliIO, setExit: (code: ExitCode) => void): void {
+  program
+    .command("studio")
+    .description(
+      "Open Flow Studio: the app's flows and entities in the browser, edited as YAML, re-checked and re-judged live (127.0.0.1 only)",
+    )
+    .argument("[dir]", "the app's spec directory", ".")
+    .option("--port <port>", "port to listen on (127.0.0.1); 0 picks a free one", "4321")
+    .option("--from <previous-dir>", "an earlier version of the app: the diff view compares against it")
+    .action(async (dir: string, options: { port: string; from?: string }) => {
+      const port = Number(options.port);
+      for (const path of [dir, options.from].filter((p): p is string => p !== undefined)) {
+        if (!existsSync(path)) {
+          io.err(`fascia studio: ${path} does not exist`);
+          return setExit(EXIT.usage);
+        }
+      }
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        io.err(`fascia studio: --port ${options.port} is not a port number`);
+        return setExit(EXIT.usage);
+      }
+      let studio: Studio;
+      try {
+        studio = await startStudio({ dir, port, ...(options.from !== undefined ? { from: options.from } : {}) });
+      } catch (error) {
+        io.err(`fascia studio: ${(error as Error).message}`);
+        return setExit(EXIT.failed);
+      }
+      io.out(`Flow Studio: ${studio.url}   (app: ${dir}; Ctrl-C stops it; unsaved edits are lost)`);
+      await new Promise<void>((resolve) => {
+        process.once("SIGINT", resolve);
+        process.once("SIGTERM", resolve);
+      });
+      await studio.close();
+      setExit(EXIT.ok);
+    });
+}

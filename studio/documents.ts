@@ -1,0 +1,76 @@
+/**
+ * The app in memory: the text of every spec file below the app's folder, keyed by its path relative
+ * to that folder (the `file` every diagnostic and every protocol answer names), and which of them
+ * differ from the disk. The studio edits these texts; only `save` writes.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, sep } from "node:path";
+import type { SpecSource } from "../loader/load";
+import { readSpecFile } from "../loader/source/read-spec-file";
+import { findSpecFiles } from "../loader/source/spec-files";
+
+export class AppDocuments {
+  private readonly texts = new Map<string, string>();
+  /** What the disk holds, as last read or written; null for a file not on disk yet. */
+  private readonly disk = new Map<string, string | null>();
+
+  private constructor(readonly dir: string) {}
+
+  /** Reads every spec file below `dir`. A file that cannot be read is left out (the CLI's validate reports it). */
+  static read(dir: string): AppDocuments {
+    const app = new AppDocuments(dir);
+    for (const path of findSpecFiles(dir)) {
+      const read = readSpecFile(path);
+      if (!read.ok) continue;
+      const file = relative(dir, path).split(sep).join("/");
+      app.texts.set(file, read.text);
+      app.disk.set(file, read.text);
+    }
+    return app;
+  }
+
+  files(): string[] {
+    return [...this.texts.keys()].sort();
+  }
+
+  has(file: string): boolean {
+    return this.texts.has(file);
+  }
+
+  text(file: string): string {
+    const text = this.texts.get(file);
+    if (text === undefined) throw new Error(`no spec file ${file}`);
+    return text;
+  }
+
+  set(file: string, text: string): void {
+    if (!this.disk.has(file)) this.disk.set(file, null);
+    this.texts.set(file, text);
+  }
+
+  /** Forgets a file that was only in memory (a `setText` of a new file, undone). */
+  remove(file: string): void {
+    this.texts.delete(file);
+    if (this.disk.get(file) === null) this.disk.delete(file);
+  }
+
+  sources(): SpecSource[] {
+    return this.files().map((file) => ({ file, text: this.texts.get(file)! }));
+  }
+
+  dirty(): string[] {
+    return this.files().filter((file) => this.disk.get(file) !== this.texts.get(file));
+  }
+
+  /** Writes the dirty files; returns their names. */
+  save(): string[] {
+    const saved = this.dirty();
+    for (const file of saved) {
+      const path = join(this.dir, ...file.split("/"));
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, this.texts.get(file)!);
+      this.disk.set(file, this.texts.get(file)!);
+    }
+    return saved;
+  }
+}

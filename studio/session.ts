@@ -1,0 +1,144 @@
+/**
+ * One editing session: the app's texts, their history and their verdicts, kept in step. Every edit,
+ * undo and redo changes texts, tells the checker which files changed, and answers with the summary.
+ */
+import type { LoadResult } from "../loader/load";
+import { findDocument } from "./app-index";
+import { StudioCheck } from "./check";
+import type { AppDocuments } from "./documents";
+import { applyToolEdit, EditError } from "./edits";
+import { History, type FileChange, type Step } from "./history";
+import type { DefaultNames } from "./node-defaults";
+import type {
+  AppSummary,
+  ChangeAnswer,
+  DiffView,
+  Edit,
+  EntityGraph,
+  EntityView,
+  NodeTypeCatalog,
+  SaveAnswer,
+  Standing,
+  ToolView,
+} from "./protocol";
+import { diffView } from "./views/diff";
+import { entityGraph } from "./views/entity-graph";
+import { entityView } from "./views/entity";
+import { nodeTypeCatalog } from "./views/node-types";
+import { appSummary } from "./views/summary";
+import { toolView } from "./views/tool";
+
+const SPEC_FILE = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\]*\.(ya?ml|json)$/;
+
+export interface Previous {
+  dir: string;
+  load: LoadResult;
+}
+
+export class StudioSession {
+  readonly check: StudioCheck;
+  private readonly history = new History();
+
+  constructor(
+    readonly app: AppDocuments,
+    private readonly previous?: Previous,
+  ) {
+    this.check = new StudioCheck(app.sources());
+  }
+
+  summary(): AppSummary {
+    return appSummary(this.app, this.check, this.history.state(this.app.dirty()), this.previous !== undefined);
+  }
+
+  tool(name: string): ToolView | undefined {
+    const doc = findDocument(this.app, "Tool", name);
+    return doc && toolView(doc, this.app.text(doc.file), this.check);
+  }
+
+  entity(name: string): EntityView | undefined {
+    const doc = findDocument(this.app, "Entity", name);
+    return doc && entityView(doc, this.app.text(doc.file), this.check);
+  }
+
+  entityGraph(): EntityGraph {
+    return entityGraph(this.app);
+  }
+
+  nodeTypes(): NodeTypeCatalog {
+    return nodeTypeCatalog(this.defaultNames());
+  }
+
+  diff(): DiffView | undefined {
+    if (!this.previous) return undefined;
+    return diffView(this.previous.dir, this.previous.load, this.check.load(), (tool) => this.standing(tool));
+  }
+
+  /** Applies one edit as one step of undo; throws EditError when it is refused. */
+  edit(edit: Edit): ChangeAnswer {
+    if (!edit || typeof edit !== "object" || typeof (edit as { op?: unknown }).op !== "string") throw new EditError("op: missing");
+    if (edit.op === "setText") {
+      if (typeof edit.file !== "string" || !SPEC_FILE.test(edit.file))
+        throw new EditError("file: a relative path to a .yaml, .yml or .json file inside the app");
+      if (typeof edit.text !== "string") throw new EditError("text: must be a string");
+      return this.apply([{ file: edit.file, before: this.app.has(edit.file) ? this.app.text(edit.file) : null, after: edit.text }]);
+    }
+    if (!EDIT_OPS.has(edit.op)) throw new EditError(`op: unknown edit "${String(edit.op)}"`);
+    if (typeof edit.tool !== "string") throw new EditError("tool: must be a tool's name");
+    const doc = findDocument(this.app, "Tool", edit.tool);
+    if (!doc) throw new EditError(`tool: no tool "${edit.tool}" in this app`);
+    const before = this.app.text(doc.file);
+    const result = applyToolEdit(before, doc.index, edit, this.defaultNames());
+    const answer = this.apply([{ file: doc.file, before, after: result.text }]);
+    return result.ids ? { ...answer, ids: result.ids } : answer;
+  }
+
+  undo(): ChangeAnswer {
+    const step = this.history.undo();
+    if (!step) throw new EditError("history: nothing to undo");
+    return this.write(step.map((c) => ({ file: c.file, text: c.before })));
+  }
+
+  redo(): ChangeAnswer {
+    const step = this.history.redo();
+    if (!step) throw new EditError("history: nothing to redo");
+    return this.write(step.map((c) => ({ file: c.file, text: c.after })));
+  }
+
+  save(): SaveAnswer {
+    const saved = this.app.save();
+    return { summary: this.summary(), saved };
+  }
+
+  private apply(step: Step): ChangeAnswer {
+    const changed = step.filter((c: FileChange) => c.before !== c.after);
+    // An edit that changes nothing (setting a value to itself) is no step of undo.
+    if (changed.length > 0) this.history.record(changed);
+    return this.write(changed.map((c) => ({ file: c.file, text: c.after })));
+  }
+
+  private write(changes: { file: string; text: string | null }[]): ChangeAnswer {
+    for (const { file, text } of changes) {
+      if (text === null) this.app.remove(file);
+      else this.app.set(file, text);
+    }
+    if (changes.length > 0) this.check.update(changes);
+    return { summary: this.summary(), files: changes.map((c) => c.file) };
+  }
+
+  private standing(tool: string): Standing {
+    return this.check.assessment(tool)?.risk ?? "invalid";
+  }
+
+  private defaultNames(): DefaultNames {
+    const specs = this.check.load().specs;
+    const first = (names: Iterable<string>) => [...names].sort()[0];
+    const names: DefaultNames = {};
+    const entity = first(specs.entities.keys());
+    const policy = first(specs.policies.keys());
+    if (entity) names.entity = entity;
+    if (policy) names.policy = policy;
+    return names;
+  }
+}
+
+const EDIT_OPS = new Set(["addNode", "removeNodes", "connect", "disconnect", "configure", "group", "ungroup", "paste"]);
