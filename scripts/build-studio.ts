@@ -18,6 +18,7 @@ const INDEX_HTML = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Fascia Flow Studio</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="app.css" />
   </head>
   <body>

@@ -15,7 +15,7 @@ export interface DiagramBox {
 const WIDTH = 150;
 const HEIGHT = 52;
 
-export function Diagram(props: { boxes: DiagramBox[]; links: { from: string; to: string; label?: string; dashed?: boolean }[]; height?: number }) {
+export function Diagram(props: { boxes: DiagramBox[]; links: { from: string; to: string; label?: string; dashed?: boolean; both?: boolean }[]; height?: number }) {
   const input = useMemo(
     () => ({
       nodes: props.boxes.map((b) => ({ id: b.id, width: WIDTH, height: HEIGHT })),
@@ -45,8 +45,10 @@ export function Diagram(props: { boxes: DiagramBox[]; links: { from: string; to:
         target: l.to,
         label: l.label,
         type: l.from === l.to ? "default" : "smoothstep",
-        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
-        style: l.dashed ? { strokeDasharray: "4 3" } : undefined,
+        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18, color: "#8c959f" },
+        ...(l.both ? { markerStart: { type: MarkerType.Arrow, width: 16, height: 16, color: "#8c959f" } } : {}),
+        style: { stroke: "#8c959f", strokeWidth: 1.5, ...(l.dashed ? { strokeDasharray: "5 4" } : {}) },
+        labelStyle: { fontSize: 12, fill: "#424a53" },
         labelBgPadding: [4, 2] as [number, number],
         labelBgBorderRadius: 4,
       })),

@@ -10,6 +10,7 @@ import {
   MiniMap,
   Panel,
   ReactFlow,
+  getNodesBounds,
   useReactFlow,
   type Connection,
   type Edge,
@@ -29,6 +30,8 @@ import { estimateHeight, STEP_WIDTH, StepNode, type StepFlowNode } from "./StepN
 import { useLayout } from "./useLayout";
 
 const NODE_TYPES = { step: StepNode, scope: ScopeNode };
+/** Below this zoom a node's findings cannot be read: the view frames the flow's start instead. */
+const READABLE_ZOOM = 0.7;
 
 export interface CanvasIntents {
   select(ids: string[]): void;
@@ -45,6 +48,8 @@ export function FlowCanvas(props: {
   intents: CanvasIntents;
   /** Bumped by the auto-layout button: lay out again and fit the view. */
   layoutNonce: number;
+  /** A node to bring into view once it is drawn (a node just added or pasted, a finding's node). */
+  focus: { id: string; nonce: number } | null;
   toolbar: ReactNode;
 }) {
   const { view, pins, selected, intents } = props;
@@ -134,15 +139,49 @@ export function FlowCanvas(props: {
     });
   }, [view, selected]);
 
-  // Fit the view when the flow is first laid out and after the auto-layout button.
+  // Frame the flow when it is first laid out and after the auto-layout button: the whole flow when it
+  // fits at a readable zoom, else its start (left edge) at that zoom, for the user to pan along.
+  const frame = useRef<HTMLDivElement>(null);
   const fitted = useRef<string>("");
   useEffect(() => {
-    if (!layout) return;
+    if (!layout || nodes.length === 0) return;
     const key = `${view.name}:${props.layoutNonce}`;
     if (fitted.current === key) return;
     fitted.current = key;
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.12, maxZoom: 1 }));
-  }, [layout, view.name, props.layoutNonce, flow]);
+    requestAnimationFrame(() => {
+      const box = frame.current?.getBoundingClientRect();
+      if (!box) return;
+      const bounds = getNodesBounds(nodes);
+      const top = 64;
+      const fit = Math.min(box.width / (bounds.width + 80), (box.height - top) / (bounds.height + 60), 1);
+      if (fit >= READABLE_ZOOM) {
+        void flow.fitView({ padding: 0.12, maxZoom: 1 });
+        return;
+      }
+      const zoom = READABLE_ZOOM;
+      const x = 40 - bounds.x * zoom;
+      const tall = bounds.height * zoom > box.height - top - 20;
+      const y = tall ? top - bounds.y * zoom : top + (box.height - top) / 2 - (bounds.y + bounds.height / 2) * zoom;
+      void flow.setViewport({ x, y, zoom });
+    });
+  }, [layout, nodes, view.name, props.layoutNonce, flow]);
+
+  const focused = useRef(0);
+  useEffect(() => {
+    const focus = props.focus;
+    if (!focus || focused.current === focus.nonce || !layout) return;
+    const node = nodes.find((n) => n.id === focus.id);
+    const at = positions[focus.id];
+    if (!node || !at) return;
+    focused.current = focus.nonce;
+    const box = frame.current?.getBoundingClientRect();
+    const { x, y, zoom } = flow.getViewport();
+    const screenX = at.x * zoom + x;
+    const screenY = at.y * zoom + y;
+    const height = measured[focus.id]?.height ?? 80;
+    const visible = box && screenX > 0 && screenY > 56 && screenX + STEP_WIDTH * zoom < box.width && screenY + height * zoom < box.height;
+    if (!visible) void flow.setCenter(at.x + STEP_WIDTH / 2, at.y + height / 2, { zoom: Math.max(zoom, READABLE_ZOOM), duration: 0 });
+  }, [props.focus, layout, nodes, positions, measured, flow]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
@@ -215,7 +254,7 @@ export function FlowCanvas(props: {
   );
 
   return (
-    <div className="canvas" data-testid="canvas">
+    <div className="canvas" data-testid="canvas" ref={frame}>
       <ReactFlow
         nodes={nodes}
         edges={edges}

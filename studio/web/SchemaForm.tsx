@@ -26,10 +26,14 @@ export type JsonSchema = {
 type Value = Record<string, unknown>;
 
 const CEL = "A CEL expression";
+/** Fields every node type has: after the ones that make the type what it is. */
+const LAST = ["description", "timeout", "retry", "secret", "runs"];
 
 export function SchemaForm(props: { schema: JsonSchema; value: Value; onChange(value: Value): void; skip?: string[]; testPrefix?: string }) {
   const root = props.schema;
-  const properties = Object.entries(resolve(root, root).properties ?? {}).filter(([k]) => !(props.skip ?? ["id", "type"]).includes(k));
+  const properties = Object.entries(resolve(root, root).properties ?? {})
+    .filter(([k]) => !(props.skip ?? ["id", "type"]).includes(k))
+    .sort(([a], [b]) => LAST.indexOf(a) - LAST.indexOf(b));
   const required = new Set(resolve(root, root).required ?? []);
   return (
     <div className="form">

@@ -32,6 +32,8 @@ export function ToolPage(props: { name: string }) {
   const [tab, setTab] = useState<Tab>("plan");
   const [pins, setPins] = useState<Pins>(() => loadPins(summary.dir, props.name));
   const [layoutNonce, setLayoutNonce] = useState(0);
+  const [focus, setFocus] = useState<{ id: string; nonce: number } | null>(null);
+  const show = useCallback((id: string) => setFocus((f) => ({ id, nonce: (f?.nonce ?? 0) + 1 })), []);
   const latest = useRef(0);
 
   useEffect(() => {
@@ -101,7 +103,10 @@ export function ToolPage(props: { name: string }) {
     const copied = pasted();
     if (!copied) return;
     const answer = await edit({ op: "paste", tool: props.name, nodes: copied.nodes, edges: copied.edges });
-    if (answer?.ids) setSelected(new Set(answer.ids));
+    if (answer?.ids) {
+      setSelected(new Set(answer.ids));
+      if (answer.ids[0]) show(answer.ids[0]);
+    }
   };
 
   // Ctrl+C / Ctrl+V on the canvas (text fields keep theirs); Escape clears the selection.
@@ -194,7 +199,7 @@ export function ToolPage(props: { name: string }) {
           {view.problems.length > 0 && <span className="bad">{view.problems.length} problem(s) in the file</span>}
         </div>
         <ReactFlowProvider>
-          <FlowCanvas view={view} pins={pins} selected={selected} changes={changes} intents={intents} layoutNonce={layoutNonce} toolbar={toolbar} />
+          <FlowCanvas view={view} pins={pins} selected={selected} changes={changes} intents={intents} layoutNonce={layoutNonce} focus={focus} toolbar={toolbar} />
         </ReactFlowProvider>
       </section>
       <aside className="side">
@@ -218,6 +223,7 @@ export function ToolPage(props: { name: string }) {
                   if (answer) {
                     setDraft(null);
                     if (answer.ids?.length) setSelected(new Set(answer.ids));
+                    if (answer.ids?.[0]) show(answer.ids[0]);
                   }
                 }}
               />
@@ -240,7 +246,7 @@ export function ToolPage(props: { name: string }) {
             ) : (
               <SelectionHelp count={selected.size} />
             ))}
-          {tab === "plan" && <PlanPanel view={view} onSelect={(id) => select([id])} />}
+          {tab === "plan" && <PlanPanel view={view} onSelect={(id) => (select([id]), show(id))} />}
           {tab === "findings" && (
             <div data-testid="tool-findings">
               {view.problems.length > 0 && (
@@ -250,7 +256,7 @@ export function ToolPage(props: { name: string }) {
                 </>
               )}
               <h4>Findings</h4>
-              <FindingList findings={view.findings} onSelect={(id) => select([id])} />
+              <FindingList findings={view.findings} onSelect={(id) => (select([id]), show(id))} />
             </div>
           )}
           {tab === "yaml" && <YamlView file={view.file} yaml={view.yaml} onText={(text) => void edit({ op: "setText", file: view.file, text })} />}

@@ -71,7 +71,7 @@ export async function layoutGraph(input: LayoutInput): Promise<LayoutResult> {
       "elk.algorithm": "layered",
       "elk.direction": input.direction ?? "RIGHT",
       "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "56",
+      "elk.layered.spacing.nodeNodeBetweenLayers": "44",
       "elk.spacing.nodeNode": "28",
       "elk.spacing.edgeLabel": "4",
       "elk.layered.spacing.edgeNodeBetweenLayers": "20",
