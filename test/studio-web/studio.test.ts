@@ -187,7 +187,7 @@ describe("Flow Studio in the browser", () => {
     await page.waitForSelector(`${byTest("node-cancellable")}.selected`);
     await page.keyboard.press("Control+c");
     await page.keyboard.press("Control+v");
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="node-owner"]').length === 2);
+    await page.waitForFunction(`document.querySelectorAll('[data-testid^="node-owner"]').length === 2`);
     const view = await toolView("cancelReservation");
     const owners = view.nodes.filter((n) => n.id !== "owner" && n.type === "policyCheck");
     const asserts = view.nodes.filter((n) => n.id !== "cancellable" && n.type === "assert");
