@@ -31,7 +31,7 @@ import { useLayout } from "./useLayout";
 
 const NODE_TYPES = { step: StepNode, scope: ScopeNode };
 /** Below this zoom a node's findings cannot be read: the view frames the flow's start instead. */
-const READABLE_ZOOM = 0.7;
+const READABLE_ZOOM = 0.75;
 
 export interface CanvasIntents {
   select(ids: string[]): void;
@@ -170,18 +170,19 @@ export function FlowCanvas(props: {
   useEffect(() => {
     const focus = props.focus;
     if (!focus || focused.current === focus.nonce || !layout) return;
-    const node = nodes.find((n) => n.id === focus.id);
-    const at = positions[focus.id];
-    if (!node || !at) return;
+    const scopeBox = boxes[focus.id];
+    const at = scopeBox ?? positions[focus.id];
+    if (!at) return;
     focused.current = focus.nonce;
+    const width = scopeBox?.width ?? STEP_WIDTH;
+    const height = scopeBox?.height ?? measured[focus.id]?.height ?? 80;
     const box = frame.current?.getBoundingClientRect();
     const { x, y, zoom } = flow.getViewport();
-    const screenX = at.x * zoom + x;
-    const screenY = at.y * zoom + y;
-    const height = measured[focus.id]?.height ?? 80;
-    const visible = box && screenX > 0 && screenY > 56 && screenX + STEP_WIDTH * zoom < box.width && screenY + height * zoom < box.height;
-    if (!visible) void flow.setCenter(at.x + STEP_WIDTH / 2, at.y + height / 2, { zoom: Math.max(zoom, READABLE_ZOOM), duration: 0 });
-  }, [props.focus, layout, nodes, positions, measured, flow]);
+    const left = at.x * zoom + x;
+    const top = at.y * zoom + y;
+    const visible = box && left > 0 && top > 56 && left + width * zoom < box.width && top + height * zoom < box.height;
+    if (!visible) void flow.setCenter(at.x + width / 2, at.y + height / 2, { zoom: Math.max(zoom, READABLE_ZOOM), duration: 0 });
+  }, [props.focus, layout, boxes, positions, measured, flow]);
 
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {

@@ -7,7 +7,7 @@ import { RISK_LABEL } from "./risk";
 export type StepData = { view: FlowNodeView; change?: Change };
 export type StepFlowNode = Node<StepData, "step">;
 
-export const STEP_WIDTH = 264;
+export const STEP_WIDTH = 240;
 
 export function StepNode(props: NodeProps<StepFlowNode>) {
   const { view, change } = props.data;
@@ -75,7 +75,7 @@ export function estimateHeight(view: FlowNodeView): number {
   let height = 40 + (nodeLine(view.spec) ? 22 : 0);
   const issues = [...view.findings.map((f) => [f.message, f.hint] as const), ...view.problems.map((p) => [p.message, p.hint ?? ""] as const)];
   if (issues.length) height += 10;
-  for (const [message, hint] of issues) height += 8 + lines(message, 36) * 17 + (hint ? lines(hint, 40) * 15 : 0);
+  for (const [message, hint] of issues) height += 8 + lines(message, 32) * 17 + (hint ? lines(hint, 36) * 15 : 0);
   const outcomes = branchOutcomes(view.spec);
   if (outcomes) height += 6 + outcomes.length * 22;
   return height;

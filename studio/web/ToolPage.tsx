@@ -96,6 +96,7 @@ export function ToolPage(props: { name: string }) {
     if (ids.length === 0) return;
     const answer = await edit({ op: "group", tool: props.name, ids, scope });
     if (answer) setSelected(new Set());
+    if (answer?.ids?.[0]) show(answer.ids[0]);
   };
   const removeSelected = () => void intents.remove(selectedNodes, selectedScopes, selectedEdges);
   const copy = () => view && copyNodes(view, selectedNodes);

@@ -112,6 +112,9 @@ describe("Flow Studio in the browser", () => {
     await page.waitForSelector(`${byTest("node-note")} ${byTest("node-finding-R001")}`);
     expect(await page.getAttribute(byTest("tool-page"), "data-risk")).toBe("red");
     expect(await page.textContent(byTest("dirty"))).toContain("1 unsaved file");
+    // The tool's findings list names the node; a click brings it into view.
+    await page.click(byTest("tab-findings"));
+    await page.click(`${byTest("finding-R001")}[data-node="note"] .where`);
     await shot("04-tool-red-R001");
     const beforeGroup = await yamlText();
     expect(beforeGroup).toContain("id: note");
@@ -170,11 +173,12 @@ describe("Flow Studio in the browser", () => {
     const text = await yamlText();
     const edited = text.replace(
       "    - { id: tx, type: transaction, nodes: [room] }",
-      '    - { id: tx, type: transaction, nodes: [room] }\n    - { id: echo, type: transform, value: "input.number" }',
+      '    - { id: tx, type: transaction, nodes: [room] }\n    - { id: echo, type: transform, value: "nodes.room.number" }\n  edges:\n    - { from: room, to: echo }',
     );
     expect(edited).not.toBe(text);
     await page.fill(byTest("yaml-view"), edited);
-    await page.waitForSelector(byTest("node-echo"));
+    await page.waitForSelector(`${byTest("node-echo")}[data-risk="green"]`);
+    await page.waitForSelector('[data-testid="rf__edge-room->echo"]', { state: "attached" });
     expect(await page.inputValue(byTest("yaml-view"))).toBe(edited);
     await shot("10-yaml-edit");
   });
