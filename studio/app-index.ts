@@ -31,19 +31,12 @@ export function indexFile(file: string, text: string): IndexedDocument[] {
   const found: IndexedDocument[] = [];
   const counter = new LineCounter();
   const docs = parseDocuments(text);
-  // Line numbers need a counter fed by a parse; a second parse with it is cheap next to the checks.
+  // The counter maps offsets to lines once it knows where each line starts.
   parseLines(text, counter);
   const lineOf = (offset: number) => counter.linePos(offset).line;
   docs.forEach((doc, index) => {
-    if (doc.errors.length > 0 || !isMap(doc.contents)) return;
-    let value: unknown;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch {
-      return;
-    }
-    const v = value as Record<string, unknown>;
-    if (typeof v.kind !== "string" || typeof v.name !== "string") return;
+    const v = plainValue(doc, text);
+    if (!v) return;
     const range = doc.range;
     const nodes = doc.getIn(["flow", "nodes"], true) as Node | undefined;
     const nodeLines = isSeq(nodes)
@@ -67,6 +60,30 @@ export function indexFile(file: string, text: string): IndexedDocument[] {
   if (cache.size > 500) cache.clear();
   cache.set(key, found);
   return found;
+}
+
+/**
+ * The document as plain data with a string `kind` and `name`. A document that does not parse still
+ * names itself when its top-level `kind:` and `name:` lines can be read: the studio then lists it,
+ * with its problems, and its YAML view can fix it.
+ */
+function plainValue(
+  doc: ReturnType<typeof parseDocuments>[number],
+  text: string,
+): (Record<string, unknown> & { kind: string; name: string }) | undefined {
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    value = undefined;
+  }
+  const v = (isMap(doc.contents) && value && typeof value === "object" ? value : {}) as Record<string, unknown>;
+  if (typeof v.kind === "string" && typeof v.name === "string" && doc.errors.length === 0) return v as never;
+  if (doc.errors.length === 0) return undefined;
+  const source = text.slice(doc.range[0], doc.range[2]);
+  const kind = /^kind:\s*([A-Za-z]+)\s*$/m.exec(source)?.[1];
+  const name = /^name:\s*([A-Za-z][A-Za-z0-9_]*)\s*$/m.exec(source)?.[1];
+  return kind && name ? { ...v, kind, name } : undefined;
 }
 
 function parseLines(text: string, counter: LineCounter): void {

@@ -184,13 +184,34 @@ const EDITS: { [K in ToolEdit["op"]]: (text: string, doc: number, edit: Extract<
         .map((e: FlowEdgeView) => ({
           from: renames.get(e.from)!,
           to: renames.get(e.to)!,
-          ...(e.when !== undefined ? { when: e.when } : {}),
+          ...(e.when !== undefined
+            ? {
+                when: branchLabel(
+                  edit.nodes.find((n) => n.id === e.from),
+                  e.when,
+                ),
+              }
+            : {}),
         }));
       let next = addNodes(text, doc, nodes);
       if (edges.length > 0) next = addEdges(next, doc, edges);
       return { text: next, ids: nodes.map((n) => n.id as string) };
     },
   };
+
+/**
+ * A branch label as the flow needs it. The protocol shows labels as text (`"true"`), so a label copied
+ * from the view becomes again the boolean of an `if` or the number or boolean of a `switch` case.
+ */
+function branchLabel(from: Record<string, unknown> | undefined, when: string | number | boolean): string | number | boolean {
+  if (typeof when !== "string") return when;
+  if (from?.type === "if" && (when === "true" || when === "false")) return when === "true";
+  if (from?.type === "switch" && Array.isArray(from.cases)) {
+    const match = (from.cases as unknown[]).find((c) => String(c) === when);
+    if (typeof match === "number" || typeof match === "boolean") return match;
+  }
+  return when;
+}
 
 function addNodes(text: string, doc: number, nodes: Record<string, unknown>[]): string {
   let next = text;

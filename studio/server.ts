@@ -4,7 +4,7 @@
  * offered to the network).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { extname, resolve, sep } from "node:path";
+import { basename, extname, join, resolve, sep } from "node:path";
 import Fastify, { type FastifyReply } from "fastify";
 import { loadSpecDir } from "../loader/load";
 import { AppDocuments } from "./documents";
@@ -44,14 +44,13 @@ const TYPES: Record<string, string> = {
 
 /** dist/studio-web: beside this module's folder when it runs from dist/studio/, under dist/ from the sources. */
 export function defaultAssetsDir(): string {
-  const built = resolve(__dirname, "..", "studio-web");
-  return existsSync(built) ? built : resolve(__dirname, "..", "dist", "studio-web");
+  const parent = resolve(__dirname, "..");
+  return basename(parent) === "dist" ? join(parent, "studio-web") : join(parent, "dist", "studio-web");
 }
 
 export async function startStudio(options: StudioOptions): Promise<Studio> {
-  const dir = resolve(options.dir);
   const previous = options.from !== undefined ? { dir: options.from, load: loadSpecDir(options.from) } : undefined;
-  const session = new StudioSession(AppDocuments.read(dir), previous);
+  const session = new StudioSession(AppDocuments.read(options.dir), previous);
   const assets = resolve(options.assetsDir ?? defaultAssetsDir());
   const server = Fastify({ logger: false, bodyLimit: 16 * 1024 * 1024 });
 

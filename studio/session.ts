@@ -6,6 +6,7 @@ import type { LoadResult } from "../loader/load";
 import { findDocument } from "./app-index";
 import { StudioCheck } from "./check";
 import type { AppDocuments } from "./documents";
+import { checkEditShape } from "./edit-shape";
 import { applyToolEdit, EditError } from "./edits";
 import { History, type FileChange, type Step } from "./history";
 import type { DefaultNames } from "./node-defaults";
@@ -13,7 +14,6 @@ import type {
   AppSummary,
   ChangeAnswer,
   DiffView,
-  Edit,
   EntityGraph,
   EntityView,
   NodeTypeCatalog,
@@ -74,16 +74,12 @@ export class StudioSession {
   }
 
   /** Applies one edit as one step of undo; throws EditError when it is refused. */
-  edit(edit: Edit): ChangeAnswer {
-    if (!edit || typeof edit !== "object" || typeof (edit as { op?: unknown }).op !== "string") throw new EditError("op: missing");
+  edit(body: unknown): ChangeAnswer {
+    const edit = checkEditShape(body);
     if (edit.op === "setText") {
-      if (typeof edit.file !== "string" || !SPEC_FILE.test(edit.file))
-        throw new EditError("file: a relative path to a .yaml, .yml or .json file inside the app");
-      if (typeof edit.text !== "string") throw new EditError("text: must be a string");
+      if (!SPEC_FILE.test(edit.file)) throw new EditError("file: expected a relative path to a .yaml, .yml or .json file inside the app");
       return this.apply([{ file: edit.file, before: this.app.has(edit.file) ? this.app.text(edit.file) : null, after: edit.text }]);
     }
-    if (!EDIT_OPS.has(edit.op)) throw new EditError(`op: unknown edit "${String(edit.op)}"`);
-    if (typeof edit.tool !== "string") throw new EditError("tool: must be a tool's name");
     const doc = findDocument(this.app, "Tool", edit.tool);
     if (!doc) throw new EditError(`tool: no tool "${edit.tool}" in this app`);
     const before = this.app.text(doc.file);
@@ -140,5 +136,3 @@ export class StudioSession {
     return names;
   }
 }
-
-const EDIT_OPS = new Set(["addNode", "removeNodes", "connect", "disconnect", "configure", "group", "ungroup", "paste"]);

@@ -57,13 +57,21 @@ function findPair(map: YAMLMap, key: string | number): Pair | undefined {
   return map.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key)) as Pair | undefined;
 }
 
+/**
+ * A document written in flow style from its root (a JSON spec file, or YAML written like JSON) gets
+ * new values in JSON's style, quoted keys and strings, so a JSON file stays JSON.
+ */
+function jsonStyle(doc: Document.Parsed): boolean {
+  return (isMap(doc.contents) || isSeq(doc.contents)) && doc.contents.flow === true;
+}
+
 /** The collection at `path`, or a refusal naming the path. */
 function collectionAt(text: string, docIndex: number, path: YamlPath) {
   const doc = documentAt(text, docIndex);
   const found = path.length === 0 ? { node: doc.contents as Node, inFlow: false } : locate(doc, path);
   if (!found || !(isMap(found.node) || isSeq(found.node))) throw new YamlEditError(`${pathText(path)} is not a map or a list`);
   const inFlow = found.inFlow || found.node.flow === true;
-  return { doc, node: found.node, inFlow, pair: found.pair };
+  return { doc, node: found.node, inFlow, pair: found.pair, json: jsonStyle(doc) };
 }
 
 export function pathText(path: YamlPath): string {
@@ -83,7 +91,8 @@ export function valueAt(text: string, docIndex: number, path: YamlPath): unknown
 const KEYWORD = /^(true|false|null|yes|no|on|off|~)$/i;
 
 /** A scalar as the example files write it: plain when it cannot be misread, else double-quoted. */
-export function renderScalar(value: unknown): string {
+export function renderScalar(value: unknown, json = false): string {
+  if (json) return JSON.stringify(value ?? null);
   if (value === null || value === undefined) return "null";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   const s = String(value);
@@ -95,14 +104,14 @@ export function renderScalar(value: unknown): string {
 }
 
 /** Any value on one line, in flow style: `{ id: a, type: read }`, `[a, b]`. */
-export function renderFlow(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(renderFlow).join(", ")}]`;
+export function renderFlow(value: unknown, json = false): string {
+  if (Array.isArray(value)) return `[${value.map((v) => renderFlow(v, json)).join(", ")}]`;
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
     if (entries.length === 0) return "{}";
-    return `{ ${entries.map(([k, v]) => `${renderScalar(k)}: ${renderFlow(v)}`).join(", ")} }`;
+    return `{ ${entries.map(([k, v]) => `${renderScalar(k, json)}: ${renderFlow(v, json)}`).join(", ")} }`;
   }
-  return renderScalar(value);
+  return renderScalar(value, json);
 }
 
 // ---------------------------------------------------------------- text positions
@@ -129,7 +138,7 @@ function column(text: string, offset: number): number {
   return offset - lineStart(text, offset);
 }
 
-/** End of a node's own text: its range without trailing blanks, newlines or trailing comment lines. */
+/** End of a node's own text: its range without the blanks and newlines a block node's range ends with. */
 function contentEnd(text: string, node: Node): number {
   let end = node.range![1];
   while (end > node.range![0] && /\s/.test(text[end - 1]!)) end--;
@@ -172,17 +181,20 @@ export function setValue(text: string, docIndex: number, path: YamlPath, value: 
   if (blockCollection && pair && isScalar(pair.key) && pair.key.range) {
     // A block map or list becomes one flow line right after its key's colon.
     const colon = text.indexOf(":", pair.key.range[1]);
-    return `${text.slice(0, colon + 1)} ${renderFlow(value)}${text.slice(end)}`;
+    return `${text.slice(0, colon + 1)} ${renderFlow(value, jsonStyle(doc))}${text.slice(end)}`;
   }
-  return text.slice(0, start) + renderFlow(value) + text.slice(end);
+  // An empty value (`edges:`) starts right after the colon, or before a comment: keep them apart.
+  const space = text[start - 1] === ":" ? " " : "";
+  const gap = text[end] === "#" ? " " : "";
+  return text.slice(0, start) + space + renderFlow(value, jsonStyle(doc)) + gap + text.slice(end);
 }
 
 /** Adds `key: value` at the end of the map at `mapPath` (refused when the key is there). */
 export function insertPair(text: string, docIndex: number, mapPath: YamlPath, key: string, value: unknown): string {
-  const { node, inFlow } = collectionAt(text, docIndex, mapPath);
+  const { node, inFlow, json } = collectionAt(text, docIndex, mapPath);
   if (!isMap(node)) throw new YamlEditError(`${pathText(mapPath)} is not a map`);
   if (findPair(node, key)) throw new YamlEditError(`${pathText([...mapPath, key])} already exists`);
-  const entry = `${renderScalar(key)}: ${renderFlow(value)}`;
+  const entry = `${renderScalar(key, json)}: ${renderFlow(value, json)}`;
   if (inFlow) return insertIntoFlow(text, node, entry);
   const last = node.items[node.items.length - 1] as Pair | undefined;
   if (!last || !isScalar(last.key) || !last.key.range) throw new YamlEditError(`${pathText(mapPath)} is an empty block map`);
@@ -249,9 +261,9 @@ function removeFromFlow(text: string, items: readonly (Pair | Node)[], index: nu
 
 /** Appends an item to the list at `seqPath`: a new `- …` line, or `, item` in a flow list. */
 export function appendItem(text: string, docIndex: number, seqPath: YamlPath, value: unknown): string {
-  const { node, inFlow } = collectionAt(text, docIndex, seqPath);
+  const { node, inFlow, json } = collectionAt(text, docIndex, seqPath);
   if (!isSeq(node)) throw new YamlEditError(`${pathText(seqPath)} is not a list`);
-  if (inFlow) return insertIntoFlow(text, node, renderFlow(value));
+  if (inFlow) return insertIntoFlow(text, node, renderFlow(value, json));
   const last = node.items[node.items.length - 1] as Node | undefined;
   if (!last?.range) throw new YamlEditError(`${pathText(seqPath)} is an empty block list`);
   const dash = " ".repeat(indentOf(text, (node.items[0] as Node).range![0]));

@@ -6,12 +6,16 @@
 import { planMigration } from "../../compiler/migrations";
 import { entityList } from "../../loader/model";
 import type { LoadResult } from "../../loader/load";
-import { assessSpecs } from "../../risk/engine";
+import { compileTool } from "../../compiler/flow/compile";
+import { assessTool, entityMap } from "../../risk/engine";
 import type { Change, DiffView, Standing } from "../protocol";
 
 export function diffView(from: string, before: LoadResult, after: LoadResult, standingNow: (tool: string) => Standing): DiffView {
-  const verdicts = before.ok ? new Map(assessSpecs(before.specs).map((a) => [a.name, a.risk as Standing])) : new Map<string, Standing>();
-  const standingBefore = (name: string): Standing => verdicts.get(name) ?? "invalid";
+  const standingBefore = (name: string): Standing => {
+    const tool = before.specs.tools.get(name);
+    if (!tool || before.diagnostics.some((d) => d.file === tool.doc.file)) return "invalid";
+    return assessTool(compileTool(tool.spec, entityMap(before.specs))).risk;
+  };
 
   const tools = changes(before.specs.tools, after.specs.tools).map(({ name, change }) => {
     const old = before.specs.tools.get(name)?.spec.flow.nodes ?? [];
@@ -36,11 +40,19 @@ export function diffView(from: string, before: LoadResult, after: LoadResult, st
   return { from, tools, entities, migration: migration(before, after) };
 }
 
+/**
+ * Planned when both entity sets load: a problem in a tool or policy file does not stop it (the schema
+ * does not depend on them); any other problem might be in an entity, so it does.
+ */
 function migration(before: LoadResult, after: LoadResult): DiffView["migration"] {
-  if (!before.ok)
-    return { steps: [], findings: [], error: `the specs in the --from folder do not load (${before.diagnostics.length} problems)` };
-  if (!after.ok)
-    return { steps: [], findings: [], error: `the app does not load (${after.diagnostics.length} problems): no migration can be planned` };
+  const entityProblems = (loaded: LoadResult) => {
+    const elsewhere = new Set([...loaded.specs.tools.values(), ...loaded.specs.policies.values()].map((t) => t.doc.file));
+    return loaded.diagnostics.filter((d) => !elsewhere.has(d.file)).length;
+  };
+  const old = entityProblems(before);
+  const now = entityProblems(after);
+  if (old > 0) return { steps: [], findings: [], error: `the entities in the --from folder do not load (${old} problems)` };
+  if (now > 0) return { steps: [], findings: [], error: `the app's entities do not load (${now} problems): no migration can be planned` };
   const plan = planMigration(entityList(before.specs), entityList(after.specs));
   const answer: DiffView["migration"] = {
     steps: plan.steps.map((s) => ({ summary: s.summary, sql: [...s.sql] })),

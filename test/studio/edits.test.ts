@@ -135,6 +135,41 @@ describe("edit operations on the example", () => {
     expect(edges(text)!.length).toBe(edges(create)!.length + 1);
   });
 
+  it("paste: branch labels shown as text become an if's booleans and a switch's numbers again", () => {
+    const { text } = edit({
+      op: "paste",
+      tool: "t",
+      nodes: [
+        { id: "check", type: "if", condition: "true" },
+        { id: "pick", type: "switch", value: "1", cases: [1, 2] },
+        { id: "one", type: "transform", value: "1" },
+      ],
+      edges: [
+        { from: "check", to: "pick", when: "true" },
+        { from: "pick", to: "one", when: "2" },
+      ],
+    });
+    expect(edges(text)!.slice(-2)).toEqual([
+      { from: "check", to: "pick", when: true },
+      { from: "pick", to: "one", when: 2 },
+    ]);
+  });
+
+  it("keeps a JSON spec file JSON", () => {
+    const json = `${JSON.stringify(valueAt(FILES.get("tools/create-room.yaml")!, 0, []), null, 2)}\n`;
+    let text = json;
+    const step = (e: ToolEdit) => (text = applyToolEdit(text, 0, e).text);
+    step({ op: "addNode", tool: "createRoom", node: { type: "transform", value: "nodes.room.id" } });
+    step({ op: "connect", tool: "createRoom", from: "room", to: "transform1", when: "x" });
+    step({ op: "configure", tool: "createRoom", id: "room", set: { timeout: "2s" }, unset: ["entity"] });
+    step({ op: "group", tool: "createRoom", ids: ["transform1"], scope: "retry" });
+    step({ op: "removeNodes", tool: "createRoom", ids: ["room"] });
+    const parsed = JSON.parse(text) as { flow: { nodes: { id: string }[]; edges?: unknown } };
+    expect(parsed.flow.nodes.map((n) => n.id)).toEqual(["transform1", "retry1"]);
+    expect(parsed.flow.edges).toBeUndefined();
+    expect(text.startsWith(json.slice(0, json.indexOf('"flow"')))).toBe(true);
+  });
+
   it("an edit leaves a tool's comments and its untouched lines as they were", () => {
     const { text } = edit({ op: "group", tool: "t", ids: ["sendConfirmation"], scope: "retry" });
     const before = create.split("\n");
