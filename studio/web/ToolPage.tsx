@@ -230,7 +230,7 @@ export function ToolPage(props: { name: string }) {
               />
             ) : single ? (
               <NodeInspector
-                key={`${single.id}:${revision}`}
+                key={`${single.id}:${JSON.stringify(single.spec)}`}
                 node={single}
                 catalog={studio.catalog}
                 onApply={(set, unset) => void edit({ op: "configure", tool: props.name, id: single.id, set, unset })}
@@ -238,7 +238,7 @@ export function ToolPage(props: { name: string }) {
               />
             ) : scope ? (
               <ScopeInspector
-                key={`${scope.id}:${revision}`}
+                key={`${scope.id}:${JSON.stringify(scope.spec)}`}
                 scope={scope}
                 catalog={studio.catalog}
                 onApply={(set, unset) => void edit({ op: "configure", tool: props.name, id: scope.id, set, unset })}

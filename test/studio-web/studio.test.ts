@@ -40,6 +40,14 @@ async function toolView(name: string): Promise<ToolView> {
   return (await (await fetch(`${studio.url}/api/tools/${name}`)).json()) as ToolView;
 }
 
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function yamlText(): Promise<string> {
   await page.click(byTest("tab-yaml"));
   return page.inputValue(byTest("yaml-view"));
@@ -200,6 +208,70 @@ describe("Flow Studio in the browser", () => {
     expect(view.edges).toContainEqual({ from: owners[0]!.id, to: asserts[0]!.id });
     await page.waitForSelector(`[data-testid="rf__edge-${owners[0]!.id}->${asserts[0]!.id}"]`);
     await shot("11-pasted");
+  });
+
+  it("configures a node through its form, nests a retry scope, ungroups it, and undoes and redoes with the buttons", async () => {
+    await page.goto(`${studio.url}/#/tools/registerCustomer`);
+    await page.click(`${byTest("node-customer")} .step-head`);
+    await page.waitForSelector(`${byTest("inspector")}[data-node="customer"]`);
+    await page.fill(byTest("field-description"), "Front desk registration");
+    await page.click(byTest("apply"));
+    await until(
+      async () =>
+        (await toolView("registerCustomer")).nodes.find((n) => n.id === "customer")!.spec.description === "Front desk registration",
+    );
+    await page.waitForSelector(`${byTest("apply")}:disabled`);
+
+    await page.click(`${byTest("node-customer")} .step-head`);
+    await page.click(byTest("group-retry"));
+    await page.waitForSelector('[data-scope-type="retry"]');
+    const retry = (await toolView("registerCustomer")).scopes.find((s) => s.type === "retry")!;
+    expect(retry).toMatchObject({ parent: "tx", members: ["customer"] });
+    await shot("13-nested-retry");
+
+    await page.click(`${byTest(`scope-${retry.id}`)} .scope-title`);
+    await page.waitForSelector(byTest("scope-inspector"));
+    await page.click(byTest("ungroup"));
+    await page.waitForSelector('[data-scope-type="retry"]', { state: "detached" });
+    await page.click(byTest("undo"));
+    await page.waitForSelector('[data-scope-type="retry"]');
+    await page.click(byTest("redo"));
+    await page.waitForSelector('[data-scope-type="retry"]', { state: "detached" });
+  });
+
+  it("removes the selected node with the Delete key; Ctrl+Z brings it back", async () => {
+    await page.click(`${byTest("node-customer")} .step-head`);
+    await page.keyboard.press("Delete");
+    await page.waitForSelector(byTest("node-customer"), { state: "detached" });
+    expect((await toolView("registerCustomer")).nodes.map((n) => n.id)).not.toContain("customer");
+    await page.click(".react-flow__pane");
+    await page.keyboard.press("Control+z");
+    await page.waitForSelector(byTest("node-customer"));
+  });
+
+  it("a dragged node stays where it was put, through auto-layout and a reload", async () => {
+    await page.goto(`${studio.url}/#/tools/createReservation`);
+    const node = page.locator('.react-flow__node[data-id="room"]');
+    await node.waitFor();
+    const before = (await node.boundingBox())!;
+    await page.mouse.move(before.x + 40, before.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(before.x + 60, before.y + 100, { steps: 8 });
+    await page.mouse.move(before.x + 80, before.y + 180, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForSelector(byTest("unpin"));
+    const transform = async () => node.evaluate((element) => element.getAttribute("style")?.match(/translate\([^)]*\)/)?.[0]);
+    const moved = await transform();
+    await page.click(byTest("auto-layout"));
+    await page.waitForTimeout(300);
+    expect(await transform()).toBe(moved);
+    await page.reload();
+    await node.waitFor();
+    expect(await transform()).toBe(moved);
+    await shot("14-pinned");
+    await page.click(byTest("unpin"));
+    await page.waitForSelector(byTest("unpin"), { state: "detached" });
+    expect(await transform()).not.toBe(moved);
   });
 
   it("lists the changes against --from and highlights changed nodes", async () => {
