@@ -286,6 +286,7 @@ export function FlowCanvas(props: {
         />
         <Controls showInteractive={false} />
         <Panel position="top-left">{props.toolbar}</Panel>
+        {view.nodes.length === 0 && <div className="canvas-empty">No nodes to draw: add one from the palette, or write the flow in the YAML view.</div>}
       </ReactFlow>
     </div>
   );

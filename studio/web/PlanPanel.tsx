@@ -27,7 +27,7 @@ export function PlanPanel(props: { view: ToolView; onSelect(id: string): void })
             </Fact>
           </>
         ) : (
-          <p className="muted">No plan: the tool does not compile. Its problems are listed under Findings.</p>
+          <p className="muted">No plan: the tool does not compile until the problems in its file are fixed.</p>
         )}
       </div>
       {plan && plan.concurrency.measures.length > 0 && (

@@ -16,6 +16,7 @@ import { PlanPanel } from "./PlanPanel";
 import { FindingList, ProblemList } from "./Problems";
 import { RiskBadge } from "./RiskBadge";
 import { typingIn, useStudio } from "./store";
+import { ToolIssues } from "./ToolIssues";
 import { YamlView } from "./YamlView";
 
 type Tab = "inspect" | "plan" | "findings" | "yaml";
@@ -197,8 +198,13 @@ export function ToolPage(props: { name: string }) {
           <h1>{view.name}</h1>
           <RiskBadge risk={view.risk} testId="tool-standing" />
           <span className="muted">{summary.tools.find((t) => t.name === view.name)?.route}</span>
-          {view.problems.length > 0 && <span className="bad">{view.problems.length} problem(s) in the file</span>}
+          {view.problems.length > 0 && (
+            <button className="link bad" onClick={() => setTab("findings")}>
+              {view.problems.length === 1 ? "1 problem" : `${view.problems.length} problems`} in {view.file}
+            </button>
+          )}
         </div>
+        <ToolIssues view={view} onOpen={setTab} />
         <ReactFlowProvider>
           <FlowCanvas view={view} pins={pins} selected={selected} changes={changes} intents={intents} layoutNonce={layoutNonce} focus={focus} toolbar={toolbar} />
         </ReactFlowProvider>
