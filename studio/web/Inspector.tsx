@@ -47,6 +47,23 @@ export function NodeInspector(props: { node: FlowNodeView; catalog: NodeTypeCata
 export function NewNodeForm(props: { type: string; catalog: NodeTypeCatalog; onAdd(node: Value): void; onCancel(): void }) {
   const [id, setId] = useState("");
   const [value, setValue] = useState<Value>(() => structuredClone(props.catalog.defaults[props.type] ?? {}));
+  if (props.type === "transaction" || props.type === "retry")
+    return (
+      <div className="inspector" data-testid="new-node">
+        <div className="inspector-head">
+          <span className="glyph">{TYPE_GLYPH[props.type]}</span>
+          <h3>New {props.type === "transaction" ? "transaction" : "retry scope"}</h3>
+        </div>
+        <p>
+          A {props.type === "transaction" ? "transaction" : "retry scope"} is drawn around the nodes it holds. Select them on the canvas (
+          <kbd>Ctrl</kbd>/<kbd>Shift</kbd>+click for several), then click <strong>{props.type}</strong> in the palette or{" "}
+          <strong>{props.type === "transaction" ? "Transaction" : "Retry"}</strong> in the toolbar.
+        </p>
+        <div className="actions">
+          <button onClick={props.onCancel}>Close</button>
+        </div>
+      </div>
+    );
   return (
     <div className="inspector" data-testid="new-node">
       <div className="inspector-head">

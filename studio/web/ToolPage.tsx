@@ -188,6 +188,8 @@ export function ToolPage(props: { name: string }) {
         catalog={studio.catalog}
         active={draft}
         onPick={(type) => {
+          // A scope is made around nodes: with a selection, the palette's transaction and retry wrap it.
+          if ((type === "transaction" || type === "retry") && canGroup) return void group(type);
           setDraft(type);
           setSelected(new Set());
           setTab("inspect");

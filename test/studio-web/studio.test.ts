@@ -132,8 +132,9 @@ describe("Flow Studio in the browser", () => {
     await shot("05-home-red");
     await page.goBack();
 
-    // Select the new node and wrap it in a transaction.
-    await page.click(`${byTest("node-note")} .step-head`);
+    // Select the new node (from the findings list, which brings it into view) and wrap it in a transaction.
+    await page.click(byTest("tab-findings"));
+    await page.click(`${byTest("finding-R001")}[data-node="note"] .where`);
     await page.waitForSelector(`${byTest("inspector")}[data-node="note"]`);
     await shot("06-node-selected");
     await page.click(byTest("group-transaction"));
@@ -280,6 +281,19 @@ describe("Flow Studio in the browser", () => {
     await shot("12-diff");
     await page.goto(`${studio.url}/#/tools/createRoom`);
     await page.waitForSelector(`${byTest("node-echo")}[data-change="added"]`);
+  });
+  it("disconnects a selected edge with the Delete key", async () => {
+    await page.goto(`${studio.url}/#/tools/createRoom`);
+    await page.waitForSelector(byTest("node-echo"));
+    await page.waitForTimeout(300);
+    // The edge runs straight from room's output to echo's input: click halfway.
+    const a = (await page.locator('.react-flow__node[data-id="room"] .react-flow__handle.source').boundingBox())!;
+    const b = (await page.locator('.react-flow__node[data-id="echo"] .react-flow__handle.target').boundingBox())!;
+    await page.mouse.click((a.x + a.width / 2 + b.x + b.width / 2) / 2, (a.y + a.height / 2 + b.y + b.height / 2) / 2);
+    await page.waitForSelector('[data-testid="rf__edge-room->echo"].selected', { state: "attached" });
+    await page.keyboard.press("Delete");
+    await page.waitForSelector('[data-testid="rf__edge-room->echo"]', { state: "detached" });
+    expect((await toolView("createRoom")).edges).toEqual([]);
   });
 });
 
