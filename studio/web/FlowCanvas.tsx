@@ -276,6 +276,7 @@ export function FlowCanvas(props: {
       >
         <Background gap={20} color="#e6e8eb" />
         <MiniMap
+          style={{ width: 168, height: 112 }}
           pannable
           zoomable
           nodeColor={(n) => {

@@ -30,7 +30,7 @@ export function PlanPanel(props: { view: ToolView; onSelect(id: string): void })
           <p className="muted">No plan: the tool does not compile until the problems in its file are fixed.</p>
         )}
       </div>
-      {plan && plan.concurrency.measures.length > 0 && (
+      {plan && plan.concurrency.measures.some((m) => m.reason !== plan.concurrency.reason) && (
         <section>
           <h4>Concurrency measures</h4>
           <ul className="plain">

@@ -213,7 +213,7 @@ export function ToolPage(props: { name: string }) {
       </section>
       <aside className="side">
         <nav className="tabs">
-          <TabButton tab="inspect" current={tab} onPick={setTab} label={single || scope || draft ? "Inspector" : "Selection"} />
+          <TabButton tab="inspect" current={tab} onPick={setTab} label="Inspector" />
           <TabButton tab="plan" current={tab} onPick={setTab} label="Plan" />
           <TabButton tab="findings" current={tab} onPick={setTab} label={`Findings${issues ? ` (${issues})` : ""}`} />
           <TabButton tab="yaml" current={tab} onPick={setTab} label="YAML" />
