@@ -4,12 +4,21 @@ import type { EntityGraph } from "../protocol";
 import { Diagram } from "./Diagram";
 import { href } from "./router";
 
+/** Beyond this many entities a diagram is a hairball (and a slow one): the entity pages say it better. */
+const MAX_DRAWN = 120;
+
 export function EntityDiagram(props: { graph: EntityGraph }) {
   const boxes = useMemo(
     () => props.graph.entities.map((e) => ({ id: e, label: e, testId: `entity-box-${e}`, href: href({ page: "entity", name: e }) })),
     [props.graph],
   );
   const links = useMemo(() => pairUp(props.graph.relations), [props.graph]);
+  if (boxes.length > MAX_DRAWN)
+    return (
+      <p className="muted" data-testid="entity-diagram">
+        {boxes.length} entities and {links.length} relationships: too many to draw at once. Each entity's page lists its relationships.
+      </p>
+    );
   return (
     <div data-testid="entity-diagram">
       <Diagram boxes={boxes} links={links} height={300} />
