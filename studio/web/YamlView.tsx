@@ -18,9 +18,15 @@ export function YamlView(props: { file: string; yaml: string; onText(text: strin
     }
   }, [props.yaml]);
 
+  // Leaving the view (another tab, another page) sends what was typed and not yet sent.
+  const latest = useRef(props);
+  latest.current = props;
   useEffect(
     () => () => {
-      if (pending.current !== null) window.clearTimeout(pending.current);
+      if (pending.current === null) return;
+      window.clearTimeout(pending.current);
+      pending.current = null;
+      if (typed.current !== null && typed.current !== latest.current.yaml) latest.current.onText(typed.current);
     },
     [],
   );
