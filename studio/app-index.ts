@@ -21,13 +21,13 @@ export interface IndexedDocument {
   nodeLines: { id: string; lines: [number, number] }[];
 }
 
-const cache = new Map<string, IndexedDocument[]>();
+/** The last index of each file, with the text it was made from. */
+const cache = new Map<string, { text: string; documents: IndexedDocument[] }>();
 
 /** The documents of one file (memoised by text: the studio asks many times for the same text). */
 export function indexFile(file: string, text: string): IndexedDocument[] {
-  const key = `${file}\u0000${text}`;
-  const known = cache.get(key);
-  if (known) return known;
+  const known = cache.get(file);
+  if (known?.text === text) return known.documents;
   const found: IndexedDocument[] = [];
   const counter = new LineCounter();
   const docs = parseDocuments(text);
@@ -57,8 +57,7 @@ export function indexFile(file: string, text: string): IndexedDocument[] {
       nodeLines,
     });
   });
-  if (cache.size > 500) cache.clear();
-  cache.set(key, found);
+  cache.set(file, { text, documents: found });
   return found;
 }
 

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
+import type { Diagnostic } from "../loader/diagnostics";
 import type { SpecSource } from "../loader/load";
 import { readSpecFile } from "../loader/source/read-spec-file";
 import { findSpecFiles } from "../loader/source/spec-files";
@@ -13,16 +14,21 @@ export class AppDocuments {
   private readonly texts = new Map<string, string>();
   /** What the disk holds, as last read or written; null for a file not on disk yet. */
   private readonly disk = new Map<string, string | null>();
+  /** Files that could not be read (not UTF-8, permissions): reported as `fascia validate` reports them, never edited. */
+  readonly unreadable: Diagnostic[] = [];
 
   private constructor(readonly dir: string) {}
 
-  /** Reads every spec file below `dir`. A file that cannot be read is left out (the CLI's validate reports it). */
+  /** Reads every spec file below `dir`. A file that cannot be read is left out, with its diagnostic. */
   static read(dir: string): AppDocuments {
     const app = new AppDocuments(dir);
     for (const path of findSpecFiles(dir)) {
       const read = readSpecFile(path);
-      if (!read.ok) continue;
       const file = relative(dir, path).split(sep).join("/");
+      if (!read.ok) {
+        app.unreadable.push({ file, line: read.line, col: read.col, code: "FS001", message: read.message });
+        continue;
+      }
       app.texts.set(file, read.text);
       app.disk.set(file, read.text);
     }

@@ -129,20 +129,21 @@ const EDITS: { [K in ToolEdit["op"]]: (text: string, doc: number, edit: Extract<
 
     group(text, doc, edit) {
       const flow = new Flow(text, doc);
-      if (edit.ids.length === 0) throw new EditError("ids: a scope needs at least one node");
-      for (const id of edit.ids) flow.require(id, "ids");
+      const ids = [...new Set(edit.ids)];
+      if (ids.length === 0) throw new EditError("ids: a scope needs at least one node");
+      for (const id of ids) flow.require(id, "ids");
       if (edit.scope !== "transaction" && edit.scope !== "retry")
         throw new EditError(`scope: "${String(edit.scope)}" is not transaction or retry`);
       if (edit.id !== undefined && flow.has(edit.id)) throw new EditError(`id: "${edit.id}" is already taken`);
       const id = edit.id ?? freshId(edit.scope, flow.ids());
       // Nodes listed by a scope move into the new one, which takes their place there (nesting).
-      const parents = flow.scopes().filter((s) => edit.ids.some((m) => s.members.includes(m)));
+      const parents = flow.scopes().filter((s) => ids.some((m) => s.members.includes(m)));
       let next = text;
       for (const parent of parents) {
-        const members = parent.members.filter((m) => !edit.ids.includes(m));
+        const members = parent.members.filter((m) => !ids.includes(m));
         next = setValue(next, doc, [...NODES, parent.index, "nodes"], [...members, id]);
       }
-      const scope: Record<string, unknown> = { id, type: edit.scope, nodes: edit.ids };
+      const scope: Record<string, unknown> = { id, type: edit.scope, nodes: ids };
       if (edit.scope === "retry") scope.policy = { maxAttempts: 3 };
       return { text: addNodes(next, doc, [scope]), ids: [id] };
     },
@@ -163,22 +164,22 @@ const EDITS: { [K in ToolEdit["op"]]: (text: string, doc: number, edit: Extract<
 
     paste(text, doc, edit) {
       const taken = new Flow(text, doc).ids();
+      // Each copied id keeps its name when free, else becomes `<id>2`, `<id>3`…; a node without one gets `<type><n>`.
       const renames = new Map<string, string>();
-      for (const node of edit.nodes) {
+      const nodes = edit.nodes.map((node) => {
         if (typeof node.type !== "string" || !NODE_TYPES.includes(node.type as never))
           throw new EditError(`nodes: unknown node type "${String(node.type)}"`);
-        const original = typeof node.id === "string" && node.id !== "" ? node.id : node.type;
-        const id = taken.has(original) ? freshId(original, taken, typeof node.id === "string" ? 2 : 1) : original;
+        const original = typeof node.id === "string" && node.id !== "" ? node.id : undefined;
+        const id = original === undefined ? freshId(node.type, taken) : taken.has(original) ? freshId(original, taken, 2) : original;
         taken.add(id);
-        renames.set(original, id);
-      }
-      const nodes = edit.nodes.map((node) => {
-        const original = typeof node.id === "string" && node.id !== "" ? node.id : (node.type as string);
-        const copy: Record<string, unknown> = { ...node, id: renames.get(original)! };
-        // A pasted scope holds the pasted copies of its members; members not pasted are dropped.
-        if (Array.isArray(node.nodes)) copy.nodes = node.nodes.flatMap((m) => (renames.has(String(m)) ? [renames.get(String(m))!] : []));
-        return { id: copy.id, type: copy.type, ...copy };
+        if (original !== undefined && !renames.has(original)) renames.set(original, id);
+        return { ...node, id } as Record<string, unknown> & { id: string; type: string };
       });
+      for (const copy of nodes) {
+        // A pasted scope holds the pasted copies of its members; members not pasted are dropped.
+        if (Array.isArray(copy.nodes))
+          copy.nodes = (copy.nodes as unknown[]).flatMap((m) => (renames.has(String(m)) ? [renames.get(String(m))!] : []));
+      }
       const edges = edit.edges
         .filter((e) => renames.has(e.from) && renames.has(e.to))
         .map((e: FlowEdgeView) => ({
@@ -193,9 +194,13 @@ const EDITS: { [K in ToolEdit["op"]]: (text: string, doc: number, edit: Extract<
               }
             : {}),
         }));
-      let next = addNodes(text, doc, nodes);
+      let next = addNodes(
+        text,
+        doc,
+        nodes.map(({ id, type, ...rest }) => ({ id, type, ...rest })),
+      );
       if (edges.length > 0) next = addEdges(next, doc, edges);
-      return { text: next, ids: nodes.map((n) => n.id as string) };
+      return { text: next, ids: nodes.map((n) => n.id) };
     },
   };
 

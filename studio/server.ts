@@ -62,6 +62,18 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
     return refuse(reply, 500, `internal error: ${message ?? String(error)}`);
   });
 
+  // A web page the user has open elsewhere can send requests to loopback too. A changing request must
+  // be JSON (a form or a plain cross-site request cannot be, without a CORS preflight this server never
+  // allows), and the Host must be this machine's (against DNS rebinding).
+  const hosts = new Set(["127.0.0.1", "localhost", "[::1]", options.host ?? "127.0.0.1"]);
+  server.addHook("onRequest", async (request, reply) => {
+    const host = (request.headers.host ?? "").replace(/:\d+$/, "");
+    if (!hosts.has(host)) return refuse(reply, 403, `the studio answers only on this machine, not for host "${host}"`);
+    if (request.method === "POST" && !/^application\/json\b/.test(request.headers["content-type"] ?? "")) {
+      return refuse(reply, 415, "a POST to the studio must be JSON (content-type: application/json)");
+    }
+  });
+
   server.get("/api/app", async () => session.summary());
   server.get<{ Params: { name: string } }>("/api/tools/:name", async (request, reply) => {
     return session.tool(request.params.name) ?? refuse(reply, 404, `no tool "${request.params.name}"`);
@@ -76,7 +88,8 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   server.post("/api/undo", async () => session.undo());
   server.post("/api/redo", async () => session.redo());
   server.post("/api/save", async () => session.save());
-  server.get("/api/*", async (_request, reply) => refuse(reply, 404, "no such route"));
+  server.setNotFoundHandler((request, reply) => refuse(reply, 404, `no route ${request.method} ${request.url}`));
+  server.get("/api/*", async (request, reply) => refuse(reply, 404, `no route GET ${request.url}`));
 
   server.get("/*", async (request, reply) => {
     const path = decodeURIComponent(request.url.split("?")[0]!);

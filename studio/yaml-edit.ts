@@ -148,8 +148,10 @@ function contentEnd(text: string, node: Node): number {
 /** Inserts whole lines after the line holding `offset - 1`, adding the file's missing last newline. */
 function insertLines(text: string, offset: number, lines: string): string {
   const at = afterLine(text, offset);
+  // New lines end the way the file's lines do.
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const needsNewline = at === text.length && text.length > 0 && !text.endsWith("\n");
-  return text.slice(0, at) + (needsNewline ? "\n" : "") + lines + text.slice(at);
+  return text.slice(0, at) + (needsNewline ? eol : "") + lines.replace(/\n/g, eol) + text.slice(at);
 }
 
 /** Removes lines `from`'s line to `to`'s line, both whole. */

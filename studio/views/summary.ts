@@ -39,7 +39,7 @@ export function appSummary(app: AppDocuments, check: StudioCheck, edits: EditSta
     entities,
     tools,
     policies: of("Policy").map((d) => ({ name: d.name, file: d.file })),
-    problems: diagnostics.map((d) => specProblem(d)),
+    problems: [...app.unreadable, ...diagnostics].map((d) => specProblem(d)),
     risk: { tools: tools.length, green: count("green"), yellow: count("yellow"), red: count("red"), invalid: count("invalid") },
     edits,
     diff,

@@ -135,6 +135,22 @@ describe("edit operations on the example", () => {
     expect(edges(text)!.length).toBe(edges(create)!.length + 1);
   });
 
+  it("paste: a copied scope holds the copies of its members; nodes without an id get `<type><n>`", () => {
+    const { text, ids: pasted } = edit({
+      op: "paste",
+      tool: "t",
+      nodes: [
+        { id: "price", type: "transform", value: "1" },
+        { id: "tx", type: "transaction", nodes: ["price", "elsewhere"] },
+        { type: "transform", value: "2" },
+        { type: "transform", value: "3" },
+      ],
+      edges: [],
+    });
+    expect(pasted).toEqual(["price2", "tx2", "transform1", "transform2"]);
+    expect(scope(text, "tx2")).toEqual({ id: "tx2", type: "transaction", nodes: ["price2"] });
+  });
+
   it("paste: branch labels shown as text become an if's booleans and a switch's numbers again", () => {
     const { text } = edit({
       op: "paste",

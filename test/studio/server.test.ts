@@ -37,7 +37,8 @@ async function get<T>(path: string): Promise<T> {
 async function post<T>(path: string, body?: unknown, status = 200): Promise<T> {
   const response = await fetch(studio.url + path, {
     method: "POST",
-    ...(body !== undefined ? { headers: { "content-type": "application/json" }, body: JSON.stringify(body) } : {}),
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body ?? {}),
   });
   const answer = (await response.json()) as T;
   expect({ status: response.status, answer }).toEqual({ status, answer });
@@ -81,6 +82,12 @@ describe("the studio server", () => {
     expect(await (await fetch(`${studio.url}/app.js`)).text()).toBe("console.log('studio')");
     expect((await fetch(`${studio.url}/../package.json`)).status).toBe(404);
     expect((await fetch(`${studio.url}/api/tools/nope`)).status).toBe(404);
+    const unknown = await fetch(`${studio.url}/api/nothing`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect({ status: unknown.status, body: await unknown.json() }).toEqual({ status: 404, body: { error: "no route POST /api/nothing" } });
   });
 
   it("draws a tool with its plan order, scopes and findings", async () => {
@@ -154,6 +161,28 @@ describe("the studio server", () => {
     await post("/api/undo");
     expect((await tool("cancelReservation")).yaml).toBe(original);
     await post("/api/undo", undefined, 400);
+  });
+
+  it("refuses a POST that is not JSON, and a Host that is not this machine", async () => {
+    const form = await fetch(`${studio.url}/api/save`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "a=1",
+    });
+    expect(form.status).toBe(415);
+    const bare = await fetch(`${studio.url}/api/undo`, { method: "POST" });
+    expect(bare.status).toBe(415);
+    const { request } = await import("node:http");
+    const status = await new Promise<number>((done, fail) => {
+      const url = new URL(`${studio.url}/api/app`);
+      request({ host: url.hostname, port: url.port, path: url.pathname, headers: { host: "evil.example:80" } }, (res) => {
+        res.resume();
+        done(res.statusCode!);
+      })
+        .on("error", fail)
+        .end();
+    });
+    expect(status).toBe(403);
   });
 
   it("refuses a bad edit with 400 and an error naming the field", async () => {

@@ -88,6 +88,17 @@ describe("studio views", () => {
     expect(view.edges).toEqual([{ from: "transform1", to: "transform2" }]);
   });
 
+  it("reports a file it cannot read among the app's problems, as fascia validate does", () => {
+    const dir = join(root, "unreadable");
+    cpSync(EXAMPLE, dir, { recursive: true });
+    writeFileSync(join(dir, "tools/bad.yaml"), Buffer.from([0x6b, 0x3a, 0xff, 0x0a]));
+    const s = new StudioSession(AppDocuments.read(dir));
+    expect(s.app.files()).not.toContain("tools/bad.yaml");
+    expect(s.summary().problems).toEqual([
+      expect.objectContaining({ file: "tools/bad.yaml", code: "FS001", message: expect.stringMatching(/not valid UTF-8/) }),
+    ]);
+  });
+
   it("refuses malformed edits naming the field", () => {
     const s = session();
     expect(() => s.edit({ op: "removeNodes", tool: "createRoom", ids: "room" })).toThrow(/^ids: expected a list of node ids/);

@@ -154,6 +154,13 @@ describe("appendItem and removeItem", () => {
     expect(valueAt(after, 0, [])).toEqual(valueAt(two, 0, []));
   });
 
+  it("writes new lines with the file's line ends", () => {
+    const crlf = createRoom.replace(/\n/g, "\r\n");
+    const after = appendItem(crlf, 0, ["flow", "nodes"], { id: "x", type: "transform", value: "1" });
+    expect(after).toBe(`${crlf}    - { id: x, type: transform, value: "1" }\r\n`);
+    expect(removeItem(after, 0, ["flow", "nodes"], 2)).toBe(crlf);
+  });
+
   it("adds the missing last newline before a new line", () => {
     const after = appendItem(createRoom.trimEnd(), 0, ["flow", "nodes"], { id: "x", type: "transform", value: "1" });
     expect(after.endsWith('nodes: [room] }\n    - { id: x, type: transform, value: "1" }\n')).toBe(true);
