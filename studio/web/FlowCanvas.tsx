@@ -269,6 +269,7 @@ export function FlowCanvas(props: {
         multiSelectionKeyCode={["Control", "Meta", "Shift"]}
         selectionKeyCode={null}
         selectionOnDrag={false}
+        fitViewOptions={{ padding: 0.12, maxZoom: 1 }}
         minZoom={0.15}
         maxZoom={2}
         proOptions={{ hideAttribution: true }}

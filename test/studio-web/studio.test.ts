@@ -295,11 +295,29 @@ describe("Flow Studio in the browser", () => {
     await page.waitForSelector('[data-testid="rf__edge-room->echo"]', { state: "detached" });
     expect((await toolView("createRoom")).edges).toEqual([]);
   });
+  it("connects a branch's outcome: the edge carries the label", async () => {
+    await page.click(byTest("palette-if"));
+    await page.fill(byTest("field-id"), "gate");
+    await page.fill(byTest("field-condition"), "input.capacity > 4");
+    await page.click(byTest("add-node"));
+    await page.waitForSelector(byTest("node-gate"));
+    await page.click(".react-flow__controls-fitview");
+    await connect("gate", "echo", "false");
+    await until(async () => (await toolView("createRoom")).edges.some((e) => e.from === "gate" && e.to === "echo" && e.when === "false"));
+    await page.click(".react-flow__controls-fitview");
+    await connect("room", "gate");
+    await page.waitForSelector(`${byTest("node-echo")}[data-risk="green"]`);
+    await page.waitForSelector('[data-testid="rf__edge-gate->echo"] .react-flow__edge-text', { state: "attached" });
+    expect(await page.textContent('[data-testid="rf__edge-gate->echo"] .react-flow__edge-text')).toBe("false");
+    await page.click(".react-flow__controls-fitview");
+    await shot("15-branch");
+  });
 });
 
 /** Drags from a node's output handle to another node's input handle, as a user connects two nodes. */
-async function connect(from: string, to: string): Promise<void> {
-  const source = page.locator(`.react-flow__node[data-id="${from}"] .react-flow__handle.source`).first();
+async function connect(from: string, to: string, outcome?: string): Promise<void> {
+  const handle = outcome === undefined ? "" : `[data-handleid="${outcome}"]`;
+  const source = page.locator(`.react-flow__node[data-id="${from}"] .react-flow__handle.source${handle}`).first();
   const target = page.locator(`.react-flow__node[data-id="${to}"] .react-flow__handle.target`).first();
   const a = (await source.boundingBox())!;
   const b = (await target.boundingBox())!;
