@@ -39,6 +39,20 @@ export interface LayoutResult {
 /** Room inside a scope's box: its title above the members, a margin around them. */
 export const SCOPE_PADDING = { top: 40, side: 18, bottom: 18 };
 
+/** The layered algorithm's settings (the direction comes with each call). */
+export const ELK_OPTIONS: Record<string, string> = {
+  "elk.algorithm": "layered",
+  "elk.hierarchyHandling": "INCLUDE_CHILDREN",
+  "elk.layered.spacing.nodeNodeBetweenLayers": "44",
+  "elk.spacing.nodeNode": "28",
+  "elk.spacing.edgeLabel": "4",
+  "elk.layered.spacing.edgeNodeBetweenLayers": "20",
+  "elk.edgeLabels.placement": "CENTER",
+  "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
+  "elk.layered.thoroughness": "4",
+  "elk.separateConnectedComponents": "false",
+};
+
 let engine: InstanceType<typeof ELK> | null = null;
 
 export async function layoutGraph(input: LayoutInput): Promise<LayoutResult> {
@@ -67,19 +81,7 @@ export async function layoutGraph(input: LayoutInput): Promise<LayoutResult> {
     });
   const root: ElkNode = {
     id: "__root",
-    layoutOptions: {
-      "elk.algorithm": "layered",
-      "elk.direction": input.direction ?? "RIGHT",
-      "elk.hierarchyHandling": "INCLUDE_CHILDREN",
-      "elk.layered.spacing.nodeNodeBetweenLayers": "44",
-      "elk.spacing.nodeNode": "28",
-      "elk.spacing.edgeLabel": "4",
-      "elk.layered.spacing.edgeNodeBetweenLayers": "20",
-      "elk.edgeLabels.placement": "CENTER",
-      "elk.layered.considerModelOrder.strategy": "NODES_AND_EDGES",
-      "elk.layered.thoroughness": "4",
-      "elk.separateConnectedComponents": "false",
-    },
+    layoutOptions: { ...ELK_OPTIONS, "elk.direction": input.direction ?? "RIGHT" },
     children: [],
     edges: [],
   };
