@@ -183,7 +183,7 @@ export function ToolPage(props: { name: string }) {
 
   const issues = view.findings.length + view.problems.length;
   return (
-    <div className="tool-page" data-testid="tool-page" data-tool={view.name} data-risk={view.risk}>
+    <div className={tab === "yaml" ? "tool-page wide-side" : "tool-page"} data-testid="tool-page" data-tool={view.name} data-risk={view.risk}>
       <Palette
         catalog={studio.catalog}
         active={draft}
