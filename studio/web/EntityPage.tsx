@@ -114,6 +114,16 @@ export function EntityPage(props: { name: string }) {
             </table>
           )}
         </section>
+        <section className="card wide">
+          <details>
+            <summary>
+              <strong>YAML</strong> <span className="muted">{view.file}</span>
+            </summary>
+            <pre className="sql" data-testid="entity-yaml">
+              {view.yaml}
+            </pre>
+          </details>
+        </section>
         {view.problems.length > 0 && (
           <section className="card wide">
             <h2>Problems</h2>
