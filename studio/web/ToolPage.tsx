@@ -100,7 +100,7 @@ export function ToolPage(props: { name: string }) {
     if (answer?.ids?.[0]) show(answer.ids[0]);
   };
   const removeSelected = () => void intents.remove(selectedNodes, selectedScopes, selectedEdges);
-  const copy = () => view && copyNodes(view, selectedNodes);
+  const copy = (): boolean => !!view && copyNodes(view, selectedNodes) !== null;
   const paste = async () => {
     const copied = pasted();
     if (!copied) return;
@@ -120,10 +120,10 @@ export function ToolPage(props: { name: string }) {
       if (event.key === "Escape") keys.current.clear();
       if (!(event.ctrlKey || event.metaKey)) return;
       const key = event.key.toLowerCase();
-      if (key === "c") {
-        event.preventDefault();
-        keys.current.copy();
-      } else if (key === "v") {
+      // Text selected on the page (a finding, the plan) is copied as text, as anywhere else.
+      const textSelected = (window.getSelection()?.toString() ?? "") !== "";
+      if (key === "c" && !textSelected && keys.current.copy()) event.preventDefault();
+      else if (key === "v" && pasted()) {
         event.preventDefault();
         void keys.current.paste();
       }

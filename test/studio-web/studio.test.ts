@@ -76,6 +76,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(15_000);
   page.on("pageerror", (error) => console.error("page error:", error.message));
+  page.on("console", (message) => message.type() === "error" && console.error("console error:", message.text()));
 });
 
 afterAll(async () => {
@@ -186,6 +187,7 @@ describe("Flow Studio in the browser", () => {
     );
     expect(edited).not.toBe(text);
     await page.fill(byTest("yaml-view"), edited);
+    await until(async () => (await toolView("createRoom")).yaml === edited);
     await page.waitForSelector(`${byTest("node-echo")}[data-risk="green"]`);
     await page.waitForSelector('[data-testid="rf__edge-room->echo"]', { state: "attached" });
     expect(await page.inputValue(byTest("yaml-view"))).toBe(edited);
