@@ -1,9 +1,10 @@
 /**
- * `npm run build:studio`: Flow Studio's browser app, dist/studio-web/ (index.html, app.js, app.css),
- * which `fascia studio` serves. One esbuild bundle of studio/web/main.tsx (React, @xyflow/react,
- * elkjs), minified; its CSS (the app's and @xyflow/react's) lands in app.css beside it.
+ * `npm run build:studio`: Flow Studio's browser app, dist/studio-web/ (index.html, app.js, app.css,
+ * elk-worker.js), which `fascia studio` serves. One esbuild bundle of studio/web/main.tsx (React,
+ * @xyflow/react, elkjs's worker API), minified; its CSS (the app's and @xyflow/react's) lands in
+ * app.css beside it; elkjs's layout engine runs in a Web Worker from its own, already minified file.
  */
-import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -43,10 +44,13 @@ export async function buildStudioWeb(outDir: string, options: { minify?: boolean
     jsx: "automatic",
     define: { "process.env.NODE_ENV": '"production"' },
     legalComments: "none",
+    // layout.ts loads the in-line engine only where no worker engine was set (Node): never in the page.
+    external: ["elkjs/lib/elk.bundled.js"],
     logLevel: "warning",
   });
   writeFileSync(join(outDir, "index.html"), INDEX_HTML);
-  const files = ["index.html", "app.js", "app.css"].map((name) => ({ name, bytes: statSync(join(outDir, name)).size }));
+  copyFileSync(require.resolve("elkjs/lib/elk-worker.min.js"), join(outDir, "elk-worker.js"));
+  const files = ["index.html", "app.js", "app.css", "elk-worker.js"].map((name) => ({ name, bytes: statSync(join(outDir, name)).size }));
   return { outDir, files };
 }
 

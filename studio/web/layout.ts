@@ -6,8 +6,7 @@
  *
  * A pure function of its input (no DOM, no React), so the bench runs it under Node as the browser does.
  */
-import ELK from "elkjs/lib/elk.bundled.js";
-import type { ElkExtendedEdge, ElkNode } from "elkjs/lib/elk.bundled.js";
+import type { ELK, ElkExtendedEdge, ElkNode } from "elkjs/lib/elk-api.js";
 
 export interface Point {
   x: number;
@@ -53,10 +52,30 @@ export const ELK_OPTIONS: Record<string, string> = {
   "elk.separateConnectedComponents": "false",
 };
 
-let engine: InstanceType<typeof ELK> | null = null;
+type ElkConstructor = new () => ELK;
+
+let engine: Promise<ELK> | null = null;
+
+/**
+ * The ELK instance layouts run on. The browser app sets one that runs in a Web Worker (main.tsx:
+ * the page stays responsive while a large flow is laid out, and the engine is not in app.js);
+ * elsewhere (the bench, tests) the bundled engine is loaded on first use and runs in-line.
+ */
+export function setLayoutEngine(make: () => ELK): void {
+  engine = Promise.resolve(make());
+}
+
+function layoutEngine(): Promise<ELK> {
+  // A CommonJS module: its constructor is `default`, or `default.default` as some loaders wrap it.
+  engine ??= import("elkjs/lib/elk.bundled.js").then((module) => {
+    const loaded = module as unknown as { default: ElkConstructor & { default?: ElkConstructor } };
+    const Constructor = loaded.default.default ?? loaded.default;
+    return new Constructor();
+  });
+  return engine;
+}
 
 export async function layoutGraph(input: LayoutInput): Promise<LayoutResult> {
-  engine ??= new ELK();
   const scopes = input.scopes ?? [];
   const nodeIds = new Set(input.nodes.map((n) => n.id));
   const scopeIds = new Set(scopes.map((s) => s.id));
@@ -102,7 +121,7 @@ export async function layoutGraph(input: LayoutInput): Promise<LayoutResult> {
   });
   root.edges = edges;
 
-  const laid = await engine.layout(root);
+  const laid = await (await layoutEngine()).layout(root);
   const positions: Record<string, Point> = {};
   const elkBoxes: Record<string, Box> = {};
   const walk = (node: ElkNode, dx: number, dy: number): void => {
