@@ -12,6 +12,7 @@ import {
   ReactFlow,
   getNodesBounds,
   useReactFlow,
+  useStoreApi,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -56,6 +57,13 @@ export function FlowCanvas(props: {
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const [dragging, setDragging] = useState<Record<string, Point>>({});
   const flow = useReactFlow();
+  const store = useStoreApi();
+
+  // Sizes of nodes no longer in the flow are forgotten (an id may come back as another node).
+  useEffect(() => {
+    const ids = new Set(view.nodes.map((n) => n.id));
+    setMeasured((m) => (Object.keys(m).every((id) => ids.has(id)) ? m : Object.fromEntries(Object.entries(m).filter(([id]) => ids.has(id)))));
+  }, [view]);
 
   const input = useMemo<LayoutInput>(
     () => ({
@@ -108,7 +116,10 @@ export function FlowCanvas(props: {
       position: positions[n.id] ?? { x: 0, y: 0 },
       data: { view: n, change: props.changes?.[n.id] },
       selected: selected.has(n.id),
-      ...(measured[n.id] ? { measured: measured[n.id] } : {}),
+      // React Flow keeps a node's handles only while the node comes back with its size; a node it
+      // has not measured itself (new, or removed and added again) must come without one, or it
+      // would count as measured with no handles, and its edges would never be drawn.
+      ...(measured[n.id] && store.getState().nodeLookup.get(n.id)?.internals.handleBounds ? { measured: measured[n.id] } : {}),
       zIndex: 10,
     }));
     return [...scopeNodes, ...stepNodes];
