@@ -140,13 +140,22 @@ function Field(props: { root: JsonSchema; name: string; path: string; schema: Js
         </label>
       );
     case "object":
+      if (!props.required && props.value === undefined)
+        return <OptionalObject label={label} path={path} onOpen={() => props.onChange({})} />;
       return (
         <fieldset className="field nested">
-          <legend>{label}</legend>
+          <legend>
+            {label}
+            {!props.required && (
+              <button className="link remove-group" data-testid={`${path}-remove`} onClick={() => props.onChange(undefined)}>
+                remove
+              </button>
+            )}
+          </legend>
           <SchemaForm
             schema={{ ...schema, $defs: props.root.$defs, definitions: props.root.definitions }}
             value={isRecord(props.value) ? props.value : {}}
-            onChange={(v) => props.onChange(Object.keys(v).length ? v : undefined)}
+            onChange={(v) => props.onChange(v)}
             testPrefix={path}
           />
           {help}
@@ -168,6 +177,18 @@ function Field(props: { root: JsonSchema; name: string; path: string; schema: Js
     default:
       return <JsonField label={label} path={path} value={props.value} onChange={props.onChange} />;
   }
+}
+
+/** An optional group of fields (a retry policy, an error) stays folded until it is wanted. */
+function OptionalObject(props: { label: ReactNode; path: string; onOpen(): void }) {
+  return (
+    <div className="field">
+      {props.label}
+      <button className="link add-group" data-testid={`${props.path}-add`} onClick={props.onOpen}>
+        + Set
+      </button>
+    </div>
+  );
 }
 
 /** A record as rows of key and value; a value that is not text is written as JSON. */
