@@ -1,9 +1,16 @@
-/** The studio's browser app: entry point (filled in by the web work). */
+/** The studio's browser app: entry point. */
+import "./app.css";
+import ELK from "elkjs/lib/elk-api.js";
 import { createRoot } from "react-dom/client";
-import type { AppSummary } from "../protocol";
+import { App } from "./App";
+import { setLayoutEngine } from "./layout";
+import { StudioProvider } from "./store";
 
-function Placeholder(props: { summary: AppSummary | null }) {
-  return <div data-testid="studio">{props.summary ? props.summary.dir : "loading"}</div>;
-}
+// elkjs runs in a Web Worker, served beside app.js (scripts/build-studio.ts copies it).
+setLayoutEngine(() => new ELK({ workerUrl: "elk-worker.js" }));
 
-createRoot(document.getElementById("root")!).render(<Placeholder summary={null} />);
+createRoot(document.getElementById("root")!).render(
+  <StudioProvider>
+    <App />
+  </StudioProvider>,
+);

@@ -1,0 +1,62 @@
+/** The bar on every page: where you are, the app's risk totals, history and saving. */
+import type { Route } from "./router";
+import { href } from "./router";
+import { RiskBadge } from "./RiskBadge";
+import { useStudio } from "./store";
+
+export function Header(props: { route: Route }) {
+  const { summary, busy, undo, redo, save } = useStudio();
+  const edits = summary?.edits;
+  const dirty = edits?.dirty.length ?? 0;
+  const name = props.route.page === "tool" || props.route.page === "entity" ? props.route.name : props.route.page === "diff" ? "Changes" : null;
+  return (
+    <header className="header">
+      <a className="brand" href={href({ page: "home" })}>
+        <span className="brand-mark">◆</span> Flow Studio
+      </a>
+      <nav className="crumbs">
+        <a href={href({ page: "home" })} title={summary?.dir}>
+          {summary ? baseName(summary.dir) : "…"}
+        </a>
+        {name && (
+          <>
+            <span className="sep">/</span>
+            <span className="current">{name}</span>
+          </>
+        )}
+      </nav>
+      {summary && (
+        <div className="totals" data-testid="risk-totals">
+          {(["green", "yellow", "red", "invalid"] as const).map((level) =>
+            summary.risk[level] > 0 ? <RiskBadge key={level} risk={level} count={summary.risk[level]} /> : null,
+          )}
+        </div>
+      )}
+      <div className="spacer" />
+      {summary?.diff && (
+        <a className="button ghost" href={href({ page: "diff" })} data-testid="diff-link">
+          Changes
+        </a>
+      )}
+      <div className="group">
+        <button data-testid="undo" title="Undo (Ctrl+Z)" disabled={!edits?.undo || busy} onClick={() => void undo()}>
+          ↶ Undo
+        </button>
+        <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" disabled={!edits?.redo || busy} onClick={() => void redo()}>
+          Redo ↷
+        </button>
+      </div>
+      <span className={dirty ? "dirty on" : "dirty"} data-testid="dirty" data-dirty={dirty ? "true" : "false"} title={edits?.dirty.join("\n")}>
+        {dirty ? `${dirty} unsaved file${dirty > 1 ? "s" : ""}` : "All saved"}
+      </span>
+      <button className="primary" data-testid="save" title="Save (Ctrl+S)" disabled={!dirty || busy} onClick={() => void save()}>
+        Save
+      </button>
+    </header>
+  );
+}
+
+function baseName(dir: string): string {
+  const parts = dir.split(/[\\/]/).filter(Boolean);
+  return parts[parts.length - 1] ?? dir;
+}
