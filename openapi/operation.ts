@@ -57,7 +57,8 @@ function parameter(name: string, where: "path" | "query", field: InputFieldSpec)
     in: where,
     required,
     ...(field.description ? { description: field.description } : {}),
-    schema: fieldSchema(field, !required),
+    // Text in a URL is never JSON null: a parameter is given or left out.
+    schema: fieldSchema(field, false),
   };
 }
 

@@ -70,7 +70,12 @@ describe("openApiDocument", () => {
     ]);
     const operation = op(doc, "/items", "get");
     expect(operation.requestBody).toBeUndefined();
-    expect(param(operation, "status")).toMatchObject({ in: "query", required: false });
+    expect(param(operation, "status")).toEqual({
+      name: "status",
+      in: "query",
+      required: false,
+      schema: { type: "string", enum: ["open", "closed"] },
+    });
     expect(param(operation, "limit")).toMatchObject({ in: "query", required: true, schema: { type: "integer" } });
   });
 
