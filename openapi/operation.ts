@@ -6,14 +6,14 @@
  * webhooks the HMAC signature header; HTTP tools take an Idempotency-Key header unless their
  * idempotency is `none` (webhooks use the event id instead).
  */
-import { IDEMPOTENCY_KEY_HEADER, INVOCATION_HEADER, REPLAYED_HEADER } from "../contracts/http-headers";
+import { IDEMPOTENCY_KEY_HEADER } from "../contracts/http-headers";
 import type { ToolRoute } from "../contracts/routes";
 import type { InputFieldSpec } from "../language/field";
 import type { ToolSpec } from "../language/tool";
-import { toolErrorCodes, type Idempotency, type ToolErrorCode } from "./error-codes";
+import { toolErrorCodes, type Idempotency } from "./error-codes";
 import { fieldSchema, isRequired, type JsonSchema } from "./json-schema";
-import { outputSchema } from "./output-schema";
-import { BEARER_SCHEME, SIGNATURE_SCHEME, displayHeader } from "./security";
+import { errorResponses, success } from "./responses";
+import { displayHeader, operationSecurity } from "./security";
 
 type HttpRoute = Extract<ToolRoute, { kind: "http" | "webhook" }>;
 
@@ -40,7 +40,7 @@ export function toolOperation(tool: ToolSpec, route: HttpRoute, idempotency: Ide
     operationId: tool.name,
     summary: tool.description ?? tool.name,
     tags: [route.kind === "webhook" ? "webhooks" : "tools"],
-    security: security(tool, route),
+    security: operationSecurity(tool, route.kind),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
     responses: { "200": success(tool, idempotency), ...errorResponses(toolErrorCodes(tool, idempotency)) },
@@ -89,55 +89,5 @@ function requestBody(fields: readonly [string, InputFieldSpec][]): JsonSchema {
         },
       },
     },
-  };
-}
-
-function security(tool: ToolSpec, route: HttpRoute): JsonSchema[] {
-  if (route.kind === "webhook") return [{ [SIGNATURE_SCHEME]: [] }];
-  // A public tool takes no token, but verifies one that is sent (a bad one is 401).
-  if (tool.auth?.public) return [{}, { [BEARER_SCHEME]: [] }];
-  return [{ [BEARER_SCHEME]: [] }];
-}
-
-const INVOCATION_ID_HEADER = { [displayHeader(INVOCATION_HEADER)]: { $ref: "#/components/headers/InvocationId" } };
-
-function success(tool: ToolSpec, idempotency: Idempotency): JsonSchema {
-  return {
-    description: "The tool's output.",
-    headers: {
-      ...INVOCATION_ID_HEADER,
-      ...(idempotency !== "none" ? { [displayHeader(REPLAYED_HEADER)]: { $ref: "#/components/headers/IdempotentReplayed" } } : {}),
-    },
-    content: { "application/json": { schema: outputSchema(tool.output) } },
-  };
-}
-
-/** One response per status, naming every code the tool can answer with at that status. */
-function errorResponses(codes: readonly ToolErrorCode[]): Record<string, JsonSchema> {
-  const byStatus = new Map<number, ToolErrorCode[]>();
-  for (const code of codes) byStatus.set(code.status, [...(byStatus.get(code.status) ?? []), code]);
-  return Object.fromEntries(
-    [...byStatus.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([status, list]) => [
-        String(status),
-        {
-          description: list.map((c) => `\`${c.code}\`: ${c.message}${c.declared ? " (declared by the tool)" : ""}`).join("; "),
-          headers: {
-            ...INVOCATION_ID_HEADER,
-            ...(status === 429 ? { "Retry-After": { $ref: "#/components/headers/RetryAfter" } } : {}),
-          },
-          content: { "application/json": { schema: errorBody(list.map((c) => c.code)) } },
-        },
-      ]),
-  );
-}
-
-function errorBody(codes: readonly string[]): JsonSchema {
-  return {
-    allOf: [
-      { $ref: "#/components/schemas/Error" },
-      { type: "object", properties: { error: { type: "object", properties: { code: { type: "string", enum: [...codes] } } } } },
-    ],
   };
 }

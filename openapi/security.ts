@@ -4,6 +4,7 @@
  * alone and are not in the document.
  */
 import { SIGNATURE_HEADER } from "../contracts/http-headers";
+import type { ToolSpec } from "../language/tool";
 import type { JsonSchema } from "./json-schema";
 
 export const BEARER_SCHEME = "bearerAuth";
@@ -28,7 +29,15 @@ export function securitySchemes(): Record<string, JsonSchema> {
       in: "header",
       name: displayHeader(SIGNATURE_HEADER),
       description:
-        "`t=<unix seconds>,v1=<hex>`: HMAC-SHA256 with the webhook's secret over `<t>.` followed by the raw body; a timestamp more than 300 s from the executor's clock is refused.",
+        "`t=<unix seconds>,v1=<hex>`: HMAC-SHA256 with the webhook's secret over `<t>.` followed by the raw body; a timestamp outside the executor's window (300 s by default) is refused.",
     },
   };
+}
+
+/** An operation's `security`: any one entry satisfies it, and `{}` is "nothing needed". */
+export function operationSecurity(tool: ToolSpec, trigger: "http" | "webhook"): JsonSchema[] {
+  if (trigger === "webhook") return [{ [SIGNATURE_SCHEME]: [] }];
+  // A public tool takes no token, but verifies one that is sent (a bad one is 401).
+  if (tool.auth?.public) return [{}, { [BEARER_SCHEME]: [] }];
+  return [{ [BEARER_SCHEME]: [] }];
 }
