@@ -34,7 +34,9 @@ export function openApiDocument(source: OpenApiSource): JsonSchema {
       scheduled.push(tool.name);
       continue;
     }
-    const idempotency = source.plans[tool.name]?.idempotency ?? "optional";
+    // The plan's, never a default of this layer's own: the compiler decides it (compiler/flow).
+    const idempotency = source.plans[tool.name]?.idempotency;
+    if (idempotency === undefined) throw new Error(`no plan for tool ${tool.name}: the document needs its idempotency`);
     (paths[route.path] ??= {})[route.method.toLowerCase()] = toolOperation(tool, route, idempotency);
   }
   return {
