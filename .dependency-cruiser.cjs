@@ -19,6 +19,7 @@ const LAYERS = [
   ["compiler/flow", "a tool's flow → its versioned execution plan"],
   ["risk", "the Risk Engine: tool rules over plans, schema-change rules over migrations, reports"],
   ["migrate", "applies planned migrations: ledger, advisory lock, catalog and drift"],
+  ["openapi", "tool specs → the OpenAPI 3.1 document of the API the executor serves"],
   ["executor", "the runtime: the nine-step Execution Contract over HTTP"],
   ["build", "specs → the app manifest, the executor bundle, the OCI image (no Docker daemon) and the image folder"],
   ["dev", "`fascia dev`: the app on embedded PGlite with local stand-ins for the outside world"],

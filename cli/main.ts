@@ -20,6 +20,7 @@ import { registerOutbox } from "./commands/outbox";
 import { registerBuild } from "./commands/build";
 import { registerImage } from "./commands/image";
 import { registerStudio } from "./commands/studio";
+import { registerOpenapi } from "./commands/openapi";
 
 export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Command {
   const program = new Command("fascia")
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Comm
   registerBuild(program, io, setExit);
   registerImage(program, io, setExit);
   registerStudio(program, io, setExit);
+  registerOpenapi(program, io, setExit);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

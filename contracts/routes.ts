@@ -32,6 +32,8 @@ export const DEV_RUN_PREFIX = "/_dev/run/";
 export const HEALTH_PATH = "/healthz";
 export const READINESS_PATH = "/readyz";
 export const METRICS_PATH = "/metrics";
+/** The app's OpenAPI 3.1 document (openapi/), under the reserved prefix so no tool can take it. */
+export const OPENAPI_PATH = "/_fascia/openapi.json";
 
 /** Paths the executor serves itself: a tool there would collide with them at startup. */
 export const RESERVED_PATHS: readonly string[] = [HEALTH_PATH, READINESS_PATH, METRICS_PATH];

@@ -3,7 +3,7 @@ import { Writable } from "node:stream";
 import type { Command } from "commander";
 import { startDevApp, type DevApp } from "../../dev/dev-app";
 import { InvalidSpecsError } from "../../loader/invalid-specs";
-import { DEV_RUN_PREFIX } from "../../contracts/routes";
+import { DEV_RUN_PREFIX, OPENAPI_PATH } from "../../contracts/routes";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
 import { printSpecErrors } from "./spec-errors";
@@ -79,6 +79,7 @@ function banner(app: DevApp, dir: string): string {
     `Staff token (12h):  export TOKEN=${app.staffToken}`,
     `Try:                curl -s -X POST ${app.url}/rooms -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"number":"101","capacity":2,"nightlyRate":"99.50"}'`,
     `More tokens:        fascia token ${dir} --sub <customer id> --role customer`,
+    `OpenAPI 3.1:        ${app.url}${OPENAPI_PATH}   (a client generator's input; docs/openapi.md)`,
     `Local services:     payments ${app.payments.url}, mail ${app.mail.url}, outbound HTTP recorded`,
     "Stop with Ctrl-C.",
   ].join("\n");

@@ -5,9 +5,11 @@
  * event id (the idempotency key) makes a second delivery a replay of the first response.
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { SIGNATURE_HEADER } from "../../contracts/http-headers";
 import { ToolError } from "../errors/catalogue";
 
-export const SIGNATURE_HEADER = "fascia-signature";
+// Named in contracts/ because the OpenAPI document tells webhook senders about it too.
+export { SIGNATURE_HEADER };
 export const DEFAULT_WINDOW_SECONDS = 300;
 
 export function signWebhook(secret: string, rawBody: string | Buffer, timestampSeconds: number): string {

@@ -4,6 +4,7 @@
  * sends X-CloudScheduler-ScheduleTime), so a redelivery replays. Webhooks: the provider's event
  * id (the trigger's `eventId`, default `input.id`).
  */
+import { IDEMPOTENCY_KEY_HEADER } from "../../contracts/http-headers";
 import type { RuntimeTool } from "../app/runtime-app";
 import { fromCel } from "../cel/values";
 import { ToolError } from "../errors/catalogue";
@@ -14,7 +15,7 @@ const MAX_KEY_LENGTH = 255;
 export function idempotencyKeyOf(tool: RuntimeTool, request: InvocationRequest, celContext: Record<string, unknown>): string | null {
   if (tool.plan.idempotency === "none") return null;
   let key: string | undefined;
-  let where = "header.idempotency-key";
+  let where = `header.${IDEMPOTENCY_KEY_HEADER}`;
   const route = tool.route;
   if (route.kind === "webhook") {
     const value = fromCel(tool.preFlow.evaluate(route.eventId, celContext, "trigger.webhook.eventId"));
@@ -25,7 +26,7 @@ export function idempotencyKeyOf(tool: RuntimeTool, request: InvocationRequest, 
     if (scheduled) {
       key = `schedule:${scheduled}`;
       where = "header.x-cloudscheduler-scheduletime";
-    } else key = header(request, "idempotency-key");
+    } else key = header(request, IDEMPOTENCY_KEY_HEADER);
   }
   if (key === undefined) {
     if (tool.plan.idempotency === "required")

@@ -15,6 +15,7 @@
  *   9 audit and respond             one hash-chained record, in the final commit when there is one
  *                                   (a refusal before a caller is known: counted into its window's aggregate record)
  */
+import { INVOCATION_HEADER, REPLAYED_HEADER } from "../../contracts/http-headers";
 import { randomUUID } from "node:crypto";
 import type { Statement } from "../../database/types";
 import { isConnectionFailure } from "../../database/connection-failure";
@@ -74,8 +75,8 @@ export interface Executor {
   readonly guardDelayMs?: number;
 }
 
-export const INVOCATION_HEADER = "x-fascia-invocation-id";
-export const REPLAYED_HEADER = "idempotent-replayed";
+// Named in contracts/ because the OpenAPI document promises them to clients too.
+export { INVOCATION_HEADER, REPLAYED_HEADER };
 
 interface Known {
   caller?: Caller;

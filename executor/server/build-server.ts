@@ -1,7 +1,7 @@
 /**
  * The executor's HTTP server: one route per tool from the manifest (HTTP tools at their path,
  * webhooks at theirs with the raw body kept for the signature, scheduled tools at
- * POST /_fascia/scheduled/<tool> (routes.ts)), plus GET /healthz, /readyz and /metrics. Every error leaves as the
+ * POST /_fascia/scheduled/<tool> (routes.ts)), plus GET /healthz, /readyz, /metrics and /_fascia/openapi.json. Every error leaves as the
  * structured body with the invocation id in `x-fascia-invocation-id` and in the log line.
  */
 import { STATUS_CODES } from "node:http";
@@ -31,7 +31,9 @@ import { connectionProvider, noConnection } from "../store/connection";
 import { DEFAULTS, type HttpTimeouts } from "./config";
 import { checkReadiness } from "./readiness";
 import { createAddressLimit, type AddressLimit } from "./address-limit";
-import { HEALTH_PATH, METRICS_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
+import { HEALTH_PATH, METRICS_PATH, OPENAPI_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
+import { openApiDocument } from "../../openapi/document";
+import { manifestPlanHash } from "../app/manifest";
 
 export interface ServerOptions {
   /** The compiled app: a manifest (checked and prepared here) or an already prepared app. */
@@ -372,6 +374,12 @@ function registerRoutes(
   }
 
   server.get(HEALTH_PATH, async () => ({ status: "ok" }));
+  // The API's description from the manifest this server runs, made at the first request and kept
+  // (a cold start does not pay for it). Public: the specs' shapes, no data (docs/openapi.md).
+  let openapi: string | undefined;
+  server.get(OPENAPI_PATH, async (_request, reply) =>
+    reply.type("application/json; charset=utf-8").send((openapi ??= JSON.stringify(openApiOf(app)))),
+  );
   server.get(READINESS_PATH, async (_request, reply) => {
     const readiness = await executor
       .withConnection((conn) => checkReadiness(conn, app), READINESS_WAIT_MS)
@@ -381,6 +389,12 @@ function registerRoutes(
   });
   if (serveMetrics)
     server.get(METRICS_PATH, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
+}
+
+function openApiOf(app: RuntimeApp): unknown {
+  const { manifest } = app;
+  const title = manifest.source.split(/[\\/]/).filter(Boolean).pop() ?? "app";
+  return openApiDocument({ title, version: manifestPlanHash(manifest), tools: manifest.specs.tools, plans: manifest.plans });
 }
 
 /** No route, and errors fastify raises (body too large, bad input, anything else): the structured body, through the tool's own rejection when a route matched. */
