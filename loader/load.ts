@@ -4,7 +4,6 @@
  */
 import { relative, isAbsolute } from "node:path";
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from "./diagnostics";
-import type { Environment } from "@marcbachmann/cel-js";
 import type { SpecSet } from "./model";
 import { findSpecFiles } from "./source/spec-files";
 import { readSpecFile } from "./source/read-spec-file";
@@ -15,7 +14,7 @@ import { checkEntity } from "./check/entities";
 import { checkTool } from "./check/tools";
 import { checkPolicy } from "./check/policies";
 import { checkRoutes } from "./check/routes";
-import { createBaseEnvironment } from "./cel/environment";
+import { createCheckBase } from "./cel/environment";
 
 export interface LoadResult {
   specs: SpecSet;
@@ -86,11 +85,6 @@ function checkDocuments(documents: readonly SourceDocument[], diagnostics: Diagn
   for (const tool of specs.tools.values()) checkTool(tool, specs, base, diagnostics);
   checkRoutes(specs, diagnostics);
   return finish(specs, diagnostics);
-}
-
-/** The environment every check clones. No row types here: each tool adds the few its nodes use (see withRowTypes). */
-export function createCheckBase(): Environment {
-  return createBaseEnvironment([]);
 }
 
 function finish(specs: SpecSet, diagnostics: Diagnostic[]): LoadResult {

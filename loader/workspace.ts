@@ -18,7 +18,8 @@
  */
 import type { Environment } from "@marcbachmann/cel-js";
 import type { Diagnostic } from "./diagnostics";
-import { createCheckBase, type LoadResult, type SpecSource } from "./load";
+import type { LoadResult, SpecSource } from "./load";
+import { createCheckBase } from "./cel/environment";
 import type { Located, SpecSet } from "./model";
 import type { ToolSpec } from "../language/tool";
 import { parseSpecText, type SourceDocument } from "./source/yaml-document";

@@ -89,6 +89,15 @@ function toDate(ts: unknown): Date {
   return new Date(Number(seconds) * 1000 + Math.floor((nanos ?? 0) / 1e6));
 }
 
+/**
+ * The environment every spec check clones. No row types here: each tool adds the few its nodes use
+ * (see withRowTypes). Here, not in load.ts, so the loader's public declarations name no cel-js
+ * type (an ES module, which a CommonJS consumer's declarations cannot import without a resolution-mode).
+ */
+export function createCheckBase(): Environment {
+  return createBaseEnvironment([]);
+}
+
 export function createBaseEnvironment(entities: readonly EntitySpec[]): Environment {
   const env = new Environment(OPTIONS);
   registerFasciaFunctions(env);

@@ -106,6 +106,12 @@ test("the tarball holds what the package needs to run and nothing of the tests",
     "dist/risk/entity-migration.js",
     // The plugin the engine runs (bin/pulumi-resource-fascia) and the schema it serves.
     "dist/plugin/main.js",
+    // `fascia studio`: its server and the built browser app it serves (scripts/build-studio.ts).
+    "dist/studio/server.js",
+    "dist/studio-web/index.html",
+    "dist/studio-web/app.js",
+    "dist/studio-web/app.css",
+    "dist/studio-web/elk-worker.js",
     "schema.json",
     "pulumi-plugin/PulumiPlugin.yaml",
     "pulumi-plugin/package.json",
