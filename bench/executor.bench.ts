@@ -39,6 +39,7 @@ import {
   type Seeded,
 } from "./executor/bench-app";
 import { coldStart, startServer, type ColdStart, type ServerProcess } from "./executor/processes";
+import { traceCpuUs } from "./executor/trace-cost";
 import { untracedExecutor } from "./executor/untraced";
 import { executorStatements, handWrittenStatements, type StatementCounts } from "./executor/statements";
 import { median, type BenchResult } from "./result";
@@ -246,7 +247,8 @@ export async function run(): Promise<BenchResult[]> {
       if (t.contender === "untraced" ? traced > 0 : untraced > 0)
         throw new Error(`${LABEL[t.contender]}: ${traced} audit records with a trace, ${untraced} without`);
     }
-    return report(phases, statements, cold);
+    const traceUs = { write: traceCpuUs(manifest.plans.createReservation!), read: traceCpuUs(manifest.plans.listReservations!) };
+    return report(phases, statements, cold, traceUs);
   } finally {
     await Promise.all(targets.map((t) => t.server?.stop()));
     await Promise.all(databases.map((db) => db.drop()));
@@ -317,6 +319,7 @@ function report(
   phases: Record<"write" | "read", Record<Contender, Phase[]>>,
   statements: Record<"executor" | "same" | "bare", { create: number; list: number }>,
   cold: Record<"executor" | "bare", ColdStart[]>,
+  traceUs: Record<"write" | "read", number>,
 ): BenchResult[] {
   const rows: BenchResult[] = [];
   for (const scenario of SCENARIOS) {
@@ -366,6 +369,16 @@ function report(
       target: `≥ ${TRACE_TARGET}`,
       ok: traceCost.value >= TRACE_TARGET,
     });
+    if (e.cpuUs !== null) {
+      const share = (100 * traceUs[scenario]) / e.cpuUs;
+      rows.push({
+        name: `${what}: the trace's CPU per invocation, in-process (${Math.round(share * 10) / 10}% of the executor's ${Math.round(e.cpuUs)} µs per request)`,
+        value: Math.round(traceUs[scenario] * 10) / 10,
+        unit: "µs",
+        target: "≤ 3%",
+        ok: share <= 3,
+      });
+    }
     const untracedRatio = ratio((p) => p.rps, "untraced");
     rows.push({
       name: `${what}: untraced executor: throughput / hand-written, median of ${ROUNDS} rounds (${untracedRatio.range}; executor: ${throughput.value})`,

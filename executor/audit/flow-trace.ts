@@ -139,8 +139,9 @@ export class TraceRecorder {
     }
   }
 
+  /** Its state is its last run's: a node that ran in a transaction attempt a conflict retry replayed, and was skipped in the next, is `skipped`. */
   skipped(id: string): void {
-    if (!this.nodes.has(id)) this.nodes.set(id, { state: "skipped", start: 0, end: 0, runs: 0, attempts: 0 });
+    this.nodes.set(id, { state: "skipped", start: 0, end: 0, runs: 0, attempts: 0 });
   }
 
   /** An external node's call to the outside (each retry of its own policy counts). */
