@@ -17,7 +17,7 @@
  * invocation. Every response must be a 200 and every booking must be in the database, or the
  * benchmark fails. Steady state: every server is warmed up for 5 s per scenario,
  * then 5 rounds (alternating the order) of 1 s warm-up + 3 s measured per contender; the ratios
- * are the median of the rounds' paired ratios. About three and a half minutes in all.
+ * are the median of the rounds' paired ratios. About four and a half minutes in all (five contenders).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
