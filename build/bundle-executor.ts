@@ -44,7 +44,10 @@ function loadEsbuild(): EsbuildBuild | undefined {
 }
 
 /** Bundles executor/main.ts into `<outDir>/executor.js` (+ `.map`). Needs the sources and esbuild. */
-export async function bundleExecutor(outDir: string, options: { root?: string; minify?: boolean } = {}): Promise<BundleResult> {
+export async function bundleExecutor(
+  outDir: string,
+  options: { root?: string; minify?: boolean; plugins?: readonly EsbuildPlugin[] } = {},
+): Promise<BundleResult> {
   const root = options.root ?? packageRoot();
   const entry = join(root, "executor", "main.ts");
   if (!existsSync(entry))
@@ -57,7 +60,8 @@ export async function bundleExecutor(outDir: string, options: { root?: string; m
     outfile: join(outDir, BUNDLE_FILE),
     banner: "/* Fascia executor bundle: see docs/executor.md (The bundle and the image). */",
     // Dependencies the executor never runs, left out for its cold start (executor-stubs.ts).
-    plugins: [executorStubs],
+    // (More plugins only for a variant built to be measured against: bench/executor/untraced.ts.)
+    plugins: [executorStubs, ...(options.plugins ?? [])],
     ...(options.minify !== undefined ? { minify: options.minify } : {}),
   });
 }

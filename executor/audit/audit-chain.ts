@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../../contracts/canonical-json";
 import type { InputFieldSpec } from "../../language/field";
+import type { FlowTrace } from "./flow-trace";
 
 export const GENESIS_HASH = "0".repeat(64);
 export const MASK = "***";
@@ -33,6 +34,11 @@ export interface AuditBody {
   delivery?: { of: string; outboxId: string; attempts: number; error?: string };
   /** Set on an aggregate record (refusal-tally.ts): the refusals of one window, counted. */
   refusals?: RefusalCounts;
+  /**
+   * What each node of the plan did (flow-trace.ts): on every record of an invocation that reached its
+   * tool, none on replays, deliveries and aggregates. Part of the body, so under the hash.
+   */
+  trace?: FlowTrace;
 }
 
 /** What an aggregate record counts: refusals before a caller was known, by tool, status and code, over one window. */

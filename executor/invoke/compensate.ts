@@ -15,6 +15,7 @@ const REFUND_ATTEMPT_MS = 10_000;
 export async function compensate(services: ExternalServices, state: FlowState): Promise<AuditBody["compensations"]> {
   const done: AuditBody["compensations"] = [];
   for (const armed of [...state.armed].reverse()) {
+    const start = state.trace?.now() ?? 0;
     try {
       const refund = await withRetries(
         { maxAttempts: 3, initialMs: 200, coefficient: 2, maxMs: 2_000, retryOn: DEFAULT_RETRY_ON },
@@ -22,8 +23,10 @@ export async function compensate(services: ExternalServices, state: FlowState): 
         () => services.payments(armed.apiKey).refund({ payment: armed.payment, idempotencyKey: armed.idempotencyKey }, REFUND_ATTEMPT_MS),
       );
       done.push({ node: armed.node, kind: "refund", id: refund.id, ok: true });
+      state.trace?.compensated(armed.node, true, start);
     } catch (error) {
       done.push({ node: armed.node, kind: "refund", id: armed.payment, ok: false, error: (error as Error).message });
+      state.trace?.compensated(armed.node, false, start);
     }
   }
   return done;

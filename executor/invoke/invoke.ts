@@ -89,6 +89,8 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
   const started = Date.now();
   const { tool } = request;
   const known: Known = {};
+  // What the flow does, traced from the invocation's start: every record of an invocation that reached its tool carries the trace.
+  const state = new FlowState(started);
   let celContext: Record<string, unknown>;
   try {
     // Step 1 — authenticate.
@@ -115,10 +117,9 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
     const key = idempotencyKeyOf(tool, request, celContext);
     known.key = key === null ? null : { tool: tool.name, callerId: known.caller.id, key };
   } catch (error) {
-    return failed(executor, request, started, known, new FlowState(), error);
+    return failed(executor, request, started, known, state, error);
   }
 
-  const state = new FlowState();
   // Set once the final transaction is ready to commit: what a commit that landed answers.
   let response: InvocationResult | undefined;
   const outcome = await executor
@@ -476,6 +477,7 @@ function auditBody(
     outcome,
     durationMs: Date.now() - started,
     ...(queued.length > 0 ? { queued: queued.map((e) => ({ node: e.node, kind: e.request.kind, outboxId: e.id })) } : {}),
+    ...(state.trace ? { trace: state.trace.toTrace(request.tool.plan.order, queued) } : {}),
   };
 }
 

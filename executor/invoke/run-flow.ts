@@ -28,6 +28,8 @@ import type { Deadline } from "../errors/deadline";
 import { failureClassOf, FlowError } from "../errors/flow-error";
 import { randomUUID } from "node:crypto";
 import { enqueueStatement, guardStatement, type DeliveryPolicy, type OutboxEntry } from "../outbox/outbox-store";
+import { TraceRecorder } from "../audit/flow-trace";
+import { TRACING } from "../audit/tracing";
 
 export interface RowChange {
   entity: string;
@@ -65,6 +67,13 @@ export class FlowState {
   readonly guards: { id: string; node: string; refundKey: string; declined: boolean }[] = [];
   /** Transactions that committed writes or effects, in order: what a failure after them must admit to. */
   readonly committedTransactions: string[] = [];
+  /** The per-node trace for the audit record; null where no flow is traced (a replay). */
+  readonly trace: TraceRecorder | null;
+
+  /** `startedAt`: the invocation's start (Date.now()), which the trace's offsets count from; absent, nothing is traced. */
+  constructor(startedAt?: number) {
+    this.trace = startedAt === undefined || !TRACING ? null : new TraceRecorder(startedAt);
+  }
 }
 
 /** Writes the pending after-commit effects in the transaction under way (one statement); they stay pending until its commit lands. */
@@ -153,13 +162,24 @@ class Runner {
 
   private async node(id: string): Promise<void> {
     const node = this.run.tool.plan.nodes[id]!;
+    const trace = this.state.trace;
     if (!this.joins(node)) {
       this.state.status.set(id, "skipped");
       delete this.state.outputs[id];
+      trace?.skipped(id);
       return;
     }
-    this.run.deadline.check(`node "${id}"`);
-    const output = await runNode(node, this.context);
+    const traced = trace?.nodeStarted(id);
+    let output: unknown;
+    try {
+      // The deadline stopping the flow here is this node's failure: it is where the flow stopped.
+      this.run.deadline.check(`node "${id}"`);
+      output = await runNode(node, this.context);
+    } catch (error) {
+      if (traced) trace!.nodeEnded(traced, error);
+      throw error;
+    }
+    if (traced) trace!.nodeEnded(traced);
     this.state.status.set(id, "ran");
     if (node.type === "if" || node.type === "switch") this.state.outcomes.set(id, outcomeOf(node, output));
     if (output === undefined) delete this.state.outputs[id];
@@ -185,15 +205,25 @@ class Runner {
     for (let attempt = 1; ; attempt++) {
       const left = this.run.deadline.remaining();
       if (left <= 0) this.run.deadline.check(`the begin of transaction ${id}`);
-      await this.exec(`BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolation]}; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(left))}`);
+      this.state.trace?.began(id);
+      try {
+        await this.exec(`BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolation]}; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(left))}`);
+      } catch (error) {
+        this.state.trace?.ended("rollback");
+        throw error;
+      }
       this.open = { id, rows: [], wrote: false };
+      // Whether the failure, if any, came from the COMMIT itself (the trace says which).
+      let committing = false;
       try {
         await this.items(body);
         await this.checkInvariants(this.open.rows);
         this.run.deadline.check(`the commit of transaction ${id}`);
         await this.writeOutbox();
         const last = await this.run.beforeCommit(this.run.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
+        committing = true;
         await this.commit(last);
+        this.state.trace?.ended("commit");
         this.state.committedRows.push(...this.open.rows);
         // A transaction that only read leaves nothing behind: no failure after it needs to admit to it.
         if (this.open.wrote || this.state.pendingOutbox.length > 0) this.state.committedTransactions.push(id);
@@ -203,6 +233,7 @@ class Runner {
         return;
       } catch (error) {
         this.open = null;
+        this.state.trace?.ended(committing ? "commitFailed" : "rollback");
         // What this transaction's nodes enqueued rolled back with it; what came before waits for the next commit.
         this.state.pendingOutbox = this.state.pendingOutbox.filter((e) => e.transaction !== id);
         await this.run.conn.exec("ROLLBACK").catch(() => undefined);
@@ -220,6 +251,7 @@ class Runner {
     for (let attempt = 1; ; attempt++) {
       const rowsBefore = this.open?.rows.length ?? 0;
       const pendingBefore = this.state.pendingOutbox.length;
+      this.state.trace?.scopeAttempt(id);
       if (savepoint) await this.exec(`SAVEPOINT ${savepoint}`);
       try {
         await this.items(body);
@@ -337,12 +369,14 @@ class Runner {
         if (!this.open) throw new Error(`write "${node.id}" ran outside a transaction`);
         this.open.wrote = true;
         for (const row of rows) this.open.rows.push({ entity, id: String(row.id), action, row });
+        state.trace?.wrote(node.id, rows);
       },
       effect: (effect, compensation) => {
         state.effects.push(effect);
         if (compensation && !state.armed.some((a) => a.payment === compensation.payment))
           state.armed.push({ node: effect.node, ...compensation });
       },
+      attempted: (node) => state.trace?.attempt(node.id),
       paymentKey: (node) => `${run.paymentKeyStem()}:${node.id}`,
       guard: async (node, request) => {
         if (!run.writeGuard) return undefined;

@@ -36,6 +36,7 @@ export async function attemptExternal<T>(
     return await withRetries(backoff, ctx.deadline.at, async (n) => {
       const left = ctx.deadline.remaining();
       if (left <= 0) throw new AttemptError("the deadline passed before the attempt", "timeout");
+      ctx.attempted(node);
       return attempt(Math.min(external.attemptTimeoutMs, left), n);
     });
   } catch (error) {

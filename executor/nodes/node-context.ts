@@ -38,6 +38,8 @@ export interface NodeContext {
   guard(node: PlanNode, request: EffectRequest): Promise<string | undefined>;
   /** The guarded charge was declined: nothing was taken, so the guard has nothing to do. */
   declined(guard: string): void;
+  /** An external node is about to call the outside world (once per attempt): counted for the audit record's trace. */
+  attempted(node: PlanNode): void;
   /** The payment idempotency key of a node when its spec gives none: per invocation key and node. */
   paymentKey(node: PlanNode): string;
   /**
