@@ -13,6 +13,7 @@ import {
   getNodesBounds,
   useReactFlow,
   useStoreApi,
+  useUpdateNodeInternals,
   type Connection,
   type Edge,
   type EdgeChange,
@@ -116,14 +117,23 @@ export function FlowCanvas(props: {
       position: positions[n.id] ?? { x: 0, y: 0 },
       data: { view: n, change: props.changes?.[n.id] },
       selected: selected.has(n.id),
-      // React Flow keeps a node's handles only while the node comes back with its size; a node it
-      // has not measured itself (new, or removed and added again) must come without one, or it
-      // would count as measured with no handles, and its edges would never be drawn.
-      ...(measured[n.id] && store.getState().nodeLookup.get(n.id)?.internals.handleBounds ? { measured: measured[n.id] } : {}),
+      // A node comes back with its size once React Flow has measured it: without one, React Flow
+      // keeps it hidden and never measures it again. Its handles are seen to below.
+      ...(measured[n.id] ? { measured: measured[n.id] } : {}),
       zIndex: 10,
     }));
     return [...scopeNodes, ...stepNodes];
   }, [layout, view, boxes, positions, selected, measured, props.changes]);
+
+  // React Flow drops a node's handles whenever the node comes back without its size (new, or
+  // re-rendered before its measurement was applied), and a node with a size but no handles has its
+  // edges never drawn: have it measured again, handles and all.
+  const updateNodeInternals = useUpdateNodeInternals();
+  useEffect(() => {
+    const lookup = store.getState().nodeLookup;
+    const unhandled = view.nodes.filter((n) => measured[n.id] && !lookup.get(n.id)?.internals.handleBounds).map((n) => n.id);
+    if (unhandled.length) updateNodeInternals(unhandled);
+  }, [nodes, view, measured, store, updateNodeInternals]);
 
   const edges = useMemo<Edge[]>(() => {
     const types = new Map(view.nodes.map((n) => [n.id, n.spec]));
