@@ -1,5 +1,6 @@
 /** The app at a glance: its entities, tools (each with its standing), policies, every problem and the edit state. */
-import { indexApp } from "../app-index";
+import type { Diagnostic } from "../../loader/diagnostics";
+import { indexApp, type IndexedDocument } from "../app-index";
 import type { StudioCheck } from "../check";
 import type { AppDocuments } from "../documents";
 import type { AppSummary, EditState, EntitySummary, ToolSummary } from "../protocol";
@@ -8,6 +9,15 @@ import { diagnosticsIn, specProblem } from "./shared";
 export function appSummary(app: AppDocuments, check: StudioCheck, edits: EditState, diff: boolean): AppSummary {
   const documents = indexApp(app);
   const { diagnostics } = check.load();
+  // Grouped by file once: the summary is made after every edit, and filtering the whole list once
+  // per document would cost documents × diagnostics in an app with many of both.
+  const byFile = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) {
+    const inFile = byFile.get(d.file);
+    if (inFile) inFile.push(d);
+    else byFile.set(d.file, [d]);
+  }
+  const problemsOf = (doc: IndexedDocument) => diagnosticsIn(doc, byFile.get(doc.file) ?? []);
   const of = (kind: string) => documents.filter((d) => d.kind === kind).sort((a, b) => a.name.localeCompare(b.name));
   const entities: EntitySummary[] = of("Entity").map((doc) => {
     const value = doc.value as { fields?: unknown; status?: { states?: unknown } };
@@ -16,7 +26,7 @@ export function appSummary(app: AppDocuments, check: StudioCheck, edits: EditSta
       file: doc.file,
       fields: value.fields && typeof value.fields === "object" ? Object.keys(value.fields).length : 0,
       states: Array.isArray(value.status?.states) ? value.status.states.length : 0,
-      problems: diagnosticsIn(doc, diagnostics).length,
+      problems: problemsOf(doc).length,
     };
   });
   const tools: ToolSummary[] = of("Tool").map((doc) => {
@@ -30,7 +40,7 @@ export function appSummary(app: AppDocuments, check: StudioCheck, edits: EditSta
       risk: assessment?.risk ?? "invalid",
       deployable: assessment?.deployable ?? false,
       findings: assessment?.findings.length ?? 0,
-      problems: diagnosticsIn(doc, diagnostics).length,
+      problems: problemsOf(doc).length,
     };
   });
   const count = (risk: string) => tools.filter((t) => t.risk === risk).length;
