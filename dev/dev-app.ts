@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { exportJWK, SignJWT } from "jose";
 import { openDatabase } from "../database/open";
+import { DEFAULT_PG_POOL_MAX } from "../database/pg-driver";
 import { migrateToSpecs } from "../migrate/apply";
 import type { Database } from "../database/types";
 import { loadSpecDir } from "../loader/load";
@@ -22,6 +23,7 @@ import { loadSecrets } from "../executor/secrets";
 import { buildServer, type ExecutorServer } from "../executor/server/build-server";
 import { DEV_RUN_PREFIX, scheduledToolPath } from "../contracts/routes";
 import { secretEnvName } from "../contracts/environment";
+import { DEFAULT_OPERATOR_ROLE } from "../contracts/operator-api";
 import { applyExecutorMigrations } from "../executor/store/executor-schema";
 import { startLocalHttpRecorder, type LocalHttpRecorder } from "./local-http-recorder";
 import { startLocalMail, type LocalMail } from "./local-mail";
@@ -53,6 +55,8 @@ export interface DevApp {
   databaseUrl: string;
   /** A token with the role `staff`, valid for 12 hours. */
   staffToken: string;
+  /** A local token with the operator role: what the Console and the operator API (docs/operator-api.md) need. */
+  operatorToken: string;
   keys: LocalKeys;
   payments: LocalPayments;
   mail: LocalMail;
@@ -113,6 +117,8 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       email: { smtpUrl: mail.url, from: "dev@fascia.local" },
       httpSink: http.sinkUrl,
       rateLimit: false,
+      // What the operator API's settings show: PGlite is one connection that invocations take in turns.
+      settings: { poolMax: db.driver === "pglite" ? 1 : DEFAULT_PG_POOL_MAX },
       logger: createLogger(options.logDestination ? { destination: options.logDestination as never } : {}),
     });
     started.push({ close: () => server.close() });
@@ -166,7 +172,21 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       started.push({ close: async () => running.stop() });
     }
     const staffToken = await mintLocalToken(keys, { sub: "dev-staff", roles: ["staff"] });
-    return { url: base, manifest, databaseUrl, staffToken, keys, payments, mail, http, server, runScheduled, close: stopAll };
+    const operatorToken = await mintLocalToken(keys, { sub: "dev-operator", roles: [DEFAULT_OPERATOR_ROLE] });
+    return {
+      url: base,
+      manifest,
+      databaseUrl,
+      staffToken,
+      operatorToken,
+      keys,
+      payments,
+      mail,
+      http,
+      server,
+      runScheduled,
+      close: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
