@@ -43,6 +43,7 @@ const EXECUTOR_LAYERS = [
   ["executor/nodes", "one handler per node type"],
   ["executor/outbox", "effects that wait for their commit: stored, claimed, delivered"],
   ["executor/invoke", "one invocation, the nine steps"],
+  ["executor/operator", "the read-only operator API: invocations, chain checks, metrics, deployment state and settings"],
   ["executor/server", "fastify wiring, configuration, readiness, migrations at start"],
   ["executor/main\\.ts", "the process entry of the bundle"],
 ];

@@ -22,6 +22,7 @@ import { loadSecrets } from "../executor/secrets";
 import { buildServer, type ExecutorServer } from "../executor/server/build-server";
 import { DEV_RUN_PREFIX, scheduledToolPath } from "../contracts/routes";
 import { secretEnvName } from "../contracts/environment";
+import { DEFAULT_OPERATOR_ROLE } from "../contracts/operator-api";
 import { applyExecutorMigrations } from "../executor/store/executor-schema";
 import { startLocalHttpRecorder, type LocalHttpRecorder } from "./local-http-recorder";
 import { startLocalMail, type LocalMail } from "./local-mail";
@@ -53,6 +54,8 @@ export interface DevApp {
   databaseUrl: string;
   /** A token with the role `staff`, valid for 12 hours. */
   staffToken: string;
+  /** A local token with the operator role: what the Console and the operator API (docs/operator-api.md) need. */
+  operatorToken: string;
   keys: LocalKeys;
   payments: LocalPayments;
   mail: LocalMail;
@@ -166,7 +169,21 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       started.push({ close: async () => running.stop() });
     }
     const staffToken = await mintLocalToken(keys, { sub: "dev-staff", roles: ["staff"] });
-    return { url: base, manifest, databaseUrl, staffToken, keys, payments, mail, http, server, runScheduled, close: stopAll };
+    const operatorToken = await mintLocalToken(keys, { sub: "dev-operator", roles: [DEFAULT_OPERATOR_ROLE] });
+    return {
+      url: base,
+      manifest,
+      databaseUrl,
+      staffToken,
+      operatorToken,
+      keys,
+      payments,
+      mail,
+      http,
+      server,
+      runScheduled,
+      close: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

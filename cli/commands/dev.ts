@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { startDevApp, type DevApp } from "../../dev/dev-app";
 import { InvalidSpecsError } from "../../loader/invalid-specs";
 import { DEV_RUN_PREFIX, OPENAPI_PATH } from "../../contracts/routes";
+import { DEFAULT_OPERATOR_ROLE, OPERATOR_PATHS } from "../../contracts/operator-api";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
 import type { CliIO } from "../io";
 import { printSpecErrors } from "./spec-errors";
@@ -80,6 +81,8 @@ function banner(app: DevApp, dir: string): string {
     `Try:                curl -s -X POST ${app.url}/rooms -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"number":"101","capacity":2,"nightlyRate":"99.50"}'`,
     `More tokens:        fascia token ${dir} --sub <customer id> --role customer`,
     `OpenAPI 3.1:        ${app.url}${OPENAPI_PATH}   (a client generator's input; docs/openapi.md)`,
+    `Operator token:     export OPERATOR_TOKEN=${app.operatorToken}`,
+    `Operator API:       curl -s ${app.url}${OPERATOR_PATHS.invocations} -H "authorization: Bearer $OPERATOR_TOKEN"   (docs/operator-api.md; more: fascia token ${dir} --sub <you> --role ${DEFAULT_OPERATOR_ROLE})`,
     `Local services:     payments ${app.payments.url}, mail ${app.mail.url}, outbound HTTP recorded`,
     "Stop with Ctrl-C.",
   ].join("\n");

@@ -1,7 +1,8 @@
 /**
  * The executor's HTTP server: one route per tool from the manifest (HTTP tools at their path,
  * webhooks at theirs with the raw body kept for the signature, scheduled tools at
- * POST /_fascia/scheduled/<tool> (routes.ts)), plus GET /healthz, /readyz, /metrics and /_fascia/openapi.json. Every error leaves as the
+ * POST /_fascia/scheduled/<tool> (routes.ts)), plus GET /healthz, /readyz, /metrics, /_fascia/openapi.json and the
+ * operator API (executor/operator/, registered by operator-api.ts). Every error leaves as the
  * structured body with the invocation id in `x-fascia-invocation-id` and in the log line.
  */
 import { STATUS_CODES } from "node:http";
@@ -34,6 +35,8 @@ import { createAddressLimit, type AddressLimit } from "./address-limit";
 import { HEALTH_PATH, METRICS_PATH, OPENAPI_PATH, READINESS_PATH, routerPath } from "../../contracts/routes";
 import { openApiDocument } from "../../openapi/document";
 import { manifestPlanHash } from "../app/manifest";
+import { appName } from "../operator/deployment-state";
+import { registerOperatorApi, type OperatorApiOptions } from "./operator-api";
 
 export interface ServerOptions {
   /** The compiled app: a manifest (checked and prepared here) or an already prepared app. */
@@ -77,6 +80,10 @@ export interface ServerOptions {
   /** How the outbox is drained (started when the server is ready, stopped when it closes); false: not by this server. */
   outbox?: DrainerSettings | false;
   now?: () => Date;
+  /** Who may read the operator API (executor/operator/, docs/operator-api.md): the role, and the operators' own issuer if they have one. */
+  operators?: OperatorApiOptions["operators"];
+  /** What the operator API's settings route shows that no other option says (start.ts fills it from the configuration). */
+  settings?: OperatorApiOptions["settings"];
 }
 
 const NO_ROUTE = { tool: "" };
@@ -98,6 +105,7 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   const timeouts = serverTimeouts(wiring.app, options.timeouts);
   const server = createHttpServer(wiring, respond, bodyLimit, timeouts, options.trustProxyHops ?? 0);
   registerRoutes(server, wiring, respond, options.serveMetrics ?? true);
+  registerOperatorApi(server, options, wiring);
   registerErrorHandlers(server, wiring, respond, bodyLimit);
   if (options.outbox !== false) {
     const settings = options.outbox ?? DEFAULTS.outbox;
@@ -393,8 +401,12 @@ function registerRoutes(
 
 function openApiOf(app: RuntimeApp): unknown {
   const { manifest } = app;
-  const title = manifest.source.split(/[\\/]/).filter(Boolean).pop() ?? "app";
-  return openApiDocument({ title, version: manifestPlanHash(manifest), tools: manifest.specs.tools, plans: manifest.plans });
+  return openApiDocument({
+    title: appName(manifest.source),
+    version: manifestPlanHash(manifest),
+    tools: manifest.specs.tools,
+    plans: manifest.plans,
+  });
 }
 
 /** No route, and errors fastify raises (body too large, bad input, anything else): the structured body, through the tool's own rejection when a route matched. */

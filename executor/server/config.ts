@@ -6,6 +6,7 @@
 import { DEFAULT_TOKEN_CACHE } from "../auth/verified-tokens";
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from "../auth/jwt-authenticator";
 import { ENV } from "../../contracts/environment";
+import { DEFAULT_OPERATOR_ROLE } from "../../contracts/operator-api";
 
 export interface ExecutorConfig {
   manifestPath: string;
@@ -22,6 +23,11 @@ export interface ExecutorConfig {
     /** Longest `exp − iat` a bearer token may have; a token without `exp` is refused. */
     maxTokenLifetimeSeconds: number;
   };
+  /**
+   * Who may read the operator API (docs/operator-api.md): callers whose roles include `role`,
+   * verified by the app's bearer settings, or by `auth` when operators come from another issuer.
+   */
+  operators: { role: string; auth?: { issuer: string; audience: string; jwksUrl: string } };
   /** `audience` is the service's own URL; without it every scheduler token is refused (schedulerWarning). */
   scheduler?: { serviceAccountEmail: string; audience?: string };
   paymentsBaseUrl: string;
@@ -118,6 +124,11 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
         maxTokenLifetimeSeconds: integer(ENV.authMaxTokenLifetimeSeconds, DEFAULTS.maxTokenLifetimeSeconds, 1),
       }
     : undefined;
+  // The operators' own issuer is all or nothing too; absent, operators are verified like any caller.
+  const operatorAuthNames = [ENV.operatorAuthIssuer, ENV.operatorAuthAudience, ENV.operatorAuthJwksUrl] as const;
+  const operatorAuth = operatorAuthNames.some((n) => env[n])
+    ? { issuer: required(ENV.operatorAuthIssuer), audience: required(ENV.operatorAuthAudience), jwksUrl: required(ENV.operatorAuthJwksUrl) }
+    : undefined;
   const databaseUrl = databaseUrlOf(env, problems);
   const perSecond = integer(ENV.rateLimitPerSecond, DEFAULTS.rateLimit.perSecond);
   const burst = integer(ENV.rateLimitBurst, Math.max(DEFAULTS.rateLimit.burst, perSecond), 1);
@@ -145,6 +156,7 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     poolMax: integer(ENV.dbPoolMax, DEFAULTS.poolMax, 1),
     outbox: { pollMs: integer(ENV.outboxPollMs, DEFAULTS.outbox.pollMs, 10), batch: integer(ENV.outboxBatch, DEFAULTS.outbox.batch, 1) },
     ...(auth ? { auth } : {}),
+    operators: { role: env[ENV.operatorRole] || DEFAULT_OPERATOR_ROLE, ...(operatorAuth ? { auth: operatorAuth } : {}) },
     ...(schedulerAccount
       ? { scheduler: { serviceAccountEmail: schedulerAccount, ...(schedulerAudience ? { audience: schedulerAudience } : {}) } }
       : {}),

@@ -61,6 +61,21 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
             maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds,
           }
         : { authenticate: refuseBearerTokens },
+      operators: {
+        role: config.operators.role,
+        // Operators from another issuer: their own verification; otherwise they are callers of the app's issuer.
+        ...(config.operators.auth
+          ? {
+              auth: {
+                issuer: config.operators.auth.issuer,
+                audience: config.operators.auth.audience,
+                keys: { jwksUrl: config.operators.auth.jwksUrl },
+                ...(config.auth ? { rolesClaim: config.auth.rolesClaim, maxLifetimeSeconds: config.auth.maxTokenLifetimeSeconds } : {}),
+              },
+            }
+          : {}),
+      },
+      settings: { poolMax: config.poolMax },
       ...(config.scheduler ? { scheduler: config.scheduler } : {}),
       env,
       payments: {

@@ -105,18 +105,31 @@ interface StoredRow {
 }
 
 const STORED_ROWS = `SELECT "seq", "hash_version", "invocation_id", ${atText(`"at"`)} AS "at", "tool", "status", "body", "prev_hash", "hash"
-FROM "${AUDIT_TABLE}" WHERE "seq" > $1 ORDER BY "seq" LIMIT $2`;
+FROM "${AUDIT_TABLE}" WHERE "seq" > $1 AND "seq" <= $3 ORDER BY "seq" LIMIT $2`;
+
+/** Records `from`..`to` (seqs, inclusive); either end absent: the chain's. */
+export interface ChainRange {
+  from?: number;
+  to?: number;
+}
 
 /**
- * Walks the whole chain in seq order, in batches; the first broken record, if any. Every record is
+ * Walks the chain in seq order, in batches; the first broken record, if any. Every record is
  * recomputed from its columns as stored (not from the copies in its body), by its own hash version.
+ * A range that starts after record 1 is anchored on record from−1's stored hash: that record is
+ * trusted, not recomputed (verifying from 1 checks it). The chain head is compared only when the
+ * range reaches the table's end, so records removed from the end are found by a check that does.
  */
-export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<AuditVerification> {
-  let prev = { seq: 0, hash: GENESIS_HASH };
+export async function verifyAuditChain(db: Queryable, batch = 1000, range: ChainRange = {}): Promise<AuditVerification> {
+  const from = Math.max(1, range.from ?? 1);
+  const to = range.to ?? Number.MAX_SAFE_INTEGER;
+  const anchor = await chainAnchor(db, from);
+  if ("broken" in anchor) return { records: 0, head: { seq: from - 1, hash: GENESIS_HASH }, broken: anchor.broken };
+  let prev = anchor;
   let count = 0;
   const versions: Record<number, number> = {};
   for (;;) {
-    const { rows } = await db.query<StoredRow>(STORED_ROWS, [prev.seq, batch]);
+    const { rows } = await db.query<StoredRow>(STORED_ROWS, [prev.seq, batch, to]);
     for (const row of rows) {
       const seq = Number(row.seq);
       const reason = brokenLink(prev, seq, row) ?? brokenContent(seq, row);
@@ -127,20 +140,34 @@ export async function verifyAuditChain(db: Queryable, batch = 1000): Promise<Aud
     }
     if (rows.length < batch) break;
   }
-  const head = await db.query<{ seq: string | number; hash: string }>(`SELECT "seq", "hash" FROM "${AUDIT_HEAD_TABLE}" WHERE "id" = 1`);
-  const recorded = head.rows[0];
-  if (recorded && (Number(recorded.seq) !== prev.seq || recorded.hash !== prev.hash)) {
+  const recorded = await chainHead(db);
+  if (recorded && recorded.seq <= to && (recorded.seq !== prev.seq || recorded.hash !== prev.hash)) {
     return {
       records: count,
       head: prev,
       broken: {
-        seq: Number(recorded.seq),
+        seq: recorded.seq,
         invocationId: "(chain head)",
         reason: `the chain head says the last record is #${recorded.seq}, but the table ends at #${prev.seq} (records were removed from the end)`,
       },
     };
   }
   return { records: count, head: prev, hashVersions: versions };
+}
+
+/** The chain head row: the last record's seq and hash as the appends left them. */
+export async function chainHead(db: Queryable): Promise<{ seq: number; hash: string } | undefined> {
+  const { rows } = await db.query<{ seq: string | number; hash: string }>(`SELECT "seq", "hash" FROM "${AUDIT_HEAD_TABLE}" WHERE "id" = 1`);
+  const head = rows[0];
+  return head ? { seq: Number(head.seq), hash: head.hash } : undefined;
+}
+
+/** What record `from` must link to: the genesis hash, or record from−1's stored hash (missing: the chain is broken there). */
+async function chainAnchor(db: Queryable, from: number): Promise<{ seq: number; hash: string } | { broken: ChainBreak }> {
+  if (from === 1) return { seq: 0, hash: GENESIS_HASH };
+  const { rows } = await db.query<{ hash: string }>(`SELECT "hash" FROM "${AUDIT_TABLE}" WHERE "seq" = $1`, [from - 1]);
+  if (rows[0]) return { seq: from - 1, hash: rows[0].hash };
+  return { broken: { seq: from - 1, invocationId: "(anchor)", reason: `record #${from - 1}, which record #${from} links to, is missing` } };
 }
 
 function brokenLink(prev: { seq: number; hash: string }, seq: number, row: StoredRow): string | undefined {

@@ -103,6 +103,15 @@ CREATE INDEX "fascia_outbox__void__idx" ON "${OUTBOX_TABLE}" (("request"->>'refu
 ALTER TABLE "${AUDIT_TABLE}" ADD COLUMN "hash_version" integer NOT NULL DEFAULT 1;
 `,
   },
+  {
+    // The operator API's time windows (executor/operator/): metrics over the last hours and the
+    // invocation list's from/to read a range of "at" instead of the whole table. Per tool, the
+    // (tool, at) index of 0001 serves. One more index entry per append, nothing else.
+    id: "0004_audit_at_index",
+    sql: `
+CREATE INDEX "fascia_audit__at__idx" ON "${AUDIT_TABLE}" ("at");
+`,
+  },
 ];
 
 const checksum = (sql: string) => createHash("sha256").update(sql).digest("hex");

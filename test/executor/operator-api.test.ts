@@ -1,0 +1,337 @@
+/**
+ * The operator API's reads (issue 16), on PostgreSQL and PGlite, through the executor's server:
+ * the invocation list's keyset pages stay stable while records are appended, its filters, one
+ * invocation with its trace, chain verification (intact, a tampered row, a range), per-tool
+ * metrics checked against values computed here from the rows, the deployment state and settings,
+ * and every bad query parameter refused by name.
+ */
+import { createHash } from "node:crypto";
+import type { AuditBody } from "../../executor/audit/audit-chain";
+import { appendAuditAlone } from "../../executor/store/audit-store";
+import {
+  invocationPath,
+  OPERATOR_PATHS,
+  type ChainVerification,
+  type DeploymentSettings,
+  type DeploymentState,
+  type InvocationDetail,
+  type InvocationPage,
+  type InvocationSummary,
+  type ToolMetricsReport,
+} from "../../contracts/operator-api";
+import { manifestPlanHash } from "../../executor/app/manifest";
+import { describeEachDriver } from "../support/databases";
+import { startHarness, type Harness } from "./support/harness";
+
+/** The metrics' clock: records are appended at known offsets before it. */
+const NOW = new Date(Date.UTC(2026, 11, 3, 12, 0, 0));
+const minutesAgo = (m: number, s = 0) => new Date(NOW.getTime() - m * 60_000 - s * 1000).toISOString();
+
+let serial = 0;
+/** A record appended as an invocation of `tool` would leave it (the list and metrics read only these members). */
+function record(tool: string, at: string, status: number, durationMs: number, over: Partial<AuditBody> = {}): AuditBody {
+  serial++;
+  return {
+    invocationId: `op-${serial}-${Math.random().toString(36).slice(2, 8)}`,
+    at,
+    tool,
+    trigger: "http",
+    callerId: serial % 3 === 0 ? "carol" : "dave",
+    callerRoles: ["customer"],
+    input: { n: serial },
+    inputDigest: createHash("sha256").update(String(serial)).digest("hex"),
+    rowsChanged: [],
+    effects: [],
+    compensations: [],
+    outcome: status >= 400 ? { status, code: status === 404 ? "NOT_FOUND" : "CONFLICT" } : { status },
+    durationMs,
+    ...over,
+  };
+}
+
+/** percentile_cont: linear interpolation between the two closest ranks. */
+function percentile(values: number[], p: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = p * (sorted.length - 1);
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (rank - low);
+}
+
+describeEachDriver("the operator API's reads", (driver) => {
+  let h: Harness;
+  let operator: string;
+  const appended: AuditBody[] = [];
+  beforeAll(async () => {
+    h = await startHarness(driver, { server: { now: () => NOW } });
+    operator = await h.token("ops-1", ["operator"]);
+    // Three tools, statuses and durations spread over the last ten minutes, and one aggregate record.
+    for (let i = 0; i < 30; i++) {
+      const tool = ["createReservation", "confirmReservation", "listReservations"][i % 3]!;
+      const status = i % 7 === 0 ? 409 : i % 11 === 0 ? 404 : 200;
+      appended.push(record(tool, minutesAgo(9 - (i % 10), i), status, 5 + ((i * 37) % 90)));
+    }
+    appended.push(
+      record("(refusals)", minutesAgo(1), 401, 0, {
+        trigger: "aggregate",
+        callerId: null,
+        refusals: { windowStart: minutesAgo(2), windowEnd: minutesAgo(1), counts: [] },
+      }),
+    );
+    for (const body of appended) await h.test.db.session((conn) => appendAuditAlone(conn, body));
+  }, 60_000);
+  afterAll(() => h?.close());
+
+  const read = async <T>(url: string) => {
+    const response = await h.server.inject({ method: "GET", url, headers: { authorization: `Bearer ${operator}` } });
+    return { status: response.statusCode, body: response.json<T>() };
+  };
+  const ok = async <T>(url: string) => {
+    const { status, body } = await read<T>(url);
+    expect({ url, status, body: status === 200 ? "…" : body }).toEqual({ url, status: 200, body: "…" });
+    return body;
+  };
+  /** Every page from the first, following `next`. */
+  const allPages = async (query: string) => {
+    const items: InvocationSummary[] = [];
+    let page = await ok<InvocationPage>(`${OPERATOR_PATHS.invocations}?${query}`);
+    items.push(...page.items);
+    while (page.next) {
+      page = await ok<InvocationPage>(`${OPERATOR_PATHS.invocations}?${query}&cursor=${page.next}`);
+      items.push(...page.items);
+    }
+    return items;
+  };
+
+  it("lists newest first with its kinds; pages stay stable while records are appended", async () => {
+    const first = await ok<InvocationPage>(`${OPERATOR_PATHS.invocations}?limit=7`);
+    expect(first.items.map((i) => i.invocationId)).toEqual(
+      appended
+        .slice(-7)
+        .reverse()
+        .map((b) => b.invocationId),
+    );
+    expect(first.head).toBe(appended.length);
+    expect(first.items[0]).toMatchObject({ kind: "aggregate", tool: "(refusals)", callerId: null, status: 401, seq: appended.length });
+    expect(first.items[1]).toMatchObject({ kind: "invocation", trigger: "http", durationMs: appended.at(-2)!.durationMs });
+    // Records appended after the first page was read: following its cursor neither repeats nor skips one.
+    const later = [record("createReservation", minutesAgo(0, 5), 200, 1), record("createReservation", minutesAgo(0, 4), 200, 1)];
+    for (const body of later) await h.test.db.session((conn) => appendAuditAlone(conn, body));
+    appended.push(...later);
+    const rest: InvocationSummary[] = [];
+    let page = first;
+    while (page.next) {
+      page = await ok<InvocationPage>(`${OPERATOR_PATHS.invocations}?limit=7&cursor=${page.next}`);
+      rest.push(...page.items);
+    }
+    const seqs = [...first.items, ...rest].map((i) => i.seq);
+    expect(seqs).toEqual(Array.from({ length: appended.length - 2 }, (_, i) => appended.length - 2 - i));
+    // A live list asks for what is newer than the head it saw: exactly the two appended.
+    const fresh = await ok<InvocationPage>(`${OPERATOR_PATHS.invocations}?limit=500`);
+    expect(fresh.items.filter((i) => i.seq > first.head).map((i) => i.invocationId)).toEqual(later.reverse().map((b) => b.invocationId));
+  });
+
+  it("filters by tool, outcome, caller and time, across pages", async () => {
+    const expectFiltered = async (query: string, keep: (b: AuditBody) => boolean) =>
+      expect((await allPages(`limit=4&${query}`)).map((i) => i.invocationId)).toEqual(
+        appended
+          .filter(keep)
+          .reverse()
+          .map((b) => b.invocationId),
+      );
+    await expectFiltered("tool=confirmReservation", (b) => b.tool === "confirmReservation");
+    await expectFiltered("outcome=error", (b) => b.outcome.status >= 400);
+    await expectFiltered("outcome=ok", (b) => b.outcome.status < 400);
+    await expectFiltered("outcome=409", (b) => b.outcome.status === 409);
+    await expectFiltered("caller=carol", (b) => b.callerId === "carol");
+    const from = minutesAgo(6);
+    const to = minutesAgo(3);
+    await expectFiltered(`from=${from}&to=${to}`, (b) => b.at >= from && b.at < to);
+    await expectFiltered(
+      `tool=createReservation&outcome=ok&caller=dave`,
+      (b) => b.tool === "createReservation" && b.outcome.status < 400 && b.callerId === "dave",
+    );
+  });
+
+  it("refuses bad parameters with 400 INVALID_INPUT naming each", async () => {
+    const refused = async (url: string, paths: string[]) => {
+      const { status, body } = await read<{ error: { code: string; details: { path: string }[] } }>(url);
+      expect({ url, status, code: body.error.code, paths: body.error.details.map((d) => d.path) }).toEqual({
+        url,
+        status: 400,
+        code: "INVALID_INPUT",
+        paths,
+      });
+    };
+    await refused(`${OPERATOR_PATHS.invocations}?limit=0`, ["query.limit"]);
+    await refused(`${OPERATOR_PATHS.invocations}?limit=501&outcome=maybe`, ["query.outcome", "query.limit"]);
+    await refused(`${OPERATOR_PATHS.invocations}?cursor=nonsense`, ["query.cursor"]);
+    await refused(`${OPERATOR_PATHS.invocations}?from=yesterday&to=2026-12-03`, ["query.from", "query.to"]);
+    await refused(`${OPERATOR_PATHS.invocations}?tool=a&tool=b`, ["query.tool"]);
+    await refused(`${OPERATOR_PATHS.invocations}?sort=asc`, ["query.sort"]);
+    await refused(`${OPERATOR_PATHS.auditVerify}?from=5&to=2`, ["query.to"]);
+    await refused(`${OPERATOR_PATHS.auditVerify}?from=-1`, ["query.from"]);
+    await refused(`${OPERATOR_PATHS.metrics}?since=${minutesAgo(60 * 24 * 8)}`, ["query.since"]);
+    await refused(`${OPERATOR_PATHS.metrics}?since=${minutesAgo(60 * 24)}&step=1`, ["query.step"]);
+    await refused(`${OPERATOR_PATHS.metrics}?step=0`, ["query.step"]);
+    await refused(`${OPERATOR_PATHS.deployment}?x=1`, ["query.x"]);
+  });
+
+  it("shows one invocation with its trace and hashes; an unknown one is 404", async () => {
+    const customer = await h.seedCustomer("Ada");
+    const room = await h.seedRoom("301");
+    const created = await h.server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { authorization: `Bearer ${await h.token(customer, ["customer"])}`, "idempotency-key": `op-${driver}` },
+      payload: { roomId: room, startDate: "2037-03-01", endDate: "2037-03-03", guests: 1 },
+    });
+    expect(created.statusCode).toBe(200);
+    const id = String(created.headers["x-fascia-invocation-id"]);
+    const detail = await ok<InvocationDetail>(invocationPath(id));
+    const stored = (await h.audit()).find((r) => r.invocationId === id)!;
+    const { rows } = await h.test.db.query<{ seq: string; hash: string; prev_hash: string }>(
+      `SELECT "seq", "hash", "prev_hash" FROM "fascia_audit" WHERE "invocation_id" = $1`,
+      [id],
+    );
+    expect(detail).toEqual({
+      seq: Number(rows[0]!.seq),
+      invocationId: id,
+      at: stored.at,
+      tool: "createReservation",
+      kind: "invocation",
+      trigger: "http",
+      callerId: customer,
+      status: 200,
+      durationMs: stored.durationMs,
+      callerRoles: ["customer"],
+      input: stored.input,
+      inputDigest: stored.inputDigest,
+      rowsChanged: stored.rowsChanged,
+      effects: stored.effects,
+      compensations: stored.compensations,
+      queued: stored.queued,
+      trace: stored.trace,
+      hash: rows[0]!.hash,
+      prevHash: rows[0]!.prev_hash,
+      planHash: manifestPlanHash(h.server.executor.app.manifest),
+    });
+    expect(detail.trace!.n.map((n) => n.s)).toContain("ran");
+    const unknown = await read<{ error: { code: string } }>(invocationPath("no-such-invocation"));
+    expect([unknown.status, unknown.body.error.code]).toEqual([404, "NOT_FOUND"]);
+  });
+
+  it("computes per-tool buckets and percentiles as the rows say, aggregates counted without a latency", async () => {
+    const since = minutesAgo(10);
+    const report = await ok<ToolMetricsReport>(`${OPERATOR_PATHS.metrics}?since=${since}&step=120`);
+    expect(report).toMatchObject({ since, until: NOW.toISOString(), stepSeconds: 120 });
+    const inWindow = appended.filter((b) => b.at >= since && b.at < NOW.toISOString());
+    const tools = [...new Set([...h.server.executor.app.tools.keys(), "(refusals)"])].sort();
+    expect(report.tools.map((t) => t.tool)).toEqual(tools);
+    for (const series of report.tools) {
+      expect(series.buckets.map((b) => b.at)).toEqual([0, 1, 2, 3, 4].map((i) => minutesAgo(10 - 2 * i)));
+      const own = inWindow.filter((b) => b.tool === series.tool);
+      const expectCounts = (got: object, rows: AuditBody[]) => {
+        const latencies = rows.filter((b) => !b.refusals).map((b) => b.durationMs);
+        const expected: Record<string, number> = { count: rows.length, errors: rows.filter((b) => b.outcome.status >= 400).length };
+        for (const [name, p] of [
+          ["p50", 0.5],
+          ["p95", 0.95],
+          ["p99", 0.99],
+        ] as const) {
+          const value = percentile(latencies, p);
+          if (value !== undefined) expected[name] = expect.closeTo(value, 6) as unknown as number;
+        }
+        expect(got).toEqual(expected);
+      };
+      const { at: _at, ...total } = { at: "", ...series.total };
+      expectCounts(total, own);
+      series.buckets.forEach((bucket, i) => {
+        const start = minutesAgo(10 - 2 * i);
+        const end = minutesAgo(10 - 2 * (i + 1));
+        const { at: _bucketAt, ...counts } = bucket;
+        expectCounts(
+          counts,
+          own.filter((b) => b.at >= start && b.at < end),
+        );
+      });
+    }
+    const one = await ok<ToolMetricsReport>(`${OPERATOR_PATHS.metrics}?since=${since}&step=600&tool=listReservations`);
+    expect(one.tools.map((t) => [t.tool, t.buckets.length, t.total.count])).toEqual([
+      ["listReservations", 1, inWindow.filter((b) => b.tool === "listReservations").length],
+    ]);
+  });
+
+  it("describes the deployment and its settings", async () => {
+    const state = await ok<DeploymentState>(OPERATOR_PATHS.deployment);
+    const manifest = h.server.executor.app.manifest;
+    expect(state).toMatchObject({
+      planHash: manifestPlanHash(manifest),
+      app: "reservations",
+      entities: manifest.specs.entities.map((e) => e.name),
+      commands: { preview: "pulumi preview --diff", up: "pulumi up" },
+    });
+    expect(state.tools).toContainEqual({
+      name: "createReservation",
+      trigger: "http",
+      method: "POST",
+      path: "/reservations",
+      risk: manifest.risk.createReservation!.level,
+      deployable: manifest.risk.createReservation!.deployable,
+    });
+    expect(state.migrations).toEqual([
+      expect.objectContaining({ seq: 1, state: "applied", entities: expect.arrayContaining(["Customer"]) }),
+    ]);
+    expect(state.executorMigrations.map((m) => m.id)).toEqual([
+      "0001_idempotency_and_audit",
+      "0002_outbox",
+      "0003_audit_whole_record",
+      "0004_audit_at_index",
+    ]);
+    const { settings } = await ok<DeploymentSettings>(OPERATOR_PATHS.settings);
+    const byName = (group: string, name: string) => settings.find((s) => s.group === group && s.name === name);
+    expect(byName("auth", "issuer")).toEqual({
+      group: "auth",
+      name: "issuer",
+      value: "https://issuer.test",
+      env: "FASCIA_AUTH_ISSUER",
+      argument: "auth.issuer",
+      configSet: "pulumi config set authIssuer <issuer>",
+    });
+    expect(byName("operators", "role")).toMatchObject({ value: "operator", env: "FASCIA_OPERATOR_ROLE", argument: "operators.role" });
+    expect(byName("secrets", "PAYMENTS_API_KEY")).toMatchObject({
+      value: "set",
+      configSet: "pulumi config set --secret PAYMENTS_API_KEY <value>",
+    });
+    expect(byName("limits", "ratePerSecond")).toMatchObject({ value: 0, env: "FASCIA_RATE_LIMIT_PER_SECOND" });
+    expect(JSON.stringify(settings)).not.toContain(h.payments.apiKey);
+  });
+
+  it("verifies the chain, over a range too, and finds a tampered record by its seq", async () => {
+    const whole = await ok<ChainVerification>(OPERATOR_PATHS.auditVerify);
+    expect(whole).toMatchObject({ from: 1, verified: true });
+    expect(whole.to).toBe(whole.head.seq);
+    expect(whole.checked).toBe(whole.head.seq);
+    expect(whole.head.seq).toBeGreaterThan(appended.length);
+    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?from=5&to=12`)).toMatchObject({
+      from: 5,
+      to: 12,
+      checked: 8,
+      verified: true,
+    });
+    // As a superuser may: the append-only trigger off, one body changed, the trigger on again.
+    await h.test.db.exec(
+      `ALTER TABLE "fascia_audit" DISABLE TRIGGER USER; UPDATE "fascia_audit" SET "body" = '{"tampered":true}' WHERE "seq" = 9; ALTER TABLE "fascia_audit" ENABLE TRIGGER USER;`,
+    );
+    expect(await ok<ChainVerification>(OPERATOR_PATHS.auditVerify)).toMatchObject({
+      verified: false,
+      checked: 8,
+      broken: { seq: 9, invocationId: appended[8]!.invocationId },
+    });
+    // A range before it still holds; one from after it anchors on the stored hash of the record before its start.
+    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?to=8`)).toMatchObject({ checked: 8, verified: true });
+    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?from=10`)).toMatchObject({ from: 10, verified: true });
+    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?from=9&to=9`)).toMatchObject({ verified: false, broken: { seq: 9 } });
+  });
+});
