@@ -11,11 +11,12 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { loadSpecDir } from "../../loader/load";
 import { buildStudioWeb } from "../../scripts/build-studio";
 import type { ToolView } from "../../studio/protocol";
 import { startStudio, type Studio } from "../../studio/server";
+import { launchChromium, openPage } from "../support/chromium";
 
 const EXAMPLE = join(__dirname, "../../examples/reservations");
 const FASCIA = join(__dirname, "../../bin/fascia.js");
@@ -61,22 +62,8 @@ beforeAll(async () => {
   await buildStudioWeb(assets);
   mkdirSync(SHOTS, { recursive: true });
   studio = await startStudio({ dir, port: 0, assetsDir: assets, from: EXAMPLE });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  page.on("console", (message) => message.type() === "error" && console.error("console error:", message.text()));
+  browser = await launchChromium();
+  page = await openPage(browser);
 });
 
 afterAll(async () => {
