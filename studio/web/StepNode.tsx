@@ -36,7 +36,11 @@ export function StepNode(props: NodeProps<StepFlowNode>) {
         </span>
         <span className="step-id">{view.id}</span>
         <span className="step-type">{view.type}</span>
-        {view.step !== null && <span className="step-no" title="Position in the plan's run order">#{view.step + 1}</span>}
+        {view.step !== null && !overlay && (
+          <span className="step-no" title="Position in the plan's run order">
+            #{view.step + 1}
+          </span>
+        )}
         {overlay ? (
           <span className={`state-tag state-${overlay.state}`}>{overlay.state}</span>
         ) : (

@@ -18,7 +18,7 @@ import { tryReservations } from "../../scripts/try-reservations";
 import type { InvocationDetail, InvocationPage, NodeState } from "../../studio/protocol";
 import { startStudio, type Studio } from "../../studio/server";
 import { AUDIT_TABLE } from "../../executor/store/executor-schema";
-import { launchChromium, openPage } from "../support/chromium";
+import { byTest, launchChromium, openPage, screenshot } from "../support/chromium";
 import { copyExample, startQuietDevApp } from "../support/example-dev-app";
 
 const SHOTS = join(__dirname, "../../test-results/console");
@@ -29,12 +29,7 @@ let studio: Studio;
 let browser: Browser;
 let page: Page;
 
-const byTest = (id: string) => `[data-testid="${id}"]`;
-
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(250);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+const shot = (name: string) => screenshot(page, SHOTS, name);
 
 /** Through the studio's proxy, as the page reads it. */
 async function consoleGet<T>(path: string): Promise<T> {

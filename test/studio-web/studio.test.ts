@@ -16,7 +16,7 @@ import { loadSpecDir } from "../../loader/load";
 import { buildStudioWeb } from "../../scripts/build-studio";
 import type { ToolView } from "../../studio/protocol";
 import { startStudio, type Studio } from "../../studio/server";
-import { launchChromium, openPage } from "../support/chromium";
+import { byTest, launchChromium, openPage, screenshot } from "../support/chromium";
 
 const EXAMPLE = join(__dirname, "../../examples/reservations");
 const FASCIA = join(__dirname, "../../bin/fascia.js");
@@ -30,12 +30,7 @@ let studio: Studio;
 let browser: Browser;
 let page: Page;
 
-const byTest = (id: string) => `[data-testid="${id}"]`;
-
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(250);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+const shot = (name: string) => screenshot(page, SHOTS, name);
 
 async function toolView(name: string): Promise<ToolView> {
   return (await (await fetch(`${studio.url}/api/tools/${name}`)).json()) as ToolView;

@@ -3,6 +3,7 @@
  * browser download), headless, quiet (no sync, updates or background traffic), one page of a
  * desktop size whose errors are printed with the test's output.
  */
+import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export async function launchChromium(): Promise<Browser> {
@@ -26,4 +27,13 @@ export async function openPage(browser: Browser): Promise<Page> {
   page.on("pageerror", (error) => console.error("page error:", error.message));
   page.on("console", (message) => message.type() === "error" && console.error("console error:", message.text()));
   return page;
+}
+
+/** A `data-testid` selector. */
+export const byTest = (id: string) => `[data-testid="${id}"]`;
+
+/** Writes the page as `<dir>/<name>.png` once a moment's animations (a fit, a fade) have settled. */
+export async function screenshot(page: Page, dir: string, name: string): Promise<void> {
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(dir, `${name}.png`) });
 }

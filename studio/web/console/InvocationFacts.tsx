@@ -92,7 +92,7 @@ export function InvocationFacts(props: { detail: InvocationDetail }) {
         </List>
       )}
       <h4>Input (as the audit record keeps it: pii masked)</h4>
-      <pre className="sql" data-testid="invocation-input">
+      <pre className="sql wrap" data-testid="invocation-input">
         {JSON.stringify(d.input, null, 2)}
       </pre>
       <h4>Record</h4>

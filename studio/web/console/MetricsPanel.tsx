@@ -23,7 +23,8 @@ export function MetricsPanel() {
   useEffect(() => {
     let live = true;
     const chosen = WINDOWS[span]!;
-    const read = () =>
+    const read = async () =>
+      !document.hidden &&
       consoleApi.metrics(new Date(Date.now() - chosen.seconds * 1000).toISOString(), chosen.step).then(
         (r) => {
           if (!live) return;
@@ -98,9 +99,9 @@ function ToolMetrics(props: { report: ToolMetricsReport; tool: ToolMetricsReport
         unit="ms"
         x={series.x}
         series={[
-          { label: "p50", values: series.p50, colour: "#1a7f37" },
-          { label: "p95", values: series.p95, colour: "#bf8700" },
-          { label: "p99", values: series.p99, colour: "#cf222e", dash: [4, 3] },
+          { label: "p50", values: series.p50, colour: "#1a7f37", points: true },
+          { label: "p95", values: series.p95, colour: "#bf8700", points: true },
+          { label: "p99", values: series.p99, colour: "#cf222e", dash: [4, 3], points: true },
         ]}
       />
     </div>

@@ -6,8 +6,9 @@
 import type { FlowTrace, TraceNode, TraceTransaction } from "../../protocol";
 import type { NodeOverlay } from "../overlay";
 
-/** A duration in ms as a person reads it: 0.4 ms, 12 ms, 1.2 s. */
+/** A duration in ms as a person reads it: <0.1 ms, 0.4 ms, 12 ms, 1.2 s. */
 export function ms(value: number): string {
+  if (value < 0.05) return "<0.1 ms";
   if (value < 1) return `${value.toFixed(1)} ms`;
   if (value < 1000) return `${Math.round(value)} ms`;
   return `${(value / 1000).toFixed(value < 10_000 ? 2 : 1)} s`;
