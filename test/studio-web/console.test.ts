@@ -25,6 +25,7 @@ const SHOTS = join(__dirname, "../../test-results/console");
 
 let root: string;
 let dev: DevApp;
+let devStopped = false;
 let studio: Studio;
 let browser: Browser;
 let page: Page;
@@ -70,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await studio?.close();
-  await dev?.close();
+  if (!devStopped) await dev?.close();
   if (root) rmSync(root, { recursive: true, force: true });
 });
 
@@ -184,5 +185,17 @@ describe("the Console in the browser", () => {
       expect.arrayContaining(["/reservations", "/reservations/{reservationId}/confirm", "/rooms"]),
     );
     await shot("09-api-docs");
+  });
+
+  it("says plainly when the executor is not reachable", async () => {
+    await dev.close();
+    devStopped = true;
+    await page.goto(`${studio.url}/#/console`);
+    await page.waitForSelector(byTest("console-error"));
+    expect(await page.textContent(byTest("console-error"))).toMatch(
+      /^executor not reachable at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
+    expect(await page.textContent(byTest("live"))).toBe("not live");
+    await shot("10-executor-down");
   });
 });

@@ -33,7 +33,7 @@ export function TimeChart(props: { testId: string; title: string; unit: string; 
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [{ stroke: "#59636e", grid: { stroke: "#eaeef2" } }, { stroke: "#59636e", grid: { stroke: "#eaeef2" }, size: 48, label: props.unit, labelSize: 14 }],
-      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.5, spanGaps: false, ...(s.dash ? { dash: s.dash } : {}), ...(s.points ? { points: { show: true, size: 5 } } : {}) }))],
+      series: [{}, ...props.series.map((s) => ({ label: s.label, stroke: s.colour, width: 1.5, spanGaps: false, ...(s.dash ? { dash: s.dash } : {}), ...(s.points ? { points: { show: true, size: 6, fill: s.colour } } : {}) }))],
     };
     const plot = new uPlot(options, data, element);
     chart.current = plot;
