@@ -69,6 +69,18 @@ export interface FasciaAuthArgs {
   rolesClaim?: pulumi.Input<string>;
 }
 
+/**
+ * Who may read the executor's operator API (docs/operator-api.md): callers with `role` (default
+ * `operator`), verified by the app's `auth` settings — or, with `issuer`, `audience` and `jwksUrl`
+ * (all three or none), by an identity provider of the operators' own.
+ */
+export interface FasciaOperatorsArgs {
+  role?: pulumi.Input<string>;
+  issuer?: pulumi.Input<string>;
+  audience?: pulumi.Input<string>;
+  jwksUrl?: pulumi.Input<string>;
+}
+
 export interface FasciaDeploymentArgs {
   /** Spec documents as objects (the same shape as the YAML). One of `specs` or `specDir`. */
   specs?: pulumi.Input<unknown[]>;
@@ -98,6 +110,7 @@ export interface FasciaDeploymentArgs {
   database?: pulumi.Input<FasciaDatabaseArgs>;
   service?: pulumi.Input<FasciaServiceArgs>;
   auth?: pulumi.Input<FasciaAuthArgs>;
+  operators?: pulumi.Input<FasciaOperatorsArgs>;
   paymentsBaseUrl?: pulumi.Input<string>;
   /**
    * Labels for every child GCP lets carry labels (instance, secrets, repository, migration job,
@@ -178,6 +191,8 @@ export interface ResolvedDeployment {
   region?: pulumi.Input<string>;
   /** The auth arguments given, without undefined members. */
   auth: FasciaAuthArgs;
+  /** The operators arguments given, without undefined members. */
+  operators: FasciaOperatorsArgs;
   /** The args' labels and Fascia's, checked against GCP's rules (components/labels.ts). */
   labels: Record<string, string>;
   paymentsBaseUrl?: pulumi.Input<string>;
@@ -284,6 +299,12 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   const labels = checkOr(() => childLabels(slug(name), givenLabels), "labels", fail);
   const authArgs = known(args.auth, "auth", fail) ?? {};
   const auth = Object.fromEntries(Object.entries(authArgs).filter(([, v]) => v !== undefined)) as FasciaAuthArgs;
+  const operatorsArgs = known(args.operators, "operators", fail) ?? {};
+  const operators = Object.fromEntries(Object.entries(operatorsArgs).filter(([, v]) => v !== undefined)) as FasciaOperatorsArgs;
+  // The executor reads the operators' issuer all or nothing (docs/executor-config.md): a half given one would stop its start.
+  const issuerParts = (["issuer", "audience", "jwksUrl"] as const).filter((k) => operators[k] !== undefined);
+  if (issuerParts.length > 0 && issuerParts.length < 3)
+    fail("operators", "give all of `operators.issuer`, `operators.audience` and `operators.jwksUrl`, or none (operators then use `auth`)");
 
   return {
     specs,
@@ -320,6 +341,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     ...(args.project !== undefined ? { project: args.project } : {}),
     ...(args.region !== undefined ? { region: args.region } : {}),
     auth,
+    operators,
     labels,
     ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
     planHash: hash,

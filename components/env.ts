@@ -30,6 +30,8 @@ export interface ExecutorEnvInput<V> {
   /** Spec secret name → its Secret Manager reference. */
   secrets: ReadonlyMap<string, SecretRef<V>>;
   auth?: { issuer?: V; audience?: V; jwksUrl?: V; rolesClaim?: V };
+  /** The service's only: who may read the operator API, and the operators' own issuer if they have one. */
+  operators?: { role?: V; issuer?: V; audience?: V; jwksUrl?: V };
   schedulerServiceAccount?: V;
   /** The service's own URL, the audience of the scheduler's tokens: the same value as the scheduler jobs' `oidcToken.audience`. */
   schedulerAudience?: V;
@@ -57,6 +59,10 @@ export function executorEnv<V>(input: ExecutorEnvInput<V>, text: (s: string) => 
     [ENV.authAudience, input.auth?.audience],
     [ENV.authJwksUrl, input.auth?.jwksUrl],
     [ENV.authRolesClaim, input.auth?.rolesClaim],
+    [ENV.operatorRole, input.operators?.role],
+    [ENV.operatorAuthIssuer, input.operators?.issuer],
+    [ENV.operatorAuthAudience, input.operators?.audience],
+    [ENV.operatorAuthJwksUrl, input.operators?.jwksUrl],
     [ENV.schedulerServiceAccount, input.schedulerServiceAccount],
     [ENV.schedulerAudience, input.schedulerAudience],
     [ENV.paymentsBaseUrl, input.paymentsBaseUrl],

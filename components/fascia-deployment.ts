@@ -52,6 +52,7 @@ export {
   type FasciaAuthArgs,
   type FasciaDatabaseArgs,
   type FasciaDeploymentArgs,
+  type FasciaOperatorsArgs,
   type FasciaServiceArgs,
 } from "./deployment-args";
 
@@ -480,6 +481,7 @@ function executorWorkload(
         poolMax,
         secrets: secrets.secretRefs,
         auth: resolved.auth,
+        operators: resolved.operators,
         ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
         ...(address.url ? { schedulerAudience: address.url } : {}),
         ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),

@@ -7,6 +7,7 @@ export {
   type FasciaDatabaseArgs,
   type FasciaServiceArgs,
   type FasciaAuthArgs,
+  type FasciaOperatorsArgs,
 } from "./fascia-deployment";
 export { FasciaEntity, FASCIA_ENTITY_TYPE, type FasciaEntityArgs } from "./fascia-entity";
 export { FasciaTool, FASCIA_TOOL_TYPE, type FasciaToolArgs, type FasciaToolSchedulerArgs } from "./fascia-tool";

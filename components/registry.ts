@@ -9,6 +9,7 @@ import {
   type FasciaAuthArgs,
   type FasciaDatabaseArgs,
   type FasciaDeploymentArgs,
+  type FasciaOperatorsArgs,
   type FasciaServiceArgs,
 } from "./fascia-deployment";
 import { FasciaEntity, type FasciaEntityArgs } from "./fascia-entity";
@@ -59,12 +60,24 @@ export const COMPONENTS = {
       "database",
       "service",
       "auth",
+      "operators",
       "paymentsBaseUrl",
       "labels",
     ]),
     required: requiredOf<FasciaDeploymentArgs>()([]),
     // `secrets`: its names decide which Secret Manager secrets exist; its values are secret Inputs.
-    plain: plainOf<FasciaDeploymentArgs>()(["specs", "specDir", "image", "imageBase", "secrets", "database", "service", "auth", "labels"]),
+    plain: plainOf<FasciaDeploymentArgs>()([
+      "specs",
+      "specDir",
+      "image",
+      "imageBase",
+      "secrets",
+      "database",
+      "service",
+      "auth",
+      "operators",
+      "labels",
+    ]),
   },
   "fascia:index:FasciaExecutorImage": {
     component: FasciaExecutorImage,
@@ -116,6 +129,11 @@ export const ARGUMENT_TYPES = {
     keys: keysOf<FasciaAuthArgs>()(["issuer", "audience", "jwksUrl", "rolesClaim"]),
     required: requiredOf<FasciaAuthArgs>()([]),
     plain: plainOf<FasciaAuthArgs>()([]),
+  },
+  "fascia:index:OperatorsArgs": {
+    keys: keysOf<FasciaOperatorsArgs>()(["role", "issuer", "audience", "jwksUrl"]),
+    required: requiredOf<FasciaOperatorsArgs>()([]),
+    plain: plainOf<FasciaOperatorsArgs>()([]),
   },
   "fascia:index:ToolSchedulerArgs": {
     keys: keysOf<FasciaToolSchedulerArgs>()(["serviceAccountEmail", "region", "project", "audience"]),

@@ -30,6 +30,13 @@ const app = new FasciaDeployment("reservations", {
   imageBase: config.get("imageBase"),
   secrets,
   auth: { issuer: config.get("authIssuer"), audience: config.get("authAudience"), jwksUrl: config.get("authJwksUrl") },
+  // Who may read the operator API (docs/operator-api.md); unset: role `operator`, verified like `auth`.
+  operators: {
+    role: config.get("operatorRole"),
+    issuer: config.get("operatorAuthIssuer"),
+    audience: config.get("operatorAuthAudience"),
+    jwksUrl: config.get("operatorAuthJwksUrl"),
+  },
   database: {
     tier: config.get("databaseTier") ?? "db-custom-1-3840",
     deletionProtection: config.getBoolean("deletionProtection") ?? true,

@@ -84,6 +84,7 @@ test("given values win over the defaults and the provider's configuration; auth 
       },
       service: { minInstances: 1, maxInstances: 4, concurrency: 20, cpu: "2", memory: "1Gi", invokers: ["group:ops@acme.example"] },
       auth: { issuer: "https://auth.acme.example", audience: undefined },
+      operators: { role: "sre", issuer: undefined },
       paymentsBaseUrl: "http://127.0.0.1:9000",
     },
     PROVIDER,
@@ -112,6 +113,7 @@ test("given values win over the defaults and the provider's configuration; auth 
   expect(resolved.exposure.invokers).toEqual(["group:ops@acme.example"]);
   expect([resolved.project, resolved.region]).toEqual(["other", "us-central1"]);
   expect(resolved.auth).toEqual({ issuer: "https://auth.acme.example" });
+  expect(resolved.operators).toEqual({ role: "sre" });
   expect(resolved.paymentsBaseUrl).toBe("http://127.0.0.1:9000");
 });
 
@@ -138,6 +140,11 @@ test("conflicting inputs are named in backticks", () => {
   expect(refusal({ specs, image: IMAGE, database: { privateNetwork: "net" } })).toEqual({
     path: "database.privateSubnetwork",
     reason: "FasciaDeployment shop: a private-IP database needs `privateSubnetwork` for the service's direct VPC egress",
+  });
+  expect(refusal({ specs, image: IMAGE, operators: { issuer: "https://ops.acme.example" } })).toEqual({
+    path: "operators",
+    reason:
+      "FasciaDeployment shop: give all of `operators.issuer`, `operators.audience` and `operators.jwksUrl`, or none (operators then use `auth`)",
   });
   expect(refusal({ specs, image: IMAGE, secrets: { NOPE: "x" } })).toEqual({
     path: "secrets",

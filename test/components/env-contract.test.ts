@@ -17,6 +17,12 @@ const text = (s: string) => s;
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/);
 const secretName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,15}$/);
 
+/** The operators' issuer as the deployment passes it on: all three of its members, or none. */
+function wholeIssuer<T extends { role: string; issuer?: string; audience?: string; jwksUrl?: string }>(operators: T) {
+  const { role, issuer, audience, jwksUrl } = operators;
+  return issuer && audience && jwksUrl ? { role, issuer, audience, jwksUrl } : { role };
+}
+
 test("every environment the deployment writes is one the executor starts with, value for value", () => {
   fc.assert(
     fc.property(
@@ -32,6 +38,18 @@ test("every environment the deployment writes is one the executor starts with, v
             jwksUrl: word.map((w) => `https://${w}/jwks`),
             rolesClaim: word,
           }),
+          { nil: undefined },
+        ),
+        operators: fc.option(
+          fc.record(
+            {
+              role: word,
+              issuer: word.map((w) => `https://${w}`),
+              audience: word,
+              jwksUrl: word.map((w) => `https://${w}/jwks`),
+            },
+            { requiredKeys: ["role"] },
+          ),
           { nil: undefined },
         ),
         scheduler: fc.option(
@@ -58,6 +76,8 @@ test("every environment the deployment writes is one the executor starts with, v
             poolMax: args.poolMax,
             secrets: new Map(args.secrets.map((name) => [name, { secret: `app--${name}`, version: "1" }])),
             ...(args.auth ? { auth: args.auth } : {}),
+            // The deployment checks the operators' issuer is whole (deployment-args.ts); a whole one or none reaches the executor.
+            ...(args.operators ? { operators: wholeIssuer(args.operators) } : {}),
             ...(args.scheduler ? { schedulerServiceAccount: args.scheduler.account, schedulerAudience: args.scheduler.url } : {}),
             ...(args.paymentsBaseUrl ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
             project: "p",
@@ -86,6 +106,11 @@ test("every environment the deployment writes is one the executor starts with, v
         expect(config.scheduler).toEqual(
           args.scheduler ? { serviceAccountEmail: args.scheduler.account, audience: args.scheduler.url } : undefined,
         );
+        const operators = args.operators && wholeIssuer(args.operators);
+        expect(config.operators).toEqual({
+          role: operators?.role ?? "operator",
+          ...(operators?.issuer ? { auth: { issuer: operators.issuer, audience: operators.audience, jwksUrl: operators.jwksUrl } } : {}),
+        });
         if (args.paymentsBaseUrl) expect(config.paymentsBaseUrl).toBe(args.paymentsBaseUrl);
         expect(config.trustProxyHops).toBe(args.trustProxyHops ?? 0);
         const secrets = loadSecrets(args.secrets, env);

@@ -328,6 +328,8 @@ describe("an app with no HTTP tool", () => {
     const running = await startExecutor(nightlyAppEnv("fascia-noauth-"), "127.0.0.1");
     try {
       expect((await fetch(`${running.address}/healthz`)).status).toBe(200);
+      // No bearer settings: no operator either — the operator API is never public.
+      expect((await fetch(`${running.address}/_fascia/deployment`, { headers: { authorization: "Bearer x.y.z" } })).status).toBe(401);
       // Its scheduled tool cannot be authenticated without the scheduler settings, and the start says so.
       expect(running.schedulerWarning).toMatch(/scheduled tools cannot be authenticated, so every run of .* will be refused \(401\)/);
       expect(running.schedulerWarning).toContain("FASCIA_SCHEDULER_AUDIENCE");
