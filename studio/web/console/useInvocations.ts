@@ -25,14 +25,18 @@ export interface LiveInvocations {
   updatedAt: Date | null;
 }
 
-interface State {
+/** What the list shows: records newest first, the cursor of the older ones, and the chain's head when last read. */
+export interface ListState {
   items: InvocationSummary[];
   next?: string;
   head: number | null;
 }
 
+/** One page of the list as filtered: the newest without a cursor. */
+export type ReadPage = (cursor?: string) => Promise<InvocationPage>;
+
 export function useInvocations(filter: InvocationFilter): LiveInvocations {
-  const [state, setState] = useState<State>({ items: [], head: null });
+  const [state, setState] = useState<ListState>({ items: [], head: null });
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
@@ -64,7 +68,7 @@ export function useInvocations(filter: InvocationFilter): LiveInvocations {
       polling = true;
       try {
         const known = current.current;
-        const fresh = await newerThan(filter, known);
+        const fresh = await newerThan((cursor) => consoleApi.invocations(filter, cursor ? { cursor } : {}), known);
         if (!live) return;
         heard();
         if (fresh) setState((s) => (s === known ? fresh : s));
@@ -102,8 +106,8 @@ export function useInvocations(filter: InvocationFilter): LiveInvocations {
 }
 
 /** The list with the records newer than the ones it shows on top, or null when nothing was appended since. */
-async function newerThan(filter: InvocationFilter, known: State): Promise<State | null> {
-  const first = await consoleApi.invocations(filter);
+export async function newerThan(read: ReadPage, known: ListState): Promise<ListState | null> {
+  const first = await read();
   if (known.head !== null && first.head === known.head) return null;
   const top = known.items[0]?.seq ?? 0;
   const added: InvocationSummary[] = [];
@@ -113,7 +117,7 @@ async function newerThan(filter: InvocationFilter, known: State): Promise<State 
     const caughtUp = page.items.length === 0 || page.items[page.items.length - 1]!.seq <= top || !page.next;
     if (caughtUp) break;
     if (pages >= MAX_CATCH_UP_PAGES || known.items.length === 0) return { items: first.items, next: first.next, head: first.head };
-    page = await consoleApi.invocations(filter, { cursor: page.next });
+    page = await read(page.next);
   }
   return { items: [...added, ...known.items], next: known.next, head: first.head };
 }
