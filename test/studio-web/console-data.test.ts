@@ -6,7 +6,7 @@
 import type { FlowTrace, InvocationPage, InvocationSummary, ToolMetricsReport } from "../../studio/protocol";
 import { toolSeries } from "../../studio/web/console/metricsSeries";
 import { ms, traceOverlay } from "../../studio/web/console/trace";
-import { newerThan, type ListState } from "../../studio/web/console/useInvocations";
+import { newerThan, type ListState } from "../../studio/web/console/catchUp";
 
 const record = (seq: number): InvocationSummary => ({
   seq,
