@@ -3,11 +3,11 @@
  * executor's migrations, and the `pulumi` commands a change needs. Deploying stays `pulumi up` in
  * the user's project: the studio holds no cloud credentials and changes nothing here.
  */
-import type { DeploymentState } from "../../protocol";
+import type { DeploymentState, Standing } from "../../protocol";
 import { RiskBadge } from "../RiskBadge";
-import type { Standing } from "../../protocol";
 import { consoleApi } from "./api";
 import { Command } from "./CopyButton";
+import { Table } from "./Table";
 import { ReadPending, useExecutorRead } from "./useExecutorRead";
 
 const STANDINGS: readonly string[] = ["green", "yellow", "red", "invalid"];
@@ -48,75 +48,48 @@ export function DeploymentPanel() {
       </section>
       <section className="card">
         <h2>Tools</h2>
-        <table className="table" data-testid="deployment-tools">
-          <thead>
-            <tr>
-              <th>Tool</th>
-              <th>Route</th>
-              <th>Risk</th>
+        <Table head={["Tool", "Route", "Risk"]} testId="deployment-tools">
+          {d.tools.map((t) => (
+            <tr key={t.name} data-testid={`deployed-tool-${t.name}`} data-risk={t.risk}>
+              <td>{t.name}</td>
+              <td>
+                <code>{t.trigger === "http" ? `${t.method} ${t.path}` : `${t.trigger} ${t.path}`}</code>
+              </td>
+              <td>
+                {STANDINGS.includes(t.risk) ? <RiskBadge risk={t.risk as Standing} /> : <span className="pill">{t.risk}</span>}
+                {!t.deployable && <span className="pill enforced-executor">blocked</span>}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {d.tools.map((t) => (
-              <tr key={t.name} data-testid={`deployed-tool-${t.name}`} data-risk={t.risk}>
-                <td>{t.name}</td>
-                <td>
-                  <code>{t.trigger === "http" ? `${t.method} ${t.path}` : `${t.trigger} ${t.path}`}</code>
-                </td>
-                <td>
-                  {STANDINGS.includes(t.risk) ? <RiskBadge risk={t.risk as Standing} /> : <span className="pill">{t.risk}</span>}
-                  {!t.deployable && <span className="pill enforced-executor">blocked</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </section>
       <section className="card">
         <h2>App migrations</h2>
-        <table className="table" data-testid="app-migrations">
-          <thead>
-            <tr>
-              <th>#</th>
-              <th>Migration</th>
-              <th>State</th>
-              <th>Entities</th>
+        <Table head={["#", "Migration", "State", "Entities"]} testId="app-migrations">
+          {d.migrations.map((m) => (
+            <tr key={m.id}>
+              <td className="muted">{m.seq}</td>
+              <td>
+                <code>{m.id}</code>
+              </td>
+              <td>{m.state}</td>
+              <td>{m.entities.join(", ")}</td>
             </tr>
-          </thead>
-          <tbody>
-            {d.migrations.map((m) => (
-              <tr key={m.id}>
-                <td className="muted">{m.seq}</td>
-                <td>
-                  <code>{m.id}</code>
-                </td>
-                <td>{m.state}</td>
-                <td>{m.entities.join(", ")}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </section>
       <section className="card">
         <h2>Executor migrations</h2>
-        <table className="table" data-testid="executor-migrations">
-          <thead>
-            <tr>
-              <th>Migration</th>
-              <th>Applied</th>
+        <Table head={["Migration", "Applied"]} testId="executor-migrations">
+          {d.executorMigrations.map((m) => (
+            <tr key={m.id}>
+              <td>
+                <code>{m.id}</code>
+              </td>
+              <td>{new Date(m.appliedAt).toLocaleString()}</td>
             </tr>
-          </thead>
-          <tbody>
-            {d.executorMigrations.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  <code>{m.id}</code>
-                </td>
-                <td>{new Date(m.appliedAt).toLocaleString()}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </section>
     </div>
   );

@@ -5,6 +5,7 @@ import { href } from "../router";
 import { useStudio } from "../store";
 import { ChainBadge } from "./ChainBadge";
 import { StatusBadge } from "./StatusBadge";
+import { Table } from "./Table";
 import { ms } from "./trace";
 import { useInvocations } from "./useInvocations";
 
@@ -65,47 +66,34 @@ export function InvocationsPanel() {
           {list.error}
         </div>
       )}
-      <table className="table invocation-table">
-        <thead>
-          <tr>
-            <th>#</th>
-            <th>At</th>
-            <th>Tool</th>
-            <th>Trigger</th>
-            <th>Caller</th>
-            <th>Status</th>
-            <th className="num">Duration</th>
+      <Table className="invocation-table" head={["#", "At", "Tool", "Trigger", "Caller", "Status", { label: "Duration", className: "num" }]}>
+        {list.items.map((i) => (
+          <tr
+            key={i.seq}
+            className="invocation-row"
+            data-testid="invocation-row"
+            data-invocation-id={i.invocationId}
+            data-tool={i.tool}
+            data-status={i.status}
+            onClick={() => (window.location.hash = href({ page: "invocation", id: i.invocationId }))}
+          >
+            <td className="muted">{i.seq}</td>
+            <td title={i.at}>{new Date(i.at).toLocaleTimeString()}</td>
+            <td>
+              <a href={href({ page: "invocation", id: i.invocationId })}>{i.tool}</a>
+              {i.kind !== "invocation" && <span className="pill light">{i.kind}</span>}
+            </td>
+            <td className="muted">{i.trigger}</td>
+            <td>
+              <code>{i.callerId ?? "—"}</code>
+            </td>
+            <td>
+              <StatusBadge status={i.status} code={i.code} />
+            </td>
+            <td className="num">{ms(i.durationMs)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {list.items.map((i) => (
-            <tr
-              key={i.seq}
-              className="invocation-row"
-              data-testid="invocation-row"
-              data-invocation-id={i.invocationId}
-              data-tool={i.tool}
-              data-status={i.status}
-              onClick={() => (window.location.hash = href({ page: "invocation", id: i.invocationId }))}
-            >
-              <td className="muted">{i.seq}</td>
-              <td title={i.at}>{new Date(i.at).toLocaleTimeString()}</td>
-              <td>
-                <a href={href({ page: "invocation", id: i.invocationId })}>{i.tool}</a>
-                {i.kind !== "invocation" && <span className="pill light">{i.kind}</span>}
-              </td>
-              <td className="muted">{i.trigger}</td>
-              <td>
-                <code>{i.callerId ?? "—"}</code>
-              </td>
-              <td>
-                <StatusBadge status={i.status} code={i.code} />
-              </td>
-              <td className="num">{ms(i.durationMs)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
       {list.items.length === 0 && !list.loading && <p className="muted">{list.error ? "" : "No invocation matches yet: calls to the app appear here as they are made."}</p>}
       <div className="actions">
         {list.older && (
