@@ -19,10 +19,13 @@ function clientQueryable(client: PoolClient): Queryable {
   };
 }
 
+/** The pool's size when the opener names none (`fascia dev --db postgres://…`, tools). */
+export const DEFAULT_PG_POOL_MAX = 10;
+
 export function openPg(url: string, options: { max?: number } = {}): Database {
   const pool = new Pool({
     connectionString: url,
-    max: options.max ?? 10,
+    max: options.max ?? DEFAULT_PG_POOL_MAX,
     // Statements a caller issues without awaiting the one before (commitWith) leave together;
     // awaited statements behave exactly as without it.
     pipeline: true,

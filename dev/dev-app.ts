@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { exportJWK, SignJWT } from "jose";
 import { openDatabase } from "../database/open";
+import { DEFAULT_PG_POOL_MAX } from "../database/pg-driver";
 import { migrateToSpecs } from "../migrate/apply";
 import type { Database } from "../database/types";
 import { loadSpecDir } from "../loader/load";
@@ -116,6 +117,8 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       email: { smtpUrl: mail.url, from: "dev@fascia.local" },
       httpSink: http.sinkUrl,
       rateLimit: false,
+      // What the operator API's settings show: PGlite is one connection that invocations take in turns.
+      settings: { poolMax: db.driver === "pglite" ? 1 : DEFAULT_PG_POOL_MAX },
       logger: createLogger(options.logDestination ? { destination: options.logDestination as never } : {}),
     });
     started.push({ close: () => server.close() });

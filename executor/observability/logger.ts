@@ -61,3 +61,8 @@ export function traceFields(headers: Record<string, string | string[] | undefine
 function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** An error as a log line's `err`: its message and stack, or the thrown value as text. */
+export function errorFields(error: unknown): { message: string; stack?: string } {
+  return error instanceof Error ? { message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { message: String(error) };
+}

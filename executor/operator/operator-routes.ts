@@ -10,6 +10,7 @@ import type { Logger } from "pino";
 import { OPERATOR_PATHS } from "../../contracts/operator-api";
 import type { Caller } from "../auth/caller";
 import { ToolError } from "../errors/catalogue";
+import { errorFields } from "../observability/logger";
 import type { Executor } from "../invoke/invoke";
 import { INVOCATION_HEADER, newInvocationId } from "../invoke/invoke";
 import { manifestPlanHash } from "../app/manifest";
@@ -112,7 +113,7 @@ async function answer(wiring: OperatorWiring, request: FastifyRequest, reply: Fa
     body = refused.toBody();
     reply.headers(refused.headers());
     if (!(error instanceof ToolError))
-      logger.error({ invocationId, err: describe(error) }, `operator read ${request.url.split("?")[0]} failed`);
+      logger.error({ invocationId, err: errorFields(error) }, `operator read ${request.url.split("?")[0]} failed`);
   }
   const line = {
     invocationId,
@@ -129,8 +130,4 @@ async function answer(wiring: OperatorWiring, request: FastifyRequest, reply: Fa
 /** No connection within the wait is 503 UNAVAILABLE (as for an invocation); any other error goes on as it is. */
 function unavailable(error: unknown): never {
   throw error instanceof ConnectionWaitExceeded ? noConnection(error) : error;
-}
-
-function describe(error: unknown): { message: string; stack?: string } {
-  return error instanceof Error ? { message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { message: String(error) };
 }

@@ -24,7 +24,7 @@ import type { InvocationRequest, InvocationResult } from "../invoke/request";
 import { createExternalServices } from "../nodes/external-services";
 import { deliverEntry } from "../outbox/deliver";
 import { startOutboxDrainer, type DrainerSettings, type OutboxDrainer } from "../outbox/drainer";
-import { createLogger, traceFields } from "../observability/logger";
+import { createLogger, errorFields, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
 import { appendAuditAlone } from "../store/audit-store";
@@ -184,7 +184,7 @@ function wireExecutor(options: ServerOptions, outbox: { poke(): void }): Wiring 
       append: async (body) => void (await withConnection((conn) => appendAuditAlone(conn, body), AGGREGATE_WAIT_MS)),
       onError: (error, refusals) =>
         logger.error(
-          { refusals, err: describe(error) },
+          { refusals, err: errorFields(error) },
           "the aggregate audit record of refusals could not be appended; its counts carry over to the next window",
         ),
       newId: newInvocationId,
@@ -197,7 +197,7 @@ function wireExecutor(options: ServerOptions, outbox: { poke(): void }): Wiring 
     ...(options.guardDelayMs !== undefined ? { guardDelayMs: options.guardDelayMs } : {}),
     onBookkeepingError: (error, invocationId) =>
       logger.error(
-        { invocationId, err: describe(error) },
+        { invocationId, err: errorFields(error) },
         "the audit record or idempotency key of a failed invocation could not be written",
       ),
   };
@@ -220,7 +220,7 @@ function responder({ logger, metrics }: Wiring, projectId: string | undefined): 
       ...traceFields(request.headers, projectId),
     };
     if (result.status >= 500)
-      logger.error({ ...line, ...(result.internal ? { err: describe(result.internal) } : {}) }, `${tool || request.method} failed`);
+      logger.error({ ...line, ...(result.internal ? { err: errorFields(result.internal) } : {}) }, `${tool || request.method} failed`);
     else if (result.status >= 400) logger.warn(line, `${tool} refused`);
     else logger.info(line, `${tool} ok`);
     return reply.code(result.status).headers(result.headers).send(result.body);
@@ -496,8 +496,4 @@ function checkEffectSettings(app: RuntimeApp, options: ServerOptions): void {
     }
   }
   if (problems.length) throw new Error(`the executor cannot start:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-}
-
-function describe(error: unknown): { message: string; stack?: string } {
-  return error instanceof Error ? { message: error.message, ...(error.stack ? { stack: error.stack } : {}) } : { message: String(error) };
 }

@@ -8,6 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { runCli } from "../../cli/main";
 import { startDevApp, type DevApp } from "../../dev/dev-app";
 import { DEV_SECRETS_FILE } from "../../dev/dev-secrets";
 import {
@@ -102,5 +103,17 @@ describeEachDriver("the operator API after the example's walk-through", (driver)
       for (const value of forbidden) expect(text.includes(value) ? `${value} in ${text.slice(0, 200)}` : "").toBe("");
       expect(text).not.toMatch(JWT);
     }
+  });
+
+  it("opens to a token `fascia token <dir> --role operator` mints, and to no other role", async () => {
+    const mint = async (role: string) => {
+      const out: string[] = [];
+      expect(await runCli(["token", app, "--sub", "me", "--role", role], { out: (t) => out.push(t), err: () => {}, isTTY: false })).toBe(0);
+      return out.join("").trim();
+    };
+    const status = async (token: string) =>
+      (await fetch(`${dev.url}${OPERATOR_PATHS.settings}`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await status(await mint("operator"))).toBe(200);
+    expect(await status(await mint("staff"))).toBe(403);
   });
 });
