@@ -97,7 +97,7 @@ export function registerConsoleProxy(server: FastifyInstance, options: ConsolePr
         "EXECUTOR_REDIRECT",
       );
     }
-    if (!response.ok) return refuse(reply, response.status, executorRefusal(response.status, text), errorCode(text));
+    if (!response.ok) return refuse(reply, response.status, executorRefusal(response.status, text, options.tokenSource), errorCode(text));
     return reply.code(response.status).type("application/json; charset=utf-8").header("cache-control", "no-store").send(text);
   });
 
@@ -113,16 +113,17 @@ function splitQuery(url: string): [path: string, query: string] {
   return at < 0 ? [url, ""] : [url.slice(0, at), url.slice(at)];
 }
 
-/** The executor's own message (its error body is `{ error: { code, message } }`), said to come from it. */
-function executorRefusal(status: number, text: string): string {
+const UNAUTHENTICATED: Record<ConsoleInfo["token"], string> = {
+  local: "the executor does not take the studio's local token (it is not `fascia dev` on this app): give one with --token",
+  given: "the executor refused the token given with --token: expired, or of another issuer or audience",
+};
+
+/** The executor's own message (its error body is `{ error: { code, message } }`), said to come from it, with what to do about a 401 or 403. */
+function executorRefusal(status: number, text: string, tokenSource: ConsoleInfo["token"]): string {
   const body = parse(text);
   const message = body?.error?.message ?? (text.trim().slice(0, 200) || "no message");
   const why =
-    status === 401
-      ? " (the executor refused the studio's token: give one with --token)"
-      : status === 403
-        ? " (the token lacks the executor's operator role)"
-        : "";
+    status === 401 ? ` (${UNAUTHENTICATED[tokenSource]})` : status === 403 ? " (the token lacks the executor's operator role)" : "";
   return `the executor answered ${status}: ${message}${why}`;
 }
 

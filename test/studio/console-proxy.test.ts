@@ -62,6 +62,9 @@ beforeAll(async () => {
     reply.code(403).send({ error: { code: "FORBIDDEN", message: "role operator required", details: [] } }),
   );
   executor.get("/_fascia/openapi.json", async () => ({ openapi: "3.1.0" }));
+  executor.get("/_fascia/deployment", async (_req, reply) =>
+    reply.code(401).send({ error: { code: "UNAUTHENTICATED", message: "no bearer token", details: [] } }),
+  );
   executor.get("/_fascia/metrics", async () => new Promise(() => undefined));
   executor.get("/healthz", async () => ({ status: "ok" }));
   executorUrl = await listen(executor);
@@ -144,6 +147,14 @@ describe("the Console's proxy", () => {
       },
     });
     expect(await get(studio.url, "/api/console/invocations/missing")).toMatchObject({ status: 404, body: { code: "NOT_FOUND" } });
+    expect(await get(studio.url, "/api/console/deployment")).toEqual({
+      status: 401,
+      body: {
+        error:
+          "the executor answered 401: no bearer token (the executor refused the token given with --token: expired, or of another issuer or audience)",
+        code: "UNAUTHENTICATED",
+      },
+    });
   });
 
   it("says so when the executor is not reachable, or does not answer in time", async () => {
