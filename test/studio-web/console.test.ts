@@ -8,11 +8,12 @@
  * deployment and settings panels, and the API docs. One dev app, one studio, one page.
  * Screenshots: test-results/console/*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import type { DevApp } from "../../dev/dev-app";
+import { DEV_SECRETS_FILE } from "../../dev/dev-secrets";
 import { buildStudioWeb } from "../../scripts/build-studio";
 import { tryReservations } from "../../scripts/try-reservations";
 import type { InvocationDetail, InvocationPage, NodeState } from "../../studio/protocol";
@@ -24,6 +25,7 @@ import { copyExample, startQuietDevApp } from "../support/example-dev-app";
 const SHOTS = join(__dirname, "../../test-results/console");
 
 let root: string;
+let appDir: string;
 let dev: DevApp;
 let devStopped = false;
 let studio: Studio;
@@ -58,7 +60,7 @@ const traced = (detail: InvocationDetail) => Object.fromEntries(detail.trace!.n.
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "fascia-console-web-"));
-  const app = copyExample(join(root, "app"));
+  const app = (appDir = copyExample(join(root, "app")));
   const assets = join(root, "assets");
   mkdirSync(SHOTS, { recursive: true });
   [dev] = await Promise.all([startQuietDevApp(app), buildStudioWeb(assets)]);
@@ -174,6 +176,12 @@ describe("the Console in the browser", () => {
     const commands = await page.locator(`${byTest("settings")} [data-testid^="config-set-"] code`).allTextContents();
     expect(commands.length).toBeGreaterThan(0);
     for (const command of commands) expect(command).toMatch(/^pulumi config set /);
+    // A secret shows as set, never as its value.
+    const secrets = JSON.parse(readFileSync(join(appDir, ".fascia", DEV_SECRETS_FILE), "utf8")) as Record<string, string>;
+    await page.locator(byTest("settings-secrets")).scrollIntoViewIfNeeded();
+    expect(await page.textContent(`${byTest("settings-secrets")} ${byTest("setting-PAYMENTS_API_KEY")}`)).toContain("set");
+    const text = (await page.textContent("body"))!;
+    for (const [name, value] of Object.entries(secrets)) expect({ name, shown: text.includes(value) }).toEqual({ name, shown: false });
     await shot("08-settings");
   });
 
