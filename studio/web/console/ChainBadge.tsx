@@ -38,6 +38,7 @@ function describe(verdict: Verdict): { text: string; tone: string; title: string
   if (verdict.state === "checking") return { text: "verifying the chain…", tone: "chain-pending", title: "" };
   if (verdict.state === "failed") return { text: "chain not checked", tone: "chain-pending", title: verdict.error };
   const v = verdict.verification;
+  if (v.verified && v.checked === 0) return { text: "chain verified", tone: "risk-green", title: "no record yet: the chain is empty" };
   if (v.verified) return { text: "chain verified", tone: "risk-green", title: `records ${v.from}–${v.to}: ${v.checked} hashes recomputed, every link holds (head #${v.head.seq})` };
   const broken = v.broken;
   return broken
