@@ -18,7 +18,10 @@ export const OPERATOR_PATHS = {
   invocations: "/_fascia/invocations",
   /** GET `/_fascia/invocations/<invocationId>`: InvocationDetail, or 404. */
   invocation: "/_fascia/invocations/",
-  /** GET: ChainVerification. Query: `from`, `to` (record seqs, inclusive; default the whole chain). */
+  /**
+   * GET: ChainVerification. Query: `from`, `to` (record seqs, inclusive; default the whole chain, at
+   * most its newest 100,000 records per request: docs/operator-api.md, "Chain verification").
+   */
   auditVerify: "/_fascia/audit/verify",
   /** GET: ToolMetricsReport. Query: `since` (ISO time, default an hour ago), `step` (seconds, default 60), `tool`. */
   metrics: "/_fascia/metrics",

@@ -9,7 +9,11 @@
  * driver for all of it: starting one is most of this file's time.
  */
 import { createHash } from "node:crypto";
-import { generateKeyPair, SignJWT } from "jose";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { compileApp } from "../../build/compile-app";
 import type { AuditBody } from "../../executor/audit/audit-chain";
 import { appendAuditAlone } from "../../executor/store/audit-store";
 import {
@@ -24,10 +28,12 @@ import {
   type InvocationSummary,
   type ToolMetricsReport,
 } from "../../contracts/operator-api";
-import { manifestPlanHash } from "../../executor/app/manifest";
+import { manifestPlanHash, writeManifest } from "../../executor/app/manifest";
 import type { ExecutorServer } from "../../executor/server/build-server";
 import { ConfigError, loadExecutorConfig } from "../../executor/server/config";
+import { startExecutor } from "../../executor/server/start";
 import { describeEachDriver } from "../support/databases";
+import { serveJwks } from "../support/jwks-server";
 import { startHarness, type Harness } from "./support/harness";
 
 /** The metrics' clock: records are appended at known offsets before it. */
@@ -77,6 +83,18 @@ const ROUTES = [
 
 const OPS_ISSUER = "https://ops-idp.test";
 const OPS_AUDIENCE = "https://console.test";
+
+/** A token of the operators' own identity provider (OPS_ISSUER). */
+function operatorsToken(key: CryptoKey, roles: string[], kid?: string): Promise<string> {
+  return new SignJWT({ roles })
+    .setProtectedHeader({ alg: "ES256", ...(kid ? { kid } : {}) })
+    .setSubject("sre-1")
+    .setIssuer(OPS_ISSUER)
+    .setAudience(OPS_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime("5m")
+    .sign(key);
+}
 
 describeEachDriver("the operator API", (driver) => {
   let h: Harness;
@@ -156,14 +174,7 @@ describeEachDriver("the operator API", (driver) => {
     const server = await another({
       operators: { auth: { issuer: OPS_ISSUER, audience: OPS_AUDIENCE, keys: { publicKey: keys.publicKey } } },
     });
-    const opsToken = await new SignJWT({ roles: [DEFAULT_OPERATOR_ROLE] })
-      .setProtectedHeader({ alg: "ES256" })
-      .setSubject("sre-1")
-      .setIssuer(OPS_ISSUER)
-      .setAudience(OPS_AUDIENCE)
-      .setIssuedAt()
-      .setExpirationTime("5m")
-      .sign(keys.privateKey);
+    const opsToken = await operatorsToken(keys.privateKey, [DEFAULT_OPERATOR_ROLE]);
     expect(await answers(server, opsToken)).toEqual(everyRoute(200, "-"));
     expect(await answers(server, await h.token("ops-1", [DEFAULT_OPERATOR_ROLE]))).toEqual(everyRoute(401, "UNAUTHENTICATED"));
     // …while the app's tools still take the app's tokens, not the operators'.
@@ -455,5 +466,61 @@ describe("the operator API's configuration", () => {
     expect(() => loadExecutorConfig({ ...base, FASCIA_OPERATOR_AUTH_ISSUER: "https://ops.test" })).toThrow(
       /FASCIA_OPERATOR_AUTH_AUDIENCE is not set[\s\S]*FASCIA_OPERATOR_AUTH_JWKS_URL is not set/,
     );
+  });
+});
+
+describe("the operator API of an executor started from the environment", () => {
+  it("takes its role, its operators' issuer and the pool size from the environment, and describes them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fascia-operator-start-"));
+    const manifestPath = join(dir, "manifest.json");
+    writeManifest(manifestPath, compileApp("examples/reservations"));
+    const keys = await generateKeyPair("ES256");
+    const jwk = { ...(await exportJWK(keys.publicKey)), kid: "o1", alg: "ES256", use: "sig" };
+    const jwks = await serveJwks([jwk]);
+    const jwksUrl = jwks.url;
+    const running = await startExecutor(
+      {
+        FASCIA_APP_MANIFEST: manifestPath,
+        FASCIA_DB_URL: `pglite:${join(dir, "db")}`,
+        FASCIA_DB_POOL_MAX: "7",
+        FASCIA_AUTH_ISSUER: "https://issuer.test",
+        FASCIA_AUTH_AUDIENCE: "https://app.test",
+        FASCIA_AUTH_JWKS_URL: "http://127.0.0.1:9/jwks",
+        FASCIA_OPERATOR_ROLE: "sre",
+        FASCIA_OPERATOR_AUTH_ISSUER: OPS_ISSUER,
+        FASCIA_OPERATOR_AUTH_AUDIENCE: OPS_AUDIENCE,
+        FASCIA_OPERATOR_AUTH_JWKS_URL: jwksUrl,
+        FASCIA_SMTP_URL: "smtp://user:hunter2@127.0.0.1:9",
+        FASCIA_SECRET_PAYMENTS_API_KEY: "sk_never_shown",
+        FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "t_never_shown",
+        FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w_never_shown",
+        PORT: "0",
+      },
+      "127.0.0.1",
+    );
+    try {
+      const token = await operatorsToken(keys.privateKey, ["sre"], "o1");
+      const response = await fetch(`${running.address}${OPERATOR_PATHS.settings}`, { headers: { authorization: `Bearer ${token}` } });
+      const text = await response.text();
+      expect(response.status).toBe(200);
+      const { settings } = JSON.parse(text) as DeploymentSettings;
+      const value = (group: string, name: string) => settings.find((s) => s.group === group && s.name === name)?.value;
+      expect([value("operators", "role"), value("operators", "issuer"), value("operators", "jwksUrl")]).toEqual([
+        "sre",
+        OPS_ISSUER,
+        jwksUrl,
+      ]);
+      expect([
+        value("auth", "issuer"),
+        value("database", "poolMax"),
+        value("secrets", "smtpUrl"),
+        value("secrets", "OPS_WEBHOOK_TOKEN"),
+      ]).toEqual(["https://issuer.test", 7, "set", "set"]);
+      for (const secret of ["hunter2", "sk_never_shown", "t_never_shown", "w_never_shown"]) expect(text).not.toContain(secret);
+    } finally {
+      await running.close();
+      await jwks.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,6 +25,7 @@ import { buildServer, type ExecutorServer, type ServerOptions } from "../../../e
 import { applyExecutorMigrations } from "../../../executor/store/executor-schema";
 import { loadSpecDir, loadSpecObjects } from "../../../loader/load";
 import { createTestDatabase, type TestDatabase } from "../../support/databases";
+import { serveJwks } from "../../support/jwks-server";
 
 export const ISSUER = "https://issuer.test";
 export const AUDIENCE = "https://reservations.test";
@@ -141,12 +142,8 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
   const userKeys = await generateKeyPair("ES256");
   const googleKeys = await generateKeyPair("RS256");
   const jwk = { ...(await exportJWK(googleKeys.publicKey)), kid: "g1", alg: "RS256", use: "sig" };
-  const jwks = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((r) => jwks.listen(0, "127.0.0.1", r));
-  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/certs`;
+  const jwks = await serveJwks([jwk]);
+  const jwksUrl = jwks.url;
   const env = {
     FASCIA_SECRET_PAYMENTS_API_KEY: payments.apiKey,
     FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -262,7 +259,7 @@ export async function startHarness(driver: DriverName, options: HarnessOptions =
       await server.close();
       if (serverDb !== test.db) await serverDb.close();
       await sideDb?.close();
-      await Promise.all([payments.close(), mail.close(), ops.close(), new Promise<void>((r) => jwks.close(() => r()))]);
+      await Promise.all([payments.close(), mail.close(), ops.close(), jwks.close()]);
       await test.drop();
     },
   };
