@@ -1,11 +1,13 @@
 /**
  * `npm run build:studio`: Flow Studio's browser app, dist/studio-web/ (index.html, app.js, app.css,
- * elk-worker.js), which `fascia studio` serves. One esbuild bundle of studio/web/main.tsx (React,
- * @xyflow/react, elkjs's worker API), minified; its CSS (the app's and @xyflow/react's) lands in
- * app.css beside it; elkjs's layout engine runs in a Web Worker from its own, already minified file.
+ * elk-worker.js, api-docs/), which `fascia studio` serves. One esbuild bundle of studio/web/main.tsx
+ * (React, @xyflow/react, elkjs's worker API, uPlot), minified; its CSS (the app's, @xyflow/react's
+ * and uPlot's) lands in app.css beside it; elkjs's layout engine runs in a Web Worker from its own,
+ * already minified file; Swagger UI's standalone bundle, which only the Console's API docs page
+ * loads, is copied as it ships into api-docs/ (served from the studio: no CDN, it works offline).
  */
 import { copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 
 export interface StudioWebBuild {
@@ -29,6 +31,13 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
+/** Swagger UI's files the API docs page loads, with its licence (Apache-2.0) beside them. */
+const SWAGGER_UI_FILES: readonly [from: string, to: string][] = [
+  ["swagger-ui-bundle.js", "swagger-ui-bundle.js"],
+  ["swagger-ui.css", "swagger-ui.css"],
+  ["LICENSE", "LICENSE.swagger-ui"],
+];
+
 export async function buildStudioWeb(outDir: string, options: { minify?: boolean } = {}): Promise<StudioWebBuild> {
   const root = resolve(__dirname, "..");
   mkdirSync(outDir, { recursive: true });
@@ -50,7 +59,13 @@ export async function buildStudioWeb(outDir: string, options: { minify?: boolean
   });
   writeFileSync(join(outDir, "index.html"), INDEX_HTML);
   copyFileSync(require.resolve("elkjs/lib/elk-worker.min.js"), join(outDir, "elk-worker.js"));
-  const files = ["index.html", "app.js", "app.css", "elk-worker.js"].map((name) => ({ name, bytes: statSync(join(outDir, name)).size }));
+  const swaggerUi = dirname(require.resolve("swagger-ui-dist/package.json"));
+  mkdirSync(join(outDir, "api-docs"), { recursive: true });
+  for (const [from, to] of SWAGGER_UI_FILES) copyFileSync(join(swaggerUi, from), join(outDir, "api-docs", to));
+  const files = ["index.html", "app.js", "app.css", "elk-worker.js", ...SWAGGER_UI_FILES.map(([, to]) => `api-docs/${to}`)].map((name) => ({
+    name,
+    bytes: statSync(join(outDir, name)).size,
+  }));
   return { outDir, files };
 }
 

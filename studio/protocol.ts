@@ -14,8 +14,43 @@
  *   POST /api/edit    (Edit)     → ChangeAnswer
  *   POST /api/undo, /api/redo    → ChangeAnswer
  *   POST /api/save               → SaveAnswer
+ *
+ * The Console (an executor's operator API, read through the studio: studio/console-proxy.ts):
+ *   GET  /api/console                          → ConsoleInfo
+ *   GET  /api/console/invocations              → InvocationPage (query: InvocationFilter, cursor, limit)
+ *   GET  /api/console/invocations/:id          → InvocationDetail
+ *   GET  /api/console/audit/verify             → ChainVerification (query: from, to)
+ *   GET  /api/console/metrics                  → ToolMetricsReport (query: since, step, tool)
+ *   GET  /api/console/deployment               → DeploymentState
+ *   GET  /api/console/settings                 → DeploymentSettings
+ *   GET  /api/console/openapi.json             → the app's OpenAPI 3.1 document, as the executor serves it
+ * each the executor's `/_fascia/…` answer as it sent it; its refusals keep their status (`{ error, code }`),
+ * and an executor that cannot be reached is 502 (`EXECUTOR_UNREACHABLE`) or 504 (`EXECUTOR_TIMEOUT`).
  */
 import type { ExecutionPlan } from "../compiler/flow/plan";
+
+export type {
+  ChainVerification,
+  DeploymentSetting,
+  DeploymentSettings,
+  DeploymentState,
+  InvocationDetail,
+  InvocationFilter,
+  InvocationPage,
+  InvocationSummary,
+  MetricsBucket,
+  RecordKind,
+  ToolMetricsReport,
+} from "../contracts/operator-api";
+export type {
+  FlowTrace,
+  NodeState,
+  TraceCompensation,
+  TraceNode,
+  TraceScope,
+  TraceTransaction,
+  TransactionEnd,
+} from "../contracts/flow-trace";
 
 export type Risk = "green" | "yellow" | "red";
 /** A tool the loader refused (or that uses a refused spec) has no risk: it cannot be compiled. */
@@ -217,4 +252,12 @@ export interface ChangeAnswer {
 export interface SaveAnswer {
   summary: AppSummary;
   saved: string[];
+}
+
+/** Which executor the Console reads, and where the studio's operator token comes from. */
+export interface ConsoleInfo {
+  /** The executor's base URL (`fascia studio --executor`; default `fascia dev`'s, http://127.0.0.1:8080). */
+  executor: string;
+  /** `local`: minted by the studio from the app's local keys, as `fascia dev` verifies them; `given`: `--token`. */
+  token: "local" | "given";
 }

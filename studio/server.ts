@@ -1,12 +1,15 @@
 /**
- * The studio's HTTP server: the routes of studio/protocol.ts over one StudioSession, and the built
- * browser app's files, on loopback only (the studio reads and writes the app's folder: it is never
- * offered to the network).
+ * The studio's HTTP server: the routes of studio/protocol.ts over one StudioSession, the Console's
+ * read-only proxy to an executor's operator API, and the built browser app's files, on loopback only
+ * (the studio reads and writes the app's folder and holds an operator token: it is never offered to
+ * the network).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join, resolve, sep } from "node:path";
 import Fastify, { type FastifyReply } from "fastify";
 import { loadSpecDir } from "../loader/load";
+import { DEFAULT_EXECUTOR, registerConsoleProxy } from "./console-proxy";
+import { localOperatorToken } from "./console-token";
 import { AppDocuments } from "./documents";
 import { EditError } from "./edits";
 import type { Edit } from "./protocol";
@@ -23,6 +26,15 @@ export interface StudioOptions {
   from?: string;
   /** The built browser app (index.html, app.js, app.css); default the package's dist/studio-web. */
   assetsDir?: string;
+  /** The executor whose operator API the Console reads; default `fascia dev`'s, with a token minted from the app's local keys. */
+  console?: ConsoleOptions;
+}
+
+export interface ConsoleOptions {
+  /** Base URL; default http://127.0.0.1:8080. */
+  executor?: string;
+  /** A bearer token with the executor's operator role; without it, one minted from `<dir>/.fascia`'s local keys. */
+  token?: string;
 }
 
 export interface Studio {
@@ -88,6 +100,12 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   server.post("/api/undo", async () => session.undo());
   server.post("/api/redo", async () => session.redo());
   server.post("/api/save", async () => session.save());
+  const given = options.console?.token;
+  registerConsoleProxy(server, {
+    executor: options.console?.executor ?? DEFAULT_EXECUTOR,
+    token: given !== undefined ? async () => given : localOperatorToken(options.dir),
+    tokenSource: given !== undefined ? "given" : "local",
+  });
   server.setNotFoundHandler((request, reply) => refuse(reply, 404, `no route ${request.method} ${request.url}`));
   server.get("/api/*", async (request, reply) => refuse(reply, 404, `no route GET ${request.url}`));
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import { DEFAULT_EXECUTOR } from "../../studio/console-proxy";
 import { startStudio, type Studio } from "../../studio/server";
 import type { CliIO } from "../io";
 
@@ -13,7 +14,12 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
     .argument("[dir]", "the app's spec directory", ".")
     .option("--port <port>", "port to listen on (127.0.0.1); 0 picks a free one", "4321")
     .option("--from <previous-dir>", "an earlier version of the app: the diff view compares against it")
-    .action(async (dir: string, options: { port: string; from?: string }) => {
+    .option("--executor <url>", "the executor the Console reads (its operator API)", DEFAULT_EXECUTOR)
+    .option(
+      "--token <token>",
+      "a bearer token with the executor's operator role (default: minted from the app's local keys, for `fascia dev`)",
+    )
+    .action(async (dir: string, options: { port: string; from?: string; executor: string; token?: string }) => {
       const port = Number(options.port);
       for (const path of [dir, options.from].filter((p): p is string => p !== undefined)) {
         if (!existsSync(path)) {
@@ -25,14 +31,26 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
         io.err(`fascia studio: --port ${options.port} is not a port number`);
         return setExit(EXIT.usage);
       }
+      if (!isHttpUrl(options.executor)) {
+        io.err(`fascia studio: --executor ${options.executor} is not an http(s) URL`);
+        return setExit(EXIT.usage);
+      }
       let studio: Studio;
       try {
-        studio = await startStudio({ dir, port, ...(options.from !== undefined ? { from: options.from } : {}) });
+        studio = await startStudio({
+          dir,
+          port,
+          ...(options.from !== undefined ? { from: options.from } : {}),
+          console: { executor: options.executor, ...(options.token !== undefined ? { token: options.token } : {}) },
+        });
       } catch (error) {
         io.err(`fascia studio: ${(error as Error).message}`);
         return setExit(EXIT.failed);
       }
       io.out(`Flow Studio: ${studio.url}   (app: ${dir}; Ctrl-C stops it; unsaved edits are lost)`);
+      io.out(
+        `Console: ${studio.url}/#/console   (executor: ${options.executor}; ${options.token !== undefined ? "the token given" : "a local operator token"})`,
+      );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
@@ -40,4 +58,12 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
       await studio.close();
       setExit(EXIT.ok);
     });
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return ["http:", "https:"].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

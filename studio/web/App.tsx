@@ -1,5 +1,7 @@
 /** The shell: header (app, risk totals, undo/redo, save) and the page the hash names. */
 import { useEffect } from "react";
+import { ConsolePage } from "./console/ConsolePage";
+import { InvocationPage } from "./console/InvocationPage";
 import { DiffPage } from "./DiffPage";
 import { EntityPage } from "./EntityPage";
 import { Header } from "./Header";
@@ -51,6 +53,10 @@ export function App() {
           <EntityPage key={route.name} name={route.name} />
         ) : route.page === "diff" ? (
           <DiffPage />
+        ) : route.page === "console" ? (
+          <ConsolePage panel={route.panel} />
+        ) : route.page === "invocation" ? (
+          <InvocationPage key={route.id} id={route.id} />
         ) : (
           <Home />
         )}

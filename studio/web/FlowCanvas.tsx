@@ -1,7 +1,9 @@
 /**
  * A tool's flow on a React Flow canvas: nodes laid out by elkjs (pinned ones where the user left
  * them), scopes as boxes around their members, branch edges labelled. Every change the user makes
- * here is handed up as an intent; the canvas never edits the flow itself.
+ * here is handed up as an intent; the canvas never edits the flow itself. Without intents it is
+ * read-only, and an overlay draws one run over it (the Console): each node in its state, the edges
+ * the run took solid, the others faint.
  */
 import {
   Background,
@@ -25,6 +27,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import type { Change, FlowEdgeView, ToolView } from "../protocol";
 import { scopeBoxes, type LayoutInput, type Point } from "./layout";
 import { branchOutcomes } from "./nodeText";
+import { reached, STATE_COLOUR, type NodeOverlay } from "./overlay";
 import type { Pins } from "./pins";
 import { RISK_COLOUR } from "./risk";
 import { ScopeNode, type ScopeFlowNode } from "./ScopeNode";
@@ -42,19 +45,25 @@ export interface CanvasIntents {
   pin(id: string, at: Point): void;
 }
 
+const NO_PINS: Pins = {};
+
 export function FlowCanvas(props: {
   view: ToolView;
-  pins: Pins;
+  pins?: Pins;
   selected: ReadonlySet<string>;
   changes?: Record<string, Change>;
-  intents: CanvasIntents;
+  /** Absent: the canvas is read-only (nothing is dragged, connected or deleted). */
+  intents?: CanvasIntents;
+  /** A run drawn over the flow, by node and scope id. */
+  overlay?: Record<string, NodeOverlay>;
   /** Bumped by the auto-layout button: lay out again and fit the view. */
-  layoutNonce: number;
+  layoutNonce?: number;
   /** A node to bring into view once it is drawn (a node just added or pasted, a finding's node). */
-  focus: { id: string; nonce: number } | null;
-  toolbar: ReactNode;
+  focus?: { id: string; nonce: number } | null;
+  toolbar?: ReactNode;
 }) {
-  const { view, pins, selected, intents } = props;
+  const { view, selected, intents, overlay } = props;
+  const pins = props.pins ?? NO_PINS;
   const [measured, setMeasured] = useState<Record<string, { width: number; height: number }>>({});
   const [dragging, setDragging] = useState<Record<string, Point>>({});
   const flow = useReactFlow();
@@ -100,7 +109,7 @@ export function FlowCanvas(props: {
           id: s.id,
           type: "scope",
           position: { x: box.x, y: box.y },
-          data: { view: s },
+          data: { view: s, overlay: overlay?.[s.id] },
           style: { width: box.width, height: box.height },
           width: box.width,
           height: box.height,
@@ -115,7 +124,7 @@ export function FlowCanvas(props: {
       id: n.id,
       type: "step",
       position: positions[n.id] ?? { x: 0, y: 0 },
-      data: { view: n, change: props.changes?.[n.id] },
+      data: { view: n, change: props.changes?.[n.id], overlay: overlay?.[n.id] },
       selected: selected.has(n.id),
       // A node comes back with its size once React Flow has measured it: without one, React Flow
       // keeps it hidden and never measures it again. Its handles are seen to below.
@@ -123,7 +132,7 @@ export function FlowCanvas(props: {
       zIndex: 10,
     }));
     return [...scopeNodes, ...stepNodes];
-  }, [layout, view, boxes, positions, selected, measured, props.changes]);
+  }, [layout, view, boxes, positions, selected, measured, props.changes, overlay]);
 
   // React Flow drops a node's handles whenever the node comes back without its size (new, or
   // re-rendered before its measurement was applied), and a node with a size but no handles has its
@@ -140,6 +149,9 @@ export function FlowCanvas(props: {
     return view.edges.map((e) => {
       const outcomes = branchOutcomes(types.get(e.from) ?? {});
       const handle = outcomes && e.when !== undefined && outcomes.some((o) => o.label === String(e.when)) ? String(e.when) : undefined;
+      // Under a run: an edge the run took (both ends reached) is drawn darker, one it did not take faint and dashed.
+      const taken = overlay ? reached(overlay[e.from]?.state) && reached(overlay[e.to]?.state) : undefined;
+      const stroke = taken === undefined ? "#8c959f" : taken ? "#424a53" : "#d0d7de";
       return {
         id: `${e.from}->${e.to}`,
         source: e.from,
@@ -148,8 +160,8 @@ export function FlowCanvas(props: {
         label: e.when,
         type: "smoothstep",
         selected: selected.has(`${e.from}->${e.to}`),
-        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: "#8c959f" },
-        style: { stroke: "#8c959f", strokeWidth: 1.5 },
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: stroke },
+        style: { stroke, strokeWidth: taken ? 2 : 1.5, ...(taken === false ? { strokeDasharray: "5 4" } : {}) },
         labelStyle: { fontSize: 12, fontWeight: 600, fill: "#424a53" },
         labelBgPadding: [6, 3] as [number, number],
         labelBgBorderRadius: 4,
@@ -158,7 +170,7 @@ export function FlowCanvas(props: {
         data: { edge: e },
       };
     });
-  }, [view, selected]);
+  }, [view, selected, overlay]);
 
   // Frame the flow when it is first laid out and after the auto-layout button: the whole flow when it
   // fits at a readable zoom, else its start (left edge) at that zoom, for the user to pan along.
@@ -166,7 +178,7 @@ export function FlowCanvas(props: {
   const fitted = useRef<string>("");
   useEffect(() => {
     if (!layout || nodes.length === 0) return;
-    const key = `${view.name}:${props.layoutNonce}`;
+    const key = `${view.name}:${props.layoutNonce ?? 0}`;
     if (fitted.current === key) return;
     fitted.current = key;
     requestAnimationFrame(() => {
@@ -219,7 +231,7 @@ export function FlowCanvas(props: {
           const position = change.position;
           if (change.dragging) setDragging((d) => ({ ...d, [change.id]: position }));
           else {
-            intents.pin(change.id, position);
+            intents?.pin(change.id, position);
             setDragging((d) => {
               const { [change.id]: _done, ...rest } = d;
               return rest;
@@ -232,7 +244,7 @@ export function FlowCanvas(props: {
           const changed = Object.entries(sizes).some(([id, s]) => !m[id] || Math.abs(m[id].height - s.height) > 1 || Math.abs(m[id].width - s.width) > 1);
           return changed ? { ...m, ...sizes } : m;
         });
-      if (selection) intents.select([...selection]);
+      if (selection) intents?.select([...selection]);
     },
     [view, selected, intents],
   );
@@ -246,7 +258,7 @@ export function FlowCanvas(props: {
           if (change.selected) selection.add(change.id);
           else selection.delete(change.id);
         }
-      if (selection) intents.select([...selection]);
+      if (selection) intents?.select([...selection]);
     },
     [selected, intents],
   );
@@ -255,7 +267,7 @@ export function FlowCanvas(props: {
     (connection: Connection) => {
       const from = view.nodes.find((n) => n.id === connection.source);
       const outcome = from && branchOutcomes(from.spec)?.find((o) => o.label === connection.sourceHandle);
-      intents.connect(connection.source, connection.target, outcome?.value);
+      intents?.connect(connection.source, connection.target, outcome?.value);
     },
     [view, intents],
   );
@@ -269,7 +281,7 @@ export function FlowCanvas(props: {
       const edgesCut = cut
         .map((e) => (e.data as { edge?: FlowEdgeView } | undefined)?.edge)
         .filter((e): e is FlowEdgeView => !!e && !gone.has(e.from) && !gone.has(e.to));
-      intents.remove(nodeIds, scopes, edgesCut);
+      intents?.remove(nodeIds, scopes, edgesCut);
       return false;
     },
     [view, intents],
@@ -286,7 +298,9 @@ export function FlowCanvas(props: {
         onConnect={onConnect}
         onBeforeDelete={onBeforeDelete}
         isValidConnection={(c) => c.source !== c.target && !view.scopes.some((s) => s.id === c.source || s.id === c.target)}
-        deleteKeyCode={["Delete", "Backspace"]}
+        deleteKeyCode={intents ? ["Delete", "Backspace"] : null}
+        nodesDraggable={!!intents}
+        nodesConnectable={!!intents}
         multiSelectionKeyCode={["Control", "Meta", "Shift"]}
         selectionKeyCode={null}
         selectionOnDrag={false}
@@ -302,13 +316,14 @@ export function FlowCanvas(props: {
           pannable
           zoomable
           nodeColor={(n) => {
-            const data = n.data as { view?: { risk?: keyof typeof RISK_COLOUR } };
-            return n.type === "scope" ? "rgba(208,215,222,0.35)" : RISK_COLOUR[data.view?.risk ?? "green"];
+            const data = n.data as { view?: { risk?: keyof typeof RISK_COLOUR }; overlay?: NodeOverlay };
+            if (n.type === "scope") return "rgba(208,215,222,0.35)";
+            return data.overlay ? (STATE_COLOUR[data.overlay.state] ?? "#8c959f") : RISK_COLOUR[data.view?.risk ?? "green"];
           }}
           nodeStrokeColor="#d0d7de"
         />
         <Controls showInteractive={false} />
-        <Panel position="top-left">{props.toolbar}</Panel>
+        {props.toolbar && <Panel position="top-left">{props.toolbar}</Panel>}
         {view.nodes.length === 0 && <div className="canvas-empty">No nodes to draw: add one from the palette, or write the flow in the YAML view.</div>}
       </ReactFlow>
     </div>

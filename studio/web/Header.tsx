@@ -1,4 +1,4 @@
-/** The bar on every page: where you are, the app's risk totals, history and saving. */
+/** The bar on every page: the two areas (Studio, Console), where you are, the app's risk totals, history and saving. */
 import type { Route } from "./router";
 import { href } from "./router";
 import { RiskBadge } from "./RiskBadge";
@@ -8,12 +8,21 @@ export function Header(props: { route: Route }) {
   const { summary, busy, undo, redo, save } = useStudio();
   const edits = summary?.edits;
   const dirty = edits?.dirty.length ?? 0;
-  const name = props.route.page === "tool" || props.route.page === "entity" ? props.route.name : props.route.page === "diff" ? "Changes" : null;
+  const name = crumb(props.route);
+  const inConsole = props.route.page === "console" || props.route.page === "invocation";
   return (
     <header className="header">
       <a className="brand" href={href({ page: "home" })}>
         <span className="brand-mark">◆</span> Flow Studio
       </a>
+      <nav className="areas">
+        <a className={inConsole ? "area" : "area active"} href={href({ page: "home" })} data-testid="area-studio">
+          Flows
+        </a>
+        <a className={inConsole ? "area active" : "area"} href={href({ page: "console", panel: "invocations" })} data-testid="area-console">
+          Console
+        </a>
+      </nav>
       <nav className="crumbs">
         <a href={href({ page: "home" })} title={summary?.dir}>
           {summary ? baseName(summary.dir) : "…"}
@@ -54,6 +63,22 @@ export function Header(props: { route: Route }) {
       </button>
     </header>
   );
+}
+
+function crumb(route: Route): string | null {
+  switch (route.page) {
+    case "tool":
+    case "entity":
+      return route.name;
+    case "diff":
+      return "Changes";
+    case "console":
+      return "Console";
+    case "invocation":
+      return `Console / ${route.id}`;
+    case "home":
+      return null;
+  }
 }
 
 function baseName(dir: string): string {

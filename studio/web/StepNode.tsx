@@ -1,23 +1,30 @@
-/** A flow node on the canvas: its type, id and what it does, coloured by its worst finding, with every finding and problem on it. */
+/**
+ * A flow node on the canvas: its type, id and what it does, coloured by its worst finding, with every
+ * finding and problem on it; or, under a run's overlay (the Console), coloured by what the run did
+ * there, with its timings in place of the findings.
+ */
 import { Handle, Position, type Node, type NodeProps } from "@xyflow/react";
 import type { Change, FlowNodeView } from "../protocol";
 import { branchOutcomes, nodeLine, TYPE_GLYPH } from "./nodeText";
+import type { NodeOverlay } from "./overlay";
 import { RISK_LABEL } from "./risk";
 
-export type StepData = { view: FlowNodeView; change?: Change };
+export type StepData = { view: FlowNodeView; change?: Change; overlay?: NodeOverlay };
 export type StepFlowNode = Node<StepData, "step">;
 
 export const STEP_WIDTH = 240;
 
 export function StepNode(props: NodeProps<StepFlowNode>) {
-  const { view, change } = props.data;
+  const { view, change, overlay } = props.data;
   const outcomes = branchOutcomes(view.spec);
   const line = nodeLine(view.spec);
+  const look = overlay ? `state-${overlay.state}` : `risk-${view.risk}`;
   return (
     <div
-      className={`step risk-${view.risk}${props.selected ? " selected" : ""}${change ? ` change-${change}` : ""}`}
+      className={`step ${look}${props.selected ? " selected" : ""}${change ? ` change-${change}` : ""}`}
       data-testid={`node-${view.id}`}
       data-risk={view.risk}
+      data-state={overlay?.state}
       data-change={change}
       data-type={view.type}
       style={{ width: STEP_WIDTH }}
@@ -29,15 +36,31 @@ export function StepNode(props: NodeProps<StepFlowNode>) {
         </span>
         <span className="step-id">{view.id}</span>
         <span className="step-type">{view.type}</span>
-        {view.step !== null && <span className="step-no" title="Position in the plan's run order">#{view.step + 1}</span>}
-        <span className={`dot risk-${view.risk}`} title={RISK_LABEL[view.risk]} />
+        {view.step !== null && !overlay && (
+          <span className="step-no" title="Position in the plan's run order">
+            #{view.step + 1}
+          </span>
+        )}
+        {overlay ? (
+          <span className={`state-tag state-${overlay.state}`}>{overlay.state}</span>
+        ) : (
+          <span className={`dot risk-${view.risk}`} title={RISK_LABEL[view.risk]} />
+        )}
       </div>
       {line && (
         <div className="step-line" title={line}>
           {line}
         </div>
       )}
-      {(view.findings.length > 0 || view.problems.length > 0) && (
+      {overlay ? (
+        overlay.facts.length > 0 && (
+          <ul className="step-trace" data-testid={`node-trace-${view.id}`}>
+            {overlay.facts.map((fact, i) => (
+              <li key={i}>{fact}</li>
+            ))}
+          </ul>
+        )
+      ) : (view.findings.length > 0 || view.problems.length > 0) && (
         <ul className="step-issues">
           {view.problems.map((p, i) => (
             <li key={`p${i}`} className="risk-invalid" data-testid={`node-problem-${p.code}`}>

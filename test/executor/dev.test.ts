@@ -1,12 +1,12 @@
-import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { runCli } from "../../cli/main";
-import { startDevApp, type DevApp } from "../../dev/dev-app";
+import type { DevApp } from "../../dev/dev-app";
 import { verifyAuditChain } from "../../executor/store/audit-store";
 import { tryReservations } from "../../scripts/try-reservations";
 import { eventually } from "../support/eventually";
+import { copyExample, startQuietDevApp } from "../support/example-dev-app";
 
 // `npm start` is `fascia dev examples/reservations`: here the same app on a copy of the example,
 // embedded PGlite in its .fascia/ folder, driven by the walk-through script a user runs.
@@ -16,14 +16,7 @@ describe("fascia dev on the example app", () => {
   let dev: DevApp;
   const events: string[] = [];
   beforeAll(async () => {
-    cpSync("examples/reservations", app, { recursive: true, filter: (src) => !src.includes(".fascia") });
-    dev = await startDevApp({
-      dir: app,
-      port: 0,
-      cron: false,
-      logDestination: new Writable({ write: (_c, _e, done) => done() }),
-      onEvent: (line) => events.push(line),
-    });
+    dev = await startQuietDevApp(copyExample(app), { onEvent: (line) => events.push(line) });
   });
   afterAll(async () => {
     await dev?.close();

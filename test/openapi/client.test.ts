@@ -5,15 +5,15 @@
  * walk-through against `fascia dev`, which serves the same document at /_fascia/openapi.json.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { runCli } from "../../cli/main";
 import { OPENAPI_PATH } from "../../contracts/routes";
 import { DEV_SECRETS_FILE } from "../../dev/dev-secrets";
-import { startDevApp, type DevApp } from "../../dev/dev-app";
+import type { DevApp } from "../../dev/dev-app";
+import { copyExample, startQuietDevApp } from "../support/example-dev-app";
 
 const run = promisify(execFile);
 const bin = (name: string) => resolve("node_modules", ".bin", name);
@@ -27,10 +27,10 @@ describe("the example's OpenAPI document, checked by others' tools", () => {
   let dev: DevApp;
 
   beforeAll(async () => {
-    cpSync("examples/reservations", app, { recursive: true, filter: (src) => !src.includes(".fascia") });
+    copyExample(app);
     const io = { out: () => {}, err: (t: string) => console.error(t), isTTY: false };
     expect(await runCli(["openapi", app, "--out", file], io)).toBe(0);
-    dev = await startDevApp({ dir: app, port: 0, cron: false, logDestination: new Writable({ write: (_c, _e, done) => done() }) });
+    dev = await startQuietDevApp(app);
   });
   afterAll(async () => {
     await dev?.close();

@@ -11,11 +11,12 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { loadSpecDir } from "../../loader/load";
 import { buildStudioWeb } from "../../scripts/build-studio";
 import type { ToolView } from "../../studio/protocol";
 import { startStudio, type Studio } from "../../studio/server";
+import { byTest, launchChromium, openPage, screenshot } from "../support/chromium";
 
 const EXAMPLE = join(__dirname, "../../examples/reservations");
 const FASCIA = join(__dirname, "../../bin/fascia.js");
@@ -29,12 +30,7 @@ let studio: Studio;
 let browser: Browser;
 let page: Page;
 
-const byTest = (id: string) => `[data-testid="${id}"]`;
-
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(250);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
-}
+const shot = (name: string) => screenshot(page, SHOTS, name);
 
 async function toolView(name: string): Promise<ToolView> {
   return (await (await fetch(`${studio.url}/api/tools/${name}`)).json()) as ToolView;
@@ -61,22 +57,8 @@ beforeAll(async () => {
   await buildStudioWeb(assets);
   mkdirSync(SHOTS, { recursive: true });
   studio = await startStudio({ dir, port: 0, assetsDir: assets, from: EXAMPLE });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (error) => console.error("page error:", error.message));
-  page.on("console", (message) => message.type() === "error" && console.error("console error:", message.text()));
+  browser = await launchChromium();
+  page = await openPage(browser);
 });
 
 afterAll(async () => {

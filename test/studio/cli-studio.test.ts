@@ -32,6 +32,8 @@ describe("fascia studio", () => {
     const io = capture();
     expect(await runCli(["studio", join(EXAMPLE, "nope")], io)).toBe(2);
     expect(await runCli(["studio", EXAMPLE, "--port", "http"], io)).toBe(2);
+    expect(await runCli(["studio", EXAMPLE, "--executor", "ftp://somewhere"], io)).toBe(2);
     expect(io.lines.join("\n")).toMatch(/--port http is not a port number/);
+    expect(io.lines.join("\n")).toMatch(/--executor ftp:\/\/somewhere is not an http\(s\) URL/);
   });
 });
