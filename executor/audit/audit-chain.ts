@@ -129,16 +129,17 @@ export function maskPii(input: Record<string, unknown>, fields: Record<string, I
 export const NUL_STAND_IN = "\u2400";
 
 /**
- * The body as it is hashed and stored, and its JSON: NUL replaced by NUL_STAND_IN in every string
- * and key. Applied once, by whoever makes a record of a body (auditAppend, chainRecord); a body
- * without NUL (all but hostile ones) comes back as it is, found with one search of the JSON the
- * store needs anyway.
+ * The body as it is hashed and stored, and its canonical JSON: NUL replaced by NUL_STAND_IN in
+ * every string and key. Applied once, by whoever makes a record of a body (auditAppend,
+ * chainRecord); a body without NUL (all but hostile ones) comes back as it is, found with one
+ * search of the JSON. The canonical JSON is both what the record stores and what its hash covers,
+ * so the body is serialized once and sent once (audit-store.ts APPEND).
  */
 export function storableBody(body: AuditBody): { body: AuditBody; json: string } {
-  const json = JSON.stringify(body);
+  const json = canonicalJson(body);
   if (!json.includes("\\u0000")) return { body, json };
   const clean = withoutNul(body) as AuditBody;
-  return { body: clean, json: JSON.stringify(clean) };
+  return { body: clean, json: canonicalJson(clean) };
 }
 
 function withoutNul(value: unknown): unknown {

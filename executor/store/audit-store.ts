@@ -39,7 +39,7 @@ const APPENDED: Record<(typeof HASHED_COLUMNS)[number], string> = {
   at: atText(`$2::timestamptz`),
   tool: `$3::text`,
   status: `$4::integer::text`,
-  body: `$6::text`,
+  body: `$5::text`,
 };
 const HASHED_TEXT_SQL = HASHED_COLUMNS.map((column) => APPENDED[column]).join(` || E'\\n' || `);
 
@@ -70,8 +70,9 @@ export function auditAppend(body: AuditBody): Statement {
   return appendOf(storableBody(body));
 }
 
+/** `json` is the body's canonical JSON (storableBody): stored as the record's body and hashed as it is. */
 function appendOf({ body, json }: { body: AuditBody; json: string }): Statement {
-  return { text: APPEND, values: [body.invocationId, body.at, body.tool, body.outcome.status, json, canonicalJson(body)] };
+  return { text: APPEND, values: [body.invocationId, body.at, body.tool, body.outcome.status, json] };
 }
 
 /** Appends on its own: one statement is its own transaction (replays and aggregates, which write nothing else). */
