@@ -33,6 +33,7 @@ import { RISK_COLOUR } from "./risk";
 import { ScopeNode, type ScopeFlowNode } from "./ScopeNode";
 import { estimateHeight, STEP_WIDTH, StepNode, type StepFlowNode } from "./StepNode";
 import { useLayout } from "./useLayout";
+import { edgeKey, edgeTurn } from "./edgeKey";
 
 const NODE_TYPES = { step: StepNode, scope: ScopeNode };
 /** Below this zoom a node's findings cannot be read: the view frames the flow's start instead. */
@@ -152,14 +153,16 @@ export function FlowCanvas(props: {
       // Under a run: an edge the run took (both ends reached) is drawn darker, one it did not take faint and dashed.
       const taken = overlay ? reached(overlay[e.from]?.state) && reached(overlay[e.to]?.state) : undefined;
       const stroke = taken === undefined ? "#8c959f" : taken ? "#424a53" : "#d0d7de";
+      const id = edgeKey(e, view.edges);
       return {
-        id: `${e.from}->${e.to}`,
+        id,
         source: e.from,
         target: e.to,
         sourceHandle: handle,
         label: e.when,
         type: "smoothstep",
-        selected: selected.has(`${e.from}->${e.to}`),
+        pathOptions: { stepPosition: edgeTurn(e, view.edges) },
+        selected: selected.has(id),
         markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16, color: stroke },
         style: { stroke, strokeWidth: taken ? 2 : 1.5, ...(taken === false ? { strokeDasharray: "5 4" } : {}) },
         labelStyle: { fontSize: 12, fontWeight: 600, fill: "#424a53" },

@@ -18,6 +18,7 @@ import { RiskBadge } from "./RiskBadge";
 import { typingIn, useStudio } from "./store";
 import { ToolIssues } from "./ToolIssues";
 import { YamlView } from "./YamlView";
+import { edgeKey } from "./edgeKey";
 
 type Tab = "inspect" | "plan" | "findings" | "yaml";
 
@@ -90,7 +91,7 @@ export function ToolPage(props: { name: string }) {
   const scopeIds = useMemo(() => new Set(view?.scopes.map((s) => s.id)), [view]);
   const selectedNodes = [...selected].filter((id) => nodeIds.has(id));
   const selectedScopes = [...selected].filter((id) => scopeIds.has(id));
-  const selectedEdges = view?.edges.filter((e) => selected.has(`${e.from}->${e.to}`)) ?? [];
+  const selectedEdges = view?.edges.filter((e) => selected.has(edgeKey(e, view.edges))) ?? [];
 
   const group = async (scope: "transaction" | "retry") => {
     const ids = [...selectedNodes, ...selectedScopes];

@@ -151,6 +151,9 @@ describe("the Console in the browser", () => {
     expect(branch).toEqual(traced(webhook));
     expect(branch.ignore).toBe("skipped" satisfies NodeState);
     expect(branch.route).toBe("ran" satisfies NodeState);
+    // Both cases that lead to `load` are drawn, each from its own handle (one id each, not one hiding the other).
+    for (const when of ["payment.failed", "payment.refunded"])
+      await page.waitForSelector(`[data-testid="rf__edge-route->load:${when}"]`, { state: "attached" });
     await shot("05-branch-skipped");
   });
 
