@@ -79,8 +79,11 @@ export interface InvocationPage {
   head: number;
 }
 
-/** One invocation: its summary and the rest of its audit record, pii masked as stored. */
-export interface InvocationDetail extends InvocationSummary {
+/**
+ * What an audit record says an invocation did, beside its columns: the executor's audit body is
+ * made of these (executor/audit/audit-chain.ts AuditBody) and the operator API returns them as stored.
+ */
+export interface RecordedInvocation {
   callerRoles: string[];
   /** The input as the audit record keeps it: pii fields masked. */
   input: Record<string, unknown>;
@@ -88,9 +91,16 @@ export interface InvocationDetail extends InvocationSummary {
   rowsChanged: { entity: string; id: string; action: string }[];
   effects: { node: string; kind: string; id: string; amount?: number }[];
   compensations: { node: string; kind: string; id: string; ok: boolean; error?: string }[];
+  /** Effects this invocation left in the outbox, made once its commit landed (each gets a record of its own, `delivery`). */
   queued?: { node: string; kind: string; outboxId: string }[];
+  /** Set when the response was replayed from the idempotency store: the invocation that produced it. */
   replayOf?: string;
+  /** Set on the record of an outbox delivery: the invocation that enqueued it, the entry, the attempts made, the last error. */
   delivery?: { of: string; outboxId: string; attempts: number; error?: string };
+}
+
+/** One invocation: its summary and the rest of its audit record, pii masked as stored. */
+export interface InvocationDetail extends InvocationSummary, RecordedInvocation {
   /** Absent on replays, deliveries, aggregates and records of invocations refused before their tool ran. */
   trace?: FlowTrace;
   /** The record's own hash and its predecessor's (the chain, docs/executor.md). */

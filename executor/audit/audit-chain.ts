@@ -5,33 +5,21 @@
  */
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../../contracts/canonical-json";
+import type { RecordedInvocation } from "../../contracts/operator-api";
 import type { InputFieldSpec } from "../../language/field";
 import type { FlowTrace } from "./flow-trace";
 
 export const GENESIS_HASH = "0".repeat(64);
 export const MASK = "***";
 
-export interface AuditBody {
+export interface AuditBody extends RecordedInvocation {
   invocationId: string;
   at: string;
   tool: string;
   trigger: string;
   callerId: string | null;
-  callerRoles: string[];
-  /** The input with pii fields masked. */
-  input: Record<string, unknown>;
-  inputDigest: string;
-  rowsChanged: { entity: string; id: string; action: string }[];
-  effects: { node: string; kind: string; id: string; amount?: number }[];
-  compensations: { node: string; kind: string; id: string; ok: boolean; error?: string }[];
   outcome: { status: number; code?: string };
   durationMs: number;
-  /** Set when the response was replayed from the idempotency store: the invocation that produced it. */
-  replayOf?: string;
-  /** Effects this invocation left in the outbox, made once its commit landed (each gets a record of its own, `delivery`). */
-  queued?: { node: string; kind: string; outboxId: string }[];
-  /** Set on the record of an outbox delivery: the invocation that enqueued it, the entry, the attempts made, the last error. */
-  delivery?: { of: string; outboxId: string; attempts: number; error?: string };
   /** Set on an aggregate record (refusal-tally.ts): the refusals of one window, counted. */
   refusals?: RefusalCounts;
   /**
