@@ -23,6 +23,10 @@ const LAYERS = [
   ["executor", "the runtime: the nine-step Execution Contract over HTTP"],
   ["build", "specs → the app manifest, the executor bundle, the OCI image (no Docker daemon) and the image folder"],
   ["dev", "`fascia dev`: the app on embedded PGlite with local stand-ins for the outside world"],
+  [
+    "assistant",
+    "Chat Studio's assistant: a model proposes specs, the loader, compiler and Risk Engine judge them before a person sees them",
+  ],
   ["studio", "`fascia studio`: flows and entities in the browser, edited as YAML, re-checked and re-judged live"],
   ["provider", "the dynamic resources: deployed entity specs remembered, the executor image pushed"],
   ["components", "the Pulumi components: FasciaEntity, FasciaTool, FasciaExecutorImage, FasciaDeployment"],
@@ -94,6 +98,14 @@ module.exports = {
       severity: "error",
       from: { path: "^studio/web/" },
       to: { path: `^(${PRODUCT.join("|")})(/|$)`, pathNot: "^studio/(web/|protocol\\.ts$)" },
+    },
+    {
+      name: "assistant-runs-nothing",
+      comment:
+        "the assistant proposes specs and judges them with the loader, compiler and Risk Engine; nothing it is given can run: it never reaches the executor, a database, the local stand-ins, the image build or the cloud",
+      severity: "error",
+      from: { path: "^assistant/" },
+      to: { path: "^(executor|database|dev|build|provider|components|plugin|policy)/|node_modules/(pg|@electric-sql|@pulumi)/" },
     },
     {
       name: "product-code-does-not-import-tests",
