@@ -17,9 +17,10 @@ export function ChatPanel() {
   const view = chat.view;
   const thinking = chat.asking !== null || view?.thinking === true;
 
-  // The newest message in view, as a chat does.
+  // The newest message in view from its first line: a long proposal is read from its reply down.
   useEffect(() => {
-    log.current?.scrollTo({ top: log.current.scrollHeight });
+    const messages = log.current?.querySelectorAll(".chat-message");
+    messages?.[messages.length - 1]?.scrollIntoView({ block: "start" });
   }, [view?.messages.length, chat.asking]);
 
   const send = async (event?: FormEvent) => {

@@ -16,13 +16,15 @@ export function DocumentDiff(props: {
     <div className={`proposal-doc state-${d.state}`} data-testid={`proposal-doc-${d.file}#${d.docIndex}`} data-state={d.state}>
       <div className="proposal-doc-head">
         <span className={`change-tag change-${ACTION_TAG[d.action]}`}>{d.action}</span>
-        <span className="proposal-doc-name">
-          {d.kind} <strong>{d.name}</strong>
+        <span className="proposal-doc-title">
+          <span>
+            {d.kind} <strong>{d.name}</strong>
+          </span>
+          <code className="muted small" title={d.file}>
+            {d.file}
+            {d.docIndex > 0 ? ` (document ${d.docIndex + 1})` : ""}
+          </code>
         </span>
-        <code className="muted small" title={d.file}>
-          {d.file}
-          {d.docIndex > 0 ? ` #${d.docIndex + 1}` : ""}
-        </code>
         <span className="spacer" />
         {props.acceptable && d.state === "pending" ? (
           <span className="proposal-doc-actions">

@@ -40,7 +40,7 @@ export function ProposalCard(props: { proposal: Proposal; busy: boolean; onAccep
       )}
       <h4>Risk change</h4>
       <RiskChange risk={p.risk} />
-      <h4>Documents</h4>
+      {p.documents.length > 0 && <h4>Documents</h4>}
       {p.documents.map((d) => (
         <DocumentDiff
           key={d.id}

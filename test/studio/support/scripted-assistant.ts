@@ -35,11 +35,28 @@ export function proposedDocument(
     ...document,
     before,
     action,
-    diff: `--- a/${document.file}\n+++ b/${document.file}\n+${document.after ?? ""}`,
+    diff: unifiedDiff(document.file, before ?? "", document.after ?? ""),
     state: "pending",
   };
 }
 
 export function proposal(id: string, documents: ProposedDocument[], overrides: Partial<Proposal> = {}): Proposal {
   return { id, status: "valid", rounds: 1, documents, diagnostics: [], risk: { tools: [], newFindings: [], migration: [] }, ...overrides };
+}
+
+/** One hunk: the lines both texts start and end with as context, the rest removed and added (enough for a stand-in). */
+function unifiedDiff(file: string, before: string, after: string): string {
+  const a = before === "" ? [] : before.replace(/\n$/, "").split("\n");
+  const b = after === "" ? [] : after.replace(/\n$/, "").split("\n");
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  const lines = [
+    ...a.slice(0, head).map((l) => ` ${l}`),
+    ...a.slice(head, a.length - tail).map((l) => `-${l}`),
+    ...b.slice(head, b.length - tail).map((l) => `+${l}`),
+    ...a.slice(a.length - tail).map((l) => ` ${l}`),
+  ];
+  return [`--- a/${file}`, `+++ b/${file}`, `@@ -1,${a.length} +1,${b.length} @@`, ...lines].join("\n") + "\n";
 }
