@@ -5,26 +5,23 @@
  * restores the file, and Save writes it back. A failed proposal lists its diagnostics and offers no
  * Accept. Screenshots of each state: test-results/chat/*.png.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { buildStudioWeb } from "../../scripts/build-studio";
-import { startStudio, type Studio } from "../../studio/server";
-import { byTest, launchChromium, openPage, screenshot } from "../support/chromium";
+import type { Page } from "playwright-core";
+import type { Studio } from "../../studio/server";
+import { byTest, screenshot } from "../support/chromium";
+import { studioInBrowser, type StudioInBrowser } from "../support/studio-in-browser";
 import { proposal, proposedDocument, scriptedAssistant } from "../studio/support/scripted-assistant";
 
-const EXAMPLE = join(__dirname, "../../examples/reservations");
 const SHOTS = join(__dirname, "../../test-results/chat");
 const ROOM = "tools/create-room.yaml";
 const GUEST = "entities/guest.yaml";
 const DESCRIPTION = "description: Add a bookable room (staff only)";
 const NEW_DESCRIPTION = "description: Add a bookable room; staff only, numbers unique";
 
-let root: string;
+let setting: StudioInBrowser;
 let dir: string;
 let studio: Studio;
-let browser: Browser;
 let page: Page;
 
 const shot = (name: string) => screenshot(page, SHOTS, name);
@@ -91,21 +88,12 @@ const assistant = scriptedAssistant([
 ]);
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), "fascia-chat-web-"));
-  dir = join(root, "app");
-  cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !source.includes(".fascia") });
-  const assets = join(root, "assets");
-  await buildStudioWeb(assets);
-  mkdirSync(SHOTS, { recursive: true });
-  studio = await startStudio({ dir, port: 0, assetsDir: assets, assistant });
-  browser = await launchChromium();
-  page = await openPage(browser);
+  setting = await studioInBrowser(SHOTS, { assistant });
+  ({ dir, studio, page } = setting);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await studio?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await setting?.close();
 });
 
 describe("Chat Studio in the browser", () => {
