@@ -5,11 +5,11 @@
  * session, so the app is re-checked and the acceptance is one step of undo; saving stays the
  * studio's Save. Nothing here runs what the assistant proposes: it reads and replaces text.
  */
+import { applyProposedDocument, findDocument } from "../../assistant";
 import type { AssistantTurn, ChatMessage, Proposal, ProposedDocument } from "../../assistant/proposal";
 import type { ChatView, ProposalAnswer, AcceptAnswer } from "../protocol";
 import type { StudioSession } from "../session";
 import type { StudioAssistant } from "./assistant";
-import { documentText, replaceDocument } from "./document-text";
 
 /** A refused chat request: answered with its status and message. */
 export class ChatRefusal extends Error {
@@ -82,15 +82,12 @@ export class ChatConversation {
       throw new ChatRefusal(409, "this proposal failed its checks: nothing in it can be accepted (ask again)");
     const state = this.stateOf(proposal, document);
     if (state !== "pending") throw new ChatRefusal(409, `${document.file}: this document was already ${state}`);
-    const file = this.session.app.has(document.file) ? this.session.app.text(document.file) : null;
-    const stale = () =>
-      new ChatRefusal(409, `${document.file} changed since the proposal was made: it was not accepted; ask the assistant again`);
-    if (documentText(file, document.docIndex) !== document.before) throw stale();
     let text: string | null;
     try {
-      text = replaceDocument(file, document.docIndex, document.after);
+      // The engine's own splice: what is written is exactly what was judged, in place of exactly the text it was judged against.
+      text = applyProposedDocument(this.fileText(document.file), document);
     } catch {
-      throw stale();
+      throw new ChatRefusal(409, `${document.file} changed since the proposal was made: it was not accepted; ask the assistant again`);
     }
     const answer = this.session.replace([{ file: document.file, text }]);
     this.accepted.add(key(proposal, document));
@@ -126,8 +123,13 @@ export class ChatConversation {
     const id = key(proposal, document);
     if (this.rejected.has(id)) return "rejected";
     if (!this.accepted.has(id)) return "pending";
-    const now = documentText(this.session.app.has(document.file) ? this.session.app.text(document.file) : null, document.docIndex);
+    const file = this.fileText(document.file);
+    const now = file === null ? null : (findDocument(file, document.kind, document.name)?.text ?? null);
     return now === document.before && now !== document.after ? "pending" : "accepted";
+  }
+
+  private fileText(file: string): string | null {
+    return this.session.app.has(file) ? this.session.app.text(file) : null;
   }
 
   private scrub(text: string): string {

@@ -8,97 +8,72 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { modelSettings } from "../../assistant";
+import type { ChatView } from "../../studio/protocol";
+import { studioAssistant } from "../../studio/chat/assistant";
 import type { Studio } from "../../studio/server";
 import { byTest, screenshot } from "../support/chromium";
+import { startModelServer, type ModelServer, type ScriptStep } from "../support/model-server";
 import { studioInBrowser, type StudioInBrowser } from "../support/studio-in-browser";
-import { proposal, proposedDocument, scriptedAssistant } from "../studio/support/scripted-assistant";
 
 const SHOTS = join(__dirname, "../../test-results/chat");
+const KEY = "sk-test-chat-studio-browser-0123456789";
 const ROOM = "tools/create-room.yaml";
 const GUEST = "entities/guest.yaml";
+const GUEST_YAML =
+  "kind: Entity\nname: Guest\ndescription: A guest staying with a customer\nfields:\n  name: { type: string, maxLength: 100 }\n";
 const DESCRIPTION = "description: Add a bookable room (staff only)";
 const NEW_DESCRIPTION = "description: Add a bookable room; staff only, numbers unique";
+const REFUND_YAML = `kind: Tool
+name: refundStay
+trigger:
+  http: { method: POST, path: /refunds }
+auth: { roles: [staff] }
+flow:
+  nodes:
+    - { id: load, type: read, entity: Refund, where: { id: "input.id" } }
+`;
 
 let setting: StudioInBrowser;
+let model: ModelServer;
 let dir: string;
 let studio: Studio;
 let page: Page;
 
 const shot = (name: string) => screenshot(page, SHOTS, name);
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const assistant = scriptedAssistant([
-  // Slow enough for "thinking…" to be seen.
-  async (files) => (
-    await wait(600),
-    {
-      reply: "I added a Guest entity and made createRoom's description say that room numbers are unique.",
-      proposal: proposal(
-        "p1",
-        [
-          proposedDocument(files, {
-            id: "guest",
-            file: GUEST,
-            docIndex: 0,
-            kind: "Entity",
-            name: "Guest",
-            after: "kind: Entity\nname: Guest\nfields:\n  name: { type: string, maxLength: 100 }\n",
-          }),
-          proposedDocument(files, {
-            id: "room",
-            file: ROOM,
-            docIndex: 0,
-            kind: "Tool",
-            name: "createRoom",
-            after: files.get(ROOM)!.replace(DESCRIPTION, NEW_DESCRIPTION),
-          }),
-        ],
-        {
-          risk: {
-            tools: [{ tool: "createRoom", before: "green", after: "green" }],
-            newFindings: [],
-            migration: [{ summary: "create table guest", level: "green" }],
-          },
-        },
-      ),
-    }
-  ),
-  (files) => ({
-    reply: "The loader still refuses the refund tool after 3 rounds; I stopped there.",
-    proposal: proposal(
-      "p2",
-      [
-        proposedDocument(files, {
-          id: "refund",
-          file: "tools/refund.yaml",
-          docIndex: 0,
-          kind: "Tool",
-          name: "refund",
-          after: "kind: Tool\nname: refund\nflow:\n  nodes:\n    - { id: load, type: read, entity: Refund }\n",
-        }),
-      ],
-      {
-        status: "failed",
-        rounds: 3,
-        failure: "still invalid after 3 rounds",
-        diagnostics: [{ file: "tools/refund.yaml", line: 5, path: "flow.nodes[0].entity", code: "FS024", message: 'no entity "Refund"' }],
-      },
-    ),
-  }),
-]);
+const propose = (...documents: { file: string; kind: string; name: string; yaml: string }[]): ScriptStep => ({
+  reply: { toolCalls: [{ name: "propose", input: { documents } }] },
+});
 
 beforeAll(async () => {
-  setting = await studioInBrowser(SHOTS, { assistant });
+  model = await startModelServer();
+  // The studio as a person starts it: the provider's key in the environment, the endpoint a base URL.
+  const settings = modelSettings({ provider: "openai", model: "scripted-model", baseUrl: `${model.url}/v1` }, { OPENAI_API_KEY: KEY });
+  setting = await studioInBrowser(SHOTS, { assistant: studioAssistant(settings) });
   ({ dir, studio, page } = setting);
+  // The answer held back a moment, so the panel's "thinking…" can be seen.
+  await page.route("**/api/chat/messages", async (route) => {
+    const response = await route.fetch();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await route.fulfill({ response });
+  });
 });
 
 afterAll(async () => {
   await setting?.close();
+  await model?.close();
 });
 
 describe("Chat Studio in the browser", () => {
   it("asks, shows each document's diff with the risk, accepts one and rejects the other; Save writes exactly the accepted one; Undo restores it", async () => {
     const room = readFileSync(join(dir, ROOM), "utf8");
+    model.setScript([
+      propose(
+        { file: GUEST, kind: "Entity", name: "Guest", yaml: GUEST_YAML },
+        { file: ROOM, kind: "Tool", name: "createRoom", yaml: room.replace(DESCRIPTION, NEW_DESCRIPTION) },
+      ),
+      { reply: { text: "I added a Guest entity and made createRoom's description say that room numbers are unique." } },
+    ]);
     await page.goto(`${studio.url}/#/tools/createRoom`);
     await page.waitForSelector(byTest("node-room"));
     await page.click(byTest("chat-toggle"));
@@ -113,17 +88,27 @@ describe("Chat Studio in the browser", () => {
     const tool = byTest(`proposal-doc-${ROOM}#0`);
     await page.waitForSelector(guest);
     await page.waitForSelector(byTest("chat-thinking"), { state: "detached" });
-    expect(await page.getAttribute(byTest("proposal-p1"), "data-status")).toBe("valid");
+    expect(await page.getAttribute("section.proposal", "data-status")).toBe("valid");
     expect(await page.textContent(`${tool} .diff-line.removed`)).toContain(DESCRIPTION);
     expect(await page.textContent(`${tool} .diff-line.added`)).toContain(NEW_DESCRIPTION);
-    expect(await page.locator(`${guest} .diff-line.added`).count()).toBe(4);
-    expect(await page.getAttribute(`${byTest("risk-tool-createRoom")} .badge >> nth=1`, "data-risk")).toBe("green");
-    expect(await page.textContent(byTest("proposal-migration"))).toContain("create table guest");
+    expect(await page.locator(`${guest} .diff-line.added`).allTextContents()).toEqual(
+      GUEST_YAML.trimEnd()
+        .split("\n")
+        .map((l) => `+${l}\n`),
+    );
+    // The risk on screen is the one the engine judged: every tool's move, and the migration the new entity needs.
+    const [judged] = ((await (await fetch(`${studio.url}/api/chat`)).json()) as ChatView).proposals;
+    for (const t of judged!.risk.tools) {
+      expect(await page.getAttribute(byTest(`risk-tool-${t.tool}`), "data-after")).toBe(t.after ?? "none");
+    }
+    expect(judged!.risk.migration.length).toBeGreaterThan(0);
+    const steps = await page.textContent(byTest("proposal-migration"));
+    for (const step of judged!.risk.migration) expect(steps).toContain(step.summary);
     await shot("02-proposal");
 
-    await page.click(byTest("accept-room"));
+    await page.click(`${tool} [data-testid^="accept-"]`);
     await page.waitForSelector(`${tool}[data-state="accepted"]`);
-    await page.click(byTest("reject-guest"));
+    await page.click(`${guest} [data-testid^="reject-"]`);
     await page.waitForSelector(`${guest}[data-state="rejected"]`);
     expect(await page.textContent(byTest("dirty"))).toContain("1 unsaved file");
     await shot("03-accepted-and-rejected");
@@ -137,22 +122,26 @@ describe("Chat Studio in the browser", () => {
     // Undo (the header's): one step puts the file back, and the document is pending again; Save writes it back.
     await page.click(byTest("undo"));
     await page.waitForSelector(`${tool}[data-state="pending"]`);
-    await page.waitForSelector(byTest("accept-room"));
+    await page.waitForSelector(`${tool} [data-testid^="accept-"]`);
     await page.click(byTest("save"));
     await page.waitForSelector(`${byTest("dirty")}[data-dirty="false"]`);
     expect(readFileSync(join(dir, ROOM), "utf8")).toBe(room);
     await shot("04-undone");
   });
 
-  it("a failed proposal lists its diagnostics (file, line, field, message) and offers no Accept", async () => {
+  it("a failed proposal lists its diagnostics (file, line, field, message) and offers no Accept; the key is nowhere on the page", async () => {
+    const refund = propose({ file: "tools/refund-stay.yaml", kind: "Tool", name: "refundStay", yaml: REFUND_YAML });
+    model.setScript([refund, refund, refund]);
     await page.fill(byTest("chat-input"), "Add a refund tool");
     await page.keyboard.press("Enter");
-    await page.waitForSelector(`${byTest("proposal-p2")}[data-status="failed"]`);
-    const diagnostic = await page.textContent(`${byTest("proposal-p2")} ${byTest("proposal-diagnostic")}`);
-    expect(diagnostic).toContain("tools/refund.yaml:5 · flow.nodes[0].entity");
-    expect(diagnostic).toContain('no entity "Refund"');
-    await page.waitForSelector(byTest("proposal-doc-tools/refund.yaml#0"));
-    expect(await page.locator(`${byTest("proposal-p2")} [data-testid^="accept-"]`).count()).toBe(0);
+    const failed = 'section.proposal[data-status="failed"]';
+    await page.waitForSelector(failed);
+    const diagnostics = (await page.locator(`${failed} ${byTest("proposal-diagnostic")}`).allTextContents()).join("\n");
+    expect(diagnostics).toMatch(/tools\/refund-stay\.yaml:8 · flow\.nodes\[0\]\.entity/);
+    expect(diagnostics).toContain("Refund");
+    expect(await page.locator(`${failed} [data-testid^="accept-"]`).count()).toBe(0);
+    expect(existsSync(join(dir, "tools/refund-stay.yaml"))).toBe(false);
     await shot("05-failed");
+    expect(await page.content()).not.toContain(KEY);
   });
 });

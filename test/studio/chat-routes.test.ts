@@ -8,7 +8,10 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AcceptAnswer, AssistantTurn, ChangeAnswer, ChatView, ProposalAnswer, SaveAnswer } from "../../studio/protocol";
-import { startStudio, type Studio } from "../../studio/server";
+import { modelSettings } from "../../assistant";
+import { studioAssistant } from "../../studio/chat/assistant";
+import { startStudio, type Studio, type StudioOptions } from "../../studio/server";
+import { startModelServer } from "../support/model-server";
 import { proposal, proposedDocument, scriptedAssistant, type ScriptedTurn } from "./support/scripted-assistant";
 
 const EXAMPLE = join(__dirname, "../../examples/reservations");
@@ -25,10 +28,11 @@ const studios: Studio[] = [];
 /** Every body any route answered: none may carry the key. */
 const bodies: string[] = [];
 
-async function start(turns?: ScriptedTurn[]): Promise<{ studio: Studio; dir: string }> {
+async function start(turns?: ScriptedTurn[] | StudioOptions["assistant"]): Promise<{ studio: Studio; dir: string }> {
   const dir = join(mkdtempSync(join(root, "app-")), "app");
   cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !source.includes(".fascia") });
-  const studio = await startStudio({ dir, port: 0, assetsDir: root, ...(turns ? { assistant: scriptedAssistant(turns, KEY) } : {}) });
+  const assistant = Array.isArray(turns) ? scriptedAssistant(turns, KEY) : turns;
+  const studio = await startStudio({ dir, port: 0, assetsDir: root, ...(assistant ? { assistant } : {}) });
   studios.push(studio);
   return { studio, dir };
 }
@@ -43,7 +47,8 @@ async function request<T>(studio: Studio, method: "GET" | "POST", path: string, 
   return { status: response.status, answer: JSON.parse(text) as T };
 }
 
-const documentRoute = (p: string, d: string, action: "accept" | "reject") => `/api/chat/proposals/${p}/documents/${d}/${action}`;
+const documentRoute = (p: string, d: string, action: "accept" | "reject") =>
+  `/api/chat/proposals/${encodeURIComponent(p)}/documents/${encodeURIComponent(d)}/${action}`;
 
 /** One proposal: a new entity in a new file, the second policy of policies.yaml reworded, and createRoom's description changed. */
 const threeDocuments: ScriptedTurn = (files) => ({
@@ -230,5 +235,37 @@ describe("the chat's routes", () => {
     expect(failed).toEqual({ status: 502, answer: { error: "the model did not answer: 401 Incorrect API key provided: [redacted]" } });
     expect((await request<ChatView>(studio, "GET", "/api/chat")).answer).toMatchObject({ messages: [], thinking: false });
     expect((await request(studio, "POST", "/api/chat/messages", { text: " " })).status).toBe(400);
+  });
+
+  it("through the real engine and a scripted model: the proposal is accepted as judged; a stream cut mid-answer is 502; the key is in no answer", async () => {
+    const model = await startModelServer();
+    try {
+      const settings = modelSettings({ provider: "openai", model: "scripted", baseUrl: `${model.url}/v1` }, { OPENAI_API_KEY: KEY });
+      const { studio, dir } = await start(studioAssistant(settings));
+      model.setScript([
+        {
+          reply: {
+            toolCalls: [{ name: "propose", input: { documents: [{ file: GUEST, kind: "Entity", name: "Guest", yaml: GUEST_YAML }] } }],
+          },
+        },
+        { reply: { text: "Added a Guest." } },
+        { fault: "cut" },
+      ]);
+      const turn = await request<AssistantTurn>(studio, "POST", "/api/chat/messages", { text: "add a guest" });
+      expect(turn.answer.reply).toBe("Added a Guest.");
+      const proposed = turn.answer.proposal!;
+      expect(proposed.status).toBe("valid");
+      const accepted = await request<AcceptAnswer>(studio, "POST", documentRoute(proposed.id, proposed.documents[0]!.id, "accept"));
+      expect(accepted.answer.summary.edits.dirty).toEqual([GUEST]);
+      await request<SaveAnswer>(studio, "POST", "/api/save");
+      expect(readFileSync(join(dir, GUEST), "utf8")).toBe(GUEST_YAML);
+      const cut = await request<{ error: string }>(studio, "POST", "/api/chat/messages", { text: "and a tool" });
+      expect(cut.status).toBe(502);
+      expect(cut.answer.error).toMatch(/^the model did not answer: /);
+      // The key went to the model server in its auth header only.
+      expect(model.requests.some((r) => r.raw.includes(KEY))).toBe(false);
+    } finally {
+      await model.close();
+    }
   });
 });

@@ -3,7 +3,7 @@
  * function of the files it was given, so a test decides exactly what is proposed (and when the turn ends).
  */
 import type { AssistantTurn, ChatMessage, Proposal, ProposedDocument } from "../../../assistant/proposal";
-import { documentText } from "../../../studio/chat/document-text";
+import { findDocument } from "../../../assistant";
 import type { StudioAssistant } from "../../../studio/chat/assistant";
 
 export type ScriptedTurn = (files: Map<string, string>, history: readonly ChatMessage[]) => AssistantTurn | Promise<AssistantTurn>;
@@ -29,7 +29,8 @@ export function proposedDocument(
   files: Map<string, string>,
   document: Pick<ProposedDocument, "id" | "file" | "docIndex" | "kind" | "name" | "after">,
 ): ProposedDocument {
-  const before = documentText(files.get(document.file) ?? null, document.docIndex);
+  const text = files.get(document.file);
+  const before = text === undefined ? null : (findDocument(text, document.kind, document.name)?.text ?? null);
   const action = document.after === null ? "delete" : before === null ? "create" : "update";
   return {
     ...document,
