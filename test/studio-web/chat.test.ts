@@ -137,8 +137,8 @@ describe("Chat Studio in the browser", () => {
     const failed = 'section.proposal[data-status="failed"]';
     await page.waitForSelector(failed);
     const diagnostics = (await page.locator(`${failed} ${byTest("proposal-diagnostic")}`).allTextContents()).join("\n");
-    expect(diagnostics).toMatch(/tools\/refund-stay\.yaml:8 · flow\.nodes\[0\]\.entity/);
-    expect(diagnostics).toContain("Refund");
+    expect(diagnostics).toContain("tools/refund-stay.yaml:8");
+    expect(diagnostics).toContain('unknown entity "Refund"');
     expect(await page.locator(`${failed} [data-testid^="accept-"]`).count()).toBe(0);
     expect(existsSync(join(dir, "tools/refund-stay.yaml"))).toBe(false);
     await shot("05-failed");

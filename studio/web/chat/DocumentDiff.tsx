@@ -53,11 +53,12 @@ export function DocumentDiff(props: {
   );
 }
 
-/** The unified diff the server made, without its `---`/`+++` file header (the card names the file). */
+/** The unified diff the server made, from its first hunk: its file header (`Index:`, `---`, `+++`) is what the card's head says. */
 function diffLines(d: ProposedDocument): string[] {
   const lines = d.diff.replace(/\n$/, "").split("\n");
-  const body = lines.filter((line, i) => !(i < 2 && /^(---|\+\+\+) /.test(line)));
-  return body.length > 0 ? body : (d.after ?? "").replace(/\n$/, "").split("\n").map((line) => `+${line}`);
+  const firstHunk = lines.findIndex((line) => line.startsWith("@@"));
+  if (firstHunk !== -1) return lines.slice(firstHunk);
+  return (d.after ?? "").replace(/\n$/, "").split("\n").map((line) => `+${line}`);
 }
 
 function lineKind(line: string): string {

@@ -4,7 +4,9 @@ import { RiskBadge } from "../RiskBadge";
 import { RiskMove } from "../RiskMove";
 
 export function RiskChange(props: { risk: Proposal["risk"] }) {
-  const { tools, newFindings, migration } = props.risk;
+  const { newFindings, migration } = props.risk;
+  // A tool judged on neither side (it does not compile in a failed proposal) has no move to show.
+  const tools = props.risk.tools.filter((t) => t.before !== null || t.after !== null);
   if (tools.length === 0 && newFindings.length === 0 && migration.length === 0) {
     return <p className="muted small">No tool's risk changes, no new finding, no migration.</p>;
   }
