@@ -11,7 +11,7 @@ import type { Page } from "playwright-core";
 import { modelSettings } from "../../assistant";
 import type { ChatView } from "../../studio/protocol";
 import { studioAssistant } from "../../studio/chat/assistant";
-import type { Studio } from "../../studio/server";
+import { startStudio, type Studio } from "../../studio/server";
 import { byTest, screenshot } from "../support/chromium";
 import { startModelServer, type ModelServer, type ScriptStep } from "../support/model-server";
 import { studioInBrowser, type StudioInBrowser } from "../support/studio-in-browser";
@@ -143,5 +143,18 @@ describe("Chat Studio in the browser", () => {
     expect(existsSync(join(dir, "tools/refund-stay.yaml"))).toBe(false);
     await shot("05-failed");
     expect(await page.content()).not.toContain(KEY);
+  });
+
+  it("without a model, the panel says how to configure one", async () => {
+    const bare = await startStudio({ dir: setting.dir, port: 0, assetsDir: setting.assets });
+    try {
+      await page.goto(bare.url);
+      await page.click(byTest("chat-toggle"));
+      expect(await page.textContent(byTest("chat-unconfigured"))).toContain("FASCIA_MODEL_PROVIDER");
+      expect(await page.isDisabled(byTest("chat-send"))).toBe(true);
+      await shot("06-unconfigured");
+    } finally {
+      await bare.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ const EXAMPLE = join(__dirname, "../../examples/reservations");
 export interface StudioInBrowser {
   /** The app's copy. */
   dir: string;
+  /** The built browser app (another studio in the same test can serve it too). */
+  assets: string;
   studio: Studio;
   browser: Browser;
   page: Page;
@@ -36,6 +38,7 @@ export async function studioInBrowser(
   const page = await openPage(browser);
   return {
     dir,
+    assets,
     studio,
     browser,
     page,

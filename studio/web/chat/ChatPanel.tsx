@@ -105,12 +105,14 @@ function Message(props: { message: ChatMessage; view: ChatView; chat: Chat; busy
 function Unconfigured() {
   return (
     <div className="chat-unconfigured" data-testid="chat-unconfigured">
-      <strong>No model configured.</strong> Start the studio with a model, hosted or local:
-      <pre className="sql">
-        FASCIA_MODEL_PROVIDER=openai FASCIA_MODEL=… OPENAI_API_KEY=… fascia studio{"\n"}
-        FASCIA_MODEL_PROVIDER=openai FASCIA_MODEL_BASE_URL=http://127.0.0.1:11434/v1 FASCIA_MODEL=… fascia studio
-      </pre>
-      <span className="muted small">docs/chat.md, “In the studio”.</span>
+      <strong>No model configured.</strong> Start the studio with one (the key from the environment only):
+      <div className="muted small">A hosted model</div>
+      <pre className="sql">OPENAI_API_KEY=… fascia studio --provider openai --model gpt-4.1</pre>
+      <div className="muted small">A local server (Ollama, vLLM, LM Studio)</div>
+      <pre className="sql">fascia studio --provider openai --base-url http://127.0.0.1:11434/v1 --model …</pre>
+      <span className="muted small">
+        Or FASCIA_MODEL_PROVIDER, FASCIA_MODEL, FASCIA_MODEL_BASE_URL in the environment: docs/chat.md, “In the studio”.
+      </span>
     </div>
   );
 }
