@@ -7,7 +7,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
 import { parseToolInput, type ModelClient, type ModelMessage, type ModelReply, type ModelRequest, type ToolCall } from "./client";
 import { StreamCutError } from "./errors";
-import { consumeStream, withOneStreamRetry } from "./stream";
+import { consumeStream, wholeAnswer, withOneStreamRetry } from "./stream";
 import { sdkOptions, type ModelSettings } from "./config";
 
 /** The messages API requires a ceiling on the answer's length; a proposal of a few documents fits well under it. */
@@ -29,7 +29,7 @@ export function anthropicClient(settings: ModelSettings): ModelClient {
     };
     const options = request.signal ? { signal: request.signal } : {};
     if (!settings.stream) {
-      const message = await client.messages.create({ ...body, stream: false }, options);
+      const message = await wholeAnswer(client.messages.create({ ...body, stream: false }, options));
       let text = "";
       const toolCalls: ToolCall[] = [];
       for (const block of message.content) {

@@ -15,10 +15,10 @@ export class ModelError extends Error {
   }
 }
 
-/** The stream ended before the provider said the answer was complete. */
+/** The connection ended before the provider said the answer was complete (streamed or whole). */
 export class StreamCutError extends ModelError {
   constructor() {
-    super("the model's answer was cut off mid-stream");
+    super("the model's answer was cut off before it ended (tried twice)");
     this.name = "StreamCutError";
   }
 }
@@ -33,7 +33,8 @@ export function redact(text: string, secret: string | undefined): string {
 export function modelErrorFrom(error: unknown, provider: string, secret: string | undefined): ModelError {
   if (error instanceof ModelError) return new (error.constructor as typeof ModelError)(redact(error.message, secret), error.status);
   const status = statusOf(error);
-  const message = error instanceof Error ? error.message : String(error);
+  // Not `instanceof Error`: fetch's errors come from Node's own realm, which a test runner's sandbox does not share.
+  const message = typeof (error as Error | null)?.message === "string" ? (error as Error).message : String(error);
   const what = status !== undefined ? `${provider} answered ${status}` : `${provider} request failed`;
   return new ModelError(redact(`${what}: ${firstLine(message)}`, secret), status);
 }

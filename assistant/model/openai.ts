@@ -8,7 +8,7 @@ import OpenAI from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
 import { parseToolInput, type ModelClient, type ModelMessage, type ModelReply, type ModelRequest, type ToolCall } from "./client";
 import { StreamCutError } from "./errors";
-import { consumeStream, withOneStreamRetry } from "./stream";
+import { consumeStream, wholeAnswer, withOneStreamRetry } from "./stream";
 import { sdkOptions, type ModelSettings } from "./config";
 
 export function openaiClient(settings: ModelSettings): ModelClient {
@@ -24,7 +24,7 @@ export function openaiClient(settings: ModelSettings): ModelClient {
     };
     const options = request.signal ? { signal: request.signal } : {};
     if (!settings.stream) {
-      const completion = await client.chat.completions.create({ ...body, stream: false }, options);
+      const completion = await wholeAnswer(client.chat.completions.create({ ...body, stream: false }, options));
       const message = completion.choices[0]?.message;
       const toolCalls = (message?.tool_calls ?? []).flatMap((call): ToolCall[] =>
         call.type === "function" ? [{ id: call.id, name: call.function.name, input: parseToolInput(call.function.arguments) }] : [],

@@ -15,6 +15,22 @@ export async function consumeStream<T>(stream: AsyncIterable<T>, onEvent: (event
   }
 }
 
+/**
+ * An answer asked for whole: a connection dropped while its body arrives surfaces from fetch as a
+ * bare TypeError ("terminated"), or as a SyntaxError from the cut JSON, not as the SDK's errors:
+ * that is the same cut as a stream's.
+ */
+export async function wholeAnswer<T>(answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (error) {
+    // By name: fetch's errors come from Node's own realm, where `instanceof` against this realm's classes can fail.
+    const name = typeof error === "object" && error !== null ? (error as Error).name : "";
+    if (name === "TypeError" || name === "SyntaxError") throw new StreamCutError();
+    throw error;
+  }
+}
+
 /** Runs `attempt`, once more when its stream was cut, and turns whatever it throws into a ModelError without the key. */
 export async function withOneStreamRetry<T>(attempt: () => Promise<T>, provider: string, secret: string | undefined): Promise<T> {
   for (let tries = 1; ; tries++) {
@@ -28,5 +44,6 @@ export async function withOneStreamRetry<T>(attempt: () => Promise<T>, provider:
 }
 
 function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === "AbortError" || error.name === "APIUserAbortError");
+  const name = typeof error === "object" && error !== null ? (error as Error).name : "";
+  return name === "AbortError" || name === "APIUserAbortError";
 }

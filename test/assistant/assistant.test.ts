@@ -103,14 +103,3 @@ describe.each(PROTOCOLS)("$protocol (stream: $stream)", ({ protocol, stream }) =
     expect(turn.proposal?.diagnostics.map((d) => d.message).join("\n")).toContain("R001");
   });
 });
-
-describe("faults (through the SDKs' bounded retries)", () => {
-  test.each(PROTOCOLS)("429 with retry-after, then an answer ($protocol, stream: $stream)", async ({ protocol, stream }) => {
-    server.setScript([{ fault: "rate-limit", retryAfterSeconds: 1 }, { reply: { text: "hello" } }]);
-    const started = Date.now();
-    const turn = await createAssistant({ model: clientFor(server, protocol, stream) }).ask("hi", exampleApp());
-    expect(turn).toEqual({ reply: "hello" });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
-    expect(server.requests).toHaveLength(2);
-  });
-});

@@ -25,7 +25,8 @@ export interface ScriptedToolCall {
 export type ScriptStep =
   | { reply: { text?: string; toolCalls?: ScriptedToolCall[] } }
   | { fault: "rate-limit"; retryAfterSeconds: number }
-  | { fault: "server-error" }
+  /** A 500 (the SDKs retry it), or another status with a message of the test's making (a server echoing a header, say). */
+  | { fault: "server-error"; status?: number; message?: string }
   /** The answer starts (status 200, part of the body) and the connection is dropped. */
   | { fault: "cut" };
 
@@ -118,8 +119,8 @@ export async function startModelServer(script: Script = []): Promise<ModelServer
       res.writeHead(429, { "content-type": "application/json", "retry-after": String(step.retryAfterSeconds) });
       res.end(JSON.stringify(errorBody(protocol, "rate_limit_error", "rate limited")));
     } else if (step.fault === "server-error") {
-      res.writeHead(500, { "content-type": "application/json" });
-      res.end(JSON.stringify(errorBody(protocol, "api_error", "internal error")));
+      res.writeHead(step.status ?? 500, { "content-type": "application/json" });
+      res.end(JSON.stringify(errorBody(protocol, "api_error", step.message ?? "internal error")));
     } else {
       // A start of an answer, then the socket is destroyed without ending the response.
       res.writeHead(200, { "content-type": stream ? "text/event-stream" : "application/json" });
