@@ -5,7 +5,7 @@
  * session, so the app is re-checked and the acceptance is one step of undo; saving stays the
  * studio's Save. Nothing here runs what the assistant proposes: it reads and replaces text.
  */
-import { applyProposedDocument, findDocument } from "../../assistant";
+import { applyProposedDocument, findDocument, ModelError } from "../../assistant";
 import type { AssistantTurn, ChatMessage, Proposal, ProposedDocument } from "../../assistant/proposal";
 import type { ChatView, ProposalAnswer, AcceptAnswer } from "../protocol";
 import type { StudioSession } from "../session";
@@ -69,7 +69,10 @@ export class ChatConversation {
       this.proposals.set(turn.proposal.id, turn.proposal);
       return { reply: turn.reply, proposal: this.proposalView(turn.proposal) };
     } catch (error) {
-      throw new ChatRefusal(502, `the model did not answer: ${this.scrub((error as Error).message ?? String(error))}`);
+      const reason = this.scrub(error instanceof Error ? error.message : String(error));
+      // The model's failure (unreachable, refused, rate-limited past its retries, cut off) is the upstream's: 502. Anything else is ours.
+      if (error instanceof ModelError) throw new ChatRefusal(502, `the model did not answer: ${reason}`);
+      throw new ChatRefusal(500, `the assistant failed: ${reason}`);
     } finally {
       this.running = false;
     }

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AcceptAnswer, AssistantTurn, ChangeAnswer, ChatView, ProposalAnswer, SaveAnswer } from "../../studio/protocol";
-import { modelSettings } from "../../assistant";
+import { ModelError, modelSettings } from "../../assistant";
 import { studioAssistant } from "../../studio/chat/assistant";
 import { startStudio, type Studio, type StudioOptions } from "../../studio/server";
 import { startModelServer } from "../support/model-server";
@@ -228,11 +228,14 @@ describe("the chat's routes", () => {
   it("a model that fails is 502 with its reason, the key scrubbed, and the conversation unchanged", async () => {
     const { studio } = await start([
       () => {
-        throw new Error(`401 Incorrect API key provided: ${KEY}`);
+        throw new ModelError(`openai answered 401: Incorrect API key provided: ${KEY}`, 401);
       },
     ]);
     const failed = await request<{ error: string }>(studio, "POST", "/api/chat/messages", { text: "add a guest" });
-    expect(failed).toEqual({ status: 502, answer: { error: "the model did not answer: 401 Incorrect API key provided: [redacted]" } });
+    expect(failed).toEqual({
+      status: 502,
+      answer: { error: "the model did not answer: openai answered 401: Incorrect API key provided: [redacted]" },
+    });
     expect((await request<ChatView>(studio, "GET", "/api/chat")).answer).toMatchObject({ messages: [], thinking: false });
     expect((await request(studio, "POST", "/api/chat/messages", { text: " " })).status).toBe(400);
   });
