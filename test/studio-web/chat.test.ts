@@ -24,6 +24,8 @@ const GUEST_YAML =
   "kind: Entity\nname: Guest\ndescription: A guest staying with a customer\nfields:\n  name: { type: string, maxLength: 100 }\n";
 const DESCRIPTION = "description: Add a bookable room (staff only)";
 const NEW_DESCRIPTION = "description: Add a bookable room; staff only, numbers unique";
+/** The proposed tool also drops its timeout: Y005, the tool Green → Yellow (shown before anyone accepts it). */
+const proposedRoom = (room: string) => room.replace(DESCRIPTION, NEW_DESCRIPTION).replace("timeout: 5s\n", "");
 const REFUND_YAML = `kind: Tool
 name: refundStay
 trigger:
@@ -70,7 +72,7 @@ describe("Chat Studio in the browser", () => {
     model.setScript([
       propose(
         { file: GUEST, kind: "Entity", name: "Guest", yaml: GUEST_YAML },
-        { file: ROOM, kind: "Tool", name: "createRoom", yaml: room.replace(DESCRIPTION, NEW_DESCRIPTION) },
+        { file: ROOM, kind: "Tool", name: "createRoom", yaml: proposedRoom(room) },
       ),
       { reply: { text: "I added a Guest entity and made createRoom's description say that room numbers are unique." } },
     ]);
@@ -101,6 +103,9 @@ describe("Chat Studio in the browser", () => {
     for (const t of judged!.risk.tools) {
       expect(await page.getAttribute(byTest(`risk-tool-${t.tool}`), "data-after")).toBe(t.after ?? "none");
     }
+    expect(await page.getAttribute(byTest("risk-tool-createRoom"), "data-before")).toBe("green");
+    expect(await page.getAttribute(byTest("risk-tool-createRoom"), "data-after")).toBe("yellow");
+    expect(await page.textContent(byTest("new-finding-Y005"))).toContain("createRoom");
     expect(judged!.risk.migration.length).toBeGreaterThan(0);
     const steps = await page.textContent(byTest("proposal-migration"));
     for (const step of judged!.risk.migration) expect(steps).toContain(step.summary);
@@ -116,7 +121,7 @@ describe("Chat Studio in the browser", () => {
     // Save: the tool's file is the accepted text, every other byte as it was; the rejected entity was never written.
     await page.click(byTest("save"));
     await page.waitForSelector(`${byTest("dirty")}[data-dirty="false"]`);
-    expect(readFileSync(join(dir, ROOM), "utf8")).toBe(room.replace(DESCRIPTION, NEW_DESCRIPTION));
+    expect(readFileSync(join(dir, ROOM), "utf8")).toBe(proposedRoom(room));
     expect(existsSync(join(dir, GUEST))).toBe(false);
 
     // Undo (the header's): one step puts the file back, and the document is pending again; Save writes it back.
