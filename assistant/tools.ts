@@ -135,9 +135,27 @@ export function proposedChanges(input: Record<string, unknown>): DocumentChange[
     if (!KINDS.includes(d.kind as SpecKind)) return `${where}.kind must be one of ${KINDS.join(", ")}`;
     if (typeof d.name !== "string" || d.name === "") return `${where}.name is required`;
     if (d.delete === true) changes.push({ file: d.file, kind: d.kind as SpecKind, name: d.name, yaml: null });
-    else if (typeof d.yaml === "string" && d.yaml.trim() !== "")
-      changes.push({ file: d.file, kind: d.kind as SpecKind, name: d.name, yaml: d.yaml });
-    else return `${where} needs yaml (the whole document) or delete: true`;
+    else if (typeof d.yaml === "string" && d.yaml.trim() !== "") {
+      const refused = oneDocumentNamed(d.yaml, d.kind as SpecKind, d.name);
+      if (refused !== undefined) return `${where}.yaml: ${refused}`;
+      // A leading `---` would open an empty document of its own once spliced into a file.
+      changes.push({ file: d.file, kind: d.kind as SpecKind, name: d.name, yaml: d.yaml.replace(/^---[ \t]*\r?\n/, "") });
+    } else return `${where} needs yaml (the whole document) or delete: true`;
   }
   return changes;
+}
+
+/**
+ * A proposed text must be the one document it claims to be: a document is found again by its kind
+ * and name (to repair it, to accept it), so a text naming another would be lost or misplaced.
+ * A text that does not parse is let through: the loader's diagnostics say more than a refusal would.
+ */
+function oneDocumentNamed(yaml: string, kind: SpecKind, name: string): string | undefined {
+  const spans = documentSpans(yaml);
+  if (spans.length > 1) return `holds ${spans.length} documents; propose each on its own`;
+  const [span] = spans;
+  if (span?.kind !== undefined && span.kind !== kind) return `is a ${span.kind}, not a ${kind}`;
+  if (span?.name !== undefined && span.name !== name)
+    return `names ${span.kind ?? kind} ${span.name}, not ${name} (to rename, delete ${name} and create the new one)`;
+  return undefined;
 }
