@@ -114,6 +114,10 @@ function findingKey(f: { rule: string; node?: string; message: string }): string
   return `${f.rule}\u0000${f.node ?? ""}\u0000${f.message}`;
 }
 
+/** The loader starts a message about a field with the field's path (`flow.nodes[2].condition: …`). */
+const FIELD_PATH = /^([A-Za-z_$][\w$]*(?:\.[\w$]+|\[\d+\])*): /;
+
 function toProposalDiagnostic(d: Diagnostic): ProposalDiagnostic {
-  return { file: d.file, line: d.line, code: d.code, message: d.message };
+  const path = FIELD_PATH.exec(d.message)?.[1];
+  return { file: d.file, line: d.line, ...(path !== undefined ? { path } : {}), code: d.code, message: d.message };
 }
