@@ -143,6 +143,7 @@ describe("Chat Studio in the browser", () => {
     await page.waitForSelector(failed);
     const diagnostics = (await page.locator(`${failed} ${byTest("proposal-diagnostic")}`).allTextContents()).join("\n");
     expect(diagnostics).toContain("tools/refund-stay.yaml:8");
+    expect(diagnostics).toContain("tools/refund-stay.yaml:8 · flow.nodes[0].where.id");
     expect(diagnostics).toContain('unknown entity "Refund"');
     expect(await page.locator(`${failed} [data-testid^="accept-"]`).count()).toBe(0);
     expect(existsSync(join(dir, "tools/refund-stay.yaml"))).toBe(false);
