@@ -21,6 +21,7 @@ import { registerBuild } from "./commands/build";
 import { registerImage } from "./commands/image";
 import { registerStudio } from "./commands/studio";
 import { registerOpenapi } from "./commands/openapi";
+import { registerChat } from "./commands/chat";
 
 export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Command {
   const program = new Command("fascia")
@@ -43,6 +44,7 @@ export function buildProgram(io: CliIO, setExit: (code: ExitCode) => void): Comm
   registerImage(program, io, setExit);
   registerStudio(program, io, setExit);
   registerOpenapi(program, io, setExit);
+  registerChat(program, io, setExit);
   for (const command of program.commands)
     command.exitOverride().configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   return program;

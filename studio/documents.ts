@@ -3,7 +3,7 @@
  * to that folder (the `file` every diagnostic and every protocol answer names), and which of them
  * differ from the disk. The studio edits these texts; only `save` writes.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import type { Diagnostic } from "../loader/diagnostics";
 import type { SpecSource } from "../loader/load";
@@ -54,7 +54,7 @@ export class AppDocuments {
     this.texts.set(file, text);
   }
 
-  /** Forgets a file that was only in memory (a `setText` of a new file, undone). */
+  /** Removes a file: one only in memory is forgotten (a new file, undone); one on disk is deleted by the next save. */
   remove(file: string): void {
     this.texts.delete(file);
     if (this.disk.get(file) === null) this.disk.delete(file);
@@ -64,18 +64,27 @@ export class AppDocuments {
     return this.files().map((file) => ({ file, text: this.texts.get(file)! }));
   }
 
+  /** Files whose text differs from the disk, and files removed here that the disk still has. */
   dirty(): string[] {
-    return this.files().filter((file) => this.disk.get(file) !== this.texts.get(file));
+    return [...new Set([...this.texts.keys(), ...this.disk.keys()])]
+      .sort()
+      .filter((file) => (this.disk.get(file) ?? null) !== (this.texts.get(file) ?? null));
   }
 
-  /** Writes the dirty files; returns their names. */
+  /** Writes the dirty files (deleting the removed ones); returns their names. */
   save(): string[] {
     const saved = this.dirty();
     for (const file of saved) {
       const path = join(this.dir, ...file.split("/"));
+      const text = this.texts.get(file);
+      if (text === undefined) {
+        rmSync(path, { force: true });
+        this.disk.delete(file);
+        continue;
+      }
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, this.texts.get(file)!);
-      this.disk.set(file, this.texts.get(file)!);
+      writeFileSync(path, text);
+      this.disk.set(file, text);
     }
     return saved;
   }

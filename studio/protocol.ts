@@ -15,6 +15,12 @@
  *   POST /api/undo, /api/redo    → ChangeAnswer
  *   POST /api/save               → SaveAnswer
  *
+ * Chat Studio (the assistant, studio/chat/; nothing it proposes runs, these routes read and replace text):
+ *   GET  /api/chat                                             → ChatView (never the model's key)
+ *   POST /api/chat/messages  ({ text })                        → AssistantTurn (409 while a turn runs; 400 without a model)
+ *   POST /api/chat/proposals/:id/documents/:docId/accept       → AcceptAnswer (one step of undo; 409 when the file changed since)
+ *   POST /api/chat/proposals/:id/documents/:docId/reject       → ProposalAnswer
+ *
  * The Console (an executor's operator API, read through the studio: studio/console-proxy.ts):
  *   GET  /api/console                          → ConsoleInfo
  *   GET  /api/console/invocations              → InvocationPage (query: InvocationFilter, cursor, limit)
@@ -27,6 +33,7 @@
  * each the executor's `/_fascia/…` answer as it sent it; its refusals keep their status (`{ error, code }`),
  * and an executor that cannot be reached is 502 (`EXECUTOR_UNREACHABLE`) or 504 (`EXECUTOR_TIMEOUT`).
  */
+import type { ChatMessage, Proposal } from "../assistant/proposal";
 import type { ExecutionPlan } from "../compiler/flow/plan";
 
 export type {
@@ -51,6 +58,17 @@ export type {
   TraceTransaction,
   TransactionEnd,
 } from "../contracts/flow-trace";
+
+export type {
+  AssistantTurn,
+  ChatMessage,
+  MigrationStepView,
+  NewFinding,
+  Proposal,
+  ProposalDiagnostic,
+  ProposedDocument,
+  ToolRiskChange,
+} from "../assistant/proposal";
 
 export type Risk = "green" | "yellow" | "red";
 /** A tool the loader refused (or that uses a refused spec) has no risk: it cannot be compiled. */
@@ -260,4 +278,25 @@ export interface ConsoleInfo {
   executor: string;
   /** `local`: minted by the studio from the app's local keys, as `fascia dev` verifies them; `given`: `--token`. */
   token: "local" | "given";
+}
+
+/** The studio's chat: whether a model is configured (its provider and name, never its key), and the conversation so far. */
+export interface ChatView {
+  configured: boolean;
+  provider?: string;
+  model?: string;
+  /** True while a turn runs (one at a time). */
+  thinking: boolean;
+  messages: ChatMessage[];
+  /** Each document's `state` as the app stands: an accepted document that undo reverted is pending again. */
+  proposals: Proposal[];
+}
+
+/** A document accepted: the edit's answer, and the proposal with the document's new state. */
+export interface AcceptAnswer extends ChangeAnswer {
+  proposal: Proposal;
+}
+
+export interface ProposalAnswer {
+  proposal: Proposal;
 }

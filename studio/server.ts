@@ -8,6 +8,9 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, extname, join, resolve, sep } from "node:path";
 import Fastify, { type FastifyReply } from "fastify";
 import { loadSpecDir } from "../loader/load";
+import type { StudioAssistant } from "./chat/assistant";
+import { ChatConversation, ChatRefusal } from "./chat/conversation";
+import { registerChatRoutes } from "./chat/routes";
 import { DEFAULT_EXECUTOR, registerConsoleProxy } from "./console-proxy";
 import { localOperatorToken } from "./console-token";
 import { AppDocuments } from "./documents";
@@ -28,6 +31,8 @@ export interface StudioOptions {
   assetsDir?: string;
   /** The executor whose operator API the Console reads; default `fascia dev`'s, with a token minted from the app's local keys. */
   console?: ConsoleOptions;
+  /** The chat's assistant (`fascia studio --provider --model`, or the environment); without it the chat says how to configure one. */
+  assistant?: StudioAssistant;
 }
 
 export interface ConsoleOptions {
@@ -69,6 +74,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   const refuse = (reply: FastifyReply, status: number, error: string) => reply.code(status).send({ error });
   server.setErrorHandler((error, _request, reply) => {
     if (error instanceof EditError) return refuse(reply, 400, error.message);
+    if (error instanceof ChatRefusal) return refuse(reply, error.status, error.message);
     const { statusCode, message } = error as { statusCode?: number; message?: string };
     if (statusCode && statusCode >= 400 && statusCode < 500) return refuse(reply, statusCode, message ?? "bad request");
     return refuse(reply, 500, `internal error: ${message ?? String(error)}`);
@@ -100,6 +106,7 @@ export async function startStudio(options: StudioOptions): Promise<Studio> {
   server.post("/api/undo", async () => session.undo());
   server.post("/api/redo", async () => session.redo());
   server.post("/api/save", async () => session.save());
+  registerChatRoutes(server, new ChatConversation(session, options.assistant));
   const given = options.console?.token;
   registerConsoleProxy(server, {
     executor: options.console?.executor ?? DEFAULT_EXECUTOR,

@@ -88,6 +88,18 @@ export class StudioSession {
     return result.ids ? { ...answer, ids: result.ids } : answer;
   }
 
+  /**
+   * Replaces whole texts (null removes the file) as one step of undo, re-checked like any edit: how
+   * an accepted chat proposal reaches the app.
+   */
+  replace(changes: readonly { file: string; text: string | null }[]): ChangeAnswer {
+    for (const { file } of changes) {
+      if (!SPEC_FILE.test(file))
+        throw new EditError(`file: "${file}" is not a relative path to a .yaml, .yml or .json file inside the app`);
+    }
+    return this.apply(changes.map(({ file, text }) => ({ file, before: this.app.has(file) ? this.app.text(file) : null, after: text })));
+  }
+
   undo(): ChangeAnswer {
     const step = this.history.undo();
     if (!step) throw new EditError("history: nothing to undo");

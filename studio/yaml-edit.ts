@@ -5,7 +5,8 @@
  * the changed range stays byte-identical, comments included. Each primitive takes a text and returns
  * the new text; callers re-parse before the next one (ranges move).
  */
-import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from "yaml";
+import { parseYamlDocuments } from "../loader/source/yaml-document";
 
 export type YamlPath = readonly (string | number)[];
 
@@ -13,9 +14,7 @@ export type YamlPath = readonly (string | number)[];
 export class YamlEditError extends Error {}
 
 /** The same options the loader parses with, so ranges mean the same thing. */
-export function parseDocuments(text: string): Document.Parsed[] {
-  return parseAllDocuments(text, { uniqueKeys: true, prettyErrors: false, logLevel: "error" }) as Document.Parsed[];
-}
+export const parseDocuments = (text: string): Document.Parsed[] => parseYamlDocuments(text);
 
 function documentAt(text: string, index: number): Document.Parsed {
   const doc = parseDocuments(text)[index];

@@ -1,6 +1,8 @@
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { EXIT, type ExitCode } from "../../contracts/exit-codes";
+import { modelSettings, type ModelFlags } from "../../assistant";
+import { studioAssistant, type StudioAssistant } from "../../studio/chat/assistant";
 import { DEFAULT_EXECUTOR } from "../../studio/console-proxy";
 import { startStudio, type Studio } from "../../studio/server";
 import type { CliIO } from "../io";
@@ -19,7 +21,13 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
       "--token <token>",
       "a bearer token with the executor's operator role (default: minted from the app's local keys, for `fascia dev`)",
     )
-    .action(async (dir: string, options: { port: string; from?: string; executor: string; token?: string }) => {
+    .option("--provider <provider>", "the chat's model provider: openai (also local servers) or anthropic (default FASCIA_MODEL_PROVIDER)")
+    .option("--model <model>", "the chat's model (default FASCIA_MODEL)")
+    .option(
+      "--base-url <url>",
+      "the chat's model endpoint, e.g. a local server's (default FASCIA_MODEL_BASE_URL); the key comes from the environment only",
+    )
+    .action(async (dir: string, options: { port: string; from?: string; executor: string; token?: string } & ModelFlags) => {
       const port = Number(options.port);
       for (const path of [dir, options.from].filter((p): p is string => p !== undefined)) {
         if (!existsSync(path)) {
@@ -35,6 +43,11 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
         io.err(`fascia studio: --executor ${options.executor} is not an http(s) URL`);
         return setExit(EXIT.usage);
       }
+      const chat = chatAssistant(options);
+      if (typeof chat === "string") {
+        io.err(`fascia studio: ${chat}`);
+        return setExit(EXIT.usage);
+      }
       let studio: Studio;
       try {
         studio = await startStudio({
@@ -42,6 +55,7 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
           port,
           ...(options.from !== undefined ? { from: options.from } : {}),
           console: { executor: options.executor, ...(options.token !== undefined ? { token: options.token } : {}) },
+          ...(chat ? { assistant: chat } : {}),
         });
       } catch (error) {
         io.err(`fascia studio: ${(error as Error).message}`);
@@ -51,6 +65,11 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
       io.out(
         `Console: ${studio.url}/#/console   (executor: ${options.executor}; ${options.token !== undefined ? "the token given" : "a local operator token"})`,
       );
+      io.out(
+        chat
+          ? `Chat: ${chat.provider} ${chat.model}   (the key stays in this process)`
+          : "Chat: no model configured (FASCIA_MODEL_PROVIDER, FASCIA_MODEL and a key in the environment: docs/chat.md)",
+      );
       await new Promise<void>((resolve) => {
         process.once("SIGINT", resolve);
         process.once("SIGTERM", resolve);
@@ -58,6 +77,21 @@ export function registerStudio(program: Command, io: CliIO, setExit: (code: Exit
       await studio.close();
       setExit(EXIT.ok);
     });
+}
+
+/**
+ * The chat's assistant from the flags and the environment. Asked for (a flag, or FASCIA_MODEL_PROVIDER
+ * set), settings that do not fit are a usage error; not asked for, the studio opens without a model
+ * and its chat says how to configure one.
+ */
+function chatAssistant(flags: ModelFlags): StudioAssistant | string | undefined {
+  const asked =
+    flags.provider !== undefined || flags.model !== undefined || flags.baseUrl !== undefined || !!process.env.FASCIA_MODEL_PROVIDER;
+  try {
+    return studioAssistant(modelSettings({ provider: flags.provider, model: flags.model, baseUrl: flags.baseUrl }));
+  } catch (error) {
+    return asked ? (error as Error).message : undefined;
+  }
 }
 
 function isHttpUrl(text: string): boolean {

@@ -2,7 +2,7 @@
  * A parsed spec document that still knows where every key and value came from, so later stages
  * can report `file:line:col` for any path into the document.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type Scalar } from "yaml";
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node, type Scalar } from "yaml";
 import type { Diagnostic, SourcePosition } from "../diagnostics";
 import { scalarSourceOffset } from "./scalar-offsets";
 import { placeYamlErrors } from "./yaml-errors";
@@ -26,14 +26,28 @@ export interface ParsedFile {
   diagnostics: Diagnostic[];
 }
 
+/**
+ * The yaml library's documents of a text, parsed with the loader's options: anything that reads a
+ * spec file's documents (to edit or splice them) sees the same documents, ranges and errors.
+ */
+export function parseYamlDocuments(text: string, lineCounter?: LineCounter): Document.Parsed[] {
+  // logLevel "error": the library would otherwise print warnings (e.g. about collection keys) to stderr.
+  const docs = parseAllDocuments(text, {
+    ...(lineCounter ? { lineCounter } : {}),
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: "error",
+  });
+  return Array.isArray(docs) ? docs : [];
+}
+
 /** Parses a YAML or JSON text (JSON is parsed as YAML 1.2 so it gets positions too). */
 export function parseSpecText(file: string, text: string): ParsedFile {
   const lineCounter = new LineCounter();
-  // logLevel "error": the library would otherwise print warnings (e.g. about collection keys) to stderr.
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, logLevel: "error" });
+  const docs = parseYamlDocuments(text, lineCounter);
   const diagnostics: Diagnostic[] = [];
   const documents: SourceDocument[] = [];
-  const list = Array.isArray(docs) ? docs : [];
+  const list = docs;
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, col };

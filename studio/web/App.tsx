@@ -1,5 +1,6 @@
-/** The shell: header (app, risk totals, undo/redo, save) and the page the hash names. */
-import { useEffect } from "react";
+/** The shell: header (app, risk totals, undo/redo, save), the page the hash names, and the chat beside it when open. */
+import { useEffect, useState } from "react";
+import { ChatPanel } from "./chat/ChatPanel";
 import { ConsolePage } from "./console/ConsolePage";
 import { InvocationPage } from "./console/InvocationPage";
 import { DiffPage } from "./DiffPage";
@@ -13,6 +14,7 @@ import { ToolPage } from "./ToolPage";
 export function App() {
   const route = useRoute();
   const studio = useStudio();
+  const [chatOpen, setChatOpen] = useState(false);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -35,7 +37,7 @@ export function App() {
 
   return (
     <div className="shell">
-      <Header route={route} />
+      <Header route={route} chatOpen={chatOpen} onToggleChat={() => setChatOpen((open) => !open)} />
       {studio.error && (
         <div className="banner" role="alert" data-testid="error">
           <span>{studio.error}</span>
@@ -44,6 +46,7 @@ export function App() {
           </button>
         </div>
       )}
+      <div className="workspace">
       <main className="page">
         {!studio.summary ? (
           <div className="empty">Loading the app…</div>
@@ -61,6 +64,8 @@ export function App() {
           <Home />
         )}
       </main>
+      {chatOpen && studio.summary && <ChatPanel />}
+      </div>
     </div>
   );
 }

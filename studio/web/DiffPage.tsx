@@ -2,8 +2,8 @@
 import { useEffect, useState } from "react";
 import type { Change, DiffView } from "../protocol";
 import { api } from "./api";
-import { RiskBadge } from "./RiskBadge";
 import { href } from "./router";
+import { RiskMove } from "./RiskMove";
 import { useStudio } from "./store";
 
 export function DiffPage() {
@@ -40,11 +40,7 @@ export function DiffPage() {
                       {t.nodes.length ? t.nodes.map((n) => `${n.id} ${n.change}`).join(", ") : "no node changed"}
                     </span>
                   </span>
-                  <span className="risk-move">
-                    {t.before ? <RiskBadge risk={t.before} /> : <span className="muted">new</span>}
-                    <span className="arrow">→</span>
-                    {t.after ? <RiskBadge risk={t.after} /> : <span className="muted">gone</span>}
-                  </span>
+                  <RiskMove before={t.before} after={t.after} />
                 </li>
               ))}
             </ul>

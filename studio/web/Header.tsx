@@ -1,10 +1,10 @@
-/** The bar on every page: the two areas (Studio, Console), where you are, the app's risk totals, history and saving. */
+/** The bar on every page: the two areas (Studio, Console), where you are, the app's risk totals, the chat's toggle, history and saving. */
 import type { Route } from "./router";
 import { href } from "./router";
 import { RiskBadge } from "./RiskBadge";
 import { useStudio } from "./store";
 
-export function Header(props: { route: Route }) {
+export function Header(props: { route: Route; chatOpen: boolean; onToggleChat(): void }) {
   const { summary, busy, undo, redo, save } = useStudio();
   const edits = summary?.edits;
   const dirty = edits?.dirty.length ?? 0;
@@ -47,6 +47,15 @@ export function Header(props: { route: Route }) {
           Changes
         </a>
       )}
+      <button
+        className={props.chatOpen ? "chat-toggle on" : "chat-toggle"}
+        data-testid="chat-toggle"
+        aria-pressed={props.chatOpen}
+        title="Chat Studio: describe a change, review its diff and risk, accept it"
+        onClick={props.onToggleChat}
+      >
+        Chat
+      </button>
       <div className="group">
         <button data-testid="undo" title="Undo (Ctrl+Z)" disabled={!edits?.undo || busy} onClick={() => void undo()}>
           ↶ Undo

@@ -16,6 +16,8 @@ export interface Studio {
   undo(): Promise<void>;
   redo(): Promise<void>;
   save(): Promise<void>;
+  /** Any other request whose answer carries the summary (an accepted chat proposal), handled like an edit. */
+  perform<T extends { summary: AppSummary }>(request: () => Promise<T>): Promise<T | null>;
   dismiss(): void;
 }
 
@@ -63,6 +65,7 @@ export function StudioProvider(props: { children: ReactNode }) {
       undo: async () => void (await run(api.undo)),
       redo: async () => void (await run(api.redo)),
       save: async () => void (await run(api.save)),
+      perform: run,
       dismiss: () => setError(null),
     }),
     [summary, catalog, error, busy, run],

@@ -8,15 +8,14 @@
  * Screenshots of each state: test-results/studio/*.png.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { loadSpecDir } from "../../loader/load";
-import { buildStudioWeb } from "../../scripts/build-studio";
 import type { ToolView } from "../../studio/protocol";
-import { startStudio, type Studio } from "../../studio/server";
-import { byTest, launchChromium, openPage, screenshot } from "../support/chromium";
+import type { Studio } from "../../studio/server";
+import { byTest, screenshot } from "../support/chromium";
+import { studioInBrowser, type StudioInBrowser } from "../support/studio-in-browser";
 
 const EXAMPLE = join(__dirname, "../../examples/reservations");
 const FASCIA = join(__dirname, "../../bin/fascia.js");
@@ -24,10 +23,9 @@ const SHOTS = join(__dirname, "../../test-results/studio");
 const CANCEL = "tools/cancel-reservation.yaml";
 const COMMENT = "# The refund runs after the commit (the default for a refund)";
 
-let root: string;
+let setting: StudioInBrowser;
 let dir: string;
 let studio: Studio;
-let browser: Browser;
 let page: Page;
 
 const shot = (name: string) => screenshot(page, SHOTS, name);
@@ -50,21 +48,12 @@ async function yamlText(): Promise<string> {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), "fascia-studio-web-"));
-  dir = join(root, "app");
-  cpSync(EXAMPLE, dir, { recursive: true, filter: (source) => !source.includes(".fascia") });
-  const assets = join(root, "assets");
-  await buildStudioWeb(assets);
-  mkdirSync(SHOTS, { recursive: true });
-  studio = await startStudio({ dir, port: 0, assetsDir: assets, from: EXAMPLE });
-  browser = await launchChromium();
-  page = await openPage(browser);
+  setting = await studioInBrowser(SHOTS, { from: EXAMPLE });
+  ({ dir, studio, page } = setting);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await studio?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
+  await setting?.close();
 });
 
 describe("Flow Studio in the browser", () => {

@@ -2,7 +2,7 @@
 import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
-import type { AppSummary } from "../../studio/protocol";
+import type { AppSummary, ChatView } from "../../studio/protocol";
 
 const EXAMPLE = join(__dirname, "../../examples/reservations");
 
@@ -15,12 +15,7 @@ describe("fascia studio", () => {
   it("serves the app on the port it prints and stops on SIGINT", async () => {
     const io = capture();
     const running = runCli(["studio", EXAMPLE, "--port", "0"], io);
-    let url: string | undefined;
-    for (let i = 0; i < 200 && !url; i++) {
-      await new Promise((r) => setTimeout(r, 25));
-      url = io.lines.join("\n").match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
-    }
-    expect(url).toBeDefined();
+    const url = await printedUrl(io);
     const summary = (await (await fetch(`${url}/api/app`)).json()) as AppSummary;
     expect(summary.tools).toHaveLength(8);
     expect(summary.diff).toBe(false);
@@ -35,5 +30,29 @@ describe("fascia studio", () => {
     expect(await runCli(["studio", EXAMPLE, "--executor", "ftp://somewhere"], io)).toBe(2);
     expect(io.lines.join("\n")).toMatch(/--port http is not a port number/);
     expect(io.lines.join("\n")).toMatch(/--executor ftp:\/\/somewhere is not an http\(s\) URL/);
+    expect(await runCli(["studio", EXAMPLE, "--provider", "bogus"], io)).toBe(2);
+    expect(io.lines.join("\n")).toMatch(/unknown model provider "bogus"/);
+  });
+
+  it("gives the chat the model its flags name, and shows its provider and name, not a key", async () => {
+    const io = capture();
+    const flags = ["--provider", "openai", "--model", "local-model", "--base-url", "http://127.0.0.1:9/v1"];
+    const running = runCli(["studio", EXAMPLE, "--port", "0", ...flags], io);
+    const url = await printedUrl(io);
+    const chat = (await (await fetch(`${url}/api/chat`)).json()) as ChatView;
+    expect(chat).toEqual({ configured: true, provider: "openai", model: "local-model", thinking: false, messages: [], proposals: [] });
+    expect(io.lines.join("\n")).toContain("Chat: openai local-model");
+    process.emit("SIGINT");
+    expect(await running).toBe(0);
   });
 });
+
+async function printedUrl(io: { lines: string[] }): Promise<string> {
+  let url: string | undefined;
+  for (let i = 0; i < 200 && !url; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    url = io.lines.join("\n").match(/http:\/\/127\.0\.0\.1:\d+/)?.[0];
+  }
+  expect(url).toBeDefined();
+  return url!;
+}
