@@ -64,7 +64,11 @@ export function createAssistant(options: AssistantOptions): Assistant {
         messages.push({ role: "tool", results });
         if (proposes && used >= rounds && !verdict?.ok) break;
       }
-      if (verdict === undefined) return { reply };
+      if (verdict === undefined) {
+        // Out of calls while still reading: say so rather than show an empty reply.
+        const exhausted = reply === "" && messages[messages.length - 1]?.role === "tool";
+        return { reply: exhausted ? `The model stopped without answering (it used its ${maxCalls} calls).` : reply };
+      }
       return { reply: reply || summary(verdict), proposal: proposalOf(verdict, copy, used, rounds) };
     },
   };

@@ -99,7 +99,36 @@ describe.each(PROTOCOLS)("$protocol (stream: $stream)", ({ protocol, stream }) =
     expect(turn.proposal?.status).toBe("failed");
     expect(turn.proposal?.rounds).toBe(3);
     expect(turn.proposal?.failure).toMatch(/not repaired in 3 rounds: tool createInvoice is Red/);
+    expect(turn.reply).toBe("I could not make a valid proposal: tool createInvoice is Red (blocked by the Risk Engine).");
     expect(turn.proposal?.documents).toEqual([]);
     expect(turn.proposal?.diagnostics.map((d) => d.message).join("\n")).toContain("R001");
+  });
+});
+
+describe("bounds and history (openai, streamed)", () => {
+  test("a model that only reads stops after the reading budget, with no proposal", async () => {
+    server.setScript(Array.from({ length: 20 }, () => ({ reply: { toolCalls: [{ name: "read_app", input: {} }] } })));
+    const turn = await createAssistant({ model: clientFor(server, "openai", true), rounds: 1, readingCalls: 2 }).ask(
+      "look around",
+      exampleApp(),
+    );
+    expect(server.requests).toHaveLength(3);
+    expect(turn).toEqual({ reply: "The model stopped without answering (it used its 3 calls)." });
+  });
+
+  test("the conversation so far goes to the model before the new question", async () => {
+    server.setScript([{ reply: { text: "yes" } }]);
+    const history = [
+      { role: "user" as const, text: "Add invoices" },
+      { role: "assistant" as const, text: "Added them." },
+    ];
+    await createAssistant({ model: clientFor(server, "openai", false) }).ask("Are they green?", exampleApp(), history);
+    const messages = server.requests[0]!.body.messages as { role: string; content: string }[];
+    expect(messages.map((m) => [m.role, m.role === "system" ? "…" : m.content])).toEqual([
+      ["system", "…"],
+      ["user", "Add invoices"],
+      ["assistant", "Added them."],
+      ["user", "Are they green?"],
+    ]);
   });
 });
