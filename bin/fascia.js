@@ -10,4 +10,12 @@ try {
   }
   throw error;
 }
+// A reader that stops early (`fascia validate … | head`) closes the pipe: the rest of the output has
+// nowhere to go, which is no error of the command's, so it is dropped and the command ends with its own exit code.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (error) => {
+    if (error.code !== "EPIPE") throw error;
+    stream.write = () => true;
+  });
+}
 cli.runCli(process.argv.slice(2)).then((code) => process.exit(code));

@@ -2,7 +2,7 @@
  * `fascia validate` as a user runs it: in-process through runCli with captured output, and once
  * through the built bin in a child process (the published entry point).
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "../../cli/main";
@@ -137,6 +137,16 @@ describe("fascia validate (the built bin)", () => {
       expect.stringMatching(/^test\/loader\/corpus\/many-errors-sorted\/b-entities\.yaml:5:21: error FS006: .*did you mean "integer"\?/),
       `2 errors in ${BROKEN}/b-entities.yaml`,
     ]);
+  });
+
+  it("ends with its own exit code when its reader closes the pipe first (`fascia … | head`), not an unhandled EPIPE", async () => {
+    const child = spawn(process.execPath, ["bin/fascia.js", "validate", "examples/reservations"], { stdio: ["ignore", "pipe", "pipe"] });
+    // Closed before the CLI has loaded: every line it prints meets a pipe with no reader.
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
   });
 });
 
