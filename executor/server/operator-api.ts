@@ -55,6 +55,7 @@ function settingsOf(options: OperatorApiOptions, role: string, secrets: readonly
   });
   const auth = jwt(options.auth);
   const operatorAuth = jwt(options.operators?.auth);
+  const outbox = options.outbox ?? DEFAULTS.outbox;
   return {
     ...(auth ? { auth: { ...described(auth), rolesClaim: auth.rolesClaim ?? DEFAULTS.rolesClaim } } : {}),
     operators: { role, ...(operatorAuth ? described(operatorAuth) : {}) },
@@ -62,10 +63,7 @@ function settingsOf(options: OperatorApiOptions, role: string, secrets: readonly
     unauthenticatedRateLimit: options.unauthenticatedRateLimit ?? DEFAULTS.unauthenticatedRateLimit,
     bodyLimitBytes: options.bodyLimitBytes ?? DEFAULTS.bodyLimitBytes,
     ...(options.settings?.poolMax !== undefined ? { poolMax: options.settings.poolMax } : {}),
-    outbox:
-      options.outbox === false
-        ? false
-        : { pollMs: (options.outbox ?? DEFAULTS.outbox).pollMs, batch: (options.outbox ?? DEFAULTS.outbox).batch },
+    outbox: outbox === false ? false : { pollMs: outbox.pollMs, batch: outbox.batch },
     secrets,
     ...(options.payments?.defaultSecret ? { paymentsSecret: options.payments.defaultSecret } : {}),
     smtpUrl: options.email?.smtpUrl !== undefined,

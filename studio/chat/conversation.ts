@@ -5,7 +5,7 @@
  * session, so the app is re-checked and the acceptance is one step of undo; saving stays the
  * studio's Save. Nothing here runs what the assistant proposes: it reads and replaces text.
  */
-import { applyProposedDocument, findDocument, ModelError } from "../../assistant";
+import { applyProposedDocument, findDocument, ModelError, redact } from "../../assistant";
 import type { AssistantTurn, ChatMessage, Proposal, ProposedDocument } from "../../assistant/proposal";
 import type { ChatView, ProposalAnswer, AcceptAnswer } from "../protocol";
 import type { StudioSession } from "../session";
@@ -136,7 +136,7 @@ export class ChatConversation {
   }
 
   private scrub(text: string): string {
-    return this.assistant!.secrets.filter((s) => s.length > 0).reduce((t, secret) => t.split(secret).join("[redacted]"), text);
+    return this.assistant!.secrets.reduce((t, secret) => redact(t, secret), text);
   }
 }
 
