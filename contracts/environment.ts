@@ -49,6 +49,10 @@ export const ENV = {
   metricsPort: "FASCIA_METRICS_PORT",
   outboxPollMs: "FASCIA_OUTBOX_POLL_MS",
   outboxBatch: "FASCIA_OUTBOX_BATCH",
+  /** Where checkpoints are witnessed: `gs://bucket[/prefix]` or a local directory (executor/audit/witness.ts). */
+  auditWitness: "FASCIA_AUDIT_WITNESS",
+  /** How often the audit chains' heads are checkpointed, in ms (docs/executor.md, "Checkpoints"). */
+  auditCheckpointMs: "FASCIA_AUDIT_CHECKPOINT_MS",
 } as const;
 
 /**
