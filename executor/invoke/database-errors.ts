@@ -14,6 +14,7 @@ import { isConnectionFailure } from "../../database/connection-failure";
 import { databaseErrorFields } from "../../database/types";
 import { ToolError, type ErrorDetail, type ExecutorErrorCode } from "../errors/catalogue";
 import { FlowError } from "../errors/flow-error";
+import { KEY_LOST_SQLSTATE, keyLostError } from "../store/idempotency-store";
 
 interface Refusal {
   readonly code: ExecutorErrorCode;
@@ -134,6 +135,8 @@ export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables:
     const message = `the database refused the write (${fields.constraint ?? code})`;
     return FlowError.from(ToolError.of("CONFLICT", message, [{ ...at, message }]), "permanent");
   }
+  // The key's row checked in SQL (fascia_expect) with the statements sent with the final COMMIT.
+  if (code === KEY_LOST_SQLSTATE) return FlowError.from(keyLostError(), "permanent");
   if (SERIALIZATION.has(code)) {
     const message = code === "40P01" ? "a deadlock with a concurrent invocation" : "a concurrent invocation changed the same rows";
     return FlowError.from(ToolError.of("CONFLICT", `${message}; retry the request`, [{ ...at, message }]), "conflict");

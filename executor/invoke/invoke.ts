@@ -33,10 +33,17 @@ import { ToolError } from "../errors/catalogue";
 import type { ExternalServices } from "../nodes/external-services";
 import type { Secrets } from "../secrets";
 import { appendAuditAlone, auditAppend } from "../store/audit-store";
-import { guardsDueNow, voidGuards } from "../outbox/outbox-store";
+import { enqueueStatement, guardsDueNowStatement, voidGuardsStatement } from "../outbox/outbox-store";
 import { settleLostConnection, type LostConnection } from "../store/commit-outcome";
 import { noConnection, type WithConnection } from "../store/connection";
-import { claimKey, fingerprintOf, markCommitted, releaseKey, storeResponse, type IdempotencyScope } from "../store/idempotency-store";
+import {
+  claimKey,
+  fingerprintOf,
+  markCommittedStatement,
+  releaseKeyStatements,
+  storeResponseStatement,
+  type IdempotencyScope,
+} from "../store/idempotency-store";
 import { authenticateCaller, type Authenticators } from "./authenticate";
 import { compensate } from "./compensate";
 import { guardWriting, settledGuards } from "./compensation-guards";
@@ -45,7 +52,7 @@ import { startDeadline } from "../errors/deadline";
 import { idempotencyKeyOf } from "./idempotency-key";
 import type { RateLimiter } from "./rate-limit";
 import type { InvocationRequest, InvocationResult } from "./request";
-import { FlowState, pendingOutboxCommitted, runFlow, writePendingOutbox, type RowChange } from "./run-flow";
+import { FlowState, pendingOutboxCommitted, runFlow, type RowChange } from "./run-flow";
 import { admitCommitted } from "./committed-answer";
 
 export interface Executor {
@@ -151,19 +158,22 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
 
         // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
         // commit also stores the response and the audit record (step 9), atomically with the writes:
-        // the audit append is its last statement, sent with the COMMIT.
-        const finish = async (tx: Queryable, rows: readonly RowChange[]): Promise<Statement> => {
+        // the stored response, the guards' retirement and the audit append are its last statements,
+        // sent with the COMMIT without waiting for their answers (the key's row is checked in SQL).
+        const finish = (rows: readonly RowChange[], first: readonly (Statement | undefined)[] = []): Statement[] => {
           const body =
             tool.spec.output !== undefined
               ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output"))
               : {};
-          if (scope) await storeResponse(tx, scope, request.invocationId, 200, body);
-          // The charges stand with this commit: their guards go with it, atomically.
-          await voidGuards(
-            tx,
-            state.guards.map((g) => g.refundKey),
-            "committed",
-          );
+          const last: (Statement | undefined)[] = [
+            ...first,
+            scope ? storeResponseStatement(scope, request.invocationId, 200, body) : undefined,
+            // The charges stand with this commit: their guards go with it, atomically.
+            voidGuardsStatement(
+              state.guards.map((g) => g.refundKey),
+              "committed",
+            ),
+          ];
           response = {
             status: 200,
             body,
@@ -171,12 +181,15 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
             callerId: caller.id,
             durationMs: Date.now() - started,
           };
-          return auditAppend(
-            auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }, [
-              ...state.queued,
-              ...state.pendingOutbox,
-            ]),
-          );
+          return [
+            ...present(last),
+            auditAppend(
+              auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }, [
+                ...state.queued,
+                ...state.pendingOutbox,
+              ]),
+            ),
+          ];
         };
         await runFlow(
           {
@@ -191,10 +204,10 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
             refusals: executor.refusals,
             paymentKeyStem,
             ...guardWriting(executor, tool),
-            beforeCommit: async (tx, { final, wrote, rows }) => {
-              if (final) return finish(tx, rows);
+            beforeCommit: async (_tx, { final, wrote, rows }) => {
+              if (final) return finish(rows);
               // Writes or enqueued effects: once this commits, running the invocation again would repeat them.
-              if ((wrote || state.pendingOutbox.length > 0) && scope) await markCommitted(tx, scope, request.invocationId);
+              if ((wrote || state.pendingOutbox.length > 0) && scope) return [markCommittedStatement(scope, request.invocationId)];
               return undefined;
             },
           },
@@ -204,10 +217,9 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
         if (!response) {
           deadline.check("the response");
           const origin = { invocationId: request.invocationId, tool: tool.name, callerId: caller.id };
-          await inTransactionEndingWith(conn, async (tx) => {
-            await writePendingOutbox(tx, origin, state);
-            return finish(tx, []);
-          });
+          await inTransactionEndingWith(conn, async () =>
+            finish([], [state.pendingOutbox.length > 0 ? enqueueStatement(origin, state.pendingOutbox) : undefined]),
+          );
           pendingOutboxCommitted(state);
         }
         return response!;
@@ -381,21 +393,19 @@ async function failed(
   try {
     await executor.withConnection(
       (conn) =>
-        inTransactionEndingWith(conn, async (tx) => {
-          await voidGuards(tx, guards.done, "compensated");
-          await guardsDueNow(tx, guards.due);
-          if (known.key && known.claimed) {
-            if (committedSomething) await storeResponse(tx, known.key, request.invocationId, toolError.status, body);
-            else
-              await releaseKey(
-                tx,
-                known.key,
-                request.invocationId,
-                // A refund went out or will (its guard is due): a retry must charge afresh, under new payment keys.
-                compensations.some((c) => c.ok) || guards.due.length > 0,
-              );
-          }
-          return auditAppend(
+        inTransactionEndingWith(conn, async () => [
+          ...present([voidGuardsStatement(guards.done, "compensated"), guardsDueNowStatement(guards.due)]),
+          ...(known.key && known.claimed
+            ? committedSomething
+              ? [storeResponseStatement(known.key, request.invocationId, toolError.status, body)]
+              : releaseKeyStatements(
+                  known.key,
+                  request.invocationId,
+                  // A refund went out or will (its guard is due): a retry must charge afresh, under new payment keys.
+                  compensations.some((c) => c.ok) || guards.due.length > 0,
+                )
+            : []),
+          auditAppend(
             auditBody(
               request,
               started,
@@ -407,8 +417,8 @@ async function failed(
               { status: toolError.status, code: toolError.code },
               state.queued,
             ),
-          );
-        }),
+          ),
+        ]),
       request.tool.plan.deadline.ms,
     );
   } catch (bookkeeping) {
@@ -479,6 +489,10 @@ function auditBody(
     ...(queued.length > 0 ? { queued: queued.map((e) => ({ node: e.node, kind: e.request.kind, outboxId: e.id })) } : {}),
     ...(state.trace ? { trace: state.trace.toTrace(request.tool.plan.order, queued) } : {}),
   };
+}
+
+function present(statements: readonly (Statement | undefined)[]): Statement[] {
+  return statements.filter((s): s is Statement => s !== undefined);
 }
 
 export function newInvocationId(): string {

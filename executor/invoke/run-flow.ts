@@ -10,7 +10,7 @@ import type { BranchLabel, Isolation, PlanNode, ResolvedRetry } from "../../comp
 import type { Statement } from "../../database/types";
 import { quoteIdent } from "../../compiler/schema/names";
 import { isConnectionFailure } from "../../database/connection-failure";
-import { commit, commitWith, CommitOutcomeUnknown } from "../../database/transaction";
+import { commit, commitWith, CommitOutcomeUnknown, deferredBegin, type DeferredBegin } from "../../database/transaction";
 import type { Queryable } from "../../database/types";
 import { WHOLE_FLOW_TRANSACTION, type ProgramItem } from "../app/program";
 import type { EntityRuntime, RuntimeApp, RuntimeTool } from "../app/runtime-app";
@@ -96,9 +96,13 @@ export function pendingOutboxCommitted(state: FlowState): void {
 export interface CommitHook {
   /**
    * Runs inside the transaction, after its invariant checks, just before COMMIT. It may return
-   * the transaction's last statement, which is then sent together with the COMMIT (commitWith).
+   * the transaction's last statements, which are then sent together with the COMMIT (commitWith):
+   * a statement whose outcome matters must check it in SQL (fascia_expect).
    */
-  (conn: Queryable, tx: { id: string; final: boolean; wrote: boolean; rows: readonly RowChange[] }): Promise<Statement | undefined>;
+  (
+    conn: Queryable,
+    tx: { id: string; final: boolean; wrote: boolean; rows: readonly RowChange[] },
+  ): Promise<Statement | readonly Statement[] | undefined>;
 }
 
 export interface FlowRun {
@@ -141,6 +145,8 @@ export async function runFlow(run: FlowRun, state: FlowState): Promise<void> {
 
 class Runner {
   private open: OpenTransaction | null = null;
+  /** The open transaction's connection: its BEGIN leaves with its first statement (deferredBegin). */
+  private tx: DeferredBegin | null = null;
   private readonly tables;
   private readonly context: NodeContext;
 
@@ -206,12 +212,11 @@ class Runner {
       const left = this.run.deadline.remaining();
       if (left <= 0) this.run.deadline.check(`the begin of transaction ${id}`);
       this.state.trace?.began(id);
-      try {
-        await this.exec(`BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolation]}; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(left))}`);
-      } catch (error) {
-        this.state.trace?.ended("rollback");
-        throw error;
-      }
+      // Sent with the transaction's first statement when that is a read, else just before it (deferredBegin).
+      this.tx = deferredBegin(
+        this.run.conn,
+        `BEGIN ISOLATION LEVEL ${ISOLATION_SQL[isolation]}; SET LOCAL statement_timeout = ${Math.max(1, Math.ceil(left))}`,
+      );
       this.open = { id, rows: [], wrote: false };
       // Whether the failure, if any, came from the COMMIT itself (the trace says which).
       let committing = false;
@@ -220,10 +225,12 @@ class Runner {
         await this.checkInvariants(this.open.rows);
         this.run.deadline.check(`the commit of transaction ${id}`);
         await this.writeOutbox();
-        const last = await this.run.beforeCommit(this.run.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
+        const last = await this.run.beforeCommit(this.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
+        await this.exec(null); // BEGIN, if nothing has sent it yet
         committing = true;
         await this.commit(last);
         this.state.trace?.ended("commit");
+        this.tx = null;
         this.state.committedRows.push(...this.open.rows);
         // A transaction that only read leaves nothing behind: no failure after it needs to admit to it.
         if (this.open.wrote || this.state.pendingOutbox.length > 0) this.state.committedTransactions.push(id);
@@ -232,11 +239,14 @@ class Runner {
         this.open = null;
         return;
       } catch (error) {
+        const begun = this.tx?.begun() ?? true;
         this.open = null;
+        this.tx = null;
         this.state.trace?.ended(committing ? "commitFailed" : "rollback");
         // What this transaction's nodes enqueued rolled back with it; what came before waits for the next commit.
         this.state.pendingOutbox = this.state.pendingOutbox.filter((e) => e.transaction !== id);
-        await this.run.conn.exec("ROLLBACK").catch(() => undefined);
+        // Nothing to roll back when the BEGIN never left (the flow failed before the transaction's first statement).
+        if (begun) await this.run.conn.exec("ROLLBACK").catch(() => undefined);
         const failure = this.asFlowError(error);
         if (implicit && failure instanceof FlowError && failure.failure === "conflict" && (await this.waitForRetry(implicit, attempt)))
           continue;
@@ -305,9 +315,9 @@ class Runner {
   }
 
   /** An unknown outcome stays one (the invocation settles it), its cause as the contract's error. */
-  private async commit(last: Statement | undefined): Promise<void> {
+  private async commit(last: Statement | readonly Statement[] | undefined): Promise<void> {
     try {
-      if (last) await commitWith(this.run.conn, last);
+      if (last && (!Array.isArray(last) || last.length > 0)) await commitWith(this.run.conn, last);
       else await commit(this.run.conn);
     } catch (error) {
       if (error instanceof CommitOutcomeUnknown) throw new CommitOutcomeUnknown(this.asFlowError(error.cause));
@@ -318,15 +328,22 @@ class Runner {
   private async writeOutbox(): Promise<void> {
     const run = this.run;
     try {
-      await writePendingOutbox(run.conn, { invocationId: run.invocationId, tool: run.tool.name, callerId: run.caller.id }, this.state);
+      await writePendingOutbox(this.conn, { invocationId: run.invocationId, tool: run.tool.name, callerId: run.caller.id }, this.state);
     } catch (error) {
       throw this.asFlowError(error);
     }
   }
 
-  private async exec(sql: string): Promise<void> {
+  /** The connection statements go through: inside a transaction, the one that sends its BEGIN first. */
+  private get conn(): Queryable {
+    return this.tx?.conn ?? this.run.conn;
+  }
+
+  /** `sql` on the connection (null: only the open transaction's BEGIN, if not sent yet). */
+  private async exec(sql: string | null): Promise<void> {
     try {
-      await this.run.conn.exec(sql);
+      if (sql !== null) await this.conn.exec(sql);
+      else await this.tx?.begin();
     } catch (error) {
       throw this.asFlowError(error);
     }
@@ -359,7 +376,11 @@ class Runner {
       },
       query: async <R>(node: PlanNode, statement: Statement): Promise<R[]> => {
         try {
-          const result = await run.conn.query<R>(statement.text, statement.values);
+          // A read may travel with its transaction's BEGIN: run outside it (BEGIN failed), it changed nothing.
+          const result =
+            node.type === "read" && this.tx
+              ? await this.tx.harmless<R>(statement.text, statement.values)
+              : await this.conn.query<R>(statement.text, statement.values);
           return result.rows;
         } catch (error) {
           throw this.asFlowError(error, node.id);

@@ -29,8 +29,14 @@ export const runWrite: NodeHandler<"write"> = async (node, spec, ctx) => {
   const entity = ctx.entity(spec.entity);
   const values = setValues(ctx, node, spec, entity);
   if (spec.action === "create") {
-    await lockOverlapKeys(ctx, node, entity, values);
-    const rows = await ctx.query(node, insertStatement(entity.table, values));
+    // The locks and the insert leave together: the insert, queued behind the locks on the server,
+    // runs once they are held, and is refused with them when one is (the lock's error is thrown).
+    const locks = lockOverlapKeys(ctx, node, entity, values);
+    const inserted = ctx.query(node, insertStatement(entity.table, values));
+    const settled = await Promise.allSettled([...locks, inserted]);
+    const refused = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+    if (refused) throw refused.reason;
+    const rows = await inserted;
     ctx.wrote(node, spec.entity, "create", rows);
     return rowToCel(rows[0]!, spec.entity, ctx.tool.types);
   }
@@ -132,16 +138,17 @@ function setValues(ctx: NodeContext, node: PlanNode, spec: NodeOfType<"write">, 
  * inserts of overlapping rows wait for each other: a deadlock, found only after deadlock_timeout
  * and reported as 40P01 instead of the noOverlap rule (execIndexing.c says so). Inserts into the
  * same `per` group therefore queue on a transaction-level advisory lock first; the next one then
- * meets the committed row and gets the rule's own 23P01 → 409 at once.
+ * meets the committed row and gets the rule's own 23P01 → 409 at once. The locks are issued, not
+ * awaited: the caller sends the insert behind them.
  */
-async function lockOverlapKeys(ctx: NodeContext, node: PlanNode, entity: EntityRuntime, values: Record<string, unknown>): Promise<void> {
-  for (const rule of entity.spec.noOverlap ?? []) {
+function lockOverlapKeys(ctx: NodeContext, node: PlanNode, entity: EntityRuntime, values: Record<string, unknown>): Promise<unknown>[] {
+  return (entity.spec.noOverlap ?? []).map((rule) => {
     const group = JSON.stringify((rule.per ?? []).map((name) => values[rowNameOf(entity.spec, name)] ?? null));
-    await ctx.query(node, {
+    return ctx.query(node, {
       text: "SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))",
       values: [`${entity.table.name}.${rule.name}`, group],
     });
-  }
+  });
 }
 
 function versionCheck(ctx: NodeContext, node: PlanNode): Filter | undefined {

@@ -124,11 +124,17 @@ export async function guardVoided(db: Queryable, refundKey: string): Promise<boo
 }
 
 /** Guards whose refund the invocation could not make itself: the drainer makes it, starting now. */
+export function guardsDueNowStatement(ids: readonly string[]): Statement | undefined {
+  if (ids.length === 0) return undefined;
+  return {
+    text: `UPDATE ${T} SET "next_attempt_at" = now(), "updated_at" = now() WHERE "id" = ANY($1::uuid[]) AND "state" = 'guard'`,
+    values: [ids],
+  };
+}
+
 export async function guardsDueNow(tx: Queryable, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return;
-  await tx.query(`UPDATE ${T} SET "next_attempt_at" = now(), "updated_at" = now() WHERE "id" = ANY($1::uuid[]) AND "state" = 'guard'`, [
-    ids,
-  ]);
+  const statement = guardsDueNowStatement(ids);
+  if (statement) await tx.query(statement.text, statement.values);
 }
 
 export interface ClaimedEntry {

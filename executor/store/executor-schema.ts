@@ -112,6 +112,22 @@ ALTER TABLE "${AUDIT_TABLE}" ADD COLUMN "hash_version" integer NOT NULL DEFAULT 
 CREATE INDEX "fascia_audit__at__idx" ON "${AUDIT_TABLE}" ("at");
 `,
   },
+  {
+    // A check a statement makes in SQL (executor/store/idempotency-store.ts ownedUpdate): raising
+    // aborts the transaction, so a statement sent with its COMMIT unread (commitWith) can still
+    // keep the transaction from committing when its check fails. Nothing else changes.
+    id: "0006_expect",
+    sql: `
+CREATE FUNCTION "fascia_expect"("ok" boolean, "code" text, "message" text) RETURNS boolean LANGUAGE plpgsql AS $fascia$
+BEGIN
+  IF "ok" IS NOT TRUE THEN
+    RAISE EXCEPTION USING ERRCODE = "code", MESSAGE = "message";
+  END IF;
+  RETURN true;
+END;
+$fascia$;
+`,
+  },
 ];
 
 const checksum = (sql: string) => createHash("sha256").update(sql).digest("hex");

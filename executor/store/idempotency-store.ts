@@ -7,7 +7,7 @@
  * retry (the row is deleted; a key whose failure refunded a charge stays as `failed`, and its
  * `generation` counts such failures, so the retry's payment keys differ from the refunded ones). A claim whose process died is taken over when its lease ends.
  */
-import type { Queryable } from "../../database/types";
+import type { Queryable, Statement } from "../../database/types";
 import { sha256 } from "../audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
 import { ToolError } from "../errors/catalogue";
@@ -36,6 +36,17 @@ interface Row {
 const T = `"${IDEMPOTENCY_TABLE}"`;
 const PK = `"tool" = $1 AND "caller_id" = $2 AND "key" = $3`;
 
+/**
+ * The claim: the INSERT, or when the key is taken (ON CONFLICT), the row holding it, in one
+ * statement. The row is read with the statement's snapshot, so a row committed while the INSERT
+ * waited on it does not show: no row comes back, and the claim is tried again.
+ */
+const CLAIM = `WITH "inserted" AS (
+  INSERT INTO ${T} ("tool", "caller_id", "key", "fingerprint", "state", "invocation_id", "locked_until") VALUES ($1, $2, $3, $4, 'running', $5, now() + $6 * interval '1 millisecond') ON CONFLICT DO NOTHING RETURNING "generation")
+SELECT true AS "claimed", "generation", NULL::text AS "fingerprint", NULL::text AS "state", NULL::text AS "invocation_id", NULL::boolean AS "expired", NULL::integer AS "response_status", NULL::json AS "response_body" FROM "inserted"
+UNION ALL
+SELECT false, "generation", "fingerprint", "state", "invocation_id", "locked_until" < now(), "response_status", "response_body" FROM ${T} WHERE ${PK} AND NOT EXISTS (SELECT 1 FROM "inserted")`;
+
 export function fingerprintOf(input: Record<string, unknown>): string {
   return sha256(canonicalJson(input));
 }
@@ -49,17 +60,12 @@ export async function claimKey(
 ): Promise<Claim> {
   const pk = [scope.tool, scope.callerId, scope.key];
   for (let round = 0; round < 5; round++) {
-    const inserted = await conn.query<{ generation: number }>(
-      `INSERT INTO ${T} ("tool", "caller_id", "key", "fingerprint", "state", "invocation_id", "locked_until") VALUES ($1, $2, $3, $4, 'running', $5, now() + $6 * interval '1 millisecond') ON CONFLICT DO NOTHING RETURNING "generation"`,
-      [...pk, fingerprint, invocationId, leaseMs],
-    );
-    if (inserted.rows[0]) return { kind: "claimed", generation: Number(inserted.rows[0].generation) };
-    const { rows } = await conn.query<Row>(
-      `SELECT "fingerprint", "state", "generation", "invocation_id", "locked_until" < now() AS "expired", "response_status", "response_body" FROM ${T} WHERE ${PK}`,
-      pk,
-    );
+    // One statement: the claim, or (its INSERT found the key taken) the row that holds the key.
+    const { rows } = await conn.query<Row & { claimed: boolean }>(CLAIM, [...pk, fingerprint, invocationId, leaseMs]);
+    if (rows[0]?.claimed) return { kind: "claimed", generation: Number(rows[0].generation) };
     const row = rows[0];
-    if (!row) continue; // deleted in between: claim again
+    // Taken by a row this statement's snapshot does not show (committed while it ran), or deleted in between: claim again.
+    if (!row) continue;
     const takeOver = async () => {
       const taken = await conn.query<{ generation: number }>(
         `UPDATE ${T} SET "state" = 'running', "fingerprint" = $4, "invocation_id" = $5, "locked_until" = now() + $6 * interval '1 millisecond', "updated_at" = now() WHERE ${PK} AND "state" = $7 AND "invocation_id" = $8 RETURNING "generation"`,
@@ -99,19 +105,55 @@ export async function claimKey(
   ]);
 }
 
+/** The SQLSTATE fascia_expect raises when the invocation no longer holds its key (migration 0006). */
+export const KEY_LOST_SQLSTATE = "FA409";
+
+/** The answer of an invocation that lost its key: another request took it over after its lease ended. */
+export function keyLostError(): ToolError {
+  return ToolError.of("IDEMPOTENCY_IN_FLIGHT", "another request took over this Idempotency-Key (this one outlived its lease)", [
+    { path: "header.idempotency-key", message: "the lease on the key ended before the invocation finished" },
+  ]);
+}
+
+/** The error fascia_expect raised for a lost key, as the contract's error; anything else as it is. */
+export function keyLostAsToolError(error: unknown): unknown {
+  return (error as { code?: unknown })?.code === KEY_LOST_SQLSTATE ? keyLostError() : error;
+}
+
+/**
+ * An UPDATE of the invocation's own key row that fails, in SQL, when the row is no longer the
+ * invocation's: the transaction it runs in then rolls back, so it can travel with its COMMIT
+ * unread (commitWith) and still keep the transaction from committing without the key.
+ */
+function ownedUpdate(set: string, values: readonly unknown[]): Statement {
+  return {
+    text: `WITH "owned" AS (UPDATE ${T} SET ${set} WHERE ${PK} AND "invocation_id" = $4 RETURNING 1)
+SELECT "fascia_expect"(count(*) = 1, '${KEY_LOST_SQLSTATE}', 'the idempotency key is no longer this invocation''s') AS "owned" FROM "owned"`,
+    values,
+  };
+}
+
 /** Inside the transaction that commits writes: the key can no longer be freed. */
+export function markCommittedStatement(scope: IdempotencyScope, invocationId: string): Statement {
+  return ownedUpdate(`"state" = 'committed', "updated_at" = now()`, [scope.tool, scope.callerId, scope.key, invocationId]);
+}
+
 export async function markCommitted(conn: Queryable, scope: IdempotencyScope, invocationId: string): Promise<void> {
-  await expectOwned(
-    conn.query(`UPDATE ${T} SET "state" = 'committed', "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`, [
-      scope.tool,
-      scope.callerId,
-      scope.key,
-      invocationId,
-    ]),
-  );
+  await run(conn, markCommittedStatement(scope, invocationId));
 }
 
 /** Inside the final transaction: the response that later requests with this key replay. */
+export function storeResponseStatement(scope: IdempotencyScope, invocationId: string, status: number, body: unknown): Statement {
+  return ownedUpdate(`"state" = 'done', "response_status" = $5, "response_body" = $6, "locked_until" = now(), "updated_at" = now()`, [
+    scope.tool,
+    scope.callerId,
+    scope.key,
+    invocationId,
+    status,
+    JSON.stringify(body),
+  ]);
+}
+
 export async function storeResponse(
   conn: Queryable,
   scope: IdempotencyScope,
@@ -119,12 +161,7 @@ export async function storeResponse(
   status: number,
   body: unknown,
 ): Promise<void> {
-  await expectOwned(
-    conn.query(
-      `UPDATE ${T} SET "state" = 'done', "response_status" = $5, "response_body" = $6, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 RETURNING 1`,
-      [scope.tool, scope.callerId, scope.key, invocationId, status, JSON.stringify(body)],
-    ),
-  );
+  await run(conn, storeResponseStatement(scope, invocationId, status, body));
 }
 
 /**
@@ -132,22 +169,28 @@ export async function storeResponse(
  * is as it was), unless the failure refunded a charge: then the row stays as `failed` with its
  * generation counted up, so the retry's derived payment keys are new ones.
  */
-export async function releaseKey(conn: Queryable, scope: IdempotencyScope, invocationId: string, refunded: boolean): Promise<void> {
+export function releaseKeyStatements(scope: IdempotencyScope, invocationId: string, refunded: boolean): Statement[] {
   const pk = [scope.tool, scope.callerId, scope.key, invocationId];
-  if (!refunded) {
-    await conn.query(`DELETE FROM ${T} WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running' AND "generation" = 0`, pk);
-  }
-  await conn.query(
-    `UPDATE ${T} SET "state" = 'failed', "generation" = "generation" + $5, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running'`,
-    [...pk, refunded ? 1 : 0],
-  );
+  return [
+    ...(refunded
+      ? []
+      : [{ text: `DELETE FROM ${T} WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running' AND "generation" = 0`, values: pk }]),
+    {
+      text: `UPDATE ${T} SET "state" = 'failed', "generation" = "generation" + $5, "locked_until" = now(), "updated_at" = now() WHERE ${PK} AND "invocation_id" = $4 AND "state" = 'running'`,
+      values: [...pk, refunded ? 1 : 0],
+    },
+  ];
 }
 
-async function expectOwned(result: Promise<{ rowCount: number }>): Promise<void> {
-  if ((await result).rowCount === 0) {
-    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", "another request took over this Idempotency-Key (this one outlived its lease)", [
-      { path: "header.idempotency-key", message: "the lease on the key ended before the invocation finished" },
-    ]);
+export async function releaseKey(conn: Queryable, scope: IdempotencyScope, invocationId: string, refunded: boolean): Promise<void> {
+  for (const statement of releaseKeyStatements(scope, invocationId, refunded)) await conn.query(statement.text, statement.values);
+}
+
+async function run(conn: Queryable, statement: Statement): Promise<void> {
+  try {
+    await conn.query(statement.text, statement.values);
+  } catch (error) {
+    throw keyLostAsToolError(error);
   }
 }
 
