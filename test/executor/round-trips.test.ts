@@ -5,6 +5,10 @@
  * statement, the transaction's BEGIN travels with its first read, a noOverlap lock with its insert,
  * and the final transaction's stored response, audit append and COMMIT leave together.
  */
+import { connect, createServer, type AddressInfo, type Server } from "node:net";
+import { INVOCATION_HEADER } from "../../contracts/http-headers";
+import { openPg } from "../../database/pg-driver";
+import type { Database, Queryable } from "../../database/types";
 import type { ExecutorServer } from "../../executor/server/build-server";
 import { describeEachDriver } from "../support/databases";
 import { countingRoundTrips, type CountingRoundTrips } from "../support/round-trips";
@@ -94,5 +98,87 @@ describeEachDriver("round trips per invocation", (driver) => {
       "2: COMMIT",
     ]);
     expect(trips.roundTrips).toBe(2);
+  });
+  it("a key lost before the final commit: the statements sent with the COMMIT roll it back and the answer is IDEMPOTENCY_IN_FLIGHT", async () => {
+    // Another request takes the key over (this one outlived its lease) after the flow's insert, before
+    // the stored response leaves: on PostgreSQL on another connection, committed; PGlite has one connection, so
+    // there the takeover is inside the invocation's transaction (and rolls back with it).
+    const takeover = `UPDATE "fascia_idempotency" SET "invocation_id" = 'the-other-request' WHERE "key" = 'trips-lost'`;
+    const intercepting = (q: Queryable): Queryable => ({
+      ...q,
+      async query(text, values) {
+        const result = await q.query(text, values);
+        // After the flow's last write, before the final statements leave (they leave in one go, in order).
+        if (text.startsWith(`INSERT INTO "reservation"`)) await (driver === "pg" ? h.test.db : q).query(takeover);
+        return result;
+      },
+    });
+    const db: Database = { ...h.test.db, session: (fn) => h.test.db.session((s) => fn(intercepting(s))) };
+    const other = await h.anotherInstance({ db, outbox: false });
+    try {
+      const before = await h.count("reservation");
+      const response = await other.inject({
+        method: "POST",
+        url: "/reservations",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "trips-lost" },
+        payload: JSON.stringify({ roomId: room, startDate: "2036-09-01", endDate: "2036-09-03", guests: 2 }),
+      });
+      expect(response.statusCode).toBe(409);
+      expect(response.json()).toMatchObject({
+        error: { code: "IDEMPOTENCY_IN_FLIGHT", details: [{ message: "the lease on the key ended before the invocation finished" }] },
+      });
+      expect(await h.count("reservation")).toBe(before);
+      const invocationId = response.headers[INVOCATION_HEADER];
+      const audit = (await h.audit()).find((r) => r.invocationId === invocationId);
+      expect(audit).toMatchObject({ outcome: { status: 409, code: "IDEMPOTENCY_IN_FLIGHT" }, rowsChanged: [] });
+      if (driver === "pg") {
+        const { rows } = await h.test.db.query(`SELECT "state", "invocation_id" FROM "fascia_idempotency" WHERE "key" = 'trips-lost'`);
+        expect(rows).toEqual([{ state: "running", invocation_id: "the-other-request" }]);
+      }
+    } finally {
+      await other.close();
+    }
+  });
+  (driver === "pg" ? it : it.skip)("on the wire, with every answer 60 ms late, a POST waits for five answers", async () => {
+    // A proxy holding each of PostgreSQL's answers back 60 ms: statements that leave together arrive
+    // within a few ms of each other, a statement sent after an answer at least 60 ms after the one before.
+    const DELAY_MS = 60;
+    const arrivals: number[] = [];
+    const url = new URL(h.test.url);
+    const target = { port: Number(url.port || 5432), host: url.hostname };
+    const proxy: Server = createServer((client) => {
+      const upstream = connect(target.port, target.host);
+      for (const socket of [client, upstream]) socket.on("error", () => undefined);
+      client.on("data", (data) => {
+        arrivals.push(performance.now());
+        upstream.write(data);
+      });
+      upstream.on("data", (data) => void setTimeout(() => client.destroyed || client.write(data), DELAY_MS));
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+    url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const db = openPg(url.toString(), { max: 1 });
+    const slow = await h.anotherInstance({ db, outbox: false });
+    try {
+      const send = (key: string, month: string) =>
+        slow.inject({
+          method: "POST",
+          url: "/reservations",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": key },
+          payload: JSON.stringify({ roomId: room, startDate: `2037-${month}-01`, endDate: `2037-${month}-03`, guests: 2 }),
+        });
+      const first = await send("wire-1", "01");
+      expect({ status: first.statusCode, body: first.body }).toMatchObject({ status: 200 }); // the connection opened
+      arrivals.length = 0;
+      expect((await send("wire-2", "02")).statusCode).toBe(200);
+      const waits = arrivals.filter((at, i) => i === 0 || at - arrivals[i - 1]! > DELAY_MS / 2).length;
+      expect(waits).toBe(5);
+    } finally {
+      await slow.close();
+      await db.close();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 });
