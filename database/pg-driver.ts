@@ -1,16 +1,31 @@
 /** PostgreSQL through a `pg` pool. */
+import { createHash } from "node:crypto";
 import { Pool, types, type PoolClient } from "pg";
 import { inTransaction } from "./transaction";
-import { TEXT_TYPE_OIDS, type Database, type Queryable, type QueryResult } from "./types";
+import { TEXT_TYPE_OIDS, type Database, type Queryable, type QueryOptions, type QueryResult } from "./types";
 
 const keepText = (value: string) => value;
 const KEEP_TEXT = new Set<number>(Object.values(TEXT_TYPE_OIDS));
 
+/** Prepared statements' names by text (a bounded set: QueryOptions.prepare). */
+const NAMES = new Map<string, string>();
+
+/**
+ * The query pg runs: with a name, a prepared statement (parsed and planned once per connection,
+ * then only bound and executed). Named by the text's hash, so one text is one name everywhere.
+ */
+function queryConfig(text: string, values: readonly unknown[], options: QueryOptions | undefined) {
+  if (!options?.prepare) return { text, values: values as unknown[] };
+  let name = NAMES.get(text);
+  if (name === undefined) NAMES.set(text, (name = `fascia_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`));
+  return { name, text, values: values as unknown[] };
+}
+
 function clientQueryable(client: PoolClient): Queryable {
   return {
     backendPid: (client as PoolClient & { processID?: number }).processID,
-    async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const result = await client.query(text, values as unknown[]);
+    async query<R>(text: string, values: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
+      const result = await client.query(queryConfig(text, values, options));
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(sql: string): Promise<void> {
@@ -65,11 +80,11 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
   // pool.query() destroys the connection after any error, a refused write included: a CHECK
   // violation would cost a reconnect. Return it to the pool unless the connection itself failed.
   const pooled: Queryable = {
-    async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
+    async query<R>(text: string, values: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
       const { client, release } = await checkout();
       let broken: Error | undefined;
       try {
-        const result = await client.query(text, values as unknown[]);
+        const result = await client.query(queryConfig(text, values, options));
         return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
       } catch (error) {
         if (!(error as { code?: string }).code) broken = error as Error;

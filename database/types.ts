@@ -4,9 +4,19 @@ export interface QueryResult<R> {
   readonly rowCount: number;
 }
 
+/** How a statement is run. */
+export interface QueryOptions {
+  /**
+   * A fixed text run again and again (the executor's own statements): a driver that can prepares
+   * it once per connection and only binds it afterwards (pg: a named statement, named by a hash of
+   * the text). Only for a bounded set of texts: each stays prepared as long as its connection.
+   */
+  readonly prepare?: boolean;
+}
+
 export interface Queryable {
   /** One statement with $n parameters. */
-  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<R>>;
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   /** Several statements without parameters (DDL scripts). */
   exec(sql: string): Promise<void>;
   /** The PostgreSQL backend process serving this connection (a pg session); absent elsewhere. */
@@ -17,6 +27,13 @@ export interface Queryable {
 export interface Statement {
   readonly text: string;
   readonly values: readonly unknown[];
+  /** Prepared once per connection where the driver can (QueryOptions.prepare). */
+  readonly prepare?: boolean;
+}
+
+/** `statement`, prepared once per connection where the driver can (QueryOptions.prepare). */
+export function prepared(statement: Statement): Statement {
+  return { ...statement, prepare: true };
 }
 
 export type DriverName = "pg" | "pglite";

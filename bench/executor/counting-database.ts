@@ -13,9 +13,9 @@ export interface CountingDatabase extends Database {
 export function countingDatabase(db: Database): CountingDatabase {
   const statements: string[] = [];
   const wrap = (q: Queryable): Queryable => ({
-    query(text, values) {
+    query(text, values, options) {
       statements.push(text);
-      return q.query(text, values);
+      return q.query(text, values, options);
     },
     exec(sql) {
       statements.push(sql);

@@ -61,7 +61,7 @@ export async function claimKey(
   const pk = [scope.tool, scope.callerId, scope.key];
   for (let round = 0; round < 5; round++) {
     // One statement: the claim, or (its INSERT found the key taken) the row that holds the key.
-    const { rows } = await conn.query<Row & { claimed: boolean }>(CLAIM, [...pk, fingerprint, invocationId, leaseMs]);
+    const { rows } = await conn.query<Row & { claimed: boolean }>(CLAIM, [...pk, fingerprint, invocationId, leaseMs], { prepare: true });
     if (rows[0]?.claimed) return { kind: "claimed", generation: Number(rows[0].generation) };
     const row = rows[0];
     // Taken by a row this statement's snapshot does not show (committed while it ran), or deleted in between: claim again.
@@ -130,6 +130,7 @@ function ownedUpdate(set: string, values: readonly unknown[]): Statement {
     text: `WITH "owned" AS (UPDATE ${T} SET ${set} WHERE ${PK} AND "invocation_id" = $4 RETURNING 1)
 SELECT "fascia_expect"(count(*) = 1, '${KEY_LOST_SQLSTATE}', 'the idempotency key is no longer this invocation''s') AS "owned" FROM "owned"`,
     values,
+    prepare: true,
   };
 }
 
@@ -188,7 +189,7 @@ export async function releaseKey(conn: Queryable, scope: IdempotencyScope, invoc
 
 async function run(conn: Queryable, statement: Statement): Promise<void> {
   try {
-    await conn.query(statement.text, statement.values);
+    await conn.query(statement.text, statement.values, { prepare: true });
   } catch (error) {
     throw keyLostAsToolError(error);
   }

@@ -49,6 +49,22 @@ describeEachDriver("transactions ending with a statement sent with the COMMIT", 
     await db().session(async (conn) => expect((await conn.query<{ one: number }>("SELECT 1 AS one")).rows).toEqual([{ one: 1 }]));
   });
 
+  it("runs a statement marked `prepare` like any other; PostgreSQL keeps it prepared on the connection, parsed once", async () => {
+    await db().session(async (conn) => {
+      for (const name of ["prepared-1", "prepared-2"]) {
+        const { rows } = await conn.query(`INSERT INTO "marks" VALUES ($1) RETURNING "name"`, [name], { prepare: true });
+        expect(rows).toEqual([{ name }]);
+      }
+      if (driver === "pg") {
+        const { rows } = await conn.query<{ name: string; calls: number }>(
+          `SELECT "name", ("generic_plans" + "custom_plans")::int AS "calls" FROM pg_prepared_statements WHERE "statement" LIKE 'INSERT INTO "marks"%'`,
+        );
+        expect(rows).toEqual([{ name: expect.stringMatching(/^fascia_[0-9a-f]{24}$/), calls: 2 }]);
+      }
+    });
+    await db().query(`DELETE FROM "marks" WHERE "name" LIKE 'prepared-%'`);
+  });
+
   it("refuses values the driver could fail to send, before sending anything", async () => {
     const outcome = db().session((conn) =>
       inTransactionEndingWith(conn, async (tx) => {

@@ -8,7 +8,7 @@
 import { connect, createServer, type AddressInfo, type Server } from "node:net";
 import { INVOCATION_HEADER } from "../../contracts/http-headers";
 import { openPg } from "../../database/pg-driver";
-import type { Database, Queryable } from "../../database/types";
+import type { Database, Queryable, QueryOptions } from "../../database/types";
 import type { ExecutorServer } from "../../executor/server/build-server";
 import { describeEachDriver } from "../support/databases";
 import { countingRoundTrips, type CountingRoundTrips } from "../support/round-trips";
@@ -106,8 +106,8 @@ describeEachDriver("round trips per invocation", (driver) => {
     const takeover = `UPDATE "fascia_idempotency" SET "invocation_id" = 'the-other-request' WHERE "key" = 'trips-lost'`;
     const intercepting = (q: Queryable): Queryable => ({
       ...q,
-      async query(text, values) {
-        const result = await q.query(text, values);
+      async query<R>(text: string, values?: readonly unknown[], options?: QueryOptions) {
+        const result = await q.query<R>(text, values, options);
         // After the flow's last write, before the final statements leave (they leave in one go, in order).
         if (text.startsWith(`INSERT INTO "reservation"`)) await (driver === "pg" ? h.test.db : q).query(takeover);
         return result;

@@ -36,13 +36,13 @@ export function countingRoundTrips(db: Database): CountingRoundTrips {
     };
     return {
       ...(q.backendPid !== undefined ? { backendPid: q.backendPid } : {}),
-      query: (text, values) => note(text, () => q.query(text, values)),
+      query: (text, values, options) => note(text, () => q.query(text, values, options)),
       exec: (sql) => note(sql, () => q.exec(sql)),
     };
   };
   return {
     ...db,
-    query: (text, values) => wrap(db).query(text, values),
+    query: (text, values, options) => wrap(db).query(text, values, options),
     exec: (sql) => wrap(db).exec(sql),
     session: (fn) => db.session((s) => fn(wrap(s))),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
