@@ -17,7 +17,7 @@
  * Failure paths exist (a hand-written endpoint needs them) but the benchmark only sends requests
  * that succeed; each response is checked to be a 200.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Decimal } from "decimal.js";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { jwtVerify, type CryptoKey, type KeyObject } from "jose";
@@ -26,6 +26,8 @@ import { sha256, type AuditBody } from "../../executor/audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
 import { createToolMetrics } from "../../executor/observability/metrics";
 import { auditAppend } from "../../executor/store/audit-store";
+import { claimStatement, storeResponseStatement } from "../../executor/store/idempotency-store";
+import type { Statement } from "../../database/types";
 
 export type Guarantees = "same" | "bare";
 
@@ -34,7 +36,11 @@ export interface PoolLike {
   connect(): Promise<ClientLike>;
 }
 export interface ClientLike {
-  query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  /** A config with a name is a prepared statement (pg: parsed once per connection), as the executor's own statements are. */
+  query(
+    text: string | { name?: string; text: string; values: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
   release(error?: Error | boolean): void;
 }
 
@@ -47,12 +53,10 @@ export interface HandWrittenOptions {
   log: Logger;
 }
 
-// The executor's statements, character for character (captured from its pool).
+// The executor's statements, character for character (captured from its pool); the idempotency
+// row's claim and stored response, like the audit append, are the executor's own statements.
 const SQL = {
-  claim: `INSERT INTO "fascia_idempotency" ("tool", "caller_id", "key", "fingerprint", "state", "invocation_id", "locked_until") VALUES ($1, $2, $3, $4, 'running', $5, now() + $6 * interval '1 millisecond') ON CONFLICT DO NOTHING RETURNING "generation"`,
-  claimed: `SELECT "fingerprint", "state", "generation", "invocation_id", "locked_until" < now() AS "expired", "response_status", "response_body" FROM "fascia_idempotency" WHERE "tool" = $1 AND "caller_id" = $2 AND "key" = $3`,
   release: `DELETE FROM "fascia_idempotency" WHERE "tool" = $1 AND "caller_id" = $2 AND "key" = $3 AND "invocation_id" = $4 AND "state" = 'running' AND "generation" = 0`,
-  store: `UPDATE "fascia_idempotency" SET "state" = 'done', "response_status" = $5, "response_body" = $6, "locked_until" = now(), "updated_at" = now() WHERE "tool" = $1 AND "caller_id" = $2 AND "key" = $3 AND "invocation_id" = $4 RETURNING 1`,
   begin: (timeoutMs: number) => `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL statement_timeout = ${timeoutMs}`,
   customer: `SELECT "id", "name", "email", "phone", "created_at" AS "createdAt", "updated_at" AS "updatedAt", "version" FROM "customer" WHERE "id" = $1 ORDER BY "id" ASC NULLS LAST LIMIT $2`,
   room: `SELECT "id", "number", "capacity", "nightly_rate" AS "nightlyRate", "active", "created_at" AS "createdAt", "updated_at" AS "updatedAt", "version" FROM "room" WHERE "id" = $1 ORDER BY "id" ASC NULLS LAST LIMIT $2`,
@@ -106,13 +110,20 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
   };
 
   /** The audit append and the COMMIT, sent together (the pool pipelines), as the executor sends them. */
-  const auditAndCommit = async (client: ClientLike, body: AuditBody) => {
+  /** The transaction's last statements and the audit append sent with the COMMIT, none awaited before the next leaves. */
+  const auditAndCommit = async (client: ClientLike, body: AuditBody, before: Statement[] = []) => {
     // The executor's own statement: writing the chain's append by hand would only be a copy to keep in step.
-    const append = auditAppend(body);
-    const appended = client.query(append.text, [...append.values]);
-    const [appendResult, commit] = await Promise.allSettled([appended, client.query("COMMIT")]);
-    if (appendResult.status === "rejected") throw appendResult.reason;
-    if (commit.status === "rejected") throw commit.reason;
+    const sent = [...before, { ...auditAppend(body), prepare: true }].map((s) => client.query(named(s)));
+    const settled = await Promise.allSettled([...sent, client.query("COMMIT")]);
+    const refused = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (refused) throw refused.reason;
+  };
+  /** BEGIN sent with the transaction's first read, not awaited before it. */
+  const beginWith = async (client: ClientLike, begin: string, text: string, values: unknown[]) => {
+    const [began, read] = await Promise.allSettled([client.query(begin), client.query(text, values)]);
+    if (began.status === "rejected") throw began.reason;
+    if (read.status === "rejected") throw read.reason;
+    return read.value;
   };
 
   const auditBody = (
@@ -217,26 +228,20 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     idempotency: { key: string; invocationId: string; started: number } | null,
   ) => {
     const inputRecord = { ...input } as unknown as Record<string, unknown>;
-    if (idempotency) {
-      const claimed = await client.query(SQL.claim, [
-        "createReservation",
-        caller.id,
-        idempotency.key,
-        sha256(canonicalJson(inputRecord)),
-        idempotency.invocationId,
-        10_000 + 60_000,
-      ]);
-      if (!claimed.rows[0]) {
-        const previous = (await client.query(SQL.claimed, ["createReservation", caller.id, idempotency.key])).rows[0];
-        if (previous?.state === "done") return previous.response_body;
+    const scope = idempotency ? { tool: "createReservation", callerId: caller.id, key: idempotency.key } : null;
+    if (idempotency && scope) {
+      const claim = claimStatement(scope, sha256(canonicalJson(inputRecord)), idempotency.invocationId, 10_000 + 60_000);
+      const claimed = (await client.query(named(claim))).rows[0];
+      if (!claimed?.claimed) {
+        if (claimed?.state === "done") return claimed.response_body;
         throw new Refused(409, "IDEMPOTENCY_IN_FLIGHT");
       }
     }
-    await client.query(guarantees === "same" ? SQL.begin(10_000) : "BEGIN");
+    const began = beginWith(client, guarantees === "same" ? SQL.begin(10_000) : "BEGIN", SQL.customer, [caller.id, 1]);
     try {
       // The example's notPast: the earliest bookable day is today in UTC-12.
       if (input.startDate < new Date(Date.now() - 12 * 3_600_000).toISOString().slice(0, 10)) throw new Refused(422, "DATE_IN_PAST");
-      const customer = (await client.query(SQL.customer, [caller.id, 1])).rows[0];
+      const customer = (await began).rows[0];
       const room = (await client.query(SQL.room, [input.roomId, 1])).rows[0];
       if (!customer || !room) throw new Refused(404, "NOT_FOUND");
       if (!room.active) throw new Refused(409, "ROOM_CLOSED");
@@ -245,29 +250,24 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       if (nights <= 0 || nights > 30) throw new Refused(422, "INVARIANT_VIOLATED");
       // Money as the executor handles it: exact (decimal.js), sent and answered as text with the column's scale.
       const price = new Decimal(String(room.nightlyRate)).times(nights).toFixed(2);
-      await client.query(SQL.overlapLock, ["reservation.noDoubleBooking", JSON.stringify([input.roomId])]);
-      const created = (
-        await client.query(SQL.create, [
-          caller.id,
-          input.roomId,
-          input.startDate,
-          input.endDate,
-          input.guests,
-          input.notes,
-          customer.email,
-          price,
-        ])
-      ).rows[0]!;
+      // The lock and the insert leave together; the insert runs once the lock is held.
+      const locked = client.query(SQL.overlapLock, ["reservation.noDoubleBooking", JSON.stringify([input.roomId])]);
+      const inserted = client.query(SQL.create, [
+        caller.id,
+        input.roomId,
+        input.startDate,
+        input.endDate,
+        input.guests,
+        input.notes,
+        customer.email,
+        price,
+      ]);
+      const [lock, insert] = await Promise.allSettled([locked, inserted]);
+      if (lock.status === "rejected") throw lock.reason;
+      if (insert.status === "rejected") throw insert.reason;
+      const created = insert.value.rows[0]!;
       const body = { id: created.id, status: created.status, totalPrice: price };
-      if (idempotency) {
-        await client.query(SQL.store, [
-          "createReservation",
-          caller.id,
-          idempotency.key,
-          idempotency.invocationId,
-          200,
-          JSON.stringify(body),
-        ]);
+      if (idempotency && scope) {
         await auditAndCommit(
           client,
           auditBody(
@@ -279,6 +279,7 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
             [{ entity: "Reservation", id: String(created.id), action: "create" }],
             200,
           ),
+          [storeResponseStatement(scope, idempotency.invocationId, 200, body)],
         );
       } else {
         await client.query("COMMIT");
@@ -302,9 +303,9 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       try {
         let rows: Record<string, unknown>[];
         if (guarantees === "same") {
-          await client.query(SQL.begin(5_000));
+          const began = beginWith(client, SQL.begin(5_000), SQL.mine, [caller.id, 100]);
           try {
-            rows = (await client.query(SQL.mine, [caller.id, 100])).rows;
+            rows = (await began).rows;
             await auditAndCommit(
               client,
               auditBody(invocationId, started, "listReservations", caller, status === undefined ? {} : { status }, [], 200),
@@ -325,6 +326,13 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     }),
   );
   return server;
+}
+
+/** A statement as pg runs it: prepared (named by its text's hash, as the executor's driver does) when marked. */
+function named(statement: Statement): { name?: string; text: string; values: unknown[] } {
+  const values = [...statement.values];
+  if (!statement.prepare) return { text: statement.text, values };
+  return { name: `fascia_${createHash("sha256").update(statement.text).digest("hex").slice(0, 24)}`, text: statement.text, values };
 }
 
 function readBooking(body: unknown): Booking {

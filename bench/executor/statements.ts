@@ -85,8 +85,8 @@ export async function handWrittenStatements(setup: CountSetup, guarantees: Guara
       const client = await pool.connect();
       const wrapped: ClientLike = {
         query: (text, values) => {
-          statements.push(text);
-          return client.query(text, values) as ReturnType<ClientLike["query"]>;
+          statements.push(typeof text === "string" ? text : text.text);
+          return (typeof text === "string" ? client.query(text, values) : client.query(text)) as ReturnType<ClientLike["query"]>;
         },
         release: (error) => client.release(error),
       };

@@ -51,6 +51,11 @@ export function fingerprintOf(input: Record<string, unknown>): string {
   return sha256(canonicalJson(input));
 }
 
+/** The claim's statement (claimKey): one row, `claimed`, or the row holding the key, or none (claim again). */
+export function claimStatement(scope: IdempotencyScope, fingerprint: string, invocationId: string, leaseMs: number): Statement {
+  return { text: CLAIM, values: [scope.tool, scope.callerId, scope.key, fingerprint, invocationId, leaseMs], prepare: true };
+}
+
 export async function claimKey(
   conn: Queryable,
   scope: IdempotencyScope,
@@ -61,7 +66,8 @@ export async function claimKey(
   const pk = [scope.tool, scope.callerId, scope.key];
   for (let round = 0; round < 5; round++) {
     // One statement: the claim, or (its INSERT found the key taken) the row that holds the key.
-    const { rows } = await conn.query<Row & { claimed: boolean }>(CLAIM, [...pk, fingerprint, invocationId, leaseMs], { prepare: true });
+    const claim = claimStatement(scope, fingerprint, invocationId, leaseMs);
+    const { rows } = await conn.query<Row & { claimed: boolean }>(claim.text, claim.values, { prepare: true });
     if (rows[0]?.claimed) return { kind: "claimed", generation: Number(rows[0].generation) };
     const row = rows[0];
     // Taken by a row this statement's snapshot does not show (committed while it ran), or deleted in between: claim again.
