@@ -16,9 +16,14 @@ const NAMES = new Map<string, string>();
  */
 function queryConfig(text: string, values: readonly unknown[], options: QueryOptions | undefined) {
   if (!options?.prepare) return { text, values: values as unknown[] };
+  return { name: preparedStatementName(text), text, values: values as unknown[] };
+}
+
+/** The name a statement marked `prepare` has on every connection (after its first use only the name travels). */
+export function preparedStatementName(text: string): string {
   let name = NAMES.get(text);
   if (name === undefined) NAMES.set(text, (name = `fascia_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`));
-  return { name, text, values: values as unknown[] };
+  return name;
 }
 
 function clientQueryable(client: PoolClient): Queryable {

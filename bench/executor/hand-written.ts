@@ -17,7 +17,7 @@
  * Failure paths exist (a hand-written endpoint needs them) but the benchmark only sends requests
  * that succeed; each response is checked to be a 200.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { Decimal } from "decimal.js";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { jwtVerify, type CryptoKey, type KeyObject } from "jose";
@@ -28,6 +28,7 @@ import { createToolMetrics } from "../../executor/observability/metrics";
 import { auditAppend } from "../../executor/store/audit-store";
 import { claimStatement, storeResponseStatement } from "../../executor/store/idempotency-store";
 import type { Statement } from "../../database/types";
+import { preparedStatementName } from "../../database/pg-driver";
 
 export type Guarantees = "same" | "bare";
 
@@ -332,7 +333,7 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
 function named(statement: Statement): { name?: string; text: string; values: unknown[] } {
   const values = [...statement.values];
   if (!statement.prepare) return { text: statement.text, values };
-  return { name: `fascia_${createHash("sha256").update(statement.text).digest("hex").slice(0, 24)}`, text: statement.text, values };
+  return { name: preparedStatementName(statement.text), text: statement.text, values };
 }
 
 function readBooking(body: unknown): Booking {

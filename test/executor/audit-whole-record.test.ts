@@ -200,7 +200,7 @@ describeEachDriver("an audit trail from before migration 0003", (driver) => {
     }
     await db().query(`UPDATE "fascia_audit_head" SET "seq" = 3, "hash" = $1`, [prev]);
 
-    expect(await applyExecutorMigrations(db())).toEqual(["0002_outbox", "0003_audit_whole_record", "0004_audit_at_index"]);
+    expect(await applyExecutorMigrations(db())).toEqual(["0002_outbox", "0003_audit_whole_record", "0004_audit_at_index", "0006_expect"]);
     for (let i = 4; i <= 5; i++) await db().session((conn) => appendAuditAlone(conn, body(i)));
     const { rows } = await db().query<{ hash_version: number }>(`SELECT "hash_version" FROM "fascia_audit" ORDER BY "seq"`);
     expect(rows.map((r) => r.hash_version)).toEqual([1, 1, 1, 2, 2]);

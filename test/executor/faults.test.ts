@@ -17,6 +17,8 @@
 import type { LightMyRequestResponse } from "fastify";
 import type { AuditBody } from "../../executor/audit/audit-chain";
 import { Client } from "pg";
+import { preparedStatementName } from "../../database/pg-driver";
+import { claimStatement } from "../../executor/store/idempotency-store";
 import { describeEachDriver, SERVER_URL, testDrivers } from "../support/databases";
 import { startTcpProxy, throughProxy, type TcpProxy } from "../support/tcp-proxy";
 import { exampleObjects, manifestOf, startHarness, type Harness } from "./support/harness";
@@ -413,7 +415,9 @@ describeEachDriver("faults between the database and the payments provider", (dri
   it("the connection cut under the idempotency claim: 503 (not a 500), nothing written, the retry confirms", async () => {
     const id = await pendingReservation("2036-08-01", "2036-08-03");
     const before = await h.snapshot();
-    const cut = proxy.cut((chunk) => chunk.includes('INSERT INTO "fascia_idempotency"'), "before-forwarding");
+    // The claim is a prepared statement: its text travels on a connection's first claim, its name on every one.
+    const claim = preparedStatementName(claimStatement({ tool: "", callerId: "", key: "" }, "", "", 0).text);
+    const cut = proxy.cut((chunk) => chunk.includes('INSERT INTO "fascia_idempotency"') || chunk.includes(claim), "before-forwarding");
     const response = await confirm(id, "lost-claim");
     await cut;
     expectStructuredError(response, 503, "UNAVAILABLE");

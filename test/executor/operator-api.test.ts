@@ -401,6 +401,7 @@ describeEachDriver("the operator API", (driver) => {
       "0002_outbox",
       "0003_audit_whole_record",
       "0004_audit_at_index",
+      "0006_expect",
     ]);
     const { settings } = await ok<DeploymentSettings>(OPERATOR_PATHS.settings);
     const byName = (group: string, name: string) => settings.find((s) => s.group === group && s.name === name);
