@@ -6,8 +6,12 @@
  * rests on the database alone — records after the newest checkpoint — is shown too.
  */
 import { chainRecord, GENESIS_HASH, sha256, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
-import { checkpointJson, nextCheckpoint, type Checkpoint } from "../../executor/audit/checkpoint";
-import { WitnessConflict, type Witness } from "../../executor/audit/witness";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { nextCheckpoint, type Checkpoint } from "../../executor/audit/checkpoint";
+import { DirectoryWitness } from "../../executor/audit/directory-witness";
+import { runCli } from "../../cli/main";
 import type { Queryable } from "../../database/types";
 import { appendAuditAlone, chainHeads } from "../../executor/store/audit-store";
 import { verifyAuditLog } from "../../executor/store/audit-verify";
@@ -34,27 +38,12 @@ const body = (i: number): AuditBody => ({
   durationMs: 4,
 });
 
-/** A witness in memory: what the interface promises, nothing more (the directory and bucket witnesses have tests of their own). */
-function memoryWitness(): Witness & { copies: Map<number, Checkpoint> } {
-  const copies = new Map<number, Checkpoint>();
-  return {
-    label: "memory",
-    copies,
-    async publish(c) {
-      const held = copies.get(c.id);
-      if (held && checkpointJson(held) !== checkpointJson(c)) throw new WitnessConflict(c.id, held.hash, c.hash);
-      copies.set(c.id, c);
-    },
-    async *read() {
-      for (const id of [...copies.keys()].sort((a, b) => a - b)) yield copies.get(id)!;
-    },
-  };
-}
-
 describeEachDriver("the audit log's tamper evidence", (driver) => {
   const database = useTestDatabase(driver);
   const db = () => database.current.db;
-  const witness = memoryWitness();
+  const witnessDir = mkdtempSync(join(tmpdir(), "fascia-witness-"));
+  const witness = new DirectoryWitness(witnessDir);
+  afterAll(() => rmSync(witnessDir, { recursive: true, force: true }));
   /** The chain the cases tamper with: one with records before and after both checkpoints. */
   let chain = 1;
   let length = 0;
@@ -83,7 +72,7 @@ describeEachDriver("the audit log's tamper evidence", (driver) => {
   it("holds as appended: every chain, both checkpoints, the witness's copies", async () => {
     const result = await verify(db());
     expect(result.broken).toBeUndefined();
-    expect(result).toMatchObject({ records: 54, checkpoints: { count: 2 }, witness: { label: "memory", checkpoints: 2 } });
+    expect(result).toMatchObject({ records: 54, checkpoints: { count: 2 }, witness: { label: witness.label, checkpoints: 2 } });
     if (driver === "pg") expect(result.chains.filter((c) => c.records > 0).length).toBeGreaterThan(1);
   });
 
@@ -222,6 +211,56 @@ describeEachDriver("the audit log's tamper evidence", (driver) => {
       code: "42501",
       message: expect.stringContaining("fascia_audit_checkpoint is append-only"),
     });
+  });
+});
+
+/** A log whose checkpoints were rewritten for good (the previous cases rolled back): `fascia audit verify` with the witness names it. */
+describeEachDriver("fascia audit verify with a witness", (driver) => {
+  const database = useTestDatabase(driver);
+  const witnessDir = mkdtempSync(join(tmpdir(), "fascia-witness-"));
+  afterAll(() => rmSync(witnessDir, { recursive: true, force: true }));
+
+  it("says intact, then names the checkpoint the database no longer agrees on", async () => {
+    if (driver !== "pg") return; // The CLI opens the database itself; an in-memory PGlite is this process's alone.
+    const db = database.current.db;
+    await applyExecutorMigrations(db);
+    const checkpointer = startCheckpointer(
+      { intervalMs: 3_600_000, witness: new DirectoryWitness(witnessDir) },
+      connectionProvider(db),
+      console,
+    );
+    for (let i = 1; i <= 5; i++) await db.session((conn) => appendAuditAlone(conn, body(i)));
+    await checkpointer.stop();
+    const verify = async () => {
+      const lines: string[] = [];
+      const code = await runCli(["audit", "verify", "--db", database.current.url, "--witness", witnessDir], {
+        out: (line: string) => lines.push(line),
+        err: (line: string) => lines.push(line),
+        isTTY: false,
+      });
+      return { code, text: lines.join("\n") };
+    };
+    const intact = await verify();
+    expect(intact.text).toContain(`1 checkpoint(s), the newest #1`);
+    expect(intact.text).toContain(`The witness ${witnessDir} holds 1 of them, each equal to the database's.`);
+    expect(intact.code).toBe(0);
+    const [checkpoint] = await readCheckpoints(db, 0, 1);
+    const forged = nextCheckpoint(
+      undefined,
+      checkpoint!.heads.map((h) => ({ ...h, seq: 0, hash: GENESIS_HASH })),
+      checkpoint!.at,
+    );
+    await db.exec(`ALTER TABLE "fascia_audit_checkpoint" DISABLE TRIGGER USER; DELETE FROM "fascia_audit_checkpoint";`);
+    await db.query(`INSERT INTO "fascia_audit_checkpoint" ("id", "at", "heads", "prev_hash", "hash") VALUES ($1, $2, $3, $4, $5)`, [
+      forged.id,
+      forged.at,
+      JSON.stringify(forged.heads),
+      forged.prevHash,
+      forged.hash,
+    ]);
+    const rewritten = await verify();
+    expect(rewritten.text).toContain("checkpoint #1 does not hold: the database's checkpoint #1 differs from the witness's copy");
+    expect(rewritten.code).toBe(1);
   });
 });
 
