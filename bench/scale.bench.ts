@@ -3,7 +3,10 @@
  * through bench/executor/latency-proxy.ts (a loopback proxy, in a process of its own, holding each
  * chunk a one-way delay: 0.5 and 1 ms, about what Cloud Run → Cloud SQL adds), so a booking's
  * round trips cost what they cost in a deployment and not loopback's ~50 µs. The proxy's real
- * added round trip (SELECT 1 through it against SELECT 1 direct) is measured and printed.
+ * added round trip (SELECT 1 through it against SELECT 1 direct, on the server's `postgres`
+ * database) is measured idle and during every measured phase, and printed: the proxy is a process
+ * that needs the CPU to forward, so on a saturated machine it adds more than the configured delay
+ * (a network would not), and the rows say by how much.
  *
  * Contenders, bookings (POST /reservations, createReservation without its email) only:
  *   executor  the executor bundle, governed, as bench/executor.bench.ts starts it;
@@ -100,6 +103,8 @@ interface Phase {
   proxyCores: number | null;
   /** Cores used by the PostgreSQL backends serving the contender's database (its pools' connections). */
   databaseCores: number | null;
+  /** SELECT 1 through the proxy against direct, during the phase: what the proxy added under this load. */
+  underLoad: RoundTrip | null;
 }
 
 export async function run(): Promise<BenchResult[]> {
@@ -160,7 +165,7 @@ export async function run(): Promise<BenchResult[]> {
           await load(t, servers, proxy, CONNECTIONS[0]!, FIRST_WARMUP_S);
           for (const connections of CONNECTIONS) {
             await load(t, servers, proxy, connections, WARMUP_S);
-            phases.set(key(t.contender, processes, connections), await load(t, servers, proxy, connections, MEASURE_S));
+            phases.set(key(t.contender, processes, connections), await load(t, servers, proxy, connections, MEASURE_S, true));
           }
           await Promise.all(servers.map((s) => s.stop()));
           servers = [];
@@ -218,6 +223,7 @@ async function load(
   proxy: LatencyProxy,
   connections: number,
   seconds: number,
+  measured = false,
 ): Promise<Phase> {
   const shares = servers.map((_, i) => Math.floor(connections / servers.length) + (i < connections % servers.length ? 1 : 0));
   const cpuBefore = machineCpu();
@@ -226,7 +232,7 @@ async function load(
   const backends = await backendPids(t.test);
   const databaseBefore = sum(backends.map(cpuMsOf));
   const t0 = performance.now();
-  const results = await Promise.all(
+  const work = Promise.all(
     servers
       .map((s, i) => ({ s, share: shares[i]! }))
       .filter(({ share }) => share > 0)
@@ -239,6 +245,10 @@ async function load(
         }),
       ),
   );
+  // Pinged on the server's own database (postgres), so the contender's backends stay its pools' alone.
+  const pinged = measured ? measureRoundTrip(SERVER_URL, proxy.through(SERVER_URL), { during: work }) : null;
+  const results = await work;
+  const underLoad = pinged ? await pinged : null;
   const cpuAfter = machineCpu();
   const wallMs = performance.now() - t0;
   const coresOf = (before: number | null, after: number | null) => (before === null || after === null ? null : (after - before) / wallMs);
@@ -264,6 +274,7 @@ async function load(
     serverCores: coresOf(serversBefore, sum(servers.map((s) => s.cpuMs()))),
     proxyCores: coresOf(proxyBefore, proxy.cpuMs()),
     databaseCores: coresOf(databaseBefore, sum(backends.map(cpuMsOf))),
+    underLoad,
   };
 }
 
@@ -313,7 +324,7 @@ function report(delayMs: number, rtt: RoundTrip, phases: Map<string, Phase>, poo
       const pooled = poolFor(processes) * processes < connections ? `, pools ${poolFor(processes) * processes} < connections` : "";
       const each = (f: (p: Phase) => string) => [e, s, b].map(f).join(" / ");
       rows.push({
-        name: `${where}: bookings/s executor / same / bare (mean latency ${each((p) => String(round2(p.latencyMs)))} ms; bound conn/RTT ${bound}${pooled})`,
+        name: `${where}: bookings/s executor / same / bare (mean latency ${each((p) => String(round2(p.latencyMs)))} ms; the proxy added ${each((p) => String(round2(p.underLoad?.addedMs ?? NaN)))} ms per round trip; bound conn/RTT ${bound}${pooled})`,
         value: Math.round(e.rps),
         unit: `/ ${Math.round(s.rps)} / ${Math.round(b.rps)} req/s`,
       });

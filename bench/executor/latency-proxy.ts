@@ -155,11 +155,21 @@ export interface RoundTrip {
   proxiedMinMs: number;
 }
 
-/** `SELECT 1` round trips, direct and through the proxy, alternating (so both meet the machine's same moments). */
-export async function measureRoundTrip(directUrl: string, proxiedUrl: string, pings = 200): Promise<RoundTrip> {
+/**
+ * `SELECT 1` round trips, direct and through the proxy, alternating (so both meet the machine's
+ * same moments): `pings` pairs, or, with `during`, pairs every PAUSE_MS until that work settles
+ * (what the proxy adds under load: its event loop is busier then).
+ */
+export async function measureRoundTrip(
+  directUrl: string,
+  proxiedUrl: string,
+  o: { pings?: number; during?: Promise<unknown> } = {},
+): Promise<RoundTrip> {
   const direct = new Client({ connectionString: directUrl });
   const proxied = new Client({ connectionString: proxiedUrl });
   await Promise.all([direct.connect(), proxied.connect()]);
+  let settled = false;
+  void o.during?.finally(() => (settled = true)).catch(() => undefined);
   try {
     const times = { direct: [] as number[], proxied: [] as number[] };
     const ping = async (client: Client, into: number[]) => {
@@ -172,10 +182,12 @@ export async function measureRoundTrip(directUrl: string, proxiedUrl: string, pi
       await ping(direct, []);
       await ping(proxied, []);
     }
-    for (let i = 0; i < pings; i++) {
+    for (let i = 0; o.during ? !settled : i < (o.pings ?? 200); i++) {
       await ping(direct, times.direct);
       await ping(proxied, times.proxied);
+      if (o.during) await new Promise((r) => setTimeout(r, PAUSE_MS));
     }
+    if (times.direct.length === 0) return { directMs: NaN, proxiedMs: NaN, addedMs: NaN, proxiedMinMs: NaN };
     const directMs = median(times.direct);
     const proxiedMs = median(times.proxied);
     return { directMs, proxiedMs, addedMs: proxiedMs - directMs, proxiedMinMs: Math.min(...times.proxied) };
@@ -183,3 +195,6 @@ export async function measureRoundTrip(directUrl: string, proxiedUrl: string, pi
     await Promise.all([direct.end(), proxied.end()]);
   }
 }
+
+/** Between two pairs of pings under load. */
+const PAUSE_MS = 5;

@@ -30,7 +30,7 @@ describePg("the benchmark's latency proxy", () => {
 
   it.each([0.5, 2])("adds at least %s ms each way to every round trip", async (delayMs) => {
     const proxy = await start(delayMs);
-    const trip = await measureRoundTrip(SERVER_URL, proxy.through(SERVER_URL), 50);
+    const trip = await measureRoundTrip(SERVER_URL, proxy.through(SERVER_URL), { pings: 50 });
     // Every chunk waits the delay, each way: no round trip through the proxy is faster than twice the delay.
     expect(trip.proxiedMinMs).toBeGreaterThanOrEqual(2 * delayMs);
     expect(trip.addedMs).toBeGreaterThanOrEqual(2 * delayMs * 0.9);
