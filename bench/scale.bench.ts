@@ -161,7 +161,11 @@ export async function run(): Promise<BenchResult[]> {
               ? benchExecutorEnv({ manifestFile: bundles.manifestFile, manifest, dbUrl, poolMax, jwksUrl: jwks.url })
               : handWrittenEnv({ guarantees: t.contender, dbUrl, poolMax, publicJwk });
           const file = t.contender === "executor" ? bundles.executorFile : bundles.handWrittenFile;
-          servers = await Promise.all(Array.from({ length: processes }, () => startServer(file, env)));
+          // Started together; those that did start are stopped (finally) even when another failed.
+          const started = await Promise.allSettled(Array.from({ length: processes }, () => startServer(file, env)));
+          servers = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+          const failed = started.find((r) => r.status === "rejected");
+          if (failed) throw failed.reason;
           await load(t, servers, proxy, CONNECTIONS[0]!, FIRST_WARMUP_S);
           for (const connections of CONNECTIONS) {
             await load(t, servers, proxy, connections, WARMUP_S);
