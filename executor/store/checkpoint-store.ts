@@ -46,15 +46,19 @@ export async function takeCheckpoint(conn: Queryable, now: Date, minAgeMs = 0): 
     const heads = await chainHeads(tx);
     if (last && sameHeads(last.heads, heads)) return undefined;
     const checkpoint = nextCheckpoint(last, heads, now.toISOString());
-    await tx.query(`INSERT INTO "${CHECKPOINT_TABLE}" ("id", "at", "heads", "prev_hash", "hash") VALUES ($1, $2, $3, $4, $5)`, [
-      checkpoint.id,
-      checkpoint.at,
-      JSON.stringify(checkpoint.heads),
-      checkpoint.prevHash,
-      checkpoint.hash,
-    ]);
+    await insertCheckpoint(tx, checkpoint);
     return checkpoint;
   });
+}
+
+export async function insertCheckpoint(conn: Queryable, c: Checkpoint): Promise<void> {
+  await conn.query(`INSERT INTO "${CHECKPOINT_TABLE}" ("id", "at", "heads", "prev_hash", "hash") VALUES ($1, $2, $3, $4, $5)`, [
+    c.id,
+    c.at,
+    JSON.stringify(c.heads),
+    c.prevHash,
+    c.hash,
+  ]);
 }
 
 function sameHeads(a: readonly ChainHead[], b: readonly ChainHead[]): boolean {

@@ -1,22 +1,9 @@
 import fc from "fast-check";
-import { chainRecord, maskPii, sha256, verifyChain, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
+import { chainRecord, maskPii, verifyChain, type AuditRecord } from "../../executor/audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
+import { confirmBody } from "./support/audit-body";
 
-const body = (i: number): AuditBody => ({
-  invocationId: `inv-${i}`,
-  at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-  tool: "confirmReservation",
-  trigger: "http",
-  callerId: "c1",
-  callerRoles: ["customer"],
-  input: { reservationId: `r-${i}` },
-  inputDigest: sha256(`r-${i}`),
-  rowsChanged: [{ entity: "Reservation", id: `r-${i}`, action: "transition" }],
-  effects: [],
-  compensations: [],
-  outcome: { status: 200 },
-  durationMs: 12,
-});
+const body = (i: number) => confirmBody(i);
 
 function chain(n: number): AuditRecord[] {
   const records: AuditRecord[] = [];

@@ -5,7 +5,7 @@
  * after a changed record; and, with a witness, checkpoints rewritten or removed to match. What
  * rests on the database alone — records after the newest checkpoint — is shown too.
  */
-import { chainRecord, GENESIS_HASH, sha256, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
+import { chainRecord, GENESIS_HASH, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,28 +15,15 @@ import { runCli } from "../../cli/main";
 import type { Queryable } from "../../database/types";
 import { appendAuditAlone, chainHeads } from "../../executor/store/audit-store";
 import { verifyAuditLog } from "../../executor/store/audit-verify";
-import { readCheckpoints, takeCheckpoint } from "../../executor/store/checkpoint-store";
+import { insertCheckpoint, readCheckpoints, takeCheckpoint } from "../../executor/store/checkpoint-store";
 import { startCheckpointer } from "../../executor/store/checkpointer";
 import { connectionProvider } from "../../executor/store/connection";
 import { applyExecutorMigrations } from "../../executor/store/executor-schema";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
 import { asOwner } from "./support/tamper";
+import { confirmBody } from "./support/audit-body";
 
-const body = (i: number): AuditBody => ({
-  invocationId: `inv-${i}`,
-  at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-  tool: "confirmReservation",
-  trigger: "http",
-  callerId: "c1",
-  callerRoles: ["customer"],
-  input: { reservationId: `r-${i}` },
-  inputDigest: sha256(`r-${i}`),
-  rowsChanged: [],
-  effects: [],
-  compensations: [],
-  outcome: { status: 200 },
-  durationMs: 4,
-});
+const body = (i: number) => confirmBody(i, { rowsChanged: [], durationMs: 4 });
 
 describeEachDriver("the audit log's tamper evidence", (driver) => {
   const database = useTestDatabase(driver);
@@ -163,13 +150,7 @@ describeEachDriver("the audit log's tamper evidence", (driver) => {
         const heads = c.heads.map((h) => (h.chain === chain ? { ...h, hash: "" } : h));
         for (const h of heads) if (h.chain === chain) h.hash = (await recordsOf(conn, chain, h.seq, h.seq))[0]?.hash ?? GENESIS_HASH;
         prev = nextCheckpoint(prev, heads, c.at);
-        await conn.query(`INSERT INTO "fascia_audit_checkpoint" ("id", "at", "heads", "prev_hash", "hash") VALUES ($1, $2, $3, $4, $5)`, [
-          prev.id,
-          prev.at,
-          JSON.stringify(prev.heads),
-          prev.prevHash,
-          prev.hash,
-        ]);
+        await insertCheckpoint(conn, prev);
       }
       return { alone: await verifyAuditLog(conn), witnessed: await verify(conn) };
     });
@@ -251,13 +232,7 @@ describeEachDriver("fascia audit verify with a witness", (driver) => {
       checkpoint!.at,
     );
     await db.exec(`ALTER TABLE "fascia_audit_checkpoint" DISABLE TRIGGER USER; DELETE FROM "fascia_audit_checkpoint";`);
-    await db.query(`INSERT INTO "fascia_audit_checkpoint" ("id", "at", "heads", "prev_hash", "hash") VALUES ($1, $2, $3, $4, $5)`, [
-      forged.id,
-      forged.at,
-      JSON.stringify(forged.heads),
-      forged.prevHash,
-      forged.hash,
-    ]);
+    await insertCheckpoint(db, forged);
     const rewritten = await verify();
     expect(rewritten.text).toContain("checkpoint #1 does not hold: the database's checkpoint #1 differs from the witness's copy");
     expect(rewritten.code).toBe(1);

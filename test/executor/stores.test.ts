@@ -4,7 +4,7 @@
  * concurrent appends never fork a chain (test/executor/audit-log.test.ts has every kind of tampering); idempotency claims expire into a takeover that the
  * first holder cannot overwrite.
  */
-import { GENESIS_HASH, sha256, type AuditBody } from "../../executor/audit/audit-chain";
+import { GENESIS_HASH } from "../../executor/audit/audit-chain";
 import { ToolError } from "../../executor/errors/catalogue";
 import { appendAuditAlone } from "../../executor/store/audit-store";
 import { verifyAuditChain, verifyAuditLog } from "../../executor/store/audit-verify";
@@ -14,22 +14,13 @@ import { claimKey, storeResponse } from "../../executor/store/idempotency-store"
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
+import { confirmBody } from "./support/audit-body";
 
-const body = (i: number): AuditBody => ({
-  invocationId: `inv-${i}`,
-  at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-  tool: "confirmReservation",
-  trigger: "http",
-  callerId: "c1",
-  callerRoles: ["customer"],
-  input: { reservationId: `r-${i}`, email: "***" },
-  inputDigest: sha256(`r-${i}`),
-  rowsChanged: [{ entity: "Reservation", id: `r-${i}`, action: "transition" }],
-  effects: [{ node: "charge", kind: "charge", id: `pi_${i}`, amount: 100 + i }],
-  compensations: [],
-  outcome: { status: 200 },
-  durationMs: 12,
-});
+const body = (i: number) =>
+  confirmBody(i, {
+    input: { reservationId: `r-${i}`, email: "***" },
+    effects: [{ node: "charge", kind: "charge", id: `pi_${i}`, amount: 100 + i }],
+  });
 
 describeEachDriver("the executor's stores", (driver) => {
   const database = useTestDatabase(driver);
