@@ -3,24 +3,13 @@
  * at once, each with its own pool, never fork a chain or lose a record; and `fascia audit verify`
  * walks 1,000,000 records with a 64 MB heap, which holding them would take several times over.
  */
-import { spawn } from "node:child_process";
 import { GENESIS_HASH } from "../../executor/audit/audit-chain";
 import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { applyExecutorMigrations, AUDIT_CHAINS } from "../../executor/store/executor-schema";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
+import { runTs } from "../support/run-node";
 
 const onPostgres = testDrivers().includes("pg") ? describe : describe.skip;
-
-function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: process.cwd(), env: { ...process.env, NODE_OPTIONS: "" } });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
 
 onPostgres("the audit log at scale [pg]", () => {
   let target: TestDatabase;
@@ -37,7 +26,7 @@ onPostgres("the audit log at scale [pg]", () => {
     const each = 150;
     const results = await Promise.all(
       Array.from({ length: processes }, (_, p) =>
-        run(["--import", "tsx", "test/executor/support/append-worker.ts", target.url, `p${p}`, String(each), "6"]),
+        runTs("test/executor/support/append-worker.ts", [target.url, `p${p}`, String(each), "6"]),
       ),
     );
     expect(results.map((r) => r.err)).toEqual(Array(processes).fill(""));
@@ -71,7 +60,7 @@ onPostgres("the audit log at scale [pg]", () => {
       UPDATE "fascia_audit_head" AS "h" SET "seq" = "a"."seq", "hash" = "a"."hash"
       FROM "fascia_audit" AS "a" WHERE "a"."chain" = "h"."id" AND "a"."seq" = ${perChain};
     `);
-    const cli = await run(["--max-old-space-size=64", "--import", "tsx", "cli/main.ts", "audit", "verify", "--db", target.url]);
+    const cli = await runTs("cli/main.ts", ["audit", "verify", "--db", target.url], ["--max-old-space-size=64"]);
     expect(cli.err).toBe("");
     expect(cli.out).toContain(`audit log intact, ${chains * perChain} record(s) on ${chains} of ${AUDIT_CHAINS} chain(s)`);
     expect(cli.code).toBe(0);
