@@ -23,21 +23,20 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon, { type Result } from "autocannon";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { writeManifest } from "../executor/app/manifest";
-import { bundleExecutor, bundleNodeProgram, packageRoot } from "../build/bundle-executor";
+import { exportJWK, generateKeyPair } from "jose";
+import { bundleExecutor, packageRoot } from "../build/bundle-executor";
 import { createPgDatabase, type TestDatabase } from "../test/support/databases";
 import {
   BENCH_AUDIENCE,
   BENCH_ISSUER,
   benchExecutorEnv,
   benchManifest,
-  booking,
   prepareDatabase,
   READER_RESERVATIONS,
   startJwks,
   type Seeded,
 } from "./executor/bench-app";
+import { benchToken, bookingRequest, bundleContenders, checkAnswers, handWrittenEnv } from "./executor/contenders";
 import { coldStart, startServer, type ColdStart, type ServerProcess } from "./executor/processes";
 import { traceCpuUs } from "./executor/trace-cost";
 import { untracedExecutor } from "./executor/untraced";
@@ -59,8 +58,6 @@ const MEASURE_S = 3;
 const ROUNDS = Number(process.env.BENCH_EXECUTOR_ROUNDS || 5);
 const SCENARIOS = (["write", "read"] as const).filter((s) => (process.env.BENCH_EXECUTOR_SCENARIOS ?? "write,read").split(",").includes(s));
 const COLD_STARTS = ROUNDS;
-const ISSUER = BENCH_ISSUER;
-const AUDIENCE = BENCH_AUDIENCE;
 
 /**
  * `uncached` is the executor with its verified-token cache off (FASCIA_AUTH_TOKEN_CACHE_SIZE=0):
@@ -125,31 +122,14 @@ export async function run(): Promise<BenchResult[]> {
   const databases: TestDatabase[] = [];
   try {
     // The artefacts, bundled alike.
-    const executorFile = (await bundleExecutor(join(work, "executor"), { root })).file;
+    const { executorFile, manifestFile, handWrittenFile } = await bundleContenders(work, root, manifest);
     const untracedFile = (await bundleExecutor(join(work, "untraced"), { root, plugins: [untracedExecutor] })).file;
-    const manifestFile = join(work, "executor", "manifest.json");
-    writeManifest(manifestFile, manifest);
-    const handWrittenFile = (
-      await bundleNodeProgram({
-        root,
-        entry: join(root, "bench", "executor", "hand-written-main.ts"),
-        outfile: join(work, "hand-written", "server.js"),
-      })
-    ).file;
 
     for (const contender of CONTENDERS) {
       const test = await createPgDatabase();
       databases.push(test);
       const seeded = await prepareDatabase(test.db, manifest);
-      const token = (sub: string) =>
-        new SignJWT({ roles: ["customer"] })
-          .setProtectedHeader({ alg: "ES256", kid: "bench" })
-          .setSubject(sub)
-          .setIssuer(ISSUER)
-          .setAudience(AUDIENCE)
-          .setIssuedAt()
-          .setExpirationTime("2h")
-          .sign(keys.privateKey);
+      const token = (sub: string) => benchToken(keys.privateKey, sub);
       targets.push({
         contender,
         test,
@@ -175,14 +155,7 @@ export async function run(): Promise<BenchResult[]> {
           }
         : {
             file: handWrittenFile,
-            env: {
-              BENCH_GUARANTEES: t.contender,
-              BENCH_DB_URL: t.test.url,
-              BENCH_POOL_MAX: String(POOL_MAX),
-              BENCH_PUBLIC_JWK: publicJwk,
-              BENCH_ISSUER: ISSUER,
-              BENCH_AUDIENCE: AUDIENCE,
-            },
+            env: handWrittenEnv({ guarantees: t.contender as "same" | "bare", dbUrl: t.test.url, poolMax: POOL_MAX, publicJwk }),
           };
 
     // Cold start: the executor bundle against the bare hand-written bundle, in pairs (alternating which goes first).
@@ -201,8 +174,8 @@ export async function run(): Promise<BenchResult[]> {
       manifest,
       seeded: t.seeded,
       publicKey: keys.publicKey,
-      issuer: ISSUER,
-      audience: AUDIENCE,
+      issuer: BENCH_ISSUER,
+      audience: BENCH_AUDIENCE,
       writerToken: t.writerToken,
       readerToken: t.readerToken,
       firstBooking: 1_000_000,
@@ -278,27 +251,10 @@ async function load(t: Target, scenario: "write" | "read", seconds: number): Pro
     duration: seconds,
     requests:
       scenario === "write"
-        ? [
-            {
-              method: "POST",
-              path: "/reservations",
-              setupRequest: (request) => {
-                const b = booking(t.seeded, t.next++);
-                return {
-                  ...request,
-                  headers: { authorization: `Bearer ${t.writerToken}`, "content-type": "application/json", "idempotency-key": b.key },
-                  body: b.body,
-                };
-              },
-            },
-          ]
+        ? [bookingRequest(t.seeded, t.writerToken, () => t.next++)]
         : [{ method: "GET", path: "/reservations", headers: { authorization: `Bearer ${t.readerToken}` } }],
   });
-  if (result.non2xx > 0 || result.errors > 0) {
-    throw new Error(
-      `${LABEL[t.contender]} ${scenario}: ${result.non2xx} non-2xx answers and ${result.errors} errors (${JSON.stringify(result.statusCodeStats)})`,
-    );
-  }
+  checkAnswers(result, `${LABEL[t.contender]} ${scenario}`);
   if (scenario === "write") {
     t.booked += result["2xx"];
     t.writePhases++;

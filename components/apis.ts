@@ -5,6 +5,8 @@ export const REQUIRED_APIS: readonly string[] = [
   "run.googleapis.com",
   "secretmanager.googleapis.com",
   "sqladmin.googleapis.com",
+  // The audit witness's bucket (components/fascia-deployment.ts).
+  "storage.googleapis.com",
 ];
 
 export const SCHEDULER_API = "cloudscheduler.googleapis.com";

@@ -81,6 +81,22 @@ export interface FasciaOperatorsArgs {
   jwksUrl?: pulumi.Input<string>;
 }
 
+/**
+ * The bucket that witnesses the audit log's checkpoints (docs/executor.md, "The witness"): a copy
+ * of each checkpoint outside the database, kept by the bucket's retention policy where no one —
+ * the database's users, the executor, a project editor — can delete or overwrite it before it expires.
+ */
+export interface FasciaAuditWitnessArgs {
+  /** How long each checkpoint cannot be deleted or overwritten, in days (default 400, at most 36500). */
+  retentionDays?: pulumi.Input<number>;
+  /**
+   * Lock the retention policy (default false). Locking is irreversible: the period can then never
+   * be shortened nor the policy removed, and the bucket cannot be deleted until every object has
+   * expired. Lock it in production, once the period is the one you want.
+   */
+  locked?: pulumi.Input<boolean>;
+}
+
 export interface FasciaDeploymentArgs {
   /** Spec documents as objects (the same shape as the YAML). One of `specs` or `specDir`. */
   specs?: pulumi.Input<unknown[]>;
@@ -117,6 +133,8 @@ export interface FasciaDeploymentArgs {
    * service), next to Fascia's own `managed-by: fascia` and `fascia-app: <name>`.
    */
   labels?: pulumi.Input<Record<string, string>>;
+  /** The audit checkpoints' witness bucket: its retention and whether its policy is locked. */
+  auditWitness?: pulumi.Input<FasciaAuditWitnessArgs>;
 }
 
 /**
@@ -149,6 +167,11 @@ export const DEFAULTS: DeploymentDefaults = {
   cpu: "1",
   memory: "512Mi",
 };
+
+/** The default retention of the audit witness's checkpoints: a year and a month, past a yearly audit. */
+export const DEFAULT_AUDIT_RETENTION_DAYS = 400;
+/** Cloud Storage's longest retention period is under 3,155,760,000 s (100 years). */
+export const MAX_AUDIT_RETENTION_DAYS = 36_500;
 
 /**
  * The database arguments with their defaults applied (a new optional argument does not compile
@@ -196,6 +219,8 @@ export interface ResolvedDeployment {
   /** The args' labels and Fascia's, checked against GCP's rules (components/labels.ts). */
   labels: Record<string, string>;
   paymentsBaseUrl?: pulumi.Input<string>;
+  /** The audit witness bucket's retention policy, defaults applied. */
+  auditWitness: { retentionDays: number; locked: boolean };
   /** The plan hash of the app manifest compiled from these specs: FASCIA_PLAN_HASH, which the executor checks. */
   planHash: string;
 }
@@ -306,6 +331,13 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
   if (issuerParts.length > 0 && issuerParts.length < 3)
     fail("operators", "give all of `operators.issuer`, `operators.audience` and `operators.jwksUrl`, or none (operators then use `auth`)");
 
+  const witnessArgs = known(args.auditWitness, "auditWitness", fail) ?? {};
+  const retentionDays = known(witnessArgs.retentionDays, "auditWitness.retentionDays", fail) ?? DEFAULT_AUDIT_RETENTION_DAYS;
+  if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > MAX_AUDIT_RETENTION_DAYS)
+    fail("auditWitness.retentionDays", `${String(retentionDays)} is not a whole number of days from 1 to ${MAX_AUDIT_RETENTION_DAYS}`);
+  const locked = known(witnessArgs.locked, "auditWitness.locked", fail) ?? false;
+  if (typeof locked !== "boolean") fail("auditWitness.locked", "`auditWitness.locked` is true or false");
+
   return {
     specs,
     report,
@@ -344,6 +376,7 @@ export function resolveArgs(name: string, args: FasciaDeploymentArgs, context: R
     operators,
     labels,
     ...(args.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: args.paymentsBaseUrl } : {}),
+    auditWitness: { retentionDays, locked },
     planHash: hash,
   };
 }

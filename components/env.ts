@@ -36,6 +36,8 @@ export interface ExecutorEnvInput<V> {
   /** The service's own URL, the audience of the scheduler's tokens: the same value as the scheduler jobs' `oidcToken.audience`. */
   schedulerAudience?: V;
   paymentsBaseUrl?: V;
+  /** The service's only: where the audit log's checkpoints are witnessed, `gs://bucket`. */
+  auditWitness?: V;
   project: V;
   planHash: string;
   run: RunMode;
@@ -66,6 +68,7 @@ export function executorEnv<V>(input: ExecutorEnvInput<V>, text: (s: string) => 
     [ENV.schedulerServiceAccount, input.schedulerServiceAccount],
     [ENV.schedulerAudience, input.schedulerAudience],
     [ENV.paymentsBaseUrl, input.paymentsBaseUrl],
+    [ENV.auditWitness, input.auditWitness],
     [ENV.dbRuntimeUser, input.runtimeUser],
     [ENV.metricsPort, input.metricsPort !== undefined ? text(String(input.metricsPort)) : undefined],
     [ENV.trustProxy, input.trustProxyHops !== undefined ? text(String(input.trustProxyHops)) : undefined],

@@ -3,7 +3,8 @@
  * spec before creating any child (a Red tool or invalid spec fails the preview with the report),
  * then creates: the APIs, a Cloud SQL PostgreSQL instance (15 by default) with its database and user, the
  * secrets, a runtime service account holding only what the executor needs, an Artifact Registry
- * repository, the migration job (run once per deploy, before the service changes), the Cloud Run
+ * repository, the audit checkpoints' witness bucket (a retention policy; the executor may only
+ * add to it), the migration job (run once per deploy, before the service changes), the Cloud Run
  * service, one FasciaEntity per entity and one FasciaTool per tool (with Cloud Scheduler jobs).
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -15,6 +16,7 @@ import { IAMMember, Service as ProjectService } from "@pulumi/gcp/projects";
 import { Secret, SecretIamMember, SecretVersion } from "@pulumi/gcp/secretmanager";
 import { Account } from "@pulumi/gcp/serviceaccount";
 import { Database, DatabaseInstance, User } from "@pulumi/gcp/sql";
+import { Bucket, BucketIAMMember } from "@pulumi/gcp/storage";
 import { RandomPassword } from "@pulumi/random/randomPassword";
 import type { RiskReportJson } from "../risk/report/json";
 import type { RiskLevel } from "../risk/rule";
@@ -29,7 +31,7 @@ import { asDocuments } from "./spec-input";
 import { FasciaTool } from "./fascia-tool";
 import { EXECUTOR_PORT, executorProbes, METRICS_PORT } from "./probes";
 import { cloudRunServiceUrl } from "./urls";
-import { instanceCondition, ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember } from "./iam";
+import { instanceCondition, ROLES, RUNTIME_PROJECT_ROLES, runtimeSecretGrants, serviceAccountMember, WITNESS_BUCKET_ROLES } from "./iam";
 import {
   boundedId,
   childName,
@@ -41,6 +43,7 @@ import {
   SECRET_ID,
   slug,
   specSecretId,
+  witnessBucketName,
 } from "./naming";
 import type { EntityMigrationSummary } from "../risk/entity-migration";
 
@@ -49,6 +52,7 @@ export const FASCIA_DEPLOYMENT_TYPE = "fascia:index:FasciaDeployment";
 export {
   DEFAULTS,
   type DeploymentDefaults,
+  type FasciaAuditWitnessArgs,
   type FasciaAuthArgs,
   type FasciaDatabaseArgs,
   type FasciaDeploymentArgs,
@@ -72,6 +76,8 @@ export class FasciaDeployment extends pulumi.ComponentResource {
   /** The image built from the specs; absent when `image` was given. */
   public readonly executorImage: FasciaExecutorImage | undefined;
   public readonly databasePoolMax: pulumi.Output<number>;
+  /** The bucket witnessing the audit log's checkpoints (`fascia audit verify --witness gs://<it>`). */
+  public readonly auditWitnessBucket: pulumi.Output<string>;
   public readonly entities: Record<string, FasciaEntity> = {};
   public readonly tools: Record<string, FasciaTool> = {};
 
@@ -106,16 +112,18 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     const identities = createIdentities(at, resolved, database.instance);
     // 5. Secrets: the database password and every secret the specs name, each readable by the runtime account alone.
     const secrets = createSecrets(at, resolved, identities, database);
+    // 5b. The audit checkpoints' witness: a bucket with a retention policy the runtime account may only add to.
+    const witness = createAuditWitness(at, resolved, identities, database.instance);
     // 6. The executor image: given by digest, or built from the specs into the deployment's Artifact Registry repository.
     const image = executorImage(at, resolved, createImageRepository(at, resolved));
     this.executorImage = image.built;
     // 7. The service's name and own URL, known before it exists; the executor's environment, shared by the migration job and the service.
     const address = serviceAddress(at, identities, database.instance);
-    const workload = executorWorkload(resolved, identities, database, secrets, address);
+    const workload = executorWorkload(resolved, identities, database, secrets, address, witness);
     // 8. Migrations, run to completion before the service may change.
     const migrate = createMigrationJob(at, resolved, identities, workload, image);
     // 9. The executor service and who may invoke it.
-    const run = createService(at, resolved, identities, workload, migrate, image, address);
+    const run = createService(at, resolved, identities, workload, migrate, image, address, witness);
     createInvokers(at, resolved, run, identities.scheduler);
     // 10. One component per entity and tool.
     const components = createComponents(at, resolved, migrate, run, identities.scheduler, address);
@@ -139,6 +147,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
     this.planHash = pulumi.output(hash);
     this.imageRef = pulumi.output(image.ref);
     this.databasePoolMax = pulumi.output(pool.poolMax);
+    this.auditWitnessBucket = witness.bucket.name;
     this.registerOutputs({
       serviceUrl: this.serviceUrl,
       endpoints: this.endpoints,
@@ -149,6 +158,7 @@ export class FasciaDeployment extends pulumi.ComponentResource {
       planHash: this.planHash,
       imageRef: this.imageRef,
       databasePoolMax: this.databasePoolMax,
+      auditWitnessBucket: this.auditWitnessBucket,
     });
   }
 }
@@ -364,6 +374,55 @@ function createSecrets(
   return { passwordRef, runtimePasswordRef, secretRefs, resources: secretResources };
 }
 
+interface AuditWitness {
+  bucket: Bucket;
+  /** The runtime account's grants on it, in place before the service starts publishing. */
+  grants: BucketIAMMember[];
+}
+
+const SECONDS_PER_DAY = 86_400;
+
+/**
+ * The bucket that witnesses the audit log's checkpoints (executor/audit/gcs-witness.ts): in the
+ * app's region, uniform bucket-level access (IAM only, no object ACLs), never public, and a
+ * retention policy under which no object can be deleted or overwritten before it expires — by
+ * anyone, whatever their roles. Locked on request only (irreversible). The runtime account may
+ * create and read objects in this bucket and nothing more (WITNESS_BUCKET_ROLES); no other
+ * account of the deployment gets a role on it.
+ */
+function createAuditWitness(
+  { name, base, inProject, region, child, afterApis }: Scope,
+  { auditWitness, labels }: ResolvedDeployment,
+  { runtime, runtimeMember }: Identities,
+  instance: DatabaseInstance,
+): AuditWitness {
+  const bucket = new Bucket(
+    childName(name, "audit-witness"),
+    {
+      ...inProject,
+      // The project the bucket lands in, whichever provider decided it: the runtime account's.
+      name: runtime.project.apply((project) => witnessBucketName(project, base)),
+      location: region ?? instance.region,
+      uniformBucketLevelAccess: true,
+      publicAccessPrevention: "enforced",
+      retentionPolicy: { retentionPeriod: String(auditWitness.retentionDays * SECONDS_PER_DAY), isLocked: auditWitness.locked },
+      // Emptying the bucket on destroy is impossible under retention anyway; never try.
+      forceDestroy: false,
+      labels,
+    },
+    afterApis,
+  );
+  const grants = WITNESS_BUCKET_ROLES.map(
+    (role) =>
+      new BucketIAMMember(
+        childName(name, `audit-witness-${slug(role.replace(/^roles\/storage\./, ""))}`),
+        { bucket: bucket.name, role, member: runtimeMember },
+        child,
+      ),
+  );
+  return { bucket, grants };
+}
+
 /** The image the migration job and the service run, and what the migration run token hashes for it. */
 interface ExecutorImageRef {
   ref: pulumi.Input<string>;
@@ -446,6 +505,7 @@ function executorWorkload(
   db: DatabaseResources,
   secrets: SecretResources,
   address: ServiceAddress,
+  witness: AuditWitness,
 ): Workload {
   const { instance, database: databaseRes, user, runtimeUser } = db;
   const { runtime, scheduler, projectGrants } = identities;
@@ -485,6 +545,7 @@ function executorWorkload(
         ...(scheduler ? { schedulerServiceAccount: scheduler.email } : {}),
         ...(address.url ? { schedulerAudience: address.url } : {}),
         ...(resolved.paymentsBaseUrl !== undefined ? { paymentsBaseUrl: resolved.paymentsBaseUrl } : {}),
+        auditWitness: pulumi.interpolate`gs://${witness.bucket.name}`,
         metricsPort: METRICS_PORT,
         // The Google front end appends the client's address to X-Forwarded-For: the executor's
         // per-address limit of failed authentications keys on it (executor/server/address-limit.ts).
@@ -551,6 +612,7 @@ function createService(
   migrate: RunJob,
   image: ExecutorImageRef,
   address: ServiceAddress,
+  witness: AuditWitness,
 ): RunService {
   const { service, exposure, pool, tools } = resolved;
   const { envFor, cloudSqlVolume, cloudSqlMount, vpcAccess, runsAfter } = workload;
@@ -583,7 +645,8 @@ function createService(
         ],
       },
     },
-    { parent, dependsOn: [migrate, ...runsAfter] },
+    // The witness's grants first: the executor publishes checkpoints from its start.
+    { parent, dependsOn: [migrate, ...runsAfter, ...witness.grants] },
   );
 }
 

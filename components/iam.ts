@@ -1,7 +1,8 @@
 /**
  * The IAM the deployment grants, as data: the runtime account gets `roles/cloudsql.client` on the
  * project, conditioned on the app's own instance, and `secretAccessor` on exactly its own secrets (secret-level bindings, never
- * project-level); invokers come from the exposure decision; the scheduler's account may only
+ * project-level); on the audit witness's bucket it may create objects and read them, never delete or
+ * overwrite one; invokers come from the exposure decision; the scheduler's account may only
  * invoke the service. Additive members only (never authoritative bindings or policies), so the
  * deployment never removes a grant someone else made. Pure: no Pulumi imports.
  */
@@ -10,7 +11,18 @@ export const ROLES = {
   cloudSqlClient: "roles/cloudsql.client",
   secretAccessor: "roles/secretmanager.secretAccessor",
   runInvoker: "roles/run.invoker",
+  storageObjectCreator: "roles/storage.objectCreator",
+  storageObjectViewer: "roles/storage.objectViewer",
 } as const;
+
+/**
+ * The runtime account's roles on the audit witness's bucket, and on that bucket only: creating
+ * objects (a checkpoint), and reading them — when an upload finds its checkpoint already there
+ * (a retry after a crash), the witness compares the stored copy with its own. Neither role may
+ * delete or overwrite an object (overwriting needs storage.objects.delete), and the bucket's
+ * retention policy refuses both to everyone anyway.
+ */
+export const WITNESS_BUCKET_ROLES: readonly string[] = [ROLES.storageObjectCreator, ROLES.storageObjectViewer];
 
 /** The only project-level roles the runtime account holds, each limited to the app's instance by `instanceCondition`. */
 export const RUNTIME_PROJECT_ROLES: readonly string[] = [ROLES.cloudSqlClient];

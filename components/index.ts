@@ -8,6 +8,7 @@ export {
   type FasciaServiceArgs,
   type FasciaAuthArgs,
   type FasciaOperatorsArgs,
+  type FasciaAuditWitnessArgs,
 } from "./fascia-deployment";
 export { FasciaEntity, FASCIA_ENTITY_TYPE, type FasciaEntityArgs } from "./fascia-entity";
 export { FasciaTool, FASCIA_TOOL_TYPE, type FasciaToolArgs, type FasciaToolSchedulerArgs } from "./fascia-tool";

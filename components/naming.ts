@@ -69,6 +69,18 @@ export const CLOUD_RUN_SERVICE_ID: IdRule = { maxLength: 49 };
 /** Cloud Scheduler job names. */
 export const SCHEDULER_JOB_ID: IdRule = { maxLength: 100 };
 
+/**
+ * Cloud Storage bucket names: 3–63 characters (without dots), one namespace for every project in
+ * the world. The audit witness's bucket is named `<project>-<app>-audit`: a project id is globally
+ * unique, and an app's name within its project (like its service's and secrets'). Cloud Storage
+ * refuses names containing "google": an app called so gets "ggl" there instead.
+ */
+export const BUCKET_ID: IdRule = { maxLength: 63, minLength: 3 };
+
+export function witnessBucketName(project: string, base: string): string {
+  return boundedId(`${project}-${slug(base)}`.replace(/google/g, "ggl"), "audit", BUCKET_ID);
+}
+
 /** PostgreSQL identifiers: lowercase, underscores, at most 63 bytes. */
 export function pgIdentifier(text: string): string {
   const id = slug(text).replace(/-/g, "_");

@@ -6,6 +6,7 @@
  */
 import {
   FasciaDeployment,
+  type FasciaAuditWitnessArgs,
   type FasciaAuthArgs,
   type FasciaDatabaseArgs,
   type FasciaDeploymentArgs,
@@ -63,6 +64,7 @@ export const COMPONENTS = {
       "operators",
       "paymentsBaseUrl",
       "labels",
+      "auditWitness",
     ]),
     required: requiredOf<FasciaDeploymentArgs>()([]),
     // `secrets`: its names decide which Secret Manager secrets exist; its values are secret Inputs.
@@ -77,6 +79,7 @@ export const COMPONENTS = {
       "auth",
       "operators",
       "labels",
+      "auditWitness",
     ]),
   },
   "fascia:index:FasciaExecutorImage": {
@@ -134,6 +137,12 @@ export const ARGUMENT_TYPES = {
     keys: keysOf<FasciaOperatorsArgs>()(["role", "issuer", "audience", "jwksUrl"]),
     required: requiredOf<FasciaOperatorsArgs>()([]),
     plain: plainOf<FasciaOperatorsArgs>()([]),
+  },
+  "fascia:index:AuditWitnessArgs": {
+    keys: keysOf<FasciaAuditWitnessArgs>()(["retentionDays", "locked"]),
+    required: requiredOf<FasciaAuditWitnessArgs>()([]),
+    // Checked when the program runs: a retention out of range, or a lock not meant, cannot be taken back at deploy.
+    plain: plainOf<FasciaAuditWitnessArgs>()(["retentionDays", "locked"]),
   },
   "fascia:index:ToolSchedulerArgs": {
     keys: keysOf<FasciaToolSchedulerArgs>()(["serviceAccountEmail", "region", "project", "audience"]),

@@ -19,8 +19,9 @@ export const OPERATOR_PATHS = {
   /** GET `/_fascia/invocations/<invocationId>`: InvocationDetail, or 404. */
   invocation: "/_fascia/invocations/",
   /**
-   * GET: ChainVerification. Query: `from`, `to` (record seqs, inclusive; default the whole chain, at
-   * most its newest 100,000 records per request: docs/operator-api.md, "Chain verification").
+   * GET: ChainVerification. Query: `chain` (default every chain), `from`, `to` (seqs within each chain,
+   * inclusive; default the whole chain, at most the newest 100,000 records per request over all
+   * chains: docs/operator-api.md, "Chain verification").
    */
   auditVerify: "/_fascia/audit/verify",
   /** GET: ToolMetricsReport. Query: `since` (ISO time, default an hour ago), `step` (seconds, default 60), `tool`. */
@@ -56,7 +57,11 @@ export type RecordKind = "invocation" | "delivery" | "replay" | "aggregate";
 
 /** One row of the list: the audit record's columns and counts; no input, no trace. */
 export interface InvocationSummary {
+  /** The record's place in the log across its chains (the list's order and cursor). */
   seq: number;
+  /** The chain the record is on, and its seq there (what a chain check names). */
+  chain: number;
+  chainSeq: number;
   invocationId: string;
   at: string;
   tool: string;
@@ -110,16 +115,14 @@ export interface InvocationDetail extends InvocationSummary, RecordedInvocation 
   planHash: string;
 }
 
-/** The chain checked over records `from`..`to`: each record's hash recomputed and its link to the one before. */
+/** The audit log's chains checked over records `from`..`to` of each: each record's hash recomputed and its link to the one before. */
 export interface ChainVerification {
-  from: number;
-  to: number;
-  /** Records checked and found intact, before the first broken one. */
+  /** Records checked and found intact over every chain checked, before the first broken one. */
   checked: number;
-  /** The chain's head as the head row records it when the check ran. */
-  head: { seq: number; hash: string };
   verified: boolean;
-  broken?: { seq: number; invocationId: string; reason: string };
+  /** Each chain checked: its seqs checked, the records found intact, its head as its head row records it when the check ran. */
+  chains: { chain: number; from: number; to: number; checked: number; head: { seq: number; hash: string } }[];
+  broken?: { chain: number; seq: number; invocationId: string; reason: string };
 }
 
 /** One time bucket of one tool. Latencies in ms; absent when the bucket had no invocation. */

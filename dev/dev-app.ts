@@ -21,6 +21,8 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER, loadOrCreateLocalKeys, mintLocalToken, ty
 import { createLogger } from "../executor/observability/logger";
 import { loadSecrets } from "../executor/secrets";
 import { buildServer, type ExecutorServer } from "../executor/server/build-server";
+import { DEFAULTS } from "../executor/server/config";
+import { openWitness } from "../executor/audit/open-witness";
 import { DEV_RUN_PREFIX, scheduledToolPath } from "../contracts/routes";
 import { secretEnvName } from "../contracts/environment";
 import { DEFAULT_OPERATOR_ROLE } from "../contracts/operator-api";
@@ -102,6 +104,9 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
     started.push(http);
 
     const secrets = devSecrets(dir, specs, { paymentsApiKey: payments.apiKey, smtpUrl: mail.url });
+    // The audit checkpoints' witness: a folder beside the database (a deployment's is a bucket with a retention policy).
+    const witnessDir = join(dir, ".fascia", "witness");
+    mkdirSync(witnessDir, { recursive: true });
     const server = buildServer({
       app: manifest,
       db,
@@ -117,6 +122,7 @@ export async function startDevApp(options: DevOptions): Promise<DevApp> {
       email: { smtpUrl: mail.url, from: "dev@fascia.local" },
       httpSink: http.sinkUrl,
       rateLimit: false,
+      checkpoints: { intervalMs: DEFAULTS.checkpointMs, witness: openWitness(witnessDir) },
       // What the operator API's settings show: PGlite is one connection that invocations take in turns.
       settings: { poolMax: db.driver === "pglite" ? 1 : DEFAULT_PG_POOL_MAX },
       logger: createLogger(options.logDestination ? { destination: options.logDestination as never } : {}),

@@ -20,7 +20,7 @@ export interface ServerProcess {
 const TICKS_PER_S = 100;
 
 /** utime + stime of a process from /proc/<pid>/stat (fields 14 and 15, after the parenthesised name). */
-function cpuMsOf(pid: number | undefined): number | null {
+export function cpuMsOf(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");

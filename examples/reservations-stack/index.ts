@@ -44,6 +44,12 @@ const app = new FasciaDeployment("reservations", {
     privateSubnetwork: config.get("privateSubnetwork"),
   },
   service: { maxInstances: config.getNumber("maxInstances") ?? 10 },
+  // The bucket witnessing the audit log's checkpoints: lock its retention policy in production
+  // (irreversible: the period can then never be shortened, nor the bucket deleted before it ends).
+  auditWitness: {
+    retentionDays: config.getNumber("auditRetentionDays") ?? 400,
+    locked: config.getBoolean("auditWitnessLocked") ?? false,
+  },
 });
 
 export const serviceUrl = app.serviceUrl;
@@ -54,3 +60,4 @@ export const riskReport = app.riskReport;
 export const migrationPlan = app.migrationPlan;
 export const planHash = app.planHash;
 export const imageRef = app.imageRef;
+export const auditWitnessBucket = app.auditWitnessBucket;

@@ -39,12 +39,15 @@ export interface RefusalCounts {
 /**
  * How a record is hashed. 1: the previous hash, seq and the body's canonical JSON (records written
  * before migration 0003, and by an older executor during a rollout: the column's default). 2: every
- * column of the record (HASHED_COLUMNS). A record carries its version, and the version is hashed.
+ * column of the record (HASHED_COLUMNS_V2), the log one chain. 3: every column, the record's chain
+ * among them (HASHED_COLUMNS; migration 0005). A record carries its version, and the version is hashed.
  */
-export type HashVersion = 1 | 2;
-export const HASH_VERSION: HashVersion = 2;
+export type HashVersion = 1 | 2 | 3;
+export const HASH_VERSION: HashVersion = 3;
 
 export interface AuditRecord extends AuditBody {
+  /** The chain the record was appended to (1 …); seq counts within it. */
+  chain: number;
   seq: number;
   prevHash: string;
   hash: string;
@@ -52,11 +55,12 @@ export interface AuditRecord extends AuditBody {
 }
 
 /**
- * A version-2 record's columns as the hash reads them, each as text: `seq`, `hashVersion` and
+ * A record's columns as the hash reads them, each as text: `chain`, `seq`, `hashVersion` and
  * `status` in decimal, `at` as UTC with microseconds (auditTimestamp), `body` as canonical JSON.
  */
 export interface HashedColumns {
   prevHash: string;
+  chain: string;
   seq: string;
   hashVersion: string;
   invocationId: string;
@@ -67,16 +71,18 @@ export interface HashedColumns {
 }
 
 /**
- * The layout of a version-2 record's hashed text: these columns, in this order, joined by "\n".
+ * The layout of a version-3 record's hashed text: these columns, in this order, joined by "\n".
  * The one definition both sides build from: hashedText here, and the APPEND that PostgreSQL hashes
  * (audit-store.ts), so a record hashed by either verifies on the other. The lines cannot be shifted
- * from one column to the next: seq, version, at and status are fixed-format, the executor's ids and
+ * from one column to the next: chain, seq, version, at and status are fixed-format, the executor's ids and
  * tool names hold no line break, and the body — last — is canonical JSON, which never does.
  */
-export const HASHED_COLUMNS = ["prevHash", "seq", "hashVersion", "invocationId", "at", "tool", "status", "body"] as const;
+export const HASHED_COLUMNS = ["prevHash", "chain", "seq", "hashVersion", "invocationId", "at", "tool", "status", "body"] as const;
+/** Version 2's layout: the same without the chain (there was one). */
+export const HASHED_COLUMNS_V2 = ["prevHash", "seq", "hashVersion", "invocationId", "at", "tool", "status", "body"] as const;
 
-export function hashedText(columns: HashedColumns): string {
-  return HASHED_COLUMNS.map((column) => columns[column]).join("\n");
+export function hashedText(columns: HashedColumns, version: 2 | 3 = 3): string {
+  return (version === 2 ? HASHED_COLUMNS_V2 : HASHED_COLUMNS).map((column) => columns[column]).join("\n");
 }
 
 /** The text of a record's `at` in its hash: ISO 8601 UTC with microseconds, as PostgreSQL's to_char writes a timestamptz (AUDIT_AT_TEXT). */
@@ -85,9 +91,10 @@ export function auditTimestamp(at: string): string {
 }
 
 /** The columns a body is stored under (audit-store.ts APPEND writes them from the same fields). */
-export function columnsOf(prevHash: string, seq: number, body: AuditBody): HashedColumns {
+export function columnsOf(prevHash: string, seq: number, body: AuditBody, chain = 1): HashedColumns {
   return {
     prevHash,
+    chain: String(chain),
     seq: String(seq),
     hashVersion: String(HASH_VERSION),
     invocationId: body.invocationId,
@@ -144,19 +151,22 @@ export function hashRecordV1(prevHash: string, seq: number, body: AuditBody): st
   return sha256(`${prevHash}\n${seq}\n${canonicalJson(body)}`);
 }
 
-/** A new record's hash (version 2), from its body: what PostgreSQL computes in the APPEND. */
-export function hashRecord(prevHash: string, seq: number, body: AuditBody): string {
-  return sha256(hashedText(columnsOf(prevHash, seq, body)));
+/** A new record's hash (version 3), from its body: what PostgreSQL computes in the APPEND. */
+export function hashRecord(prevHash: string, seq: number, body: AuditBody, chain = 1): string {
+  return sha256(hashedText(columnsOf(prevHash, seq, body, chain)));
 }
 
-export function chainRecord(prev: { seq: number; hash: string } | undefined, body: AuditBody): AuditRecord {
+/** The record after `prev` on its chain (`chain`, default 1), hashed in Node. */
+export function chainRecord(prev: { seq: number; hash: string } | undefined, body: AuditBody, chain = 1): AuditRecord {
   const seq = (prev?.seq ?? 0) + 1;
   const prevHash = prev?.hash ?? GENESIS_HASH;
   const stored = storableBody(body).body;
-  return { ...stored, seq, prevHash, hash: hashRecord(prevHash, seq, stored), hashVersion: HASH_VERSION };
+  return { ...stored, chain, seq, prevHash, hash: hashRecord(prevHash, seq, stored, chain), hashVersion: HASH_VERSION };
 }
 
 export interface ChainBreak {
+  /** The chain the broken record is on (absent: a break of the checkpoints or the witness, not of a chain). */
+  chain?: number;
   seq: number;
   invocationId: string;
   reason: string;
@@ -173,15 +183,18 @@ export const RELINKED = "its previous-hash does not match the record before it";
 
 export const removedBefore = (prevSeq: number, seq: number) => `sequence jumps from ${prevSeq} to ${seq} (a record was removed)`;
 
-/** Checks records in `seq` order; returns the first broken one, or undefined when the chain holds. */
+/** Checks one chain's records in `seq` order; returns the first broken one, or undefined when the chain holds. */
 export function verifyChain(records: Iterable<AuditRecord>): ChainBreak | undefined {
   let prev: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH };
   for (const record of records) {
-    const { seq, prevHash, hash, hashVersion, ...body } = record;
-    const at = { seq, invocationId: record.invocationId };
+    const { chain, seq, prevHash, hash, hashVersion, ...body } = record;
+    const at = { chain, seq, invocationId: record.invocationId };
     if (seq !== prev.seq + 1) return { ...at, reason: removedBefore(prev.seq, seq) };
     if (prevHash !== prev.hash) return { ...at, reason: RELINKED };
-    const expected = hashVersion === 1 ? hashRecordV1(prevHash, seq, body) : hashRecord(prevHash, seq, body);
+    const expected =
+      hashVersion === 1
+        ? hashRecordV1(prevHash, seq, body)
+        : sha256(hashedText(columnsOf(prevHash, seq, body, chain), hashVersion === 2 ? 2 : 3));
     if (expected !== hash) return { ...at, reason: CHANGED };
     prev = { seq, hash };
   }

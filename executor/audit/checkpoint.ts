@@ -68,7 +68,7 @@ export function parseCheckpoint(text: string, where: string): Checkpoint {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${where}: not JSON (${(error as Error).message})`);
+    throw new Error(`${where}: not JSON (${(error as Error).message})`, { cause: error });
   }
   const c = value as Partial<Checkpoint>;
   const isHex = (s: unknown) => typeof s === "string" && /^[0-9a-f]{64}$/.test(s);

@@ -1,7 +1,11 @@
 /**
  * The invocation list and one invocation, read from the audit records (fascia_audit): newest
- * first, keyset-paginated on seq, so a record appended while an operator pages never shifts a
- * page. The list reads only the columns and the body's small members, never the input or trace.
+ * first, keyset-paginated on the record's place in the log across chains (AUDIT_POSITION, the
+ * `seq` clients see), so a record appended while an operator pages never shifts a page. A place is
+ * taken at the append, before its commit, so on a busy log a record may become visible just after a
+ * newer place was listed: a live list looks for records it has not seen among the newest, not only
+ * above its top (studio/web/console/catchUp.ts). The list reads only the columns and the body's
+ * small members, never the input or trace.
  */
 import type { Queryable } from "../../database/types";
 import {
@@ -14,8 +18,8 @@ import {
   type RecordKind,
 } from "../../contracts/operator-api";
 import type { AuditBody } from "../audit/audit-chain";
-import { AUDIT_TABLE } from "../store/executor-schema";
-import { chainHead } from "../store/audit-store";
+import { AUDIT_POSITION, AUDIT_TABLE } from "../store/executor-schema";
+import { logPosition } from "../store/audit-store";
 import type { QueryReader } from "./query-params";
 
 export const LIST_PARAMETERS = ["tool", "outcome", "caller", "from", "to", "cursor", "limit"] as const;
@@ -68,12 +72,14 @@ function cursorSeq(cursor: string): number | undefined {
 }
 
 /** The summary's members, taken from the body in SQL so the list never reads inputs or traces. */
-const SUMMARY_COLUMNS = `"seq", "invocation_id", "tool", "status", "body"->>'at' AS "at", "body"->>'trigger' AS "trigger",
+const SUMMARY_COLUMNS = `${AUDIT_POSITION} AS "position", "chain", "seq", "invocation_id", "tool", "status", "body"->>'at' AS "at", "body"->>'trigger' AS "trigger",
   "body"->>'callerId' AS "caller_id", "body"->'outcome'->>'code' AS "code", "body"->>'durationMs' AS "duration_ms",
   CASE WHEN "body"->'refusals' IS NOT NULL THEN 'aggregate' WHEN "body"->'delivery' IS NOT NULL THEN 'delivery'
        WHEN "body"->'replayOf' IS NOT NULL THEN 'replay' ELSE 'invocation' END AS "kind"`;
 
 interface SummaryRow {
+  position: string | number;
+  chain: number;
   seq: string | number;
   invocation_id: string;
   tool: string;
@@ -88,7 +94,9 @@ interface SummaryRow {
 
 function summaryOf(row: SummaryRow): InvocationSummary {
   return {
-    seq: Number(row.seq),
+    seq: Number(row.position),
+    chain: Number(row.chain),
+    chainSeq: Number(row.seq),
     invocationId: row.invocation_id,
     at: row.at,
     tool: row.tool,
@@ -109,7 +117,7 @@ export async function listInvocations(db: Queryable, { filter, before, limit }: 
     values.push(value);
     where.push(condition(`$${values.length}`));
   };
-  if (before !== undefined) add((p) => `"seq" < ${p}`, before);
+  if (before !== undefined) add((p) => `${AUDIT_POSITION} < ${p}`, before);
   if (filter.tool !== undefined) add((p) => `"tool" = ${p}`, filter.tool);
   if (filter.outcome === "ok") where.push(`"status" < 400`);
   else if (filter.outcome === "error") where.push(`"status" >= 400`);
@@ -119,9 +127,9 @@ export async function listInvocations(db: Queryable, { filter, before, limit }: 
   if (filter.to !== undefined) add((p) => `"at" < ${p}::timestamptz`, filter.to.toISOString());
   values.push(limit + 1);
   // The head first: a record appended between the two reads is then newer than `head`, never lost by a live list.
-  const head = (await chainHead(db))?.seq ?? 0;
+  const head = await logPosition(db);
   const { rows } = await db.query<SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM "${AUDIT_TABLE}"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY "seq" DESC LIMIT $${values.length}`,
+    `SELECT ${SUMMARY_COLUMNS} FROM "${AUDIT_TABLE}"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${AUDIT_POSITION} DESC LIMIT $${values.length}`,
     values,
   );
   const items = rows.slice(0, limit).map(summaryOf);

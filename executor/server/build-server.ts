@@ -24,6 +24,7 @@ import type { InvocationRequest, InvocationResult } from "../invoke/request";
 import { createExternalServices } from "../nodes/external-services";
 import { deliverEntry } from "../outbox/deliver";
 import { startOutboxDrainer, type DrainerSettings, type OutboxDrainer } from "../outbox/drainer";
+import { startCheckpointer, type Checkpointer, type CheckpointerSettings } from "../store/checkpointer";
 import { createLogger, errorFields, traceFields } from "../observability/logger";
 import { createToolMetrics, type ToolMetrics } from "../observability/metrics";
 import { loadSecrets, type Secrets } from "../secrets";
@@ -79,6 +80,8 @@ export interface ServerOptions {
   guardDelayMs?: number;
   /** How the outbox is drained (started when the server is ready, stopped when it closes); false: not by this server. */
   outbox?: DrainerSettings | false;
+  /** How the audit log is checkpointed and witnessed (started when the server is ready; a last checkpoint when it closes); absent: not by this server. */
+  checkpoints?: CheckpointerSettings;
   now?: () => Date;
   /** Who may read the operator API (executor/operator/, docs/operator-api.md): the role, and the operators' own issuer if they have one. */
   operators?: OperatorApiOptions["operators"];
@@ -118,6 +121,15 @@ export function buildServer(options: ServerOptions): ExecutorServer {
   }
   // After the last request has been answered: the refusals of the unfinished window are appended too.
   server.addHook("onClose", () => wiring.executor.refusalTally.close());
+  if (options.checkpoints) {
+    const settings = options.checkpoints;
+    let checkpointer: Checkpointer | undefined;
+    server.addHook("onReady", async () => {
+      checkpointer = startCheckpointer(settings, wiring.executor.withConnection, wiring.logger, options.now);
+    });
+    // Added after the refusal tally's hook, so it runs after it: the last aggregate record is anchored too.
+    server.addHook("onClose", async () => checkpointer?.stop());
+  }
   return server;
 }
 

@@ -49,6 +49,8 @@ export interface ExecutorConfig {
   httpTimeouts: HttpTimeouts;
   /** How this instance drains the outbox (executor/outbox/drainer.ts). */
   outbox: { pollMs: number; batch: number };
+  /** How often the audit log is checkpointed, and where checkpoints are witnessed (`gs://bucket[/prefix]` or a directory; executor/store/checkpointer.ts). */
+  checkpoints: { intervalMs: number; witness?: string };
 }
 
 /**
@@ -89,6 +91,8 @@ export const DEFAULTS = {
   unauthenticatedRateLimit: { perSecond: 10, burst: 50 },
   httpTimeouts: { requestMs: 30_000, headersMs: 10_000, keepAliveMs: 65_000, idleMs: 60_000 } satisfies HttpTimeouts,
   outbox: { pollMs: 1_000, batch: 10 },
+  /** A minute: the window in which the newest records rest on the database alone (docs/executor.md, "Checkpoints"). */
+  checkpointMs: 60_000,
   /** Refusals before a caller is known become one aggregate audit record per window of this length. */
   refusalWindowSeconds: 60,
   /** How long an idempotency key's claim outlives the tool's deadline (not read from the environment). */
@@ -155,6 +159,10 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
     databaseUrl,
     poolMax: integer(ENV.dbPoolMax, DEFAULTS.poolMax, 1),
     outbox: { pollMs: integer(ENV.outboxPollMs, DEFAULTS.outbox.pollMs, 10), batch: integer(ENV.outboxBatch, DEFAULTS.outbox.batch, 1) },
+    checkpoints: {
+      intervalMs: integer(ENV.auditCheckpointMs, DEFAULTS.checkpointMs, 100),
+      ...(env[ENV.auditWitness] ? { witness: env[ENV.auditWitness] } : {}),
+    },
     ...(auth ? { auth } : {}),
     operators: { role: env[ENV.operatorRole] || DEFAULT_OPERATOR_ROLE, ...(operatorAuth ? { auth: operatorAuth } : {}) },
     ...(schedulerAccount

@@ -3,6 +3,7 @@
  * manifest from FASCIA_APP_MANIFEST, a pg pool (or PGlite for local runs), then listen on PORT.
  * The bundle's entry point calls this.
  */
+import { openWitness } from "../audit/open-witness";
 import type { Database } from "../../database/types";
 import { readManifest } from "../app/manifest";
 import { buildServer, type ExecutorServer } from "./build-server";
@@ -91,6 +92,10 @@ export async function startExecutor(env: NodeJS.ProcessEnv = process.env, host =
       refusalWindowSeconds: config.refusalWindowSeconds,
       timeouts: config.httpTimeouts,
       outbox: config.outbox,
+      checkpoints: {
+        intervalMs: config.checkpoints.intervalMs,
+        ...(config.checkpoints.witness ? { witness: openWitness(config.checkpoints.witness) } : {}),
+      },
       ...(sideDb ? { sideDb } : {}),
       ...(config.projectId ? { projectId: config.projectId } : {}),
     });

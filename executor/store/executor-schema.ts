@@ -15,6 +15,17 @@ export const IDEMPOTENCY_TABLE = "fascia_idempotency";
 export const AUDIT_TABLE = "fascia_audit";
 export const AUDIT_HEAD_TABLE = "fascia_audit_head";
 export const OUTBOX_TABLE = "fascia_outbox";
+export const CHECKPOINT_TABLE = "fascia_audit_checkpoint";
+export const WITNESSED_TABLE = "fascia_audit_witnessed";
+/** The sequence of the log's order across chains (the `pos` column; migration 0005). */
+export const AUDIT_POS_SEQUENCE = "fascia_audit_pos";
+/**
+ * A record's place in the log across its chains, for listing: its `pos`, or for a record from
+ * before migration 0005 (one chain then) its seq, which is below every pos.
+ */
+export const AUDIT_POSITION = `COALESCE("pos", "seq")`;
+/** Chains migration 0005 creates (more may be added with a head row each; none is ever removed). */
+export const AUDIT_CHAINS = 16;
 
 export interface ExecutorMigration {
   readonly id: string;
@@ -110,6 +121,47 @@ ALTER TABLE "${AUDIT_TABLE}" ADD COLUMN "hash_version" integer NOT NULL DEFAULT 
     id: "0004_audit_at_index",
     sql: `
 CREATE INDEX "fascia_audit__at__idx" ON "${AUDIT_TABLE}" ("at");
+`,
+  },
+  {
+    // Several chains (audit-store.ts APPEND takes whichever chain's head is free): appends of
+    // different invocations no longer wait for each other. The chain as it was is chain 1 — its
+    // head row is id 1, its records keep their seq — so an older executor still appending during a
+    // rollout (to head 1, without naming a chain) extends chain 1 correctly. `pos` orders the log
+    // across chains for listing (not hashed; records from before have none, AUDIT_POSITION).
+    // Checkpoints anchor every chain's head (audit/checkpoint.ts); `witnessed` notes which ones a
+    // witness holds. No record is rewritten.
+    id: "0005_audit_chains",
+    sql: `
+ALTER TABLE "${AUDIT_TABLE}" ADD COLUMN "chain" integer NOT NULL DEFAULT 1;
+ALTER TABLE "${AUDIT_TABLE}" DROP CONSTRAINT "${AUDIT_TABLE}_pkey";
+ALTER TABLE "${AUDIT_TABLE}" ADD PRIMARY KEY ("chain", "seq");
+CREATE SEQUENCE "${AUDIT_POS_SEQUENCE}";
+SELECT setval('"${AUDIT_POS_SEQUENCE}"', (SELECT COALESCE(max("seq"), 0) + 1 FROM "${AUDIT_TABLE}"), false);
+ALTER TABLE "${AUDIT_TABLE}" ADD COLUMN "pos" bigint;
+ALTER TABLE "${AUDIT_TABLE}" ALTER COLUMN "pos" SET DEFAULT nextval('"${AUDIT_POS_SEQUENCE}"');
+CREATE UNIQUE INDEX "fascia_audit__pos__idx" ON "${AUDIT_TABLE}" ((${AUDIT_POSITION}));
+ALTER TABLE "${AUDIT_HEAD_TABLE}" DROP CONSTRAINT "${AUDIT_HEAD_TABLE}_id_check";
+ALTER TABLE "${AUDIT_HEAD_TABLE}" ADD CONSTRAINT "${AUDIT_HEAD_TABLE}_id_check" CHECK ("id" >= 1);
+INSERT INTO "${AUDIT_HEAD_TABLE}" ("id", "seq", "hash") SELECT "chain", 0, '${GENESIS_HASH}' FROM generate_series(2, ${AUDIT_CHAINS}) AS "chain";
+CREATE TABLE "${CHECKPOINT_TABLE}" (
+  "id" bigint PRIMARY KEY,
+  "at" timestamp with time zone NOT NULL,
+  "heads" json NOT NULL,
+  "prev_hash" text NOT NULL,
+  "hash" text NOT NULL
+);
+CREATE FUNCTION "fascia_append_only"() RETURNS trigger LANGUAGE plpgsql AS $fascia$
+BEGIN
+  RAISE EXCEPTION '% is append-only: % is refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END;
+$fascia$;
+CREATE TRIGGER "fascia_audit_checkpoint_no_change" BEFORE UPDATE OR DELETE ON "${CHECKPOINT_TABLE}" FOR EACH ROW EXECUTE FUNCTION "fascia_append_only"();
+CREATE TRIGGER "fascia_audit_checkpoint_no_truncate" BEFORE TRUNCATE ON "${CHECKPOINT_TABLE}" FOR EACH STATEMENT EXECUTE FUNCTION "fascia_append_only"();
+CREATE TABLE "${WITNESSED_TABLE}" (
+  "id" bigint PRIMARY KEY,
+  "at" timestamp with time zone NOT NULL DEFAULT now()
+);
 `,
   },
   {

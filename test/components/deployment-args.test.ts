@@ -241,3 +241,20 @@ test("service.invokerIamDisabled: public without allUsers; not with `invokers`, 
   });
   expect(refusal({ specs: [ITEM], image: IMAGE, service: { invokerIamDisabled: true } }).reason).toMatch(/the service is internal/);
 });
+
+test("auditWitness: 400 days, unlocked by default; given values kept; a retention out of range or a lock not a boolean is named", () => {
+  expect(resolveArgs("shop", { specs, image: IMAGE }, PROVIDER).auditWitness).toEqual({ retentionDays: 400, locked: false });
+  expect(resolveArgs("shop", { specs, image: IMAGE, auditWitness: { retentionDays: 3650, locked: true } }, PROVIDER).auditWitness).toEqual({
+    retentionDays: 3650,
+    locked: true,
+  });
+  for (const retentionDays of [0, -1, 1.5, 36_501, Number.NaN])
+    expect(refusal({ specs, image: IMAGE, auditWitness: { retentionDays } })).toEqual({
+      path: "auditWitness.retentionDays",
+      reason: `FasciaDeployment shop: ${retentionDays} is not a whole number of days from 1 to 36500`,
+    });
+  expect(refusal({ specs, image: IMAGE, auditWitness: { locked: "yes" as unknown as boolean } }).path).toBe("auditWitness.locked");
+  expect(refusal({ specs, image: IMAGE, auditWitness: { locked: pulumi.output(true) } }).reason).toMatch(
+    /`auditWitness.locked` must be a plain value/,
+  );
+});

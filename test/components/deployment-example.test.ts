@@ -58,7 +58,7 @@ test("the full resource set, by type and logical name", () => {
       .sort();
   expect(names("fascia:index:FasciaDeployment")).toEqual(["reservations"]);
   expect(names("gcp:projects/service:Service")).toEqual(
-    ["artifactregistry", "cloudscheduler", "iam", "run", "secretmanager", "sqladmin"].map((a) => `reservations-api-${a}`),
+    ["artifactregistry", "cloudscheduler", "iam", "run", "secretmanager", "sqladmin", "storage"].map((a) => `reservations-api-${a}`),
   );
   expect(names("gcp:serviceaccount/account:Account")).toEqual([
     "reservations-migrate-sa",
@@ -80,6 +80,11 @@ test("the full resource set, by type and logical name", () => {
     secretKeys.map((k) => `reservations-secret-${k}-accessor`).sort(),
   );
   expect(names("gcp:artifactregistry/repository:Repository")).toEqual(["reservations-images"]);
+  expect(names("gcp:storage/bucket:Bucket")).toEqual(["reservations-audit-witness"]);
+  expect(names("gcp:storage/bucketIAMMember:BucketIAMMember")).toEqual([
+    "reservations-audit-witness-object-creator",
+    "reservations-audit-witness-object-viewer",
+  ]);
   expect(names("gcp:cloudrunv2/job:Job")).toEqual(["reservations-migrate"]);
   expect(names("gcp:cloudrunv2/service:Service")).toEqual(["reservations-executor"]);
   expect(names("gcp:cloudrunv2/serviceIamMember:ServiceIamMember")).toEqual([
@@ -90,7 +95,7 @@ test("the full resource set, by type and logical name", () => {
   expect(names(RECORD_TYPE)).toEqual(["customer", "reservation", "room"].map((e) => `reservations-entity-${e}-record`));
   expect(names("fascia:index:FasciaTool")).toEqual(exampleToolComponents("reservations"));
   expect(names("gcp:cloudscheduler/job:Job")).toEqual(["reservations-tool-complete-stays-schedule"]);
-  expect(resources).toHaveLength(53); // exactly the resources listed above, nothing else
+  expect(resources).toHaveLength(57); // exactly the resources listed above, nothing else
 });
 
 test("Cloud SQL: PostgreSQL 15, backups with point-in-time recovery, deletion protection, no open network", () => {
@@ -198,6 +203,7 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
   expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeLessThanOrEqual(240);
   const env = Object.fromEntries(container.envs.map((e: any) => [e.name, e.value ?? e.valueSource]));
   expect(env).toEqual({
+    FASCIA_AUDIT_WITNESS: "gs://acme-prod-reservations-audit",
     FASCIA_AUTH_AUDIENCE: "reservations-api",
     FASCIA_AUTH_ISSUER: "https://auth.acme.example",
     FASCIA_AUTH_JWKS_URL: "https://auth.acme.example/.well-known/jwks.json",
@@ -217,6 +223,36 @@ test("Cloud Run service: image by digest, service account, ingress, Cloud SQL vo
     FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: { secretKeyRef: { secret: "reservations--PAYMENTS_WEBHOOK_SECRET", version: "1" } },
     FASCIA_TRUST_PROXY: "1", // the client's address as Cloud Run's front end saw it
   });
+});
+
+test("the audit witness: a bucket in the app's region with a retention policy, the runtime account may only add to it", async () => {
+  const bucket = plain(one("reservations-audit-witness"));
+  expect(bucket).toEqual({
+    project: "acme-prod",
+    name: "acme-prod-reservations-audit",
+    location: "europe-west1",
+    uniformBucketLevelAccess: true,
+    publicAccessPrevention: "enforced",
+    // 400 days by default, not locked (locking is irreversible: docs/deploy.md says when to).
+    retentionPolicy: { retentionPeriod: String(400 * 86_400), isLocked: false },
+    forceDestroy: false,
+    labels: { "fascia-app": "reservations", "managed-by": "fascia" },
+  });
+  // On this bucket only, to the runtime account only: create and read objects, never delete or overwrite them.
+  const grants = byType("gcp:storage/bucketIAMMember:BucketIAMMember").map(plain);
+  expect(grants.map((g) => [g.bucket, g.role, g.member]).sort()).toEqual([
+    ["acme-prod-reservations-audit", "roles/storage.objectCreator", "serviceAccount:reservations-run@acme-prod.iam.gserviceaccount.com"],
+    ["acme-prod-reservations-audit", "roles/storage.objectViewer", "serviceAccount:reservations-run@acme-prod.iam.gserviceaccount.com"],
+  ]);
+  // No other storage role anywhere in the deployment.
+  const storageRoles = resources.map((r) => plain(r).role).filter((role) => typeof role === "string" && role.startsWith("roles/storage."));
+  expect(storageRoles.sort()).toEqual(["roles/storage.objectCreator", "roles/storage.objectViewer"]);
+  // The service gets it; the migration job, which writes no audit record, does not.
+  const service = plain(one("reservations-executor")).template.containers[0].envs;
+  expect(service.find((e: any) => e.name === "FASCIA_AUDIT_WITNESS").value).toBe("gs://acme-prod-reservations-audit");
+  const job = plain(one("reservations-migrate")).template.template.containers[0].envs;
+  expect(job.find((e: any) => e.name === "FASCIA_AUDIT_WITNESS")).toBeUndefined();
+  expect(await valueOf(deployment.auditWitnessBucket)).toBe("acme-prod-reservations-audit");
 });
 
 test("migrations: one job, one task, no retries, run to completion once per plan hash and image", async () => {

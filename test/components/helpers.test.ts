@@ -3,7 +3,15 @@ import fc from "fast-check";
 import { requestTimeoutSeconds, attemptDeadline } from "../../components/durations";
 import { executorEnv } from "../../components/env";
 import { serviceExposure } from "../../components/exposure";
-import { boundedId, CLOUD_RUN_SERVICE_ID, pgIdentifier, SERVICE_ACCOUNT_ID, MIGRATION_JOB_ID, specSecretId } from "../../components/naming";
+import {
+  boundedId,
+  CLOUD_RUN_SERVICE_ID,
+  pgIdentifier,
+  SERVICE_ACCOUNT_ID,
+  MIGRATION_JOB_ID,
+  specSecretId,
+  witnessBucketName,
+} from "../../components/naming";
 import { cloudRunServiceUrl } from "../../components/urls";
 import { checkImageByDigest, migrationRunToken } from "../../components/plan-hash";
 import { canonicalJson } from "../../contracts/canonical-json";
@@ -47,6 +55,22 @@ describe("boundedId", () => {
     expect(boundedId("a", "run", SERVICE_ACCOUNT_ID)).toBe("ax-run");
     expect(specSecretId("reservations", "PAYMENTS_API_KEY")).toBe("reservations--PAYMENTS_API_KEY");
     expect(pgIdentifier("My-App 2")).toBe("my_app_2");
+  });
+  test("the witness bucket: a Cloud Storage bucket name from any project id and app name, distinct per project and app", () => {
+    const projectId = fc.oneof(fc.stringMatching(/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/), fc.constant("example.com:legacy-project"));
+    fc.assert(
+      fc.property(projectId, fc.string({ maxLength: 80 }), (project, app) => {
+        const name = witnessBucketName(project, app);
+        expect(name).toMatch(/^[a-z0-9][a-z0-9_-]{1,61}[a-z0-9]$/);
+        expect(name.endsWith("-audit")).toBe(true);
+        expect(name).not.toMatch(/google|^goog/);
+      }),
+    );
+    expect(witnessBucketName("acme-prod", "reservations")).toBe("acme-prod-reservations-audit");
+    expect(witnessBucketName("acme-prod", "GoogleAdsSync")).toBe("acme-prod-ggl-ads-sync-audit");
+    expect(witnessBucketName("acme-prod", "Shop")).not.toBe(witnessBucketName("acme-dev", "Shop"));
+    const long = "a".repeat(40);
+    expect(witnessBucketName("acme-prod-123456", `${long}x`)).not.toBe(witnessBucketName("acme-prod-123456", `${long}y`));
   });
 });
 
@@ -159,6 +183,7 @@ test("executor env: exactly the contract's names, secrets only as references, so
       poolMax: 9,
       secrets: new Map([["API_KEY", { secret: "app--API_KEY", version: "1" }]]),
       auth: { issuer: "https://issuer" },
+      auditWitness: "gs://p-app-audit",
       project: "p",
       planHash: "abc",
       run: "serve",
@@ -166,6 +191,7 @@ test("executor env: exactly the contract's names, secrets only as references, so
     (s) => s,
   );
   expect(env.map((e) => e.name)).toEqual([
+    "FASCIA_AUDIT_WITNESS",
     "FASCIA_AUTH_ISSUER",
     "FASCIA_DB_NAME",
     "FASCIA_DB_PASSWORD",

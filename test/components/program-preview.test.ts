@@ -30,6 +30,8 @@ beforeAll(async () => {
       [key("maxInstances")]: "4",
       [key("databaseTier")]: "db-g1-small",
       [key("deletionProtection")]: "false",
+      [key("auditRetentionDays")]: "30",
+      [key("auditWitnessLocked")]: "true",
       [key("PAYMENTS_API_KEY")]: "sk_preview_1",
       [key("PAYMENTS_WEBHOOK_SECRET")]: "whsec_preview_2",
       [key("OPS_WEBHOOK_TOKEN")]: "ops_preview_3",
@@ -74,7 +76,9 @@ function projectConfigProblems(name: string, config: typeof project.config): str
 
 test("Pulumi.yaml is a TypeScript project whose main is this program", () => {
   expect(project).toMatchObject({ runtime: { name: "nodejs", options: { typescript: true } }, main: "index.ts" });
-  expect(Object.keys(project.config)).toEqual(expect.arrayContaining(["databaseTier", "maxInstances", "deletionProtection"]));
+  expect(Object.keys(project.config)).toEqual(
+    expect.arrayContaining(["databaseTier", "maxInstances", "deletionProtection", "auditRetentionDays", "auditWitnessLocked"]),
+  );
   // Optional settings are not declared: the CLI requires every declared key without a default.
   expect(Object.keys(project.config)).not.toContain("image");
 });
@@ -97,10 +101,13 @@ test("the program reads the settings Pulumi.yaml declares from the project's nam
     settings: { tier: "db-g1-small" },
     deletionProtection: false,
   });
+  expect(inputsOf("gcp:storage/bucket:Bucket")).toMatchObject({
+    retentionPolicy: { retentionPeriod: String(30 * 86_400), isLocked: true },
+  });
 });
 
 test("preview registers the whole graph from the gcp:project and gcp:region config", () => {
-  expect(types).toHaveLength(53);
+  expect(types).toHaveLength(57);
   expect(types.filter((t) => t === "gcp:cloudrunv2/service:Service")).toHaveLength(1);
 });
 

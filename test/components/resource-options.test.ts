@@ -196,6 +196,7 @@ test("labels: every child that takes labels carries the user's and Fascia's own"
     "gcp:cloudrunv2/job:Job",
     "gcp:cloudrunv2/service:Service",
     "gcp:secretmanager/secret:Secret",
+    "gcp:storage/bucket:Bucket",
   ]);
   for (const r of labelled) expect([r.name, plain(r.inputs).labels]).toEqual([r.name, expected]);
   // Cloud SQL takes its labels in settings.userLabels.

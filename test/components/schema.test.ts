@@ -129,6 +129,7 @@ describe("the components refuse an Output exactly where the schema says plain", 
     auth: {},
     paymentsBaseUrl: "https://payments.example",
     labels: {},
+    auditWitness: {},
   };
   const deploymentPlain = COMPONENTS["fascia:index:FasciaDeployment"].plain;
 
@@ -172,6 +173,7 @@ describe("the components refuse an Output exactly where the schema says plain", 
         invokerIamDisabled: false,
       },
     },
+    auditWitness: { type: "fascia:index:AuditWitnessArgs", values: { retentionDays: 30, locked: false } },
   } as const;
   test.each(
     Object.entries(nested).flatMap(([arg, { type }]) =>

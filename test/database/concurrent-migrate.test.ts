@@ -3,26 +3,14 @@
  * the other waits for the migration lock, then finds nothing to do. To make sure they really
  * overlap, the test holds the lock until both processes are queued behind it.
  */
-import { spawn } from "node:child_process";
 import { Client } from "pg";
 import { MIGRATION_LOCK_KEY } from "../../migrate/ledger";
 import { createPgDatabase, testDrivers, type TestDatabase } from "../support/databases";
+import { runTs } from "../support/run-node";
 
 const onPostgres = testDrivers().includes("pg") ? describe : describe.skip;
 
-function runCli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", ...args], {
-      cwd: process.cwd(),
-      env: { ...process.env, NODE_OPTIONS: "" },
-    });
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+const runCli = (args: string[]) => runTs("cli/main.ts", args);
 
 onPostgres("two fascia migrate processes at once [pg]", () => {
   let target: TestDatabase;

@@ -1,22 +1,9 @@
 import fc from "fast-check";
-import { chainRecord, maskPii, sha256, verifyChain, type AuditBody, type AuditRecord } from "../../executor/audit/audit-chain";
+import { chainRecord, maskPii, verifyChain, type AuditRecord } from "../../executor/audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
+import { confirmBody } from "./support/audit-body";
 
-const body = (i: number): AuditBody => ({
-  invocationId: `inv-${i}`,
-  at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
-  tool: "confirmReservation",
-  trigger: "http",
-  callerId: "c1",
-  callerRoles: ["customer"],
-  input: { reservationId: `r-${i}` },
-  inputDigest: sha256(`r-${i}`),
-  rowsChanged: [{ entity: "Reservation", id: `r-${i}`, action: "transition" }],
-  effects: [],
-  compensations: [],
-  outcome: { status: 200 },
-  durationMs: 12,
-});
+const body = (i: number) => confirmBody(i);
 
 function chain(n: number): AuditRecord[] {
   const records: AuditRecord[] = [];
@@ -33,6 +20,7 @@ describe("audit hash chain", () => {
     const changed = chain(10);
     changed[4] = { ...changed[4]!, outcome: { status: 500 } };
     expect(verifyChain(changed)).toEqual({
+      chain: 1,
       seq: 5,
       invocationId: "inv-4",
       reason: "its content does not match its hash (the record was changed)",
@@ -46,6 +34,11 @@ describe("audit hash chain", () => {
     // Rewriting a record and its own hash still breaks the link from the next record.
     rehashed[2] = chainRecord(rehashed[1], { ...body(2), callerId: "mallory" });
     expect(verifyChain(rehashed)).toMatchObject({ seq: 4, reason: "its previous-hash does not match the record before it" });
+
+    // A record moved to another chain: its hash (version 3) covers its chain.
+    const moved = chain(10);
+    moved[5] = { ...moved[5]!, chain: 2 };
+    expect(verifyChain(moved)).toMatchObject({ chain: 2, seq: 6, reason: "its content does not match its hash (the record was changed)" });
   });
 
   it("detects any single-field change (property)", () => {

@@ -9,7 +9,7 @@ import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
 import type { AuditBody } from "../../executor/audit/audit-chain";
 import type { FlowTrace, TraceNode } from "../../executor/audit/flow-trace";
-import { verifyAuditChain } from "../../executor/store/audit-store";
+import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { describeEachDriver } from "../support/databases";
 import { startHarness, type Harness } from "./support/harness";
 import { clerkPost, startShop } from "./support/shop";
@@ -216,7 +216,7 @@ describeEachDriver("the per-node trace in the audit record: the example app", (d
     const replay = (await h.audit()).find((r) => r.invocationId === again.headers["x-fascia-invocation-id"])!;
     expect(replay.trace).toBeUndefined();
     expect((await recordOf(h, first)).trace.n[0]!.s).toBe("ran");
-    expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+    expect((await verifyAuditLog(h.test.db)).broken).toBeUndefined();
   });
 
   it("a trace changed in a stored record (a failed node made to look ran) is caught by fascia audit verify", async () => {
@@ -240,7 +240,7 @@ describeEachDriver("the per-node trace in the audit record: the example app", (d
         throw error;
       }
     });
-    expect((await verifyAuditChain(h.test.db)).broken).toMatchObject({ seq, reason: expect.stringContaining("does not match its hash") });
+    expect((await verifyAuditLog(h.test.db)).broken).toMatchObject({ seq, reason: expect.stringContaining("does not match its hash") });
     // The command opens the database by URL: an in-memory PGlite is this process's own, so PostgreSQL only.
     if (driver !== "pg") return;
     expect(await runCli(["audit", "verify", "--db", h.test.url], io)).toBe(1);

@@ -20,13 +20,14 @@ import {
   type AuditRecord,
 } from "../../executor/audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
-import type { Queryable } from "../../database/types";
-import { appendAuditAlone, verifyAuditChain } from "../../executor/store/audit-store";
+import { appendAuditAlone } from "../../executor/store/audit-store";
+import { verifyAuditChain, verifyAuditLog } from "../../executor/store/audit-verify";
 import { applyExecutorMigrations, EXECUTOR_LEDGER, EXECUTOR_MIGRATIONS } from "../../executor/store/executor-schema";
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
 import { describeEachDriver, useTestDatabase } from "../support/databases";
 import { startHarness } from "./support/harness";
+import { asOwner } from "./support/tamper";
 
 const body = (i: number, over: Partial<AuditBody> = {}): AuditBody => ({
   invocationId: `inv-${i}`,
@@ -45,24 +46,16 @@ const body = (i: number, over: Partial<AuditBody> = {}): AuditBody => ({
   ...over,
 });
 
-/** Runs `fn` on one connection in a transaction that is rolled back: the tampering never outlives the test. */
-async function tampered<T>(
-  db: { session<R>(fn: (conn: Queryable) => Promise<R>): Promise<R> },
-  sql: string,
-  fn: (conn: Queryable) => Promise<T>,
-) {
-  return db.session(async (conn) => {
-    await conn.query("BEGIN");
-    try {
-      // As the table's owner: the append-only trigger is what stands in the way.
-      await conn.query(`ALTER TABLE "fascia_audit" DISABLE TRIGGER USER`);
-      await conn.query(sql);
-      return await fn(conn);
-    } finally {
-      await conn.query("ROLLBACK");
-    }
-  });
-}
+/** The APPEND of the executor before migration 0005 (one chain, hash version 2), as it was released. */
+const PREVIOUS_APPEND = `WITH "head" AS (SELECT "seq", "hash" FROM "fascia_audit_head" WHERE "id" = 1 FOR UPDATE),
+"appended" AS (
+  INSERT INTO "fascia_audit" ("seq", "hash_version", "invocation_id", "at", "tool", "status", "body", "prev_hash", "hash")
+  SELECT "seq" + 1, 2, $1::text, $2::timestamptz, $3::text, $4::integer, $5::json, "hash",
+         encode(sha256(convert_to("hash" || E'\\n' || ("seq" + 1)::text || E'\\n' || '2' || E'\\n' || $1::text || E'\\n' || to_char($2::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || E'\\n' || $3::text || E'\\n' || $4::integer::text || E'\\n' || $5::text, 'UTF8')), 'hex')
+  FROM (VALUES (1)) AS "one" LEFT JOIN "head" ON true
+  RETURNING "seq", "prev_hash", "hash")
+UPDATE "fascia_audit_head" SET "seq" = "appended"."seq", "hash" = "appended"."hash" FROM "appended" WHERE "fascia_audit_head"."id" = 1
+RETURNING "appended"."seq", "appended"."prev_hash" AS "prevHash", "appended"."hash"`;
 
 describeEachDriver("the whole audit record under its hash", (driver) => {
   const database = useTestDatabase(driver);
@@ -77,7 +70,7 @@ describeEachDriver("the whole audit record under its hash", (driver) => {
   it("PostgreSQL's hash is Node's hash, both ways: the APPEND's hash is hashRecord's, and a chain hashed in Node verifies over the columns", async () => {
     let prev = GENESIS_HASH;
     for (const record of appended) {
-      expect(record).toMatchObject({ prevHash: prev, hashVersion: 2 });
+      expect(record).toMatchObject({ chain: 1, prevHash: prev, hashVersion: 3 });
       expect(record.hash).toBe(hashRecord(prev, record.seq, body(record.seq)));
       prev = record.hash;
     }
@@ -85,10 +78,15 @@ describeEachDriver("the whole audit record under its hash", (driver) => {
     for (let i = 1; i <= 5; i++) inNode.push(chainRecord(inNode.at(-1), body(i)));
     expect(inNode.map((r) => r.hash)).toEqual(appended.map((r) => r.hash));
     expect(verifyChain(inNode)).toBeUndefined();
-    expect(await verifyAuditChain(db())).toEqual({ records: 5, head: { seq: 5, hash: appended[4]!.hash }, hashVersions: { 2: 5 } });
+    expect(await verifyAuditChain(db())).toEqual({
+      chain: 1,
+      records: 5,
+      head: { seq: 5, hash: appended[4]!.hash },
+      hashVersions: { 3: 5 },
+    });
     const { rows } = await db().query<{ hash_version: number }>(`SELECT "hash_version" FROM "fascia_audit" ORDER BY "seq"`);
-    expect(rows.map((r) => r.hash_version)).toEqual([2, 2, 2, 2, 2]);
-    expect(HASHED_COLUMNS).toEqual(["prevHash", "seq", "hashVersion", "invocationId", "at", "tool", "status", "body"]);
+    expect(rows.map((r) => r.hash_version)).toEqual([3, 3, 3, 3, 3]);
+    expect(HASHED_COLUMNS).toEqual(["prevHash", "chain", "seq", "hashVersion", "invocationId", "at", "tool", "status", "body"]);
   });
 
   // A 401 of paymentWebhook (#3) rewritten, one column at a time.
@@ -107,23 +105,24 @@ describeEachDriver("the whole audit record under its hash", (driver) => {
     ],
   ];
   it.each(edits)("an edit of %s on a middle record is found, and names that record", async (_column, set, reason) => {
-    const broken = await tampered(
+    const broken = await asOwner(
       db(),
       `UPDATE "fascia_audit" SET ${set} WHERE "seq" = 3`,
       async (conn) => (await verifyAuditChain(conn)).broken,
     );
-    expect(broken).toEqual({ seq: 3, invocationId: expect.stringMatching(/^inv-(3|forged)$/), reason });
+    expect(broken).toEqual({ chain: 1, seq: 3, invocationId: expect.stringMatching(/^inv-(3|forged)$/), reason });
   });
 
   it("a middle record rewritten whole, its hash recomputed, breaks the link of the next one", async () => {
     const forged = body(3, { tool: "createRoom", outcome: { status: 200 } });
     const hash = hashRecord(appended[1]!.hash, 3, forged);
-    const broken = await tampered(
+    const broken = await asOwner(
       db(),
       `UPDATE "fascia_audit" SET "tool" = 'createRoom', "status" = 200, "body" = '${JSON.stringify(forged)}', "hash" = '${hash}' WHERE "seq" = 3`,
       async (conn) => (await verifyAuditChain(conn)).broken,
     );
     expect(broken).toEqual({
+      chain: 1,
       seq: 4,
       invocationId: "inv-4",
       reason: "its previous-hash does not match the record before it (#3 was rewritten, or this record's link was)",
@@ -138,12 +137,14 @@ describeEachDriver("the whole audit record under its hash", (driver) => {
       const io = capture();
       expect(await runCli(["audit", "verify", "--db", database.current.url], io)).toBe(1);
       expect(io.errors.join("\n")).toContain(
-        "the chain is broken at record #3 (invocation inv-3): its content does not match its hash (the record was changed: status differs",
+        "chain 1 is broken at record #3 (invocation inv-3): its content does not match its hash (the record was changed: status differs",
       );
       await db().query(`UPDATE "fascia_audit" SET "status" = 401 WHERE "seq" = 3`);
       const intact = capture();
       expect(await runCli(["audit", "verify", "--db", database.current.url], intact)).toBe(0);
-      expect(intact.lines.join("\n")).toMatch(/audit chain intact, \d+ record\(s\), last #\d+ [0-9a-f]{16}… \(\d+ of hash version 2\)\./);
+      expect(intact.lines.join("\n")).toMatch(
+        /audit log intact, \d+ record\(s\) on 1 of 16 chain\(s\) \(\d+ of hash version 3\)\.\nNo checkpoint yet\./,
+      );
     } finally {
       await db().exec(`ALTER TABLE "fascia_audit" ENABLE TRIGGER USER`);
     }
@@ -181,7 +182,7 @@ describeEachDriver("an audit trail from before migration 0003", (driver) => {
   const database = useTestDatabase(driver);
   const db = () => database.current.db;
 
-  it("migrates forward: version-1 records still verify, new ones are version 2, an edit of either is found", async () => {
+  it("migrates forward: version-1 records still verify, new ones are version 3, an edit of either is found", async () => {
     // The database as 0001 left it, with records hashed the old way.
     const first = EXECUTOR_MIGRATIONS[0]!;
     await db().exec(first.sql);
@@ -200,11 +201,24 @@ describeEachDriver("an audit trail from before migration 0003", (driver) => {
     }
     await db().query(`UPDATE "fascia_audit_head" SET "seq" = 3, "hash" = $1`, [prev]);
 
-    expect(await applyExecutorMigrations(db())).toEqual(["0002_outbox", "0003_audit_whole_record", "0004_audit_at_index", "0006_expect"]);
+    expect(await applyExecutorMigrations(db())).toEqual([
+      "0002_outbox",
+      "0003_audit_whole_record",
+      "0004_audit_at_index",
+      "0005_audit_chains",
+      "0006_expect",
+    ]);
     for (let i = 4; i <= 5; i++) await db().session((conn) => appendAuditAlone(conn, body(i)));
-    const { rows } = await db().query<{ hash_version: number }>(`SELECT "hash_version" FROM "fascia_audit" ORDER BY "seq"`);
-    expect(rows.map((r) => r.hash_version)).toEqual([1, 1, 1, 2, 2]);
-    expect(await verifyAuditChain(db())).toMatchObject({ records: 5, head: { seq: 5 }, hashVersions: { 1: 3, 2: 2 } });
+    // An executor of the version before 0005, still serving during a rollout, appends with its own statement: chain 1 goes on.
+    await db().query(PREVIOUS_APPEND, [body(6).invocationId, body(6).at, body(6).tool, body(6).outcome.status, canonicalJson(body(6))]);
+    await db().session((conn) => appendAuditAlone(conn, body(7)));
+    const { rows } = await db().query<{ hash_version: number; chain: number }>(
+      `SELECT "hash_version", "chain" FROM "fascia_audit" ORDER BY "seq"`,
+    );
+    expect(rows.map((r) => r.hash_version)).toEqual([1, 1, 1, 3, 3, 2, 3]);
+    expect(rows.every((r) => r.chain === 1)).toBe(true);
+    expect(await verifyAuditChain(db())).toMatchObject({ records: 7, head: { seq: 7 }, hashVersions: { 1: 3, 2: 1, 3: 3 } });
+    expect((await verifyAuditLog(db())).broken).toBeUndefined();
 
     // Version 1 hashed only the body: its columns are held to the body's copies.
     for (const [set, reason] of [
@@ -214,19 +228,30 @@ describeEachDriver("an audit trail from before migration 0003", (driver) => {
       [`"invocation_id" = 'inv-forged'`, "invocation_id differs"],
       [`"hash_version" = 2`, "the record was changed"],
     ] as const) {
-      const broken = await tampered(
+      const broken = await asOwner(
         db(),
         `UPDATE "fascia_audit" SET ${set} WHERE "seq" = 2`,
         async (conn) => (await verifyAuditChain(conn)).broken,
       );
       expect(broken).toMatchObject({ seq: 2, reason: expect.stringContaining(reason) });
     }
-    const downgraded = await tampered(
+    const downgraded = await asOwner(
       db(),
       `UPDATE "fascia_audit" SET "hash_version" = 1 WHERE "seq" = 4`,
       async (conn) => (await verifyAuditChain(conn)).broken,
     );
-    expect(downgraded).toEqual({ seq: 4, invocationId: "inv-4", reason: CHANGED });
+    expect(downgraded).toEqual({ chain: 1, seq: 4, invocationId: "inv-4", reason: CHANGED });
+    for (const [seq, version] of [
+      [4, 2],
+      [6, 3],
+    ] as const) {
+      const relabelled = await asOwner(
+        db(),
+        `UPDATE "fascia_audit" SET "hash_version" = ${version} WHERE "seq" = ${seq}`,
+        async (conn) => (await verifyAuditChain(conn)).broken,
+      );
+      expect(relabelled).toEqual({ chain: 1, seq, invocationId: `inv-${seq}`, reason: CHANGED });
+    }
   });
 });
 
@@ -248,7 +273,7 @@ describeEachDriver("a NUL through the server", (driver) => {
         [refused.headers["x-fascia-invocation-id"]],
       );
       expect(rows).toEqual([{ tool: "createRoom", caller: `mal${NUL_STAND_IN}lory`, role: `cust${NUL_STAND_IN}omer` }]);
-      expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+      expect((await verifyAuditLog(h.test.db)).broken).toBeUndefined();
     } finally {
       await h.close();
     }

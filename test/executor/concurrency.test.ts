@@ -8,7 +8,7 @@
  * PGlite has one connection, so invocations there never race; it is not run here.
  */
 import type { AddressInfo } from "node:net";
-import { verifyAuditChain } from "../../executor/store/audit-store";
+import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { testDrivers } from "../support/databases";
 import { startHarness, type Harness } from "./support/harness";
 
@@ -92,7 +92,7 @@ function percentile(values: number[], p: number): number {
     expect(row).toMatchObject({ status: "confirmed", payment_id: h.payments.charges()[charges]!.id, version: 2 });
     // One audit record per invocation, on one unbroken chain; the refused keys were freed.
     expect((await h.audit()).length - audited).toBe(100);
-    expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+    expect((await verifyAuditLog(h.test.db)).broken).toBeUndefined();
     const keys = await h.test.db.query<{ key: string; state: string }>(
       `SELECT "key", "state" FROM "fascia_idempotency" WHERE "tool" = 'confirmReservation'`,
     );

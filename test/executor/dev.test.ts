@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "../../cli/main";
 import type { DevApp } from "../../dev/dev-app";
-import { verifyAuditChain } from "../../executor/store/audit-store";
+import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { tryReservations } from "../../scripts/try-reservations";
 import { eventually } from "../support/eventually";
 import { copyExample, startQuietDevApp } from "../support/example-dev-app";
@@ -50,7 +50,7 @@ describe("fascia dev on the example app", () => {
 
   it("audited every invocation of the walk-through in an unbroken chain", async () => {
     // PGlite is held by the dev app's process, so verify through its own database handle.
-    const verification = await verifyAuditChain(dev.server.executor.db);
+    const verification = await verifyAuditLog(dev.server.executor.db);
     expect(verification.broken).toBeUndefined();
     expect(verification.records).toBeGreaterThanOrEqual(10);
   });

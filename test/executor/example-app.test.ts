@@ -4,7 +4,7 @@
  * webhook delivery and its redelivery, and the nightly scheduled run with Cloud Scheduler's OIDC
  * token — every invocation audited on one unbroken hash chain.
  */
-import { verifyAuditChain } from "../../executor/store/audit-store";
+import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { describeEachDriver } from "../support/databases";
 import { SERVICE_HOST, startHarness, type Harness } from "./support/harness";
 
@@ -79,7 +79,7 @@ describeEachDriver("the example app through the executor", (driver) => {
       effects: [{ node: "refund", kind: "refund", amount: 29850 }],
       delivery: { of: byTool("cancelReservation").invocationId, attempts: 1 },
     });
-    expect(await verifyAuditChain(h.test.db)).toMatchObject({ records: audit.length + deliveries.length });
+    expect(await verifyAuditLog(h.test.db)).toMatchObject({ records: audit.length + deliveries.length });
   });
 
   it("lists the caller's reservations, newest stay first", async () => {

@@ -304,12 +304,14 @@ describeEachDriver("the operator API", (driver) => {
     const id = String(created.headers["x-fascia-invocation-id"]);
     const detail = await ok<InvocationDetail>(invocationPath(id));
     const stored = (await h.audit()).find((r) => r.invocationId === id)!;
-    const { rows } = await h.test.db.query<{ seq: string; hash: string; prev_hash: string }>(
-      `SELECT "seq", "hash", "prev_hash" FROM "fascia_audit" WHERE "invocation_id" = $1`,
+    const { rows } = await h.test.db.query<{ pos: string; chain: number; seq: string; hash: string; prev_hash: string }>(
+      `SELECT "pos", "chain", "seq", "hash", "prev_hash" FROM "fascia_audit" WHERE "invocation_id" = $1`,
       [id],
     );
     expect(detail).toEqual({
-      seq: Number(rows[0]!.seq),
+      seq: Number(rows[0]!.pos),
+      chain: rows[0]!.chain,
+      chainSeq: Number(rows[0]!.seq),
       invocationId: id,
       at: stored.at,
       tool: "createReservation",
@@ -401,6 +403,7 @@ describeEachDriver("the operator API", (driver) => {
       "0002_outbox",
       "0003_audit_whole_record",
       "0004_audit_at_index",
+      "0005_audit_chains",
       "0006_expect",
     ]);
     const { settings } = await ok<DeploymentSettings>(OPERATOR_PATHS.settings);
@@ -422,31 +425,40 @@ describeEachDriver("the operator API", (driver) => {
     expect(JSON.stringify(settings)).not.toContain(h.payments.apiKey);
   });
 
-  it("verifies the chain, over a range too, and finds a tampered record by its seq", async () => {
+  it("verifies the chains, over a range too, and finds a tampered record by its chain and seq", async () => {
+    // One invocation at a time: every record went to the first free chain, chain 1.
     const whole = await ok<ChainVerification>(OPERATOR_PATHS.auditVerify);
-    expect(whole).toMatchObject({ from: 1, verified: true });
-    expect(whole.to).toBe(whole.head.seq);
-    expect(whole.checked).toBe(whole.head.seq);
-    expect(whole.head.seq).toBeGreaterThan(appended.length);
-    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?from=5&to=12`)).toMatchObject({
-      from: 5,
-      to: 12,
+    expect(whole).toMatchObject({ verified: true });
+    const first = whole.chains[0]!;
+    expect(first).toMatchObject({ chain: 1, from: 1 });
+    expect(first.to).toBe(first.head.seq);
+    expect(whole.checked).toBe(first.head.seq);
+    expect(first.head.seq).toBeGreaterThan(appended.length);
+    expect(whole.chains.slice(1).every((c) => c.checked === 0 && c.head.seq === 0)).toBe(true);
+    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?chain=1&from=5&to=12`)).toMatchObject({
+      chains: [{ chain: 1, from: 5, to: 12, checked: 8 }],
       checked: 8,
       verified: true,
     });
     // As a superuser may: the append-only trigger off, one body changed, the trigger on again.
     await h.test.db.exec(
-      `ALTER TABLE "fascia_audit" DISABLE TRIGGER USER; UPDATE "fascia_audit" SET "body" = '{"tampered":true}' WHERE "seq" = 9; ALTER TABLE "fascia_audit" ENABLE TRIGGER USER;`,
+      `ALTER TABLE "fascia_audit" DISABLE TRIGGER USER; UPDATE "fascia_audit" SET "body" = '{"tampered":true}' WHERE "chain" = 1 AND "seq" = 9; ALTER TABLE "fascia_audit" ENABLE TRIGGER USER;`,
     );
     expect(await ok<ChainVerification>(OPERATOR_PATHS.auditVerify)).toMatchObject({
       verified: false,
       checked: 8,
-      broken: { seq: 9, invocationId: appended[8]!.invocationId },
+      broken: { chain: 1, seq: 9, invocationId: appended[8]!.invocationId },
     });
     // A range before it still holds; one from after it anchors on the stored hash of the record before its start.
     expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?to=8`)).toMatchObject({ checked: 8, verified: true });
-    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?from=10`)).toMatchObject({ from: 10, verified: true });
-    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?from=9&to=9`)).toMatchObject({ verified: false, broken: { seq: 9 } });
+    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?chain=1&from=10`)).toMatchObject({
+      chains: [{ from: 10 }],
+      verified: true,
+    });
+    expect(await ok<ChainVerification>(`${OPERATOR_PATHS.auditVerify}?from=9&to=9`)).toMatchObject({
+      verified: false,
+      broken: { chain: 1, seq: 9 },
+    });
   });
 });
 

@@ -7,7 +7,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { runCli } from "../../cli/main";
 import type { CliIO } from "../../cli/io";
-import { verifyAuditChain } from "../../executor/store/audit-store";
+import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { listOutbox, retryFailed } from "../../executor/outbox/outbox-store";
 import { describeEachDriver } from "../support/databases";
 import { startHarness, type Harness } from "./support/harness";
@@ -150,7 +150,7 @@ describeEachDriver("the outbox", (driver) => {
     await h.outboxSettled();
     for (const id of ids) expect(refundsOf(id)).toHaveLength(1);
     await second.close();
-    expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+    expect((await verifyAuditLog(h.test.db)).broken).toBeUndefined();
   });
 
   it("an after-commit http header that reads a secret is evaluated at delivery, never stored", async () => {

@@ -16,7 +16,7 @@ import { createRefusalTally, REFUSALS_TOOL } from "../../executor/audit/refusal-
 import { unauthenticated } from "../../executor/auth/jwt-authenticator";
 import { createLogger } from "../../executor/observability/logger";
 import { loadExecutorConfig } from "../../executor/server/config";
-import { verifyAuditChain } from "../../executor/store/audit-store";
+import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { describeEachDriver } from "../support/databases";
 import { startHarness, type Harness } from "./support/harness";
 
@@ -126,7 +126,7 @@ describeEachDriver("refusals before a caller is known", (driver) => {
       `SELECT "tool", "status" FROM "fascia_audit" ORDER BY "seq" DESC LIMIT 1`,
     );
     expect(columns.rows[0]).toEqual({ tool: REFUSALS_TOOL, status: 0 });
-    expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+    expect((await verifyAuditLog(h.test.db)).broken).toBeUndefined();
 
     // A window without refusals writes nothing.
     await h.server.executor.refusalTally.flush();

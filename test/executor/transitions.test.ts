@@ -15,7 +15,7 @@
 import type { LightMyRequestResponse } from "fastify";
 import { createStatusTrigger } from "../../compiler/schema/ddl";
 import { tableByEntity } from "../../compiler/schema/model";
-import { verifyAuditChain } from "../../executor/store/audit-store";
+import { verifyAuditLog } from "../../executor/store/audit-verify";
 import { describeEachDriver, testDrivers } from "../support/databases";
 import { exampleObjects, manifestOf, startHarness, type Harness } from "./support/harness";
 
@@ -158,7 +158,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
       outcome: { status: 422, code: "INVALID_TRANSITION" },
       rowsChanged: [],
     });
-    expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+    expect((await verifyAuditLog(h.test.db)).broken).toBeUndefined();
   });
 
   it("a listed transition still passes, and a write on a row that does not exist is still 404", async () => {
@@ -273,7 +273,7 @@ describeEachDriver("a transition into the row's own state is refused unless list
     // Confirmed (2), cancelled once (3): no racer wrote the row again.
     expect((await h.rows("reservation")).find((r) => r.id === id)).toMatchObject({ status: "cancelled", version: 3 });
     expect((await h.audit()).length - audited).toBe(50);
-    expect((await verifyAuditChain(h.test.db)).broken).toBeUndefined();
+    expect((await verifyAuditLog(h.test.db)).broken).toBeUndefined();
   });
 
   it("with no read and no lock before the transition, the UPDATE alone lets exactly one of 50 through", async () => {

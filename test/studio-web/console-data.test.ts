@@ -10,6 +10,8 @@ import { newerThan, type ListState } from "../../studio/web/console/catchUp";
 
 const record = (seq: number): InvocationSummary => ({
   seq,
+  chain: 1,
+  chainSeq: seq,
   invocationId: `inv-${seq}`,
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
   tool: "confirmReservation",
@@ -64,6 +66,14 @@ describe("the live invocation list", () => {
     const restarted = (await newerThan(flood.read, shown(10, 5, "6")))!;
     expect(restarted.items.map((i) => i.seq)).toEqual([100, 99, 98, 97, 96]);
     expect(restarted).toMatchObject({ head: 100, next: "96" });
+  });
+
+  it("adds a record that committed after a newer one was shown, in its place (the log's chains commit side by side)", async () => {
+    // Records 9 and 10 were shown while 8 (its place taken first) was still committing; the head did not move since.
+    const late = async (): Promise<InvocationPage> => ({ items: [record(10), record(9), record(8), record(7)], head: 10 });
+    const known: ListState = { items: [record(10), record(9), record(7)], head: 10 };
+    expect((await newerThan(late, known))!.items.map((i) => i.seq)).toEqual([10, 9, 8, 7]);
+    expect(await newerThan(late, { items: [record(10), record(9), record(8), record(7)], head: 10 })).toBeNull();
   });
 
   it("counts a record appended under a filter that hides it as read (the head moved, nothing to add)", async () => {

@@ -3,7 +3,7 @@
  * the walk-through runs, the studio starts as `fascia studio` does by default (the dev executor, a
  * local operator token it mints itself), and the issue's scenario is checked: the confirm
  * invocation found in the live list and drawn on its flow with each node's state; the chain badge
- * "chain verified", then "broken at record N" once that record is changed in the database. Then the
+ * "chain verified", then "broken at chain C record N" once that record is changed in the database. Then the
  * other states on their flows (a failed assert, a branch not taken), the metrics charts, the
  * deployment and settings panels, and the API docs. One dev app, one studio, one page.
  * Screenshots: test-results/console/*.png.
@@ -122,15 +122,15 @@ describe("the Console in the browser", () => {
     await shot("02-confirm-on-its-flow");
   });
 
-  it("turns the badge to 'broken at record N' when that audit row is changed in the database", async () => {
+  it("turns the badge to 'broken at chain C record N' when that audit row is changed in the database", async () => {
     const confirm = await newest("confirmReservation");
     const db = dev.server.executor.db;
     await db.query(`ALTER TABLE "${AUDIT_TABLE}" DISABLE TRIGGER USER`);
-    await db.query(`UPDATE "${AUDIT_TABLE}" SET "status" = 201 WHERE "seq" = $1`, [confirm.seq]);
+    await db.query(`UPDATE "${AUDIT_TABLE}" SET "status" = 201 WHERE "chain" = $1 AND "seq" = $2`, [confirm.chain, confirm.chainSeq]);
     await db.query(`ALTER TABLE "${AUDIT_TABLE}" ENABLE TRIGGER USER`);
     await page.click(byTest("chain-verify"));
     await page.waitForSelector(`${byTest("chain-badge")}[data-verified="false"]`);
-    expect(await page.textContent(byTest("chain-badge"))).toBe(`broken at record ${confirm.seq}`);
+    expect(await page.textContent(byTest("chain-badge"))).toBe(`broken at chain ${confirm.chain} record ${confirm.chainSeq}`);
     await shot("03-chain-broken");
   });
 

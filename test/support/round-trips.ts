@@ -27,7 +27,7 @@ export function countingRoundTrips(db: Database): CountingRoundTrips {
     const note = async <T>(text: string, run: () => Promise<T>): Promise<T> => {
       if (outstanding === 0) roundTrips++;
       outstanding++;
-      sent.push(`${roundTrips}: ${text.replace(/\s+/g, " ").slice(0, 400)}`);
+      sent.push(`${roundTrips}: ${text.replace(/\s+/g, " ").slice(0, 1000)}`);
       try {
         return await run();
       } finally {

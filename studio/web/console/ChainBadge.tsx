@@ -39,9 +39,13 @@ function describe(verdict: Verdict): { text: string; tone: string; title: string
   if (verdict.state === "failed") return { text: "chain not checked", tone: "chain-pending", title: verdict.error };
   const v = verdict.verification;
   if (v.verified && v.checked === 0) return { text: "chain verified", tone: "risk-green", title: "no record yet: the chain is empty" };
-  if (v.verified) return { text: "chain verified", tone: "risk-green", title: `records ${v.from}–${v.to}: ${v.checked} hashes recomputed, every link holds (head #${v.head.seq})` };
+  if (v.verified) {
+    const used = v.chains.filter((c) => c.checked > 0);
+    const ranges = used.map((c) => `chain ${c.chain}: ${c.from}–${c.to}`).join(", ");
+    return { text: "chain verified", tone: "risk-green", title: `${v.checked} hashes recomputed over ${used.length} chain(s) (${ranges}), every link holds` };
+  }
   const broken = v.broken;
   return broken
-    ? { text: `broken at record ${broken.seq}`, tone: "risk-red", title: `${broken.reason} (invocation ${broken.invocationId}; ${v.checked} records intact before it)` }
+    ? { text: `broken at chain ${broken.chain} record ${broken.seq}`, tone: "risk-red", title: `${broken.reason} (invocation ${broken.invocationId}; ${v.checked} records intact before it)` }
     : { text: "chain not verified", tone: "risk-red", title: `${v.checked} records checked` };
 }

@@ -97,6 +97,9 @@ export function InvocationFacts(props: { detail: InvocationDetail }) {
       </pre>
       <h4>Record</h4>
       <Fact label="Seq">#{d.seq}</Fact>
+      <Fact label="Chain">
+        {d.chain} · record #{d.chainSeq}
+      </Fact>
       <Fact label="Hash">
         <code className="hash">{d.hash}</code>
       </Fact>
