@@ -99,46 +99,58 @@ describeEachDriver("round trips per invocation", (driver) => {
     ]);
     expect(trips.roundTrips).toBe(2);
   });
-  it("a key lost before the final commit: the statements sent with the COMMIT roll it back and the answer is IDEMPOTENCY_IN_FLIGHT", async () => {
+  it.each([
+    ["the final commit: the stored response", false],
+    ["an earlier commit (the full example mails after it): markCommitted", true],
+  ])("a key lost before %s sent with the COMMIT rolls it back and the answer is IDEMPOTENCY_IN_FLIGHT", async (_what, mailing) => {
     // Another request takes the key over (this one outlived its lease) after the flow's insert, before
-    // the stored response leaves: on PostgreSQL on another connection, committed; PGlite has one connection, so
+    // the key's statement leaves: on PostgreSQL on another connection, committed; PGlite has one connection, so
     // there the takeover is inside the invocation's transaction (and rolls back with it).
-    const takeover = `UPDATE "fascia_idempotency" SET "invocation_id" = 'the-other-request' WHERE "key" = 'trips-lost'`;
+    const key = mailing ? "trips-lost-earlier" : "trips-lost";
+    const takeover = `UPDATE "fascia_idempotency" SET "invocation_id" = 'the-other-request' WHERE "key" = '${key}'`;
     const intercepting = (q: Queryable): Queryable => ({
       ...q,
       async query<R>(text: string, values?: readonly unknown[], options?: QueryOptions) {
         const result = await q.query<R>(text, values, options);
-        // After the flow's last write, before the final statements leave (they leave in one go, in order).
+        // After the flow's last write, before the transaction's last statements leave (they leave in one go, in order).
         if (text.startsWith(`INSERT INTO "reservation"`)) await (driver === "pg" ? h.test.db : q).query(takeover);
         return result;
       },
     });
     const db: Database = { ...h.test.db, session: (fn) => h.test.db.session((s) => fn(intercepting(s))) };
-    const other = await h.anotherInstance({ db, outbox: false });
+    const other = await h.anotherInstance({ db, outbox: false, ...(mailing ? { app: manifestOf(exampleObjects(h.ops.url)) } : {}) });
     try {
       const before = await h.count("reservation");
+      const mails = h.mail.messages().length;
       const response = await other.inject({
         method: "POST",
         url: "/reservations",
-        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "trips-lost" },
-        payload: JSON.stringify({ roomId: room, startDate: "2036-09-01", endDate: "2036-09-03", guests: 2 }),
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": key },
+        payload: JSON.stringify({
+          roomId: room,
+          startDate: mailing ? "2036-10-01" : "2036-09-01",
+          endDate: mailing ? "2036-10-03" : "2036-09-03",
+          guests: 2,
+        }),
       });
       expect(response.statusCode).toBe(409);
       expect(response.json()).toMatchObject({
         error: { code: "IDEMPOTENCY_IN_FLIGHT", details: [{ message: "the lease on the key ended before the invocation finished" }] },
       });
       expect(await h.count("reservation")).toBe(before);
+      expect(h.mail.messages()).toHaveLength(mails);
       const invocationId = response.headers[INVOCATION_HEADER];
       const audit = (await h.audit()).find((r) => r.invocationId === invocationId);
       expect(audit).toMatchObject({ outcome: { status: 409, code: "IDEMPOTENCY_IN_FLIGHT" }, rowsChanged: [] });
       if (driver === "pg") {
-        const { rows } = await h.test.db.query(`SELECT "state", "invocation_id" FROM "fascia_idempotency" WHERE "key" = 'trips-lost'`);
+        const { rows } = await h.test.db.query(`SELECT "state", "invocation_id" FROM "fascia_idempotency" WHERE "key" = $1`, [key]);
         expect(rows).toEqual([{ state: "running", invocation_id: "the-other-request" }]);
       }
     } finally {
       await other.close();
     }
   });
+
   (driver === "pg" ? it : it.skip)("on the wire, with every answer 60 ms late, a POST waits for five answers", async () => {
     // A proxy holding each of PostgreSQL's answers back 60 ms: statements that leave together arrive
     // within a few ms of each other, a statement sent after an answer at least 60 ms after the one before.
