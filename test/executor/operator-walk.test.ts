@@ -79,7 +79,8 @@ describeEachDriver("the operator API after the example's walk-through", (driver)
       details.push(detail.body);
     }
     const verified = await read<ChainVerification>(OPERATOR_PATHS.auditVerify);
-    expect(verified.body).toMatchObject({ verified: true, from: 1 });
+    expect(verified.body).toMatchObject({ verified: true });
+    expect(verified.body.chains.filter((c) => c.checked > 0).every((c) => c.from === 1)).toBe(true);
     // A delivery may still be appended after the list was read, never one fewer.
     expect(verified.body.checked).toBeGreaterThanOrEqual(items.length);
     texts.push(verified.text);
