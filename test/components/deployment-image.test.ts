@@ -51,7 +51,7 @@ const plain = (r: Registered) => unwrap(r.inputs) as Record<string, any>;
 test("the deployment builds its image: one FasciaExecutorImage child and its push, nothing else added", () => {
   expect(one("reservations-image").type).toBe(FASCIA_EXECUTOR_IMAGE_TYPE);
   expect(one("reservations-image-push").type).toBe(PUSH_TYPE);
-  expect(resources).toHaveLength(55); // the 53 of deployment-example.test.ts, plus these two
+  expect(resources).toHaveLength(59); // the 57 of deployment-example.test.ts, plus these two
 });
 
 test("the push carries the digest the specs give, into the deployment's own repository", async () => {
