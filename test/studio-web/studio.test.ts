@@ -10,7 +10,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { loadSpecDir } from "../../loader/load";
 import type { ToolView } from "../../studio/protocol";
 import type { Studio } from "../../studio/server";
@@ -287,13 +287,26 @@ describe("Flow Studio in the browser", () => {
   });
 });
 
+/** Where an element is once two reads 100 ms apart agree (at most 10 s): a drag aimed at a moving handle misses it. */
+async function restingBox(element: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await element.boundingBox();
+  for (let waited = 0; waited < 10_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const now = await element.boundingBox();
+    if (now && last && now.x === last.x && now.y === last.y && now.width === last.width) return now;
+    last = now;
+  }
+  throw new Error("the element never came to rest on the canvas");
+}
+
 /** Drags from a node's output handle to another node's input handle, as a user connects two nodes. */
 async function connect(from: string, to: string, outcome?: string): Promise<void> {
   const handle = outcome === undefined ? "" : `[data-handleid="${outcome}"]`;
   const source = page.locator(`.react-flow__node[data-id="${from}"] .react-flow__handle.source${handle}`).first();
   const target = page.locator(`.react-flow__node[data-id="${to}"] .react-flow__handle.target`).first();
-  const a = (await source.boundingBox())!;
-  const b = (await target.boundingBox())!;
+  // The canvas may still be moving (fit view, auto-layout after the last edit): drag between where the handles came to rest.
+  const a = await restingBox(source);
+  const b = await restingBox(target);
   await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
   await page.mouse.down();
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 5 });
