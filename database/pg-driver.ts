@@ -13,8 +13,9 @@ const NAMES = new Map<string, string>();
 /**
  * The query pg runs: with a name, a prepared statement (parsed and planned once per connection,
  * then only bound and executed). Named by the text's hash, so one text is one name everywhere.
+ * Exported for the benchmark's hand-written endpoint, which runs its statements as this driver does.
  */
-function queryConfig(text: string, values: readonly unknown[], options: QueryOptions | undefined) {
+export function queryConfig(text: string, values: readonly unknown[], options: QueryOptions | undefined) {
   if (!options?.prepare) return { text, values: values as unknown[] };
   return { name: preparedStatementName(text), text, values: values as unknown[] };
 }

@@ -5,7 +5,7 @@
  */
 import type { Statement } from "./types";
 import { isConnectionFailure } from "./connection-failure";
-import type { Queryable, QueryOptions, QueryResult } from "./types";
+import { runStatement, type Queryable, type QueryOptions, type QueryResult } from "./types";
 
 /**
  * The connection failed while a COMMIT was under way: PostgreSQL may have committed (the COMMIT
@@ -55,7 +55,7 @@ export async function inTransactionEndingWith(
     if (!tx.begun() && statements.length === 1) {
       checkSendable(statements);
       try {
-        await conn.query(statements[0]!.text, statements[0]!.values, options(statements[0]!));
+        await runStatement(conn, statements[0]!);
       } catch (error) {
         throw isConnectionFailure(error) ? new CommitOutcomeUnknown(error) : error;
       }
@@ -87,7 +87,7 @@ export interface DeferredBegin {
 export function deferredBegin(conn: Queryable, beginSql: string): DeferredBegin {
   let sent: Promise<void> | null = null;
   const begin = (): Promise<void> => (sent ??= conn.exec(beginSql));
-  const conn2: Queryable = {
+  const deferred: Queryable = {
     ...(conn.backendPid !== undefined ? { backendPid: conn.backendPid } : {}),
     async query<R>(text: string, values?: readonly unknown[], options?: QueryOptions) {
       await begin();
@@ -99,7 +99,7 @@ export function deferredBegin(conn: Queryable, beginSql: string): DeferredBegin 
     },
   };
   return {
-    conn: conn2,
+    conn: deferred,
     async harmless<R>(text: string, values: readonly unknown[]) {
       if (sent) {
         await sent;
@@ -115,10 +115,6 @@ export function deferredBegin(conn: Queryable, beginSql: string): DeferredBegin 
     begin,
     begun: () => sent !== null,
   };
-}
-
-function options(statement: Statement): QueryOptions | undefined {
-  return statement.prepare ? { prepare: true } : undefined;
 }
 
 function checkSendable(statements: readonly Statement[]): void {
@@ -149,7 +145,7 @@ export async function commitWith<R = Record<string, unknown>>(
 ): Promise<QueryResult<R>> {
   const statements = Array.isArray(last) ? (last as readonly Statement[]) : [last as Statement];
   checkSendable(statements);
-  const settled = await Promise.allSettled([...statements.map((s) => conn.query<R>(s.text, s.values, options(s))), conn.exec("COMMIT")]);
+  const settled = await Promise.allSettled([...statements.map((s) => runStatement<R>(conn, s)), conn.exec("COMMIT")]);
   const committed = settled.pop()!;
   const refused = settled.find((s) => s.status === "rejected" && !isConnectionFailure(s.reason)) as PromiseRejectedResult | undefined;
   if (refused) throw refused.reason;

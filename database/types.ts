@@ -31,9 +31,9 @@ export interface Statement {
   readonly prepare?: boolean;
 }
 
-/** `statement`, prepared once per connection where the driver can (QueryOptions.prepare). */
-export function prepared(statement: Statement): Statement {
-  return { ...statement, prepare: true };
+/** Runs `statement` on `conn`, prepared where it is marked so and the driver can (QueryOptions.prepare). */
+export function runStatement<R = Record<string, unknown>>(conn: Queryable, statement: Statement): Promise<QueryResult<R>> {
+  return conn.query<R>(statement.text, statement.values, statement.prepare ? { prepare: true } : undefined);
 }
 
 export type DriverName = "pg" | "pglite";

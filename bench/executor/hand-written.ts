@@ -28,7 +28,7 @@ import { createToolMetrics } from "../../executor/observability/metrics";
 import { auditAppend } from "../../executor/store/audit-store";
 import { claimStatement, storeResponseStatement } from "../../executor/store/idempotency-store";
 import type { Statement } from "../../database/types";
-import { preparedStatementName } from "../../database/pg-driver";
+import { queryConfig } from "../../database/pg-driver";
 
 export type Guarantees = "same" | "bare";
 
@@ -110,11 +110,10 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     }
   };
 
-  /** The audit append and the COMMIT, sent together (the pool pipelines), as the executor sends them. */
   /** The transaction's last statements and the audit append sent with the COMMIT, none awaited before the next leaves. */
   const auditAndCommit = async (client: ClientLike, body: AuditBody, before: Statement[] = []) => {
     // The executor's own statement: writing the chain's append by hand would only be a copy to keep in step.
-    const sent = [...before, { ...auditAppend(body), prepare: true }].map((s) => client.query(named(s)));
+    const sent = [...before, auditAppend(body)].map((s) => client.query(named(s)));
     const settled = await Promise.allSettled([...sent, client.query("COMMIT")]);
     const refused = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (refused) throw refused.reason;
@@ -329,13 +328,6 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
   return server;
 }
 
-/** A statement as pg runs it: prepared (named by its text's hash, as the executor's driver does) when marked. */
-function named(statement: Statement): { name?: string; text: string; values: unknown[] } {
-  const values = [...statement.values];
-  if (!statement.prepare) return { text: statement.text, values };
-  return { name: preparedStatementName(statement.text), text: statement.text, values };
-}
-
 function readBooking(body: unknown): Booking {
   const b = (body ?? {}) as Record<string, unknown>;
   const ok =
@@ -359,4 +351,9 @@ function readBooking(body: unknown): Booking {
     guests: b.guests as number,
     notes: (b.notes as string | undefined) ?? null,
   };
+}
+
+/** A statement as pg runs it: prepared when marked, named as the executor's driver names it. */
+function named(statement: Statement): ReturnType<typeof queryConfig> {
+  return queryConfig(statement.text, statement.values, statement);
 }

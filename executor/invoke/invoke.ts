@@ -17,7 +17,7 @@
  */
 import { INVOCATION_HEADER, REPLAYED_HEADER } from "../../contracts/http-headers";
 import { randomUUID } from "node:crypto";
-import { prepared, type Statement } from "../../database/types";
+import type { Statement } from "../../database/types";
 import { isConnectionFailure } from "../../database/connection-failure";
 import { CommitOutcomeUnknown, inTransactionEndingWith } from "../../database/transaction";
 import type { Database, Queryable } from "../../database/types";
@@ -183,13 +183,11 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
           };
           return [
             ...present(last),
-            prepared(
-              auditAppend(
-                auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }, [
-                  ...state.queued,
-                  ...state.pendingOutbox,
-                ]),
-              ),
+            auditAppend(
+              auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }, [
+                ...state.queued,
+                ...state.pendingOutbox,
+              ]),
             ),
           ];
         };
@@ -407,19 +405,17 @@ async function failed(
                   compensations.some((c) => c.ok) || guards.due.length > 0,
                 )
             : []),
-          prepared(
-            auditAppend(
-              auditBody(
-                request,
-                started,
-                known.caller,
-                known.input,
-                state,
-                state.committedRows,
-                compensations,
-                { status: toolError.status, code: toolError.code },
-                state.queued,
-              ),
+          auditAppend(
+            auditBody(
+              request,
+              started,
+              known.caller,
+              known.input,
+              state,
+              state.committedRows,
+              compensations,
+              { status: toolError.status, code: toolError.code },
+              state.queued,
             ),
           ),
         ]),

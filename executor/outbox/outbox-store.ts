@@ -112,11 +112,6 @@ SELECT gen_random_uuid(), '', '', '', 'guardVoid', json_build_object('refundKey'
   };
 }
 
-export async function voidGuards(tx: Queryable, refundKeys: readonly string[], why: string): Promise<void> {
-  const statement = voidGuardsStatement(refundKeys, why);
-  if (statement) await tx.query(statement.text, statement.values);
-}
-
 /** Whether a guard for `refundKey` was retired (voidGuards). */
 export async function guardVoided(db: Queryable, refundKey: string): Promise<boolean> {
   const { rows } = await db.query(`SELECT 1 FROM ${T} WHERE "kind" = 'guardVoid' AND ("request"->>'refundKey') = $1 LIMIT 1`, [refundKey]);
@@ -130,11 +125,6 @@ export function guardsDueNowStatement(ids: readonly string[]): Statement | undef
     text: `UPDATE ${T} SET "next_attempt_at" = now(), "updated_at" = now() WHERE "id" = ANY($1::uuid[]) AND "state" = 'guard'`,
     values: [ids],
   };
-}
-
-export async function guardsDueNow(tx: Queryable, ids: readonly string[]): Promise<void> {
-  const statement = guardsDueNowStatement(ids);
-  if (statement) await tx.query(statement.text, statement.values);
 }
 
 export interface ClaimedEntry {

@@ -8,8 +8,7 @@
  * chain's end is detected too; checkpoints (checkpoint-store.ts) anchor every head at intervals.
  * Verification is audit-verify.ts.
  */
-import type { Statement } from "../../database/types";
-import type { Queryable } from "../../database/types";
+import { runStatement, type Queryable, type Statement } from "../../database/types";
 import { HASH_VERSION, HASHED_COLUMNS, storableBody, type AuditBody, type AuditRecord } from "../audit/audit-chain";
 import type { ChainHead } from "../audit/checkpoint";
 import { AUDIT_HEAD_TABLE, AUDIT_POSITION, AUDIT_TABLE } from "./executor-schema";
@@ -62,16 +61,18 @@ export function auditAppend(body: AuditBody): Statement {
   return appendOf(storableBody(body));
 }
 
-/** `json` is the body's canonical JSON (storableBody): stored as the record's body and hashed as it is. */
+/**
+ * `json` is the body's canonical JSON (storableBody): stored as the record's body and hashed as it
+ * is. Prepared: one fixed text, run by every invocation, whose planning is most of its cost.
+ */
 function appendOf({ body, json }: { body: AuditBody; json: string }): Statement {
-  return { text: APPEND, values: [body.invocationId, body.at, body.tool, body.outcome.status, json] };
+  return { text: APPEND, values: [body.invocationId, body.at, body.tool, body.outcome.status, json], prepare: true };
 }
 
 /** Appends on its own: one statement is its own transaction (replays and aggregates, which write nothing else). */
 export async function appendAuditAlone(conn: Queryable, body: AuditBody): Promise<AuditRecord> {
   const stored = storableBody(body);
-  const { text, values } = appendOf(stored);
-  const { rows } = await conn.query<{ chain: number; seq: string | number; prevHash: string; hash: string }>(text, values);
+  const { rows } = await runStatement<{ chain: number; seq: string | number; prevHash: string; hash: string }>(conn, appendOf(stored));
   const appended = rows[0]!;
   return {
     ...stored.body,

@@ -7,7 +7,7 @@
  * retry (the row is deleted; a key whose failure refunded a charge stays as `failed`, and its
  * `generation` counts such failures, so the retry's payment keys differ from the refunded ones). A claim whose process died is taken over when its lease ends.
  */
-import type { Queryable, Statement } from "../../database/types";
+import { runStatement, type Queryable, type Statement } from "../../database/types";
 import { sha256 } from "../audit/audit-chain";
 import { canonicalJson } from "../../contracts/canonical-json";
 import { ToolError } from "../errors/catalogue";
@@ -66,8 +66,7 @@ export async function claimKey(
   const pk = [scope.tool, scope.callerId, scope.key];
   for (let round = 0; round < 5; round++) {
     // One statement: the claim, or (its INSERT found the key taken) the row that holds the key.
-    const claim = claimStatement(scope, fingerprint, invocationId, leaseMs);
-    const { rows } = await conn.query<Row & { claimed: boolean }>(claim.text, claim.values, { prepare: true });
+    const { rows } = await runStatement<Row & { claimed: boolean }>(conn, claimStatement(scope, fingerprint, invocationId, leaseMs));
     if (rows[0]?.claimed) return { kind: "claimed", generation: Number(rows[0].generation) };
     const row = rows[0];
     // Taken by a row this statement's snapshot does not show (committed while it ran), or deleted in between: claim again.
@@ -189,13 +188,9 @@ export function releaseKeyStatements(scope: IdempotencyScope, invocationId: stri
   ];
 }
 
-export async function releaseKey(conn: Queryable, scope: IdempotencyScope, invocationId: string, refunded: boolean): Promise<void> {
-  for (const statement of releaseKeyStatements(scope, invocationId, refunded)) await conn.query(statement.text, statement.values);
-}
-
 async function run(conn: Queryable, statement: Statement): Promise<void> {
   try {
-    await conn.query(statement.text, statement.values, { prepare: true });
+    await runStatement(conn, statement);
   } catch (error) {
     throw keyLostAsToolError(error);
   }
