@@ -191,15 +191,12 @@ export class GcsWitness implements Witness {
       if (contentType) headers["content-type"] = contentType;
       let response: StorageResponse;
       try {
-        const res = await this.fetch(url, { method, headers, body, signal: AbortSignal.timeout(this.retry.timeoutMs) });
-        response = { status: res.status, text: await res.text() };
+        response = await exchange(this.fetch, url, { method, headers, body }, this.retry.timeoutMs);
       } catch (error) {
-        if (attempt >= this.retry.maxAttempts)
-          throw new Error(`${this.label}: ${method} to ${hostOf(url)} failed after ${attempt} attempts: ${describe(error)}`, {
-            cause: error,
-          });
-        await sleep(backoff(this.retry, attempt));
-        continue;
+        if (await again(this.retry, attempt)) continue;
+        throw new Error(`${this.label}: ${method} to ${hostOf(url)} failed after ${attempt} attempts: ${describe(error)}`, {
+          cause: error,
+        });
       }
       if (expected.includes(response.status)) return response;
       // A cached token Cloud Storage no longer takes (revoked, clock skew): one more try with a new one.
@@ -208,10 +205,7 @@ export class GcsWitness implements Witness {
         this.tokens.invalidate();
         continue;
       }
-      if (retryable(response.status) && attempt < this.retry.maxAttempts) {
-        await sleep(backoff(this.retry, attempt));
-        continue;
-      }
+      if (retryable(response.status) && (await again(this.retry, attempt))) continue;
       throw this.refused(method, url, response);
     }
   }
@@ -286,24 +280,14 @@ export class MetadataTokenSource implements AccessTokenSource {
       let status: number;
       let text: string;
       try {
-        const res = await this.fetch(this.url, {
-          headers: { "Metadata-Flavor": "Google" },
-          signal: AbortSignal.timeout(this.retry.timeoutMs),
-        });
-        status = res.status;
-        text = await res.text();
+        ({ status, text } = await exchange(this.fetch, this.url, { headers: { "Metadata-Flavor": "Google" } }, this.retry.timeoutMs));
       } catch (error) {
         // A name that does not resolve is not a metadata server that will answer later.
         const notFound = /ENOTFOUND|EAI_AGAIN/.test(describe(error));
-        if (notFound || attempt >= this.retry.maxAttempts)
-          throw new Error(`no access token: ${this.description} could not be reached (${describe(error)}). ${hint}`, { cause: error });
-        await sleep(backoff(this.retry, attempt));
-        continue;
+        if (!notFound && (await again(this.retry, attempt))) continue;
+        throw new Error(`no access token: ${this.description} could not be reached (${describe(error)}). ${hint}`, { cause: error });
       }
-      if (retryable(status) && attempt < this.retry.maxAttempts) {
-        await sleep(backoff(this.retry, attempt));
-        continue;
-      }
+      if (retryable(status) && (await again(this.retry, attempt))) continue;
       if (status !== 200)
         throw new Error(`no access token: ${this.description} answered ${status}${text ? `: ${text.slice(0, 200)}` : ""}. ${hint}`);
       const body = parseJson(text, `${this.description}'s token`) as { access_token?: unknown; expires_in?: unknown };
@@ -318,6 +302,19 @@ export class MetadataTokenSource implements AccessTokenSource {
 
 function retryable(status: number): boolean {
   return status === 429 || status >= 500;
+}
+
+/** One request with a timeout, its answer read whole; a network failure or the timeout rejects. */
+async function exchange(fetch: Fetch, url: string, init: RequestInit, timeoutMs: number): Promise<StorageResponse> {
+  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  return { status: res.status, text: await res.text() };
+}
+
+/** After failed attempt `attempt`: false when it was the last one allowed, else true once the backoff has passed. */
+async function again(retry: RetryOptions, attempt: number): Promise<boolean> {
+  if (attempt >= retry.maxAttempts) return false;
+  await sleep(backoff(retry, attempt));
+  return true;
 }
 
 function backoff(retry: RetryOptions, attempt: number): number {
