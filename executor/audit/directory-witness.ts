@@ -12,8 +12,8 @@ import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { copyFile, link, mkdir, open, opendir, readFile, stat, unlink } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { checkpointJson, parseCheckpoint, sameCheckpoint, type Checkpoint } from "./checkpoint";
-import { checkpointIdOf, checkpointObjectName, WitnessConflict, type Witness } from "./witness";
+import { checkpointJson, parseCheckpoint, type Checkpoint } from "./checkpoint";
+import { checkpointIdOf, checkpointObjectName, expectSameCopy, type Witness } from "./witness";
 
 export interface DirectoryWitnessOptions {
   /** How many checkpoint files read() reads at once (default 100). */
@@ -54,7 +54,7 @@ export class DirectoryWitness implements Witness {
     } finally {
       await unlink(temporary).catch(() => undefined);
     }
-    await this.compare(checkpoint, text, path);
+    expectSameCopy(await readFile(path, "utf8"), checkpoint, path);
   }
 
   async *read(): AsyncIterable<Checkpoint> {
@@ -93,18 +93,6 @@ export class DirectoryWitness implements Witness {
     const checkpoint = parseCheckpoint(await readFile(path, "utf8"), path);
     if (checkpoint.id !== id) throw new Error(`${path}: holds checkpoint #${checkpoint.id}, not #${id}`);
     return checkpoint;
-  }
-
-  private async compare(offered: Checkpoint, text: string, path: string): Promise<void> {
-    const stored = await readFile(path, "utf8");
-    if (stored === text) return;
-    let witnessed: Checkpoint;
-    try {
-      witnessed = parseCheckpoint(stored, path);
-    } catch {
-      throw new WitnessConflict(offered.id, "(unreadable)", offered.hash);
-    }
-    if (!sameCheckpoint(witnessed, offered)) throw new WitnessConflict(offered.id, witnessed.hash, offered.hash);
   }
 }
 

@@ -23,8 +23,8 @@
  * before it expires. Like Google's client libraries, STORAGE_EMULATOR_HOST points the API at an
  * emulator (without a token unless one is given) and GCE_METADATA_HOST the metadata server elsewhere.
  */
-import { checkpointJson, parseCheckpoint, sameCheckpoint, type Checkpoint } from "./checkpoint";
-import { checkpointIdOf, checkpointObjectName, WitnessConflict, type Witness } from "./witness";
+import { checkpointJson, parseCheckpoint, type Checkpoint } from "./checkpoint";
+import { checkpointIdOf, checkpointObjectName, expectSameCopy, type Witness } from "./witness";
 
 export const DEFAULT_STORAGE_BASE_URL = "https://storage.googleapis.com";
 export const DEFAULT_METADATA_HOST = "metadata.google.internal";
@@ -118,14 +118,7 @@ export class GcsWitness implements Witness {
     // policy, no delete permission): whether the object is there decides.
     const stored = await this.readObject(name, response.status === 403 ? response : undefined);
     if (stored === undefined) throw this.refused("POST", name, response);
-    if (stored === text) return;
-    let witnessed: Checkpoint;
-    try {
-      witnessed = parseCheckpoint(stored, `${this.label}: ${name}`);
-    } catch {
-      throw new WitnessConflict(checkpoint.id, "(unreadable)", checkpoint.hash);
-    }
-    if (!sameCheckpoint(witnessed, checkpoint)) throw new WitnessConflict(checkpoint.id, witnessed.hash, checkpoint.hash);
+    expectSameCopy(stored, checkpoint, `${this.label}: ${name}`);
   }
 
   async *read(): AsyncIterable<Checkpoint> {

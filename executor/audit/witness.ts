@@ -8,7 +8,7 @@
  * created only if absent, never replaced, so publishing again after a crash is harmless and a
  * second, different checkpoint with the same id (a forked or rewritten log) is refused.
  */
-import type { Checkpoint } from "./checkpoint";
+import { checkpointJson, parseCheckpoint, sameCheckpoint, type Checkpoint } from "./checkpoint";
 
 export interface Witness {
   /** Where it is, for messages: `gs://bucket/prefix`, a directory. */
@@ -44,4 +44,20 @@ export function checkpointIdOf(name: string, prefix = ""): number | undefined {
   if (!name.startsWith(prefix)) return undefined;
   const match = /^checkpoints\/(\d{12})\.json$/.exec(name.slice(prefix.length));
   return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * A publish that found a copy already stored under the checkpoint's id: returns when `stored` is
+ * the same checkpoint (a publish repeated after a crash), throws WitnessConflict when it is not or
+ * cannot be read. `where` names the copy in a parse error.
+ */
+export function expectSameCopy(stored: string, offered: Checkpoint, where: string): void {
+  if (stored === checkpointJson(offered)) return;
+  let witnessed: Checkpoint;
+  try {
+    witnessed = parseCheckpoint(stored, where);
+  } catch {
+    throw new WitnessConflict(offered.id, "(unreadable)", offered.hash);
+  }
+  if (!sameCheckpoint(witnessed, offered)) throw new WitnessConflict(offered.id, witnessed.hash, offered.hash);
 }
