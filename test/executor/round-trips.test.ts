@@ -5,13 +5,13 @@
  * statement, the transaction's BEGIN travels with its first read, a noOverlap lock with its insert,
  * and the final transaction's stored response, audit append and COMMIT leave together.
  */
-import { connect, createServer, type AddressInfo, type Server } from "node:net";
 import { INVOCATION_HEADER } from "../../contracts/http-headers";
 import { openPg } from "../../database/pg-driver";
 import type { Database, Queryable, QueryOptions } from "../../database/types";
 import type { ExecutorServer } from "../../executor/server/build-server";
 import { describeEachDriver } from "../support/databases";
 import { countingRoundTrips, type CountingRoundTrips } from "../support/round-trips";
+import { startTcpProxy, throughProxy } from "../support/tcp-proxy";
 import { exampleObjects, manifestOf, startHarness, type Harness } from "./support/harness";
 
 describeEachDriver("round trips per invocation", (driver) => {
@@ -155,23 +155,9 @@ describeEachDriver("round trips per invocation", (driver) => {
     // A proxy holding each of PostgreSQL's answers back 60 ms: statements that leave together arrive
     // within a few ms of each other, a statement sent after an answer at least 60 ms after the one before.
     const DELAY_MS = 60;
-    const arrivals: number[] = [];
     const url = new URL(h.test.url);
-    const target = { port: Number(url.port || 5432), host: url.hostname };
-    const proxy: Server = createServer((client) => {
-      const upstream = connect(target.port, target.host);
-      for (const socket of [client, upstream]) socket.on("error", () => undefined);
-      client.on("data", (data) => {
-        arrivals.push(performance.now());
-        upstream.write(data);
-      });
-      upstream.on("data", (data) => void setTimeout(() => client.destroyed || client.write(data), DELAY_MS));
-      client.on("close", () => upstream.destroy());
-      upstream.on("close", () => client.destroy());
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-    url.host = `127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    const db = openPg(url.toString(), { max: 1 });
+    const proxy = await startTcpProxy({ port: Number(url.port || 5432), host: url.hostname }, { answerDelayMs: DELAY_MS });
+    const db = openPg(throughProxy(h.test.url, proxy), { max: 1 });
     const slow = await h.anotherInstance({ db, outbox: false });
     try {
       const send = (key: string, month: string) =>
@@ -183,14 +169,15 @@ describeEachDriver("round trips per invocation", (driver) => {
         });
       const first = await send("wire-1", "01");
       expect({ status: first.statusCode, body: first.body }).toMatchObject({ status: 200 }); // the connection opened
-      arrivals.length = 0;
+      proxy.chunks.length = 0;
       expect((await send("wire-2", "02")).statusCode).toBe(200);
+      const arrivals = proxy.chunks.filter((c) => c.toServer).map((c) => c.at);
       const waits = arrivals.filter((at, i) => i === 0 || at - arrivals[i - 1]! > DELAY_MS / 2).length;
       expect(waits).toBe(5);
     } finally {
       await slow.close();
       await db.close();
-      await new Promise((resolve) => proxy.close(resolve));
+      await proxy.close();
     }
   });
 });

@@ -27,7 +27,15 @@ export interface TcpProxy {
   close(): Promise<void>;
 }
 
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export interface TcpProxyOptions {
+  /** Holds each of the server's chunks back this long before the client gets it (recorded on arrival): a far server. */
+  answerDelayMs?: number;
+}
+
+export async function startTcpProxy(target: { host: string; port: number }, options: TcpProxyOptions = {}): Promise<TcpProxy> {
+  const answerDelayMs = options.answerDelayMs ?? 0;
+  // Every answer held back the same time, so they still reach the client in order.
+  const toClient = (send: () => void) => (answerDelayMs > 0 ? void setTimeout(send, answerDelayMs) : send());
   const chunks: ProxyChunk[] = [];
   const sockets = new Set<Socket>();
   let armed: { match: (chunk: string) => boolean; mode: CutMode; graceMs: number; done: () => void } | null = null;
@@ -53,10 +61,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     });
     upstream.on("data", (data) => {
       chunks.push({ toServer: false, at: performance.now(), data: data.toString("latin1") });
-      if (!client.destroyed) client.write(data);
+      toClient(() => client.destroyed || client.write(data));
     });
     client.on("end", () => upstream.end());
-    upstream.on("end", () => client.end());
+    upstream.on("end", () => toClient(() => client.end()));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
 
