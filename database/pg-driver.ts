@@ -1,14 +1,21 @@
 /** PostgreSQL through a `pg` pool. */
 import { createHash } from "node:crypto";
 import { Pool, types, type PoolClient } from "pg";
+import { isStalePlan } from "./connection-failure";
 import { inTransaction } from "./transaction";
 import { TEXT_TYPE_OIDS, type Database, type Queryable, type QueryOptions, type QueryResult } from "./types";
 
 const keepText = (value: string) => value;
 const KEEP_TEXT = new Set<number>(Object.values(TEXT_TYPE_OIDS));
 
-/** Prepared statements' names by text (a bounded set: QueryOptions.prepare). */
+/** Prepared statements' names by text (QueryOptions.prepare). */
 const NAMES = new Map<string, string>();
+/**
+ * Distinct texts prepared by one process, at most: each stays prepared, on every connection that
+ * ran it, as long as the connection lives. The executor's own statements and a plan's are a few
+ * dozen; past the cap (an app of thousands of distinct statements), new texts run unnamed.
+ */
+export const MAX_PREPARED_TEXTS = 2000;
 
 /**
  * The query pg runs: with a name, a prepared statement (parsed and planned once per connection,
@@ -16,7 +23,7 @@ const NAMES = new Map<string, string>();
  * Exported for the benchmark's hand-written endpoint, which runs its statements as this driver does.
  */
 export function queryConfig(text: string, values: readonly unknown[], options: QueryOptions | undefined) {
-  if (!options?.prepare) return { text, values: values as unknown[] };
+  if (!options?.prepare || (!NAMES.has(text) && NAMES.size >= MAX_PREPARED_TEXTS)) return { text, values: values as unknown[] };
   return { name: preparedStatementName(text), text, values: values as unknown[] };
 }
 
@@ -27,14 +34,46 @@ export function preparedStatementName(text: string): string {
   return name;
 }
 
-function clientQueryable(client: PoolClient): Queryable {
+/** The socket under a pg client (pg's own field; absent on a client that is not pg's, which then writes as before). */
+type Corkable = { cork(): void; uncork(): void };
+const socketOf = (client: PoolClient) => (client as PoolClient & { connection?: { stream?: Partial<Corkable> } }).connection?.stream;
+const corked = new WeakSet<object>();
+
+/**
+ * Statements issued in one turn of the event loop leave in one write. pg corks each statement's
+ * messages (Parse, Bind, Execute, Sync) into a write of its own, so the statements a transaction
+ * pipelines (commitWith: the stored response, the audit append and the COMMIT) cost a system call
+ * and a TCP segment each, at both ends; corking the socket until the next tick sends them as one.
+ * An awaited statement waits one tick more, which is microseconds.
+ */
+function sendTogether(client: PoolClient): void {
+  const socket = socketOf(client);
+  if (!socket?.cork || !socket.uncork || corked.has(socket)) return;
+  const { cork, uncork } = socket as Corkable;
+  cork.call(socket);
+  corked.add(socket);
+  process.nextTick(() => {
+    corked.delete(socket);
+    uncork.call(socket);
+  });
+}
+
+/** `stale`: told when a prepared statement's plan went stale (isStalePlan), so its connection is given up, not reused. */
+function clientQueryable(client: PoolClient, stale: (error: Error) => void): Queryable {
   return {
     backendPid: (client as PoolClient & { processID?: number }).processID,
     async query<R>(text: string, values: readonly unknown[] = [], options?: QueryOptions): Promise<QueryResult<R>> {
-      const result = await client.query(queryConfig(text, values, options));
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      sendTogether(client);
+      try {
+        const result = await client.query(queryConfig(text, values, options));
+        return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+      } catch (error) {
+        if (isStalePlan(error)) stale(error as Error);
+        throw error;
+      }
     },
     async exec(sql: string): Promise<void> {
+      sendTogether(client);
       await client.query(sql);
     },
   };
@@ -69,6 +108,7 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
     client.on("error", onError);
     return {
       client,
+      onError,
       release(broken?: Error) {
         client.removeListener("error", onError);
         client.release(broken ?? lost);
@@ -76,9 +116,9 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
     };
   };
   const session = async <T>(fn: (s: Queryable) => Promise<T>): Promise<T> => {
-    const { client, release } = await checkout();
+    const { client, release, onError } = await checkout();
     try {
-      return await fn(clientQueryable(client));
+      return await fn(clientQueryable(client, onError));
     } finally {
       release();
     }
@@ -93,7 +133,7 @@ export function openPg(url: string, options: { max?: number } = {}): Database {
         const result = await client.query(queryConfig(text, values, options));
         return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
       } catch (error) {
-        if (!(error as { code?: string }).code) broken = error as Error;
+        if (!(error as { code?: string }).code || isStalePlan(error)) broken = error as Error;
         throw error;
       } finally {
         release(broken);

@@ -79,7 +79,7 @@ export async function inTransactionEndingWith(
 export interface DeferredBegin {
   readonly conn: Queryable;
   /** A statement safe to run outside the transaction (a read): sent together with the BEGIN when it is still pending. */
-  harmless<R>(text: string, values: readonly unknown[]): Promise<QueryResult<R>>;
+  harmless<R>(text: string, values: readonly unknown[], options?: QueryOptions): Promise<QueryResult<R>>;
   begin(): Promise<void>;
   begun(): boolean;
 }
@@ -100,13 +100,13 @@ export function deferredBegin(conn: Queryable, beginSql: string): DeferredBegin 
   };
   return {
     conn: deferred,
-    async harmless<R>(text: string, values: readonly unknown[]) {
+    async harmless<R>(text: string, values: readonly unknown[], options?: QueryOptions) {
       if (sent) {
         await sent;
-        return conn.query<R>(text, values);
+        return conn.query<R>(text, values, options);
       }
       const began = begin();
-      const ran = conn.query<R>(text, values);
+      const ran = conn.query<R>(text, values, options);
       const [b, r] = await Promise.allSettled([began, ran]);
       if (b.status === "rejected") throw b.reason;
       if (r.status === "rejected") throw r.reason;

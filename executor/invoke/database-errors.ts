@@ -10,7 +10,7 @@
 import { guardConstraintName } from "../../compiler/schema/guard";
 import { statusRowName } from "../../compiler/schema/crud";
 import type { Table } from "../../compiler/schema/model";
-import { isConnectionFailure } from "../../database/connection-failure";
+import { isConnectionFailure, isStalePlan } from "../../database/connection-failure";
 import { databaseErrorFields } from "../../database/types";
 import { ToolError, type ErrorDetail, type ExecutorErrorCode } from "../errors/catalogue";
 import { FlowError } from "../errors/flow-error";
@@ -154,6 +154,10 @@ export function mapDatabaseError(error: unknown, refusals: RefusalIndex, tables:
   if (code.startsWith("22")) {
     const message = `a value does not fit its column: ${fields.message.split("\n")[0]}`;
     return FlowError.from(ToolError.of("INVARIANT_VIOLATED", message, [{ ...at, message }]), "permanent");
+  }
+  if (isStalePlan(error)) {
+    const message = "a migration changed a column's type under a prepared statement; nothing was committed, retry the request";
+    return FlowError.from(ToolError.of("UNAVAILABLE", message, [{ ...at, message: "prepared statement outdated" }]), "unavailable");
   }
   if (isConnectionFailure(error)) {
     return FlowError.from(ToolError.of("UNAVAILABLE", CONNECTION_LOST_MESSAGE, [{ ...at, message: "connection lost" }]), "unavailable");

@@ -31,6 +31,8 @@ import { enqueueStatement, guardStatement, type DeliveryPolicy, type OutboxEntry
 import { TraceRecorder } from "../audit/flow-trace";
 import { TRACING } from "../audit/tracing";
 
+const PREPARED = { prepare: true } as const;
+
 export interface RowChange {
   entity: string;
   id: string;
@@ -377,10 +379,13 @@ class Runner {
       query: async <R>(node: PlanNode, statement: Statement): Promise<R[]> => {
         try {
           // A read may travel with its transaction's BEGIN: run outside it (BEGIN failed), it changed nothing.
+          // The plan's reads and writes are prepared (compiler/schema/crud.ts builds them: one text per node and
+          // shape, every column named). An `sql` node's text is the spec author's, `*` included, so it is not.
+          const options = node.type === "sql" ? undefined : PREPARED;
           const result =
             node.type === "read" && this.tx
-              ? await this.tx.harmless<R>(statement.text, statement.values)
-              : await this.conn.query<R>(statement.text, statement.values);
+              ? await this.tx.harmless<R>(statement.text, statement.values, options)
+              : await this.conn.query<R>(statement.text, statement.values, options);
           return result.rows;
         } catch (error) {
           throw this.asFlowError(error, node.id);

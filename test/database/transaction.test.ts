@@ -3,8 +3,10 @@
  * drivers: the statement's work commits; when it fails, its error is thrown and the whole
  * transaction is gone; values the driver could fail to send are refused before anything leaves.
  * On PostgreSQL, a loopback proxy between the pool and the server shows that the COMMIT reaches
- * the server before the statement's answer comes back.
+ * the server before the statement's answer comes back, and the socket shows that the statements
+ * and their COMMIT leave in one write.
  */
+import { Socket } from "node:net";
 import { openPg } from "../../database/pg-driver";
 import { commitWith, inTransactionEndingWith } from "../../database/transaction";
 import { createPgDatabase, describeEachDriver, testDrivers, useTestDatabase, type TestDatabase } from "../support/databases";
@@ -107,5 +109,33 @@ describeEachDriver("transactions ending with a statement sent with the COMMIT", 
     expect(firstAnswer).toBeDefined();
     // The statement sleeps 300 ms at the server; the COMMIT was already on its way.
     expect(commitSent!.at).toBeLessThan(firstAnswer!.at);
+  });
+
+  it("sends the statements and their COMMIT in one write: one system call and one segment, not one per statement", async () => {
+    const db = openPg(test.url, { max: 1 });
+    const socket = Socket.prototype as unknown as Record<"_write" | "_writev", (...args: unknown[]) => unknown>;
+    const [write, writev] = [socket._write, socket._writev];
+    let writes = 0;
+    try {
+      await db.session(async (conn) => {
+        await conn.exec("BEGIN");
+        socket._write = function (this: unknown, ...args: unknown[]) {
+          writes++;
+          return write.apply(this, args);
+        };
+        socket._writev = function (this: unknown, ...args: unknown[]) {
+          writes++;
+          return writev.apply(this, args);
+        };
+        await commitWith(conn, [
+          { text: "SELECT $1::int AS one", values: [1] },
+          { text: "SELECT $1::int AS two", values: [2], prepare: true },
+        ]);
+      });
+    } finally {
+      [socket._write, socket._writev] = [write, writev];
+      await db.close();
+    }
+    expect(writes).toBe(1);
   });
 });
