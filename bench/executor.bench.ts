@@ -26,16 +26,7 @@ import autocannon, { type Result } from "autocannon";
 import { exportJWK, generateKeyPair } from "jose";
 import { bundleExecutor, packageRoot } from "../build/bundle-executor";
 import { createPgDatabase, type TestDatabase } from "../test/support/databases";
-import {
-  BENCH_AUDIENCE,
-  BENCH_ISSUER,
-  benchExecutorEnv,
-  benchManifest,
-  prepareDatabase,
-  READER_RESERVATIONS,
-  startJwks,
-  type Seeded,
-} from "./executor/bench-app";
+import { benchExecutorEnv, benchManifest, prepareDatabase, READER_RESERVATIONS, startJwks, type Seeded } from "./executor/bench-app";
 import { benchToken, bookingRequest, bundleContenders, checkAnswers, handWrittenEnv } from "./executor/contenders";
 import { coldStart, startServer, type ColdStart, type ServerProcess } from "./executor/processes";
 import { traceCpuUs } from "./executor/trace-cost";
@@ -174,8 +165,6 @@ export async function run(): Promise<BenchResult[]> {
       manifest,
       seeded: t.seeded,
       publicKey: keys.publicKey,
-      issuer: BENCH_ISSUER,
-      audience: BENCH_AUDIENCE,
       writerToken: t.writerToken,
       readerToken: t.readerToken,
       firstBooking: 1_000_000,

@@ -307,6 +307,7 @@ function machineCpu(): { busy: number; idle: number } | null {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const pct = (x: number | null) => (x === null ? "?" : `${Math.round(x * 100)}%`);
+const ms = (x: number | null) => (x === null ? "?" : (Math.round(x * 100) / 100).toFixed(2));
 const cores = (x: number | null) => (x === null ? "?" : String(Math.round(x * 100) / 100));
 
 function roundTripRow(delayMs: number, rtt: RoundTrip): BenchResult {
@@ -336,6 +337,16 @@ function report(delayMs: number, rtt: RoundTrip, phases: Map<string, Phase>, poo
         name: `${where}: cores used by servers + PostgreSQL + proxy, executor / same / bare: ${each((p) => `${cores(p.serverCores)} + ${cores(p.databaseCores)} + ${cores(p.proxyCores)}`)}; machine busy`,
         value: Math.round(100 * Math.max(...[e, s, b].map((p) => p.cpuBusy ?? 0))),
         unit: "% (most of the three)",
+      });
+      // What one booking costs the machine: on a CPU-bound machine, executor / bare ≈ bare's cost / the executor's.
+      const perBooking = (p: Phase) =>
+        [p.serverCores, p.databaseCores, p.proxyCores].map((c) => (c === null ? null : (1000 * c) / Math.max(p.rps, 0.001)));
+      const costOf = (p: Phase) => sum(perBooking(p));
+      const [eCost, bCost] = [costOf(e), costOf(b)];
+      rows.push({
+        name: `${where}: CPU ms per booking, servers + PostgreSQL + proxy, executor / same / bare: ${each((p) => perBooking(p).map(ms).join(" + "))}; bare's cost ÷ the executor's`,
+        value: eCost === null || bCost === null ? NaN : round2(bCost / eCost),
+        unit: "×",
       });
       const vsBare = round2(e.rps / Math.max(b.rps, 0.001));
       const targeted = delayMs === 1 && connections === 50;

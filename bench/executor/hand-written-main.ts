@@ -1,28 +1,17 @@
 /**
  * Entry point of the hand-written baseline's bundle (bundled like the executor, started like it):
- * BENCH_GUARANTEES=same|bare, BENCH_DB_URL, BENCH_PUBLIC_JWK, BENCH_ISSUER, BENCH_AUDIENCE, PORT,
+ * BENCH_GUARANTEES=same|idempotency|audit|bare, BENCH_DB_URL, BENCH_PUBLIC_JWK, BENCH_ISSUER, BENCH_AUDIENCE, PORT,
  * BENCH_POOL_MAX. Logs one Cloud Logging line per request, as the executor does.
  */
 import { importJWK, type CryptoKey, type JWK } from "jose";
-import { Pool, types } from "pg";
 import { createLogger } from "../../executor/observability/logger";
-import { buildHandWritten, type Guarantees } from "./hand-written";
-
-const DATE_OID = 1082;
+import { buildHandWritten, GUARANTEES, type Guarantees } from "./hand-written";
+import { handWrittenPool } from "./in-process";
 
 async function main(env: NodeJS.ProcessEnv): Promise<void> {
   const guarantees = env.BENCH_GUARANTEES as Guarantees;
-  if (guarantees !== "same" && guarantees !== "bare") throw new Error("BENCH_GUARANTEES must be same or bare");
-  const pool = new Pool({
-    connectionString: env.BENCH_DB_URL,
-    max: Number(env.BENCH_POOL_MAX || 10),
-    pipeline: true,
-    // Dates stay YYYY-MM-DD, as the executor keeps them.
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === DATE_OID ? (v: string) => v : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
-    },
-  });
+  if (!GUARANTEES.includes(guarantees)) throw new Error(`BENCH_GUARANTEES must be one of ${GUARANTEES.join(", ")}`);
+  const pool = handWrittenPool(env.BENCH_DB_URL ?? "", Number(env.BENCH_POOL_MAX || 10));
   const key = await importJWK(JSON.parse(env.BENCH_PUBLIC_JWK ?? "{}") as JWK, "ES256");
   const server = buildHandWritten({
     pool,

@@ -8,7 +8,9 @@
  *         final transaction) and the same hash-chained audit row (one statement locks the chain
  *         head, inserts the record hashed by PostgreSQL, moves the head), in the same transactions,
  *         the append sent together with its COMMIT through a pipelining pool, as the executor does;
- *   bare  the business SQL only: no idempotency, no audit (what the guarantees cost).
+ *   bare  the business SQL only: no idempotency, no audit (what the guarantees cost);
+ *   idempotency, audit  one of the two guarantees each (bench/database-cost.bench.ts: what each
+ *         costs the database), bookings only.
  *
  * Both variants log one Cloud Logging line and record the same per-tool metrics per request, as
  * the executor does (a production endpoint has logs and metrics too); they use the executor's
@@ -30,7 +32,8 @@ import { claimStatement, storeResponseStatement } from "../../executor/store/ide
 import type { Statement } from "../../database/types";
 import { queryConfig } from "../../database/pg-driver";
 
-export type Guarantees = "same" | "bare";
+export type Guarantees = "same" | "idempotency" | "audit" | "bare";
+export const GUARANTEES: readonly Guarantees[] = ["same", "idempotency", "audit", "bare"];
 
 /** What the server needs of pg: a pool handing out clients (a pg.Pool, or a counting wrapper). */
 export interface PoolLike {
@@ -95,6 +98,8 @@ interface Booking {
 
 export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
   const { pool, guarantees, log } = options;
+  const keyed = guarantees === "same" || guarantees === "idempotency";
+  const audited = guarantees === "same" || guarantees === "audit";
   const server = Fastify({ logger: false });
   const metrics = createToolMetrics();
 
@@ -110,14 +115,16 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     }
   };
 
-  /** The transaction's last statements and the audit append sent with the COMMIT, none awaited before the next leaves. */
-  const auditAndCommit = async (client: ClientLike, body: AuditBody, before: Statement[] = []) => {
-    // The executor's own statement: writing the chain's append by hand would only be a copy to keep in step.
-    const sent = [...before, auditAppend(body)].map((s) => client.query(named(s)));
+  /** The transaction's last statements sent with the COMMIT, none awaited before the next leaves. */
+  const sendWithCommit = async (client: ClientLike, statements: Statement[]) => {
+    const sent = statements.map((s) => client.query(named(s)));
     const settled = await Promise.allSettled([...sent, client.query("COMMIT")]);
     const refused = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (refused) throw refused.reason;
   };
+  /** …and the audit append last: the executor's own statement (writing the chain's append by hand would only be a copy to keep in step). */
+  const auditAndCommit = (client: ClientLike, body: AuditBody, before: Statement[] = []) =>
+    sendWithCommit(client, [...before, auditAppend(body)]);
   /** BEGIN sent with the transaction's first read, not awaited before it. */
   const beginWith = async (client: ClientLike, begin: string, text: string, values: unknown[]) => {
     const [began, read] = await Promise.allSettled([client.query(begin), client.query(text, values)]);
@@ -210,10 +217,10 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       if (!caller.roles.includes("customer") && !caller.roles.includes("staff")) throw new Refused(403, "FORBIDDEN");
       if (caller.roles.includes("suspended")) throw new Refused(403, "POLICY_DENIED");
       const key = request.headers["idempotency-key"];
-      if (guarantees === "same" && (typeof key !== "string" || key === "")) throw new Refused(400, "INVALID_INPUT");
+      if (keyed && (typeof key !== "string" || key === "")) throw new Refused(400, "INVALID_INPUT");
       const client = await pool.connect();
       try {
-        return await createReservation(client, caller, input, guarantees === "same" ? { key: key as string, invocationId, started } : null);
+        return await createReservation(client, caller, input, keyed ? (key as string) : null, invocationId, started);
       } finally {
         client.release();
       }
@@ -225,19 +232,21 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
     client: ClientLike,
     caller: Caller,
     input: Booking,
-    idempotency: { key: string; invocationId: string; started: number } | null,
+    key: string | null,
+    invocationId: string,
+    started: number,
   ) => {
     const inputRecord = { ...input } as unknown as Record<string, unknown>;
-    const scope = idempotency ? { tool: "createReservation", callerId: caller.id, key: idempotency.key } : null;
-    if (idempotency && scope) {
-      const claim = claimStatement(scope, sha256(canonicalJson(inputRecord)), idempotency.invocationId, 10_000 + 60_000);
+    const scope = key !== null ? { tool: "createReservation", callerId: caller.id, key } : null;
+    if (scope) {
+      const claim = claimStatement(scope, sha256(canonicalJson(inputRecord)), invocationId, 10_000 + 60_000);
       const claimed = (await client.query(named(claim))).rows[0];
       if (!claimed?.claimed) {
         if (claimed?.state === "done") return claimed.response_body;
         throw new Refused(409, "IDEMPOTENCY_IN_FLIGHT");
       }
     }
-    const began = beginWith(client, guarantees === "same" ? SQL.begin(10_000) : "BEGIN", SQL.customer, [caller.id, 1]);
+    const began = beginWith(client, guarantees === "bare" ? "BEGIN" : SQL.begin(10_000), SQL.customer, [caller.id, 1]);
     try {
       // The example's notPast: the earliest bookable day is today in UTC-12.
       if (input.startDate < new Date(Date.now() - 12 * 3_600_000).toISOString().slice(0, 10)) throw new Refused(422, "DATE_IN_PAST");
@@ -267,27 +276,15 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       if (insert.status === "rejected") throw insert.reason;
       const created = insert.value.rows[0]!;
       const body = { id: created.id, status: created.status, totalPrice: price };
-      if (idempotency && scope) {
-        await auditAndCommit(
-          client,
-          auditBody(
-            idempotency.invocationId,
-            idempotency.started,
-            "createReservation",
-            caller,
-            inputRecord,
-            [{ entity: "Reservation", id: String(created.id), action: "create" }],
-            200,
-          ),
-          [storeResponseStatement(scope, idempotency.invocationId, 200, body)],
-        );
-      } else {
-        await client.query("COMMIT");
-      }
+      const stored = scope ? [storeResponseStatement(scope, invocationId, 200, body)] : [];
+      const rows = [{ entity: "Reservation", id: String(created.id), action: "create" as const }];
+      if (audited)
+        await auditAndCommit(client, auditBody(invocationId, started, "createReservation", caller, inputRecord, rows, 200), stored);
+      else await sendWithCommit(client, stored);
       return body;
     } catch (error) {
       await client.query("ROLLBACK");
-      if (idempotency) await client.query(SQL.release, ["createReservation", caller.id, idempotency.key, idempotency.invocationId]);
+      if (scope) await client.query(SQL.release, ["createReservation", caller.id, scope.key, invocationId]);
       throw error;
     }
   };
@@ -302,7 +299,7 @@ export function buildHandWritten(options: HandWrittenOptions): FastifyInstance {
       const client = await pool.connect();
       try {
         let rows: Record<string, unknown>[];
-        if (guarantees === "same") {
+        if (audited) {
           const began = beginWith(client, SQL.begin(5_000), SQL.mine, [caller.id, 100]);
           try {
             rows = (await began).rows;

@@ -3,16 +3,13 @@
  * the hand-written server's pg pool are wrapped, a few invocations are sent in-process (fastify
  * inject), and every statement (one round trip each) is recorded.
  */
-import { Pool, types } from "pg";
 import type { CryptoKey } from "jose";
 import { openPg } from "../../database/pg-driver";
 import type { AppManifest } from "../../executor/app/manifest";
-import { createLogger } from "../../executor/observability/logger";
-import { loadSecrets } from "../../executor/secrets";
-import { buildServer } from "../../executor/server/build-server";
 import { booking, type Seeded } from "./bench-app";
 import { countingDatabase } from "./counting-database";
-import { buildHandWritten, type ClientLike, type Guarantees, type PoolLike } from "./hand-written";
+import type { ClientLike, Guarantees, PoolLike } from "./hand-written";
+import { handWrittenPool, inProcessExecutor, inProcessHandWritten } from "./in-process";
 
 export interface StatementCounts {
   create: number;
@@ -25,9 +22,8 @@ export interface CountSetup {
   url: string;
   manifest: AppManifest;
   seeded: Seeded;
+  /** Checks the tokens, which bench/executor/bench-app.ts's issuer signed for its audience. */
   publicKey: CryptoKey;
-  issuer: string;
-  audience: string;
   writerToken: string;
   readerToken: string;
   /** First booking number to use (distinct from the load phases'). */
@@ -38,24 +34,8 @@ const SAMPLES = 5;
 
 export async function executorStatements(setup: CountSetup): Promise<StatementCounts> {
   const db = countingDatabase(openPg(setup.url, { max: 2 }));
-  const secrets = loadSecrets(["OPS_WEBHOOK_TOKEN", "PAYMENTS_API_KEY", "PAYMENTS_WEBHOOK_SECRET"], {
-    FASCIA_SECRET_OPS_WEBHOOK_TOKEN: "o",
-    FASCIA_SECRET_PAYMENTS_API_KEY: "p",
-    FASCIA_SECRET_PAYMENTS_WEBHOOK_SECRET: "w",
-  });
-  const server = buildServer({
-    app: setup.manifest,
-    db,
-    auth: { issuer: setup.issuer, audience: setup.audience, keys: { publicKey: setup.publicKey } },
-    secrets,
-    payments: { baseUrl: "http://127.0.0.1:9" },
-    email: { smtpUrl: "smtp://127.0.0.1:9" },
-    rateLimit: false,
-    // The drainer's claims share the counted database and would land in whichever invocation runs beside
-    // them (the first, usually); the counted tool enqueues nothing, so nothing is lost by not draining.
-    outbox: false,
-    logger: createLogger({ level: "silent" }),
-  });
+  // The drainer (off here) would put its claims among the counted invocation's statements.
+  const server = inProcessExecutor(setup.manifest, db, setup.publicKey);
   try {
     return await count(
       setup,
@@ -70,15 +50,7 @@ export async function executorStatements(setup: CountSetup): Promise<StatementCo
 }
 
 export async function handWrittenStatements(setup: CountSetup, guarantees: Guarantees): Promise<StatementCounts> {
-  const pool = new Pool({
-    connectionString: setup.url,
-    max: 2,
-    pipeline: true,
-    types: {
-      getTypeParser: ((oid: number, format?: "text" | "binary") =>
-        oid === 1082 ? (v: string) => v : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
-    },
-  });
+  const pool = handWrittenPool(setup.url, 2);
   const statements: string[] = [];
   const counting: PoolLike = {
     async connect() {
@@ -93,14 +65,7 @@ export async function handWrittenStatements(setup: CountSetup, guarantees: Guara
       return wrapped;
     },
   };
-  const server = buildHandWritten({
-    pool: counting,
-    guarantees,
-    key: setup.publicKey,
-    issuer: setup.issuer,
-    audience: setup.audience,
-    log: createLogger({ level: "silent" }),
-  });
+  const server = inProcessHandWritten(guarantees, counting, setup.publicKey);
   try {
     return await count(
       setup,
