@@ -34,3 +34,11 @@ export function effectTiming(node: { type: string; runs?: EffectTiming; action?:
 export function deliveryHeader(expression: string): boolean {
   return /\bsecrets\b/.test(expression) && !/\b(input|nodes|caller|now)\b/.test(expression);
 }
+
+/**
+ * Node types that change nothing and call nothing outside the flow: a read (inside a transaction,
+ * rolled back with it) and what only computes or checks. The executor runs them while the
+ * invocation's idempotency claim is still unanswered, so the flow's first reads travel with the
+ * claim (docs/executor.md, "Round trips"); every other node waits for the answer.
+ */
+export const CHANGES_NOTHING_NODE_TYPES: readonly string[] = ["read", "transform", "if", "switch", "assert", "policyCheck"];

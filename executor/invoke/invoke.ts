@@ -39,6 +39,8 @@ import { noConnection, type WithConnection } from "../store/connection";
 import {
   claimKey,
   fingerprintOf,
+  sendClaim,
+  type ClaimAnswer,
   markCommittedStatement,
   releaseKeyStatements,
   storeResponseStatement,
@@ -52,7 +54,7 @@ import { startDeadline } from "../errors/deadline";
 import { idempotencyKeyOf } from "./idempotency-key";
 import type { RateLimiter } from "./rate-limit";
 import type { InvocationRequest, InvocationResult } from "./request";
-import { FlowState, pendingOutboxCommitted, runFlow, type RowChange } from "./run-flow";
+import { FlowState, pendingOutboxCommitted, runFlow, type ClaimGate, type RowChange } from "./run-flow";
 import { admitCommitted } from "./committed-answer";
 
 export interface Executor {
@@ -85,6 +87,12 @@ export interface Executor {
 // Named in contracts/ because the OpenAPI document promises them to clients too.
 export { INVOCATION_HEADER, REPLAYED_HEADER };
 
+/**
+ * What ClaimGate.held() throws when the claim's answer is not a claim (a replay, or "undecided"): the
+ * flow stops where it waits for the claim and rolls back; invoke reads the answer then.
+ */
+const NOT_CLAIMED = new Error("the idempotency key is not this invocation's (yet)");
+
 interface Known {
   caller?: Caller;
   input?: Record<string, unknown>;
@@ -97,7 +105,7 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
   const { tool } = request;
   const known: Known = {};
   // What the flow does, traced from the invocation's start: every record of an invocation that reached its tool carries the trace.
-  const state = new FlowState(started);
+  let state = new FlowState(started);
   let celContext: Record<string, unknown>;
   try {
     // Step 1 — authenticate.
@@ -134,105 +142,149 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       const caller = known.caller!;
       const input = known.input!;
       const scope = known.key ?? null;
-      try {
-        // Step 5 — open boundaries: claim or replay the key, start the deadline.
+      const fingerprint = scope ? fingerprintOf(input) : "";
+      const leaseMs = tool.plan.deadline.ms + executor.leaseMarginMs;
+      // Step 5 — open boundaries. The claim leaves at once and the flow starts without waiting for
+      // its answer: the flow's first reads (which change nothing) travel with it, and every other
+      // node, every commit and the response wait for it (ClaimGate). When the answer is not a
+      // claim, what the flow read is rolled back and the answer decides: a replay, a 409, or —
+      // when deciding needs a takeover or another claim (claimKey) — the flow runs again after it.
+      let sent: Promise<ClaimAnswer> | undefined = scope ? sendClaim(conn, scope, fingerprint, request.invocationId, leaseMs) : undefined;
+      // Read below, whatever the flow does meanwhile: a refused claim must not go unhandled.
+      sent?.catch(() => undefined);
+      for (;;) {
         let generation = 0;
-        if (scope) {
-          const claim = await claimKey(
-            conn,
-            scope,
-            fingerprintOf(input),
-            request.invocationId,
-            tool.plan.deadline.ms + executor.leaseMarginMs,
-          );
-          if (claim.kind === "replay") return replayed(executor, conn, request, started, caller, input, claim);
-          known.claimed = true;
-          generation = claim.generation;
-        }
-        const deadline = startDeadline(tool.plan.deadline.ms);
-        // Derived only when a payment node asks for it (a hash per invocation otherwise wasted).
-        const paymentKeyStem = () =>
-          scope
-            ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}`
-            : `fascia_${request.invocationId}`;
-
-        // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
-        // commit also stores the response and the audit record (step 9), atomically with the writes:
-        // the stored response, the guards' retirement and the audit append are its last statements,
-        // sent with the COMMIT without waiting for their answers (the key's row is checked in SQL).
-        const finish = (rows: readonly RowChange[], first: readonly (Statement | undefined)[] = []): Statement[] => {
-          const body =
-            tool.spec.output !== undefined
-              ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output"))
-              : {};
-          const last: (Statement | undefined)[] = [
-            ...first,
-            scope ? storeResponseStatement(scope, request.invocationId, 200, body) : undefined,
-            // The charges stand with this commit: their guards go with it, atomically.
-            voidGuardsStatement(
-              state.guards.map((g) => g.refundKey),
-              "committed",
-            ),
-          ];
-          response = {
-            status: 200,
-            body,
-            headers: { [INVOCATION_HEADER]: request.invocationId },
-            callerId: caller.id,
-            durationMs: Date.now() - started,
-          };
-          return [
-            ...present(last),
-            auditAppend(
-              auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }, [
-                ...state.queued,
-                ...state.pendingOutbox,
-              ]),
-            ),
-          ];
-        };
-        await runFlow(
-          {
-            app: executor.app,
-            tool,
-            conn,
-            invocationId: request.invocationId,
-            caller,
-            celContext,
-            deadline,
-            services: executor.services,
-            refusals: executor.refusals,
-            paymentKeyStem,
-            ...guardWriting(executor, tool),
-            beforeCommit: async (_tx, { final, wrote, rows }) => {
-              if (final) return finish(rows);
-              // Writes or enqueued effects: once this commits, running the invocation again would repeat them.
-              if ((wrote || state.pendingOutbox.length > 0) && scope) return [markCommittedStatement(scope, request.invocationId)];
-              return undefined;
-            },
-          },
-          state,
+        const claim = sent;
+        let holding: Promise<void> | undefined;
+        let refused = false;
+        claim?.then(
+          (answer) => void (refused = answer === "undecided" || answer.kind === "replay"),
+          () => void (refused = true),
         );
-        // Step 9 — audit and respond, in a transaction of its own when nodes ran after the last commit.
-        if (!response) {
-          deadline.check("the response");
-          const origin = { invocationId: request.invocationId, tool: tool.name, callerId: caller.id };
-          await inTransactionEndingWith(conn, async () =>
-            finish([], [state.pendingOutbox.length > 0 ? enqueueStatement(origin, state.pendingOutbox) : undefined]),
+        const gate: ClaimGate | undefined = claim && {
+          held: () =>
+            (holding ??= claim.then((answer) => {
+              if (answer === "undecided" || answer.kind === "replay") throw NOT_CLAIMED;
+              known.claimed = true;
+              generation = answer.generation;
+            })),
+          refused: () => refused,
+        };
+        try {
+          if (scope && !claim) {
+            const answer = await claimKey(conn, scope, fingerprint, request.invocationId, leaseMs);
+            if (answer.kind === "replay") return replayed(executor, conn, request, started, caller, input, answer);
+            known.claimed = true;
+            generation = answer.generation;
+          }
+          const deadline = startDeadline(tool.plan.deadline.ms);
+          // Derived only when a payment node asks for it (a hash per invocation otherwise wasted).
+          const paymentKeyStem = () =>
+            scope
+              ? `fascia_${sha256(`${scope.tool}\n${scope.callerId}\n${scope.key}\n${generation}`).slice(0, 40)}`
+              : `fascia_${request.invocationId}`;
+
+          // Steps 6, 7 and 8 — the flow; each transaction checks invariants and commits. The final
+          // commit also stores the response and the audit record (step 9), atomically with the writes:
+          // the stored response, the guards' retirement and the audit append are its last statements,
+          // sent with the COMMIT without waiting for their answers (the key's row is checked in SQL).
+          const finish = (rows: readonly RowChange[], first: readonly (Statement | undefined)[] = []): Statement[] => {
+            const body =
+              tool.spec.output !== undefined
+                ? fromCel(tool.flow.evaluate(tool.spec.output, { ...celContext, nodes: state.outputs }, "output"))
+                : {};
+            const last: (Statement | undefined)[] = [
+              ...first,
+              scope ? storeResponseStatement(scope, request.invocationId, 200, body) : undefined,
+              // The charges stand with this commit: their guards go with it, atomically.
+              voidGuardsStatement(
+                state.guards.map((g) => g.refundKey),
+                "committed",
+              ),
+            ];
+            response = {
+              status: 200,
+              body,
+              headers: { [INVOCATION_HEADER]: request.invocationId },
+              callerId: caller.id,
+              durationMs: Date.now() - started,
+            };
+            return [
+              ...present(last),
+              auditAppend(
+                auditBody(request, started, caller, input, state, [...state.committedRows, ...rows], [], { status: 200 }, [
+                  ...state.queued,
+                  ...state.pendingOutbox,
+                ]),
+              ),
+            ];
+          };
+          await runFlow(
+            {
+              app: executor.app,
+              tool,
+              conn,
+              invocationId: request.invocationId,
+              caller,
+              celContext,
+              deadline,
+              services: executor.services,
+              refusals: executor.refusals,
+              paymentKeyStem,
+              ...(gate ? { claim: gate } : {}),
+              ...guardWriting(executor, tool),
+              beforeCommit: async (_tx, { final, wrote, rows }) => {
+                if (final) return finish(rows);
+                // Writes or enqueued effects: once this commits, running the invocation again would repeat them.
+                if ((wrote || state.pendingOutbox.length > 0) && scope) return [markCommittedStatement(scope, request.invocationId)];
+                return undefined;
+              },
+            },
+            state,
           );
-          pendingOutboxCommitted(state);
+          // A flow of reads alone has not waited for the claim yet.
+          await gate?.held();
+          // Step 9 — audit and respond, in a transaction of its own when nodes ran after the last commit.
+          if (!response) {
+            deadline.check("the response");
+            const origin = { invocationId: request.invocationId, tool: tool.name, callerId: caller.id };
+            await inTransactionEndingWith(conn, async () =>
+              finish([], [state.pendingOutbox.length > 0 ? enqueueStatement(origin, state.pendingOutbox) : undefined]),
+            );
+            pendingOutboxCommitted(state);
+          }
+          return response!;
+        } catch (error) {
+          // The flow stopped (a read found nothing, or it reached what waits for the claim): the
+          // claim's answer comes first. What the flow read was rolled back with its transaction.
+          if (claim) {
+            sent = undefined;
+            const answered = await claim.then(
+              (answer) => ({ answer }),
+              (refused: unknown) => ({ refused }),
+            );
+            if ("refused" in answered) {
+              if (!isConnectionFailure(answered.refused)) return { error: answered.refused };
+            } else if (answered.answer === "undecided") {
+              // Claimed the slow way (claimKey), and the flow runs again from its start.
+              state = new FlowState(started);
+              continue;
+            } else if (answered.answer.kind === "replay") {
+              return replayed(executor, conn, request, started, caller, input, answered.answer);
+            } else {
+              known.claimed = true;
+            }
+          }
+          const cause = error instanceof CommitOutcomeUnknown ? error.cause : error;
+          if (!(error instanceof CommitOutcomeUnknown) && !state.connectionLost && !isConnectionFailure(error)) return { error };
+          // The connection failed: its backend may still hold the flow's locks, and when the final
+          // COMMIT was under way its answer is lost with it (its audit record will say).
+          const finalCommit =
+            error instanceof CommitOutcomeUnknown && response
+              ? { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() }
+              : undefined;
+          return { error: cause, lost: { backendPid: conn.backendPid, ...(finalCommit ? { finalCommit } : {}) } };
         }
-        return response!;
-      } catch (error) {
-        const cause = error instanceof CommitOutcomeUnknown ? error.cause : error;
-        if (!(error instanceof CommitOutcomeUnknown) && !state.connectionLost && !isConnectionFailure(error)) return { error };
-        // The connection failed: its backend may still hold the flow's locks, and when the final
-        // COMMIT was under way its answer is lost with it (its audit record will say).
-        const finalCommit =
-          error instanceof CommitOutcomeUnknown && response
-            ? { invocationId: request.invocationId, tool: tool.name, at: new Date(started).toISOString() }
-            : undefined;
-        return { error: cause, lost: { backendPid: conn.backendPid, ...(finalCommit ? { finalCommit } : {}) } };
       }
       // Waiting for a connection is bounded by the tool's deadline; the flow's own errors come back
       // as { error }, so a rejection here means no connection was handed out.

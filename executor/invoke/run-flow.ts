@@ -29,9 +29,11 @@ import { failureClassOf, FlowError } from "../errors/flow-error";
 import { randomUUID } from "node:crypto";
 import { enqueueStatement, guardStatement, type DeliveryPolicy, type OutboxEntry } from "../outbox/outbox-store";
 import { TraceRecorder } from "../audit/flow-trace";
+import { CHANGES_NOTHING_NODE_TYPES } from "../../language/node-kinds";
 import { TRACING } from "../audit/tracing";
 
 const PREPARED = { prepare: true } as const;
+const CHANGES_NOTHING = new Set(CHANGES_NOTHING_NODE_TYPES);
 
 export interface RowChange {
   entity: string;
@@ -107,6 +109,19 @@ export interface CommitHook {
   ): Promise<Statement | readonly Statement[] | undefined>;
 }
 
+/**
+ * The idempotency claim sent ahead of the flow (invoke.ts): its first reads travel with it. Every
+ * node that changes or calls something (not CHANGES_NOTHING_NODE_TYPES), and every commit, waits
+ * until the key is held; once the answer says it is not this invocation's, the flow stops at its
+ * next node, and what it read rolls back with its transaction.
+ */
+export interface ClaimGate {
+  /** Resolves once the key is this invocation's; rejects when it is not. */
+  held(): Promise<void>;
+  /** True once the answer came back and it is not a claim. */
+  refused(): boolean;
+}
+
 export interface FlowRun {
   readonly app: RuntimeApp;
   readonly tool: RuntimeTool;
@@ -120,6 +135,8 @@ export interface FlowRun {
   readonly refusals: RefusalIndex;
   /** Stem of the derived payment idempotency keys. */
   readonly paymentKeyStem: () => string;
+  /** The invocation's idempotency claim while its answer may still be on its way (absent: no key, or held already). */
+  readonly claim?: ClaimGate;
   readonly beforeCommit: CommitHook;
   /** Commits a compensation guard at once, outside the invocation's transaction (absent: no guards, e.g. PGlite). */
   readonly writeGuard?: (statement: Statement) => Promise<void>;
@@ -177,6 +194,8 @@ class Runner {
       trace?.skipped(id);
       return;
     }
+    const claim = this.run.claim;
+    if (claim && (claim.refused() || !CHANGES_NOTHING.has(node.type))) await claim.held();
     const traced = trace?.nodeStarted(id);
     let output: unknown;
     try {
@@ -226,6 +245,7 @@ class Runner {
         await this.items(body);
         await this.checkInvariants(this.open.rows);
         this.run.deadline.check(`the commit of transaction ${id}`);
+        await this.run.claim?.held();
         await this.writeOutbox();
         const last = await this.run.beforeCommit(this.conn, { id, final, wrote: this.open.wrote, rows: this.open.rows });
         await this.exec(null); // BEGIN, if nothing has sent it yet

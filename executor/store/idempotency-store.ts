@@ -56,6 +56,55 @@ export function claimStatement(scope: IdempotencyScope, fingerprint: string, inv
   return { text: CLAIM, values: [scope.tool, scope.callerId, scope.key, fingerprint, invocationId, leaseMs], prepare: true };
 }
 
+/** The claim's first answer, when it decides the claim without another statement (firstClaimAnswer). */
+export type ClaimAnswer = Claim | "undecided";
+
+/**
+ * What the claim statement's answer decides on its own: claimed, a replay, or (thrown) the key's
+ * conflict or its first request still in flight. "undecided" when deciding needs another
+ * statement: a takeover (the key failed before, or its claim outlived its lease) or another claim
+ * (the row changed hands while the statement ran); claimKey sends those.
+ */
+export function firstClaimAnswer(rows: readonly (Row & { claimed: boolean })[], fingerprint: string): ClaimAnswer {
+  const row = rows[0];
+  if (row?.claimed) return { kind: "claimed", generation: Number(row.generation) };
+  // Taken by a row this statement's snapshot does not show (committed while it ran), or deleted in between: claim again.
+  if (!row || row.state === "failed") return "undecided";
+  if (row.fingerprint !== fingerprint)
+    throw ToolError.of("IDEMPOTENCY_CONFLICT", undefined, [
+      { path: "header.idempotency-key", message: "this key was first used with a different request payload" },
+    ]);
+  if (row.state === "done")
+    return { kind: "replay", status: Number(row.response_status), body: parseJson(row.response_body), invocationId: row.invocation_id };
+  if (row.state === "running" && row.expired) return "undecided";
+  if (row.state === "committed" && row.expired) {
+    throw ToolError.of(
+      "IDEMPOTENCY_IN_FLIGHT",
+      "the first request with this Idempotency-Key committed its writes but never finished; it will not run again",
+      [{ path: "header.idempotency-key", message: `invocation ${row.invocation_id} did not complete` }],
+    );
+  }
+  throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [
+    { path: "header.idempotency-key", message: `invocation ${row.invocation_id} is still running` },
+  ]);
+}
+
+/**
+ * The claim sent now, its answer read later (firstClaimAnswer): what an invocation sends ahead of
+ * its flow's first reads, so they travel together (invoke.ts).
+ */
+export function sendClaim(
+  conn: Queryable,
+  scope: IdempotencyScope,
+  fingerprint: string,
+  invocationId: string,
+  leaseMs: number,
+): Promise<ClaimAnswer> {
+  return runStatement<Row & { claimed: boolean }>(conn, claimStatement(scope, fingerprint, invocationId, leaseMs)).then(({ rows }) =>
+    firstClaimAnswer(rows, fingerprint),
+  );
+}
+
 export async function claimKey(
   conn: Queryable,
   scope: IdempotencyScope,
@@ -67,43 +116,16 @@ export async function claimKey(
   for (let round = 0; round < 5; round++) {
     // One statement: the claim, or (its INSERT found the key taken) the row that holds the key.
     const { rows } = await runStatement<Row & { claimed: boolean }>(conn, claimStatement(scope, fingerprint, invocationId, leaseMs));
-    if (rows[0]?.claimed) return { kind: "claimed", generation: Number(rows[0].generation) };
+    const answer = firstClaimAnswer(rows, fingerprint);
+    if (answer !== "undecided") return answer;
     const row = rows[0];
-    // Taken by a row this statement's snapshot does not show (committed while it ran), or deleted in between: claim again.
     if (!row) continue;
-    const takeOver = async () => {
-      const taken = await conn.query<{ generation: number }>(
-        `UPDATE ${T} SET "state" = 'running', "fingerprint" = $4, "invocation_id" = $5, "locked_until" = now() + $6 * interval '1 millisecond', "updated_at" = now() WHERE ${PK} AND "state" = $7 AND "invocation_id" = $8 RETURNING "generation"`,
-        [...pk, fingerprint, invocationId, leaseMs, row.state, row.invocation_id],
-      );
-      return taken.rows[0] ? ({ kind: "claimed", generation: Number(taken.rows[0].generation) } as const) : undefined;
-    };
-    if (row.state === "failed") {
-      const claimed = await takeOver();
-      if (claimed) return claimed;
-      continue;
-    }
-    if (row.fingerprint !== fingerprint)
-      throw ToolError.of("IDEMPOTENCY_CONFLICT", undefined, [
-        { path: "header.idempotency-key", message: "this key was first used with a different request payload" },
-      ]);
-    if (row.state === "done")
-      return { kind: "replay", status: Number(row.response_status), body: parseJson(row.response_body), invocationId: row.invocation_id };
-    if (row.state === "running" && row.expired) {
-      const claimed = await takeOver();
-      if (claimed) return claimed;
-      continue;
-    }
-    if (row.state === "committed" && row.expired) {
-      throw ToolError.of(
-        "IDEMPOTENCY_IN_FLIGHT",
-        "the first request with this Idempotency-Key committed its writes but never finished; it will not run again",
-        [{ path: "header.idempotency-key", message: `invocation ${row.invocation_id} did not complete` }],
-      );
-    }
-    throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [
-      { path: "header.idempotency-key", message: `invocation ${row.invocation_id} is still running` },
-    ]);
+    // A failed key, or a claim past its lease: taken over when it is still the one this statement saw.
+    const taken = await conn.query<{ generation: number }>(
+      `UPDATE ${T} SET "state" = 'running', "fingerprint" = $4, "invocation_id" = $5, "locked_until" = now() + $6 * interval '1 millisecond', "updated_at" = now() WHERE ${PK} AND "state" = $7 AND "invocation_id" = $8 RETURNING "generation"`,
+      [...pk, fingerprint, invocationId, leaseMs, row.state, row.invocation_id],
+    );
+    if (taken.rows[0]) return { kind: "claimed", generation: Number(taken.rows[0].generation) };
   }
   throw ToolError.of("IDEMPOTENCY_IN_FLIGHT", undefined, [
     { path: "header.idempotency-key", message: "the key changed hands repeatedly while claiming it" },

@@ -2,10 +2,11 @@
  * Round trips per invocation (docs/executor.md, "Round trips"), on PostgreSQL and PGlite: a
  * createReservation POST (the bench's: without its confirmation mail) and a listReservations GET,
  * counted where their statements leave the executor (test/support/round-trips.ts). The claim is one
- * statement, the transaction's BEGIN travels with its first read, a noOverlap lock with its insert,
- * and the final transaction's stored response, audit append and COMMIT leave together.
+ * statement and travels with the transaction's BEGIN and its first read, a noOverlap lock with its
+ * insert, and the final transaction's stored response, audit append and COMMIT leave together. A
+ * replayed POST stops at the flow's next node once the claim has answered, and rolls back what it read.
  */
-import { INVOCATION_HEADER } from "../../contracts/http-headers";
+import { INVOCATION_HEADER, REPLAYED_HEADER } from "../../contracts/http-headers";
 import { openPg } from "../../database/pg-driver";
 import type { Database, Queryable, QueryOptions } from "../../database/types";
 import type { ExecutorServer } from "../../executor/server/build-server";
@@ -63,28 +64,80 @@ describeEachDriver("round trips per invocation", (driver) => {
     return counted.count();
   }
 
-  it("a createReservation POST waits for five round trips: the claim, BEGIN with the customer read, the room read, the lock with the insert, the stored response with the audit append and the COMMIT", async () => {
+  it("a createReservation POST waits for four round trips: the claim with BEGIN and the customer read, the room read, the lock with the insert, the stored response with the audit append and the COMMIT", async () => {
     await counting(() => post(1)); // first use of the tool's statements
     const trips = await counting(() => post(2));
     expect(trips.sent).toEqual([
       expect.stringMatching(/^1: WITH "inserted" AS \( INSERT INTO "fascia_idempotency"/),
-      expect.stringMatching(/^2: BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL statement_timeout = /),
-      expect.stringMatching(/^2: SELECT .* FROM "customer"/),
-      expect.stringMatching(/^3: SELECT .* FROM "room"/),
-      expect.stringMatching(/^4: SELECT pg_advisory_xact_lock/),
-      expect.stringMatching(/^4: INSERT INTO "reservation"/),
-      expect.stringMatching(/^5: WITH "owned" AS \(UPDATE "fascia_idempotency"/),
-      expect.stringMatching(/^5: WITH .*INSERT INTO "fascia_audit"/),
-      "5: COMMIT",
+      expect.stringMatching(/^1: BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL statement_timeout = /),
+      expect.stringMatching(/^1: SELECT .* FROM "customer"/),
+      expect.stringMatching(/^2: SELECT .* FROM "room"/),
+      expect.stringMatching(/^3: SELECT pg_advisory_xact_lock/),
+      expect.stringMatching(/^3: INSERT INTO "reservation"/),
+      expect.stringMatching(/^4: WITH "owned" AS \(UPDATE "fascia_idempotency"/),
+      expect.stringMatching(/^4: WITH .*INSERT INTO "fascia_audit"/),
+      "4: COMMIT",
     ]);
-    expect(trips.roundTrips).toBe(5);
+    expect(trips.roundTrips).toBe(4);
   });
 
-  it("a replayed POST: the claim finds the stored response in the same statement", async () => {
+  it("a replayed POST: the claim finds the stored response; the customer read that travelled with it is rolled back, and the replay is audited", async () => {
+    const before = await h.count("reservation");
     const trips = await counting(() => post(2));
-    expect(trips.sent[0]).toMatch(/^1: WITH "inserted"/);
-    expect(trips.sent[1]).toMatch(/^2: /);
-    expect(trips.roundTrips).toBe(2);
+    expect(trips.sent).toEqual([
+      expect.stringMatching(/^1: WITH "inserted"/),
+      expect.stringMatching(/^1: BEGIN /),
+      expect.stringMatching(/^1: SELECT .* FROM "customer"/),
+      "2: ROLLBACK",
+      expect.stringMatching(/^3: WITH .*INSERT INTO "fascia_audit"/),
+    ]);
+    expect(await h.count("reservation")).toBe(before);
+  });
+
+  it("a replay whose flow would now be refused still replays: the claim's answer comes before what the flow read", async () => {
+    const first = await post(3);
+    expect(first.statusCode).toBe(200);
+    await h.test.db.query(`UPDATE "room" SET "active" = false WHERE "id" = $1`, [room]);
+    try {
+      const again = await post(3);
+      expect({ status: again.statusCode, body: again.json() }).toEqual({ status: 200, body: first.json() });
+      expect(again.headers[REPLAYED_HEADER]).toBe("true");
+    } finally {
+      await h.test.db.query(`UPDATE "room" SET "active" = true WHERE "id" = $1`, [room]);
+    }
+  });
+
+  it("a key held for another payload is 409 IDEMPOTENCY_CONFLICT even when the flow's first read finds nothing (not 404)", async () => {
+    await h.test.db.query(
+      `INSERT INTO "fascia_idempotency" ("tool", "caller_id", "key", "fingerprint", "state", "invocation_id", "locked_until") SELECT 'createReservation', "id"::text, 'trips-held', 'another payload', 'running', 'the-first-request', now() + interval '1 hour' FROM "customer"`,
+    );
+    const response = await server.inject({
+      method: "POST",
+      url: "/reservations",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "idempotency-key": "trips-held" },
+      payload: JSON.stringify({
+        roomId: "00000000-0000-4000-8000-000000000000",
+        startDate: "2036-07-01",
+        endDate: "2036-07-03",
+        guests: 2,
+      }),
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ error: { code: "IDEMPOTENCY_CONFLICT" } });
+  });
+
+  it("a key that failed before is taken over with statements of its own, then the flow runs again from its start: one booking", async () => {
+    await h.test.db.query(
+      `INSERT INTO "fascia_idempotency" ("tool", "caller_id", "key", "fingerprint", "state", "invocation_id", "locked_until") SELECT 'createReservation', "id"::text, 'trips-4', 'an earlier payload', 'failed', 'the-failed-request', now() FROM "customer"`,
+    );
+    const before = await h.count("reservation");
+    const trips = await counting(() => post(4));
+    expect(await h.count("reservation")).toBe(before + 1);
+    const texts = trips.sent.map((t) => t.replace(/^\d+: /, ""));
+    expect(texts.filter((t) => t.startsWith(`WITH "inserted"`))).toHaveLength(2);
+    expect(texts.filter((t) => t.startsWith(`UPDATE "fascia_idempotency" SET "state" = 'running'`))).toHaveLength(1);
+    expect(texts.filter((t) => t === "ROLLBACK")).toHaveLength(1);
+    expect(texts.filter((t) => t.startsWith(`INSERT INTO "reservation"`))).toHaveLength(1);
   });
 
   it("a listReservations GET waits for two round trips: BEGIN with the read, then the audit append with the COMMIT", async () => {
@@ -151,7 +204,7 @@ describeEachDriver("round trips per invocation", (driver) => {
     }
   });
 
-  (driver === "pg" ? it : it.skip)("on the wire, with every answer 60 ms late, a POST waits for five answers", async () => {
+  (driver === "pg" ? it : it.skip)("on the wire, with every answer 60 ms late, a POST waits for four answers", async () => {
     // A proxy holding each of PostgreSQL's answers back 60 ms: statements that leave together arrive
     // within a few ms of each other, a statement sent after an answer at least 60 ms after the one before.
     const DELAY_MS = 60;
@@ -173,7 +226,7 @@ describeEachDriver("round trips per invocation", (driver) => {
       expect((await send("wire-2", "02")).statusCode).toBe(200);
       const arrivals = proxy.chunks.filter((c) => c.toServer).map((c) => c.at);
       const waits = arrivals.filter((at, i) => i === 0 || at - arrivals[i - 1]! > DELAY_MS / 2).length;
-      expect(waits).toBe(5);
+      expect(waits).toBe(4);
     } finally {
       await slow.close();
       await db.close();
