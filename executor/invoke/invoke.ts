@@ -265,6 +265,10 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
             );
             if ("refused" in answered) {
               if (!isConnectionFailure(answered.refused)) return { error: answered.refused };
+              // The claim may have committed before the connection went, its answer lost with it.
+              // Nothing of the flow committed (commits wait for the answer), so failed() frees the
+              // key, with statements that touch it only if this invocation holds it.
+              known.claimed = true;
             } else if (answered.answer === "undecided") {
               // Claimed the slow way (claimKey), and the flow runs again from its start.
               state = new FlowState(started);

@@ -400,8 +400,11 @@ describeEachDriver("faults between the database and the payments provider", (dri
     const before = await h.snapshot();
     const charges = h.payments.charges().length;
     // The read takes the row lock (FOR UPDATE); the proxy keeps the backend's side open for two
-    // minutes, longer than this test may take, so only the executor ending it frees the lock.
-    const cut = proxy.cut((chunk) => chunk.includes("FOR UPDATE"), "after-forwarding", 120_000);
+    // minutes, longer than this test may take, so only the executor ending it frees the lock. The
+    // read is a prepared statement: its text travels on a connection's first use, after that its
+    // name and its parameters (the reservation's id, which nothing else sent here carries). The
+    // idempotency claim travels in the same chunk: it commits, and its answer is lost too.
+    const cut = proxy.cut((chunk) => chunk.includes("FOR UPDATE") || chunk.includes(id), "after-forwarding", 120_000);
     const response = await confirm(id, "lost-mid-flow");
     await cut;
     expectStructuredError(response, 503, "UNAVAILABLE");
