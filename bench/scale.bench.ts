@@ -307,7 +307,7 @@ function machineCpu(): { busy: number; idle: number } | null {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const pct = (x: number | null) => (x === null ? "?" : `${Math.round(x * 100)}%`);
-const ms = (x: number | null) => (x === null ? "?" : (Math.round(x * 100) / 100).toFixed(2));
+const ms = (x: number | null) => (x === null ? "?" : round2(x).toFixed(2));
 const cores = (x: number | null) => (x === null ? "?" : String(Math.round(x * 100) / 100));
 
 function roundTripRow(delayMs: number, rtt: RoundTrip): BenchResult {

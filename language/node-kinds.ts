@@ -41,4 +41,4 @@ export function deliveryHeader(expression: string): boolean {
  * invocation's idempotency claim is still unanswered, so the flow's first reads travel with the
  * claim (docs/executor.md, "Round trips"); every other node waits for the answer.
  */
-export const CHANGES_NOTHING_NODE_TYPES: readonly string[] = ["read", "transform", "if", "switch", "assert", "policyCheck"];
+export const CHANGES_NOTHING_NODE_TYPES = ["read", "transform", "if", "switch", "assert", "policyCheck"] as const;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CamelName, Cel, Description, Duration, NodeId, PascalName, SecretName, StateName } from "./common";
+import { CHANGES_NOTHING_NODE_TYPES } from "./node-kinds";
 
 export const RetryPolicySpec = z.strictObject({
   maxAttempts: z.int().min(1).max(100),
@@ -154,6 +155,8 @@ export type NodeOfType<T extends NodeType> = Extract<FlowNodeSpec, { type: T }>;
 export const NODE_TYPES: readonly NodeType[] = FlowNodeSpec.options.map((o) => o.shape.type.value);
 export const SCOPE_NODE_TYPES = ["transaction", "retry"] as const satisfies readonly NodeType[];
 export const EXTERNAL_NODE_TYPES = ["payment", "email", "http"] as const satisfies readonly NodeType[];
+// node-kinds.ts cannot name NodeType (this module re-exports it): its list is checked here.
+void (CHANGES_NOTHING_NODE_TYPES satisfies readonly NodeType[]);
 export const BRANCH_NODE_TYPES = ["if", "switch"] as const satisfies readonly NodeType[];
 
 export type ScopeNode = NodeOfType<(typeof SCOPE_NODE_TYPES)[number]>;

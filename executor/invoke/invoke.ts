@@ -39,6 +39,7 @@ import { noConnection, type WithConnection } from "../store/connection";
 import {
   claimKey,
   fingerprintOf,
+  isClaimed,
   sendClaim,
   type ClaimAnswer,
   markCommittedStatement,
@@ -150,21 +151,20 @@ export async function invoke(executor: Executor, request: InvocationRequest): Pr
       // claim, what the flow read is rolled back and the answer decides: a replay, a 409, or —
       // when deciding needs a takeover or another claim (claimKey) — the flow runs again after it.
       let sent: Promise<ClaimAnswer> | undefined = scope ? sendClaim(conn, scope, fingerprint, request.invocationId, leaseMs) : undefined;
-      // Read below, whatever the flow does meanwhile: a refused claim must not go unhandled.
-      sent?.catch(() => undefined);
       for (;;) {
         let generation = 0;
         const claim = sent;
         let holding: Promise<void> | undefined;
         let refused = false;
+        // Also what handles a refused claim while the flow runs; the answer is read again below.
         claim?.then(
-          (answer) => void (refused = answer === "undecided" || answer.kind === "replay"),
+          (answer) => void (refused = !isClaimed(answer)),
           () => void (refused = true),
         );
         const gate: ClaimGate | undefined = claim && {
           held: () =>
             (holding ??= claim.then((answer) => {
-              if (answer === "undecided" || answer.kind === "replay") throw NOT_CLAIMED;
+              if (!isClaimed(answer)) throw NOT_CLAIMED;
               known.claimed = true;
               generation = answer.generation;
             })),

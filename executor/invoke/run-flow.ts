@@ -33,7 +33,7 @@ import { CHANGES_NOTHING_NODE_TYPES } from "../../language/node-kinds";
 import { TRACING } from "../audit/tracing";
 
 const PREPARED = { prepare: true } as const;
-const CHANGES_NOTHING = new Set(CHANGES_NOTHING_NODE_TYPES);
+const CHANGES_NOTHING = new Set<string>(CHANGES_NOTHING_NODE_TYPES);
 
 export interface RowChange {
   entity: string;

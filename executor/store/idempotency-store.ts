@@ -59,6 +59,10 @@ export function claimStatement(scope: IdempotencyScope, fingerprint: string, inv
 /** The claim's first answer, when it decides the claim without another statement (firstClaimAnswer). */
 export type ClaimAnswer = Claim | "undecided";
 
+/** Whether the answer is the key, this invocation's: not a replay, and nothing left to decide. */
+export const isClaimed = (answer: ClaimAnswer): answer is Extract<Claim, { kind: "claimed" }> =>
+  answer !== "undecided" && answer.kind === "claimed";
+
 /**
  * What the claim statement's answer decides on its own: claimed, a replay, or (thrown) the key's
  * conflict or its first request still in flight. "undecided" when deciding needs another
